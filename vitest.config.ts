@@ -19,7 +19,8 @@ export default defineConfig({
       {
         test: {
           name: 'browser',
-          include: ['src/**/*.browser.test.ts'],
+          // Core crypto runs here too: both platforms must give identical answers.
+          include: ['src/**/*.browser.test.ts', 'src/core/crypto/**/*.test.ts'],
           browser: {
             enabled: true,
             headless: true,

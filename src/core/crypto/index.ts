@@ -1,0 +1,3 @@
+export * from './bytes.ts';
+export * from './ed25519.ts';
+export * from './sha256.ts';
