@@ -1,0 +1,5 @@
+export * from './delegation.ts';
+export * from './phrase.ts';
+export * from './revocation.ts';
+export * from './rootId.ts';
+export * from './verdict.ts';
