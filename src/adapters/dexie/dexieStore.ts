@@ -1,0 +1,78 @@
+import { Dexie } from 'dexie';
+import { RootConflictError, type Store } from '../../core/store/index.ts';
+import { openDb } from './schema.ts';
+
+export const DEFAULT_DB_NAME = 'tabnode';
+
+/**
+ * The browser Store: one IndexedDB database per profile, shared by its tabs. Writes that
+ * must not race across tabs (device key, root) run in one read-write transaction, which
+ * IndexedDB serialises between connections.
+ */
+export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
+  const db = openDb(name);
+  await db.open();
+  const listeners = new Set<() => void>();
+  const prefix = `idb://${name}/`;
+  // Dexie fires this for writes in this tab and, over BroadcastChannel, in other tabs.
+  const onMutated = (parts: Record<string, unknown>) => {
+    if (Object.keys(parts).some((key) => key.startsWith(prefix))) listeners.forEach((l) => l());
+  };
+  Dexie.on('storagemutated', onMutated);
+
+  return {
+    async deviceKey() {
+      const record = await db.device.get('this');
+      return record && withoutSlot(record);
+    },
+    ensureDeviceKey: (candidate) =>
+      db.transaction('rw', db.device, async () => {
+        const existing = await db.device.get('this');
+        if (existing) return withoutSlot(existing);
+        await db.device.add({ ...candidate, slot: 'this' });
+        return candidate;
+      }),
+    async root() {
+      const record = await db.root.get('this');
+      return record && withoutSlot(record);
+    },
+    setRoot: (next) =>
+      db.transaction('rw', db.root, async () => {
+        const existing = await db.root.get('this');
+        if (existing && existing.id !== next.id) throw new RootConflictError(existing.id, next.id);
+        await db.root.put({ ...next, slot: 'this' });
+        return next;
+      }),
+    async clearRoot() {
+      await db.root.delete('this');
+    },
+    async putDelegation(record) {
+      await db.delegations.put(record);
+    },
+    delegations: () => db.delegations.toArray(),
+    async putRevocation(record) {
+      await db.revocations.put(record);
+    },
+    revocations: () => db.revocations.toArray(),
+    async setting(key) {
+      return (await db.settings.get(key))?.value;
+    },
+    async putSetting(key, value) {
+      await db.settings.put({ key, value });
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      listeners.clear();
+      Dexie.on('storagemutated').unsubscribe(onMutated);
+      db.close();
+    },
+  };
+}
+
+function withoutSlot<T extends { slot: string }>(record: T): Omit<T, 'slot'> {
+  const { slot: _slot, ...rest } = record;
+  return rest;
+}

@@ -1,0 +1,76 @@
+import type { RootId, RootKind } from '../identity/index.ts';
+
+/**
+ * A private key the node can sign with. In browsers it is a non-extractable WebCrypto
+ * key (the bytes never reach JavaScript); `seed` is the fallback where the platform has
+ * no Ed25519 in WebCrypto.
+ */
+export type KeyHandle = { kind: 'webcrypto'; privateKey: CryptoKey } | { kind: 'seed'; seed: Uint8Array };
+
+/** This profile's device (client) key. One per browser profile, shared by its tabs. */
+export interface DeviceKeyRecord {
+  publicKey: Uint8Array;
+  handle: KeyHandle;
+  createdAt: number;
+}
+
+/** The person using this profile. Local roots keep their key (non-extractable); wallet roots do not. */
+export interface RootRecord {
+  id: RootId;
+  kind: RootKind;
+  handle?: KeyHandle;
+  createdAt: number;
+}
+
+/** A delegation as stored: its canonical bytes plus the fields it is looked up by. */
+export interface DelegationRecord {
+  /** base58 of the delegated client key */
+  clientKey: string;
+  root: RootId;
+  expiresAt: number;
+  bytes: Uint8Array;
+}
+
+export interface RevocationRecord {
+  clientKey: string;
+  root: RootId;
+  bytes: Uint8Array;
+}
+
+export type SettingValue = string | number | boolean | null | SettingValue[] | { [key: string]: SettingValue };
+
+/**
+ * Where a node keeps what must survive a reload. Core depends on this interface only;
+ * `memoryStore` (tests) and the Dexie adapter (browsers) implement it, and both pass
+ * `storeContract`. Several tabs may use one profile's store at once.
+ */
+export interface Store {
+  deviceKey(): Promise<DeviceKeyRecord | undefined>;
+  /** Keep `candidate` unless a device key exists already; return the stored one (first writer wins). */
+  ensureDeviceKey(candidate: DeviceKeyRecord): Promise<DeviceKeyRecord>;
+  root(): Promise<RootRecord | undefined>;
+  /** Set the root if none is set, or if it is the same root (restoring); refuse to replace another. */
+  setRoot(root: RootRecord): Promise<RootRecord>;
+  /** Forget the root (sign out). Delegations and revocations stay: they are public statements. */
+  clearRoot(): Promise<void>;
+  putDelegation(record: DelegationRecord): Promise<void>;
+  delegations(): Promise<DelegationRecord[]>;
+  putRevocation(record: RevocationRecord): Promise<void>;
+  revocations(): Promise<RevocationRecord[]>;
+  setting(key: string): Promise<SettingValue | undefined>;
+  putSetting(key: string, value: SettingValue): Promise<void>;
+  /** Called after any change, made by this store or by another tab on the same profile. */
+  onChange(listener: () => void): () => void;
+  close(): Promise<void>;
+}
+
+/** Setting a root when the profile already belongs to another one. */
+export class RootConflictError extends Error {
+  override readonly name = 'RootConflictError';
+  constructor(
+    readonly existing: RootId,
+    readonly attempted: RootId,
+  ) {
+    super(`this browser profile already belongs to ${existing}; sign out before using ${attempted}`);
+  }
+}

@@ -1,0 +1,2 @@
+export * from './Store.ts';
+export * from './memoryStore.ts';

@@ -1,0 +1,4 @@
+import { memoryStore } from './memoryStore.ts';
+import { storeContract } from './storeContract.ts';
+
+storeContract('memory', async () => memoryStore());

@@ -1,0 +1,114 @@
+import { describe, expect, test } from 'vitest';
+import type { RootId } from '../identity/index.ts';
+import type { DeviceKeyRecord, RootRecord, Store } from './Store.ts';
+import { RootConflictError } from './Store.ts';
+
+const ROOT_A = 'tabnode:local:4vJ9JU1bJJE96FWSJKvHsmmFADCg4gpZQff4P3bkLKi' as RootId;
+const ROOT_B = 'tabnode:local:8qbHbw2BbbTHBW1sbeqakYXVKRQM8Ne7pLK7m6CVfeR1' as RootId;
+
+function deviceKey(fill: number): DeviceKeyRecord {
+  return { publicKey: new Uint8Array(32).fill(fill), handle: { kind: 'seed', seed: new Uint8Array(32).fill(fill) }, createdAt: fill };
+}
+
+function rootRecord(id: RootId): RootRecord {
+  return { id, kind: 'local', createdAt: 1 };
+}
+
+/**
+ * The behaviour every Store must have. Each adapter's test calls this with a factory;
+ * `openSecond` (optional) opens a second handle on the same storage, as another tab would.
+ */
+export function storeContract(name: string, open: () => Promise<Store>, openSecond?: (first: Store) => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    test('starts empty', async () => {
+      const store = await open();
+      expect(await store.deviceKey()).toBeUndefined();
+      expect(await store.root()).toBeUndefined();
+      expect(await store.delegations()).toEqual([]);
+      expect(await store.revocations()).toEqual([]);
+      expect(await store.setting('missing')).toBeUndefined();
+      await store.close();
+    });
+
+    test('the first device key stored wins', async () => {
+      const store = await open();
+      expect((await store.ensureDeviceKey(deviceKey(1))).publicKey).toEqual(deviceKey(1).publicKey);
+      expect((await store.ensureDeviceKey(deviceKey(2))).publicKey).toEqual(deviceKey(1).publicKey);
+      expect((await store.deviceKey())?.publicKey).toEqual(deviceKey(1).publicKey);
+      await store.close();
+    });
+
+    test('a root is set, restored, refused when another, and cleared', async () => {
+      const store = await open();
+      await store.setRoot(rootRecord(ROOT_A));
+      await store.setRoot(rootRecord(ROOT_A));
+      await expect(store.setRoot(rootRecord(ROOT_B))).rejects.toThrow(RootConflictError);
+      expect((await store.root())?.id).toBe(ROOT_A);
+      await store.clearRoot();
+      expect(await store.root()).toBeUndefined();
+      await store.setRoot(rootRecord(ROOT_B));
+      expect((await store.root())?.id).toBe(ROOT_B);
+      await store.close();
+    });
+
+    test('delegations and revocations are kept by client key', async () => {
+      const store = await open();
+      await store.putDelegation({ clientKey: 'k1', root: ROOT_A, expiresAt: 5, bytes: new Uint8Array([1]) });
+      await store.putDelegation({ clientKey: 'k1', root: ROOT_A, expiresAt: 9, bytes: new Uint8Array([2]) });
+      await store.putDelegation({ clientKey: 'k2', root: ROOT_A, expiresAt: 7, bytes: new Uint8Array([3]) });
+      const stored = await store.delegations();
+      expect(stored.map((d) => [d.clientKey, d.expiresAt]).sort()).toEqual([
+        ['k1', 9],
+        ['k2', 7],
+      ]);
+      await store.putRevocation({ clientKey: 'k1', root: ROOT_A, bytes: new Uint8Array([4]) });
+      expect((await store.revocations()).map((r) => r.clientKey)).toEqual(['k1']);
+      await store.close();
+    });
+
+    test('settings hold JSON-like values by copy', async () => {
+      const store = await open();
+      const value = { urls: ['ws://a/signal'], n: 1, on: true };
+      await store.putSetting('mesh', value);
+      value.urls.push('mutated');
+      expect(await store.setting('mesh')).toEqual({ urls: ['ws://a/signal'], n: 1, on: true });
+      await store.close();
+    });
+
+    test('listeners hear about changes', async () => {
+      const store = await open();
+      let calls = 0;
+      const heard = new Promise<void>((resolve) =>
+        store.onChange(() => {
+          calls++;
+          resolve();
+        }),
+      );
+      await store.putSetting('x', 1);
+      await heard;
+      expect(calls).toBeGreaterThan(0);
+      await store.close();
+    });
+
+    if (openSecond) {
+      test('two tabs racing for the device key end with the same one', async () => {
+        const first = await open();
+        const second = await openSecond(first);
+        const [a, b] = await Promise.all([first.ensureDeviceKey(deviceKey(3)), second.ensureDeviceKey(deviceKey(4))]);
+        expect(a.publicKey).toEqual(b.publicKey);
+        expect((await second.deviceKey())?.publicKey).toEqual(a.publicKey);
+        await Promise.all([first.close(), second.close()]);
+      });
+
+      test('a change made in one tab is heard in the other', async () => {
+        const first = await open();
+        const second = await openSecond(first);
+        const heard = new Promise<void>((resolve) => second.onChange(resolve));
+        await first.putSetting('theme', 'dark');
+        await heard;
+        expect(await second.setting('theme')).toBe('dark');
+        await Promise.all([first.close(), second.close()]);
+      });
+    }
+  });
+}
