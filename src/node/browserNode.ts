@@ -1,0 +1,20 @@
+import { dexieStore } from '../adapters/dexie/dexieStore.ts';
+import { generateDeviceKey, importRootSeed, signerFor } from '../adapters/webcrypto/keys.ts';
+import { createNode, type TabnodeNode } from './createNode.ts';
+
+/** A node wired to this browser: IndexedDB, WebCrypto, the wall clock. */
+export function openBrowserNode(dbName?: string): Promise<TabnodeNode> {
+  return dexieStore(dbName).then((store) =>
+    createNode({
+      store,
+      origin: location.origin,
+      platform: {
+        now: () => Date.now(),
+        randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),
+        generateDeviceKey,
+        importRootSeed,
+        signerFor,
+      },
+    }),
+  );
+}

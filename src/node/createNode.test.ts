@@ -1,0 +1,89 @@
+import { describe, expect, test } from 'vitest';
+import { fromBase64url, toBase64url } from '../core/codec/index.ts';
+import { delegationCodec, RootConflictError } from '../core/index.ts';
+import { memoryStore } from '../core/store/index.ts';
+import { generateDeviceKey, importRootSeed, signerFor } from '../adapters/webcrypto/keys.ts';
+import { createNode } from './createNode.ts';
+import { SettingsError } from './settings.ts';
+
+const DAY = 86_400_000;
+
+function testNode(clock = { now: Date.UTC(2026, 10, 24) }) {
+  return createNode({
+    store: memoryStore(),
+    origin: 'http://127.0.0.1:8080',
+    platform: {
+      now: () => clock.now,
+      randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
+      generateDeviceKey,
+      importRootSeed,
+      signerFor,
+    },
+  });
+}
+
+describe('node identity', () => {
+  test('a new node has a device key and no root', async () => {
+    const node = await testNode();
+    const status = await node.identity.status();
+    expect(status.device.publicKey).toMatch(/^[1-9A-HJ-NP-Za-km-z]{40,44}$/);
+    expect(status.device.nonExtractable).toBe(true);
+    expect(status.root).toBeUndefined();
+    expect(status.delegation).toBeUndefined();
+  });
+
+  test('a phrase creates a root that delegates the device; the same phrase elsewhere gives the same root', async () => {
+    const a = await testNode();
+    const phrase = a.identity.newPhrase();
+    const status = await a.identity.useLocalRoot(phrase, 'Laptop');
+    expect(status.root?.kind).toBe('local');
+    expect(status.delegation).toMatchObject({ label: 'Laptop', valid: true, daysLeft: 90 });
+
+    const b = await testNode();
+    const restored = await b.identity.useLocalRoot(phrase, 'Phone');
+    expect(restored.root?.id).toBe(status.root?.id);
+    expect(restored.device.publicKey).not.toBe(status.device.publicKey);
+  });
+
+  test('another phrase is refused while a root is set; signing out allows it', async () => {
+    const node = await testNode();
+    await node.identity.useLocalRoot(node.identity.newPhrase(), 'x');
+    const other = node.identity.newPhrase();
+    await expect(node.identity.useLocalRoot(other, 'x')).rejects.toThrow(RootConflictError);
+    await node.identity.signOut();
+    expect((await node.identity.status()).root).toBeUndefined();
+    expect((await node.identity.useLocalRoot(other, 'x')).root).toBeDefined();
+  });
+
+  test('an exported delegation checks out; tampered or undecodable ones say why', async () => {
+    const clock = { now: Date.UTC(2026, 10, 24) };
+    const node = await testNode(clock);
+    await node.identity.useLocalRoot(node.identity.newPhrase(), 'Laptop');
+    const exported = (await node.identity.exportDelegation())!;
+    expect(await node.identity.checkDelegation(exported)).toMatchObject({ ok: true, label: 'Laptop' });
+
+    const d = delegationCodec.decode(fromBase64url(exported));
+    const tampered = toBase64url(delegationCodec.encode({ ...d, claims: { ...d.claims, label: 'Evil' } }));
+    expect(await node.identity.checkDelegation(tampered)).toMatchObject({ ok: false, reason: 'bad-signature' });
+    expect(await node.identity.checkDelegation('not base64!')).toMatchObject({ ok: false, reason: 'undecodable' });
+    expect(await node.identity.checkDelegation(exported.slice(0, -4))).toMatchObject({ ok: false, reason: 'undecodable' });
+
+    clock.now += 91 * DAY;
+    expect(await node.identity.checkDelegation(exported)).toMatchObject({ ok: false, reason: 'expired' });
+    expect((await node.identity.status()).delegation).toMatchObject({ valid: false, daysLeft: -1 });
+  });
+});
+
+describe('node settings', () => {
+  test('default to the own origin, validate, and reset', async () => {
+    const node = await testNode();
+    expect(await node.settings.get()).toEqual({ signalingUrls: ['ws://127.0.0.1:8080/signal'], iceServers: [] });
+    const next = { signalingUrls: ['wss://signal.example/'], iceServers: [{ urls: ['stun:stun.example:3478'] }] };
+    expect(await node.settings.update(next)).toEqual(next);
+    expect(await node.settings.get()).toEqual(next);
+    await expect(node.settings.update({ ...next, signalingUrls: ['http://x'] })).rejects.toThrow(SettingsError);
+    await expect(node.settings.update({ ...next, signalingUrls: [] })).rejects.toThrow(/at least one/);
+    await expect(node.settings.update({ ...next, iceServers: [{ urls: ['ws://x'] }] })).rejects.toThrow(/stun/);
+    expect((await node.settings.reset()).signalingUrls).toEqual(['ws://127.0.0.1:8080/signal']);
+  });
+});

@@ -1,0 +1,153 @@
+import { fromBase64url, toBase58, toBase64url, DecodeError } from '../core/codec/index.ts';
+import {
+  DEFAULT_DELEGATION_LIFETIME_MS,
+  delegationCodec,
+  localRootId,
+  phraseFromEntropy,
+  rootSecretFromPhrase,
+  signLocalDelegation,
+  verifyDelegation,
+  type Delegation,
+  type DelegationRefusal,
+  type RootId,
+  type RootKind,
+} from '../core/identity/index.ts';
+import type { Signer } from '../core/crypto/index.ts';
+import type { DeviceKeyRecord, KeyHandle, Store } from '../core/store/index.ts';
+
+/** What the node needs from its platform: time, randomness and key storage. */
+export interface Platform {
+  now(): number;
+  randomBytes(length: number): Uint8Array;
+  generateDeviceKey(now: number): Promise<DeviceKeyRecord>;
+  importRootSeed(seed: Uint8Array): Promise<{ publicKey: Uint8Array; handle: KeyHandle }>;
+  signerFor(publicKey: Uint8Array, handle: KeyHandle): Promise<Signer>;
+}
+
+export interface DelegationSummary {
+  label: string;
+  issuedAt: number;
+  expiresAt: number;
+  /** Whole days left; negative once expired. */
+  daysLeft: number;
+  valid: boolean;
+  problem?: string;
+}
+
+export interface IdentityStatus {
+  device: { publicKey: string; createdAt: number; nonExtractable: boolean };
+  root?: { id: RootId; kind: RootKind; createdAt: number };
+  delegation?: DelegationSummary;
+}
+
+/** A delegation someone pasted, decoded and verified. */
+export type DelegationCheck =
+  | { ok: true; root: RootId; clientKey: string; label: string; expiresAt: number }
+  | { ok: false; reason: DelegationRefusal | 'undecodable'; message: string };
+
+const DAY = 86_400_000;
+
+export function identityService(store: Store, platform: Platform) {
+  async function device(): Promise<DeviceKeyRecord> {
+    const existing = await store.deviceKey();
+    if (existing) return existing;
+    return store.ensureDeviceKey(await platform.generateDeviceKey(platform.now()));
+  }
+
+  async function currentDelegation(): Promise<Delegation | undefined> {
+    const [dev, root] = await Promise.all([device(), store.root()]);
+    if (!root) return undefined;
+    const key = toBase58(dev.publicKey);
+    const record = (await store.delegations()).find((d) => d.clientKey === key && d.root === root.id);
+    return record && delegationCodec.decode(record.bytes);
+  }
+
+  async function summarise(d: Delegation): Promise<DelegationSummary> {
+    const now = platform.now();
+    const verdict = await verifyDelegation(d, now);
+    const summary: DelegationSummary = {
+      label: d.claims.label,
+      issuedAt: d.claims.issuedAt,
+      expiresAt: d.claims.expiresAt,
+      daysLeft: Math.floor((d.claims.expiresAt - now) / DAY),
+      valid: verdict.ok,
+    };
+    if (!verdict.ok) summary.problem = verdict.message;
+    return summary;
+  }
+
+  return {
+    /** Make sure this profile has a device key (first tab to ask creates it). */
+    device,
+
+    async status(): Promise<IdentityStatus> {
+      const [dev, root, delegation] = await Promise.all([device(), store.root(), currentDelegation()]);
+      const status: IdentityStatus = {
+        device: { publicKey: toBase58(dev.publicKey), createdAt: dev.createdAt, nonExtractable: dev.handle.kind === 'webcrypto' },
+      };
+      if (root) status.root = { id: root.id, kind: root.kind, createdAt: root.createdAt };
+      if (delegation) status.delegation = await summarise(delegation);
+      return status;
+    },
+
+    /** A fresh 12-word phrase; nothing is stored until `useLocalRoot` is called with it. */
+    newPhrase(): string {
+      return phraseFromEntropy(platform.randomBytes(16));
+    },
+
+    /**
+     * Create or restore a local root from its phrase, keep its key non-extractable, and
+     * delegate this device's key to it. The same phrase gives the same root anywhere.
+     */
+    async useLocalRoot(phrase: string, deviceLabel: string): Promise<IdentityStatus> {
+      const seed = await rootSecretFromPhrase(phrase);
+      const { publicKey, handle } = await platform.importRootSeed(seed);
+      seed.fill(0);
+      const dev = await device();
+      const now = platform.now();
+      const id = localRootId(publicKey);
+      await store.setRoot({ id, kind: 'local', handle, createdAt: now });
+      const rootSigner = await platform.signerFor(publicKey, handle);
+      const delegation = await signLocalDelegation(rootSigner, {
+        clientKey: dev.publicKey,
+        label: deviceLabel.trim().slice(0, 64) || 'This browser',
+        issuedAt: now,
+        expiresAt: now + DEFAULT_DELEGATION_LIFETIME_MS,
+      });
+      await store.putDelegation({
+        clientKey: toBase58(dev.publicKey),
+        root: id,
+        expiresAt: delegation.claims.expiresAt,
+        bytes: delegationCodec.encode(delegation),
+      });
+      return this.status();
+    },
+
+    /** Forget the root on this profile. The device key stays; the phrase restores the root. */
+    async signOut(): Promise<void> {
+      await store.clearRoot();
+    },
+
+    /** This device's delegation as base64url of its canonical bytes (to show or hand to a peer). */
+    async exportDelegation(): Promise<string | undefined> {
+      const d = await currentDelegation();
+      return d && toBase64url(delegationCodec.encode(d));
+    },
+
+    /** Decode and verify a delegation given as base64url, at this node's current time. */
+    async checkDelegation(text: string): Promise<DelegationCheck> {
+      let d: Delegation;
+      try {
+        d = delegationCodec.decode(fromBase64url(text.trim()));
+      } catch (e) {
+        const detail = e instanceof DecodeError ? e.message : (e as Error).message;
+        return { ok: false, reason: 'undecodable', message: `not a delegation: ${detail}` };
+      }
+      const verdict = await verifyDelegation(d, platform.now());
+      if (!verdict.ok) return verdict;
+      return { ok: true, root: d.claims.root, clientKey: toBase58(d.claims.clientKey), label: d.claims.label, expiresAt: d.claims.expiresAt };
+    },
+  };
+}
+
+export type IdentityService = ReturnType<typeof identityService>;

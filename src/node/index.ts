@@ -1,0 +1,3 @@
+export * from './createNode.ts';
+export * from './identityService.ts';
+export * from './settings.ts';

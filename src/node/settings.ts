@@ -1,0 +1,68 @@
+import type { SettingValue } from '../core/store/index.ts';
+
+export interface IceServer {
+  urls: string[];
+  username?: string;
+  credential?: string;
+}
+
+/** What a person can configure about how this node reaches others. */
+export interface NodeSettings {
+  /** y-webrtc signaling servers (ws:// or wss://). Default: this app's own `/signal`. */
+  signalingUrls: string[];
+  /** STUN/TURN servers for WebRTC. Default: none (loopback and LAN need none). */
+  iceServers: IceServer[];
+}
+
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
+
+export const SETTINGS_LIMITS = { urls: 8, urlLength: 512, iceServers: 8 } as const;
+
+/** The signaling URL of the page's own origin: the server that served the app also signals. */
+export function defaultSignalingUrl(origin: string): string {
+  const url = new URL('/signal', origin);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.toString();
+}
+
+export function defaultSettings(origin: string): NodeSettings {
+  return { signalingUrls: [defaultSignalingUrl(origin)], iceServers: [] };
+}
+
+function checkUrl(raw: string, schemes: string[], what: string): string {
+  const text = raw.trim();
+  if (text.length > SETTINGS_LIMITS.urlLength) throw new SettingsError(`${what} is longer than ${SETTINGS_LIMITS.urlLength} characters`);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new SettingsError(`"${text}" is not a URL (${what})`);
+  }
+  if (!schemes.includes(url.protocol)) {
+    throw new SettingsError(`${what} must start with ${schemes.map((s) => `${s}//`).join(' or ')}: "${text}"`);
+  }
+  return text;
+}
+
+/** Validate settings a person entered; throws SettingsError naming the first problem. */
+export function validateSettings(input: NodeSettings): NodeSettings {
+  if (input.signalingUrls.length === 0) throw new SettingsError('at least one signaling server is needed to find peers');
+  if (input.signalingUrls.length > SETTINGS_LIMITS.urls) throw new SettingsError(`at most ${SETTINGS_LIMITS.urls} signaling servers`);
+  if (input.iceServers.length > SETTINGS_LIMITS.iceServers) throw new SettingsError(`at most ${SETTINGS_LIMITS.iceServers} ICE servers`);
+  return {
+    signalingUrls: input.signalingUrls.map((u) => checkUrl(u, ['ws:', 'wss:'], 'a signaling server')),
+    iceServers: input.iceServers.map((server) => {
+      if (server.urls.length === 0) throw new SettingsError('an ICE server needs at least one URL');
+      const out: IceServer = { urls: server.urls.map((u) => checkUrl(u, ['stun:', 'stuns:', 'turn:', 'turns:'], 'an ICE server')) };
+      if (server.username) out.username = server.username;
+      if (server.credential) out.credential = server.credential;
+      return out;
+    }),
+  };
+}
+
+export function settingsToStored(settings: NodeSettings): SettingValue {
+  return JSON.parse(JSON.stringify(settings)) as SettingValue;
+}
