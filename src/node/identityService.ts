@@ -69,7 +69,7 @@ export function identityService(store: Store, platform: Platform) {
       label: d.claims.label,
       issuedAt: d.claims.issuedAt,
       expiresAt: d.claims.expiresAt,
-      daysLeft: Math.floor((d.claims.expiresAt - now) / DAY),
+      daysLeft: Math.ceil((d.claims.expiresAt - now) / DAY),
       valid: verdict.ok,
     };
     if (!verdict.ok) summary.problem = verdict.message;

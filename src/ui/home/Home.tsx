@@ -1,0 +1,78 @@
+import type { IdentityStatus } from '../../node/index.ts';
+import { CopyButton } from '../shell/CopyButton.tsx';
+import { DelegationPanel } from './DelegationPanel.tsx';
+import { SignOut } from './SignOut.tsx';
+
+const ROOT_KIND_LABEL = { local: 'Local key', ethereum: 'Ethereum wallet', starknet: 'Starknet wallet' } as const;
+
+function formatDate(ms: number): string {
+  return new Date(ms).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+/** Who you are, this device, and its delegation. */
+export function Home({ status }: { status: IdentityStatus }) {
+  const { root, device, delegation } = status;
+  if (!root) return null;
+  return (
+    <>
+      <section className="card" aria-labelledby="identity-title">
+        <h1 id="identity-title">Your identity</h1>
+        <dl className="facts">
+          <dt>Identity</dt>
+          <dd>
+            <code className="id" data-testid="root-id">
+              {root.id}
+            </code>
+            <CopyButton text={root.id} />
+          </dd>
+          <dt>Kind</dt>
+          <dd>
+            <span className="badge">{ROOT_KIND_LABEL[root.kind]}</span>
+          </dd>
+          <dt>Since</dt>
+          <dd>{formatDate(root.createdAt)}</dd>
+        </dl>
+      </section>
+
+      <section className="card" aria-labelledby="device-title">
+        <h2 id="device-title">This device</h2>
+        <dl className="facts">
+          <dt>Name</dt>
+          <dd data-testid="device-label">{delegation?.label ?? '—'}</dd>
+          <dt>Device key</dt>
+          <dd>
+            <code className="id" data-testid="device-key">
+              {device.publicKey}
+            </code>
+            {device.nonExtractable && (
+              <span className="badge good" title="The private key cannot be read out of this browser">
+                Non-extractable
+              </span>
+            )}
+          </dd>
+          <dt>Delegation</dt>
+          <dd data-testid="delegation-status">
+            {delegation ?
+              delegation.valid ?
+                <>
+                  <span className={delegation.daysLeft < 14 ? 'badge warn' : 'badge good'}>Valid</span> until{' '}
+                  {formatDate(delegation.expiresAt)} ({delegation.daysLeft} days left)
+                </>
+              : <>
+                  <span className="badge bad">Not valid</span> {delegation.problem}
+                </>
+            : <span className="badge bad">Missing</span>}
+          </dd>
+        </dl>
+        {delegation && delegation.valid && delegation.daysLeft < 14 && (
+          <p className="notice" role="status">
+            This device&apos;s delegation ends in {delegation.daysLeft} days. Restore with your phrase to renew it.
+          </p>
+        )}
+      </section>
+
+      <DelegationPanel />
+      <SignOut />
+    </>
+  );
+}

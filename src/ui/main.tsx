@@ -1,0 +1,37 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { openBrowserNode } from '../node/browserNode.ts';
+import type { TabnodeNode } from '../node/index.ts';
+import { App } from './App.tsx';
+import { NodeContext } from './shell/nodeContext.ts';
+import './styles.css';
+
+declare global {
+  interface Window {
+    /** The node's API, for the developer console and end-to-end tests. */
+    tabnode?: TabnodeNode;
+  }
+}
+
+const container = document.getElementById('root')!;
+
+openBrowserNode().then(
+  (node) => {
+    window.tabnode = node;
+    createRoot(container).render(
+      <StrictMode>
+        <NodeContext.Provider value={node}>
+          <App />
+        </NodeContext.Provider>
+      </StrictMode>,
+    );
+  },
+  (error: Error) => {
+    container.innerHTML = '';
+    const p = document.createElement('p');
+    p.className = 'fatal';
+    p.setAttribute('role', 'alert');
+    p.textContent = `Tabnode could not start: ${error.message}. It needs IndexedDB (private windows in some browsers block it).`;
+    container.append(p);
+  },
+);

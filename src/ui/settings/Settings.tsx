@@ -1,0 +1,99 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { IceServer, NodeSettings } from '../../node/index.ts';
+import { useNode } from '../shell/nodeContext.ts';
+
+function iceToText(servers: IceServer[]): string {
+  return servers.map((s) => [s.urls.join(','), s.username, s.credential].filter(Boolean).join(' ')).join('\n');
+}
+
+/** One server a line: `urls[,urls] [username credential]`. */
+function textToIce(text: string): IceServer[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const [urls = '', username, credential] = line.split(/\s+/);
+      const server: IceServer = { urls: urls.split(',').filter(Boolean) };
+      if (username) server.username = username;
+      if (credential) server.credential = credential;
+      return server;
+    });
+}
+
+const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
+
+/** How this node finds and reaches peers. */
+export function Settings() {
+  const node = useNode();
+  const [signaling, setSignaling] = useState('');
+  const [ice, setIce] = useState('');
+  const [message, setMessage] = useState<{ ok: boolean; text: string }>();
+
+  function show(settings: NodeSettings) {
+    setSignaling(settings.signalingUrls.join('\n'));
+    setIce(iceToText(settings.iceServers));
+  }
+
+  useEffect(() => {
+    void node.settings.get().then(show);
+  }, [node]);
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    try {
+      show(await node.settings.update({ signalingUrls: lines(signaling), iceServers: textToIce(ice) }));
+      setMessage({ ok: true, text: 'Saved.' });
+    } catch (e) {
+      setMessage({ ok: false, text: (e as Error).message });
+    }
+  }
+
+  return (
+    <form className="card" aria-labelledby="settings-title" onSubmit={save}>
+      <h1 id="settings-title">Network settings</h1>
+      <div className="fields">
+        <label className="field">
+          <span>Signaling servers</span>
+          <small id="signaling-help">One WebSocket URL a line (ws:// or wss://). Peers meet there; content never passes through.</small>
+          <textarea
+            rows={3}
+            spellCheck={false}
+            aria-describedby="signaling-help"
+            value={signaling}
+            onChange={(e) => setSignaling(e.target.value)}
+          />
+        </label>
+        <label className="field">
+          <span>ICE servers (STUN / TURN)</span>
+          <small id="ice-help">
+            One server a line: <code>turn:host:3478 username credential</code>. Leave empty on a local network.
+          </small>
+          <textarea rows={3} spellCheck={false} aria-describedby="ice-help" value={ice} onChange={(e) => setIce(e.target.value)} />
+        </label>
+      </div>
+      {message && (
+        <p className={message.ok ? 'result good' : 'result bad'} role={message.ok ? 'status' : 'alert'}>
+          {message.text}
+        </p>
+      )}
+      <div className="actions">
+        <button
+          type="button"
+          className="button secondary"
+          onClick={() =>
+            void node.settings.reset().then((s) => {
+              show(s);
+              setMessage({ ok: true, text: 'Back to the defaults.' });
+            })
+          }
+        >
+          Reset to defaults
+        </button>
+        <button type="submit" className="button primary">
+          Save
+        </button>
+      </div>
+    </form>
+  );
+}
