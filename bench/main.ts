@@ -1,0 +1,21 @@
+// The in-browser half of `npm run bench`: runs the benchmarks in this page and publishes
+// the figures on window.__benchResults for bench/run.ts to collect.
+import { ed25519Figures } from './ed25519.ts';
+import type { Figure } from './measure.ts';
+
+declare global {
+  interface Window {
+    __benchResults?: Figure[] | { error: string };
+  }
+}
+
+async function main() {
+  document.body.textContent = 'Running benchmarks…';
+  const figures = await ed25519Figures('Chromium');
+  window.__benchResults = figures;
+  document.body.textContent = figures.map((f) => `${f.name}: ${Math.round(f.opsPerSec)} ops/s`).join('\n');
+}
+
+main().catch((e: Error) => {
+  window.__benchResults = { error: e.message };
+});
