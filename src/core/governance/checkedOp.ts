@@ -1,0 +1,87 @@
+import { toHex } from '../crypto/index.ts';
+import { DecodeError } from '../codec/index.ts';
+import {
+  delegationCodec,
+  revocationCodec,
+  verifyDelegation,
+  verifyRevocation,
+  type DelegationClaims,
+  type RevocationClaims,
+} from '../identity/index.ts';
+import { checkInviteStandalone, inviteId, type Invite } from '../invitation/invite.ts';
+import { GENESIS_CONTEXT, idKey, verifyOpSignature, type Op } from '../ops/op.ts';
+import { bytesEqual } from '../crypto/index.ts';
+import { refuse, type Verdict } from '../identity/verdict.ts';
+
+/** An op whose signature and embedded certificates have been verified, with them decoded. */
+export interface CheckedOp {
+  op: Op;
+  /** hex of the op id */
+  key: string;
+  /** hex of the author's client key */
+  author: string;
+  delegation?: DelegationClaims;
+  invite?: Invite & { id: string };
+  revocation?: RevocationClaims;
+}
+
+export type IntrinsicRefusal =
+  | 'wrong-context'
+  | 'bad-signature'
+  | 'bad-delegation'
+  | 'bad-invite'
+  | 'bad-revocation'
+  | 'malformed';
+
+/**
+ * What can be known about an op from the op alone: it belongs to this context, its author
+ * signed it, and certificates inside it verify (delegations and invites at the op's own time).
+ * Ops failing here are rejected outright and never enter the DAG.
+ */
+export async function checkIntrinsic(op: Op, contextId: Uint8Array): Promise<Verdict<IntrinsicRefusal> & { checked?: CheckedOp }> {
+  const isGenesis = op.body.kind === 'genesis';
+  if (isGenesis) {
+    if (!bytesEqual(op.id, contextId)) return refuse('wrong-context', 'a genesis op of another context');
+    if (!bytesEqual(op.context, GENESIS_CONTEXT) || op.parents.length > 0) {
+      return refuse('malformed', 'a genesis op has no parents and an all-zero context');
+    }
+  } else {
+    if (!bytesEqual(op.context, contextId)) return refuse('wrong-context', 'the op belongs to another context');
+    if (op.parents.length === 0) return refuse('malformed', 'only the genesis op has no parents');
+  }
+  if (!(await verifyOpSignature(op))) return refuse('bad-signature', 'the op was altered or not signed by its author key');
+
+  const checked: CheckedOp = { op, key: idKey(op.id), author: toHex(op.author) };
+  const body = op.body;
+  if (body.kind === 'genesis' || body.kind === 'add-device' || body.kind === 'join') {
+    let claims: DelegationClaims;
+    try {
+      const d = delegationCodec.decode(body.delegation);
+      const verdict = await verifyDelegation(d, op.time);
+      if (!verdict.ok) return refuse('bad-delegation', `the author's delegation: ${verdict.message}`);
+      claims = d.claims;
+    } catch (e) {
+      return refuse('bad-delegation', `the author's delegation does not decode: ${(e as DecodeError).message}`);
+    }
+    if (!bytesEqual(claims.clientKey, op.author)) return refuse('bad-delegation', 'the delegation is for another key than the author');
+    checked.delegation = claims;
+  }
+  if (body.kind === 'join') {
+    const verdict = await checkInviteStandalone(body.invite, op.time);
+    if (!verdict.ok) return refuse('bad-invite', `the invite: ${verdict.message}`);
+    if (!bytesEqual(body.invite.claims.context, contextId)) return refuse('bad-invite', 'the invite is for another context');
+    checked.invite = { ...body.invite, id: idKey(inviteId(body.invite.claims)) };
+  }
+  if (body.kind === 'revoke-key') {
+    try {
+      const r = revocationCodec.decode(body.revocation);
+      const verdict = await verifyRevocation(r);
+      if (!verdict.ok) return refuse('bad-revocation', verdict.message);
+      checked.revocation = r.claims;
+    } catch (e) {
+      return refuse('bad-revocation', `the revocation does not decode: ${(e as Error).message}`);
+    }
+  }
+  return { ok: true, checked };
+}
+

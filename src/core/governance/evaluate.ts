@@ -1,0 +1,275 @@
+import type { RootId } from '../identity/index.ts';
+import { compareIds, idKey } from '../ops/op.ts';
+import { roleRank, type Role } from '../ops/roles.ts';
+import type { CheckedOp } from './checkedOp.ts';
+import { apply, authorRoot, isGovernance, judge, requiredRole, type Refusal } from './rules.ts';
+import { cloneGovState, emptyGovState, type GovState } from './state.ts';
+
+/** Refusals the concurrency rule adds to those of `judge`. */
+export type ConcurrencyRefusal = 'removed-concurrently' | 'demoted-concurrently' | 'key-revoked-concurrently' | 'invite-revoked';
+
+export type OpVerdict = { valid: true } | { valid: false; reason: Refusal['reason'] | ConcurrencyRefusal; message: string };
+
+interface Entry {
+  c: CheckedOp;
+  depth: number;
+  /** Bits of the governance ops in this op's strict causal past. */
+  govPast: bigint;
+  /** This op's own bit, for governance ops. */
+  bit: bigint;
+  verdict: OpVerdict;
+}
+
+/** What an authority-reducing op takes away, and from whom. */
+interface Reduction {
+  root?: RootId;
+  key?: string;
+  invite?: string;
+  /** Ops needing more than this role are affected; undefined: every op of the root. */
+  keeps?: Role;
+  reason: ConcurrencyRefusal;
+}
+
+const MAX_FIXPOINT_ROUNDS = 8;
+const VALID: OpVerdict = { valid: true };
+
+/**
+ * Decides which ops of a context's DAG are valid. Pure and deterministic: the verdicts are
+ * a function of the set of ops, whatever order they were added in. Rules
+ * (docs/governance.md):
+ * 1. an op is judged against the governance state of its causal past;
+ * 2. an authority-reducing op (remove, leave, demotion, key revocation, invite revocation)
+ *    beats every concurrent op it affects; two that reduce each other: the author with the
+ *    higher role wins, then the op earlier in (depth, id) order.
+ * Ops are added once all their parents are present.
+ */
+export function createEvaluator() {
+  const entries = new Map<string, Entry>();
+  /** Governance ops in (depth, id) order: a topological order every peer agrees on. */
+  const govOrder: Entry[] = [];
+  const deltas: Entry[] = [];
+  let stateCache = new Map<bigint, GovState>();
+  const ancestorCache = new Map<string, Set<string>>();
+  let reductions: { by: Entry; r: Reduction }[] = [];
+
+  function stateAt(mask: bigint): GovState {
+    let s = stateCache.get(mask);
+    if (s) return s;
+    s = emptyGovState();
+    for (const e of govOrder) if (e.verdict.valid && (mask & e.bit) !== 0n) apply(e.c, s);
+    stateCache.set(mask, s);
+    return s;
+  }
+
+  function ancestors(e: Entry): Set<string> {
+    let set = ancestorCache.get(e.c.key);
+    if (set) return set;
+    set = new Set();
+    const stack = e.c.op.parents.map((p) => entries.get(keyOf(p))!);
+    while (stack.length) {
+      const next = stack.pop()!;
+      if (set.has(next.c.key)) continue;
+      set.add(next.c.key);
+      for (const p of next.c.op.parents) stack.push(entries.get(keyOf(p))!);
+    }
+    ancestorCache.set(e.c.key, set);
+    return set;
+  }
+
+  function reductionOf(e: Entry, s: GovState): Reduction | undefined {
+    const body = e.c.op.body;
+    switch (body.kind) {
+      case 'remove':
+        return { root: body.member, reason: 'removed-concurrently' };
+      case 'leave': {
+        const root = authorRoot(e.c, s);
+        return root && { root, reason: 'removed-concurrently' };
+      }
+      case 'set-role':
+        return { root: body.member, keeps: body.role, reason: 'demoted-concurrently' };
+      case 'revoke-key':
+        return { key: hex(e.c.revocation!.clientKey), reason: 'key-revoked-concurrently' };
+      case 'revoke-invite':
+        return { invite: hex(body.invite), reason: 'invite-revoked' };
+      default:
+        return undefined;
+    }
+  }
+
+  function affects(r: Reduction, target: Entry, s: GovState): boolean {
+    if (r.key !== undefined) return target.c.author === r.key;
+    if (r.invite !== undefined) return target.c.invite?.id === r.invite;
+    if (r.root === undefined || authorRoot(target.c, s) !== r.root) return false;
+    if (target.c.op.body.kind === 'join') return false; // a join by a removed member is a fresh admission
+    return r.keeps === undefined || roleRank(requiredRole(target.c)) > roleRank(r.keeps);
+  }
+
+  function concurrentGov(a: Entry, b: Entry): boolean {
+    return (a.govPast & b.bit) === 0n && (b.govPast & a.bit) === 0n;
+  }
+
+  /** Which of two mutually reducing ops stands: higher author role, then earlier order. */
+  function beats(a: Entry, b: Entry): boolean {
+    const ra = roleOfAuthor(a);
+    const rb = roleOfAuthor(b);
+    if (ra !== rb) return ra > rb;
+    return govOrder.indexOf(a) < govOrder.indexOf(b);
+  }
+
+  function roleOfAuthor(e: Entry): number {
+    const s = stateAt(e.govPast);
+    const role = s.members.get(authorRoot(e.c, s)!)?.role;
+    return role ? roleRank(role) : -1;
+  }
+
+  function evaluateGovernance(): void {
+    let vetoes = new Map<Entry, ConcurrencyRefusal>();
+    for (let round = 0; round < MAX_FIXPOINT_ROUNDS; round++) {
+      stateCache = new Map();
+      const uses = new Map<string, number>();
+      const passed = new Set<Entry>();
+      for (const e of govOrder) {
+        const refusal = judge(e.c, stateAt(e.govPast)) ?? exhausted(e, uses);
+        if (refusal) {
+          e.verdict = { valid: false, ...refusal };
+          continue;
+        }
+        passed.add(e);
+        const veto = vetoes.get(e);
+        e.verdict = veto ? { valid: false, reason: veto, message: vetoMessage(veto) } : VALID;
+        if (e.verdict.valid && e.c.invite) uses.set(e.c.invite.id, (uses.get(e.c.invite.id) ?? 0) + 1);
+      }
+      const next = new Map<Entry, ConcurrencyRefusal>();
+      reductions = [];
+      for (const y of govOrder) {
+        if (!y.verdict.valid) continue;
+        const r = reductionOf(y, stateAt(y.govPast));
+        if (!r) continue;
+        reductions.push({ by: y, r });
+        for (const x of passed) {
+          if (x === y || !concurrentGov(x, y) || !affects(r, x, stateAt(x.govPast))) continue;
+          const counter = reductionOf(x, stateAt(x.govPast));
+          if (counter && affects(counter, y, stateAt(y.govPast)) && beats(x, y)) continue;
+          next.set(x, r.reason);
+        }
+      }
+      if (sameVetoes(vetoes, next)) return;
+      vetoes = next;
+    }
+  }
+
+  function exhausted(e: Entry, uses: Map<string, number>): Refusal | undefined {
+    const invite = e.c.invite;
+    if (!invite || (uses.get(invite.id) ?? 0) < invite.claims.maxUses) return undefined;
+    return { reason: 'invite-exhausted', message: 'the invite was used up by concurrent joins' };
+  }
+
+  function evaluateDelta(e: Entry): void {
+    const s = stateAt(e.govPast);
+    const refusal = judge(e.c, s);
+    if (refusal) {
+      e.verdict = { valid: false, ...refusal };
+      return;
+    }
+    for (const { by, r } of reductions) {
+      if ((e.govPast & by.bit) !== 0n || !affects(r, e, s)) continue;
+      if (ancestors(by).has(e.c.key)) continue;
+      e.verdict = { valid: false, reason: r.reason, message: vetoMessage(r.reason) };
+      return;
+    }
+    e.verdict = VALID;
+  }
+
+  return {
+    has: (key: string) => entries.has(key),
+
+    /**
+     * Add an op whose parents were all added before. Returns the keys of earlier ops whose
+     * verdict changed because of it (a late governance op can flip earlier verdicts).
+     */
+    add(c: CheckedOp): { verdict: OpVerdict; flipped: string[] } {
+      if (entries.has(c.key)) return { verdict: entries.get(c.key)!.verdict, flipped: [] };
+      let depth = 0;
+      let govPast = 0n;
+      for (const p of c.op.parents) {
+        const parent = entries.get(keyOf(p));
+        if (!parent) throw new Error(`parent ${keyOf(p)} of ${c.key} was not added first`);
+        depth = Math.max(depth, parent.depth + 1);
+        govPast |= parent.govPast | parent.bit;
+      }
+      const e: Entry = { c, depth, govPast, bit: 0n, verdict: VALID };
+      entries.set(c.key, e);
+      if (!isGovernance(c)) {
+        deltas.push(e);
+        evaluateDelta(e);
+        return { verdict: e.verdict, flipped: [] };
+      }
+      // Bits go out in arrival order; only set membership matters, never bit positions.
+      e.bit = 1n << BigInt(govOrder.length);
+      insertSorted(govOrder, e);
+      const before = new Map([...entries.values()].map((x) => [x.c.key, x.verdict.valid]));
+      evaluateGovernance();
+      for (const d of deltas) evaluateDelta(d);
+      const flipped = [...entries.values()].filter((x) => x !== e && before.get(x.c.key) !== x.verdict.valid).map((x) => x.c.key);
+      return { verdict: e.verdict, flipped };
+    },
+
+    verdict: (key: string): OpVerdict | undefined => entries.get(key)?.verdict,
+
+    /** Governance after every valid op: what the UI shows as members and roles. */
+    current(): GovState {
+      let all = 0n;
+      for (const e of govOrder) all |= e.bit;
+      return cloneGovState(stateAt(all));
+    },
+
+    /** Governance in the causal past of an op with these parents (e.g. one about to be created). */
+    stateAtParents(parents: Uint8Array[]): GovState {
+      let mask = 0n;
+      for (const p of parents) {
+        const e = entries.get(keyOf(p));
+        if (e) mask |= e.govPast | e.bit;
+      }
+      return cloneGovState(stateAt(mask));
+    },
+
+    size: () => entries.size,
+  };
+}
+
+export type Evaluator = ReturnType<typeof createEvaluator>;
+
+function insertSorted(list: Entry[], e: Entry): void {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const m = list[mid]!;
+    const before = m.depth < e.depth || (m.depth === e.depth && compareIds(m.c.op.id, e.c.op.id) < 0);
+    if (before) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, e);
+}
+
+function sameVetoes(a: Map<Entry, string>, b: Map<Entry, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
+}
+
+function vetoMessage(reason: ConcurrencyRefusal): string {
+  switch (reason) {
+    case 'removed-concurrently':
+      return 'its author was removed by a concurrent op';
+    case 'demoted-concurrently':
+      return "its author's role was lowered by a concurrent op";
+    case 'key-revoked-concurrently':
+      return 'its author key was revoked by a concurrent op';
+    case 'invite-revoked':
+      return 'the invite was revoked by a concurrent op';
+  }
+}
+
+const hex = idKey;
+const keyOf = idKey;

@@ -1,0 +1,160 @@
+import { DELEGATION_LIMITS, type RootId } from '../identity/index.ts';
+import { atLeast, roleRank, type Role } from '../ops/roles.ts';
+import { toHex } from '../crypto/index.ts';
+import type { CheckedOp } from './checkedOp.ts';
+import { keyInfoFrom, ownerCount, type GovState } from './state.ts';
+
+export type RuleRefusal =
+  | 'unknown-key'
+  | 'revoked-key'
+  | 'key-expired'
+  | 'not-a-member'
+  | 'insufficient-role'
+  | 'last-owner'
+  | 'invite-not-authorized'
+  | 'invite-expired'
+  | 'invite-exhausted'
+  | 'invite-revoked'
+  | 'unknown-member'
+  | 'not-your-key'
+  | 'duplicate-genesis';
+
+export interface Refusal {
+  reason: RuleRefusal;
+  message: string;
+}
+
+/** The role an op's author needs. */
+export function requiredRole(op: CheckedOp): Role {
+  switch (op.op.body.kind) {
+    case 'set-role':
+    case 'remove':
+    case 'revoke-invite':
+      return 'admin';
+    case 'delta':
+      return 'writer';
+    default:
+      return 'reader';
+  }
+}
+
+/** The root an op acts for: its embedded delegation's, or its author key's as registered. */
+export function authorRoot(op: CheckedOp, s: GovState): RootId | undefined {
+  return op.delegation?.root ?? s.keys.get(op.author)?.root;
+}
+
+const no = (reason: RuleRefusal, message: string): Refusal => ({ reason, message });
+
+/**
+ * Judge an op against the governance state of its causal past. Returns why it is refused,
+ * or undefined when the rules allow it. Pure; does not change `s`.
+ */
+export function judge(c: CheckedOp, s: GovState): Refusal | undefined {
+  const { body, time } = c.op;
+  if (body.kind === 'genesis') return s.members.size > 0 ? no('duplicate-genesis', 'the context already has a genesis') : undefined;
+
+  // The author key: registered by this op (add-device, join) or earlier.
+  const selfRegistering = body.kind === 'add-device' || body.kind === 'join';
+  const key = selfRegistering ? keyInfoFrom(c.delegation!) : s.keys.get(c.author);
+  if (!key) return no('unknown-key', 'the author key was never introduced to this context');
+  if (s.revokedKeys.has(c.author)) return no('revoked-key', 'the author key was revoked');
+  if (time >= key.expiresAt || time + DELEGATION_LIMITS.clockSkewMs < key.issuedAt) {
+    return no('key-expired', "the op is dated outside its author key's delegation");
+  }
+  const root = key.root;
+  const member = s.members.get(root);
+
+  if (body.kind === 'join') {
+    const invite = c.invite!;
+    const inviter = s.keys.get(toHex(invite.claims.inviterKey));
+    const inviterRole = inviter && s.members.get(inviter.root)?.role;
+    if (!inviter || s.revokedKeys.has(toHex(invite.claims.inviterKey)) || !atLeast(inviterRole, 'admin')) {
+      return no('invite-not-authorized', 'the invite was not made by a current admin or owner');
+    }
+    if (roleRank(invite.claims.role) > roleRank(inviterRole!)) {
+      return no('invite-not-authorized', 'the invite grants more than its inviter holds');
+    }
+    if (time >= invite.claims.expiresAt) return no('invite-expired', 'the invite had expired when it was used');
+    if (s.revokedInvites.has(invite.id)) return no('invite-revoked', 'the invite was revoked');
+    if ((s.inviteUses.get(invite.id) ?? 0) >= invite.claims.maxUses) return no('invite-exhausted', 'the invite was used up');
+    return undefined;
+  }
+
+  if (!member) return no('not-a-member', `${root} is not a member`);
+  const needed = requiredRole(c);
+  if (!atLeast(member.role, needed)) return no('insufficient-role', `a ${member.role} cannot do this (needs ${needed})`);
+
+  switch (body.kind) {
+    case 'set-role':
+    case 'remove': {
+      const target = s.members.get(body.member);
+      if (!target) return no('unknown-member', `${body.member} is not a member`);
+      if (member.role !== 'owner') {
+        const newRole = body.kind === 'set-role' ? body.role : 'reader';
+        if (atLeast(target.role, 'admin') || atLeast(newRole, 'admin')) {
+          return no('insufficient-role', 'only owners change or remove admins and owners, or make them');
+        }
+      }
+      const demotesOwner = target.role === 'owner' && (body.kind === 'remove' || body.role !== 'owner');
+      if (demotesOwner && ownerCount(s) <= 1) return no('last-owner', 'a context keeps at least one owner');
+      return undefined;
+    }
+    case 'leave':
+      if (member.role === 'owner' && ownerCount(s) <= 1) return no('last-owner', 'the last owner cannot leave');
+      return undefined;
+    case 'revoke-key': {
+      const revoked = c.revocation!;
+      const target = s.keys.get(toHex(revoked.clientKey));
+      if (!target || target.root !== revoked.root) return no('not-your-key', 'the revoked key does not belong to the root that revoked it');
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Apply an allowed governance op to `s` (in place). Deltas change nothing here. */
+export function apply(c: CheckedOp, s: GovState): void {
+  const body = c.op.body;
+  switch (body.kind) {
+    case 'genesis':
+      s.name = body.name;
+      s.appId = body.appId;
+      s.members.set(c.delegation!.root, { role: 'owner' });
+      s.keys.set(c.author, keyInfoFrom(c.delegation!));
+      return;
+    case 'add-device':
+      s.keys.set(c.author, keyInfoFrom(c.delegation!));
+      return;
+    case 'join': {
+      const invite = c.invite!;
+      s.keys.set(c.author, keyInfoFrom(c.delegation!));
+      if (!s.members.has(c.delegation!.root)) s.members.set(c.delegation!.root, { role: invite.claims.role });
+      s.inviteUses.set(invite.id, (s.inviteUses.get(invite.id) ?? 0) + 1);
+      return;
+    }
+    case 'set-role':
+      s.members.set(body.member, { role: body.role });
+      return;
+    case 'remove':
+      s.members.delete(body.member);
+      return;
+    case 'leave': {
+      const root = s.keys.get(c.author)?.root;
+      if (root) s.members.delete(root);
+      return;
+    }
+    case 'revoke-key':
+      s.revokedKeys.add(toHex(c.revocation!.clientKey));
+      return;
+    case 'revoke-invite':
+      s.revokedInvites.add(toHex(body.invite));
+      return;
+    case 'delta':
+      return;
+  }
+}
+
+export function isGovernance(c: CheckedOp): boolean {
+  return c.op.body.kind !== 'delta';
+}

@@ -1,0 +1,60 @@
+import type { DelegationClaims, RootId } from '../identity/index.ts';
+import type { Role } from '../ops/roles.ts';
+
+export interface MemberInfo {
+  role: Role;
+}
+
+export interface KeyInfo {
+  root: RootId;
+  label: string;
+  issuedAt: number;
+  expiresAt: number;
+}
+
+/** The governance of a context at some point of its history. */
+export interface GovState {
+  name: string;
+  appId: Uint8Array;
+  members: Map<RootId, MemberInfo>;
+  /** Registered client keys (hex) and the delegation that registered each. */
+  keys: Map<string, KeyInfo>;
+  revokedKeys: Set<string>;
+  /** Valid joins per invite id (hex). */
+  inviteUses: Map<string, number>;
+  revokedInvites: Set<string>;
+}
+
+export function emptyGovState(): GovState {
+  return {
+    name: '',
+    appId: new Uint8Array(32),
+    members: new Map(),
+    keys: new Map(),
+    revokedKeys: new Set(),
+    inviteUses: new Map(),
+    revokedInvites: new Set(),
+  };
+}
+
+export function cloneGovState(s: GovState): GovState {
+  return {
+    name: s.name,
+    appId: s.appId,
+    members: new Map(s.members),
+    keys: new Map(s.keys),
+    revokedKeys: new Set(s.revokedKeys),
+    inviteUses: new Map(s.inviteUses),
+    revokedInvites: new Set(s.revokedInvites),
+  };
+}
+
+export function keyInfoFrom(claims: DelegationClaims): KeyInfo {
+  return { root: claims.root, label: claims.label, issuedAt: claims.issuedAt, expiresAt: claims.expiresAt };
+}
+
+export function ownerCount(s: GovState): number {
+  let n = 0;
+  for (const m of s.members.values()) if (m.role === 'owner') n++;
+  return n;
+}

@@ -1,0 +1,130 @@
+import { bytes, encodeWith, envelope, fixedBytes, list, oneOf, string, struct, taggedUnion, varuint, DecodeError, type Codec, type Infer } from '../codec/index.ts';
+import { taggedHash, verifyEd25519, type Signer } from '../crypto/index.ts';
+import { rootIdField } from '../identity/index.ts';
+import { inviteSchema } from '../invitation/invite.ts';
+import { ROLES } from './roles.ts';
+
+/** Every bound on an operation, in one place. */
+export const OP_LIMITS = {
+  /** Whole encoded op, signature included. */
+  encodedBytes: 1024 * 1024 + 8192,
+  /** One state delta's Yjs update. */
+  updateBytes: 1024 * 1024,
+  parents: 32,
+  nameBytes: 100,
+  writerBytes: 32,
+} as const;
+
+const id32 = fixedBytes(32);
+
+/** Parents in strictly ascending byte order: one canonical form, no duplicates. */
+const parentsField: Codec<Uint8Array[]> = {
+  encode(w, v) {
+    list(id32, OP_LIMITS.parents).encode(w, sortIds(v));
+  },
+  decode(r) {
+    const at = r.pos;
+    const ids = list(id32, OP_LIMITS.parents).decode(r);
+    for (let i = 1; i < ids.length; i++) {
+      if (compareIds(ids[i - 1]!, ids[i]!) >= 0) throw new DecodeError('non-canonical', 'parents must be sorted and unique', at);
+    }
+    return ids;
+  },
+};
+
+const embeddedDelegation = struct({ delegation: bytes(2048) });
+
+const bodySchema = taggedUnion({
+  /** Creates the context; its id becomes the context id. The author's root is the first owner. */
+  genesis: struct({ name: string(OP_LIMITS.nameBytes), appId: id32, nonce: fixedBytes(16), delegation: bytes(2048) }),
+  /** A member's new device (client key) starts acting in the context. */
+  'add-device': embeddedDelegation,
+  /** Someone with an invite becomes a member with the invite's role. */
+  join: struct({ invite: inviteSchema, delegation: bytes(2048) }),
+  'set-role': struct({ member: rootIdField, role: oneOf(ROLES) }),
+  remove: struct({ member: rootIdField }),
+  leave: struct({}),
+  /** A root-signed revocation of one client key, posted by any member. */
+  'revoke-key': struct({ revocation: bytes(1024) }),
+  'revoke-invite': struct({ invite: id32 }),
+  /** A change to the shared state: a Yjs update produced by a writer (built-in or app). */
+  delta: struct({ writer: string(OP_LIMITS.writerBytes), update: bytes(OP_LIMITS.updateBytes) }),
+});
+
+export type OpBody = Infer<typeof bodySchema>;
+export type OpKind = OpBody['kind'];
+
+const unsignedSchema = struct({
+  /** The context id (genesis op id); all zeros in the genesis op itself. */
+  context: id32,
+  parents: parentsField,
+  /** The client key that signs. */
+  author: fixedBytes(32),
+  /** Milliseconds since the epoch, as the author claims: checked against delegation and invite windows. */
+  time: varuint,
+  body: bodySchema,
+});
+
+export type UnsignedOp = Infer<typeof unsignedSchema>;
+
+/** An operation as it travels and is stored. `id` is derived, not sent. */
+export interface Op extends UnsignedOp {
+  id: Uint8Array;
+  signature: Uint8Array;
+}
+
+const signedSchema = struct({ op: unsignedSchema, signature: fixedBytes(64) });
+const opEnvelope = envelope(0x20, 1, OP_LIMITS.encodedBytes, signedSchema);
+
+export const GENESIS_CONTEXT = new Uint8Array(32);
+
+export function opId(unsigned: UnsignedOp): Uint8Array {
+  return taggedHash('tabnode/op/v1', encodeWith(unsignedSchema, unsigned));
+}
+
+/** Sign an op: the signature covers its id (the hash of the canonical unsigned bytes). */
+export async function signOp(author: Signer, unsigned: Omit<UnsignedOp, 'author'>): Promise<Op> {
+  const full: UnsignedOp = { ...unsigned, parents: sortIds(unsigned.parents), author: author.publicKey };
+  const id = opId(full);
+  return { ...full, id, signature: await author.sign(signingBytes(id)) };
+}
+
+function signingBytes(id: Uint8Array): Uint8Array {
+  return taggedHash('tabnode/op-signature/v1', id);
+}
+
+export function verifyOpSignature(op: Op): Promise<boolean> {
+  return verifyEd25519(op.author, signingBytes(op.id), op.signature);
+}
+
+export function encodeOp(op: Op): Uint8Array {
+  const { id: _id, signature, ...unsigned } = op;
+  return opEnvelope.encode({ op: unsigned, signature });
+}
+
+/** Decode untrusted bytes into an op (id computed here); throws DecodeError. Signature not yet checked. */
+export function decodeOp(input: Uint8Array): Op {
+  const { op, signature } = opEnvelope.decode(input);
+  return { ...op, id: opId(op), signature };
+}
+
+export function compareIds(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < 32; i++) {
+    const d = a[i]! - b[i]!;
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+export function sortIds(ids: Uint8Array[]): Uint8Array[] {
+  const out = [...ids].sort(compareIds);
+  return out.filter((id, i) => i === 0 || compareIds(out[i - 1]!, id) !== 0);
+}
+
+/** Ids as map keys: hex is unambiguous and readable in logs. */
+export function idKey(id: Uint8Array): string {
+  let s = '';
+  for (const b of id) s += b.toString(16).padStart(2, '0');
+  return s;
+}
+
