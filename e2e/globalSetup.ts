@@ -1,0 +1,22 @@
+// Runs once before all e2e tests: make sure a Chromium exists and dist/ is current.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { buildFreshness } from '../scripts/freshness.mjs';
+import { findChromium, HOW_TO_INSTALL } from './chromium.ts';
+
+export class E2eSetupError extends Error {
+  override name = 'E2eSetupError';
+}
+
+export default function setup(): void {
+  if (!findChromium()) throw new E2eSetupError(HOW_TO_INSTALL);
+
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const build = buildFreshness(root);
+  if (!build.stale) return;
+  console.log(`e2e: building the app (vite build): ${build.reason}`);
+  const result = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    throw new E2eSetupError(`vite build failed (exit code ${result.status ?? result.signal}); see its output above`);
+  }
+}

@@ -1,0 +1,122 @@
+// The helper every e2e test uses: start the real server on a free port, launch Chromium
+// peers against it, take screenshots.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startServer } from '../server/main.ts';
+import type { StartServerOptions } from '../server/main.ts';
+import { CHROMIUM_ARGS, findChromium, HOW_TO_INSTALL } from './chromium.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const SCREENSHOT_DIR = join(ROOT, 'test-results', 'screenshots');
+
+export class HarnessError extends Error {
+  override name = 'HarnessError';
+}
+
+export interface App {
+  /** Base URL of the served app, e.g. http://127.0.0.1:41234/ */
+  url: string;
+  /** The app's own signaling endpoint, e.g. ws://127.0.0.1:41234/signal */
+  signalingUrl: string;
+  close(): Promise<void>;
+}
+
+/** Serves the built app (dist/) and signaling on a free loopback port. */
+export async function startApp(options: Pick<StartServerOptions, 'distDir' | 'signaling'> = {}): Promise<App> {
+  const server = await startServer({ ...options, port: 0, host: '127.0.0.1' });
+  return { url: server.url, signalingUrl: server.signalingUrl, close: () => server.close() };
+}
+
+export interface Peer {
+  /** e.g. "peer1"; prefixes this peer's forwarded console output. */
+  name: string;
+  page: Page;
+  context: BrowserContext;
+  /** Console errors and uncaught page errors seen so far, for assertions. */
+  errors: string[];
+}
+
+export interface Peers {
+  peers: Peer[];
+  close(): Promise<void>;
+}
+
+export interface LaunchPeersOptions {
+  app: App;
+  /** One Chromium process per peer instead of one shared browser with a context per peer. */
+  separateProcesses?: boolean;
+  /** Name prefix: peers are `${name}1`, `${name}2`, ... Default "peer". */
+  name?: string;
+  /** Path (relative to app.url) each peer opens; null opens nothing. Default "/". */
+  path?: string | null;
+}
+
+/** Launches n isolated browser peers (separate storage each), each with one page on the app. */
+export async function launchPeers(n: number, options: LaunchPeersOptions): Promise<Peers> {
+  const executablePath = findChromium();
+  if (!executablePath) throw new HarnessError(HOW_TO_INSTALL);
+  const launch = (): Promise<Browser> =>
+    chromium.launch({ executablePath, args: [...CHROMIUM_ARGS], headless: true }).catch((err: unknown) => {
+      throw new HarnessError(`Chromium at ${executablePath} failed to launch: ${String(err)}\n${HOW_TO_INSTALL}`);
+    });
+
+  const browsers: Browser[] = [];
+  const peers: Peer[] = [];
+  const close = async (): Promise<void> => {
+    await Promise.allSettled(peers.map((p) => p.context.close()));
+    await Promise.allSettled(browsers.map((b) => b.close()));
+  };
+
+  try {
+    // Separate processes start in parallel: launching dominates the set-up time.
+    const launched = await Promise.allSettled(
+      Array.from({ length: options.separateProcesses ? n : 1 }, () => launch()),
+    );
+    for (const result of launched) if (result.status === 'fulfilled') browsers.push(result.value);
+    const failed = launched.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    for (let i = 1; i <= n; i++) {
+      const browser = browsers[options.separateProcesses ? i - 1 : 0]!;
+      const context = await browser.newContext();
+      const name = `${options.name ?? 'peer'}${i}`;
+      const errors: string[] = [];
+      // 'page' also fires for newPage() below, so every page of the peer is covered once.
+      context.on('page', (page) => forwardErrors(name, errors, page));
+      peers.push({ name, page: await context.newPage(), context, errors });
+    }
+    const path = options.path === undefined ? '/' : options.path;
+    if (path !== null) {
+      const url = new URL(path, options.app.url).href;
+      await Promise.all(peers.map((p) => p.page.goto(url)));
+    }
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { peers, close };
+}
+
+function forwardErrors(name: string, errors: string[], page: Page): void {
+  const report = (line: string): void => {
+    errors.push(line);
+    console.error(`[${name}] ${line}`);
+  };
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    // For failed loads the text omits the URL; the location names it.
+    const where = msg.location().url;
+    report(`console.error: ${msg.text()}${where ? ` (${where})` : ''}`);
+  });
+  page.on('pageerror', (err) => report(`pageerror: ${err.stack ?? err.message}`));
+}
+
+/** Saves a full-page PNG to test-results/screenshots/<name>.png and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const file = join(SCREENSHOT_DIR, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}

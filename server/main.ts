@@ -1,0 +1,136 @@
+// Tabnode's one server process: the built app (static files) and the signaling relay on
+// one port. Run as a CLI with `tsx server/main.ts` (PORT, HOST), or call startServer().
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { attachSignaling, DEFAULT_SIGNALING_OPTIONS } from './signaling.ts';
+import type { SignalingOptions } from './signaling.ts';
+import { createStaticHandler } from './static.ts';
+
+export interface StartServerOptions {
+  /** TCP port; 0 picks a free one. Default 8080. */
+  port?: number;
+  /** Interface to bind. Default 127.0.0.1 (this machine only). */
+  host?: string;
+  /** Directory with the built app. Default: dist/ next to server/. */
+  distDir?: string;
+  signaling?: SignalingOptions;
+}
+
+export interface RunningServer {
+  /** Base URL of the app, e.g. http://127.0.0.1:8080/ */
+  url: string;
+  /** WebSocket URL of the signaling relay, e.g. ws://127.0.0.1:8080/signal */
+  signalingUrl: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export class ServerStartError extends Error {
+  override name = 'ServerStartError';
+}
+
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_HOST = '127.0.0.1';
+const DEFAULT_DIST_DIR = fileURLToPath(new URL('../dist/', import.meta.url));
+
+export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
+  const port = opts.port ?? DEFAULT_PORT;
+  const host = opts.host ?? DEFAULT_HOST;
+  const signalingPath = opts.signaling?.path ?? DEFAULT_SIGNALING_OPTIONS.path;
+  const serveStatic = createStaticHandler(opts.distDir ?? DEFAULT_DIST_DIR);
+
+  const server = createServer((req, res) => {
+    // A plain GET on the signaling path is a client that forgot to upgrade.
+    if (req.url?.split('?', 1)[0] === signalingPath) {
+      res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket' });
+      res.end('this endpoint speaks WebSocket (y-webrtc signaling)');
+      return;
+    }
+    serveStatic(req, res);
+  });
+  const signaling = attachSignaling(server, opts.signaling);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, host, port)));
+    server.listen(port, host, () => resolve());
+  });
+
+  const actualPort = (server.address() as AddressInfo).port;
+  const origin = `${urlHost(host)}:${actualPort}`;
+  return {
+    url: `http://${origin}/`,
+    signalingUrl: `ws://${origin}${signalingPath}`,
+    port: actualPort,
+    async close() {
+      await signaling.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Browsers keep idle keep-alive connections open; don't wait for them.
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (err.code === 'EADDRINUSE') {
+    return new ServerStartError(`port ${port} on ${host} is already in use: set PORT to another port (PORT=0 picks a free one)`);
+  }
+  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') {
+    return new ServerStartError(`cannot bind to host ${host}: set HOST to an address of this machine (e.g. 127.0.0.1 or 0.0.0.0)`);
+  }
+  if (err.code === 'EACCES') {
+    return new ServerStartError(`no permission to listen on port ${port}: use a port above 1023`);
+  }
+  return err;
+}
+
+// The address to show users: wildcard binds are reachable via localhost; IPv6 needs brackets.
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_PORT;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ServerStartError(`PORT must be an integer from 0 to 65535, got ${JSON.stringify(value)}`);
+  }
+  return port;
+}
+
+async function runCli(): Promise<void> {
+  let server: RunningServer;
+  try {
+    server = await startServer({ port: parsePort(process.env.PORT), host: process.env.HOST || DEFAULT_HOST });
+  } catch (err) {
+    console.error(`Tabnode could not start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+  console.log(`Tabnode is running at ${server.url} (signaling: ${server.signalingUrl})`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    // A terminal Ctrl-C can reach us twice (directly and forwarded by scripts/start.mjs).
+    if (stopping) return;
+    stopping = true;
+    console.log(`Tabnode: ${signal} received, shutting down`);
+    setTimeout(() => {
+      console.error('Tabnode: shutdown took longer than 5 s, exiting anyway');
+      process.exit(1);
+    }, 5_000).unref();
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error('Tabnode: error during shutdown', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (invokedDirectly) await runCli();

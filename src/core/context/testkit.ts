@@ -1,0 +1,106 @@
+// Builders for tests and simulations: people with roots and devices, and the ops they sign.
+import { seedSigner, type Signer } from '../crypto/index.ts';
+import { delegationCodec, localRootId, revocationCodec, signLocalDelegation, signLocalRevocation, type RootId } from '../identity/index.ts';
+import { signInvite, type Invite } from '../invitation/invite.ts';
+import { GENESIS_CONTEXT, signOp, type Op, type OpBody } from '../ops/op.ts';
+import type { Role } from '../ops/roles.ts';
+import type { StateSink } from './replica.ts';
+
+export const T0 = Date.UTC(2026, 10, 24);
+const DAY = 86_400_000;
+
+export interface Device {
+  signer: Signer;
+  delegation: Uint8Array;
+}
+
+export interface Person {
+  name: string;
+  root: Signer;
+  rootId: RootId;
+  device: Device;
+}
+
+function seed(n: number): Uint8Array {
+  const s = new Uint8Array(32);
+  s[0] = n & 0xff;
+  s[1] = (n >> 8) & 0xff;
+  s[31] = 0x5a;
+  return s;
+}
+
+let deviceCounter = 1000;
+
+export async function newDevice(root: Signer, label = 'device', issuedAt = T0 - DAY, lifetime = 365 * DAY): Promise<Device> {
+  const signer = await seedSigner(seed(deviceCounter++));
+  const d = await signLocalDelegation(root, { clientKey: signer.publicKey, label, issuedAt, expiresAt: issuedAt + lifetime });
+  return { signer, delegation: delegationCodec.encode(d) };
+}
+
+export async function person(name: string, n: number): Promise<Person> {
+  const root = await seedSigner(seed(n));
+  return { name, root, rootId: localRootId(root.publicKey), device: await newDevice(root, name) };
+}
+
+export async function genesis(owner: Person, name = 'Test context', time = T0): Promise<Op> {
+  return signOp(owner.device.signer, {
+    context: GENESIS_CONTEXT,
+    parents: [],
+    time,
+    body: { kind: 'genesis', name, appId: new Uint8Array(32), nonce: new Uint8Array(16), delegation: owner.device.delegation },
+  });
+}
+
+export function op(device: Device, context: Uint8Array, parents: (Op | Uint8Array)[], body: OpBody, time = T0 + 1000): Promise<Op> {
+  return signOp(device.signer, { context, parents: parents.map((p) => (p instanceof Uint8Array ? p : p.id)), time, body });
+}
+
+export function invite(
+  by: Device,
+  context: Uint8Array,
+  options: { role?: Role; maxUses?: number; expiresAt?: number; nonce?: number } = {},
+): Promise<Invite> {
+  const nonce = new Uint8Array(16);
+  nonce[0] = options.nonce ?? 1;
+  return signInvite(by.signer, {
+    context,
+    contextName: 'Test context',
+    role: options.role ?? 'writer',
+    expiresAt: options.expiresAt ?? T0 + 7 * DAY,
+    maxUses: options.maxUses ?? 1,
+    secret: new Uint8Array(32).fill(7),
+    signaling: ['ws://127.0.0.1:8080/signal'],
+    nonce,
+  });
+}
+
+export function joinBody(who: Device, inv: Invite): OpBody {
+  return { kind: 'join', invite: inv, delegation: who.delegation };
+}
+
+export function deltaBody(text: string): OpBody {
+  return { kind: 'delta', writer: 'kv', update: new TextEncoder().encode(text) };
+}
+
+export async function revokeKeyBody(root: Signer, device: Device, reason = 'lost'): Promise<OpBody> {
+  const r = await signLocalRevocation(root, { clientKey: device.signer.publicKey, revokedAt: T0, reason });
+  return { kind: 'revoke-key', revocation: revocationCodec.encode(r) };
+}
+
+/** A StateSink that records which deltas are applied: the "state" is the set of their texts. */
+export function recordingSink(): StateSink & { applied: Map<string, string>; rebuilds: number } {
+  const applied = new Map<string, string>();
+  const sink = {
+    applied,
+    rebuilds: 0,
+    apply(key: string, update: Uint8Array) {
+      applied.set(key, new TextDecoder().decode(update));
+    },
+    rebuild(valid: Iterable<[string, Uint8Array]>) {
+      sink.rebuilds++;
+      applied.clear();
+      for (const [k, u] of valid) sink.apply(k, u);
+    },
+  };
+  return sink;
+}
