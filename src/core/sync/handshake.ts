@@ -1,0 +1,89 @@
+import { concatBytes, taggedHash, verifyEd25519, toHex, type Signer } from '../crypto/index.ts';
+import { delegationCodec, verifyDelegation, type DelegationClaims } from '../identity/index.ts';
+import { checkInviteStandalone, inviteId } from '../invitation/invite.ts';
+import type { GovState } from '../governance/state.ts';
+import { atLeast, roleRank } from '../ops/roles.ts';
+import { idKey } from '../ops/op.ts';
+import { refuse, accept, type Verdict } from '../identity/verdict.ts';
+import type { Credential } from './messages.ts';
+
+/** The bytes a peer signs to prove it holds its key in this handshake, and no other. */
+export function handshakeTranscript(context: Uint8Array, signerNonce: Uint8Array, verifierNonce: Uint8Array, key: Uint8Array): Uint8Array {
+  return taggedHash('tabnode/handshake/v1', concatBytes(context, signerNonce, verifierNonce, key));
+}
+
+export async function signHandshake(signer: Signer, context: Uint8Array, myNonce: Uint8Array, theirNonce: Uint8Array): Promise<Uint8Array> {
+  return signer.sign(handshakeTranscript(context, myNonce, theirNonce, signer.publicKey));
+}
+
+export type PeerStanding = 'member' | 'invitee';
+
+export type HandshakeRefusal =
+  | 'bad-proof'
+  | 'bad-delegation'
+  | 'not-a-member'
+  | 'revoked-key'
+  | 'bad-invite';
+
+export interface AuthInput {
+  context: Uint8Array;
+  key: Uint8Array;
+  delegation: Uint8Array;
+  signature: Uint8Array;
+  /** Their nonce (from their hello) and mine (from my hello). */
+  theirNonce: Uint8Array;
+  myNonce: Uint8Array;
+  now: number;
+}
+
+/** Step one: the peer proved it holds `key` over my fresh nonce, and a root delegated that key. */
+export async function authenticatePeer(a: AuthInput): Promise<Verdict<HandshakeRefusal> & { claims?: DelegationClaims }> {
+  const transcript = handshakeTranscript(a.context, a.theirNonce, a.myNonce, a.key);
+  if (!(await verifyEd25519(a.key, transcript, a.signature))) return refuse('bad-proof', 'the peer did not prove it holds its key');
+  try {
+    const d = delegationCodec.decode(a.delegation);
+    const verdict = await verifyDelegation(d, a.now);
+    if (!verdict.ok) return refuse('bad-delegation', verdict.message);
+    if (toHex(d.claims.clientKey) !== toHex(a.key)) return refuse('bad-delegation', 'the delegation is for another key');
+    return { ...accept, claims: d.claims };
+  } catch (e) {
+    return refuse('bad-delegation', `undecodable delegation: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Step two, re-run whenever governance changes: may this authenticated peer receive the
+ * context's ops? Its key must not be revoked, and its root must be a member — or it holds
+ * a valid invite (a joiner fetching the history its join op builds on).
+ */
+export async function admitPeer(
+  claims: DelegationClaims,
+  credential: Credential,
+  context: Uint8Array,
+  g: GovState,
+  now: number,
+): Promise<Verdict<HandshakeRefusal> & { standing?: PeerStanding }> {
+  if (g.revokedKeys.has(toHex(claims.clientKey))) return refuse('revoked-key', 'this key was revoked');
+  if (credential.kind === 'member') {
+    // A node still joining has no governance to check against: it admits the peer for now
+    // (everything it receives is verified anyway) and checks again once history arrives.
+    if (g.members.size === 0) return { ...accept, standing: 'member' };
+    if (!g.members.has(claims.root)) return refuse('not-a-member', `${claims.root} is not a member of this context`);
+    return { ...accept, standing: 'member' };
+  }
+  if (g.members.has(claims.root)) return { ...accept, standing: 'member' };
+  const invite = credential.invite;
+  const standalone = await checkInviteStandalone(invite, now);
+  if (!standalone.ok) return refuse('bad-invite', standalone.message);
+  if (idKey(invite.claims.context) !== idKey(context)) return refuse('bad-invite', 'the invite is for another context');
+  const inviter = g.keys.get(toHex(invite.claims.inviterKey));
+  const inviterRole = inviter && g.members.get(inviter.root)?.role;
+  if (!inviter || g.revokedKeys.has(toHex(invite.claims.inviterKey)) || !atLeast(inviterRole, 'admin')) {
+    return refuse('bad-invite', 'the invite was not made by a current admin or owner');
+  }
+  if (roleRank(invite.claims.role) > roleRank(inviterRole!)) return refuse('bad-invite', 'the invite grants more than its inviter holds');
+  const id = idKey(inviteId(invite.claims));
+  if (g.revokedInvites.has(id)) return refuse('bad-invite', 'the invite was revoked');
+  if ((g.inviteUses.get(id) ?? 0) >= invite.claims.maxUses) return refuse('bad-invite', 'the invite was used up');
+  return { ...accept, standing: 'invitee' };
+}

@@ -1,0 +1,45 @@
+import { bytes, envelope, fixedBytes, list, string, struct, taggedUnion, varuint, type Codec, type Infer } from '../codec/index.ts';
+import { inviteSchema } from '../invitation/invite.ts';
+import { OP_LIMITS } from '../ops/op.ts';
+
+/** Bounds of the sync protocol. A message over them is a protocol error: the link closes. */
+export const SYNC_LIMITS = {
+  /** Whole message: under the Link's 4 MiB. */
+  messageBytes: 4 * 1024 * 1024 - 1024,
+  heads: 256,
+  sample: 64,
+  wantIds: 1024,
+  /** Ops per `ops` message; the byte bound usually binds first. */
+  opsPerMessage: 2048,
+  /** Bytes of ops packed into one `ops` message before a new one starts. */
+  opsBatchBytes: 1024 * 1024,
+} as const;
+
+const id32 = fixedBytes(32);
+
+const credentialSchema = taggedUnion({
+  /** "My root is a member": checked against the receiver's governance. */
+  member: struct({}),
+  /** "I hold an invite": lets a joiner fetch the history it must build its join op on. */
+  invite: struct({ invite: inviteSchema }),
+});
+
+const messageSchema = taggedUnion({
+  hello: struct({ protocol: varuint, context: id32, nonce: fixedBytes(32) }),
+  /** Proof of possession of `key` over both nonces, its delegation, and a credential. */
+  auth: struct({ key: fixedBytes(32), delegation: bytes(2048), credential: credentialSchema, signature: fixedBytes(64) }),
+  /** What I have: my heads, a sample of older ids (for finding the common past), my op count. */
+  heads: struct({ heads: list(id32, SYNC_LIMITS.heads), sample: list(id32, SYNC_LIMITS.sample), count: varuint }),
+  want: struct({ ids: list(id32, SYNC_LIMITS.wantIds) }),
+  ops: struct({ ops: list(bytes(OP_LIMITS.encodedBytes), SYNC_LIMITS.opsPerMessage) }),
+  checkpoint: struct({ checkpoint: bytes(8192) }),
+  bye: struct({ reason: string(200) }),
+});
+
+export type SyncMessage = Infer<typeof messageSchema>;
+export type Credential = Infer<typeof credentialSchema>;
+
+export const PROTOCOL_VERSION = 1;
+
+/** Tag 0x50, version 1. */
+export const syncCodec = envelope<SyncMessage>(0x50, 1, SYNC_LIMITS.messageBytes, messageSchema as Codec<SyncMessage>);
