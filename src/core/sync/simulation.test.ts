@@ -89,7 +89,9 @@ async function run(seed: number, steps: number) {
     let body: OpBody;
     if (action < 6) body = deltaBody(`${node.who.name}-${step}`);
     else if (action < 8) body = { kind: 'set-role', member: target.rootId, role: ROLES[1 + Math.floor(random() * 3)]! };
-    else if (action < 9 && target.name !== 'B') body = { kind: 'remove', member: target.rootId };
+    // Only D or E are removed: the members left stay connected in this fixed partial mesh
+    // (the real mesh reconnects through signaling; this one cannot).
+    else if (action < 9 && (target.name === 'D' || target.name === 'E')) body = { kind: 'remove', member: target.rootId };
     else body = deltaBody(`${node.who.name}-late-${step}`);
     const o = await signOp(node.who.device.signer, { context: ctx, parents, time: scheduler.now(), body });
     await node.sync.publish([o]);
@@ -126,8 +128,13 @@ function snapshot(n: SimNode) {
 describe('simulation: five nodes over faulty links', () => {
   test('members converge and refused ops never reach state', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 1_000_000 }), async (seed) => {
+      fc.asyncProperty(process.env.SIM_SEED ? fc.constant(Number(process.env.SIM_SEED)) : fc.integer({ min: 1, max: 1_000_000 }), async (seed) => {
         const { nodes } = await run(seed, 40);
+        if (process.env.SIM_SEED) {
+          for (const n of nodes) {
+            console.log(n.who.name, n.replica.dag.size(), n.replica.dag.pendingCount(), n.replica.heads().map((h) => h.slice(0, 6)), [...n.replica.governance().members.values()].map((m) => m.role).join(','), JSON.stringify(n.sync.peers().map((p) => [p.linkId, p.state, p.refusal])));
+          }
+        }
         const finalMembers = nodes[0]!.replica.governance().members;
         const honest = nodes.filter((n) => finalMembers.has(n.who.rootId) && n.replica.governance().members.has(n.who.rootId));
         expect(honest.length).toBeGreaterThanOrEqual(2);
