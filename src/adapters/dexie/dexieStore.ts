@@ -1,5 +1,5 @@
 import { Dexie } from 'dexie';
-import { RootConflictError, type Store } from '../../core/store/index.ts';
+import { MAX_REJECTIONS_KEPT, RootConflictError, type Store } from '../../core/store/index.ts';
 import { openDb } from './schema.ts';
 
 export const DEFAULT_DB_NAME = 'tabnode';
@@ -54,6 +54,42 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
       await db.revocations.put(record);
     },
     revocations: () => db.revocations.toArray(),
+    async putContext(record) {
+      await db.contexts.put(record);
+    },
+    contexts: () => db.contexts.toArray(),
+    putOps: (context, list) =>
+      db.transaction('rw', db.ops, async () => {
+        const existing = await db.ops.where('[context+key]').anyOf(list.map((o) => [context, o.key])).primaryKeys();
+        if (existing.length === list.length) return;
+        const stored = new Set((await db.ops.bulkGet(existing)).map((o) => o?.key));
+        const fresh = list.filter((o) => !stored.has(o.key));
+        const seen = new Set<string>();
+        await db.ops.bulkAdd(fresh.filter((o) => !seen.has(o.key) && seen.add(o.key)).map((o) => ({ context, key: o.key, bytes: o.bytes })));
+      }),
+    async ops(context) {
+      // Primary-key (seq) order within the context: the order they were stored in.
+      const rows = await db.ops.where('context').equals(context).sortBy('seq');
+      return rows.map((r) => r.bytes);
+    },
+    async putSnapshot(context, bytes) {
+      await db.snapshots.put({ context, bytes });
+    },
+    async snapshot(context) {
+      return (await db.snapshots.get(context))?.bytes;
+    },
+    putRejections: (records) =>
+      db.transaction('rw', db.rejections, async () => {
+        await db.rejections.bulkAdd(records.map((r) => ({ ...r })));
+        for (const context of new Set(records.map((r) => r.context))) {
+          const keys = await db.rejections.where('context').equals(context).primaryKeys();
+          if (keys.length > MAX_REJECTIONS_KEPT) await db.rejections.bulkDelete((keys as number[]).sort((a, b) => a - b).slice(0, keys.length - MAX_REJECTIONS_KEPT));
+        }
+      }),
+    async rejections(context) {
+      const rows = await db.rejections.where('context').equals(context).sortBy('seq');
+      return rows.map(({ seq: _seq, ...r }) => r);
+    },
     async setting(key) {
       return (await db.settings.get(key))?.value;
     },

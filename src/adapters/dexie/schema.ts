@@ -1,5 +1,5 @@
 import { Dexie, type EntityTable } from 'dexie';
-import type { DelegationRecord, DeviceKeyRecord, RevocationRecord, RootRecord, SettingValue } from '../../core/store/index.ts';
+import type { ContextRecord, DelegationRecord, DeviceKeyRecord, RejectionRecord, RevocationRecord, RootRecord, SettingValue } from '../../core/store/index.ts';
 
 type Slotted<T> = T & { slot: 'this' };
 
@@ -10,6 +10,10 @@ export interface TabnodeDb extends Dexie {
   delegations: EntityTable<DelegationRecord, 'clientKey'>;
   revocations: EntityTable<RevocationRecord, 'clientKey'>;
   settings: EntityTable<{ key: string; value: SettingValue }, 'key'>;
+  contexts: EntityTable<ContextRecord, 'id'>;
+  ops: EntityTable<{ seq?: number; context: string; key: string; bytes: Uint8Array }, 'seq'>;
+  snapshots: EntityTable<{ context: string; bytes: Uint8Array }, 'context'>;
+  rejections: EntityTable<RejectionRecord & { seq?: number }, 'seq'>;
 }
 
 export function openDb(name: string): TabnodeDb {
@@ -20,6 +24,13 @@ export function openDb(name: string): TabnodeDb {
     delegations: '&clientKey, root, expiresAt',
     revocations: '&clientKey, root',
     settings: '&key',
+  });
+  // v2: contexts and their signed histories.
+  db.version(2).stores({
+    contexts: '&id',
+    ops: '++seq, &[context+key], context',
+    snapshots: '&context',
+    rejections: '++seq, context',
   });
   return db;
 }

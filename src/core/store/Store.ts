@@ -37,6 +37,30 @@ export interface RevocationRecord {
   bytes: Uint8Array;
 }
 
+/** A context this profile takes part in. */
+export interface ContextRecord {
+  /** hex of the context id (the genesis op id) */
+  id: string;
+  name: string;
+  /** Rendezvous secret: derives the signaling room and its password. Never leaves members. */
+  secret: Uint8Array;
+  /** Signaling servers named by the invite this profile joined with (empty: use settings). */
+  signaling: string[];
+  /** The invite this profile joined with, until its join op is valid. */
+  invite?: Uint8Array;
+  createdAt: number;
+}
+
+/** An op refused outright (never stored as part of the DAG), kept for the sync panel. */
+export interface RejectionRecord {
+  context: string;
+  key?: string;
+  reason: string;
+  message: string;
+  from?: string;
+  at: number;
+}
+
 export type SettingValue = string | number | boolean | null | SettingValue[] | { [key: string]: SettingValue };
 
 /**
@@ -57,12 +81,26 @@ export interface Store {
   delegations(): Promise<DelegationRecord[]>;
   putRevocation(record: RevocationRecord): Promise<void>;
   revocations(): Promise<RevocationRecord[]>;
+  putContext(record: ContextRecord): Promise<void>;
+  contexts(): Promise<ContextRecord[]>;
+  /** Durably append ops (canonical bytes) of a context; ops already stored are skipped. */
+  putOps(context: string, ops: { key: string; bytes: Uint8Array }[]): Promise<void>;
+  /** A context's ops in the order they were stored (parents before children). */
+  ops(context: string): Promise<Uint8Array[]>;
+  putSnapshot(context: string, bytes: Uint8Array): Promise<void>;
+  snapshot(context: string): Promise<Uint8Array | undefined>;
+  /** Keep the newest rejections of a context (bounded). */
+  putRejections(records: RejectionRecord[]): Promise<void>;
+  rejections(context: string): Promise<RejectionRecord[]>;
   setting(key: string): Promise<SettingValue | undefined>;
   putSetting(key: string, value: SettingValue): Promise<void>;
   /** Called after any change, made by this store or by another tab on the same profile. */
   onChange(listener: () => void): () => void;
   close(): Promise<void>;
 }
+
+/** How many rejections a context keeps. */
+export const MAX_REJECTIONS_KEPT = 200;
 
 /** Setting a root when the profile already belongs to another one. */
 export class RootConflictError extends Error {

@@ -1,5 +1,5 @@
-import type { DelegationRecord, DeviceKeyRecord, RevocationRecord, RootRecord, SettingValue, Store } from './Store.ts';
-import { RootConflictError } from './Store.ts';
+import type { ContextRecord, DelegationRecord, DeviceKeyRecord, RejectionRecord, RevocationRecord, RootRecord, SettingValue, Store } from './Store.ts';
+import { MAX_REJECTIONS_KEPT, RootConflictError } from './Store.ts';
 
 /** A Store in memory: for tests, simulations and as the reference the contract suite checks. */
 export function memoryStore(): Store {
@@ -8,6 +8,10 @@ export function memoryStore(): Store {
   const delegations = new Map<string, DelegationRecord>();
   const revocations = new Map<string, RevocationRecord>();
   const settings = new Map<string, SettingValue>();
+  const contexts = new Map<string, ContextRecord>();
+  const ops = new Map<string, Map<string, Uint8Array>>();
+  const snapshots = new Map<string, Uint8Array>();
+  const rejections = new Map<string, RejectionRecord[]>();
   const listeners = new Set<() => void>();
   const changed = () => queueMicrotask(() => listeners.forEach((l) => l()));
 
@@ -41,6 +45,31 @@ export function memoryStore(): Store {
       changed();
     },
     revocations: async () => [...revocations.values()],
+    async putContext(record) {
+      contexts.set(record.id, structuredClone(record));
+      changed();
+    },
+    contexts: async () => [...contexts.values()].map((c) => structuredClone(c)),
+    async putOps(context, list) {
+      let stored = ops.get(context);
+      if (!stored) ops.set(context, (stored = new Map()));
+      for (const { key, bytes } of list) if (!stored.has(key)) stored.set(key, bytes.slice());
+      changed();
+    },
+    ops: async (context) => [...(ops.get(context)?.values() ?? [])],
+    async putSnapshot(context, bytes) {
+      snapshots.set(context, bytes.slice());
+    },
+    snapshot: async (context) => snapshots.get(context),
+    async putRejections(records) {
+      for (const r of records) {
+        const list = rejections.get(r.context) ?? [];
+        list.push({ ...r });
+        rejections.set(r.context, list.slice(-MAX_REJECTIONS_KEPT));
+      }
+      changed();
+    },
+    rejections: async (context) => [...(rejections.get(context) ?? [])],
     setting: async (key) => structuredClone(settings.get(key)),
     async putSetting(key, value) {
       settings.set(key, structuredClone(value));

@@ -90,6 +90,32 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
       await store.close();
     });
 
+    test('contexts, their ops in order, snapshots and rejections are kept', async () => {
+      const store = await open();
+      await store.putContext({ id: 'c1', name: 'One', secret: new Uint8Array(32).fill(1), signaling: [], createdAt: 1 });
+      await store.putContext({ id: 'c1', name: 'One renamed', secret: new Uint8Array(32).fill(1), signaling: ['ws://x/signal'], createdAt: 1 });
+      expect((await store.contexts()).map((c) => [c.id, c.name, c.signaling])).toEqual([['c1', 'One renamed', ['ws://x/signal']]]);
+      await store.putOps('c1', [
+        { key: 'a', bytes: new Uint8Array([1]) },
+        { key: 'b', bytes: new Uint8Array([2]) },
+      ]);
+      await store.putOps('c1', [
+        { key: 'b', bytes: new Uint8Array([2]) },
+        { key: 'c', bytes: new Uint8Array([3]) },
+      ]);
+      await store.putOps('c2', [{ key: 'z', bytes: new Uint8Array([9]) }]);
+      expect((await store.ops('c1')).map((b) => b[0])).toEqual([1, 2, 3]);
+      expect(await store.ops('nope')).toEqual([]);
+      await store.putSnapshot('c1', new Uint8Array([7, 7]));
+      expect(await store.snapshot('c1')).toEqual(new Uint8Array([7, 7]));
+      const many = Array.from({ length: 250 }, (_, i) => ({ context: 'c1', reason: 'bad-signature', message: `#${i}`, at: i }));
+      await store.putRejections(many);
+      const kept = await store.rejections('c1');
+      expect(kept).toHaveLength(200);
+      expect(kept.at(-1)?.message).toBe('#249');
+      await store.close();
+    });
+
     if (openSecond) {
       test('two tabs racing for the device key end with the same one', async () => {
         const first = await open();
