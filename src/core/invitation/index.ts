@@ -1,0 +1,2 @@
+export * from './invite.ts';
+export * from './link.ts';
