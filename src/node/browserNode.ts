@@ -1,5 +1,7 @@
 import { dexieStore } from '../adapters/dexie/dexieStore.ts';
 import { generateDeviceKey, importRootSeed, signerFor } from '../adapters/webcrypto/keys.ts';
+import { browserMesh } from './browserMesh.ts';
+import { realTimeScheduler } from './scheduler.ts';
 import { createNode, type TabnodeNode } from './createNode.ts';
 
 /** A node wired to this browser: IndexedDB, WebCrypto, the wall clock. */
@@ -8,6 +10,8 @@ export function openBrowserNode(dbName?: string): Promise<TabnodeNode> {
     createNode({
       store,
       origin: location.origin,
+      mesh: browserMesh,
+      scheduler: realTimeScheduler,
       platform: {
         now: () => Date.now(),
         randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),

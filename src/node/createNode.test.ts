@@ -4,6 +4,8 @@ import { delegationCodec, RootConflictError } from '../core/index.ts';
 import { memoryStore } from '../core/store/index.ts';
 import { generateDeviceKey, importRootSeed, signerFor } from '../adapters/webcrypto/keys.ts';
 import { createNode } from './createNode.ts';
+import { memoryMeshHub } from './contexts/memoryMesh.ts';
+import { realTimeScheduler } from './scheduler.ts';
 import { SettingsError } from './settings.ts';
 
 const DAY = 86_400_000;
@@ -12,6 +14,8 @@ function testNode(clock = { now: Date.UTC(2026, 10, 24) }) {
   return createNode({
     store: memoryStore(),
     origin: 'http://127.0.0.1:8080',
+    mesh: memoryMeshHub(realTimeScheduler).port('test'),
+    scheduler: realTimeScheduler,
     platform: {
       now: () => clock.now,
       randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),

@@ -1,4 +1,7 @@
+import type { Scheduler } from '../core/mesh/Scheduler.ts';
 import type { Store } from '../core/store/index.ts';
+import { contextService, type ContextService } from './contexts/contextService.ts';
+import type { MeshPort } from './contexts/meshPort.ts';
 import { identityService, type IdentityService, type Platform } from './identityService.ts';
 import { defaultSettings, settingsToStored, validateSettings, type NodeSettings } from './settings.ts';
 
@@ -8,6 +11,7 @@ import { defaultSettings, settingsToStored, validateSettings, type NodeSettings 
  */
 export interface TabnodeNode {
   identity: IdentityService;
+  contexts: ContextService;
   settings: {
     get(): Promise<NodeSettings>;
     update(next: NodeSettings): Promise<NodeSettings>;
@@ -21,22 +25,34 @@ export interface TabnodeNode {
 export interface NodeDeps {
   store: Store;
   platform: Platform;
-  /** The page's origin, for the default signaling URL. */
+  /** The page's origin, for the default signaling URL and invite links. */
   origin: string;
+  mesh: MeshPort;
+  scheduler: Scheduler;
 }
 
-export async function createNode({ store, platform, origin }: NodeDeps): Promise<TabnodeNode> {
+export async function createNode({ store, platform, origin, mesh, scheduler }: NodeDeps): Promise<TabnodeNode> {
   const identity = identityService(store, platform);
   await identity.device();
   const defaults = defaultSettings(origin);
+  const getSettings = async () => ((await store.setting('network')) as NodeSettings | undefined) ?? defaults;
+  const contexts = contextService({
+    store,
+    identity,
+    mesh,
+    settings: getSettings,
+    scheduler,
+    now: platform.now,
+    randomBytes: platform.randomBytes,
+    origin,
+  });
+  if ((await store.root()) !== undefined) await contexts.startAll();
 
   return {
     identity,
+    contexts,
     settings: {
-      async get() {
-        const stored = (await store.setting('network')) as NodeSettings | undefined;
-        return stored ?? defaults;
-      },
+      get: getSettings,
       async update(next) {
         const valid = validateSettings(next);
         await store.putSetting('network', settingsToStored(valid));
@@ -47,7 +63,17 @@ export async function createNode({ store, platform, origin }: NodeDeps): Promise
         return defaults;
       },
     },
-    onChange: (listener) => store.onChange(listener),
-    close: () => store.close(),
+    onChange(listener) {
+      const a = store.onChange(listener);
+      const b = contexts.onChange(listener);
+      return () => {
+        a();
+        b();
+      };
+    },
+    async close() {
+      await contexts.closeAll();
+      await store.close();
+    },
   };
 }

@@ -47,6 +47,21 @@ export type DelegationCheck =
 
 const DAY = 86_400_000;
 
+export interface SigningIdentity {
+  root: RootId;
+  signer: Signer;
+  /** Canonical bytes of the delegation of `signer`'s key by `root`. */
+  delegation: Uint8Array;
+}
+
+/** Something that needs an identity was asked for before one was created or restored. */
+export class NotSignedInError extends Error {
+  override readonly name = 'NotSignedInError';
+  constructor() {
+    super('no identity on this browser yet: create one or restore it from its recovery phrase first');
+  }
+}
+
 export function identityService(store: Store, platform: Platform) {
   async function device(): Promise<DeviceKeyRecord> {
     const existing = await store.deviceKey();
@@ -79,6 +94,14 @@ export function identityService(store: Store, platform: Platform) {
   return {
     /** Make sure this profile has a device key (first tab to ask creates it). */
     device,
+
+    /** What contexts sign with: this device's key, its delegation, and the root it acts for. */
+    async signing(): Promise<SigningIdentity> {
+      const [dev, root] = await Promise.all([device(), store.root()]);
+      const d = await currentDelegation();
+      if (!root || !d) throw new NotSignedInError();
+      return { root: root.id, signer: await platform.signerFor(dev.publicKey, dev.handle), delegation: delegationCodec.encode(d) };
+    },
 
     async status(): Promise<IdentityStatus> {
       const [dev, root, delegation] = await Promise.all([device(), store.root(), currentDelegation()]);

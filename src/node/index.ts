@@ -1,3 +1,6 @@
+export * from './contexts/contextService.ts';
+export * from './contexts/meshPort.ts';
+export * from './contexts/view.ts';
 export * from './createNode.ts';
 export * from './identityService.ts';
 export * from './settings.ts';

@@ -1,0 +1,191 @@
+import { toHex } from '../../core/crypto/index.ts';
+import { checkInviteStandalone, inviteCodec, inviteLink, parseInviteLink, InviteLinkError } from '../../core/invitation/index.ts';
+import type { Scheduler } from '../../core/mesh/Scheduler.ts';
+import { GENESIS_CONTEXT, idKey, signOp } from '../../core/ops/op.ts';
+import type { Role } from '../../core/ops/roles.ts';
+import type { StateCall } from '../../core/state/index.ts';
+import type { Store } from '../../core/store/index.ts';
+import type { RootId } from '../../core/identity/index.ts';
+import type { IdentityService } from '../identityService.ts';
+import type { NodeSettings } from '../settings.ts';
+import type { MeshPort } from './meshPort.ts';
+import { KV_APP_ID, openContext, type RunningContext } from './openContext.ts';
+import type { ContextView, OpOutcome } from './view.ts';
+
+export interface ContextSummary {
+  id: string;
+  name: string;
+  myRole?: Role;
+  members: number;
+  peersOnline: number;
+  joining: boolean;
+}
+
+/** What a join page shows before anything is fetched: the invite, checked on its own. */
+export type InvitePreview =
+  | { ok: true; contextId: string; contextName: string; role: Role; expiresAt: number; maxUses: number; alreadyHere: boolean }
+  | { ok: false; problem: string };
+
+export class ContextNotFoundError extends Error {
+  override readonly name = 'ContextNotFoundError';
+  constructor(id: string) {
+    super(`no context ${id.slice(0, 12)}… on this browser: open it through an invite link first`);
+  }
+}
+
+export interface ContextServiceDeps {
+  store: Store;
+  identity: IdentityService;
+  mesh: MeshPort;
+  settings(): Promise<NodeSettings>;
+  scheduler: Scheduler;
+  now(): number;
+  randomBytes(length: number): Uint8Array;
+  origin: string;
+}
+
+const DAY = 86_400_000;
+
+/** Every context of this profile: create, join by link, act, and observe. */
+export function contextService(d: ContextServiceDeps) {
+  const running = new Map<string, Promise<RunningContext>>();
+  const listeners = new Set<() => void>();
+  const changed = () => listeners.forEach((l) => l());
+
+  async function start(id: string): Promise<RunningContext> {
+    let ctx = running.get(id);
+    if (ctx) return ctx;
+    const record = (await d.store.contexts()).find((c) => c.id === id);
+    if (!record) throw new ContextNotFoundError(id);
+    ctx = (async () =>
+      openContext({
+        record,
+        store: d.store,
+        identity: await d.identity.signing(),
+        mesh: d.mesh,
+        settings: await d.settings(),
+        scheduler: d.scheduler,
+        now: d.now,
+        randomBytes: d.randomBytes,
+        onChange: changed,
+      }))();
+    running.set(id, ctx);
+    ctx.catch(() => running.delete(id));
+    return ctx;
+  }
+
+  return {
+    /** Open every stored context (at start-up, once signed in). */
+    async startAll(): Promise<void> {
+      await Promise.all((await d.store.contexts()).map((c) => start(c.id)));
+    },
+
+    async list(): Promise<ContextSummary[]> {
+      const records = await d.store.contexts();
+      return Promise.all(
+        records.map(async (r) => {
+          const v = (await start(r.id)).view();
+          return {
+            id: r.id,
+            name: v.name,
+            ...(v.myRole ? { myRole: v.myRole } : {}),
+            members: v.members.length,
+            peersOnline: v.peers.filter((p) => p.state === 'verified').length,
+            joining: v.joining,
+          };
+        }),
+      );
+    },
+
+    /** A new context with this identity as its owner. Returns its id. */
+    async create(name: string): Promise<string> {
+      const title = name.trim();
+      if (!title) throw new Error('a context needs a name');
+      const identity = await d.identity.signing();
+      const genesis = await signOp(identity.signer, {
+        context: GENESIS_CONTEXT,
+        parents: [],
+        time: d.now(),
+        body: { kind: 'genesis', name: title.slice(0, 100), appId: KV_APP_ID, nonce: d.randomBytes(16), delegation: identity.delegation },
+      });
+      const id = idKey(genesis.id);
+      await d.store.putContext({ id, name: title, secret: d.randomBytes(32), signaling: [], createdAt: d.now() });
+      const ctx = await start(id);
+      await ctx.sync.publish([genesis]);
+      changed();
+      return id;
+    },
+
+    async view(id: string): Promise<ContextView> {
+      const ctx = await start(id);
+      return { ...ctx.view(), rejected: await ctx.rejections() };
+    },
+
+    async invite(id: string, options: { role: Role; expiresInMs?: number; maxUses?: number }): Promise<string> {
+      const ctx = await start(id);
+      const invite = await ctx.invite({ role: options.role, expiresInMs: options.expiresInMs ?? 7 * DAY, maxUses: options.maxUses ?? 1 });
+      return inviteLink(d.origin, invite);
+    },
+
+    /** Check an invite link without joining: signature, expiry, limits. */
+    async previewInvite(link: string): Promise<InvitePreview> {
+      try {
+        const invite = parseInviteLink(link);
+        const verdict = await checkInviteStandalone(invite, d.now());
+        if (!verdict.ok) return { ok: false, problem: verdict.reason === 'expired' ? `This invite has expired: ${verdict.message}.` : `This invite is not valid: ${verdict.message}.` };
+        const contextId = toHex(invite.claims.context);
+        const alreadyHere = (await d.store.contexts()).some((c) => c.id === contextId);
+        const { contextName, role, expiresAt, maxUses } = invite.claims;
+        return { ok: true, contextId, contextName, role, expiresAt, maxUses, alreadyHere };
+      } catch (e) {
+        return { ok: false, problem: e instanceof InviteLinkError ? `${e.message}.` : String(e) };
+      }
+    },
+
+    /** Join through an invite link: fetch the history from members, then sign the join op. */
+    async join(link: string): Promise<string> {
+      const preview = await this.previewInvite(link);
+      if (!preview.ok) throw new Error(preview.problem);
+      const invite = parseInviteLink(link);
+      const id = preview.contextId;
+      if (!preview.alreadyHere) {
+        await d.store.putContext({
+          id,
+          name: invite.claims.contextName,
+          secret: invite.claims.secret,
+          signaling: invite.claims.signaling,
+          invite: inviteCodec.encode(invite),
+          createdAt: d.now(),
+        });
+      }
+      await start(id);
+      changed();
+      return id;
+    },
+
+    async write(id: string, call: StateCall): Promise<OpOutcome> {
+      return (await start(id)).write(call);
+    },
+    async setRole(id: string, member: RootId, role: Role): Promise<OpOutcome> {
+      return (await start(id)).setRole(member, role);
+    },
+    async remove(id: string, member: RootId): Promise<OpOutcome> {
+      return (await start(id)).remove(member);
+    },
+    async leave(id: string): Promise<OpOutcome> {
+      return (await start(id)).leave();
+    },
+
+    onChange(listener: () => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    async closeAll(): Promise<void> {
+      for (const ctx of running.values()) (await ctx).close();
+      running.clear();
+    },
+  };
+}
+
+export type ContextService = ReturnType<typeof contextService>;

@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { memoryStore } from '../../core/store/index.ts';
+import { generateDeviceKey, importRootSeed, signerFor } from '../../adapters/webcrypto/keys.ts';
+import { createNode, type TabnodeNode } from '../createNode.ts';
+import { realTimeScheduler } from '../scheduler.ts';
+import { memoryMeshHub } from './memoryMesh.ts';
+
+/** Three nodes in one process over memory links: the context scenario end to end, minus browsers. */
+const nodes: TabnodeNode[] = [];
+
+async function makeNode(hub: ReturnType<typeof memoryMeshHub>, name: string) {
+  const node = await createNode({
+    store: memoryStore(),
+    origin: 'http://127.0.0.1:8080',
+    mesh: hub.port(name),
+    scheduler: realTimeScheduler,
+    platform: {
+      now: () => Date.now(),
+      randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
+      generateDeviceKey,
+      importRootSeed,
+      signerFor,
+    },
+  });
+  await node.identity.useLocalRoot(node.identity.newPhrase(), name);
+  nodes.push(node);
+  return node;
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+afterEach(async () => {
+  await Promise.all(nodes.splice(0).map((n) => n.close()));
+});
+
+describe('contexts across three nodes', () => {
+  test('invite, join, write, reject, remove', async () => {
+    const hub = memoryMeshHub(realTimeScheduler);
+    const [a, b, c] = [await makeNode(hub, 'A'), await makeNode(hub, 'B'), await makeNode(hub, 'C')];
+    const id = await a.contexts.create('Team');
+    await a.contexts.write(id, { method: 'set', args: { key: 'greeting', value: 'hello' } });
+
+    const linkB = await a.contexts.invite(id, { role: 'writer' });
+    const linkC = await a.contexts.invite(id, { role: 'reader' });
+    expect(await b.contexts.previewInvite(linkB)).toMatchObject({ ok: true, contextName: 'Team', role: 'writer' });
+    await b.contexts.join(linkB);
+    await c.contexts.join(linkC);
+
+    for (const n of [a, b, c]) {
+      await until('three members everywhere', async () => (await n.contexts.view(id)).members.length === 3);
+    }
+    const bView = await b.contexts.view(id);
+    expect(bView.myRole).toBe('writer');
+    expect(bView.joining).toBe(false);
+    expect(bView.kv).toEqual([['greeting', 'hello']]);
+
+    expect(await b.contexts.write(id, { method: 'set', args: { key: 'from-b', value: 1 } })).toMatchObject({ valid: true });
+    const cWrite = await c.contexts.write(id, { method: 'set', args: { key: 'from-c', value: 2 } });
+    expect(cWrite).toMatchObject({ valid: false, reason: 'insufficient-role' });
+    for (const n of [a, b, c]) {
+      await until('the writer’s value and the reader’s refusal everywhere', async () => {
+        const v = await n.contexts.view(id);
+        return v.kv.some(([k]) => k === 'from-b') && v.invalidOps.some((o) => o.key === cWrite.key && o.reason === 'insufficient-role');
+      });
+      expect((await n.contexts.view(id)).kv.map(([k]) => k)).toEqual(['from-b', 'greeting']);
+    }
+
+    const bRoot = (await b.identity.status()).root!.id;
+    expect(await a.contexts.remove(id, bRoot)).toMatchObject({ valid: true });
+    await until('B learns it was removed', async () => !(await b.contexts.view(id)).members.some((m) => m.root === bRoot));
+    const late = await b.contexts.write(id, { method: 'set', args: { key: 'late', value: 3 } });
+    expect(late.valid).toBe(false);
+    for (const n of [a, c]) {
+      await until('B’s late write refused', async () => (await n.contexts.view(id)).invalidOps.some((o) => o.key === late.key));
+      expect((await n.contexts.view(id)).kv.map(([k]) => k)).not.toContain('late');
+    }
+
+    // Checkpoints agree between the remaining members.
+    await until('checkpoints agree', async () => (await a.contexts.view(id)).checkpoints.some((cp) => cp.comparison === 'agree'), 15_000);
+    expect((await a.contexts.view(id)).alerts.filter((al) => al.kind === 'divergence')).toEqual([]);
+  }, 40_000);
+});

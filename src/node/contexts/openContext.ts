@@ -1,0 +1,309 @@
+import { fromHex, sha256, toHex } from '../../core/crypto/index.ts';
+import { createReplica } from '../../core/context/replica.ts';
+import { rendezvous } from '../../core/context/rendezvous.ts';
+import { checkIntrinsic } from '../../core/governance/checkedOp.ts';
+import { judge } from '../../core/governance/rules.ts';
+import { inviteCodec, signInvite, type Invite } from '../../core/invitation/index.ts';
+import type { Scheduler } from '../../core/mesh/Scheduler.ts';
+import { encodeOp, idKey, signOp, type Op, type OpBody } from '../../core/ops/op.ts';
+import type { Role } from '../../core/ops/roles.ts';
+import {
+  compareCheckpoint,
+  createContextState,
+  createWriteSession,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  governanceRoot,
+  kvWriter,
+  readKv,
+  signCheckpoint,
+  snapshotCodec,
+  verifyCheckpoint,
+  type StateCall,
+} from '../../core/state/index.ts';
+import type { ContextRecord, Store } from '../../core/store/index.ts';
+import { createContextSync, type SyncEvent } from '../../core/sync/contextSync.ts';
+import type { SigningIdentity } from '../identityService.ts';
+import type { NodeSettings } from '../settings.ts';
+import type { MeshPort } from './meshPort.ts';
+import type { Alert, CheckpointAgreement, ContextView, InvalidOpView, MemberView, OpOutcome } from './view.ts';
+
+/** The app id of the built-in key/value writer (the WASM runtime brings real app ids). */
+export const KV_APP_ID = sha256(new TextEncoder().encode('tabnode/builtin-app/kv/v1'));
+
+export const CONTEXT_TIMINGS = { checkpointMs: 4000, antiEntropyMs: 3000, snapshotEveryDeltas: 200 } as const;
+
+export interface ContextDeps {
+  record: ContextRecord;
+  store: Store;
+  identity: SigningIdentity;
+  mesh: MeshPort;
+  settings: NodeSettings;
+  scheduler: Scheduler;
+  now(): number;
+  randomBytes(length: number): Uint8Array;
+  onChange(): void;
+}
+
+const MAX_ALERTS = 50;
+
+/** One context, running: verified replica, state, sync over the mesh, checkpoints, snapshots. */
+export async function openContext(d: ContextDeps) {
+  const { record, store, identity } = d;
+  const contextId = fromHex(record.id);
+  const state = createContextState();
+  const replica = createReplica(contextId, state);
+  const writeSession = createWriteSession(() => new DataView(d.randomBytes(4).buffer).getUint32(0));
+  const alerts: Alert[] = [];
+  const agreements = new Map<string, CheckpointAgreement>();
+  let joinProblem: string | undefined;
+  let deltasSinceSnapshot = 0;
+  let closed = false;
+
+  const alert = (kind: Alert['kind'], message: string) => {
+    alerts.push({ at: d.now(), kind, message });
+    if (alerts.length > MAX_ALERTS) alerts.shift();
+  };
+
+  const myKey = toHex(identity.signer.publicKey);
+  const isMember = () => replica.governance().members.has(identity.root);
+
+  const sync = createContextSync({
+    replica,
+    identity: {
+      signer: identity.signer,
+      delegation: identity.delegation,
+      credential: () => (record.invite && !isMember() ? { kind: 'invite', invite: inviteCodec.decode(record.invite) } : { kind: 'member' }),
+    },
+    scheduler: d.scheduler,
+    randomBytes: d.randomBytes,
+    now: d.now,
+    antiEntropyMs: CONTEXT_TIMINGS.antiEntropyMs,
+    async persist(ops) {
+      await store.putOps(record.id, ops.map((c) => ({ key: c.key, bytes: encodedOf(c.op) })));
+      deltasSinceSnapshot += ops.filter((c) => c.op.body.kind === 'delta').length;
+      if (deltasSinceSnapshot >= CONTEXT_TIMINGS.snapshotEveryDeltas) {
+        deltasSinceSnapshot = 0;
+        await store.putSnapshot(record.id, snapshotCodec.encode(state.takeSnapshot()));
+      }
+    },
+    onChange: (event) => void onSyncEvent(event),
+  });
+
+  async function onSyncEvent(event: SyncEvent): Promise<void> {
+    if (event.kind === 'rejected') {
+      await store.putRejections(
+        event.rejections.map((r) => ({ context: record.id, reason: r.reason, message: r.message, at: d.now(), ...(r.key ? { key: r.key } : {}), ...(event.from ? { from: event.from } : {}) })),
+      );
+      alert('rejected-op', `${event.rejections.length} op(s) refused: ${event.rejections[0]!.message}`);
+    }
+    if (event.kind === 'checkpoint') await takeCheckpoint(event.bytes);
+    if (event.kind === 'ops') await tryJoin();
+    d.onChange();
+  }
+
+  async function takeCheckpoint(bytes: Uint8Array): Promise<void> {
+    let cp;
+    try {
+      cp = decodeCheckpoint(bytes);
+    } catch {
+      return;
+    }
+    if (idKey(cp.context) !== record.id || !(await verifyCheckpoint(cp))) return;
+    const comparison = compareCheckpoint(localView(), cp);
+    const peerKey = toHex(cp.author);
+    const label = replica.governance().keys.get(peerKey)?.label ?? peerKey.slice(0, 8);
+    const previous = agreements.get(peerKey)?.comparison;
+    agreements.set(peerKey, { peer: peerKey, label, comparison, at: d.now() });
+    if (comparison === 'diverged' && previous !== 'diverged') {
+      alert('divergence', `${label} has the same ops but a different state: one of us is faulty or tampered with`);
+    }
+  }
+
+  function localView() {
+    const heads = replica.heads().slice(0, 64).map(fromHex);
+    return { heads, governanceRoot: governanceRoot(replica.governance()), stateRoot: state.root() };
+  }
+
+  function checkpointLoop(): void {
+    if (closed) return;
+    const view = localView();
+    void signCheckpoint(identity.signer, {
+      context: contextId,
+      heads: view.heads,
+      governanceRoot: view.governanceRoot,
+      stateRoot: view.stateRoot,
+      opCount: replica.dag.size(),
+      time: d.now(),
+    }).then((cp) => sync.broadcastCheckpoint(encodeCheckpoint(cp)));
+    d.scheduler.schedule(CONTEXT_TIMINGS.checkpointMs, checkpointLoop);
+  }
+
+  function parents(): Uint8Array[] {
+    return replica.heads().map(fromHex);
+  }
+
+  async function publish(body: OpBody): Promise<OpOutcome> {
+    const op = await signOp(identity.signer, { context: contextId, parents: parents(), time: d.now(), body });
+    const result = await sync.publish([op]);
+    const key = idKey(op.id);
+    if (result.rejected.length) return { key, valid: false, reason: result.rejected[0]!.reason, message: result.rejected[0]!.message };
+    d.onChange();
+    const v = replica.verdict(key);
+    return v?.valid ? { key, valid: true } : { key, valid: false, reason: v?.reason ?? 'unknown', message: v && !v.valid ? v.message : 'not judged' };
+  }
+
+  /** While joining: once the history shows the invite is good, make the join op. */
+  async function tryJoin(): Promise<void> {
+    if (!record.invite || closed) return;
+    const g = replica.governance();
+    if (g.members.size === 0) return; // the history has not arrived yet
+    if (g.members.has(identity.root) && g.keys.has(myKey)) {
+      delete record.invite;
+      await store.putContext(record);
+      return;
+    }
+    const invite = inviteCodec.decode(record.invite);
+    const body: OpBody = g.members.has(identity.root)
+      ? { kind: 'add-device', delegation: identity.delegation }
+      : { kind: 'join', invite, delegation: identity.delegation };
+    const op = await signOp(identity.signer, { context: contextId, parents: parents(), time: d.now(), body });
+    const checked = await checkIntrinsic(op, contextId);
+    if (!checked.ok) {
+      joinProblem = checked.message;
+      alert('join-failed', checked.message);
+      return;
+    }
+    const refusal = judge(checked.checked!, replica.evaluator.stateAtParents(op.parents));
+    if (refusal) {
+      // The inviter may simply not be in the history received so far: wait for more.
+      if (refusal.reason !== 'invite-not-authorized') {
+        joinProblem = refusal.message;
+        alert('join-failed', refusal.message);
+      }
+      return;
+    }
+    joinProblem = undefined;
+    const outcome = await sync.publish([op]);
+    if (replica.verdict(idKey(op.id))?.valid) {
+      delete record.invite;
+      await store.putContext(record);
+      d.onChange();
+    } else if (outcome.rejected.length) {
+      joinProblem = outcome.rejected[0]!.message;
+    }
+  }
+
+  // Start: snapshot, stored ops, then the mesh.
+  const snapshotBytes = await store.snapshot(record.id);
+  if (snapshotBytes) {
+    try {
+      state.loadSnapshot(snapshotCodec.decode(snapshotBytes));
+    } catch {
+      // A damaged snapshot only costs a longer rebuild.
+    }
+  }
+  await sync.load(await store.ops(record.id));
+  const room = rendezvous(contextId, record.secret);
+  const meshHandle = d.mesh.join({
+    room: room.room,
+    password: room.password,
+    signalingUrls: record.signaling.length ? [...new Set([...record.signaling, ...d.settings.signalingUrls])] : d.settings.signalingUrls,
+    iceServers: d.settings.iceServers,
+    onLink: (link) => sync.addLink(link),
+  });
+  d.scheduler.schedule(1000, checkpointLoop);
+  void tryJoin();
+
+  return {
+    id: record.id,
+    record,
+    replica,
+    state,
+    sync,
+
+    /** Run a state call (the built-in key/value writer) and publish it as a signed delta. */
+    async write(call: StateCall): Promise<OpOutcome> {
+      const update = writeSession.write(kvWriter, state.doc, call);
+      return publish({ kind: 'delta', writer: kvWriter.id, update });
+    },
+
+    setRole: (member: MemberView['root'], role: Role) => publish({ kind: 'set-role', member, role }),
+    remove: (member: MemberView['root']) => publish({ kind: 'remove', member }),
+    leave: () => publish({ kind: 'leave' }),
+
+    /** Sign an invite with this device's key, carrying the rendezvous secret and signaling. */
+    invite(options: { role: Role; expiresInMs: number; maxUses: number }): Promise<Invite> {
+      return signInvite(identity.signer, {
+        context: contextId,
+        contextName: replica.governance().name || record.name,
+        role: options.role,
+        expiresAt: d.now() + options.expiresInMs,
+        maxUses: options.maxUses,
+        secret: record.secret,
+        signaling: d.settings.signalingUrls,
+        nonce: d.randomBytes(16),
+      });
+    },
+
+    view(): ContextView {
+      const g = replica.governance();
+      const peers = sync.peers();
+      const onlineRoots = new Set(peers.filter((p) => p.state === 'verified').map((p) => p.root));
+      const members: MemberView[] = [...g.members].map(([root, m]) => ({
+        root,
+        role: m.role,
+        me: root === identity.root,
+        online: root === identity.root || onlineRoots.has(root),
+        devices: [...g.keys].filter(([, k]) => k.root === root).map(([key, k]) => ({ key, label: k.label, revoked: g.revokedKeys.has(key) })),
+      }));
+      const invalidOps: InvalidOpView[] = [];
+      for (const c of replica.dag.all()) {
+        const v = replica.verdict(c.key);
+        if (v && !v.valid) {
+          const author = g.keys.get(c.author);
+          invalidOps.push({ key: c.key, kind: c.op.body.kind, author: author ? `${author.label} (${author.root})` : c.author.slice(0, 12), reason: v.reason, message: v.message, time: c.op.time });
+        }
+      }
+      const local = localView();
+      return {
+        id: record.id,
+        name: g.name || record.name,
+        myRoot: identity.root,
+        ...(g.members.get(identity.root) ? { myRole: g.members.get(identity.root)!.role } : {}),
+        joining: Boolean(record.invite),
+        ...(joinProblem ? { joinProblem } : {}),
+        members,
+        kv: readKv(state.doc),
+        opCount: replica.dag.size(),
+        heads: replica.heads(),
+        pending: replica.dag.pendingCount(),
+        invalidOps: invalidOps.slice(-100),
+        rejected: [],
+        peers,
+        checkpoints: [...agreements.values()],
+        alerts: [...alerts],
+        stateRoot: toHex(local.stateRoot),
+        governanceRoot: toHex(local.governanceRoot),
+        remoteOpCount: Math.max(0, ...peers.map((p) => p.remoteCount ?? 0)),
+      };
+    },
+
+    rejections: () => store.rejections(record.id),
+
+    close(): void {
+      closed = true;
+      sync.stop();
+      meshHandle.leave();
+    },
+  };
+}
+
+export type RunningContext = Awaited<ReturnType<typeof openContext>>;
+
+const encodedCache = new WeakMap<object, Uint8Array>();
+function encodedOf(op: Op): Uint8Array {
+  let b = encodedCache.get(op);
+  if (!b) encodedCache.set(op, (b = encodeOp(op)));
+  return b;
+}

@@ -1,0 +1,69 @@
+import type { RootId } from '../../core/identity/index.ts';
+import type { Role } from '../../core/ops/roles.ts';
+import type { PeerInfo } from '../../core/sync/contextSync.ts';
+import type { CheckpointComparison } from '../../core/state/index.ts';
+import type { JsonValue } from '../../core/state/index.ts';
+import type { RejectionRecord } from '../../core/store/index.ts';
+
+export interface MemberView {
+  root: RootId;
+  role: Role;
+  me: boolean;
+  online: boolean;
+  devices: { key: string; label: string; revoked: boolean }[];
+}
+
+export interface InvalidOpView {
+  key: string;
+  kind: string;
+  author: string;
+  reason: string;
+  message: string;
+  time: number;
+}
+
+export interface CheckpointAgreement {
+  peer: string;
+  label: string;
+  comparison: CheckpointComparison;
+  at: number;
+}
+
+export interface Alert {
+  at: number;
+  kind: 'divergence' | 'refused-peer' | 'rejected-op' | 'join-failed';
+  message: string;
+}
+
+/** Everything the UI shows about one context, as plain data. */
+export interface ContextView {
+  id: string;
+  name: string;
+  myRoot: RootId;
+  myRole?: Role;
+  /** Joining: the history is still arriving or the join op is not valid yet. */
+  joining: boolean;
+  joinProblem?: string;
+  members: MemberView[];
+  kv: (readonly [string, JsonValue])[];
+  opCount: number;
+  heads: string[];
+  pending: number;
+  invalidOps: InvalidOpView[];
+  rejected: RejectionRecord[];
+  peers: PeerInfo[];
+  checkpoints: CheckpointAgreement[];
+  alerts: Alert[];
+  stateRoot: string;
+  governanceRoot: string;
+  /** How many ops the best-informed peer says it has (for a catch-up progress bar). */
+  remoteOpCount: number;
+}
+
+/** The outcome of an op made here: it entered the DAG; did the rules accept it? */
+export interface OpOutcome {
+  key: string;
+  valid: boolean;
+  reason?: string;
+  message?: string;
+}

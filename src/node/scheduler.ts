@@ -1,0 +1,7 @@
+import type { Scheduler } from '../core/mesh/Scheduler.ts';
+
+/** A Scheduler over the host's clock and timers (core gets time only through this). */
+export const realTimeScheduler: Scheduler = {
+  now: () => Date.now(),
+  schedule: (delayMs, fn) => void setTimeout(fn, delayMs),
+};
