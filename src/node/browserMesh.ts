@@ -6,7 +6,8 @@ import type { MeshPort } from './contexts/meshPort.ts';
 export const browserMesh: MeshPort = {
   join({ room, password, signalingUrls, iceServers, onLink }) {
     const webrtc = openProviderMesh({ roomName: room, password, signalingUrls, iceServers, onLink });
-    const tabs = openBroadcastMesh({ channelName: room, selfId: crypto.randomUUID(), onLink });
+    // Not the room name itself: y-webrtc's own BroadcastChannel uses that one.
+    const tabs = openBroadcastMesh({ channelName: `${room}/links`, selfId: crypto.randomUUID(), onLink });
     return {
       leave() {
         webrtc.close();

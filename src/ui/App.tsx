@@ -1,15 +1,18 @@
-import { Home } from './home/Home.tsx';
+import { ContextPage } from './contexts/ContextPage.tsx';
+import { ContextsPage } from './contexts/ContextsPage.tsx';
+import { JoinPage } from './contexts/JoinPage.tsx';
+import { IdentityPage } from './identity/IdentityPage.tsx';
 import { Welcome } from './onboarding/Welcome.tsx';
 import { Settings } from './settings/Settings.tsx';
-import { navigate, useRoute, type Route } from './shell/router.ts';
 import { useIdentity } from './shell/nodeContext.ts';
+import { navigate, pathOf, useRoute, type Route } from './shell/router.ts';
 
 function NavLink({ to, children }: { to: Route; children: string }) {
   const route = useRoute();
   return (
     <a
-      href={to}
-      aria-current={route === to ? 'page' : undefined}
+      href={pathOf(to)}
+      aria-current={route.page === to.page ? 'page' : undefined}
       onClick={(e) => {
         e.preventDefault();
         navigate(to);
@@ -24,29 +27,51 @@ export function App() {
   const route = useRoute();
   const { status } = useIdentity();
   const signedIn = Boolean(status?.root);
+
+  function page() {
+    if (!status) {
+      return (
+        <p className="loading" role="status">
+          Opening this node…
+        </p>
+      );
+    }
+    if (route.page === 'settings') return <Settings />;
+    if (route.page === 'join') {
+      return (
+        <>
+          <JoinPage signedIn={signedIn} />
+          {!signedIn && <Welcome />}
+        </>
+      );
+    }
+    if (!signedIn) return <Welcome />;
+    if (route.page === 'identity') return <IdentityPage status={status} />;
+    if (route.page === 'context') return <ContextPage id={route.id} />;
+    return <ContextsPage />;
+  }
+
   return (
     <>
       <header className="topbar">
-        <a className="brand" href="/" onClick={(e) => (e.preventDefault(), navigate('/'))}>
+        <a
+          className="brand"
+          href="/"
+          onClick={(e) => {
+            e.preventDefault();
+            navigate({ page: 'contexts' });
+          }}
+        >
           <img src="/favicon.svg" alt="" width={24} height={24} />
           Tabnode
         </a>
         <nav aria-label="Main">
-          <NavLink to="/">Home</NavLink>
-          <NavLink to="/settings">Settings</NavLink>
+          <NavLink to={{ page: 'contexts' }}>Contexts</NavLink>
+          <NavLink to={{ page: 'identity' }}>Identity</NavLink>
+          <NavLink to={{ page: 'settings' }}>Settings</NavLink>
         </nav>
       </header>
-      <main id="main">
-        {!status ?
-          <p className="loading" role="status">
-            Opening this node…
-          </p>
-        : route === '/settings' ?
-          <Settings />
-        : signedIn ?
-          <Home status={status} />
-        : <Welcome />}
-      </main>
+      <main id="main">{page()}</main>
     </>
   );
 }

@@ -1,6 +1,6 @@
 /**
- * Time and deferred work, injected so core never touches the clock or timers: browsers
- * pass one over `Date.now`/`setTimeout`, simulations pass `simScheduler()`.
+ * Time and deferred work, injected so core never touches the clock or timers: the browser
+ * node passes one over the host's clock and timers, simulations pass `simScheduler()`.
  */
 export interface Scheduler {
   /** Milliseconds on this scheduler's clock. */

@@ -140,16 +140,15 @@ export function memoryLinkPair(options: MemoryLinkOptions): MemoryLinkPair {
 
   const ab: Direction = { from: () => endA, to: () => endB, lastAt: 0, inOrder: [], inFlightBytes: 0 };
   const ba: Direction = { from: () => endB, to: () => endA, lastAt: 0, inOrder: [], inFlightBytes: 0 };
-  const common = { ...(options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes }) };
   const endA: LinkEnd = linkEnd({
-    ...common,
+    maxMessageBytes: options.maxMessageBytes,
     id: `memory:${pair}:${nameA}->${nameB}`,
     remoteHint: nameB,
     transmit: (m) => transmit(ab, m),
     shutdown: (reason) => shutdown(ab, reason),
   });
   const endB: LinkEnd = linkEnd({
-    ...common,
+    maxMessageBytes: options.maxMessageBytes,
     id: `memory:${pair}:${nameB}->${nameA}`,
     remoteHint: nameA,
     transmit: (m) => transmit(ba, m),

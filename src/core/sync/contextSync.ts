@@ -32,6 +32,11 @@ export interface PeerInfo {
   label?: string;
   /** How many ops the peer said it had at its last heads message. */
   remoteCount?: number;
+  /** Why the peer refused to give us ops, if it did. */
+  refusedBy?: string;
+  /** What arrived on this link: messages, bytes, and ops (checked on the wire). */
+  received: { messages: number; bytes: number; ops: number };
+  sent: { messages: number; bytes: number; ops: number };
   closeReason?: string;
 }
 
@@ -97,7 +102,11 @@ export function createContextSync(o: ContextSyncOptions) {
 
   function send(s: Session, m: SyncMessage): void {
     if (s.link.closed) return;
-    s.link.send(syncCodec.encode(m)).catch(() => undefined);
+    const bytes = syncCodec.encode(m);
+    s.info.sent.messages++;
+    s.info.sent.bytes += bytes.length;
+    if (m.kind === 'ops') s.info.sent.ops += m.ops.length;
+    s.link.send(bytes).catch(() => undefined);
   }
 
   function close(s: Session, reason: string): void {
@@ -177,6 +186,7 @@ export function createContextSync(o: ContextSyncOptions) {
       delete s.info.refusal;
       if (was !== 'verified') send(s, headsMessage());
     } else {
+      if (was !== 'refused') send(s, { kind: 'refused', reason: verdict.message.slice(0, 200) });
       s.info.state = 'refused';
       s.info.refusal = verdict.message;
     }
@@ -190,10 +200,18 @@ export function createContextSync(o: ContextSyncOptions) {
 
   async function onMessage(s: Session, bytes: Uint8Array): Promise<void> {
     let m: SyncMessage;
+    s.info.received.messages++;
+    s.info.received.bytes += bytes.length;
     try {
       m = syncCodec.decode(bytes);
     } catch (e) {
       close(s, `protocol error: ${(e as Error).message}`);
+      return;
+    }
+    if (m.kind === 'ops') s.info.received.ops += m.ops.length;
+    if (m.kind === 'refused') {
+      s.info.refusedBy = m.reason;
+      o.onChange?.({ kind: 'peers' });
       return;
     }
     if (m.kind === 'bye') {
@@ -284,7 +302,11 @@ export function createContextSync(o: ContextSyncOptions) {
     /** Start replicating over a new link: the handshake begins at once. */
     addLink(link: Link): void {
       if (stopped || sessions.has(link.id)) return;
-      const s: Session = { link, info: { linkId: link.id, state: 'handshaking' }, myNonce: o.randomBytes(32) };
+      const s: Session = {
+        link,
+        info: { linkId: link.id, state: 'handshaking', received: { messages: 0, bytes: 0, ops: 0 }, sent: { messages: 0, bytes: 0, ops: 0 } },
+        myNonce: o.randomBytes(32),
+      };
       sessions.set(link.id, s);
       // Messages of one link are handled one after another, in order.
       let chain: Promise<void> = Promise.resolve();
@@ -319,7 +341,7 @@ export function createContextSync(o: ContextSyncOptions) {
       for (const s of verified()) send(s, { kind: 'checkpoint', checkpoint: bytes });
     },
 
-    peers: (): PeerInfo[] => [...sessions.values()].map((s) => ({ ...s.info })),
+    peers: (): PeerInfo[] => [...sessions.values()].map((s) => structuredClone(s.info)),
     closedPeers: (): PeerInfo[] => [...closed],
 
     stop(): void {

@@ -33,6 +33,8 @@ const messageSchema = taggedUnion({
   want: struct({ ids: list(id32, SYNC_LIMITS.wantIds) }),
   ops: struct({ ops: list(bytes(OP_LIMITS.encodedBytes), SYNC_LIMITS.opsPerMessage) }),
   checkpoint: struct({ checkpoint: bytes(8192) }),
+  /** "You may not have ops (yet)": the link stays, admission is judged again on changes. */
+  refused: struct({ reason: string(200) }),
   bye: struct({ reason: string(200) }),
 });
 

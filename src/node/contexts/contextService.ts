@@ -172,6 +172,9 @@ export function contextService(d: ContextServiceDeps) {
     async remove(id: string, member: RootId): Promise<OpOutcome> {
       return (await start(id)).remove(member);
     },
+    async setOnline(id: string, online: boolean): Promise<void> {
+      (await start(id)).setOnline(online);
+    },
     async leave(id: string): Promise<OpOutcome> {
       return (await start(id)).leave();
     },

@@ -205,13 +205,15 @@ export async function openContext(d: ContextDeps) {
   }
   await sync.load(await store.ops(record.id));
   const room = rendezvous(contextId, record.secret);
-  const meshHandle = d.mesh.join({
-    room: room.room,
-    password: room.password,
-    signalingUrls: record.signaling.length ? [...new Set([...record.signaling, ...d.settings.signalingUrls])] : d.settings.signalingUrls,
-    iceServers: d.settings.iceServers,
-    onLink: (link) => sync.addLink(link),
-  });
+  const joinMesh = () =>
+    d.mesh.join({
+      room: room.room,
+      password: room.password,
+      signalingUrls: record.signaling.length ? [...new Set([...record.signaling, ...d.settings.signalingUrls])] : d.settings.signalingUrls,
+      iceServers: d.settings.iceServers,
+      onLink: (link) => sync.addLink(link),
+    });
+  let meshHandle: { leave(): void } | undefined = joinMesh();
   d.scheduler.schedule(1000, checkpointLoop);
   void tryJoin();
 
@@ -269,10 +271,11 @@ export async function openContext(d: ContextDeps) {
       return {
         id: record.id,
         name: g.name || record.name,
+        online: meshHandle !== undefined,
         myRoot: identity.root,
         ...(g.members.get(identity.root) ? { myRole: g.members.get(identity.root)!.role } : {}),
         joining: Boolean(record.invite),
-        ...(joinProblem ? { joinProblem } : {}),
+        ...(joinProblem || (record.invite && peers.some((p) => p.refusedBy)) ? { joinProblem: joinProblem ?? `a member refused to share the history: ${peers.find((p) => p.refusedBy)!.refusedBy}` } : {}),
         members,
         kv: readKv(state.doc),
         opCount: replica.dag.size(),
@@ -291,10 +294,21 @@ export async function openContext(d: ContextDeps) {
 
     rejections: () => store.rejections(record.id),
 
+    /** Work offline (leave the mesh; ops made meanwhile sync on return) or go back online. */
+    setOnline(online: boolean): void {
+      if (online && !meshHandle) meshHandle = joinMesh();
+      if (!online && meshHandle) {
+        meshHandle.leave();
+        meshHandle = undefined;
+      }
+      d.onChange();
+    },
+    isOnline: () => meshHandle !== undefined,
+
     close(): void {
       closed = true;
       sync.stop();
-      meshHandle.leave();
+      meshHandle?.leave();
     },
   };
 }

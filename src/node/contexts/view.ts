@@ -41,6 +41,8 @@ export interface ContextView {
   name: string;
   myRoot: RootId;
   myRole?: Role;
+  /** False while working offline (out of the mesh by choice). */
+  online: boolean;
   /** Joining: the history is still arriving or the join op is not valid yet. */
   joining: boolean;
   joinProblem?: string;

@@ -10,7 +10,7 @@ function formatDate(ms: number): string {
 }
 
 /** Who you are, this device, and its delegation. */
-export function Home({ status }: { status: IdentityStatus }) {
+export function IdentityPage({ status }: { status: IdentityStatus }) {
   const { root, device, delegation } = status;
   if (!root) return null;
   return (

@@ -1,0 +1,40 @@
+import * as Y from 'yjs';
+import { encodeValue } from './canonicalValue.ts';
+import { STATE_MAP, StateLayoutError, checkKey } from './layout.ts';
+
+/**
+ * Check that a Yjs update (v1) only writes state values into the state map, without
+ * looking at any doc: a pure, intrinsic check of a delta that a verification gate can run
+ * on the op alone.
+ *
+ * Why this suffices: a struct either names its parent (then it must be the root map
+ * `state` with a key) or sits next to an origin struct and inherits that struct's parent
+ * and key. If every update ever applied passes, every struct in the doc is a plain value
+ * under a key of `state` (no nested types exist to inherit from), by induction.
+ */
+export function checkStateUpdate(update: Uint8Array): void {
+  let structs;
+  try {
+    structs = Y.decodeUpdate(update).structs;
+  } catch (e) {
+    throw new StateLayoutError('malformed-update', `not a Yjs update: ${(e as Error).message}`);
+  }
+  for (const s of structs) {
+    if (!(s instanceof Y.Item)) continue; // GC and Skip: clock ranges without content
+    if (s.origin === null && s.rightOrigin === null) {
+      // A decoded struct names a root type by its name (a string), a nested one by an ID.
+      if ((s.parent as unknown) !== STATE_MAP) {
+        throw new StateLayoutError('outside-state-map', `the update writes outside the "${STATE_MAP}" map`);
+      }
+      if (s.parentSub === null) {
+        throw new StateLayoutError('outside-state-map', `the update writes into the list part of "${STATE_MAP}"; use keys`);
+      }
+      checkKey(s.parentSub);
+    }
+    if (s.content instanceof Y.ContentAny) {
+      for (const value of s.content.arr) encodeValue(value);
+    } else if (!(s.content instanceof Y.ContentDeleted)) {
+      throw new StateLayoutError('foreign-content', `the update holds ${s.content.constructor.name}; state values are plain JSON`);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { useState } from 'react';
+import { useNode } from '../shell/nodeContext.ts';
+import { useLive } from '../shell/useLive.ts';
+import { DataPanel } from './DataPanel.tsx';
+import { MembersPanel } from './MembersPanel.tsx';
+import { SyncPanel } from './SyncPanel.tsx';
+
+/** One context: its shared data, its members, and how it syncs. */
+export function ContextPage({ id }: { id: string }) {
+  const node = useNode();
+  const { value: view, error } = useLive(() => node.contexts.view(id), [id]);
+  const [outcome, setOutcome] = useState<{ text: string; ok: boolean }>();
+  const onOutcome = (text: string, ok: boolean) => setOutcome({ text, ok });
+
+  if (error) {
+    return (
+      <p className="card error" role="alert">
+        {error.message}
+      </p>
+    );
+  }
+  if (!view) return <p className="loading">Opening the context…</p>;
+  const online = view.peers.filter((p) => p.state === 'verified').length;
+  return (
+    <>
+      <header className="card context-header">
+        <h1 data-testid="context-name">{view.name}</h1>
+        <p className="muted">
+          {view.joining ?
+            <span data-testid="joining">Joining: fetching the history from members…</span>
+          : <>
+              You are <strong data-testid="my-role">{view.myRole ?? 'not a member'}</strong>
+            </>
+          }{' '}
+          · {view.members.length} members · {online} peer{online === 1 ? '' : 's'} connected
+        </p>
+        {view.joinProblem && (
+          <p className="error" role="alert">
+            Cannot join: {view.joinProblem}
+          </p>
+        )}
+        {outcome && (
+          <p className={outcome.ok ? 'result good' : 'result bad'} role="status" data-testid="outcome">
+            {outcome.text}
+          </p>
+        )}
+      </header>
+      <DataPanel view={view} onOutcome={onOutcome} />
+      <MembersPanel view={view} onOutcome={onOutcome} />
+      <SyncPanel view={view} />
+    </>
+  );
+}

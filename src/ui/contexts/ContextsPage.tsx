@@ -1,0 +1,75 @@
+import { useState, type FormEvent } from 'react';
+import { useNode } from '../shell/nodeContext.ts';
+import { navigate } from '../shell/router.ts';
+import { useLive } from '../shell/useLive.ts';
+
+/** Your contexts, and a form to start a new one. */
+export function ContextsPage() {
+  const node = useNode();
+  const { value: contexts } = useLive(() => node.contexts.list(), []);
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  async function create(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const id = await node.contexts.create(name);
+      navigate({ page: 'context', id });
+    } catch (e) {
+      setError((e as Error).message);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <section className="card" aria-labelledby="contexts-title">
+        <h1 id="contexts-title">Your contexts</h1>
+        {!contexts ?
+          <p className="muted">Loading…</p>
+        : contexts.length === 0 ?
+          <p className="muted">No contexts yet. Create one below, or open an invite link someone sent you.</p>
+        : <ul className="list" data-testid="context-list">
+            {contexts.map((c) => (
+              <li key={c.id}>
+                <a
+                  href={`/contexts/${c.id}`}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    navigate({ page: 'context', id: c.id });
+                  }}
+                >
+                  <strong>{c.name}</strong>
+                </a>
+                <span className="muted">
+                  {c.joining ? 'joining…' : (c.myRole ?? 'not a member')} · {c.members} member{c.members === 1 ? '' : 's'} · {c.peersOnline} peer
+                  {c.peersOnline === 1 ? '' : 's'} online
+                </span>
+              </li>
+            ))}
+          </ul>
+        }
+      </section>
+      <form className="card" onSubmit={create} aria-labelledby="create-context-title">
+        <h2 id="create-context-title">New context</h2>
+        <label className="field">
+          <span>Name</span>
+          <input value={name} maxLength={100} onChange={(e) => setName(e.target.value)} placeholder="e.g. Design team" required />
+        </label>
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="actions">
+          <button type="submit" className="button primary" disabled={busy || !name.trim()}>
+            Create context
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}

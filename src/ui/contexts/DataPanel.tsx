@@ -1,0 +1,96 @@
+import { useState, type FormEvent } from 'react';
+import type { ContextView } from '../../node/index.ts';
+import { useNode } from '../shell/nodeContext.ts';
+
+const PREVIEW_CHARS = 160;
+
+/** Long values are shown cut, with their size: the page stays light with megabytes of state. */
+function preview(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (text.length <= PREVIEW_CHARS) return text;
+  return `${text.slice(0, PREVIEW_CHARS)}… (${Math.round(text.length / 1024)} KiB)`;
+}
+
+/** The shared key/value state, and a form to set or remove a key (the built-in writer). */
+export function DataPanel({ view, onOutcome }: { view: ContextView; onOutcome: (text: string, ok: boolean) => void }) {
+  const node = useNode();
+  const [key, setKey] = useState('');
+  const [value, setValue] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  async function run(call: { method: string; args: unknown }, what: string) {
+    setBusy(true);
+    try {
+      const outcome = await node.contexts.write(view.id, call);
+      onOutcome(outcome.valid ? `${what}: saved and shared.` : `${what}: rejected by the rules (${outcome.reason}: ${outcome.message}).`, outcome.valid);
+    } catch (e) {
+      onOutcome(`${what}: ${(e as Error).message}`, false);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function parseValue(text: string): unknown {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text; // plain text is stored as a string
+    }
+  }
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    await run({ method: 'set', args: { key, value: parseValue(value) } }, `Set “${key}”`);
+  }
+
+  return (
+    <section className="card" aria-labelledby="data-title">
+      <h2 id="data-title">Shared data</h2>
+      {view.kv.length === 0 ?
+        <p className="muted">Nothing here yet.</p>
+      : <table className="kv" data-testid="kv">
+          <thead>
+            <tr>
+              <th scope="col">Key</th>
+              <th scope="col">Value</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.kv.map(([k, v]) => (
+              <tr key={k} data-key={k}>
+                <td>
+                  <code>{k}</code>
+                </td>
+                <td>
+                  <code>{preview(v)}</code>
+                </td>
+                <td>
+                  <button type="button" className="button small secondary" disabled={busy} onClick={() => void run({ method: 'remove', args: { key: k } }, `Remove “${k}”`)}>
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      }
+      <form onSubmit={save} className="fields row">
+        <label className="field">
+          <span>Key</span>
+          <input value={key} maxLength={256} onChange={(e) => setKey(e.target.value)} required />
+        </label>
+        <label className="field grow">
+          <span>Value (JSON or text)</span>
+          <input value={value} onChange={(e) => setValue(e.target.value)} />
+        </label>
+        <button type="submit" className="button primary" disabled={busy || !key}>
+          Set
+        </button>
+      </form>
+      {view.myRole === 'reader' && <p className="muted small">You are a reader: writes you try are signed and sent, and every peer rejects them.</p>}
+    </section>
+  );
+}

@@ -1,0 +1,59 @@
+import { useState } from 'react';
+import { useNode } from '../shell/nodeContext.ts';
+import { navigate } from '../shell/router.ts';
+import { useLive } from '../shell/useLive.ts';
+
+/** Where an invite link lands: check the invite, then join. The invite is in location.hash. */
+export function JoinPage({ signedIn }: { signedIn: boolean }) {
+  const node = useNode();
+  const link = location.hash;
+  const { value: preview } = useLive(() => node.contexts.previewInvite(link), [link], 60_000);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  async function join() {
+    setBusy(true);
+    try {
+      const id = await node.contexts.join(link);
+      navigate({ page: 'context', id });
+    } catch (e) {
+      setError((e as Error).message);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="card" aria-labelledby="join-title">
+      <h1 id="join-title">Join a context</h1>
+      {!preview ?
+        <p className="muted">Checking the invite…</p>
+      : !preview.ok ?
+        <p className="error" role="alert" data-testid="invite-problem">
+          {preview.problem}
+        </p>
+      : <>
+          <p>
+            You are invited to <strong data-testid="invite-context">{preview.contextName}</strong> as <strong>{preview.role}</strong>. The invite is valid until{' '}
+            {new Date(preview.expiresAt).toLocaleString()}
+            {preview.maxUses > 1 ? ` for ${preview.maxUses} people` : ''}.
+          </p>
+          {!signedIn ?
+            <p role="status">Create or restore your identity below first; you come back here afterwards.</p>
+          : preview.alreadyHere ?
+            <button type="button" className="button primary" onClick={() => navigate({ page: 'context', id: preview.contextId })}>
+              Open the context
+            </button>
+          : <button type="button" className="button primary" disabled={busy} onClick={() => void join()}>
+              {busy ? 'Joining…' : 'Join'}
+            </button>
+          }
+        </>
+      }
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}

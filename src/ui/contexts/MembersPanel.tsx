@@ -1,0 +1,72 @@
+import { useState } from 'react';
+import type { ContextView } from '../../node/index.ts';
+import { ROLES, roleRank, type Role } from '../../core/ops/roles.ts';
+import { useNode } from '../shell/nodeContext.ts';
+import { InviteDialog } from './InviteDialog.tsx';
+
+function shortRoot(root: string): string {
+  const address = root.split(':').at(-1) ?? root;
+  return `${address.slice(0, 6)}…${address.slice(-4)}`;
+}
+
+/** Members with roles and online state; admins change roles, remove members and invite. */
+export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome: (text: string, ok: boolean) => void }) {
+  const node = useNode();
+  const [inviting, setInviting] = useState(false);
+  const myRank = view.myRole ? roleRank(view.myRole) : -1;
+  const canManage = (role: Role) => myRank >= roleRank('admin') && (view.myRole === 'owner' || roleRank(role) < roleRank('admin'));
+
+  async function act(what: string, run: () => Promise<{ valid: boolean; message?: string }>) {
+    const outcome = await run();
+    onOutcome(outcome.valid ? `${what}: done.` : `${what}: rejected (${outcome.message}).`, outcome.valid);
+  }
+
+  return (
+    <section className="card" aria-labelledby="members-title">
+      <div className="heading-row">
+        <h2 id="members-title">Members</h2>
+        {myRank >= roleRank('admin') && (
+          <button type="button" className="button primary small" onClick={() => setInviting(true)}>
+            Invite…
+          </button>
+        )}
+      </div>
+      <ul className="members" data-testid="members">
+        {view.members.map((m) => (
+          <li key={m.root} data-testid="member" data-root={m.root} data-role={m.role}>
+            <span className={m.online ? 'dot online' : 'dot'} aria-label={m.online ? 'online' : 'offline'} title={m.online ? 'online' : 'offline'} />
+            <span className="who">
+              <strong>{m.devices.find((d) => !d.revoked)?.label ?? shortRoot(m.root)}</strong>
+              {m.me && <span className="badge">you</span>}
+              <code className="id small" title={m.root}>
+                {shortRoot(m.root)}
+              </code>
+            </span>
+            {canManage(m.role) && !m.me ?
+              <span className="member-actions">
+                <label className="visually-hidden" htmlFor={`role-${m.root}`}>
+                  Role of {m.root}
+                </label>
+                <select
+                  id={`role-${m.root}`}
+                  value={m.role}
+                  onChange={(e) => void act(`Role change`, () => node.contexts.setRole(view.id, m.root, e.target.value as Role))}
+                >
+                  {ROLES.filter((r) => view.myRole === 'owner' || roleRank(r) < roleRank('admin')).map((r) => (
+                    <option key={r} value={r}>
+                      {r}
+                    </option>
+                  ))}
+                </select>
+                <button type="button" className="button small danger" onClick={() => void act('Removal', () => node.contexts.remove(view.id, m.root))}>
+                  Remove
+                </button>
+              </span>
+            : <span className="badge">{m.role}</span>}
+          </li>
+        ))}
+      </ul>
+      {inviting && view.myRole && <InviteDialog contextId={view.id} myRole={view.myRole} onClose={() => setInviting(false)} />}
+    </section>
+  );
+}

@@ -1,0 +1,117 @@
+import type { ContextView } from '../../node/index.ts';
+import { useNode } from '../shell/nodeContext.ts';
+
+const COMPARISON_TEXT = { agree: 'agrees', 'different-heads': 'not comparable yet', diverged: 'DIVERGED' } as const;
+
+function time(ms: number): string {
+  return new Date(ms).toLocaleTimeString();
+}
+
+/** Links, heads, progress, refused and invalid ops, checkpoint agreement, alerts. */
+export function SyncPanel({ view }: { view: ContextView }) {
+  const node = useNode();
+  const verified = view.peers.filter((p) => p.state === 'verified');
+  const target = Math.max(view.remoteOpCount, view.opCount);
+  const progress = target === 0 ? 1 : view.opCount / target;
+  return (
+    <section className="card" aria-labelledby="sync-title" data-testid="sync-panel">
+      <div className="heading-row">
+        <h2 id="sync-title">Sync</h2>
+        <button type="button" className="button small secondary" onClick={() => void node.contexts.setOnline(view.id, !view.online)}>
+          {view.online ? 'Work offline' : 'Go back online'}
+        </button>
+      </div>
+      {!view.online && (
+        <p className="notice" role="status">
+          Offline: changes you make are kept and signed here, and sync when you go back online.
+        </p>
+      )}
+      <dl className="facts">
+        <dt>Ops</dt>
+        <dd data-testid="op-count">
+          {view.opCount}
+          {view.pending > 0 && <span className="muted"> ({view.pending} waiting for their parents)</span>}
+        </dd>
+        <dt>Catch-up</dt>
+        <dd>
+          <progress max={1} value={progress} aria-label="Catch-up progress" /> {Math.round(progress * 100)}%
+        </dd>
+        <dt>Heads</dt>
+        <dd>
+          {view.heads.map((h) => (
+            <code key={h} className="id small">
+              {h.slice(0, 10)}
+            </code>
+          ))}
+        </dd>
+        <dt>State root</dt>
+        <dd>
+          <code className="id small" data-testid="state-root">
+            {view.stateRoot.slice(0, 16)}
+          </code>
+        </dd>
+      </dl>
+
+      <h3>Links ({verified.length} verified)</h3>
+      {view.peers.length === 0 ?
+        <p className="muted">No peers connected.</p>
+      : <ul className="list" data-testid="links">
+          {view.peers.map((p) => (
+            <li key={p.linkId} data-state={p.state}>
+              <span className={`badge ${p.state === 'verified' ? 'good' : p.state === 'refused' ? 'bad' : ''}`}>{p.state}</span>{' '}
+              {p.label ?? p.linkId} {p.standing && <span className="muted">({p.standing})</span>}
+              {p.refusal && <span className="muted"> — we refused it: {p.refusal}</span>}
+              {p.refusedBy && <span className="muted"> — it refused us: {p.refusedBy}</span>}
+              <span className="muted small">
+                ↓{p.received.ops} ops / {Math.round(p.received.bytes / 1024)} KiB · ↑{p.sent.ops} ops / {Math.round(p.sent.bytes / 1024)} KiB
+              </span>
+            </li>
+          ))}
+        </ul>
+      }
+
+      <h3>Checkpoints</h3>
+      {view.checkpoints.length === 0 ?
+        <p className="muted">No checkpoints from peers yet.</p>
+      : <ul className="list" data-testid="checkpoints">
+          {view.checkpoints.map((c) => (
+            <li key={c.peer}>
+              <span className={`badge ${c.comparison === 'agree' ? 'good' : c.comparison === 'diverged' ? 'bad' : ''}`}>{COMPARISON_TEXT[c.comparison]}</span> {c.label}{' '}
+              <span className="muted">at {time(c.at)}</span>
+            </li>
+          ))}
+        </ul>
+      }
+
+      <h3>Rejected and invalid ops</h3>
+      {view.invalidOps.length + view.rejected.length === 0 ?
+        <p className="muted">None.</p>
+      : <ul className="list" data-testid="invalid-ops">
+          {view.invalidOps.map((o) => (
+            <li key={o.key} data-key={o.key} data-reason={o.reason}>
+              <span className="badge bad">{o.reason}</span> {o.kind} by {o.author}: {o.message}
+            </li>
+          ))}
+          {view.rejected.map((r, i) => (
+            <li key={`r${i}`} data-reason={r.reason}>
+              <span className="badge bad">{r.reason}</span> refused at {time(r.at)}: {r.message}
+            </li>
+          ))}
+        </ul>
+      }
+
+      {view.alerts.length > 0 && (
+        <>
+          <h3>Alerts</h3>
+          <ul className="list" data-testid="alerts">
+            {view.alerts.map((a, i) => (
+              <li key={i} className={a.kind === 'divergence' ? 'error' : ''}>
+                <span className="badge warn">{a.kind}</span> {time(a.at)} — {a.message}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
