@@ -1,4 +1,4 @@
-import { ed25519SeedToPkcs8, nobleEd25519, webCryptoEd25519, type Ed25519Backend } from '../src/core/crypto/index.ts';
+import { ed25519SeedToPkcs8, nobleEd25519, webCryptoEd25519, type Ed25519Backend, type Signer } from '../src/core/crypto/index.ts';
 import { rate, type Figure } from './measure.ts';
 
 const BATCH = 32;
@@ -32,7 +32,16 @@ export async function ed25519Figures(where: string, ms = 600): Promise<Figure[]>
 /** Sign as a node does: WebCrypto with a key imported once (as device keys are held), noble with the seed. */
 async function heldKeySigner(backend: Ed25519Backend, secret: Uint8Array): Promise<(m: Uint8Array) => Promise<unknown>> {
   if (backend.name !== 'webcrypto') return (m) => backend.sign(secret, m);
+  const signer = await webCryptoHeldSigner(secret);
+  return (m) => signer.sign(m);
+}
+
+/** A WebCrypto signer whose key is imported once, as a node holds its device key. */
+export async function webCryptoHeldSigner(secret: Uint8Array): Promise<Signer> {
   const subtle = globalThis.crypto.subtle;
   const key = await subtle.importKey('pkcs8', ed25519SeedToPkcs8(secret) as BufferSource, { name: 'Ed25519' }, false, ['sign']);
-  return (m) => subtle.sign({ name: 'Ed25519' }, key, m as BufferSource);
+  return {
+    publicKey: await nobleEd25519.publicKey(secret),
+    sign: async (m) => new Uint8Array(await subtle.sign({ name: 'Ed25519' }, key, m as BufferSource)),
+  };
 }

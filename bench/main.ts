@@ -1,7 +1,9 @@
 // The in-browser half of `npm run bench`: runs the benchmarks in this page and publishes
 // the figures on window.__benchResults for bench/run.ts to collect.
+import { deltaFixture } from './deltaFixture.ts';
 import { ed25519Figures } from './ed25519.ts';
 import type { Figure } from './measure.ts';
+import { verifyApplyFigures } from './verifyApply.ts';
 
 declare global {
   interface Window {
@@ -11,7 +13,7 @@ declare global {
 
 async function main() {
   document.body.textContent = 'Running benchmarks…';
-  const figures = await ed25519Figures('Chromium');
+  const figures = [...(await ed25519Figures('Chromium')), ...(await verifyApplyFigures('Chromium', await deltaFixture()))];
   window.__benchResults = figures;
   document.body.textContent = figures.map((f) => `${f.name}: ${Math.round(f.opsPerSec)} ops/s`).join('\n');
 }

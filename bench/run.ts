@@ -1,16 +1,21 @@
 // `npm run bench`: every figure beside a baseline measured in the same run, as a ratio.
 // Node figures run here; Chromium figures run in bench.html in a real browser.
+import { fileURLToPath } from 'node:url';
 import { launchPeers, startApp } from '../e2e/harness.ts';
+import { FIRST_LOAD_BUDGET_KB, firstLoadJs } from './bundleSize.ts';
+import { deltaFixture } from './deltaFixture.ts';
 import { ed25519Figures } from './ed25519.ts';
 import type { Figure } from './measure.ts';
-import { ed25519Comparisons, renderTable } from './table.ts';
+import { OP_CODEC, opCodecFigures } from './opCodec.ts';
+import { ed25519Comparisons, pairComparisons, renderBudgets, renderStages, renderTable } from './table.ts';
+import { VERIFY_APPLY, verifyApplyFigures } from './verifyApply.ts';
 
 async function browserFigures(): Promise<Figure[]> {
   const app = await startApp();
   const { peers, close } = await launchPeers(1, { app, path: '/bench.html', name: 'bench' });
   try {
     const page = peers[0]!.page;
-    await page.waitForFunction(() => window.__benchResults !== undefined, null, { timeout: 180_000 });
+    await page.waitForFunction(() => window.__benchResults !== undefined, null, { timeout: 180_000, polling: 500 });
     const results = await page.evaluate(() => window.__benchResults!);
     if ('error' in results) throw new Error(`browser benchmark failed: ${results.error}`);
     return results;
@@ -20,7 +25,36 @@ async function browserFigures(): Promise<Figure[]> {
   }
 }
 
-const figures = [...(await ed25519Figures(`Node ${process.version}`)), ...(await browserFigures())];
+const node = `Node ${process.version}`;
+const fixture = await deltaFixture();
+const figures = [
+  ...(await ed25519Figures(node)),
+  ...(await verifyApplyFigures(node, fixture)),
+  ...(await opCodecFigures(node, fixture.deltaOps)),
+  ...(await browserFigures()),
+];
+const stageNames: string[] = Object.values(VERIFY_APPLY.stages);
+
 console.log('\nEd25519 throughput, WebCrypto against noble (ratio > 1: WebCrypto is faster)\n');
 console.log(renderTable(ed25519Comparisons(figures)));
+
+console.log(`\nVerify + apply of signed state deltas against raw Yjs (goal: ≥ 10,000 ops/s in Chromium, ratio ≥ 0.5x; fastest of several runs)\n`);
+console.log(renderTable(pairComparisons(figures, [[VERIFY_APPLY.full, VERIFY_APPLY.baseline]])));
+console.log('\nWhere verify + apply spends its time (each stage timed alone over the same ops)\n');
+console.log(renderStages(figures.filter((f) => f.name === VERIFY_APPLY.full), figures.filter((f) => stageNames.includes(f.name))));
+
+console.log('\nSigned-op codec against JSON of the same ops (ratio > 1: the op codec is faster)\n');
+console.log(
+  renderTable(
+    pairComparisons(figures, [
+      [OP_CODEC.encode, OP_CODEC.encodeBaseline],
+      [OP_CODEC.decode, OP_CODEC.decodeBaseline],
+    ]),
+  ),
+);
+
+const bundle = firstLoadJs(fileURLToPath(new URL('../dist', import.meta.url)));
+console.log(`\nFirst-load JavaScript of the app (${bundle.files.join(', ')}; lazily loaded chunks not counted)\n`);
+console.log(renderBudgets([{ measure: 'first-load JS, gzip -9', value: bundle.gzipKb, budget: FIRST_LOAD_BUDGET_KB, unit: 'kB' }]));
+
 console.log('');

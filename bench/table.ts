@@ -20,9 +20,7 @@ export function renderTable(rows: Comparison[]): string {
     fmt(r.baseline.opsPerSec),
     `${(r.subject.opsPerSec / r.baseline.opsPerSec).toFixed(2)}x`,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line)].join('\n');
+  return grid(header, body);
 }
 
 /** Pair each WebCrypto figure with the noble figure of the same operation. */
@@ -33,4 +31,59 @@ export function ed25519Comparisons(figures: Figure[]): Comparison[] {
     if (baseline) out.push({ group: subject.group, subject, baseline });
   }
   return out;
+}
+
+/** Pair figures by name within each group: [subject name, baseline name]. */
+export function pairComparisons(figures: Figure[], pairs: readonly (readonly [string, string])[]): Comparison[] {
+  const out: Comparison[] = [];
+  for (const [subjectName, baselineName] of pairs) {
+    for (const subject of figures.filter((f) => f.name === subjectName)) {
+      const baseline = figures.find((f) => f.group === subject.group && f.name === baselineName);
+      if (baseline) out.push({ group: subject.group, subject, baseline });
+    }
+  }
+  return out;
+}
+
+/**
+ * Stages of a pipeline, each measured alone, as microseconds per item and as a share of the
+ * whole pipeline's time per item (shares may not add up to 100%: the stages overlap or leave
+ * out glue, and each is timed separately).
+ */
+export function renderStages(whole: Figure[], stages: Figure[]): string {
+  const header = ['where', 'stage', 'µs per op', 'of the whole'];
+  const body: string[][] = [];
+  for (const w of whole) {
+    body.push([w.group, `${w.name} (whole)`, (1e6 / w.opsPerSec).toFixed(1), '100%']);
+    for (const s of stages.filter((f) => f.group === w.group)) {
+      body.push([s.group, `  ${s.name}`, (1e6 / s.opsPerSec).toFixed(1), `${Math.round((100 * w.opsPerSec) / s.opsPerSec)}%`]);
+    }
+  }
+  return grid(header, body);
+}
+
+/** A size held against its budget (lower is better). */
+export interface Budgeted {
+  measure: string;
+  value: number;
+  budget: number;
+  unit: string;
+}
+
+export function renderBudgets(rows: Budgeted[]): string {
+  const header = ['measure', 'size', 'budget', 'of budget'];
+  const body = rows.map((r) => [
+    r.measure,
+    `${r.value.toFixed(1)} ${r.unit}`,
+    `${r.budget} ${r.unit}`,
+    `${Math.round((100 * r.value) / r.budget)}%${r.value > r.budget ? ' (over)' : ''}`,
+  ]);
+  return grid(header, body);
+}
+
+/** Plain-text columns, padded to the widest cell. */
+function grid(header: string[], body: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line)].join('\n');
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { fromBase64url, toBase64url } from '../src/core/codec/index.ts';
 import { seedSigner } from '../src/core/crypto/index.ts';
-import { delegationCodec, signLocalDelegation } from '../src/core/identity/index.ts';
+import { delegationCodec, isValidPhrase, signLocalDelegation } from '../src/core/identity/index.ts';
 import { launchPeers, screenshot, startApp, type App, type Peers } from './harness.ts';
 
 let app: App;
@@ -17,6 +17,11 @@ afterAll(async () => {
   await peers?.close();
   await app?.close();
 });
+
+async function openIdentity(page: Page): Promise<void> {
+  await page.getByRole('link', { name: 'Identity' }).click();
+  await page.getByTestId('root-id').waitFor();
+}
 
 async function createIdentity(page: Page): Promise<string[]> {
   await page.getByRole('button', { name: 'Create a new identity' }).click();
@@ -39,7 +44,8 @@ async function createIdentity(page: Page): Promise<string[]> {
   }
   await screenshot(page, 'onboarding-confirm');
   await page.getByRole('button', { name: 'Create identity' }).click();
-  await page.getByTestId('root-id').waitFor();
+  await page.getByRole('heading', { name: 'Your contexts' }).waitFor();
+  await openIdentity(page);
   return words;
 }
 
@@ -61,6 +67,7 @@ describe('local identity in the browser', () => {
     const deviceKey = await page.getByTestId('device-key').textContent();
     await page.reload();
     await page.getByTestId('root-id').waitFor();
+    expect(page.url()).toMatch(/\/identity$/);
     expect(await page.getByTestId('root-id').textContent()).toBe(rootId);
     expect(await page.getByTestId('device-key').textContent()).toBe(deviceKey);
   });
@@ -68,9 +75,14 @@ describe('local identity in the browser', () => {
   test('the same phrase restored in a second browser context yields the same root', async () => {
     const { page } = peers.peers[1]!;
     await page.getByRole('button', { name: 'Restore from a recovery phrase' }).click();
-    // A phrase with two words swapped fails its checksum and says so.
+    // Two words swapped: the checksum catches it (for 15 swaps in 16; pick one it catches).
     const words = phrase.split(' ');
-    await page.getByLabel('Recovery phrase').fill([words[1], words[0], ...words.slice(2)].join(' '));
+    const swapped = Array.from({ length: 11 }, (_, i) => {
+      const w = [...words];
+      [w[i], w[i + 1]] = [w[i + 1]!, w[i]!];
+      return w.join(' ');
+    }).find((p) => p !== phrase && !isValidPhrase(p))!;
+    await page.getByLabel('Recovery phrase').fill(swapped);
     await page.getByLabel('Name for this device').fill('Second browser');
     await page.getByRole('button', { name: 'Restore' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/order/);
@@ -78,7 +90,8 @@ describe('local identity in the browser', () => {
 
     await page.getByLabel('Recovery phrase').fill(phrase.toUpperCase());
     await page.getByRole('button', { name: 'Restore' }).click();
-    await page.getByTestId('root-id').waitFor();
+    await page.getByRole('heading', { name: 'Your contexts' }).waitFor();
+    await openIdentity(page);
     expect(await page.getByTestId('root-id').textContent()).toBe(rootId);
     expect(await page.getByTestId('device-label').textContent()).toBe('Second browser');
     const firstDevice = await peers.peers[0]!.page.getByTestId('device-key').textContent();
@@ -135,6 +148,7 @@ describe('local identity in the browser', () => {
     const page = await context.newPage();
     await page.goto(app.url);
     await page.getByRole('button', { name: 'Create a new identity' }).click();
+    await page.getByTestId('phrase').waitFor();
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(375);
     await screenshot(page, 'onboarding-narrow');

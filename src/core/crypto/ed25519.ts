@@ -40,6 +40,19 @@ export function ed25519SeedToPkcs8(secret: Uint8Array): Uint8Array {
 }
 
 export function webCryptoEd25519(subtle: SubtleCrypto): Ed25519Backend {
+  // Importing a key costs about as much as verifying with it; ops come from few authors.
+  const verifyKeys = new Map<string, Promise<CryptoKey>>();
+  const verifyKey = (publicKey: Uint8Array): Promise<CryptoKey> => {
+    const cacheKey = String.fromCharCode(...publicKey);
+    let key = verifyKeys.get(cacheKey);
+    if (!key) {
+      if (verifyKeys.size >= 1024) verifyKeys.clear();
+      key = subtle.importKey('raw', publicKey as BufferSource, { name: 'Ed25519' }, false, ['verify']);
+      verifyKeys.set(cacheKey, key);
+      key.catch(() => verifyKeys.delete(cacheKey));
+    }
+    return key;
+  };
   const importSecret = (secret: Uint8Array) =>
     subtle.importKey('pkcs8', ed25519SeedToPkcs8(secret) as BufferSource, { name: 'Ed25519' }, false, ['sign']);
   return {
@@ -52,7 +65,7 @@ export function webCryptoEd25519(subtle: SubtleCrypto): Ed25519Backend {
     },
     async verify(publicKey, message, signature) {
       try {
-        const key = await subtle.importKey('raw', publicKey as BufferSource, { name: 'Ed25519' }, false, ['verify']);
+        const key = await verifyKey(publicKey);
         return await subtle.verify({ name: 'Ed25519' }, key, signature as BufferSource, message as BufferSource);
       } catch {
         return false;

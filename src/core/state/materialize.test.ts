@@ -216,10 +216,10 @@ describe('context state', () => {
           expect(stateMap(q.doc).size).toBe(readKv(q.doc).length);
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
-    expect(runsWithWaitingDeltas).toBeGreaterThan(20); // the interesting case is exercised
-  });
+    expect(runsWithWaitingDeltas).toBeGreaterThan(10); // the interesting case is exercised
+  }, 60_000); // property runs: generous under a loaded machine
 });
 
 describe('snapshot codec', () => {

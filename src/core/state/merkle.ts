@@ -1,4 +1,14 @@
-import { concatBytes, taggedHash } from '../crypto/index.ts';
+import { concatBytes, sha256 } from '../crypto/index.ts';
+
+/**
+ * `taggedHash(tag, concat(parts))` with the tag's bytes prepared once: the state root hashes
+ * one leaf per key and as many nodes, and encoding the tag on every call costs more than
+ * the hash itself.
+ */
+export function taggedHasher(tag: string): (...parts: Uint8Array[]) => Uint8Array {
+  const prefix = concatBytes(new TextEncoder().encode(tag), new Uint8Array([0]));
+  return (...parts) => sha256(concatBytes(prefix, ...parts));
+}
 
 /** Domain tags of one Merkle tree: interior nodes and the empty tree get their own. */
 export interface MerkleTags {
@@ -13,11 +23,12 @@ export interface MerkleTags {
  * root for no leaves.
  */
 export function merkleRoot(leaves: readonly Uint8Array[], tags: MerkleTags): Uint8Array {
-  if (leaves.length === 0) return taggedHash(tags.empty, new Uint8Array(0));
+  const node = taggedHasher(tags.node);
+  if (leaves.length === 0) return taggedHasher(tags.empty)();
   let level = [...leaves];
   while (level.length > 1) {
     const next: Uint8Array[] = [];
-    for (let i = 0; i + 1 < level.length; i += 2) next.push(taggedHash(tags.node, concatBytes(level[i]!, level[i + 1]!)));
+    for (let i = 0; i + 1 < level.length; i += 2) next.push(node(level[i]!, level[i + 1]!));
     if (level.length % 2 === 1) next.push(level[level.length - 1]!);
     level = next;
   }

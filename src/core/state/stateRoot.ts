@@ -1,46 +1,75 @@
-import type * as Y from 'yjs';
-import { string, encodeWith } from '../codec/index.ts';
-import { concatBytes, taggedHash } from '../crypto/index.ts';
+import * as Y from 'yjs';
+import { encodeWith, string } from '../codec/index.ts';
 import { encodeValue } from './canonicalValue.ts';
-import { STATE_LIMITS, StateLayoutError, checkKey, compareUtf8 } from './layout.ts';
-import { merkleRoot } from './merkle.ts';
-import { readStateEntries, type EncodedEntry } from './stateEntries.ts';
+import { STATE_LIMITS, StateLayoutError, checkKey, compareUtf8, stateMap } from './layout.ts';
+import { merkleRoot, taggedHasher } from './merkle.ts';
 
-const LEAF_TAG = 'tabnode/state-leaf/v1';
+const leafHash = taggedHasher('tabnode/state-leaf/v1');
 const TREE_TAGS = { node: 'tabnode/state-node/v1', empty: 'tabnode/state-empty/v1' } as const;
 const keyField = string(STATE_LIMITS.keyBytes);
 
+interface Leaf {
+  key: string;
+  hash: Uint8Array;
+}
+
 /**
- * The state root of a context's doc: a Merkle root over its state entries sorted by key,
- * each leaf `taggedHash('tabnode/state-leaf/v1', key as codec string ‖ canonical value)`.
- * Independent of Yjs bytes, client ids and update order: only what the map holds counts.
+ * The state root of a context's doc: a Merkle root over its state entries sorted by key
+ * (UTF-8 byte order), each leaf `taggedHash('tabnode/state-leaf/v1', key as a codec string
+ * (varuint length, UTF-8) ‖ canonical value)`. Independent of Yjs bytes, client ids and
+ * update order: only what the map shows counts (structs Yjs holds back as pending do not).
+ * Throws StateLayoutError, naming the key, if the map holds anything the layout forbids.
  */
 export function stateRoot(doc: Y.Doc): Uint8Array {
-  return rootOfSorted(readStateEntries(doc));
+  const leaves: Leaf[] = [];
+  // The map's own index (what Y.Map.forEach reads): key → its last item, shown unless deleted.
+  stateMap(doc)._map.forEach((item, key) => {
+    if (!item.deleted) leaves.push({ key, hash: itemLeaf(key, item) });
+  });
+  return rootOf(leaves);
 }
 
-/** The same root over plain entries (e.g. an expected state in tests, or a runtime's view). */
+/** The same root over plain entries (an expected state in tests, or a runtime's view). */
 export function entriesRoot(entries: Iterable<readonly [string, unknown]>): Uint8Array {
-  const encoded: EncodedEntry[] = [];
-  for (const [key, value] of entries) encoded.push({ key: checkKey(key), value: encodeValue(value) });
-  encoded.sort((a, b) => compareUtf8(a.key, b.key));
-  for (let i = 1; i < encoded.length; i++) {
-    if (encoded[i - 1]!.key === encoded[i]!.key) {
-      throw new StateLayoutError('bad-key', `key ${JSON.stringify(encoded[i]!.key)} appears twice; a state has one value per key`);
+  const leaves: Leaf[] = [];
+  for (const [key, value] of entries) leaves.push({ key, hash: stateLeaf(key, value) });
+  return rootOf(leaves);
+}
+
+/** The leaf hash of one entry, for proofs about a single key. */
+export function stateLeaf(key: string, value: unknown): Uint8Array {
+  return leafHash(encodeWith(keyField, checkKey(key)), encodeValue(value));
+}
+
+function rootOf(leaves: Leaf[]): Uint8Array {
+  leaves.sort((a, b) => compareUtf8(a.key, b.key));
+  for (let i = 1; i < leaves.length; i++) {
+    if (leaves[i - 1]!.key === leaves[i]!.key) {
+      throw new StateLayoutError('bad-key', `key ${JSON.stringify(leaves[i]!.key.slice(0, 80))} appears twice; a state has one value per key`);
     }
   }
-  return rootOfSorted(encoded);
+  return merkleRoot(
+    leaves.map((l) => l.hash),
+    TREE_TAGS,
+  );
 }
 
-/** The leaf hash of one entry, for proofs of a single key. */
-export function stateLeaf(key: string, value: unknown): Uint8Array {
-  return leafHash({ key: checkKey(key), value: encodeValue(value) });
-}
+// An integrated item's key and value never change while it is shown (Yjs replaces content
+// only once deleted, and a split hands the map a new item), so its leaf is computed once.
+const leafCache = new WeakMap<Y.Item, { length: number; hash: Uint8Array }>();
 
-function rootOfSorted(entries: readonly EncodedEntry[]): Uint8Array {
-  return merkleRoot(entries.map(leafHash), TREE_TAGS);
-}
-
-function leafHash(entry: EncodedEntry): Uint8Array {
-  return taggedHash(LEAF_TAG, concatBytes(encodeWith(keyField, entry.key), entry.value));
+function itemLeaf(key: string, item: Y.Item): Uint8Array {
+  const cached = leafCache.get(item);
+  if (cached && cached.length === item.length) return cached.hash;
+  const value: unknown = item.content.getContent()[item.length - 1];
+  let hash;
+  try {
+    if (value instanceof Y.AbstractType) throw new StateLayoutError('foreign-content', 'a nested Yjs type is not a state value');
+    hash = stateLeaf(key, value);
+  } catch (e) {
+    if (e instanceof StateLayoutError) throw new StateLayoutError(e.problem, `state key ${JSON.stringify(key.slice(0, 80))}: ${e.message}`);
+    throw e;
+  }
+  leafCache.set(item, { length: item.length, hash });
+  return hash;
 }

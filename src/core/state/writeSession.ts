@@ -17,8 +17,8 @@ export class WriteSessionError extends Error {
  *
  * - the base doc holds X exactly up to where our last update ended → continue X;
  * - otherwise (an earlier write is still being signed, was never published, or was
- *   dropped as invalid on a rebuild) → a fresh id, so the new update depends only on
- *   content the base already has and can never be stuck behind ours.
+ *   dropped as invalid on a rebuild) → a fresh id, so the new update never waits on an
+ *   update of ours that the base lacks.
  *
  * A session is kept in memory only: a new session (reload, another tab) starts with a fresh
  * id, so clocks of an id are never reused. Ids are drawn from `randomUint32` (core takes no

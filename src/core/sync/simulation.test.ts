@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { createReplica, type Replica } from '../context/replica.ts';
-import { deltaBody, genesis, invite, joinBody, op, person, recordingSink, T0, type Person } from '../context/testkit.ts';
+import { deltaBody, genesis, invite, joinBody, newDevice, op, person, recordingSink, revokeKeyBody, T0, type Device, type Person } from '../context/testkit.ts';
 import { memoryLinkPair, type MemoryLinkPair } from '../mesh/memoryLink.ts';
 import { seededRandom } from '../mesh/seededRandom.ts';
 import { simScheduler } from '../mesh/simScheduler.ts';
@@ -44,6 +44,14 @@ async function run(seed: number, steps: number) {
     history.push(await op(people[i + 1]!.device, ctx, [history.at(-1)!], joinBody(people[i + 1]!.device, inv)));
   }
 
+  // Everyone also has a second device (a phone), so key revocations can race its writes.
+  const phones: Device[] = [];
+  for (const who of people) {
+    const phone = await newDevice(who.root, `${who.name} phone`);
+    phones.push(phone);
+    history.push(await op(phone, ctx, [history.at(-1)!], { kind: 'add-device', delegation: phone.delegation }));
+  }
+
   const scheduler = simScheduler(T0);
   const nodes: SimNode[] = people.map((who, i) => {
     const sink = recordingSink();
@@ -82,18 +90,26 @@ async function run(seed: number, steps: number) {
 
   for (let step = 0; step < steps; step++) {
     const node = nodes[Math.floor(random() * nodes.length)]!;
-    const action = Math.floor(random() * 10);
+    const action = Math.floor(random() * 11);
     const parents = node.replica.heads().map((k) => node.replica.dag.get(k)!.op.id);
     if (parents.length === 0) continue;
     const target = people[1 + Math.floor(random() * 4)]!;
     let body: OpBody;
-    if (action < 6) body = deltaBody(`${node.who.name}-${step}`);
+    const index = nodes.indexOf(node);
+    let signer = node.who.device.signer;
+    if (action === 9 && random() < 0.5) {
+      // The person's phone writes (through this node), racing a revocation of the phone.
+      signer = phones[index]!.signer;
+      body = deltaBody(`${node.who.name}-phone-${step}`);
+    } else if (action === 9) {
+      body = await revokeKeyBody(node.who.root, phones[index]!);
+    } else if (action < 6) body = deltaBody(`${node.who.name}-${step}`);
     else if (action < 8) body = { kind: 'set-role', member: target.rootId, role: ROLES[1 + Math.floor(random() * 3)]! };
     // Only D or E are removed: the members left stay connected in this fixed partial mesh
     // (the real mesh reconnects through signaling; this one cannot).
     else if (action < 9 && (target.name === 'D' || target.name === 'E')) body = { kind: 'remove', member: target.rootId };
     else body = deltaBody(`${node.who.name}-late-${step}`);
-    const o = await signOp(node.who.device.signer, { context: ctx, parents, time: scheduler.now(), body });
+    const o = await signOp(signer, { context: ctx, parents, time: scheduler.now(), body });
     await node.sync.publish([o]);
     if (random() < 0.1) {
       const l = links[Math.floor(random() * links.length)]!;
