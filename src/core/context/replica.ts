@@ -46,6 +46,26 @@ export function createReplica(contextId: Uint8Array, sink: StateSink) {
     return out;
   }
 
+  /** One op whose parents are all in: judge it, apply it, and follow any flips. */
+  function take(c: CheckedOp, result: ReceiveResult): void {
+    const { verdict: v, flipped } = evaluator.add(c);
+    result.added.push(c);
+    if (flipped.length > 0) {
+      result.flipped.push(...flipped);
+      const lostValidity = flipped.some((k) => !evaluator.verdict(k)?.valid && dag.get(k)?.op.body.kind === 'delta');
+      if (lostValidity) {
+        sink.rebuild(validDeltas());
+        result.rebuilt = true;
+        return;
+      }
+      for (const k of flipped) {
+        const body = dag.get(k)?.op.body;
+        if (body?.kind === 'delta' && evaluator.verdict(k)?.valid) sink.apply(k, body.update);
+      }
+    }
+    if (v.valid && c.op.body.kind === 'delta') sink.apply(c.key, c.op.body.update);
+  }
+
   return {
     contextId,
     contextKey,
@@ -55,6 +75,10 @@ export function createReplica(contextId: Uint8Array, sink: StateSink) {
     /** Verify and take in ops (bytes from the wire or storage, or ops made here). */
     async receive(inputs: (Uint8Array | Op)[]): Promise<ReceiveResult> {
       const result: ReceiveResult = { added: [], rejected: [], flipped: [], rebuilt: false };
+      // Decode, then check signatures of the whole batch at once (they may run in parallel),
+      // then take the ops in one by one: DAG, verdicts and state stay strictly sequential.
+      const fresh: Op[] = [];
+      const seen = new Set<string>();
       for (const input of inputs) {
         let op: Op;
         try {
@@ -65,30 +89,17 @@ export function createReplica(contextId: Uint8Array, sink: StateSink) {
           continue;
         }
         const key = idKey(op.id);
-        if (dag.has(key)) continue;
-        const verdict = await checkIntrinsic(op, contextId);
+        if (dag.has(key) || seen.has(key)) continue;
+        seen.add(key);
+        fresh.push(op);
+      }
+      const verdicts = await Promise.all(fresh.map((op) => checkIntrinsic(op, contextId)));
+      for (const [i, verdict] of verdicts.entries()) {
         if (!verdict.ok) {
-          result.rejected.push({ key, reason: verdict.reason, message: verdict.message });
+          result.rejected.push({ key: idKey(fresh[i]!.id), reason: verdict.reason, message: verdict.message });
           continue;
         }
-        for (const c of dag.add(verdict.checked!)) {
-          const { verdict: v, flipped } = evaluator.add(c);
-          result.added.push(c);
-          if (flipped.length > 0) {
-            result.flipped.push(...flipped);
-            const lostValidity = flipped.some((k) => !evaluator.verdict(k)?.valid && dag.get(k)?.op.body.kind === 'delta');
-            if (lostValidity) {
-              sink.rebuild(validDeltas());
-              result.rebuilt = true;
-              continue;
-            }
-            for (const k of flipped) {
-              const body = dag.get(k)?.op.body;
-              if (body?.kind === 'delta' && evaluator.verdict(k)?.valid) sink.apply(k, body.update);
-            }
-          }
-          if (v.valid && c.op.body.kind === 'delta') sink.apply(c.key, c.op.body.update);
-        }
+        for (const c of dag.add(verdict.checked!)) take(c, result);
       }
       return result;
     },

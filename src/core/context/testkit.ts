@@ -4,6 +4,7 @@ import { delegationCodec, localRootId, revocationCodec, signLocalDelegation, sig
 import { signInvite, type Invite } from '../invitation/invite.ts';
 import { GENESIS_CONTEXT, signOp, type Op, type OpBody } from '../ops/op.ts';
 import type { Role } from '../ops/roles.ts';
+import * as Y from 'yjs';
 import type { StateSink } from './replica.ts';
 
 export const T0 = Date.UTC(2026, 10, 24);
@@ -78,8 +79,23 @@ export function joinBody(who: Device, inv: Invite): OpBody {
   return { kind: 'join', invite: inv, delegation: who.delegation };
 }
 
+let yjsClient = 1;
+
+/** A real state delta: a Yjs update (of its own Yjs client) setting key `text` to `text`. */
 export function deltaBody(text: string): OpBody {
-  return { kind: 'delta', writer: 'kv', update: new TextEncoder().encode(text) };
+  const doc = new Y.Doc();
+  doc.clientID = yjsClient++;
+  let update: Uint8Array = new Uint8Array();
+  doc.on('update', (u: Uint8Array) => (update = u));
+  doc.getMap('state').set(text, text);
+  return { kind: 'delta', writer: 'kv', update };
+}
+
+/** The key a `deltaBody` update sets (for sinks that record what was applied). */
+export function deltaText(update: Uint8Array): string {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, update);
+  return [...doc.getMap('state').keys()][0] ?? '';
 }
 
 export async function revokeKeyBody(root: Signer, device: Device, reason = 'lost'): Promise<OpBody> {
@@ -94,7 +110,7 @@ export function recordingSink(): StateSink & { applied: Map<string, string>; reb
     applied,
     rebuilds: 0,
     apply(key: string, update: Uint8Array) {
-      applied.set(key, new TextDecoder().decode(update));
+      applied.set(key, deltaText(update));
     },
     rebuild(valid: Iterable<[string, Uint8Array]>) {
       sink.rebuilds++;

@@ -12,6 +12,7 @@ import { checkInviteStandalone, inviteId, type Invite } from '../invitation/invi
 import { GENESIS_CONTEXT, idKey, verifyOpSignature, type Op } from '../ops/op.ts';
 import { bytesEqual } from '../crypto/index.ts';
 import { refuse, type Verdict } from '../identity/verdict.ts';
+import { checkStateUpdate } from '../state/checkUpdate.ts';
 
 /** An op whose signature and embedded certificates have been verified, with them decoded. */
 export interface CheckedOp {
@@ -53,6 +54,14 @@ export async function checkIntrinsic(op: Op, contextId: Uint8Array): Promise<Ver
 
   const checked: CheckedOp = { op, key: idKey(op.id), author: toHex(op.author) };
   const body = op.body;
+  if (body.kind === 'delta') {
+    // Every writer (built-in or WASM) writes plain values under keys of the state map.
+    try {
+      checkStateUpdate(body.update);
+    } catch (e) {
+      return refuse('malformed', `the state update breaks the state layout: ${(e as Error).message}`);
+    }
+  }
   if (body.kind === 'genesis' || body.kind === 'add-device' || body.kind === 'join') {
     let claims: DelegationClaims;
     try {

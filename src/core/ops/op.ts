@@ -1,5 +1,5 @@
 import { bytes, encodeWith, envelope, fixedBytes, list, oneOf, string, struct, taggedUnion, varuint, DecodeError, type Codec, type Infer } from '../codec/index.ts';
-import { taggedHash, verifyEd25519, type Signer } from '../crypto/index.ts';
+import { taggedHash, taggedHasher, verifyEd25519, type Signer } from '../crypto/index.ts';
 import { rootIdField } from '../identity/index.ts';
 import { inviteSchema } from '../invitation/invite.ts';
 import { ROLES } from './roles.ts';
@@ -78,8 +78,10 @@ const opEnvelope = envelope(0x20, 1, OP_LIMITS.encodedBytes, signedSchema);
 
 export const GENESIS_CONTEXT = new Uint8Array(32);
 
+const hashOp = taggedHasher('tabnode/op/v1');
+
 export function opId(unsigned: UnsignedOp): Uint8Array {
-  return taggedHash('tabnode/op/v1', encodeWith(unsignedSchema, unsigned));
+  return hashOp(encodeWith(unsignedSchema, unsigned));
 }
 
 /** Sign an op: the signature covers its id (the hash of the canonical unsigned bytes). */
@@ -102,10 +104,14 @@ export function encodeOp(op: Op): Uint8Array {
   return opEnvelope.encode({ op: unsigned, signature });
 }
 
-/** Decode untrusted bytes into an op (id computed here); throws DecodeError. Signature not yet checked. */
+/**
+ * Decode untrusted bytes into an op (id computed here); throws DecodeError. Signature not
+ * yet checked. The id hashes the unsigned bytes as they arrived: the codec is canonical, so
+ * they are exactly what re-encoding would give, without the cost of re-encoding.
+ */
 export function decodeOp(input: Uint8Array): Op {
   const { op, signature } = opEnvelope.decode(input);
-  return { ...op, id: opId(op), signature };
+  return { ...op, id: hashOp(input.subarray(2, input.length - 64)), signature };
 }
 
 export function compareIds(a: Uint8Array, b: Uint8Array): number {
@@ -121,10 +127,12 @@ export function sortIds(ids: Uint8Array[]): Uint8Array[] {
   return out.filter((id, i) => i === 0 || compareIds(out[i - 1]!, id) !== 0);
 }
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 /** Ids as map keys: hex is unambiguous and readable in logs. */
 export function idKey(id: Uint8Array): string {
   let s = '';
-  for (const b of id) s += b.toString(16).padStart(2, '0');
+  for (let i = 0; i < id.length; i++) s += HEX[id[i]!];
   return s;
 }
 

@@ -1,14 +1,6 @@
-import { concatBytes, sha256 } from '../crypto/index.ts';
+import { taggedHasher } from '../crypto/index.ts';
 
-/**
- * `taggedHash(tag, concat(parts))` with the tag's bytes prepared once: the state root hashes
- * one leaf per key and as many nodes, and encoding the tag on every call costs more than
- * the hash itself.
- */
-export function taggedHasher(tag: string): (...parts: Uint8Array[]) => Uint8Array {
-  const prefix = concatBytes(new TextEncoder().encode(tag), new Uint8Array([0]));
-  return (...parts) => sha256(concatBytes(prefix, ...parts));
-}
+export { taggedHasher };
 
 /** Domain tags of one Merkle tree: interior nodes and the empty tree get their own. */
 export interface MerkleTags {
