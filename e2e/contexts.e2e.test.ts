@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { ContextView } from '../src/node/index.ts';
+import { eventually } from './eventually.ts';
+import { contextView, signIn } from './tabnode.ts';
 import { launchPeers, screenshot, startApp, type App, type Peers } from './harness.ts';
 
 /**
@@ -14,26 +16,9 @@ let peers: Peers;
 let A: Page, B: Page, C: Page, D: Page, E: Page;
 let contextId: string;
 
-const view = (page: Page): Promise<ContextView> => page.evaluate((id) => window.tabnode!.contexts.view(id), contextId);
+const view = (page: Page): Promise<ContextView> => contextView(page, contextId);
 
-async function eventually<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: T;
-  for (;;) {
-    last = await read();
-    if (ok(last)) return last;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last).slice(0, 600)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
-async function signIn(page: Page, label: string): Promise<void> {
-  await page.waitForFunction(() => window.tabnode !== undefined);
-  await page.evaluate(async (l) => {
-    const n = window.tabnode!;
-    await n.identity.useLocalRoot(n.identity.newPhrase(), l);
-  }, label);
-}
 
 async function joinByLink(page: Page, link: string): Promise<void> {
   await page.goto(link);

@@ -1,7 +1,8 @@
 import { afterAll, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { ContextView } from '../src/node/index.ts';
 import { startServer, type RunningServer } from '../server/main.ts';
+import { eventually } from './eventually.ts';
+import { contextView, signIn } from './tabnode.ts';
 import { launchPeers, type Peers } from './harness.ts';
 
 /**
@@ -17,17 +18,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-const view = (page: Page, id: string): Promise<ContextView> => page.evaluate((i) => window.tabnode!.contexts.view(i), id);
+const view = contextView;
 
-async function eventually<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 40_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v).slice(0, 400)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 test('peers survive a signaling outage and are found again after it', async () => {
   server = await startServer({ port: 0, host: '127.0.0.1' });
@@ -35,10 +27,7 @@ test('peers survive a signaling outage and are found again after it', async () =
   const app = { url: server.url, signalingUrl: server.signalingUrl, close: async () => {} };
   peers = await launchPeers(3, { app });
   const [A, B, C] = peers.peers.map((p) => p.page) as [Page, Page, Page];
-  for (const [page, label] of [[A, 'A'], [B, 'B'], [C, 'C']] as const) {
-    await page.waitForFunction(() => window.tabnode !== undefined);
-    await page.evaluate(async (l) => window.tabnode!.identity.useLocalRoot(window.tabnode!.identity.newPhrase(), l), label);
-  }
+  await Promise.all([signIn(A, 'A'), signIn(B, 'B'), signIn(C, 'C')]);
   const id = await A.evaluate(() => window.tabnode!.contexts.create('Outage'));
   const linkB = await A.evaluate((i) => window.tabnode!.contexts.invite(i, { role: 'writer' }), id);
   const linkC = await A.evaluate((i) => window.tabnode!.contexts.invite(i, { role: 'writer' }), id);

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useNode } from '../shell/nodeContext.ts';
 import { navigate } from '../shell/router.ts';
 import { useLive } from '../shell/useLive.ts';
+import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 
 /** Your contexts, and a form to start a new one. */
 export function ContextsPage() {
@@ -59,11 +60,7 @@ export function ContextsPage() {
           <span>Name</span>
           <input value={name} maxLength={100} onChange={(e) => setName(e.target.value)} placeholder="e.g. Design team" required />
         </label>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorAlert message={error} />
         <div className="actions">
           <button type="submit" className="button primary" disabled={busy || !name.trim()}>
             Create context

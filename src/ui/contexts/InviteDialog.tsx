@@ -3,6 +3,7 @@ import type { Role } from '../../core/ops/roles.ts';
 import { CopyButton } from '../shell/CopyButton.tsx';
 import { useNode } from '../shell/nodeContext.ts';
 import { QrCode } from './QrCode.tsx';
+import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 
 const EXPIRY = [
   ['1 hour', 3_600_000],
@@ -73,11 +74,7 @@ export function InviteDialog({ contextId, myRole, onClose }: { contextId: string
             <QrCode text={link} label="QR code of the invite link" />
           </div>
         )}
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorAlert message={error} />
         <div className="actions">
           <button type="button" className="button secondary" onClick={onClose}>
             Close

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useNode } from '../shell/nodeContext.ts';
 import { navigate } from '../shell/router.ts';
 import { useLive } from '../shell/useLive.ts';
+import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 
 /** Where an invite link lands: check the invite, then join. The invite is in location.hash. */
 export function JoinPage({ signedIn }: { signedIn: boolean }) {
@@ -49,11 +50,7 @@ export function JoinPage({ signedIn }: { signedIn: boolean }) {
           }
         </>
       }
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useNode } from '../shell/nodeContext.ts';
 import { defaultDeviceLabel } from './deviceLabel.ts';
+import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 
 /** Three distinct word positions to ask back, so a person shows they wrote the phrase down. */
 function pickPositions(count: number): number[] {
@@ -97,11 +98,7 @@ export function CreateIdentity({ onCancel }: { onCancel: () => void }) {
           <input value={label} maxLength={64} onChange={(e) => setLabel(e.target.value)} />
         </label>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       <div className="actions">
         <button type="button" className="button secondary" onClick={() => setStep('show')}>
           Show the words again

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useNode } from '../shell/nodeContext.ts';
 import { defaultDeviceLabel } from './deviceLabel.ts';
+import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 
 export function RestoreIdentity({ onCancel }: { onCancel: () => void }) {
   const node = useNode();
@@ -43,11 +44,7 @@ export function RestoreIdentity({ onCancel }: { onCancel: () => void }) {
           <input value={label} maxLength={64} onChange={(e) => setLabel(e.target.value)} />
         </label>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       <div className="actions">
         <button type="button" className="button secondary" onClick={onCancel}>
           Back
