@@ -69,6 +69,8 @@ interface Session {
   info: PeerInfo;
   myNonce: Uint8Array;
   theirNonce?: Uint8Array;
+  /** My heads when I last answered this peer's heads with mine. */
+  headsAnswered?: string;
   /** Set once the peer proved its key: what admission is judged on, again and again. */
   auth?: { claims: DelegationClaims; credential: Credential };
 }
@@ -166,7 +168,13 @@ export function createContextSync(o: ContextSyncOptions) {
     if (result.added.length) await o.persist(result.added);
     if (result.rejected.length) o.onChange?.({ kind: 'rejected', rejections: result.rejected, from: from?.info.linkId });
     if (result.added.length) {
-      for (const s of verified()) if (s !== from) sendOps(s, result.added);
+      // A few new ops are pushed as they are; a bulk (a catch-up passing through) is only
+      // announced by heads: peers that lack it answer with theirs and get exactly the rest.
+      for (const s of verified()) {
+        if (s === from) continue;
+        if (result.added.length <= SYNC_LIMITS.gossipPushOps) sendOps(s, result.added);
+        else send(s, headsMessage());
+      }
       o.onChange?.({ kind: 'ops', result, from: from?.info.linkId });
       if (result.added.some((c) => c.op.body.kind !== 'delta')) recheckPeers();
     }
@@ -258,6 +266,14 @@ export function createContextSync(o: ContextSyncOptions) {
         s.info.remoteCount = m.count;
         const missing = missingFor([...m.heads, ...m.sample]);
         if (missing.length) sendOps(s, missing);
+        // They have ops I lack: show them my heads so they push the difference (once per
+        // change of my heads, so two nodes never bounce heads back and forth).
+        const dag = o.replica.dag;
+        const mine = o.replica.heads().join();
+        if (m.heads.some((h) => !dag.has(idKey(h))) && s.headsAnswered !== mine) {
+          s.headsAnswered = mine;
+          send(s, headsMessage());
+        }
         o.onChange?.({ kind: 'peers' });
         return;
       }

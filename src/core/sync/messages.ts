@@ -11,6 +11,8 @@ export const SYNC_LIMITS = {
   wantIds: 1024,
   /** Ops per `ops` message; the byte bound usually binds first. */
   opsPerMessage: 2048,
+  /** New ops gossiped as they are; more than this at once are announced by heads instead. */
+  gossipPushOps: 64,
   /** Bytes of ops packed into one `ops` message before a new one starts. */
   opsBatchBytes: 1024 * 1024,
 } as const;
