@@ -63,7 +63,7 @@ export async function deltaFixture(rounds = 500, writers = 4): Promise<DeltaFixt
     });
     const parents = heads;
     heads = await Promise.all(
-      roundUpdates.map((update, w) => op(people[w]!.device, ctx, parents, { kind: 'delta', writer: 'kv', update }, parents[0]!.time + 1)),
+      roundUpdates.map((update, w) => op(people[w]!.device, ctx, parents, { kind: 'delta', writer: 'kv', update, call: undefined, events: [] }, parents[0]!.time + 1)),
     );
     deltaOps.push(...heads);
     updates.push(...roundUpdates);

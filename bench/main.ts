@@ -1,5 +1,6 @@
 // The in-browser half of `npm run bench`: runs the benchmarks in this page and publishes
-// the figures on window.__benchResults for bench/run.ts to collect.
+// the figures on window.__benchResults for bench/run.ts to collect. With ?p2p it runs
+// nothing by itself and loads the two-browser baselines instead (bench/p2pPage.ts).
 import { deltaFixture } from './deltaFixture.ts';
 import { ed25519Figures } from './ed25519.ts';
 import type { Figure } from './measure.ts';
@@ -18,6 +19,12 @@ async function main() {
   document.body.textContent = figures.map((f) => `${f.name}: ${Math.round(f.opsPerSec)} ops/s`).join('\n');
 }
 
-main().catch((e: Error) => {
-  window.__benchResults = { error: e.message };
-});
+// bench.html?p2p: only the two-browser baselines (bench/p2pPage.ts), driven by bench/p2p.ts.
+if (new URLSearchParams(location.search).has('p2p')) {
+  document.body.textContent = 'Two-browser baselines';
+  void import('./p2pPage.ts');
+} else {
+  main().catch((e: Error) => {
+    window.__benchResults = { error: e.message };
+  });
+}

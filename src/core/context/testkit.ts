@@ -88,7 +88,7 @@ export function deltaBody(text: string): OpBody {
   let update: Uint8Array = new Uint8Array();
   doc.on('update', (u: Uint8Array) => (update = u));
   doc.getMap('state').set(text, text);
-  return { kind: 'delta', writer: 'kv', update };
+  return { kind: 'delta', writer: 'kv', update, call: undefined, events: [] };
 }
 
 /** The key a `deltaBody` update sets (for sinks that record what was applied). */

@@ -10,7 +10,7 @@ async function sample() {
     context: new Uint8Array(32).fill(1),
     parents,
     time: 1_700_000_000_000,
-    body: { kind: 'delta', writer: 'kv', update: new Uint8Array([1, 2, 3]) },
+    body: { kind: 'delta', writer: 'kv', update: new Uint8Array([1, 2, 3]), call: { method: 'set', input: new Uint8Array([7]) }, events: [{ name: 'changed', hashed: true, payload: new Uint8Array(32) }] },
   });
 }
 

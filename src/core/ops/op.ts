@@ -1,4 +1,4 @@
-import { bytes, encodeWith, envelope, fixedBytes, list, oneOf, string, struct, taggedUnion, varuint, DecodeError, type Codec, type Infer } from '../codec/index.ts';
+import { bool, bytes, encodeWith, envelope, fixedBytes, list, oneOf, optional, string, struct, taggedUnion, varuint, DecodeError, type Codec, type Infer } from '../codec/index.ts';
 import { taggedHash, taggedHasher, verifyEd25519, type Signer } from '../crypto/index.ts';
 import { rootIdField } from '../identity/index.ts';
 import { inviteSchema } from '../invitation/invite.ts';
@@ -13,6 +13,10 @@ export const OP_LIMITS = {
   parents: 32,
   nameBytes: 100,
   writerBytes: 32,
+  methodBytes: 64,
+  callInputBytes: 64 * 1024,
+  eventBytes: 64 * 1024,
+  events: 64,
 } as const;
 
 const id32 = fixedBytes(32);
@@ -47,8 +51,17 @@ const bodySchema = taggedUnion({
   /** A root-signed revocation of one client key, posted by any member. */
   'revoke-key': struct({ revocation: bytes(1024) }),
   'revoke-invite': struct({ invite: id32 }),
-  /** A change to the shared state: a Yjs update produced by a writer (built-in or app). */
-  delta: struct({ writer: string(OP_LIMITS.writerBytes), update: bytes(OP_LIMITS.updateBytes) }),
+  /**
+   * A change to the shared state: a Yjs update produced by a writer (built-in or app). With
+   * `call` recorded, any member can re-run the method at the op's parents and check the
+   * update (verifiable execution). Events travel whole, or as the SHA-256 of the payload.
+   */
+  delta: struct({
+    writer: string(OP_LIMITS.writerBytes),
+    update: bytes(OP_LIMITS.updateBytes),
+    call: optional(struct({ method: string(OP_LIMITS.methodBytes), input: bytes(OP_LIMITS.callInputBytes) })),
+    events: list(struct({ name: string(OP_LIMITS.methodBytes), hashed: bool, payload: bytes(OP_LIMITS.eventBytes) }), OP_LIMITS.events),
+  }),
 });
 
 export type OpBody = Infer<typeof bodySchema>;

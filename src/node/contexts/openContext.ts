@@ -227,7 +227,7 @@ export async function openContext(d: ContextDeps) {
     /** Run a state call (the built-in key/value writer) and publish it as a signed delta. */
     async write(call: StateCall): Promise<OpOutcome> {
       const update = writeSession.write(kvWriter, state.doc, call);
-      return publish({ kind: 'delta', writer: kvWriter.id, update });
+      return publish({ kind: 'delta', writer: kvWriter.id, update, call: undefined, events: [] });
     },
 
     setRole: (member: MemberView['root'], role: Role) => publish({ kind: 'set-role', member, role }),
