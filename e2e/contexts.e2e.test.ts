@@ -98,7 +98,7 @@ describe('contexts across real browsers', () => {
       const v = await eventually('C’s write shown as rejected', () => view(page), (x) => x.invalidOps.some((o) => o.key === cOp.key));
       expect(v.invalidOps.find((o) => o.key === cOp.key)?.reason).toBe('insufficient-role');
       expect(keys(v)).not.toContain('sneaky');
-      expect(await page.locator(`[data-testid=invalid-ops] [data-key="${cOp.key}"]`).count()).toBe(1);
+      await eventually('the sync panel lists it', () => page.locator(`[data-testid=invalid-ops] [data-key="${cOp.key}"]`).count(), (n) => n === 1);
     }
     await screenshot(A, 'rejected-write');
   });
