@@ -90,6 +90,30 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
       const rows = await db.rejections.where('context').equals(context).sortBy('seq');
       return rows.map(({ seq: _seq, ...r }) => r);
     },
+    ensureVaultKey: (candidate) =>
+      db.transaction('rw', db.vault, async () => {
+        const existing = await db.vault.get('this');
+        if (existing) return existing.key;
+        await db.vault.add({ slot: 'this', key: candidate });
+        return candidate;
+      }),
+    putPrivate: (context, entries) =>
+      db.transaction('rw', db.privates, async () => {
+        for (const [key, ciphertext] of entries) {
+          if (ciphertext === null) await db.privates.delete([context, key] as unknown as string);
+          else await db.privates.put({ context, key, ciphertext });
+        }
+      }),
+    async privateEntries(context) {
+      const rows = await db.privates.where('context').equals(context).toArray();
+      return rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((r) => [r.key, r.ciphertext] as [string, Uint8Array]);
+    },
+    async putApp(hash, bytes) {
+      await db.apps.put({ hash, bytes });
+    },
+    async app(hash) {
+      return (await db.apps.get(hash))?.bytes;
+    },
     async setting(key) {
       return (await db.settings.get(key))?.value;
     },

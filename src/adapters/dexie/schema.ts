@@ -14,6 +14,9 @@ export interface TabnodeDb extends Dexie {
   ops: EntityTable<{ seq?: number; context: string; key: string; bytes: Uint8Array }, 'seq'>;
   snapshots: EntityTable<{ context: string; bytes: Uint8Array }, 'context'>;
   rejections: EntityTable<RejectionRecord & { seq?: number }, 'seq'>;
+  vault: EntityTable<{ slot: 'this'; key: CryptoKey }, 'slot'>;
+  privates: EntityTable<{ context: string; key: string; ciphertext: Uint8Array }, 'context'>;
+  apps: EntityTable<{ hash: string; bytes: Uint8Array }, 'hash'>;
 }
 
 export function openDb(name: string): TabnodeDb {
@@ -31,6 +34,12 @@ export function openDb(name: string): TabnodeDb {
     ops: '++seq, &[context+key], context',
     snapshots: '&context',
     rejections: '++seq, context',
+  });
+  // v3: private storage (ciphertexts) and application binaries.
+  db.version(3).stores({
+    vault: '&slot',
+    privates: '[context+key], context',
+    apps: '&hash',
   });
   return db;
 }

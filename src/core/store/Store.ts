@@ -92,6 +92,14 @@ export interface Store {
   /** Keep the newest rejections of a context (bounded). */
   putRejections(records: RejectionRecord[]): Promise<void>;
   rejections(context: string): Promise<RejectionRecord[]>;
+  /** The profile's key for private storage at rest; first writer wins, like the device key. */
+  ensureVaultKey(candidate: CryptoKey): Promise<CryptoKey>;
+  /** Private storage of this member on this device: ciphertexts by context and key. */
+  putPrivate(context: string, entries: [key: string, ciphertext: Uint8Array | null][]): Promise<void>;
+  privateEntries(context: string): Promise<[string, Uint8Array][]>;
+  /** Application binaries by SHA-256 (hex). */
+  putApp(hash: string, bytes: Uint8Array): Promise<void>;
+  app(hash: string): Promise<Uint8Array | undefined>;
   setting(key: string): Promise<SettingValue | undefined>;
   putSetting(key: string, value: SettingValue): Promise<void>;
   /** Called after any change, made by this store or by another tab on the same profile. */

@@ -12,6 +12,9 @@ export function memoryStore(): Store {
   const ops = new Map<string, Map<string, Uint8Array>>();
   const snapshots = new Map<string, Uint8Array>();
   const rejections = new Map<string, RejectionRecord[]>();
+  let vaultKey: CryptoKey | undefined;
+  const privates = new Map<string, Map<string, Uint8Array>>();
+  const apps = new Map<string, Uint8Array>();
   const listeners = new Set<() => void>();
   const changed = () => queueMicrotask(() => listeners.forEach((l) => l()));
 
@@ -70,6 +73,23 @@ export function memoryStore(): Store {
       changed();
     },
     rejections: async (context) => [...(rejections.get(context) ?? [])],
+    async ensureVaultKey(candidate) {
+      vaultKey ??= candidate;
+      return vaultKey;
+    },
+    async putPrivate(context, entries) {
+      let slot = privates.get(context);
+      if (!slot) privates.set(context, (slot = new Map()));
+      for (const [k, v] of entries) {
+        if (v === null) slot.delete(k);
+        else slot.set(k, v.slice());
+      }
+    },
+    privateEntries: async (context) => [...(privates.get(context) ?? new Map<string, Uint8Array>())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    async putApp(hash, bytes) {
+      apps.set(hash, bytes.slice());
+    },
+    app: async (hash) => apps.get(hash),
     setting: async (key) => structuredClone(settings.get(key)),
     async putSetting(key, value) {
       settings.set(key, structuredClone(value));

@@ -116,6 +116,36 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
       await store.close();
     });
 
+    test('private entries and app binaries are kept; the vault key is first-writer-wins', async () => {
+      const store = await open();
+      await store.putPrivate('c1', [
+        ['b', new Uint8Array([2])],
+        ['a', new Uint8Array([1])],
+      ]);
+      await store.putPrivate('c1', [
+        ['b', null],
+        ['c', new Uint8Array([3])],
+      ]);
+      expect(await store.privateEntries('c1')).toEqual([
+        ['a', new Uint8Array([1])],
+        ['c', new Uint8Array([3])],
+      ]);
+      expect(await store.privateEntries('c2')).toEqual([]);
+      await store.putApp('ab', new Uint8Array([0, 97, 115, 109]));
+      expect(await store.app('ab')).toEqual(new Uint8Array([0, 97, 115, 109]));
+      expect(await store.app('cd')).toBeUndefined();
+      const k1 = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+      const k2 = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+      const kept = await store.ensureVaultKey(k1);
+      const again = await store.ensureVaultKey(k2);
+      // Stores may hand back a copy (IndexedDB clones keys): it must be the same key.
+      const iv = new Uint8Array(12);
+      const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, kept, new Uint8Array([42]));
+      expect(new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv }, again, sealed))).toEqual(new Uint8Array([42]));
+      await expect(crypto.subtle.decrypt({ name: 'AES-GCM', iv }, k2, sealed)).rejects.toThrow();
+      await store.close();
+    });
+
     if (openSecond) {
       test('two tabs racing for the device key end with the same one', async () => {
         const first = await open();
