@@ -48,7 +48,7 @@ export async function genesis(owner: Person, name = 'Test context', time = T0): 
     context: GENESIS_CONTEXT,
     parents: [],
     time,
-    body: { kind: 'genesis', name, appId: new Uint8Array(32), nonce: new Uint8Array(16), delegation: owner.device.delegation },
+    body: { kind: 'genesis', name, appId: new Uint8Array(32), verifiable: false, nonce: new Uint8Array(16), delegation: owner.device.delegation },
   });
 }
 

@@ -120,6 +120,7 @@ export function apply(c: CheckedOp, s: GovState): void {
     case 'genesis':
       s.name = body.name;
       s.appId = body.appId;
+      s.verifiable = body.verifiable;
       s.members.set(c.delegation!.root, { role: 'owner' });
       s.keys.set(c.author, keyInfoFrom(c.delegation!));
       return;

@@ -16,6 +16,7 @@ export interface KeyInfo {
 export interface GovState {
   name: string;
   appId: Uint8Array;
+  verifiable: boolean;
   members: Map<RootId, MemberInfo>;
   /** Registered client keys (hex) and the delegation that registered each. */
   keys: Map<string, KeyInfo>;
@@ -29,6 +30,7 @@ export function emptyGovState(): GovState {
   return {
     name: '',
     appId: new Uint8Array(32),
+    verifiable: false,
     members: new Map(),
     keys: new Map(),
     revokedKeys: new Set(),
@@ -41,6 +43,7 @@ export function cloneGovState(s: GovState): GovState {
   return {
     name: s.name,
     appId: s.appId,
+    verifiable: s.verifiable,
     members: new Map(s.members),
     keys: new Map(s.keys),
     revokedKeys: new Set(s.revokedKeys),

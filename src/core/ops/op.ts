@@ -40,7 +40,14 @@ const embeddedDelegation = struct({ delegation: bytes(2048) });
 
 const bodySchema = taggedUnion({
   /** Creates the context; its id becomes the context id. The author's root is the first owner. */
-  genesis: struct({ name: string(OP_LIMITS.nameBytes), appId: id32, nonce: fixedBytes(16), delegation: bytes(2048) }),
+  genesis: struct({
+    name: string(OP_LIMITS.nameBytes),
+    appId: id32,
+    /** Every app call records its method and input so members can re-run and check it. */
+    verifiable: bool,
+    nonce: fixedBytes(16),
+    delegation: bytes(2048),
+  }),
   /** A member's new device (client key) starts acting in the context. */
   'add-device': embeddedDelegation,
   /** Someone with an invite becomes a member with the invite's role. */

@@ -1,4 +1,4 @@
-import { encodeWith, fixedBytes, list, oneOf, string, struct, varuint } from '../codec/index.ts';
+import { encodeWith, fixedBytes, list, oneOf, string, struct, varuint, bool } from '../codec/index.ts';
 import { fromHex, taggedHash } from '../crypto/index.ts';
 import type { GovState } from '../governance/state.ts';
 import { rootIdField } from '../identity/index.ts';
@@ -13,6 +13,7 @@ const id32 = fixedBytes(32);
 const schema = struct({
   name: string(1024),
   appId: id32,
+  verifiable: bool,
   /** Sorted by root id (UTF-8 byte order). */
   members: list(struct({ root: rootIdField, role: oneOf(ROLES) }), MANY),
   /** Registered client keys with what their delegation said, sorted by key bytes. */
@@ -41,6 +42,7 @@ export function governanceRoot(s: GovState): Uint8Array {
   const encoded = encodeWith(schema, {
     name: s.name,
     appId: s.appId,
+    verifiable: s.verifiable,
     members,
     keys,
     revokedKeys: ids(s.revokedKeys, 'revoked key'),

@@ -106,7 +106,7 @@ export function contextService(d: ContextServiceDeps) {
         context: GENESIS_CONTEXT,
         parents: [],
         time: d.now(),
-        body: { kind: 'genesis', name: title.slice(0, 100), appId: KV_APP_ID, nonce: d.randomBytes(16), delegation: identity.delegation },
+        body: { kind: 'genesis', name: title.slice(0, 100), appId: KV_APP_ID, verifiable: false, nonce: d.randomBytes(16), delegation: identity.delegation },
       });
       const id = idKey(genesis.id);
       await d.store.putContext({ id, name: title, secret: d.randomBytes(32), signaling: [], createdAt: d.now() });
