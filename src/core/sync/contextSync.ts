@@ -1,4 +1,4 @@
-import { toHex, type Signer } from '../crypto/index.ts';
+import { sha256, toHex, type Signer } from '../crypto/index.ts';
 import type { Rejection, Replica, ReceiveResult } from '../context/replica.ts';
 import type { CheckedOp } from '../governance/checkedOp.ts';
 import type { RootId } from '../identity/index.ts';
@@ -52,6 +52,8 @@ export interface ContextSyncOptions {
   /** Heads re-exchange period: repairs anything lost on the way. */
   antiEntropyMs?: number;
   onChange?(event: SyncEvent): void;
+  /** Application binaries by SHA-256 hex: served to admitted peers, fetched when missing. */
+  apps?: { get(hash: string): Promise<Uint8Array | undefined>; put(hash: string, bytes: Uint8Array): Promise<void> };
 }
 
 export type SyncEvent =
@@ -83,6 +85,8 @@ interface Session {
  */
 export function createContextSync(o: ContextSyncOptions) {
   const sessions = new Map<string, Session>();
+  /** App binaries asked for and not yet received: hash → resolvers. */
+  const wantedApps = new Map<string, ((bytes: Uint8Array) => void)[]>();
   /** Recently closed links and why, for the sync panel (bounded). */
   const closed: PeerInfo[] = [];
   const encoded = new Map<string, Uint8Array>();
@@ -289,6 +293,20 @@ export function createContextSync(o: ContextSyncOptions) {
       case 'checkpoint':
         o.onChange?.({ kind: 'checkpoint', from: s.info.linkId, bytes: m.checkpoint });
         return;
+      case 'app-want': {
+        const bytes = await o.apps?.get(idKey(m.hash));
+        if (bytes) send(s, { kind: 'app', bytes });
+        return;
+      }
+      case 'app': {
+        const hash = idKey(sha256(m.bytes));
+        const waiting = wantedApps.get(hash);
+        if (!waiting) return; // not asked for, or a binary that does not hash to what was asked
+        wantedApps.delete(hash);
+        await o.apps?.put(hash, m.bytes);
+        for (const resolve of waiting) resolve(m.bytes);
+        return;
+      }
     }
   }
 
@@ -351,6 +369,21 @@ export function createContextSync(o: ContextSyncOptions) {
     /** Take in ops from storage at start-up: verify, but neither persist nor gossip. */
     load(raw: Uint8Array[]): Promise<ReceiveResult> {
       return serial(() => o.replica.receive(raw));
+    },
+
+    /** Ask admitted peers for an app binary; resolves once one arrives that hashes right. */
+    fetchApp(hash: string): Promise<Uint8Array> {
+      return new Promise((resolve) => {
+        const waiting = wantedApps.get(hash) ?? [];
+        waiting.push(resolve);
+        wantedApps.set(hash, waiting);
+        const ask = () => {
+          if (!wantedApps.has(hash) || stopped) return;
+          for (const s of verified()) send(s, { kind: 'app-want', hash: fromKey(hash) });
+          o.scheduler.schedule(antiEntropyMs, ask);
+        };
+        ask();
+      });
     },
 
     broadcastCheckpoint(bytes: Uint8Array): void {

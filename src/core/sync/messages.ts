@@ -13,6 +13,8 @@ export const SYNC_LIMITS = {
   opsPerMessage: 2048,
   /** New ops gossiped as they are; more than this at once are announced by heads instead. */
   gossipPushOps: 64,
+  /** Largest application binary carried (one message). */
+  appBytes: 2 * 1024 * 1024,
   /** Bytes of ops packed into one `ops` message before a new one starts. */
   opsBatchBytes: 1024 * 1024,
 } as const;
@@ -35,6 +37,10 @@ const messageSchema = taggedUnion({
   want: struct({ ids: list(id32, SYNC_LIMITS.wantIds) }),
   ops: struct({ ops: list(bytes(OP_LIMITS.encodedBytes), SYNC_LIMITS.opsPerMessage) }),
   checkpoint: struct({ checkpoint: bytes(8192) }),
+  /** Ask for an application binary by its SHA-256. */
+  'app-want': struct({ hash: id32 }),
+  /** An application binary; the receiver checks it hashes to what it asked for. */
+  app: struct({ bytes: bytes(SYNC_LIMITS.appBytes) }),
   /** "You may not have ops (yet)": the link stays, admission is judged again on changes. */
   refused: struct({ reason: string(200) }),
   bye: struct({ reason: string(200) }),
