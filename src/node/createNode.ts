@@ -1,6 +1,11 @@
 import type { Scheduler } from '../core/mesh/Scheduler.ts';
 import type { Store } from '../core/store/index.ts';
+import { openVault } from '../adapters/webcrypto/vault.ts';
+import { toHex } from '../core/crypto/index.ts';
+import { AppCallError } from './apps/contextApp.ts';
+import { kvApp } from './apps/kvApp.ts';
 import { contextService, type ContextService } from './contexts/contextService.ts';
+import { KV_APP_ID } from './contexts/openContext.ts';
 import type { MeshPort } from './contexts/meshPort.ts';
 import { identityService, type IdentityService, type Platform } from './identityService.ts';
 import { defaultSettings, settingsToStored, validateSettings, type NodeSettings } from './settings.ts';
@@ -36,7 +41,13 @@ export async function createNode({ store, platform, origin, mesh, scheduler }: N
   await identity.device();
   const defaults = defaultSettings(origin);
   const getSettings = async () => ((await store.setting('network')) as NodeSettings | undefined) ?? defaults;
+  const vault = await openVault(store);
   const contexts = contextService({
+    vault,
+    appFor: async (appId) => {
+      if (appId === toHex(KV_APP_ID)) return kvApp();
+      throw new AppCallError('no-app', `this browser cannot run app ${appId.slice(0, 12)}… yet`);
+    },
     store,
     identity,
     mesh,

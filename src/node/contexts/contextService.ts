@@ -1,4 +1,4 @@
-import { toHex } from '../../core/crypto/index.ts';
+import { fromHex, toHex } from '../../core/crypto/index.ts';
 import { checkInviteStandalone, inviteCodec, inviteLink, parseInviteLink, InviteLinkError } from '../../core/invitation/index.ts';
 import type { Scheduler } from '../../core/mesh/Scheduler.ts';
 import { GENESIS_CONTEXT, idKey, signOp } from '../../core/ops/op.ts';
@@ -9,7 +9,10 @@ import type { RootId } from '../../core/identity/index.ts';
 import type { IdentityService } from '../identityService.ts';
 import type { NodeSettings } from '../settings.ts';
 import type { MeshPort } from './meshPort.ts';
-import { KV_APP_ID, openContext, type RunningContext } from './openContext.ts';
+import type { PrivateVault } from '../../adapters/webcrypto/vault.ts';
+import type { ContextSync } from '../../core/sync/contextSync.ts';
+import type { ContextApp, MethodInfo } from '../apps/contextApp.ts';
+import { KV_APP_ID, openContext, type AuditEntry, type CallOutcome, type EventView, type RunningContext, type VerificationView } from './openContext.ts';
 import type { ContextView, OpOutcome } from './view.ts';
 
 export interface ContextSummary {
@@ -34,6 +37,9 @@ export class ContextNotFoundError extends Error {
 }
 
 export interface ContextServiceDeps {
+  vault: PrivateVault;
+  /** Make the app of a context from its id (hex): built-in, or a WASM binary by hash. */
+  appFor(appId: string, sync: ContextSync): Promise<ContextApp>;
   store: Store;
   identity: IdentityService;
   mesh: MeshPort;
@@ -68,6 +74,17 @@ export function contextService(d: ContextServiceDeps) {
         now: d.now,
         randomBytes: d.randomBytes,
         onChange: changed,
+        appFor: d.appFor,
+        privateStorage: {
+          async load(context) {
+            const sealed = await d.store.privateEntries(context);
+            return Promise.all(sealed.map(async ([k, v]) => [k, await d.vault.open(context, k, v)] as [string, Uint8Array]));
+          },
+          async write(context, writes) {
+            const sealed = await Promise.all(writes.map(async ([k, v]) => [k, v === null ? null : await d.vault.seal(context, k, v)] as [string, Uint8Array | null]));
+            await d.store.putPrivate(context, sealed);
+          },
+        },
       }))();
     running.set(id, ctx);
     ctx.catch(() => running.delete(id));
@@ -97,8 +114,11 @@ export function contextService(d: ContextServiceDeps) {
       );
     },
 
-    /** A new context with this identity as its owner. Returns its id. */
-    async create(name: string): Promise<string> {
+    /**
+     * A new context with this identity as its owner. `app` is the app id (hex SHA-256 of a
+     * stored WASM binary) or omitted for the built-in key/value app. Returns the context id.
+     */
+    async create(name: string, options: { app?: string; verifiable?: boolean } = {}): Promise<string> {
       const title = name.trim();
       if (!title) throw new Error('a context needs a name');
       const identity = await d.identity.signing();
@@ -106,7 +126,14 @@ export function contextService(d: ContextServiceDeps) {
         context: GENESIS_CONTEXT,
         parents: [],
         time: d.now(),
-        body: { kind: 'genesis', name: title.slice(0, 100), appId: KV_APP_ID, verifiable: false, nonce: d.randomBytes(16), delegation: identity.delegation },
+        body: {
+          kind: 'genesis',
+          name: title.slice(0, 100),
+          appId: options.app ? fromHex(options.app) : KV_APP_ID,
+          verifiable: options.verifiable ?? false,
+          nonce: d.randomBytes(16),
+          delegation: identity.delegation,
+        },
       });
       const id = idKey(genesis.id);
       await d.store.putContext({ id, name: title, secret: d.randomBytes(32), signaling: [], createdAt: d.now() });
@@ -165,6 +192,31 @@ export function contextService(d: ContextServiceDeps) {
 
     async write(id: string, call: StateCall): Promise<OpOutcome> {
       return (await start(id)).write(call);
+    },
+    async call(id: string, method: string, args: unknown): Promise<CallOutcome> {
+      return (await start(id)).call(method, args);
+    },
+    async methods(id: string): Promise<MethodInfo[]> {
+      return (await start(id)).methods();
+    },
+    async events(id: string): Promise<EventView[]> {
+      return (await start(id)).events();
+    },
+    async audit(id: string): Promise<AuditEntry[]> {
+      return (await start(id)).audit();
+    },
+    async verifications(id: string): Promise<VerificationView[]> {
+      return (await start(id)).verifications();
+    },
+    /**
+     * Developer tool: sign and publish a delta with an update and recorded call of your
+     * choosing, e.g. to see that members flag a delta that does not match its call.
+     */
+    async publishRawDelta(id: string, delta: { update: Uint8Array; call?: { method: string; input: Uint8Array } }): Promise<OpOutcome> {
+      return (await start(id)).publishRawDelta(delta);
+    },
+    async verify(id: string, opKey: string): Promise<VerificationView | undefined> {
+      return (await start(id)).verify(opKey);
     },
     async setRole(id: string, member: RootId, role: Role): Promise<OpOutcome> {
       return (await start(id)).setRole(member, role);

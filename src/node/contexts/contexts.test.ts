@@ -87,4 +87,29 @@ describe('contexts across three nodes', () => {
     await until('checkpoints agree', async () => (await a.contexts.view(id)).checkpoints.some((cp) => cp.comparison === 'agree'), 15_000);
     expect((await a.contexts.view(id)).alerts.filter((al) => al.kind === 'divergence')).toEqual([]);
   }, 40_000);
+
+  test('verifiable execution: members re-run recorded calls and flag a delta that does not match', async () => {
+    const hub = memoryMeshHub(realTimeScheduler);
+    const [a, b] = [await makeNode(hub, 'A'), await makeNode(hub, 'B')];
+    const id = await a.contexts.create('Audited', { verifiable: true });
+    await b.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
+    await until('B joined', async () => !(await b.contexts.view(id)).joining);
+
+    const honest = await b.contexts.call(id, 'set', { key: 'x', value: 1 });
+    expect(honest.op?.valid).toBe(true);
+    const confirmed = await until('A re-runs B’s call', async () => (await a.contexts.verifications(id)).find((v) => v.opKey === honest.op!.key));
+    expect(confirmed.result).toBe('confirmed');
+
+    // B signs an update that sets x to 666 but records a call that sets it to 2.
+    const base = new (await import('yjs')).Doc();
+    let forged: Uint8Array = new Uint8Array();
+    base.on('update', (u: Uint8Array) => (forged = u));
+    base.getMap('state').set('x', 666);
+    const lie = await b.contexts.publishRawDelta(id, { update: forged, call: { method: 'set', input: new TextEncoder().encode(JSON.stringify({ key: 'x', value: 2 })) } });
+    const flagged = await until('A flags the lie', async () => (await a.contexts.verifications(id)).find((v) => v.opKey === lie.key));
+    expect(flagged.result).toBe('mismatch');
+    expect((await a.contexts.view(id)).alerts.some((al) => al.kind === 'verification')).toBe(true);
+    const audit = await a.contexts.audit(id);
+    expect(audit.find((e) => e.key === honest.op!.key)).toMatchObject({ kind: 'delta', call: 'set', verification: 'confirmed', device: 'B' });
+  }, 30_000);
 });

@@ -1,4 +1,8 @@
-import { fromHex, sha256, toHex } from '../../core/crypto/index.ts';
+import * as Y from 'yjs';
+import { bytesEqual, fromHex, sha256, toHex } from '../../core/crypto/index.ts';
+import type { StateSink } from '../../core/context/replica.ts';
+import type { CheckedOp } from '../../core/governance/checkedOp.ts';
+import { AppCallError, type ContextApp } from '../apps/contextApp.ts';
 import { createReplica } from '../../core/context/replica.ts';
 import { rendezvous } from '../../core/context/rendezvous.ts';
 import { checkIntrinsic } from '../../core/governance/checkedOp.ts';
@@ -14,7 +18,6 @@ import {
   decodeCheckpoint,
   encodeCheckpoint,
   governanceRoot,
-  kvWriter,
   readKv,
   signCheckpoint,
   snapshotCodec,
@@ -22,7 +25,7 @@ import {
   type StateCall,
 } from '../../core/state/index.ts';
 import type { ContextRecord, Store } from '../../core/store/index.ts';
-import { createContextSync, type SyncEvent } from '../../core/sync/contextSync.ts';
+import { createContextSync, type ContextSync, type SyncEvent } from '../../core/sync/contextSync.ts';
 import type { SigningIdentity } from '../identityService.ts';
 import type { NodeSettings } from '../settings.ts';
 import type { MeshPort } from './meshPort.ts';
@@ -43,16 +46,97 @@ export interface ContextDeps {
   now(): number;
   randomBytes(length: number): Uint8Array;
   onChange(): void;
+  /** The app of a context, once its genesis (and so its app id) is known. */
+  appFor(appId: string, sync: ContextSync): Promise<ContextApp>;
+  /** This member's private storage, decrypted / encrypted by the node's vault. */
+  privateStorage: { load(context: string): Promise<[string, Uint8Array][]>; write(context: string, writes: [string, Uint8Array | null][]): Promise<void> };
+}
+
+/** What a call did: its result, the op it made (mutations with shared writes), its events. */
+export interface CallOutcome {
+  output: unknown;
+  op?: OpOutcome;
+  events: EventView[];
+  logs: string[];
+  ms: number;
+}
+
+/** One app event, as this node saw it. */
+export interface EventView {
+  name: string;
+  /** JSON when the payload is JSON text, else its hex; only the hash for hashed events from others. */
+  payload: string;
+  hashed: boolean;
+  executor: string;
+  opKey?: string;
+  at: number;
+}
+
+/** Verification of a recorded call by re-running it. */
+export interface VerificationView {
+  opKey: string;
+  method: string;
+  executor: string;
+  result: 'confirmed' | 'mismatch' | 'failed';
+  message: string;
 }
 
 const MAX_ALERTS = 50;
+const MAX_EVENTS = 200;
+
+export interface AuditEntry {
+  key: string;
+  kind: string;
+  executor: string;
+  device: string;
+  time: number;
+  valid: boolean;
+  reason?: string;
+  call?: string;
+  verification?: VerificationView['result'];
+}
+
+function parseJson(bytes: Uint8Array): unknown {
+  const text = new TextDecoder().decode(bytes);
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** An event payload for people: its JSON text, else its bytes in hex. */
+function describePayload(payload: Uint8Array): string {
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(payload);
+    JSON.parse(text);
+    return text;
+  } catch {
+    return `0x${toHex(payload)}`;
+  }
+}
 
 /** One context, running: verified replica, state, sync over the mesh, checkpoints, snapshots. */
 export async function openContext(d: ContextDeps) {
   const { record, store, identity } = d;
   const contextId = fromHex(record.id);
   const state = createContextState();
-  const replica = createReplica(contextId, state);
+  let app: ContextApp | undefined;
+  // Valid state reaches the app's own replica (a worker's Y.Doc) through the same gate.
+  const sink: StateSink = {
+    apply(key, update) {
+      state.apply(key, update);
+      app?.stateChanged(state.doc, update);
+    },
+    rebuild(valid) {
+      state.rebuild(valid);
+      app?.stateChanged(state.doc, null);
+    },
+  };
+  const replica = createReplica(contextId, sink);
+  const events: EventView[] = [];
+  const eventListeners = new Set<(e: EventView) => void>();
+  const verifications = new Map<string, VerificationView>();
   const writeSession = createWriteSession(() => new DataView(d.randomBytes(4).buffer).getUint32(0));
   const alerts: Alert[] = [];
   const agreements = new Map<string, CheckpointAgreement>();
@@ -98,7 +182,10 @@ export async function openContext(d: ContextDeps) {
       alert('rejected-op', `${event.rejections.length} op(s) refused: ${event.rejections[0]!.message}`);
     }
     if (event.kind === 'checkpoint') await takeCheckpoint(event.bytes);
-    if (event.kind === 'ops') await tryJoin();
+    if (event.kind === 'ops') {
+      await tryJoin();
+      for (const c of event.result.added) if (c.op.body.kind === 'delta') await onDelta(c);
+    }
     d.onChange();
   }
 
@@ -137,6 +224,84 @@ export async function openContext(d: ContextDeps) {
       time: d.now(),
     }).then((cp) => sync.broadcastCheckpoint(encodeCheckpoint(cp)));
     d.scheduler.schedule(CONTEXT_TIMINGS.checkpointMs, checkpointLoop);
+  }
+
+  function emit(e: EventView): void {
+    events.push(e);
+    if (events.length > MAX_EVENTS) events.shift();
+    for (const l of eventListeners) l(e);
+  }
+
+  /** A delta from another node: show its events; re-run its recorded call if there is one. */
+  async function onDelta(c: CheckedOp): Promise<void> {
+    const body = c.op.body;
+    if (body.kind !== 'delta' || c.author === myKey || !replica.verdict(c.key)?.valid) return;
+    const executor = replica.governance().keys.get(c.author)?.root ?? c.author;
+    for (const e of body.events) {
+      emit({ name: e.name, payload: e.hashed ? `sha256:${toHex(e.payload)}` : describePayload(e.payload), hashed: e.hashed, executor, opKey: c.key, at: d.now() });
+    }
+    if (body.call) await verifyCall(c.key);
+  }
+
+  /**
+   * Verifiable execution: re-run a delta's recorded call against the state at its parents,
+   * as its author, with the Yjs client id its update used, and compare the updates.
+   */
+  async function verifyCall(opKey: string): Promise<VerificationView | undefined> {
+    const c = replica.dag.get(opKey);
+    const body = c?.op.body;
+    if (!c || body?.kind !== 'delta' || !body.call) return undefined;
+    const executor = replica.governance().keys.get(c.author)?.root ?? c.author;
+    const base: VerificationView = { opKey, method: body.call.method, executor, result: 'failed', message: '' };
+    let view: VerificationView;
+    try {
+      const doc = stateAtParents(c);
+      const clientID = [...Y.parseUpdateMeta(body.update).to.keys()][0] ?? 0;
+      const runner = await ensureApp();
+      const rerun = await runner.call(body.call.method, body.call.input, { executor, contextId, doc, clientID });
+      const same = rerun.update !== null && bytesEqual(rerun.update, body.update);
+      view = same
+        ? { ...base, result: 'confirmed', message: 'the re-run produced the identical update' }
+        : { ...base, result: 'mismatch', message: 'the re-run produced a different update than the op carries' };
+    } catch (e) {
+      view = { ...base, result: 'mismatch', message: `the re-run failed: ${(e as Error).message}` };
+    }
+    verifications.set(opKey, view);
+    if (view.result === 'mismatch') alert('verification', `a ${view.method} call by ${executor.slice(0, 24)}… does not match its recorded call: ${view.message}`);
+    d.onChange();
+    return view;
+  }
+
+  /** The state of the valid deltas in an op's causal past (built on demand). */
+  function stateAtParents(c: CheckedOp): Y.Doc {
+    const past = new Set<string>();
+    const stack = c.op.parents.map(idKey);
+    while (stack.length) {
+      const k = stack.pop()!;
+      if (past.has(k)) continue;
+      past.add(k);
+      for (const p of replica.dag.get(k)?.op.parents ?? []) stack.push(idKey(p));
+    }
+    const at = createContextState();
+    for (const x of replica.dag.all()) {
+      if (past.has(x.key) && x.op.body.kind === 'delta' && replica.verdict(x.key)?.valid) at.apply(x.key, x.op.body.update);
+    }
+    return at.doc;
+  }
+
+  async function ensureApp(): Promise<ContextApp> {
+    if (app) return app;
+    const g = replica.governance();
+    if (g.members.size === 0) throw new AppCallError('not-ready', 'the context history has not arrived yet');
+    const made = await d.appFor(toHex(g.appId), sync);
+    if (app) {
+      made.close();
+      return app;
+    }
+    made.setPrivate(await d.privateStorage.load(record.id));
+    made.stateChanged(state.doc, null);
+    app = made;
+    return app;
   }
 
   function parents(): Uint8Array[] {
@@ -224,10 +389,78 @@ export async function openContext(d: ContextDeps) {
     state,
     sync,
 
-    /** Run a state call (the built-in key/value writer) and publish it as a signed delta. */
+    /** Shorthand for the key/value methods (`set`, `remove`) of the built-in app. */
     async write(call: StateCall): Promise<OpOutcome> {
-      const update = writeSession.write(kvWriter, state.doc, call);
-      return publish({ kind: 'delta', writer: kvWriter.id, update, call: undefined, events: [] });
+      const outcome = await this.call(call.method, call.args);
+      if (!outcome.op) throw new AppCallError('no-change', `${call.method} changed nothing`);
+      return outcome.op;
+    },
+
+    /**
+     * Call an app method. A view returns its result; a mutation's shared writes become one
+     * signed delta op (with the call recorded when the context is verifiable); private
+     * writes are kept on this device only, once the op is valid.
+     */
+    async call(method: string, args: unknown): Promise<CallOutcome> {
+      const runner = await ensureApp();
+      const info = runner.methods().find((m) => m.name === method);
+      if (!info) throw new AppCallError('unknown-method', `this app has no method "${method}"; it has ${runner.methods().map((m) => m.name).join(', ')}`);
+      const input = new TextEncoder().encode(JSON.stringify(args ?? {}));
+      const started = d.now();
+      const clientID = writeSession.clientIdFor(state.doc);
+      const result = await runner.call(method, input, { executor: identity.root, contextId, doc: state.doc, clientID });
+      const output = result.output ? parseJson(result.output) : null;
+      const shown = result.events.map((e) => ({ name: e.name, payload: describePayload(e.payload), hashed: e.hashOnly, executor: identity.root, at: d.now() }));
+      if (!result.update) {
+        if (result.privateWrites.length) await d.privateStorage.write(record.id, result.privateWrites);
+        shown.forEach(emit);
+        return { output, events: shown, logs: result.logs, ms: d.now() - started };
+      }
+      writeSession.write({ id: runner.writer, write: () => result.update! }, state.doc, { method, args });
+      const verifiable = replica.governance().verifiable;
+      const op = await publish({
+        kind: 'delta',
+        writer: runner.writer,
+        update: result.update,
+        call: verifiable ? { method, input } : undefined,
+        events: result.events.map((e) => ({ name: e.name, hashed: e.hashOnly, payload: e.hashOnly ? sha256(e.payload) : e.payload })),
+      });
+      if (op.valid && result.privateWrites.length) await d.privateStorage.write(record.id, result.privateWrites);
+      if (op.valid) shown.forEach((e) => emit({ ...e, opKey: op.key }));
+      return { output, op, events: shown, logs: result.logs, ms: d.now() - started };
+    },
+
+    publishRawDelta: (delta: { update: Uint8Array; call?: { method: string; input: Uint8Array } }) =>
+      publish({ kind: 'delta', writer: 'raw', update: delta.update, call: delta.call, events: [] }),
+
+    methods: async () => (await ensureApp()).methods(),
+    events: () => [...events],
+    onEvent(listener: (e: EventView) => void): () => void {
+      eventListeners.add(listener);
+      return () => eventListeners.delete(listener);
+    },
+    verify: verifyCall,
+    verifications: () => [...verifications.values()],
+
+    /** Every op with who made it, from which device, and whether it counts. */
+    audit(): AuditEntry[] {
+      const g = replica.governance();
+      return [...replica.dag.all()].map((c) => {
+        const key = g.keys.get(c.author);
+        const v = replica.verdict(c.key);
+        const body = c.op.body;
+        return {
+          key: c.key,
+          kind: body.kind,
+          executor: key?.root ?? '(unknown key)',
+          device: key?.label ?? c.author.slice(0, 12),
+          time: c.op.time,
+          valid: Boolean(v?.valid),
+          ...(v && !v.valid ? { reason: v.reason } : {}),
+          ...(body.kind === 'delta' && body.call ? { call: body.call.method } : {}),
+          ...(verifications.get(c.key) ? { verification: verifications.get(c.key)!.result } : {}),
+        };
+      });
     },
 
     setRole: (member: MemberView['root'], role: Role) => publish({ kind: 'set-role', member, role }),
@@ -307,6 +540,7 @@ export async function openContext(d: ContextDeps) {
 
     close(): void {
       closed = true;
+      app?.close();
       sync.stop();
       meshHandle?.leave();
     },

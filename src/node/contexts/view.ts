@@ -31,7 +31,7 @@ export interface CheckpointAgreement {
 
 export interface Alert {
   at: number;
-  kind: 'divergence' | 'refused-peer' | 'rejected-op' | 'join-failed';
+  kind: 'divergence' | 'refused-peer' | 'rejected-op' | 'join-failed' | 'verification';
   message: string;
 }
 
