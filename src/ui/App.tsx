@@ -1,3 +1,4 @@
+import { ConsolePage } from './console/ConsolePage.tsx';
 import { ContextPage } from './contexts/ContextPage.tsx';
 import { ContextsPage } from './contexts/ContextsPage.tsx';
 import { JoinPage } from './contexts/JoinPage.tsx';
@@ -47,6 +48,7 @@ export function App() {
     }
     if (!signedIn) return <Welcome />;
     if (route.page === 'identity') return <IdentityPage status={status} />;
+    if (route.page === 'console') return <ConsolePage />;
     if (route.page === 'context') return <ContextPage id={route.id} />;
     return <ContextsPage />;
   }
@@ -67,6 +69,7 @@ export function App() {
         </a>
         <nav aria-label="Main">
           <NavLink to={{ page: 'contexts' }}>Contexts</NavLink>
+          <NavLink to={{ page: 'console' }}>Console</NavLink>
           <NavLink to={{ page: 'identity' }}>Identity</NavLink>
           <NavLink to={{ page: 'settings' }}>Settings</NavLink>
         </nav>

@@ -6,11 +6,13 @@ export type Route =
   | { page: 'context'; id: string }
   | { page: 'join' }
   | { page: 'identity' }
+  | { page: 'console' }
   | { page: 'settings' };
 
 export function parseRoute(path: string): Route {
   if (path === '/settings') return { page: 'settings' };
   if (path === '/identity') return { page: 'identity' };
+  if (path === '/console') return { page: 'console' };
   if (path === '/join') return { page: 'join' };
   const m = /^\/contexts\/([0-9a-f]{64})$/.exec(path);
   if (m) return { page: 'context', id: m[1]! };

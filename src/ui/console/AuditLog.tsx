@@ -1,0 +1,47 @@
+import { useNode } from '../shell/nodeContext.ts';
+import { useLive } from '../shell/useLive.ts';
+
+/** Every op of the context: what, by whom (executor), from which device, and its verdict. */
+export function AuditLog({ contextId }: { contextId: string }) {
+  const node = useNode();
+  const { value: entries } = useLive(() => node.contexts.audit(contextId), [contextId], 2000);
+  return (
+    <section className="card" aria-labelledby="audit-title">
+      <h2 id="audit-title">Audit log</h2>
+      <div className="table-scroll">
+        <table className="kv" data-testid="audit">
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">Op</th>
+              <th scope="col">Executor</th>
+              <th scope="col">Device</th>
+              <th scope="col">Verdict</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...(entries ?? [])].reverse().slice(0, 200).map((e) => (
+              <tr key={e.key} data-key={e.key}>
+                <td>{new Date(e.time).toLocaleTimeString()}</td>
+                <td>
+                  {e.kind}
+                  {e.call && <code className="small"> {e.call}()</code>}
+                </td>
+                <td>
+                  <code className="id small" title={e.executor}>
+                    {e.executor.split(':').at(-1)?.slice(0, 10)}…
+                  </code>
+                </td>
+                <td>{e.device}</td>
+                <td>
+                  <span className={`badge ${e.valid ? 'good' : 'bad'}`}>{e.valid ? 'valid' : e.reason}</span>
+                  {e.verification && <span className={`badge ${e.verification === 'confirmed' ? 'good' : 'bad'}`}>re-run {e.verification}</span>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
