@@ -4,6 +4,7 @@ import { openVault } from '../adapters/webcrypto/vault.ts';
 import { toHex } from '../core/crypto/index.ts';
 import { AppCallError } from './apps/contextApp.ts';
 import { kvApp } from './apps/kvApp.ts';
+import { appRegistry, type AppRegistry } from './apps/registry.ts';
 import { contextService, type ContextService } from './contexts/contextService.ts';
 import { KV_APP_ID } from './contexts/openContext.ts';
 import type { MeshPort } from './contexts/meshPort.ts';
@@ -17,6 +18,7 @@ import { defaultSettings, settingsToStored, validateSettings, type NodeSettings 
 export interface TabnodeNode {
   identity: IdentityService;
   contexts: ContextService;
+  apps: AppRegistry;
   settings: {
     get(): Promise<NodeSettings>;
     update(next: NodeSettings): Promise<NodeSettings>;
@@ -42,6 +44,7 @@ export async function createNode({ store, platform, origin, mesh, scheduler }: N
   const defaults = defaultSettings(origin);
   const getSettings = async () => ((await store.setting('network')) as NodeSettings | undefined) ?? defaults;
   const vault = await openVault(store);
+  const apps = appRegistry(store, origin);
   const contexts = contextService({
     vault,
     appFor: async (appId) => {
@@ -62,6 +65,7 @@ export async function createNode({ store, platform, origin, mesh, scheduler }: N
   return {
     identity,
     contexts,
+    apps,
     settings: {
       get: getSettings,
       async update(next) {

@@ -18,6 +18,8 @@ export interface RuntimeLimits {
   callMs: number;
   /** The most a caller may raise one call's time limit to (CallOptions.timeoutMs). */
   maxCallMs: number;
+  /** Entries of a table (tables must declare a maximum at or below it). */
+  tableEntries: number;
   /** Call input (JSON text). */
   inputBytes: number;
   /** The return value (value_return). */
@@ -62,6 +64,7 @@ const MiB = 1024 * KiB;
 export const DEFAULT_LIMITS: Readonly<RuntimeLimits> = Object.freeze({
   moduleBytes: 8 * MiB,
   memoryPages: 1024, // 64 MiB, as Calimero
+  tableEntries: 65536,
   callMs: 2000,
   maxCallMs: 30_000,
   inputBytes: 64 * KiB, // = OP_LIMITS.callInputBytes: the input is recorded in the op

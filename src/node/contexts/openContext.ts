@@ -172,6 +172,7 @@ export async function openContext(d: ContextDeps) {
       }
     },
     onChange: (event) => void onSyncEvent(event),
+    apps: { get: (hash) => store.app(hash), put: (hash, bytes) => store.putApp(hash, bytes) },
   });
 
   async function onSyncEvent(event: SyncEvent): Promise<void> {

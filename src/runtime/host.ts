@@ -1,0 +1,117 @@
+import * as Y from 'yjs';
+import { compareUtf8 } from '../core/state/layout.ts';
+import { createScope, invoke } from './call.ts';
+import { RuntimeError } from './errors.ts';
+import type { RuntimeLimits } from './limits.ts';
+import { MANIFEST_EXPORT, checkInput, parseManifest } from './manifest.ts';
+import { checkModule, type MemoryPlan } from './moduleCheck.ts';
+import type { AppManifest, CallRequest, CallResult, MethodSpec } from './types.ts';
+
+/** A checked, compiled module and its method list. Holds no state: calls are independent. */
+export interface LoadedApp {
+  readonly module: WebAssembly.Module;
+  readonly memory: MemoryPlan;
+  readonly manifest: AppManifest;
+  readonly methods: ReadonlyMap<string, MethodSpec>;
+}
+
+/**
+ * Check a module (imports, memory, size), compile it and read its method list by calling
+ * `__tabnode_methods` as a view against an empty state. Throws RuntimeError.
+ */
+export async function loadApp(wasm: Uint8Array, limits: RuntimeLimits): Promise<LoadedApp> {
+  const memory = checkModule(wasm, limits);
+  let module: WebAssembly.Module;
+  try {
+    // Asynchronous: browsers refuse synchronous compiles of large modules on the main thread.
+    module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
+  } catch (error) {
+    throw new RuntimeError('bad-module', `the module does not compile: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!WebAssembly.Module.exports(module).some((e) => e.name === MANIFEST_EXPORT && e.kind === 'function')) {
+    throw new RuntimeError('bad-module', `the module does not export ${MANIFEST_EXPORT}; every app lists its methods there (docs/abi.md)`);
+  }
+  const scope = createScope('view', limits, limits.callMs, {
+    input: new TextEncoder().encode('{}'),
+    executor: '',
+    contextId: new Uint8Array(32),
+    privateBase: new Map(),
+  });
+  const empty = new Y.Doc();
+  let exports: WebAssembly.Exports;
+  try {
+    ({ exports } = invoke({ module, memory, entry: MANIFEST_EXPORT, base: empty, clientID: 1 }, scope));
+  } catch (error) {
+    if (error instanceof RuntimeError) throw new RuntimeError(error.code, `${MANIFEST_EXPORT} failed: ${error.message}`);
+    throw error;
+  } finally {
+    empty.destroy();
+  }
+  const params = new Map<string, number>();
+  for (const [name, value] of Object.entries(exports)) if (typeof value === 'function') params.set(name, value.length);
+  const manifest = parseManifest(scope.output, params, limits);
+  return { module, memory, manifest, methods: new Map(manifest.methods.map((m) => [m.name, m])) };
+}
+
+/**
+ * Run one method against `base` (read, never mutated) and `privateBase`. A mutation's
+ * shared writes come back as one Yjs update written as `request.clientID`; the same app,
+ * state, input, executor, context and client id always give the same bytes.
+ */
+export function runCall(
+  app: LoadedApp,
+  base: Y.Doc,
+  privateBase: ReadonlyMap<string, Uint8Array>,
+  request: CallRequest,
+  limits: RuntimeLimits,
+  timeoutMs: number = limits.callMs,
+): CallResult {
+  const started = performance.now();
+  const method = app.methods.get(request.method);
+  if (!method) {
+    const names = [...app.methods.keys()].join(', ') || 'none';
+    throw new RuntimeError('unknown-method', `the app has no method ${JSON.stringify(request.method)}; it has: ${names}`);
+  }
+  checkRequest(request);
+  const input = checkInput(method, request.input, limits);
+  const scope = createScope(method.kind, limits, Math.min(Math.max(0, timeoutMs), limits.maxCallMs), {
+    input,
+    executor: request.executor,
+    contextId: request.contextId,
+    privateBase,
+  });
+  const { update } = invoke({ module: app.module, memory: app.memory, entry: method.name, base, clientID: request.clientID }, scope);
+  if (update && update.length > limits.updateBytes) {
+    throw new RuntimeError('limit', `the call's writes make a ${update.length}-byte update, over the limit of ${limits.updateBytes}; write less per call`);
+  }
+  return {
+    method: method.name,
+    kind: method.kind,
+    output: scope.output,
+    update,
+    privateWrites: [...scope.privateWrites].sort((a, b) => compareUtf8(a[0], b[0])),
+    events: scope.events,
+    logs: scope.logs,
+    usage: {
+      ms: performance.now() - started,
+      memoryBytes: scope.memory?.buffer.byteLength ?? 0,
+      hostCalls: scope.hostCalls,
+      reads: scope.reads,
+      writes: scope.writes,
+      updateBytes: update?.length ?? 0,
+    },
+  };
+}
+
+function checkRequest(request: CallRequest): void {
+  if (!(request.contextId instanceof Uint8Array) || request.contextId.length !== 32) {
+    throw new RuntimeError('bad-input', 'contextId must be 32 bytes');
+  }
+  if (typeof request.executor !== 'string' || !request.executor.isWellFormed() || request.executor.length > 1024) {
+    throw new RuntimeError('bad-input', 'executor must be a well-formed string of at most 1024 characters (the caller root id)');
+  }
+  if (!Number.isInteger(request.clientID) || request.clientID < 0 || request.clientID > 0xffffffff) {
+    throw new RuntimeError('bad-input', 'clientID must be a uint32 (take it from the WriteSession)');
+  }
+  if (!(request.input instanceof Uint8Array)) throw new RuntimeError('bad-input', 'input must be a Uint8Array of UTF-8 JSON');
+}
