@@ -506,6 +506,8 @@ export async function openContext(d: ContextDeps) {
         id: record.id,
         name: g.name || record.name,
         online: meshHandle !== undefined,
+        appId: toHex(g.appId),
+        verifiable: g.verifiable,
         myRoot: identity.root,
         ...(g.members.get(identity.root) ? { myRole: g.members.get(identity.root)!.role } : {}),
         joining: Boolean(record.invite),

@@ -43,6 +43,10 @@ export interface ContextView {
   myRole?: Role;
   /** False while working offline (out of the mesh by choice). */
   online: boolean;
+  /** The app's id (hex SHA-256 of its WASM binary, or the built-in key/value app's id). */
+  appId: string;
+  /** App calls record their input so members re-run and check them. */
+  verifiable: boolean;
   /** Joining: the history is still arriving or the join op is not valid yet. */
   joining: boolean;
   joinProblem?: string;

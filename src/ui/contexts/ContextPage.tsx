@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useNode } from '../shell/nodeContext.ts';
 import { useLive } from '../shell/useLive.ts';
+import { BoardPanel } from './BoardPanel.tsx';
 import { DataPanel } from './DataPanel.tsx';
 import { MembersPanel } from './MembersPanel.tsx';
 import { SyncPanel } from './SyncPanel.tsx';
@@ -9,6 +10,8 @@ import { SyncPanel } from './SyncPanel.tsx';
 export function ContextPage({ id }: { id: string }) {
   const node = useNode();
   const { value: view, error } = useLive(() => node.contexts.view(id), [id]);
+  const { value: methods } = useLive(() => node.contexts.methods(id).catch(() => []), [id], 5000);
+  const isBoard = Boolean(methods?.some((m) => m.name === 'list_tasks'));
   const [outcome, setOutcome] = useState<{ text: string; ok: boolean }>();
   const onOutcome = (text: string, ok: boolean) => setOutcome({ text, ok });
 
@@ -45,7 +48,7 @@ export function ContextPage({ id }: { id: string }) {
           </p>
         )}
       </header>
-      <DataPanel view={view} onOutcome={onOutcome} />
+      {isBoard ? <BoardPanel view={view} onOutcome={onOutcome} /> : <DataPanel view={view} onOutcome={onOutcome} />}
       <MembersPanel view={view} onOutcome={onOutcome} />
       <SyncPanel view={view} />
     </>

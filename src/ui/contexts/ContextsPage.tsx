@@ -1,30 +1,12 @@
-import { useState, type FormEvent } from 'react';
 import { useNode } from '../shell/nodeContext.ts';
 import { navigate } from '../shell/router.ts';
 import { useLive } from '../shell/useLive.ts';
-import { ErrorAlert } from '../shell/ErrorAlert.tsx';
+import { NewContextForm } from './NewContextForm.tsx';
 
 /** Your contexts, and a form to start a new one. */
 export function ContextsPage() {
   const node = useNode();
   const { value: contexts } = useLive(() => node.contexts.list(), []);
-  const [name, setName] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-
-  async function create(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const id = await node.contexts.create(name);
-      navigate({ page: 'context', id });
-    } catch (e) {
-      setError((e as Error).message);
-      setBusy(false);
-    }
-  }
-
   return (
     <>
       <section className="card" aria-labelledby="contexts-title">
@@ -54,19 +36,7 @@ export function ContextsPage() {
           </ul>
         }
       </section>
-      <form className="card" onSubmit={create} aria-labelledby="create-context-title">
-        <h2 id="create-context-title">New context</h2>
-        <label className="field">
-          <span>Name</span>
-          <input value={name} maxLength={100} onChange={(e) => setName(e.target.value)} placeholder="e.g. Design team" required />
-        </label>
-        <ErrorAlert message={error} />
-        <div className="actions">
-          <button type="submit" className="button primary" disabled={busy || !name.trim()}>
-            Create context
-          </button>
-        </div>
-      </form>
+      <NewContextForm />
     </>
   );
 }

@@ -1,0 +1,143 @@
+import { useState, type FormEvent } from 'react';
+import type { ContextView } from '../../node/index.ts';
+import { ErrorAlert } from '../shell/ErrorAlert.tsx';
+import { useNode } from '../shell/nodeContext.ts';
+import { useLive } from '../shell/useLive.ts';
+
+interface Task {
+  id: string;
+  title: string;
+  status: 'todo' | 'doing' | 'done';
+  creator: string;
+  assignee: string | null;
+}
+
+const STATUSES = ['todo', 'doing', 'done'] as const;
+
+/** The team-board app: tasks with creator (the executor) and assignee, and private notes. */
+export function BoardPanel({ view, onOutcome }: { view: ContextView; onOutcome: (text: string, ok: boolean) => void }) {
+  const node = useNode();
+  const { value: tasks } = useLive(async () => (await node.contexts.call(view.id, 'list_tasks', {})).output as Task[], [view.id]);
+  const [title, setTitle] = useState('');
+  const [assignee, setAssignee] = useState('');
+  const [error, setError] = useState<string>();
+  const name = (root: string | null) => (root ? (view.members.find((m) => m.root === root)?.devices[0]?.label ?? `${root.slice(0, 18)}…`) : 'nobody');
+
+  async function run(what: string, method: string, args: unknown) {
+    setError(undefined);
+    try {
+      const outcome = await node.contexts.call(view.id, method, args);
+      if (outcome.op && !outcome.op.valid) onOutcome(`${what}: rejected (${outcome.op.reason}: ${outcome.op.message}).`, false);
+      else onOutcome(`${what}: done.`, true);
+    } catch (e) {
+      setError(`${what}: ${(e as Error).message}`);
+    }
+  }
+
+  async function create(event: FormEvent) {
+    event.preventDefault();
+    await run('New task', 'create_task', assignee ? { title, assignee } : { title });
+    setTitle('');
+  }
+
+  return (
+    <section className="card" aria-labelledby="board-title">
+      <h2 id="board-title">Board</h2>
+      <div className="board">
+        {STATUSES.map((status) => (
+          <div key={status} className="column" data-status={status}>
+            <h3>{status}</h3>
+            <ul className="tasks">
+              {(tasks ?? [])
+                .filter((t) => t.status === status)
+                .map((t) => (
+                  <TaskCard key={t.id} task={t} view={view} name={name} run={run} />
+                ))}
+            </ul>
+          </div>
+        ))}
+      </div>
+      <form onSubmit={create} className="fields row">
+        <label className="field grow">
+          <span>New task</span>
+          <input value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} required />
+        </label>
+        <label className="field">
+          <span>Assignee</span>
+          <select value={assignee} onChange={(e) => setAssignee(e.target.value)}>
+            <option value="">nobody</option>
+            {view.members.map((m) => (
+              <option key={m.root} value={m.root}>
+                {name(m.root)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="button primary" disabled={!title.trim()}>
+          Add
+        </button>
+      </form>
+      <ErrorAlert message={error} />
+    </section>
+  );
+}
+
+function TaskCard({
+  task,
+  view,
+  name,
+  run,
+}: {
+  task: Task;
+  view: ContextView;
+  name: (root: string | null) => string;
+  run: (what: string, method: string, args: unknown) => Promise<void>;
+}) {
+  const node = useNode();
+  const [note, setNote] = useState<string>();
+  const [open, setOpen] = useState(false);
+
+  async function toggleNote() {
+    if (!open) setNote(((await node.contexts.call(view.id, 'get_note', { id: task.id })).output as string | null) ?? '');
+    setOpen(!open);
+  }
+
+  return (
+    <li className="task" data-task={task.id}>
+      <strong className="task-title">{task.title}</strong>
+      <span className="muted small">
+        by <span data-testid="task-creator">{name(task.creator)}</span> · for {name(task.assignee)}
+      </span>
+      <span className="task-actions">
+        <label className="visually-hidden" htmlFor={`status-${task.id}`}>
+          Status of {task.title}
+        </label>
+        <select id={`status-${task.id}`} value={task.status} onChange={(e) => void run('Status', 'set_status', { id: task.id, status: e.target.value })}>
+          {STATUSES.map((s) => (
+            <option key={s}>{s}</option>
+          ))}
+        </select>
+        <button type="button" className="button small secondary" onClick={() => void toggleNote()}>
+          {open ? 'Hide my note' : 'My note'}
+        </button>
+      </span>
+      {open && (
+        <form
+          className="note"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run('Private note', 'set_note', { id: task.id, text: note ?? '' });
+          }}
+        >
+          <label className="field">
+            <span>Private note (only on this device)</span>
+            <textarea rows={2} value={note ?? ''} onChange={(e) => setNote(e.target.value)} />
+          </label>
+          <button type="submit" className="button small secondary">
+            Save note
+          </button>
+        </form>
+      )}
+    </li>
+  );
+}

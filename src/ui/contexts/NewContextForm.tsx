@@ -1,0 +1,79 @@
+import { useState, type FormEvent } from 'react';
+import { BUILTIN_APPS } from '../../node/apps/registry.ts';
+import { ErrorAlert } from '../shell/ErrorAlert.tsx';
+import { useNode } from '../shell/nodeContext.ts';
+import { navigate } from '../shell/router.ts';
+
+const UPLOAD = 'upload';
+
+/** Start a context: a name, an app (built-in or an uploaded .wasm), and verifiable calls. */
+export function NewContextForm() {
+  const node = useNode();
+  const [name, setName] = useState('');
+  const [app, setApp] = useState<string>(BUILTIN_APPS[0].name);
+  const [file, setFile] = useState<File>();
+  const [verifiable, setVerifiable] = useState(false);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  async function create(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      let appId: string;
+      if (app === UPLOAD) {
+        if (!file) throw new Error('choose a .wasm file to upload');
+        appId = await node.apps.install(new Uint8Array(await file.arrayBuffer()));
+      } else {
+        appId = await node.apps.builtinId(app);
+      }
+      const id = await node.contexts.create(name, { app: appId, verifiable });
+      navigate({ page: 'context', id });
+    } catch (e) {
+      setError((e as Error).message);
+      setBusy(false);
+    }
+  }
+
+  const chosen = BUILTIN_APPS.find((a) => a.name === app);
+  return (
+    <form className="card" onSubmit={create} aria-labelledby="create-context-title">
+      <h2 id="create-context-title">New context</h2>
+      <div className="fields">
+        <label className="field">
+          <span>Name</span>
+          <input value={name} maxLength={100} onChange={(e) => setName(e.target.value)} placeholder="e.g. Design team" required />
+        </label>
+        <label className="field">
+          <span>App</span>
+          <select value={app} onChange={(e) => setApp(e.target.value)}>
+            {BUILTIN_APPS.map((a) => (
+              <option key={a.name} value={a.name}>
+                {a.name}
+              </option>
+            ))}
+            <option value={UPLOAD}>Upload a .wasm module…</option>
+          </select>
+          <small>{chosen ? chosen.description : 'Its id is the SHA-256 of its bytes; members fetch it from you and check the hash.'}</small>
+        </label>
+        {app === UPLOAD && (
+          <label className="field">
+            <span>WASM module</span>
+            <input type="file" accept=".wasm,application/wasm" onChange={(e) => setFile(e.target.files?.[0])} data-testid="wasm-upload" />
+          </label>
+        )}
+        <label className="check">
+          <input type="checkbox" checked={verifiable} onChange={(e) => setVerifiable(e.target.checked)} />
+          Verifiable execution: record each call so members re-run it and check the result
+        </label>
+      </div>
+      <ErrorAlert message={error} />
+      <div className="actions">
+        <button type="submit" className="button primary" disabled={busy || !name.trim()}>
+          Create context
+        </button>
+      </div>
+    </form>
+  );
+}
