@@ -1,5 +1,6 @@
 import { dexieStore } from '../adapters/dexie/dexieStore.ts';
 import { generateDeviceKey, importRootSeed, signerFor } from '../adapters/webcrypto/keys.ts';
+import { createWorkerRuntime } from '../runtime/index.ts';
 import { browserMesh } from './browserMesh.ts';
 import { realTimeScheduler } from './scheduler.ts';
 import { createNode, type TabnodeNode } from './createNode.ts';
@@ -12,6 +13,7 @@ export function openBrowserNode(dbName?: string): Promise<TabnodeNode> {
       origin: location.origin,
       mesh: browserMesh,
       scheduler: realTimeScheduler,
+      runtime: () => createWorkerRuntime(),
       platform: {
         now: () => Date.now(),
         randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),

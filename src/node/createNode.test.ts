@@ -5,6 +5,7 @@ import { memoryStore } from '../core/store/index.ts';
 import { generateDeviceKey, importRootSeed, signerFor } from '../adapters/webcrypto/keys.ts';
 import { createNode } from './createNode.ts';
 import { memoryMeshHub } from './contexts/memoryMesh.ts';
+import { createInlineRuntime } from '../runtime/index.ts';
 import { realTimeScheduler } from './scheduler.ts';
 import { SettingsError } from './settings.ts';
 
@@ -16,6 +17,7 @@ function testNode(clock = { now: Date.UTC(2026, 10, 24) }) {
     origin: 'http://127.0.0.1:8080',
     mesh: memoryMeshHub(realTimeScheduler).port('test'),
     scheduler: realTimeScheduler,
+    runtime: () => createInlineRuntime(),
     platform: {
       now: () => clock.now,
       randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),

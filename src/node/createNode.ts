@@ -2,8 +2,9 @@ import type { Scheduler } from '../core/mesh/Scheduler.ts';
 import type { Store } from '../core/store/index.ts';
 import { openVault } from '../adapters/webcrypto/vault.ts';
 import { toHex } from '../core/crypto/index.ts';
-import { AppCallError } from './apps/contextApp.ts';
 import { kvApp } from './apps/kvApp.ts';
+import { wasmApp } from './apps/wasmApp.ts';
+import type { AppRuntime } from '../runtime/index.ts';
 import { appRegistry, type AppRegistry } from './apps/registry.ts';
 import { contextService, type ContextService } from './contexts/contextService.ts';
 import { KV_APP_ID } from './contexts/openContext.ts';
@@ -36,9 +37,11 @@ export interface NodeDeps {
   origin: string;
   mesh: MeshPort;
   scheduler: Scheduler;
+  /** A fresh runtime for one WASM app (a Web Worker in browsers, inline in Node tests). */
+  runtime: () => AppRuntime;
 }
 
-export async function createNode({ store, platform, origin, mesh, scheduler }: NodeDeps): Promise<TabnodeNode> {
+export async function createNode({ store, platform, origin, mesh, scheduler, runtime }: NodeDeps): Promise<TabnodeNode> {
   const identity = identityService(store, platform);
   await identity.device();
   const defaults = defaultSettings(origin);
@@ -47,9 +50,11 @@ export async function createNode({ store, platform, origin, mesh, scheduler }: N
   const apps = appRegistry(store, origin);
   const contexts = contextService({
     vault,
-    appFor: async (appId) => {
+    appFor: async (appId, sync) => {
       if (appId === toHex(KV_APP_ID)) return kvApp();
-      throw new AppCallError('no-app', `this browser cannot run app ${appId.slice(0, 12)}… yet`);
+      // Missing here: members have it, and it is checked against the id when it arrives.
+      const bytes = (await apps.get(appId)) ?? (await sync.fetchApp(appId));
+      return wasmApp(appId, bytes, runtime());
     },
     store,
     identity,

@@ -47,6 +47,7 @@ export interface CallScope {
   privateBase: ReadonlyMap<string, Uint8Array>;
   /** This call's private writes (null: removed), applied only if the call succeeds. */
   privateWrites: Map<string, Uint8Array | null>;
+  privateWriteCalls: number;
   registers: Map<number, Uint8Array>;
   /** Sorted keys of the draft, rebuilt after a write: storage_keys pages through it. */
   sortedKeys: string[] | null;
@@ -66,11 +67,30 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lenientUtf8 = new TextDecoder('utf-8');
 const utf16 = new TextDecoder('utf-16le');
 
-/** The `env` import object for one call. */
-export function hostFunctions(scope: CallScope): Record<AbiFunction, (...args: number[]) => number | void> {
-  const { limits } = scope;
+/** Which call the host functions serve right now (null between calls). */
+export interface HostBinding {
+  scope: CallScope | null;
+}
+
+/** Thrown by a host function called with no call bound (a start function run ahead of a call). */
+export class UnboundHostCall extends Error {
+  override readonly name = 'UnboundHostCall';
+}
+
+/**
+ * The `env` functions of one loaded app, made once and bound to each call's scope in turn
+ * (calls run one at a time and host functions never re-enter the module).
+ */
+export function hostFunctions(binding: HostBinding): Record<AbiFunction, (...args: number[]) => number | void> {
+  // The scope of the call being served: set by enter(), which every host function calls first.
+  let scope!: CallScope;
+  let limits!: RuntimeLimits;
 
   function enter(): void {
+    const bound = binding.scope;
+    if (!bound) throw new UnboundHostCall('a host function was called outside a call');
+    scope = bound;
+    limits = bound.limits;
     scope.hostCalls++;
     // The only clock the runtime reads, and the module never sees it: it bounds the call.
     if (performance.now() > scope.deadline) throw new RuntimeError('timeout', `the call ran past its time limit; make the method do less work per call`);
@@ -122,9 +142,8 @@ export function hostFunctions(scope: CallScope): Record<AbiFunction, (...args: n
     return scope.privateBase.get(key);
   }
 
-  let privateWriteCalls = 0;
   function privateWrite(fn: string, key: string, value: Uint8Array | null): number {
-    if (++privateWriteCalls > limits.privateWrites) {
+    if (++scope.privateWriteCalls > limits.privateWrites) {
       throw new RuntimeError('limit', `${fn}: more than ${limits.privateWrites} private writes in one call`);
     }
     const existed = privateGet(key) !== undefined;

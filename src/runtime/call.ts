@@ -6,10 +6,45 @@ import type { RuntimeLimits } from './limits.ts';
 import type { MemoryPlan } from './moduleCheck.ts';
 import type { MethodKind } from './types.ts';
 
+/**
+ * Memories for a module that imports `env.memory`, reused between calls.
+ *
+ * Why: creating a WebAssembly.Memory costs far more than instantiating (V8 reserves gigabytes
+ * of address space per memory; a few hundred microseconds, and GC pressure), while a call
+ * typically runs in its initial page or two. A memory that did not grow is zeroed and handed
+ * to the next instance, whose data segments are written again at instantiation: the module
+ * sees exactly a fresh memory. A memory that grew is dropped (its size would be visible).
+ */
+export interface MemorySource {
+  take(): WebAssembly.Memory;
+  give(memory: WebAssembly.Memory): void;
+}
+
+export function createMemorySource(plan: MemoryPlan): MemorySource {
+  let spare: WebAssembly.Memory | null = null;
+  const initialBytes = plan.initial * 65536;
+  return {
+    take() {
+      const memory = spare;
+      spare = null; // never shared by two live instances
+      if (memory && memory.buffer.byteLength === initialBytes) {
+        new Uint8Array(memory.buffer).fill(0);
+        return memory;
+      }
+      return new WebAssembly.Memory({ initial: plan.initial, maximum: plan.maximum });
+    },
+    give(memory) {
+      if (memory.buffer.byteLength === initialBytes) spare = memory;
+    },
+  };
+}
+
 /** What one invocation needs besides the scope. */
 export interface Invocation {
   module: WebAssembly.Module;
   memory: MemoryPlan;
+  /** Where imported memories come from (plans of kind 'imported'). */
+  memories?: MemorySource;
   /** The export to call (a method, or __tabnode_methods). */
   entry: string;
   base: Y.Doc;
@@ -67,7 +102,7 @@ export function invoke(call: Invocation, scope: CallScope): { update: Uint8Array
   let exports: WebAssembly.Exports = {};
   try {
     if (plan.kind === 'imported') {
-      scope.memory = new WebAssembly.Memory({ initial: plan.initial, maximum: plan.maximum });
+      scope.memory = call.memories ? call.memories.take() : new WebAssembly.Memory({ initial: plan.initial, maximum: plan.maximum });
       env.memory = scope.memory;
     }
     const update = draftUpdate(call.base, call.clientID, (draft) => {
@@ -91,6 +126,7 @@ export function invoke(call: Invocation, scope: CallScope): { update: Uint8Array
     throw classify(error, scope, plan);
   } finally {
     scope.draft = null;
+    if (plan.kind === 'imported' && scope.memory && call.memories) call.memories.give(scope.memory);
   }
 }
 

@@ -1,16 +1,18 @@
 import * as Y from 'yjs';
 import { compareUtf8 } from '../core/state/layout.ts';
-import { createScope, invoke } from './call.ts';
+import { createMemorySource, createScope, invoke, type MemorySource } from './call.ts';
 import { RuntimeError } from './errors.ts';
 import type { RuntimeLimits } from './limits.ts';
 import { MANIFEST_EXPORT, checkInput, parseManifest } from './manifest.ts';
 import { checkModule, type MemoryPlan } from './moduleCheck.ts';
 import type { AppManifest, CallRequest, CallResult, MethodSpec } from './types.ts';
 
-/** A checked, compiled module and its method list. Holds no state: calls are independent. */
+/** A checked, compiled module and its method list. Calls are independent of each other. */
 export interface LoadedApp {
   readonly module: WebAssembly.Module;
   readonly memory: MemoryPlan;
+  /** Imported memories reused between calls (invisible to the module: see MemorySource). */
+  readonly memories: MemorySource;
   readonly manifest: AppManifest;
   readonly methods: ReadonlyMap<string, MethodSpec>;
 }
@@ -31,7 +33,8 @@ export async function loadApp(wasm: Uint8Array, limits: RuntimeLimits): Promise<
   if (!WebAssembly.Module.exports(module).some((e) => e.name === MANIFEST_EXPORT && e.kind === 'function')) {
     throw new RuntimeError('bad-module', `the module does not export ${MANIFEST_EXPORT}; every app lists its methods there (docs/abi.md)`);
   }
-  const scope = createScope('view', limits, limits.callMs, {
+  // The method list has its own size cap, which may differ from the return value's.
+  const scope = createScope('view', { ...limits, returnBytes: limits.manifestBytes }, limits.callMs, {
     input: new TextEncoder().encode('{}'),
     executor: '',
     contextId: new Uint8Array(32),
@@ -50,7 +53,7 @@ export async function loadApp(wasm: Uint8Array, limits: RuntimeLimits): Promise<
   const params = new Map<string, number>();
   for (const [name, value] of Object.entries(exports)) if (typeof value === 'function') params.set(name, value.length);
   const manifest = parseManifest(scope.output, params, limits);
-  return { module, memory, manifest, methods: new Map(manifest.methods.map((m) => [m.name, m])) };
+  return { module, memory, memories: createMemorySource(memory), manifest, methods: new Map(manifest.methods.map((m) => [m.name, m])) };
 }
 
 /**
@@ -80,7 +83,7 @@ export function runCall(
     contextId: request.contextId,
     privateBase,
   });
-  const { update } = invoke({ module: app.module, memory: app.memory, entry: method.name, base, clientID: request.clientID }, scope);
+  const { update } = invoke({ module: app.module, memory: app.memory, memories: app.memories, entry: method.name, base, clientID: request.clientID }, scope);
   if (update && update.length > limits.updateBytes) {
     throw new RuntimeError('limit', `the call's writes make a ${update.length}-byte update, over the limit of ${limits.updateBytes}; write less per call`);
   }

@@ -342,6 +342,51 @@ describe('context state', () => {
     );
     expect(runsWithWaitingDeltas).toBeGreaterThan(10); // the interesting case is exercised
   }, 60_000); // property runs: generous under a loaded machine
+  test('property: through rebuilds (the valid set shrinking and growing), partial syncs and removals, the state is a fresh build of the valid set', () => {
+    const step = fc.record({ client: fc.nat(3), key: fc.constantFrom('a', 'b'), remove: fc.boolean(), value: fc.nat(3), from: fc.nat(4), to: fc.nat(4) });
+    fc.assert(
+      fc.property(
+        fc.array(step, { minLength: 1, maxLength: 30 }),
+        fc.array(fc.array(fc.nat(9), { minLength: 30, maxLength: 30 }), { minLength: 1, maxLength: 4 }),
+        fc.nat(),
+        fc.nat(30),
+        (steps, masks, seed, snapAt) => {
+          // Four Yjs clients; after each write one of them may learn all another has seen.
+          const writers = [writer(10), writer(11), writer(12), writer(13)];
+          const seen = writers.map(() => new Set<number>());
+          const all: [string, Uint8Array][] = [];
+          for (const s of steps) {
+            const w = writers[s.client]!;
+            const removing = s.remove && stateMap(w.doc).has(s.key);
+            all.push([opKey(all.length + 1), w.write(removing ? { method: 'remove', args: { key: s.key } } : set(s.key, s.value))]);
+            seen[s.client]!.add(all.length - 1);
+            if (s.from < 4 && s.to < 4) {
+              for (const i of seen[s.from]!) {
+                Y.applyUpdate(writers[s.to]!.doc, all[i]![1]);
+                seen[s.to]!.add(i);
+              }
+            }
+          }
+          const view = (s: ReturnType<typeof createContextState>) => ({ kv: readKv(s.doc), root: hex(s.root()), stuck: s.stuck(), refused: [...s.refused().keys()].sort() });
+          const p = createContextState();
+          shuffle(all, seed).forEach(([k, u], i) => {
+            p.apply(k, u);
+            if (i === snapAt) p.takeSnapshot();
+          });
+          for (const [n, mask] of masks.entries()) {
+            const valid = all.filter((_, i) => mask[i]! < 7);
+            p.rebuild(shuffle(valid, seed + n));
+            p.takeSnapshot();
+            const fresh = stateOf([...valid].sort(([a], [b]) => (a < b ? -1 : 1)));
+            expect(view(p)).toEqual(view(fresh));
+            expect(p.doc.store.pendingStructs).toBeNull();
+            expect(p.doc.store.pendingDs).toBeNull();
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  }, 60_000);
 });
 
 describe('snapshot codec', () => {

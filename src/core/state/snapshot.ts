@@ -10,7 +10,7 @@ import { compareIds } from '../ops/op.ts';
 export interface Snapshot {
   /** Op keys (idKey: 64 lowercase hex digits) of the deltas included, sorted. */
   deltas: string[];
-  /** The doc as one Yjs update (encodeStateAsUpdate: includes structs still pending). */
+  /** The doc as one Yjs update (encodeStateAsUpdate). Waiting deltas are not in it nor in `deltas`. */
   update: Uint8Array;
 }
 

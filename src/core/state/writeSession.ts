@@ -39,7 +39,7 @@ export function createWriteSession(randomUint32: () => number): WriteSession {
 
   function continuous(base: Y.Doc, id: number): boolean {
     if (Y.getState(base.store, id) !== end) return false;
-    // Our structs still waiting inside Yjs (their dependency missing): do not build on them.
+    // Our structs pending inside Yjs (a doc fed raw updates; a ContextState never leaves any).
     return !pendingClients(base).has(id);
   }
 

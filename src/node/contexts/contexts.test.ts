@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { memoryStore } from '../../core/store/index.ts';
 import { generateDeviceKey, importRootSeed, signerFor } from '../../adapters/webcrypto/keys.ts';
 import { createNode, type TabnodeNode } from '../createNode.ts';
+import { createInlineRuntime } from '../../runtime/index.ts';
 import { realTimeScheduler } from '../scheduler.ts';
 import { memoryMeshHub } from './memoryMesh.ts';
 
@@ -14,6 +15,7 @@ async function makeNode(hub: ReturnType<typeof memoryMeshHub>, name: string) {
     origin: 'http://127.0.0.1:8080',
     mesh: hub.port(name),
     scheduler: realTimeScheduler,
+    runtime: () => createInlineRuntime(),
     platform: {
       now: () => Date.now(),
       randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),

@@ -1,0 +1,90 @@
+import { afterEach, beforeAll, expect, test } from 'vitest';
+import { memoryStore } from '../../core/store/index.ts';
+import { toHex, sha256 } from '../../core/crypto/index.ts';
+import { generateDeviceKey, importRootSeed, signerFor } from '../../adapters/webcrypto/keys.ts';
+import { createInlineRuntime } from '../../runtime/index.ts';
+import { ensureAppsBuilt, readApp } from '../../runtime/testkit.ts';
+import { memoryMeshHub } from '../contexts/memoryMesh.ts';
+import { createNode, type TabnodeNode } from '../createNode.ts';
+import { realTimeScheduler } from '../scheduler.ts';
+
+/** team-board between two nodes in one process (inline runtime): the app path end to end. */
+const nodes: TabnodeNode[] = [];
+
+beforeAll(async () => {
+  await ensureAppsBuilt();
+}, 120_000);
+
+afterEach(async () => {
+  await Promise.all(nodes.splice(0).map((n) => n.close()));
+});
+
+async function makeNode(hub: ReturnType<typeof memoryMeshHub>, name: string, store = memoryStore()) {
+  const node = await createNode({
+    store,
+    origin: 'http://127.0.0.1:8080',
+    mesh: hub.port(name),
+    scheduler: realTimeScheduler,
+    runtime: () => createInlineRuntime(),
+    platform: { now: () => Date.now(), randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)), generateDeviceKey, importRootSeed, signerFor },
+  });
+  await node.identity.useLocalRoot(node.identity.newPhrase(), name);
+  nodes.push(node);
+  return { node, store };
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+test('a task made on A appears on B with A as creator; notes stay private; hashed events show only the hash; B fetches the app', async () => {
+  const hub = memoryMeshHub(realTimeScheduler);
+  const { node: a } = await makeNode(hub, 'A');
+  const { node: b, store: bStore } = await makeNode(hub, 'B');
+  const appId = await a.apps.install(readApp('team-board'));
+  expect(appId).toBe(toHex(sha256(readApp('team-board'))));
+  const id = await a.contexts.create('Sprint', { app: appId, verifiable: true });
+  await b.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
+  await until('B joined', async () => !(await b.contexts.view(id)).joining);
+
+  const aRoot = (await a.identity.status()).root!.id;
+  const created = await a.contexts.call(id, 'create_task', { title: 'Launch plan secret codename' });
+  expect(created.op?.valid).toBe(true);
+  const task = created.output as { id: string; creator: string };
+  expect(task.creator).toBe(aRoot);
+
+  const seen = await until('B sees the task', async () => {
+    const list = (await b.contexts.call(id, 'list_tasks', {})).output as { id: string; creator: string }[];
+    return list.find((t) => t.id === task.id);
+  });
+  expect(seen.creator).toBe(aRoot);
+  expect(await bStore.app(appId)).toBeDefined(); // fetched from A, by hash
+
+  // The hashed event: B sees only the hash of the title payload.
+  const events = await until('B sees the events', async () => {
+    const list = await b.contexts.events(id);
+    return list.some((e) => e.name === 'task_title') && list;
+  });
+  const titleEvent = events.find((e) => e.name === 'task_title')!;
+  expect(titleEvent.hashed).toBe(true);
+  expect(titleEvent.payload).toMatch(/^sha256:[0-9a-f]{64}$/);
+  expect(JSON.stringify(events)).not.toContain('codename');
+
+  // A private note: on A only, never in an op.
+  const noted = await a.contexts.call(id, 'set_note', { id: task.id, text: 'ask Carol about the budget' });
+  expect(noted.op).toBeUndefined();
+  expect((await a.contexts.call(id, 'get_note', { id: task.id })).output).toBe('ask Carol about the budget');
+  expect((await b.contexts.call(id, 'get_note', { id: task.id })).output).toBeNull();
+  const bOps = await bStore.ops(id);
+  expect(bOps.some((bytes) => new TextDecoder('latin1').decode(bytes).includes('budget'))).toBe(false);
+
+  // Verifiable execution: B re-runs A's create_task and confirms it.
+  const confirmed = await until('B confirms A’s call', async () => (await b.contexts.verifications(id)).find((v) => v.opKey === created.op!.key));
+  expect(confirmed.result).toBe('confirmed');
+}, 60_000);
