@@ -215,6 +215,10 @@ export function contextService(d: ContextServiceDeps) {
     async publishRawDelta(id: string, delta: { update: Uint8Array; call?: { method: string; input: Uint8Array } }): Promise<OpOutcome> {
       return (await start(id)).publishRawDelta(delta);
     },
+    /** Developer tool: what a call would write, without signing or sending anything. */
+    async dryRun(id: string, method: string, args: unknown): Promise<{ output: unknown; update: Uint8Array | null }> {
+      return (await start(id)).dryRun(method, args);
+    },
     async verify(id: string, opKey: string): Promise<VerificationView | undefined> {
       return (await start(id)).verify(opKey);
     },

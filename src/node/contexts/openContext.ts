@@ -431,6 +431,14 @@ export async function openContext(d: ContextDeps) {
       return { output, op, events: shown, logs: result.logs, ms: d.now() - started };
     },
 
+    /** Developer tool: run a method without publishing anything; returns what it would write. */
+    async dryRun(method: string, args: unknown): Promise<{ output: unknown; update: Uint8Array | null }> {
+      const runner = await ensureApp();
+      const input = new TextEncoder().encode(JSON.stringify(args ?? {}));
+      const result = await runner.call(method, input, { executor: identity.root, contextId, doc: state.doc, clientID: writeSession.clientIdFor(state.doc) });
+      return { output: result.output ? parseJson(result.output) : null, update: result.update };
+    },
+
     publishRawDelta: (delta: { update: Uint8Array; call?: { method: string; input: Uint8Array } }) =>
       publish({ kind: 'delta', writer: 'raw', update: delta.update, call: delta.call, events: [] }),
 
