@@ -41,8 +41,10 @@ export interface P2pApi {
   rawServe(signalingUrl: string, topic: string): Promise<void>;
   /** Receiver side: connect through the signaling, open a channel, pull `bytes` bytes. */
   rawPull(signalingUrl: string, topic: string, bytes: number): Promise<RawPull>;
-  /** Join a plain y-webrtc room with a Y.Map; resolves once the other page is heard. */
-  yJoin(signalingUrl: string, room: string, password: string, role: 'writer' | 'reader'): Promise<void>;
+  /** Join a plain y-webrtc room with a Y.Map; resolves once connected to the signaling server. */
+  yJoin(signalingUrl: string, room: string, password: string): Promise<void>;
+  /** Say hello until the other page's hello arrives (false: not within `timeoutMs`). */
+  yHello(role: 'writer' | 'reader', timeoutMs: number): Promise<boolean>;
   /** Writer: set `count` keys, one every `spacingMs`; returns each key's send time. */
   ySend(count: number, spacingMs: number): Promise<Record<string, number>>;
   /** Reader: when each key was first observed. */
@@ -176,7 +178,7 @@ const api: P2pApi = {
     return { setupMs: opened - start, transferMs: end - opened, totalMs: end - start, bytes: got };
   },
 
-  async yJoin(url, room, password, role) {
+  async yJoin(url, room, password) {
     const doc = new Y.Doc();
     const provider = new WebrtcProvider(room, doc, { signaling: [url], password });
     const map = doc.getMap<number>('bench');
@@ -186,13 +188,23 @@ const api: P2pApi = {
       for (const key of event.keysChanged) if (!(key in received)) received[key] = t;
     });
     y = { doc, provider, map, received };
-    // Each side says hello until it hears the other's: the connection is up and synced both ways.
-    const other = role === 'writer' ? 'hello-reader' : 'hello-writer';
-    for (let i = 0; !(other in received); i++) {
-      if (i > 600) throw new Error('y-webrtc: the other page was not heard within 30 s');
-      map.set(`hello-${role}`, i);
+    // Connected to the signaling server (and so subscribed to the room) before the other page comes.
+    for (let i = 0; !provider.signalingConns.every((c) => c.connected); i++) {
+      if (i > 200) throw new Error('y-webrtc: no signaling connection within 10 s');
       await sleep(50);
     }
+  },
+
+  async yHello(role, timeoutMs) {
+    // Each side says hello until it hears the other's: the connection is up and synced both ways.
+    const other = role === 'writer' ? 'hello-reader' : 'hello-writer';
+    const until = now() + timeoutMs;
+    for (let i = 0; !(other in y!.received); i++) {
+      if (now() > until) return false;
+      y!.map.set(`hello-${role}`, i);
+      await sleep(50);
+    }
+    return true;
   },
 
   async ySend(count, spacingMs) {

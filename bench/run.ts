@@ -7,7 +7,8 @@ import { deltaFixture } from './deltaFixture.ts';
 import { ed25519Figures } from './ed25519.ts';
 import type { Figure } from './measure.ts';
 import { OP_CODEC, opCodecFigures } from './opCodec.ts';
-import { ed25519Comparisons, pairComparisons, renderBudgets, renderStages, renderTable } from './table.ts';
+import { P2P, p2pFigures } from './p2p.ts';
+import { ed25519Comparisons, pairComparisons, renderBudgets, renderStages, renderTable, renderTimings } from './table.ts';
 import { VERIFY_APPLY, verifyApplyFigures } from './verifyApply.ts';
 
 async function browserFigures(): Promise<Figure[]> {
@@ -52,6 +53,18 @@ console.log(
     ]),
   ),
 );
+
+console.log(
+  `\nTwo Chromium peers on the app's pages, over WebRTC through the app's /signal, against baselines between the same two pages in the same run ` +
+    `(ratio = time / baseline time; goals: catch-up ≤ ${P2P.catchUpGoalMs / 1000} s, latency ≤ ${P2P.latencyGoalRatio}x plain y-webrtc)\n`,
+);
+try {
+  const p2p = await p2pFigures();
+  console.log(renderTimings(p2p.rows));
+  for (const note of p2p.notes) console.log(`- ${note}`);
+} catch (e) {
+  console.log(`not measured: the two-browser run failed: ${e instanceof Error ? e.message : String(e)}`);
+}
 
 const bundle = firstLoadJs(fileURLToPath(new URL('../dist', import.meta.url)));
 console.log(`\nFirst-load JavaScript of the app (${bundle.files.join(', ')}; lazily loaded chunks not counted)\n`);

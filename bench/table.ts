@@ -81,6 +81,32 @@ export function renderBudgets(rows: Budgeted[]): string {
   return grid(header, body);
 }
 
+/** A time beside its baseline's (lower is better); a string says why it was not measured. */
+export interface Timed {
+  measure: string;
+  ms: number | string;
+  baseline: string;
+  baselineMs: number | string;
+  /** An absolute goal for the time, or one for the ratio time / baseline time. */
+  goal: { ms?: number; ratio?: number };
+}
+
+const fmtTime = (ms: number | string) => (typeof ms === 'string' ? ms : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms >= 100 ? 0 : 1)} ms`);
+
+/** Times beside their baselines, with the ratio time / baseline time (> 1: slower than the baseline). */
+export function renderTimings(rows: Timed[]): string {
+  const header = ['measure', 'time', 'baseline', 'baseline time', 'ratio', 'goal'];
+  const body = rows.map((r) => {
+    const ratio = typeof r.ms === 'number' && typeof r.baselineMs === 'number' ? r.ms / r.baselineMs : undefined;
+    const goal =
+      r.goal.ms !== undefined ? `≤ ${fmtTime(r.goal.ms)}${typeof r.ms === 'number' ? (r.ms <= r.goal.ms ? ': met' : ': not met') : ''}`
+      : r.goal.ratio !== undefined ? `≤ ${r.goal.ratio}x${ratio === undefined ? '' : ratio <= r.goal.ratio ? ': met' : ': not met'}`
+      : '';
+    return [r.measure, fmtTime(r.ms), r.baseline, fmtTime(r.baselineMs), ratio === undefined ? '-' : `${ratio.toFixed(2)}x`, goal];
+  });
+  return grid(header, body);
+}
+
 /** Plain-text columns, padded to the widest cell. */
 function grid(header: string[], body: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));

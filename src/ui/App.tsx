@@ -5,7 +5,7 @@ import { JoinPage } from './contexts/JoinPage.tsx';
 import { IdentityPage } from './identity/IdentityPage.tsx';
 import { Welcome } from './onboarding/Welcome.tsx';
 import { Settings } from './settings/Settings.tsx';
-import { useIdentity } from './shell/nodeContext.ts';
+import { useIdentity } from './shell/useIdentity.ts';
 import { navigate, pathOf, useRoute, type Route } from './shell/router.ts';
 
 function NavLink({ to, children }: { to: Route; children: string }) {

@@ -60,12 +60,13 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
     contexts: () => db.contexts.toArray(),
     putOps: (context, list) =>
       db.transaction('rw', db.ops, async () => {
-        const existing = await db.ops.where('[context+key]').anyOf(list.map((o) => [context, o.key])).primaryKeys();
-        if (existing.length === list.length) return;
-        const stored = new Set((await db.ops.bulkGet(existing)).map((o) => o?.key));
-        const fresh = list.filter((o) => !stored.has(o.key));
-        const seen = new Set<string>();
-        await db.ops.bulkAdd(fresh.filter((o) => !seen.has(o.key) && seen.add(o.key)).map((o) => ({ context, key: o.key, bytes: o.bytes })));
+        // Ops already stored fail their unique [context+key] index one by one and the rest
+        // go in: cheaper than looking them up first, and the replica rarely repeats one.
+        try {
+          await db.ops.bulkAdd(list.map((o) => ({ context, key: o.key, bytes: o.bytes })));
+        } catch (e) {
+          if (!(e instanceof Dexie.BulkError) || !e.failures.every((f) => f.name === 'ConstraintError')) throw e;
+        }
       }),
     async ops(context) {
       // Primary-key (seq) order within the context: the order they were stored in.

@@ -71,8 +71,8 @@ interface Session {
   info: PeerInfo;
   myNonce: Uint8Array;
   theirNonce?: Uint8Array;
-  /** My heads when I last answered this peer's heads with mine. */
-  headsAnswered?: string;
+  /** My heads as I last sent them to this peer (so an answer never repeats them). */
+  headsSent?: string;
   /** Set once the peer proved its key: what admission is judged on, again and again. */
   auth?: { claims: DelegationClaims; credential: Credential };
 }
@@ -149,6 +149,11 @@ export function createContextSync(o: ContextSyncOptions) {
     return { kind: 'heads', heads, sample, count: all.length };
   }
 
+  function sendHeads(s: Session): void {
+    s.headsSent = o.replica.heads().join();
+    send(s, headsMessage());
+  }
+
   /** Every op I have that is not in the past of what the peer showed me, parents first. */
   function missingFor(known: Uint8Array[]): CheckedOp[] {
     const dag = o.replica.dag;
@@ -177,7 +182,7 @@ export function createContextSync(o: ContextSyncOptions) {
       for (const s of verified()) {
         if (s === from) continue;
         if (result.added.length <= SYNC_LIMITS.gossipPushOps) sendOps(s, result.added);
-        else send(s, headsMessage());
+        else sendHeads(s);
       }
       o.onChange?.({ kind: 'ops', result, from: from?.info.linkId });
       if (result.added.some((c) => c.op.body.kind !== 'delta')) recheckPeers();
@@ -196,7 +201,7 @@ export function createContextSync(o: ContextSyncOptions) {
       s.info.state = 'verified';
       s.info.standing = verdict.standing;
       delete s.info.refusal;
-      if (was !== 'verified') send(s, headsMessage());
+      if (was !== 'verified') sendHeads(s);
     } else {
       if (was !== 'refused') send(s, { kind: 'refused', reason: verdict.message.slice(0, 200) });
       s.info.state = 'refused';
@@ -273,11 +278,7 @@ export function createContextSync(o: ContextSyncOptions) {
         // They have ops I lack: show them my heads so they push the difference (once per
         // change of my heads, so two nodes never bounce heads back and forth).
         const dag = o.replica.dag;
-        const mine = o.replica.heads().join();
-        if (m.heads.some((h) => !dag.has(idKey(h))) && s.headsAnswered !== mine) {
-          s.headsAnswered = mine;
-          send(s, headsMessage());
-        }
+        if (m.heads.some((h) => !dag.has(idKey(h))) && s.headsSent !== o.replica.heads().join()) sendHeads(s);
         o.onChange?.({ kind: 'peers' });
         return;
       }
@@ -321,7 +322,7 @@ export function createContextSync(o: ContextSyncOptions) {
 
   function antiEntropy(): void {
     if (stopped) return;
-    for (const s of verified()) send(s, headsMessage());
+    for (const s of verified()) sendHeads(s);
     // Links are reliable in browsers; retransmitting an unfinished handshake covers lossy ones.
     for (const s of sessions.values()) {
       if (s.auth) continue;
