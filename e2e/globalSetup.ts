@@ -12,6 +12,9 @@ export default function setup(): void {
   if (!findChromium()) throw new E2eSetupError(HOW_TO_INSTALL);
 
   const root = fileURLToPath(new URL('..', import.meta.url));
+  // The WASM apps first (a no-op when nothing changed): the build copies them into dist/.
+  const apps = spawnSync(process.execPath, ['scripts/build-apps.mjs'], { cwd: root, stdio: 'inherit' });
+  if (apps.status !== 0) throw new E2eSetupError(`building the WASM apps failed (exit code ${apps.status ?? apps.signal})`);
   const build = buildFreshness(root);
   if (!build.stale) return;
   console.log(`e2e: building the app (vite build): ${build.reason}`);

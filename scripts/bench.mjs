@@ -16,5 +16,6 @@ if (!findChromium()) {
   console.error(HOW_TO_INSTALL);
   process.exit(1);
 }
+if (!run([process.execPath, 'scripts/build-apps.mjs'])) process.exit(1);
 if (buildFreshness(root).stale && !run([process.execPath, 'node_modules/vite/bin/vite.js', 'build'])) process.exit(1);
 process.exit(run([process.execPath, '--import', 'tsx', 'bench/run.ts']) ? 0 : 1);

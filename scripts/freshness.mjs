@@ -4,7 +4,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /** Files and folders whose changes require a new `vite build`. */
-export const BUILD_INPUTS = ['src', 'public', 'index.html', 'bench.html', 'bench', 'vite.config.ts', 'package-lock.json'];
+export const BUILD_INPUTS = ['src', 'public', 'apps', 'index.html', 'bench.html', 'bench', 'vite.config.ts', 'package-lock.json'];
 
 /** @typedef {{ stale: boolean, reason: string }} Freshness */
 

@@ -41,6 +41,9 @@ if (deps.stale) {
   run('npm', args, `npm ${args[0]}`);
 }
 
+// The WASM apps (AssemblyScript, compiled offline); a no-op when nothing changed.
+run(process.execPath, ['scripts/build-apps.mjs'], 'building the WASM apps');
+
 const build = buildFreshness(root);
 if (build.stale) {
   say(`building the app (vite build): ${build.reason}`);

@@ -44,6 +44,7 @@ const node = process.execPath;
 const vitest = ['node_modules/vitest/vitest.mjs', 'run'];
 const steps = [
   { name: 'typecheck', args: [node, 'node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json'] },
+  { name: 'WASM apps', args: [node, 'scripts/build-apps.mjs'] },
   {
     name: 'unit and browser tests',
     args: [node, ...vitest, '--reporter=default', '--reporter=json', `--outputFile.json=${join(results, 'unit.json')}`],
@@ -56,13 +57,15 @@ const steps = [
   },
 ];
 
-if (buildFreshness(root).stale) steps.splice(2, 0, { name: 'build', args: [node, 'node_modules/vite/bin/vite.js', 'build'] });
+// After the apps are built (they are copied into dist/), before the end-to-end tests.
+steps.splice(3, 0, { name: 'build', args: [node, 'node_modules/vite/bin/vite.js', 'build'], onlyIfStale: true });
 
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 const failedSteps = [];
 for (const step of steps) {
+  if (step.onlyIfStale && !buildFreshness(root).stale) continue;
   say(step.name);
   const ok = run(step.args, step.name);
   if (step.report && existsSync(join(results, step.report))) {

@@ -161,7 +161,7 @@ describe('ABI v1, function by function (apps/test/probe.ts)', () => {
     expect(parseOutput((await h.call('types', good)).output)).toEqual(good);
     expect(parseOutput((await h.call('types', { ...good, opt: 'here' })).output)).toEqual({ ...good, opt: 'here' });
     const bad = async (input: unknown) => (await h.failure('types', input)).message;
-    expect(await bad({ ...good, i: 1.5 })).toMatch(/argument "i" must be a integer/);
+    expect(await bad({ ...good, i: 1.5 })).toMatch(/argument "i" must be an integer/);
     expect(await bad({ ...good, s: 1 })).toMatch(/argument "s" must be a string/);
     expect(await bad({ ...good, extra: 1 })).toMatch(/unexpected argument "extra"/);
     const { j: _, ...missing } = good;
@@ -198,6 +198,21 @@ describe('ABI v1, function by function (apps/test/probe.ts)', () => {
     const first = await h.call('grow', { pages: 10 });
     expect(first.usage.memoryBytes).toBe(11 * 65536);
     expect(parseOutput((await h.call('grow', { pages: 0 })).output)).toBe(1);
+  });
+
+  test('a start function that calls the host runs inside each call', async () => {
+    const h = await harness(readTestModule('start-host'));
+    for (let i = 0; i < 3; i++) {
+      const result = await h.call('ping');
+      expect([parseOutput(result.output), result.logs]).toEqual(['pong', ['started']]);
+    }
+  });
+
+  test('state updates that cannot be applied are refused with bad-state', async () => {
+    const h = await harness(readTestModule('probe'));
+    await expect(h.runtime.setState(new Uint8Array([1, 2, 3]))).rejects.toMatchObject({ code: 'bad-state' });
+    await expect(h.runtime.applyUpdate(new Uint8Array([0xff, 0xff, 0xff, 0xff]))).rejects.toMatchObject({ code: 'bad-state' });
+    expect(parseOutput((await h.call('echo')).output)).toEqual({});
   });
 
   test('usage reports time, memory, host calls, reads, writes and update size', async () => {

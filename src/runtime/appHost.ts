@@ -15,6 +15,8 @@ export interface AppHost {
   applyUpdate(update: Uint8Array): void;
   setPrivate(entries: [string, Uint8Array][]): void;
   call(request: CallRequest, options?: CallOptions): CallResult;
+  /** Get the next call's instance ready now, when nothing waits (see Runner.prepare). */
+  prepare(): void;
   /** Drop the replica and the module. */
   close(): void;
 }
@@ -68,6 +70,9 @@ export function createAppHost(limits: RuntimeLimits): AppHost {
         else privateStore.set(key, value);
       }
       return result;
+    },
+    prepare() {
+      app?.runner.prepare();
     },
     close() {
       app = null;

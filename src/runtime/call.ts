@@ -1,57 +1,19 @@
 import type * as Y from 'yjs';
 import { draftUpdate } from '../core/state/draft.ts';
-import { hostFunctions, type CallScope } from './abi.ts';
+import { UnboundHostCall, hostFunctions, type CallScope, type HostBinding } from './abi.ts';
 import { RuntimeError } from './errors.ts';
 import type { RuntimeLimits } from './limits.ts';
 import type { MemoryPlan } from './moduleCheck.ts';
 import type { MethodKind } from './types.ts';
 
-/**
- * Memories for a module that imports `env.memory`, reused between calls.
- *
- * Why: creating a WebAssembly.Memory costs far more than instantiating (V8 reserves gigabytes
- * of address space per memory; a few hundred microseconds, and GC pressure), while a call
- * typically runs in its initial page or two. A memory that did not grow is zeroed and handed
- * to the next instance, whose data segments are written again at instantiation: the module
- * sees exactly a fresh memory. A memory that grew is dropped (its size would be visible).
- */
-export interface MemorySource {
-  take(): WebAssembly.Memory;
-  give(memory: WebAssembly.Memory): void;
-}
-
-export function createMemorySource(plan: MemoryPlan): MemorySource {
-  let spare: WebAssembly.Memory | null = null;
-  const initialBytes = plan.initial * 65536;
-  return {
-    take() {
-      const memory = spare;
-      spare = null; // never shared by two live instances
-      if (memory && memory.buffer.byteLength === initialBytes) {
-        new Uint8Array(memory.buffer).fill(0);
-        return memory;
-      }
-      return new WebAssembly.Memory({ initial: plan.initial, maximum: plan.maximum });
-    },
-    give(memory) {
-      if (memory.buffer.byteLength === initialBytes) spare = memory;
-    },
-  };
-}
-
-/** What one invocation needs besides the scope. */
-export interface Invocation {
-  module: WebAssembly.Module;
-  memory: MemoryPlan;
-  /** Where imported memories come from (plans of kind 'imported'). */
-  memories?: MemorySource;
-  /** The export to call (a method, or __tabnode_methods). */
-  entry: string;
-  base: Y.Doc;
-  clientID: number;
-}
-
 const encoder = new TextEncoder();
+// Calls mostly come from the same member: keep the last executor's bytes.
+let lastExecutor: [string, Uint8Array] = ['', new Uint8Array()];
+
+function executorBytes(executor: string): Uint8Array {
+  if (lastExecutor[0] !== executor) lastExecutor = [executor, encoder.encode(executor)];
+  return lastExecutor[1];
+}
 
 /** A fresh scope for one call. */
 export function createScope(kind: MethodKind, limits: RuntimeLimits, timeoutMs: number, fields: {
@@ -65,11 +27,12 @@ export function createScope(kind: MethodKind, limits: RuntimeLimits, timeoutMs: 
     limits,
     deadline: performance.now() + timeoutMs,
     input: fields.input,
-    executor: encoder.encode(fields.executor),
+    executor: executorBytes(fields.executor),
     contextId: fields.contextId,
     draft: null,
     privateBase: fields.privateBase,
     privateWrites: new Map(),
+    privateWriteCalls: 0,
     registers: new Map(),
     sortedKeys: null,
     memory: null,
@@ -84,50 +47,117 @@ export function createScope(kind: MethodKind, limits: RuntimeLimits, timeoutMs: 
   };
 }
 
+/** A pristine instance (only its start function has run) and the memory it uses. */
+interface Fresh {
+  instance: WebAssembly.Instance;
+  memory: WebAssembly.Memory | null;
+}
+
 /**
- * Instantiate the module afresh and call one export inside a draft of `base`; returns the
- * draft's one Yjs update (null: nothing written) and the instance's exports.
+ * Runs calls of one compiled module: every call gets a pristine instance.
  *
  * Why a fresh instance per call: nothing an earlier call left in memory or globals can
  * change this call's writes, so a re-run on another peer (verifiable execution) sees what
- * the first run saw; and a trap never leaves a half-updated module behind. Instantiating a
- * compiled module costs tens of microseconds.
+ * the first run saw, and a trap never leaves a half-updated module behind.
  *
- * Any failure throws RuntimeError, and nothing is written: `base` is never touched, and the
- * scope's collected writes are dropped with it.
+ * What keeps that cheap:
+ * - Imported memories are reused: creating a WebAssembly.Memory costs far more than
+ *   instantiating (V8 reserves gigabytes of address space per memory, and it adds GC
+ *   pressure). A memory that did not grow is zeroed and given to the next instance, whose
+ *   data segments are written again at instantiation: the module sees exactly a fresh
+ *   memory. A memory that grew is dropped (its size would be visible).
+ * - prepare() makes the next instance ahead of time (the worker does it right after posting
+ *   a reply). A module whose start function calls the host cannot be prepared (it needs a
+ *   call to serve it): it is instantiated inside each call instead, with the same result.
  */
-export function invoke(call: Invocation, scope: CallScope): { update: Uint8Array | null; exports: WebAssembly.Exports } {
-  const env: Record<string, unknown> = hostFunctions(scope);
-  const plan = call.memory;
-  let exports: WebAssembly.Exports = {};
-  try {
-    if (plan.kind === 'imported') {
-      scope.memory = call.memories ? call.memories.take() : new WebAssembly.Memory({ initial: plan.initial, maximum: plan.maximum });
-      env.memory = scope.memory;
+export interface Runner {
+  readonly plan: MemoryPlan;
+  /** Call `entry` inside a draft of `base`; returns the draft's one Yjs update (null: no write) and the exports. */
+  invoke(scope: CallScope, entry: string, base: Y.Doc, clientID: number): { update: Uint8Array | null; exports: WebAssembly.Exports };
+  /** Instantiate the next call's instance now, off the call's clock. */
+  prepare(): void;
+}
+
+export function createRunner(module: WebAssembly.Module, plan: MemoryPlan): Runner {
+  const binding: HostBinding = { scope: null };
+  const env: Record<string, unknown> = hostFunctions(binding);
+  const initialBytes = plan.initial * 65536;
+  let spareMemory: WebAssembly.Memory | null = null;
+  let prepared: Fresh | null = null;
+  let startCallsHost = false;
+
+  function memoryForInstance(): WebAssembly.Memory {
+    const memory = spareMemory;
+    spareMemory = null; // never shared by two live instances
+    if (memory && memory.buffer.byteLength === initialBytes) {
+      new Uint8Array(memory.buffer).fill(0);
+      return memory;
     }
-    const update = draftUpdate(call.base, call.clientID, (draft) => {
-      scope.draft = draft;
-      // The start function (top-level statements) runs here; with an own memory it cannot
-      // pass bytes to the host yet, since the memory is known only once instantiation ends.
-      const instance = new WebAssembly.Instance(call.module, { env: env as WebAssembly.ModuleImports });
-      exports = instance.exports;
-      if (plan.kind === 'own') {
-        const memory = exports.memory;
-        if (!(memory instanceof WebAssembly.Memory)) throw new RuntimeError('bad-module', 'the module must export its memory as "memory" (or import env.memory)');
-        scope.memory = memory;
-      }
-      const fn = exports[call.entry];
-      if (typeof fn !== 'function') throw new RuntimeError('unknown-method', `the module exports no function "${call.entry}"`);
-      (fn as () => unknown)();
-    });
-    if (performance.now() > scope.deadline) throw new RuntimeError('timeout', 'the call ran past its time limit; make the method do less work per call');
-    return { update, exports };
-  } catch (error) {
-    throw classify(error, scope, plan);
-  } finally {
-    scope.draft = null;
-    if (plan.kind === 'imported' && scope.memory && call.memories) call.memories.give(scope.memory);
+    return new WebAssembly.Memory({ initial: plan.initial, maximum: plan.maximum });
   }
+
+  function instantiate(onMemory: (memory: WebAssembly.Memory) => void): Fresh {
+    let memory: WebAssembly.Memory | null = null;
+    if (plan.kind === 'imported') {
+      memory = memoryForInstance();
+      env.memory = memory;
+      onMemory(memory);
+    }
+    const instance = new WebAssembly.Instance(module, { env: env as WebAssembly.ModuleImports });
+    if (plan.kind === 'own') {
+      const exported = instance.exports.memory;
+      if (!(exported instanceof WebAssembly.Memory)) throw new RuntimeError('bad-module', 'the module must export its memory as "memory" (or import env.memory)');
+      memory = exported;
+    }
+    return { instance, memory };
+  }
+
+  function recycle(memory: WebAssembly.Memory | null): void {
+    if (plan.kind === 'imported' && memory && memory.buffer.byteLength === initialBytes) spareMemory = memory;
+  }
+
+  return {
+    plan,
+    invoke(scope, entry, base, clientID) {
+      let exports: WebAssembly.Exports = {};
+      binding.scope = scope;
+      try {
+        const update = draftUpdate(base, clientID, (draft) => {
+          scope.draft = draft;
+          let fresh = prepared;
+          prepared = null;
+          if (fresh) scope.memory = fresh.memory;
+          // Not prepared: the start function runs here, serving this call. With an own
+          // memory it cannot pass bytes to the host, as the memory is known only afterwards.
+          else fresh = instantiate((memory) => (scope.memory = memory));
+          scope.memory = fresh.memory;
+          exports = fresh.instance.exports;
+          const fn = exports[entry];
+          if (typeof fn !== 'function') throw new RuntimeError('unknown-method', `the module exports no function "${entry}"`);
+          (fn as () => unknown)();
+        });
+        if (performance.now() > scope.deadline) throw new RuntimeError('timeout', 'the call ran past its time limit; make the method do less work per call');
+        return { update, exports };
+      } catch (error) {
+        throw classify(error, scope, plan);
+      } finally {
+        binding.scope = null;
+        scope.draft = null;
+        recycle(scope.memory);
+      }
+    },
+    prepare() {
+      if (prepared || startCallsHost) return;
+      let memory: WebAssembly.Memory | null = null;
+      try {
+        prepared = instantiate((m) => (memory = m));
+      } catch (error) {
+        recycle(memory);
+        if (error instanceof UnboundHostCall) startCallsHost = true;
+        // Anything else fails the same way inside the next call, which reports it.
+      }
+    },
+  };
 }
 
 /** Turn whatever the engine threw into a RuntimeError with a code and a useful message. */

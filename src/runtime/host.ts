@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { compareUtf8 } from '../core/state/layout.ts';
-import { createMemorySource, createScope, invoke, type MemorySource } from './call.ts';
+import { createRunner, createScope, type Runner } from './call.ts';
 import { RuntimeError } from './errors.ts';
 import type { RuntimeLimits } from './limits.ts';
 import { MANIFEST_EXPORT, checkInput, parseManifest } from './manifest.ts';
@@ -11,8 +11,8 @@ import type { AppManifest, CallRequest, CallResult, MethodSpec } from './types.t
 export interface LoadedApp {
   readonly module: WebAssembly.Module;
   readonly memory: MemoryPlan;
-  /** Imported memories reused between calls (invisible to the module: see MemorySource). */
-  readonly memories: MemorySource;
+  /** Gives each call a pristine instance (see call.ts for how that stays cheap). */
+  readonly runner: Runner;
   readonly manifest: AppManifest;
   readonly methods: ReadonlyMap<string, MethodSpec>;
 }
@@ -40,10 +40,11 @@ export async function loadApp(wasm: Uint8Array, limits: RuntimeLimits): Promise<
     contextId: new Uint8Array(32),
     privateBase: new Map(),
   });
+  const runner = createRunner(module, memory);
   const empty = new Y.Doc();
   let exports: WebAssembly.Exports;
   try {
-    ({ exports } = invoke({ module, memory, entry: MANIFEST_EXPORT, base: empty, clientID: 1 }, scope));
+    ({ exports } = runner.invoke(scope, MANIFEST_EXPORT, empty, 1));
   } catch (error) {
     if (error instanceof RuntimeError) throw new RuntimeError(error.code, `${MANIFEST_EXPORT} failed: ${error.message}`);
     throw error;
@@ -53,7 +54,7 @@ export async function loadApp(wasm: Uint8Array, limits: RuntimeLimits): Promise<
   const params = new Map<string, number>();
   for (const [name, value] of Object.entries(exports)) if (typeof value === 'function') params.set(name, value.length);
   const manifest = parseManifest(scope.output, params, limits);
-  return { module, memory, memories: createMemorySource(memory), manifest, methods: new Map(manifest.methods.map((m) => [m.name, m])) };
+  return { module, memory, runner, manifest, methods: new Map(manifest.methods.map((m) => [m.name, m])) };
 }
 
 /**
@@ -83,7 +84,7 @@ export function runCall(
     contextId: request.contextId,
     privateBase,
   });
-  const { update } = invoke({ module: app.module, memory: app.memory, memories: app.memories, entry: method.name, base, clientID: request.clientID }, scope);
+  const { update } = app.runner.invoke(scope, method.name, base, request.clientID);
   if (update && update.length > limits.updateBytes) {
     throw new RuntimeError('limit', `the call's writes make a ${update.length}-byte update, over the limit of ${limits.updateBytes}; write less per call`);
   }

@@ -23,7 +23,9 @@ export function createInlineRuntime(options: RuntimeOptions = {}): AppRuntime {
   return {
     async load(wasm) {
       open();
-      return host.load(wasm);
+      const manifest = await host.load(wasm);
+      host.prepare();
+      return manifest;
     },
     async setState(fullUpdate) {
       open();
@@ -39,7 +41,12 @@ export function createInlineRuntime(options: RuntimeOptions = {}): AppRuntime {
     },
     async call(request, callOptions) {
       open();
-      return host.call(request, callOptions);
+      try {
+        return host.call(request, callOptions);
+      } finally {
+        // No idle time to use on this thread; done anyway so both runtimes run the same way.
+        host.prepare();
+      }
     },
     close() {
       if (closed) return;

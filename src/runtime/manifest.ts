@@ -6,6 +6,9 @@ import type { AppManifest, MethodSpec } from './types.ts';
 /** The export every app must have: it value_returns the method list (docs/abi.md). */
 export const MANIFEST_EXPORT = '__tabnode_methods';
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const EMPTY_OBJECT = new TextEncoder().encode('{}');
+
 const ARG_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'json']);
 const NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
@@ -19,7 +22,7 @@ export function parseManifest(output: Uint8Array | null, exported: ReadonlyMap<s
   if (output.length > limits.manifestBytes) throw bad(`${output.length} bytes, over the limit of ${limits.manifestBytes}`);
   let doc: unknown;
   try {
-    doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(output));
+    doc = JSON.parse(strictUtf8.decode(output));
   } catch {
     throw bad('not UTF-8 JSON');
   }
@@ -58,27 +61,27 @@ export function parseManifest(output: Uint8Array | null, exported: ReadonlyMap<s
  * will read (`{}` when the input is empty).
  */
 export function checkInput(method: MethodSpec, input: Uint8Array, limits: RuntimeLimits): Uint8Array {
-  const usage = `${method.name} ${JSON.stringify(method.args)}`;
+  const usage = () => `${method.name} ${JSON.stringify(method.args)}`;
   if (input.length > limits.inputBytes) throw new RuntimeError('bad-input', `the input is ${input.length} bytes, over the limit of ${limits.inputBytes}`);
-  const bytes = input.length === 0 ? new TextEncoder().encode('{}') : input;
+  const bytes = input.length === 0 ? EMPTY_OBJECT : input;
   let args: unknown;
   try {
-    args = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    args = JSON.parse(strictUtf8.decode(bytes));
   } catch {
-    throw new RuntimeError('bad-input', `the input is not UTF-8 JSON; give an object: ${usage}`);
+    throw new RuntimeError('bad-input', `the input is not UTF-8 JSON; give an object: ${usage()}`);
   }
-  if (!isRecord(args)) throw new RuntimeError('bad-input', `the input must be a JSON object: ${usage}`);
+  if (!isRecord(args)) throw new RuntimeError('bad-input', `the input must be a JSON object: ${usage()}`);
   for (const name of Object.keys(args)) {
-    if (!Object.hasOwn(method.args, name)) throw new RuntimeError('bad-input', `unexpected argument "${name}": ${usage}`);
+    if (!Object.hasOwn(method.args, name)) throw new RuntimeError('bad-input', `unexpected argument "${name}": ${usage()}`);
   }
   for (const [name, declared] of Object.entries(method.args)) {
     const optional = declared.endsWith('?');
     const type = optional ? declared.slice(0, -1) : declared;
     if (!Object.hasOwn(args, name)) {
       if (optional) continue;
-      throw new RuntimeError('bad-input', `missing argument "${name}": ${usage}`);
+      throw new RuntimeError('bad-input', `missing argument "${name}": ${usage()}`);
     }
-    if (!fits(args[name], type)) throw new RuntimeError('bad-input', `argument "${name}" must be ${type === 'json' ? 'JSON' : `a ${type}`}: ${usage}`);
+    if (!fits(args[name], type)) throw new RuntimeError('bad-input', `argument "${name}" must be ${type === 'json' ? 'JSON' : /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`}: ${usage()}`);
   }
   return bytes;
 }

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { RuntimeError } from './errors.ts';
 import type { AppRuntime, CallRequest } from './types.ts';
@@ -6,13 +6,19 @@ import { createWorkerRuntime } from './workerRuntime.ts';
 
 /*
  * The worker runtime in a real Chromium with a real Web Worker (worker.ts bundled by Vite).
- * The modules come from `node scripts/build-apps.mjs` (the unit tests run it too): Vite's
- * server gives public/apps/ at /apps/ and the rest of the project at its path.
+ * The modules come from `node scripts/build-apps.mjs`: Vite's server gives public/apps/ at
+ * /apps/ and the rest of the project at its path. A browser test cannot run the build; in
+ * one `vitest run` the unit tests build what is missing, so a missing module is waited for
+ * a while before failing.
  */
 async function wasm(path: string): Promise<Uint8Array> {
-  const response = await fetch(path);
-  if (!response.ok) throw new Error(`${path}: ${response.status}; build the modules first: node scripts/build-apps.mjs`);
-  return new Uint8Array(await response.arrayBuffer());
+  const until = Date.now() + 90_000;
+  for (;;) {
+    const response = await fetch(path, { cache: 'no-store' });
+    if (response.ok) return new Uint8Array(await response.arrayBuffer());
+    if (Date.now() > until) throw new Error(`${path}: ${response.status}; build the modules first: node scripts/build-apps.mjs`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 const hostile = () => wasm('/apps/test/build/hostile.wasm');
 
@@ -30,6 +36,7 @@ const output = (bytes: Uint8Array | null) => (bytes ? JSON.parse(decoder.decode(
 
 let runtime: AppRuntime | null = null;
 afterEach(() => runtime?.close());
+beforeAll(() => wasm('/apps/test/build/hostile.wasm'), 100_000);
 
 describe('worker runtime', () => {
   test('loads an app, keeps its replica in step, calls views and mutations', async () => {
@@ -120,6 +127,19 @@ describe('worker runtime', () => {
     await expect(runtime.call(request('spin'), { timeoutMs: 50 })).rejects.toMatchObject({ code: 'timeout' });
     expect(performance.now() - started).toBeLessThan(1500);
     expect(output((await runtime.call(request('ok'))).output)).toBe('ok');
+  });
+
+  test('a worker that cannot start ends the runtime with "crashed" after a few restarts', async () => {
+    let started = 0;
+    runtime = createWorkerRuntime({
+      createWorker: () => {
+        started++;
+        return new Worker(URL.createObjectURL(new Blob(['throw new Error("broken worker")'], { type: 'text/javascript' })));
+      },
+    });
+    await expect(runtime.load(await hostile())).rejects.toMatchObject({ code: 'crashed', message: expect.stringMatching(/gave up after 3 restarts/) });
+    expect(started).toBe(4);
+    await expect(runtime.call(request('ok'))).rejects.toMatchObject({ code: 'crashed' });
   });
 
   test('close rejects pending and later calls', async () => {

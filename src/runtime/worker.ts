@@ -56,6 +56,8 @@ async function handle(message: WorkerRequest): Promise<void> {
   } catch (error) {
     port.postMessage({ type: 'reply', id: message.id, ok: false, error: toErrorData(error) });
   }
+  // While the reply travels: make the next call's instance.
+  if (message.type === 'load' || message.type === 'call') host?.prepare();
 }
 
 /** Buffers made for this result alone can move instead of being copied. */

@@ -30,15 +30,16 @@ export async function wasmApp(appId: string, bytes: Uint8Array, runtime: AppRunt
       }
     },
     stateChanged(doc, update) {
+      // Failures surface on the next call (the runtime reports its state as bad there).
       if (doc !== live || update === null) {
         live = doc;
-        void runtime.setState(Y.encodeStateAsUpdate(doc));
+        runtime.setState(Y.encodeStateAsUpdate(doc)).catch(() => undefined);
       } else {
-        void runtime.applyUpdate(update);
+        runtime.applyUpdate(update).catch(() => undefined);
       }
     },
     setPrivate(entries) {
-      void runtime.setPrivate(entries);
+      runtime.setPrivate(entries).catch(() => undefined);
     },
     close: () => runtime.close(),
   };
