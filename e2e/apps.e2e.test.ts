@@ -90,7 +90,7 @@ describe('WASM apps across real browsers', () => {
     await A.getByLabel('App').selectOption('team-board');
     await A.getByLabel(/Verifiable execution/).check();
     await A.getByRole('button', { name: 'Create context' }).click();
-    await A.getByRole('heading', { name: 'Board' }).waitFor();
+    await A.getByRole('heading', { name: 'Board', exact: true }).waitFor();
     contextId = new URL(A.url()).pathname.split('/').at(-1)!;
     const link = await A.evaluate((id) => window.tabnode!.contexts.invite(id, { role: 'writer' }), contextId);
     await B.goto(link);
@@ -99,7 +99,7 @@ describe('WASM apps across real browsers', () => {
 
     await A.getByLabel('New task').fill('Ship the launch page');
     await A.getByRole('button', { name: 'Add' }).click();
-    await B.getByRole('heading', { name: 'Board' }).waitFor();
+    await B.getByRole('heading', { name: 'Board', exact: true }).waitFor();
     const card = B.locator('.task', { hasText: 'Ship the launch page' });
     await card.waitFor({ timeout: 30_000 });
     expect(await card.getByTestId('task-creator').textContent()).toBe('Alice laptop');

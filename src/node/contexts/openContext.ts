@@ -83,6 +83,8 @@ export interface VerificationView {
 
 const MAX_ALERTS = 50;
 const MAX_EVENTS = 200;
+/** Recorded calls re-run when a context opens (the newest ones). */
+const RECHECK_ON_LOAD = 50;
 
 export interface AuditEntry {
   key: string;
@@ -370,6 +372,14 @@ export async function openContext(d: ContextDeps) {
     }
   }
   await sync.load(await store.ops(record.id));
+  // Re-check the newest recorded calls of others after a reload (results are not stored).
+  void (async () => {
+    const recorded = [...replica.dag.all()].filter((c) => c.op.body.kind === 'delta' && c.op.body.call && c.author !== myKey);
+    for (const c of recorded.slice(-RECHECK_ON_LOAD)) {
+      if (closed) return;
+      await verifyCall(c.key).catch(() => undefined);
+    }
+  })();
   const room = rendezvous(contextId, record.secret);
   const joinMesh = () =>
     d.mesh.join({
@@ -443,7 +453,27 @@ export async function openContext(d: ContextDeps) {
       publish({ kind: 'delta', writer: 'raw', update: delta.update, call: delta.call, events: [] }),
 
     methods: async () => (await ensureApp()).methods(),
-    events: () => [...events],
+    /**
+     * Recent events: others' from the ops themselves (so a reload loses none), mine with
+     * their whole payloads as this node saw them.
+     */
+    events(): EventView[] {
+      const g = replica.governance();
+      const mine = new Map(events.filter((e) => e.executor === identity.root && e.opKey).map((e) => [`${e.opKey}/${e.name}`, e]));
+      const out: EventView[] = [];
+      for (const c of replica.dag.all()) {
+        const body = c.op.body;
+        if (body.kind !== 'delta' || body.events.length === 0 || !replica.verdict(c.key)?.valid) continue;
+        const executor = g.keys.get(c.author)?.root ?? c.author;
+        for (const e of body.events) {
+          const local = mine.get(`${c.key}/${e.name}`);
+          out.push(local ?? { name: e.name, payload: e.hashed ? `sha256:${toHex(e.payload)}` : describePayload(e.payload), hashed: e.hashed, executor, opKey: c.key, at: c.op.time });
+        }
+      }
+      // Events of calls that made no op (private-only) exist only locally.
+      for (const e of events) if (!e.opKey) out.push(e);
+      return out.slice(-MAX_EVENTS);
+    },
     onEvent(listener: (e: EventView) => void): () => void {
       eventListeners.add(listener);
       return () => eventListeners.delete(listener);
