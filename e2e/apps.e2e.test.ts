@@ -95,6 +95,7 @@ describe('WASM apps across real browsers', () => {
     const link = await A.evaluate((id) => window.tabnode!.contexts.invite(id, { role: 'writer' }), contextId);
     await B.goto(link);
     await B.getByRole('button', { name: 'Join' }).click();
+    await B.getByTestId('context-name').waitFor();
     await eventually('B joined', () => view(B), (v) => !v.joining && v.members.length === 2);
 
     await A.getByLabel('New task').fill('Ship the launch page');

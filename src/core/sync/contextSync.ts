@@ -87,6 +87,8 @@ export function createContextSync(o: ContextSyncOptions) {
   const sessions = new Map<string, Session>();
   /** App binaries asked for and not yet received: hash → resolvers. */
   const wantedApps = new Map<string, ((bytes: Uint8Array) => void)[]>();
+  /** Persistence queue: ops are written in the order they were verified. */
+  let persisting: Promise<unknown> = Promise.resolve();
   /** Recently closed links and why, for the sync panel (bounded). */
   const closed: PeerInfo[] = [];
   const encoded = new Map<string, Uint8Array>();
@@ -172,11 +174,18 @@ export function createContextSync(o: ContextSyncOptions) {
     return [...sessions.values()].filter((s) => s.info.state === 'verified');
   }
 
-  async function takeOps(raw: Uint8Array[], from?: Session): Promise<ReceiveResult> {
+  /**
+   * Verify and take in ops, then — once they are durable — relay and announce them. The
+   * returned promise resolves after verification; `durable` after persistence. Batches are
+   * persisted in order on one queue, so the next batch is verified while this one is written.
+   */
+  async function takeOps(raw: Uint8Array[], from?: Session): Promise<ReceiveResult & { durable: Promise<void> }> {
     const result = await o.replica.receive(raw);
-    if (result.added.length) await o.persist(result.added);
     if (result.rejected.length) o.onChange?.({ kind: 'rejected', rejections: result.rejected, from: from?.info.linkId });
-    if (result.added.length) {
+    const missing = o.replica.dag.missing();
+    if (from && missing.length) send(from, { kind: 'want', ids: missing.slice(0, SYNC_LIMITS.wantIds).map(fromKey) });
+    if (!result.added.length) return { ...result, durable: Promise.resolve() };
+    const durable = (persisting = persisting.then(() => o.persist(result.added))).then(() => {
       // A few new ops are pushed as they are; a bulk (a catch-up passing through) is only
       // announced by heads: peers that lack it answer with theirs and get exactly the rest.
       for (const s of verified()) {
@@ -186,10 +195,9 @@ export function createContextSync(o: ContextSyncOptions) {
       }
       o.onChange?.({ kind: 'ops', result, from: from?.info.linkId });
       if (result.added.some((c) => c.op.body.kind !== 'delta')) recheckPeers();
-    }
-    const missing = o.replica.dag.missing();
-    if (from && missing.length) send(from, { kind: 'want', ids: missing.slice(0, SYNC_LIMITS.wantIds).map(fromKey) });
-    return result;
+    });
+    persisting = durable.catch(() => undefined);
+    return { ...result, durable };
   }
 
   /** Judge (again) whether an authenticated peer may have ops; start syncing when it may. */
@@ -362,9 +370,11 @@ export function createContextSync(o: ContextSyncOptions) {
       o.onChange?.({ kind: 'peers' });
     },
 
-    /** Take in ops made here (already signed): verify, persist, then gossip. */
-    publish(ops: Op[]): Promise<ReceiveResult> {
-      return serial(() => takeOps(ops.map(encodeOp)));
+    /** Take in ops made here (already signed): verify, persist, then gossip; resolves once durable. */
+    async publish(ops: Op[]): Promise<ReceiveResult> {
+      const { durable, ...result } = await serial(() => takeOps(ops.map(encodeOp)));
+      await durable;
+      return result;
     },
 
     /** Take in ops from storage at start-up: verify, but neither persist nor gossip. */
