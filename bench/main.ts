@@ -1,6 +1,7 @@
 // The in-browser half of `npm run bench`: runs the benchmarks in this page and publishes
 // the figures on window.__benchResults for bench/run.ts to collect. With ?p2p it runs
-// nothing by itself and loads the two-browser baselines instead (bench/p2pPage.ts).
+// nothing by itself and loads the two-browser baselines instead (bench/p2pPage.ts); with
+// ?runtime, the app runtime's round trips and raw-write baseline (bench/runtimePage.ts).
 import { deltaFixture } from './deltaFixture.ts';
 import { ed25519Figures } from './ed25519.ts';
 import type { Figure } from './measure.ts';
@@ -23,6 +24,10 @@ async function main() {
 if (new URLSearchParams(location.search).has('p2p')) {
   document.body.textContent = 'Two-browser baselines';
   void import('./p2pPage.ts');
+} else if (new URLSearchParams(location.search).has('runtime')) {
+  // bench.html?runtime: the app runtime's figures (bench/runtimePage.ts), driven by bench/runtime.ts.
+  document.body.textContent = 'App runtime figures';
+  void import('./runtimePage.ts');
 } else {
   main().catch((e: Error) => {
     window.__benchResults = { error: e.message };

@@ -8,7 +8,8 @@ import { ed25519Figures } from './ed25519.ts';
 import type { Figure } from './measure.ts';
 import { OP_CODEC, opCodecFigures } from './opCodec.ts';
 import { P2P, p2pFigures } from './p2p.ts';
-import { ed25519Comparisons, pairComparisons, renderBudgets, renderStages, renderTable, renderTimings } from './table.ts';
+import { RUNTIME, runtimeFigures } from './runtime.ts';
+import { ed25519Comparisons, pairComparisons, renderBudgets, renderRates, renderStages, renderTable, renderTimings } from './table.ts';
 import { VERIFY_APPLY, verifyApplyFigures } from './verifyApply.ts';
 
 async function browserFigures(): Promise<Figure[]> {
@@ -53,6 +54,17 @@ console.log(
     ]),
   ),
 );
+
+console.log(`\nApp runtime in Chromium, each beside a baseline in the same run (ratio = mean time / baseline mean time; goal: call round trip ≤ ${RUNTIME.goalRatio}x a bare Worker echo)\n`);
+try {
+  const rt = await runtimeFigures();
+  console.log(renderRates(rt.roundTrips, 'calls'));
+  console.log('');
+  console.log(renderRates(rt.writes, 'writes'));
+  for (const note of rt.notes) console.log(`- ${note}`);
+} catch (e) {
+  console.log(`not measured: the runtime run failed: ${e instanceof Error ? e.message : String(e)}`);
+}
 
 console.log(
   `\nTwo Chromium peers on the app's pages, over WebRTC through the app's /signal, against baselines between the same two pages in the same run ` +

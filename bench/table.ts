@@ -107,6 +107,30 @@ export function renderTimings(rows: Timed[]): string {
   return grid(header, body);
 }
 
+/** A rate beside its baseline's (higher is better); a string says why it was not measured. */
+export interface Rated {
+  measure: string;
+  perSec: number | string;
+  baseline: string;
+  baselinePerSec: number | string;
+  /** A goal for the ratio of mean times, time / baseline time. */
+  goalRatio?: number;
+}
+
+const fmtMean = (perSec: number | string) => (typeof perSec === 'string' ? '-' : perSec > 1000 ? `${Math.round(1e6 / perSec)} µs` : `${(1000 / perSec).toFixed(2)} ms`);
+
+/** Rates and mean times beside their baselines', with the ratio of mean times (> 1: slower than the baseline). */
+export function renderRates(rows: Rated[], unit: string): string {
+  const header = ['measure', `${unit}/s`, 'mean', 'baseline', `baseline ${unit}/s`, 'baseline mean', 'ratio (time)', 'goal'];
+  const body = rows.map((r) => {
+    const ratio = typeof r.perSec === 'number' && typeof r.baselinePerSec === 'number' ? r.baselinePerSec / r.perSec : undefined;
+    const goal = r.goalRatio === undefined ? '' : `≤ ${r.goalRatio}x${ratio === undefined ? '' : ratio <= r.goalRatio ? ': met' : ': not met'}`;
+    const rate = (v: number | string) => (typeof v === 'string' ? v : fmt(v));
+    return [r.measure, rate(r.perSec), fmtMean(r.perSec), r.baseline, rate(r.baselinePerSec), fmtMean(r.baselinePerSec), ratio === undefined ? '-' : `${ratio.toFixed(2)}x`, goal];
+  });
+  return grid(header, body);
+}
+
 /** Plain-text columns, padded to the widest cell. */
 function grid(header: string[], body: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
