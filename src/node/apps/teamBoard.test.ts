@@ -1,12 +1,11 @@
 import { afterEach, beforeAll, expect, test } from 'vitest';
 import { memoryStore } from '../../core/store/index.ts';
 import { toHex, sha256 } from '../../core/crypto/index.ts';
-import { generateDeviceKey, importRootSeed, signerFor } from '../../adapters/webcrypto/keys.ts';
-import { createInlineRuntime } from '../../runtime/index.ts';
 import { ensureAppsBuilt, readApp } from '../../runtime/testkit.ts';
 import { memoryMeshHub } from '../contexts/memoryMesh.ts';
-import { createNode, type TabnodeNode } from '../createNode.ts';
+import type { TabnodeNode } from '../createNode.ts';
 import { realTimeScheduler } from '../scheduler.ts';
+import { testNode, until } from '../testing.ts';
 
 /** team-board between two nodes in one process (inline runtime): the app path end to end. */
 const nodes: TabnodeNode[] = [];
@@ -20,27 +19,9 @@ afterEach(async () => {
 });
 
 async function makeNode(hub: ReturnType<typeof memoryMeshHub>, name: string, store = memoryStore()) {
-  const node = await createNode({
-    store,
-    origin: 'http://127.0.0.1:8080',
-    mesh: hub.port(name),
-    scheduler: realTimeScheduler,
-    runtime: () => createInlineRuntime(),
-    platform: { now: () => Date.now(), randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)), generateDeviceKey, importRootSeed, signerFor },
-  });
-  await node.identity.useLocalRoot(node.identity.newPhrase(), name);
+  const node = await testNode(hub, name, store);
   nodes.push(node);
   return { node, store };
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 test('a task made on A appears on B with A as creator; notes stay private; hashed events show only the hash; B fetches the app', async () => {

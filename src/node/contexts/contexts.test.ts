@@ -1,43 +1,16 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { memoryStore } from '../../core/store/index.ts';
-import { generateDeviceKey, importRootSeed, signerFor } from '../../adapters/webcrypto/keys.ts';
-import { createNode, type TabnodeNode } from '../createNode.ts';
-import { createInlineRuntime } from '../../runtime/index.ts';
+import type { TabnodeNode } from '../createNode.ts';
 import { realTimeScheduler } from '../scheduler.ts';
+import { testNode, until } from '../testing.ts';
 import { memoryMeshHub } from './memoryMesh.ts';
 
 /** Three nodes in one process over memory links: the context scenario end to end, minus browsers. */
 const nodes: TabnodeNode[] = [];
-
-async function makeNode(hub: ReturnType<typeof memoryMeshHub>, name: string) {
-  const node = await createNode({
-    store: memoryStore(),
-    origin: 'http://127.0.0.1:8080',
-    mesh: hub.port(name),
-    scheduler: realTimeScheduler,
-    runtime: () => createInlineRuntime(),
-    platform: {
-      now: () => Date.now(),
-      randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
-      generateDeviceKey,
-      importRootSeed,
-      signerFor,
-    },
-  });
-  await node.identity.useLocalRoot(node.identity.newPhrase(), name);
+const makeNode = async (hub: ReturnType<typeof memoryMeshHub>, name: string) => {
+  const node = await testNode(hub, name);
   nodes.push(node);
   return node;
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+};
 
 afterEach(async () => {
   await Promise.all(nodes.splice(0).map((n) => n.close()));

@@ -1,6 +1,6 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useNode } from '../shell/nodeContext.ts';
-import { defaultDeviceLabel } from './deviceLabel.ts';
+import { useAdoptPhrase } from './useAdoptPhrase.tsx';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 
 /** Three distinct word positions to ask back, so a person shows they wrote the phrase down. */
@@ -22,9 +22,7 @@ export function CreateIdentity({ onCancel }: { onCancel: () => void }) {
   const [step, setStep] = useState<'show' | 'confirm'>('show');
   const [wroteDown, setWroteDown] = useState(false);
   const [answers, setAnswers] = useState<Record<number, string>>({});
-  const [label, setLabel] = useState(defaultDeviceLabel);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { adopt, busy, error, setError, labelField } = useAdoptPhrase();
 
   async function confirm(event: FormEvent) {
     event.preventDefault();
@@ -33,14 +31,7 @@ export function CreateIdentity({ onCancel }: { onCancel: () => void }) {
       setError(`Word ${wrong.map((p) => `#${p + 1}`).join(', ')} does not match. Check what you wrote down.`);
       return;
     }
-    setBusy(true);
-    setError(undefined);
-    try {
-      await node.identity.useLocalRoot(phrase, label);
-    } catch (e) {
-      setError((e as Error).message);
-      setBusy(false);
-    }
+    await adopt(phrase);
   }
 
   if (step === 'show') {
@@ -93,10 +84,7 @@ export function CreateIdentity({ onCancel }: { onCancel: () => void }) {
             />
           </label>
         ))}
-        <label className="field">
-          <span>Name for this device</span>
-          <input value={label} maxLength={64} onChange={(e) => setLabel(e.target.value)} />
-        </label>
+        {labelField}
       </div>
       <ErrorAlert message={error} />
       <div className="actions">

@@ -1,25 +1,14 @@
 import { useState, type FormEvent } from 'react';
-import { useNode } from '../shell/nodeContext.ts';
-import { defaultDeviceLabel } from './deviceLabel.ts';
+import { useAdoptPhrase } from './useAdoptPhrase.tsx';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 
 export function RestoreIdentity({ onCancel }: { onCancel: () => void }) {
-  const node = useNode();
   const [phrase, setPhrase] = useState('');
-  const [label, setLabel] = useState(defaultDeviceLabel);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { adopt, busy, error, labelField } = useAdoptPhrase();
 
   async function restore(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await node.identity.useLocalRoot(phrase, label);
-    } catch (e) {
-      setError((e as Error).message);
-      setBusy(false);
-    }
+    await adopt(phrase);
   }
 
   return (
@@ -39,10 +28,7 @@ export function RestoreIdentity({ onCancel }: { onCancel: () => void }) {
             required
           />
         </label>
-        <label className="field">
-          <span>Name for this device</span>
-          <input value={label} maxLength={64} onChange={(e) => setLabel(e.target.value)} />
-        </label>
+        {labelField}
       </div>
       <ErrorAlert message={error} />
       <div className="actions">
