@@ -555,6 +555,7 @@ export async function openContext(d: ContextDeps) {
         opCount: replica.dag.size(),
         heads: replica.heads(),
         pending: replica.dag.pendingCount(),
+        stuck: state.stuck().length,
         invalidOps: invalidOps.slice(-100),
         rejected: [],
         peers,

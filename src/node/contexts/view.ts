@@ -55,6 +55,8 @@ export interface ContextView {
   opCount: number;
   heads: string[];
   pending: number;
+  /** Valid deltas waiting for content that is not in the state (see docs/state.md). */
+  stuck: number;
   invalidOps: InvalidOpView[];
   rejected: RejectionRecord[];
   peers: PeerInfo[];

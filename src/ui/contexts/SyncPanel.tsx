@@ -31,6 +31,12 @@ export function SyncPanel({ view }: { view: ContextView }) {
         <dd data-testid="op-count">
           {view.opCount}
           {view.pending > 0 && <span className="muted"> ({view.pending} waiting for their parents)</span>}
+          {view.stuck > 0 && (
+            <span className="muted" title="Valid changes that build on a change later found invalid: they wait, the same way on every peer.">
+              {' '}
+              ({view.stuck} valid change{view.stuck === 1 ? '' : 's'} waiting on invalidated content)
+            </span>
+          )}
         </dd>
         <dt>Catch-up</dt>
         <dd>
