@@ -210,9 +210,42 @@ export async function openContext(d: ContextDeps) {
     }
   }
 
+  // What views and checkpoints derive from the whole history or state, recomputed only when
+  // it can have changed: verdicts and governance change only as ops arrive (the DAG grows),
+  // the state only when its root (cached by the state itself) is a new object.
+  let derivedAt = -1;
+  let derived: { governanceRoot: Uint8Array; invalidOps: InvalidOpView[] } = { governanceRoot: new Uint8Array(32), invalidOps: [] };
+  let kvFor: Uint8Array | undefined;
+  let kv: ContextView['kv'] = [];
+
+  function fromHistory() {
+    if (derivedAt === replica.dag.size()) return derived;
+    const g = replica.governance();
+    const invalidOps: InvalidOpView[] = [];
+    for (const c of replica.dag.all()) {
+      const v = replica.verdict(c.key);
+      if (v && !v.valid) {
+        const author = g.keys.get(c.author);
+        invalidOps.push({ key: c.key, kind: c.op.body.kind, author: author ? `${author.label} (${author.root})` : c.author.slice(0, 12), reason: v.reason, message: v.message, time: c.op.time });
+      }
+    }
+    derived = { governanceRoot: governanceRoot(g), invalidOps: invalidOps.slice(-100) };
+    derivedAt = replica.dag.size();
+    return derived;
+  }
+
+  function kvEntries(): ContextView['kv'] {
+    const root = state.root();
+    if (root !== kvFor) {
+      kv = readKv(state.doc);
+      kvFor = root;
+    }
+    return kv;
+  }
+
   function localView() {
     const heads = replica.heads().slice(0, 64).map(fromHex);
-    return { heads, governanceRoot: governanceRoot(replica.governance()), stateRoot: state.root() };
+    return { heads, governanceRoot: fromHistory().governanceRoot, stateRoot: state.root() };
   }
 
   function checkpointLoop(): void {
@@ -531,14 +564,6 @@ export async function openContext(d: ContextDeps) {
         online: root === identity.root || onlineRoots.has(root),
         devices: [...g.keys].filter(([, k]) => k.root === root).map(([key, k]) => ({ key, label: k.label, revoked: g.revokedKeys.has(key) })),
       }));
-      const invalidOps: InvalidOpView[] = [];
-      for (const c of replica.dag.all()) {
-        const v = replica.verdict(c.key);
-        if (v && !v.valid) {
-          const author = g.keys.get(c.author);
-          invalidOps.push({ key: c.key, kind: c.op.body.kind, author: author ? `${author.label} (${author.root})` : c.author.slice(0, 12), reason: v.reason, message: v.message, time: c.op.time });
-        }
-      }
       const local = localView();
       return {
         id: record.id,
@@ -551,12 +576,12 @@ export async function openContext(d: ContextDeps) {
         joining: Boolean(record.invite),
         ...(joinProblem || (record.invite && peers.some((p) => p.refusedBy)) ? { joinProblem: joinProblem ?? `a member refused to share the history: ${peers.find((p) => p.refusedBy)!.refusedBy}` } : {}),
         members,
-        kv: readKv(state.doc),
+        kv: kvEntries(),
         opCount: replica.dag.size(),
         heads: replica.heads(),
         pending: replica.dag.pendingCount(),
         stuck: state.stuck().length,
-        invalidOps: invalidOps.slice(-100),
+        invalidOps: fromHistory().invalidOps,
         rejected: [],
         peers,
         checkpoints: [...agreements.values()],
