@@ -1,6 +1,16 @@
-import { encodeWith, envelope, fixedBytes, string, struct, taggedUnion, varuint, type Codec, type Infer } from '../codec/index.ts';
+import { DecodeError, encodeWith, envelope, fixedBytes, string, struct, taggedUnion, varuint, type Codec, type Infer } from '../codec/index.ts';
 import { concatBytes, isValidEd25519PublicKey, verifyEd25519, type Signer } from '../crypto/index.ts';
-import { localRootId, localRootPublicKey, parseRootId, rootIdField } from './rootId.ts';
+import { localRootId, localRootPublicKey, parseRootId, rootIdField, type RootId } from './rootId.ts';
+import {
+  SIWE_LIMITS,
+  SIWE_NONCE,
+  delegationMessage,
+  ethereumRootId,
+  recoverMessageSigner,
+  signatureBytes,
+  type EthereumMessageSigner,
+  type SiweFields,
+} from './siwe.ts';
 import { accept, refuse, type Verdict } from './verdict.ts';
 
 /** Bounds on what a delegation may say. */
@@ -23,9 +33,32 @@ const claimsSchema = struct({
   expiresAt: varuint,
 });
 
-/** How the root proved it made the claims. Wallet proofs (SIWE, SNIP-12) join this union. */
+/** A SIWE nonce on the wire: 8 to 64 ASCII letters and digits, or the message is malformed. */
+const nonceField: Codec<string> = {
+  encode: (w, v) => nonceText.encode(w, v),
+  decode(r) {
+    const at = r.pos;
+    const text = nonceText.decode(r);
+    if (!SIWE_NONCE.test(text)) throw new DecodeError('invalid-value', 'a nonce is 8 to 64 ASCII letters and digits', at);
+    return text;
+  },
+};
+const nonceText = string(SIWE_LIMITS.nonceMax);
+
+/**
+ * How the root proved it made the claims. Append new variants only: the index is the tag.
+ * - `ed25519`: a local root's signature over `delegationSigningBytes(claims)`;
+ * - `eip4361`: an Ethereum account's EIP-191 signature over the SIWE message rebuilt from
+ *   the claims and these fields (see siwe.ts).
+ */
 const proofSchema = taggedUnion({
   ed25519: struct({ signature: fixedBytes(64) }),
+  eip4361: struct({
+    domain: string(SIWE_LIMITS.domainBytes),
+    uri: string(SIWE_LIMITS.uriBytes),
+    nonce: nonceField,
+    signature: fixedBytes(65),
+  }),
 });
 
 const delegationSchema = struct({ claims: claimsSchema, proof: proofSchema });
@@ -53,6 +86,28 @@ export function delegationSigningBytes(claims: DelegationClaims): Uint8Array {
 export async function signLocalDelegation(root: Signer, claims: Omit<DelegationClaims, 'root'>): Promise<Delegation> {
   const full: DelegationClaims = { ...claims, root: localRootId(root.publicKey) };
   return { claims: full, proof: { kind: 'ed25519', signature: await root.sign(delegationSigningBytes(full)) } };
+}
+
+/**
+ * An Ethereum account (EOA) delegates a client key: the SIWE message is built from the
+ * claims and `fields` (the challenge: requesting domain and URI, the node's nonce) and the
+ * account signs it with EIP-191 `personal_sign`. Throws if the answer is not a signature by
+ * `account.address`.
+ */
+export async function signEthereumDelegation(
+  account: EthereumMessageSigner,
+  claims: Omit<DelegationClaims, 'root'> & { chainId: number },
+  fields: SiweFields,
+): Promise<Delegation> {
+  const { chainId, ...rest } = claims;
+  const full: DelegationClaims = { ...rest, root: (await ethereumRootId(chainId, account.address)) as RootId };
+  const message = await delegationMessage(full, fields);
+  const signature = await signatureBytes(await account.signMessage({ message }));
+  const signer = await recoverMessageSigner(message, signature);
+  if (signer?.toLowerCase() !== account.address.toLowerCase()) {
+    throw new Error(`the wallet signed with ${signer ?? 'an invalid signature'}, not with ${account.address}`);
+  }
+  return { claims: full, proof: { kind: 'eip4361', domain: fields.domain, uri: fields.uri, nonce: fields.nonce, signature } };
 }
 
 export type DelegationRefusal =
@@ -83,12 +138,27 @@ export async function verifyDelegation(d: Delegation, now: number): Promise<Verd
   if (claims.expiresAt - claims.issuedAt > DELEGATION_LIMITS.maxLifetimeMs) {
     return refuse('too-long-lived', `a delegation may last at most ${DELEGATION_LIMITS.maxLifetimeMs / 86_400_000} days`);
   }
-  if (kind !== 'local' || proof.kind !== 'ed25519') {
-    return refuse('proof-mismatch', `a ${kind} root cannot prove a delegation with a ${proof.kind} signature`);
-  }
-  const rootKey = localRootPublicKey(claims.root);
-  if (!(await verifyEd25519(rootKey, delegationSigningBytes(claims), proof.signature))) {
-    return refuse('bad-signature', `the signature was not made by ${claims.root} over these claims (tampered, or signed by another root)`);
+  if (kind === 'local' && proof.kind === 'ed25519') {
+    const rootKey = localRootPublicKey(claims.root);
+    if (!(await verifyEd25519(rootKey, delegationSigningBytes(claims), proof.signature))) {
+      return refuse('bad-signature', `the signature was not made by ${claims.root} over these claims (tampered, or signed by another root)`);
+    }
+  } else if (kind === 'ethereum' && proof.kind === 'eip4361') {
+    let message;
+    try {
+      message = await delegationMessage(claims, proof);
+    } catch (e) {
+      return refuse('malformed', (e as Error).message);
+    }
+    const signer = await recoverMessageSigner(message, proof.signature);
+    if (signer === null) return refuse('bad-signature', 'the EIP-4361 signature is not a valid 65-byte low-s secp256k1 signature');
+    const expected = parseRootId(claims.root).address;
+    if (signer.toLowerCase() !== expected.toLowerCase()) {
+      return refuse('bad-signature', `the EIP-4361 message was signed by ${signer}, not by ${expected} (tampered claims, or another account)`);
+    }
+  } else {
+    const wanted = kind === 'local' ? 'an ed25519' : kind === 'ethereum' ? 'an eip4361' : 'no supported';
+    return refuse('proof-mismatch', `a ${kind} root cannot prove a delegation with a ${proof.kind} proof (it takes ${wanted} proof)`);
   }
   if (claims.issuedAt > now + DELEGATION_LIMITS.clockSkewMs) {
     return refuse('not-yet-valid', `the delegation is issued in the future (${new Date(claims.issuedAt).toISOString()})`);
