@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { encodeOp, OP_LIMITS, type Op } from '../ops/op.ts';
 import { createReplica } from './replica.ts';
-import { deltaBody, genesis, invite, joinBody, newDevice, op, person, recordingSink, revokeKeyBody, T0, type Person } from './testkit.ts';
+import { deltaBody, genesis, invite, joinBody, newDevice, op, person, recordingSink, revokeKeyBody, T0 } from './testkit.ts';
 
 const DAY = 86_400_000;
 

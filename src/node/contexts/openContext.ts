@@ -4,11 +4,13 @@ import type { StateSink } from '../../core/context/replica.ts';
 import type { CheckedOp } from '../../core/governance/checkedOp.ts';
 import { AppCallError, type ContextApp } from '../apps/contextApp.ts';
 import { createReplica } from '../../core/context/replica.ts';
+import { stateAtParents } from '../../core/context/stateAtParents.ts';
+import { describePayload, parseJson } from './payloads.ts';
+import type { AuditEntry, CallOutcome, ContextDeps, EventView, VerificationView } from './view.ts';
 import { rendezvous } from '../../core/context/rendezvous.ts';
 import { checkIntrinsic } from '../../core/governance/checkedOp.ts';
 import { judge } from '../../core/governance/rules.ts';
 import { inviteCodec, signInvite, type Invite } from '../../core/invitation/index.ts';
-import type { Scheduler } from '../../core/mesh/Scheduler.ts';
 import { encodeOp, idKey, signOp, type Op, type OpBody } from '../../core/ops/op.ts';
 import type { Role } from '../../core/ops/roles.ts';
 import {
@@ -24,11 +26,7 @@ import {
   verifyCheckpoint,
   type StateCall,
 } from '../../core/state/index.ts';
-import type { ContextRecord, Store } from '../../core/store/index.ts';
-import { createContextSync, type ContextSync, type SyncEvent } from '../../core/sync/contextSync.ts';
-import type { SigningIdentity } from '../identityService.ts';
-import type { NodeSettings } from '../settings.ts';
-import type { MeshPort } from './meshPort.ts';
+import { createContextSync, type SyncEvent } from '../../core/sync/contextSync.ts';
 import type { Alert, CheckpointAgreement, ContextView, InvalidOpView, MemberView, OpOutcome } from './view.ts';
 
 /** The app id of the built-in key/value writer (the WASM runtime brings real app ids). */
@@ -36,87 +34,10 @@ export const KV_APP_ID = sha256(new TextEncoder().encode('tabnode/builtin-app/kv
 
 export const CONTEXT_TIMINGS = { checkpointMs: 4000, antiEntropyMs: 3000, snapshotEveryDeltas: 200 } as const;
 
-export interface ContextDeps {
-  record: ContextRecord;
-  store: Store;
-  identity: SigningIdentity;
-  mesh: MeshPort;
-  settings: NodeSettings;
-  scheduler: Scheduler;
-  now(): number;
-  randomBytes(length: number): Uint8Array;
-  onChange(): void;
-  /** The app of a context, once its genesis (and so its app id) is known. */
-  appFor(appId: string, sync: ContextSync): Promise<ContextApp>;
-  /** This member's private storage, decrypted / encrypted by the node's vault. */
-  privateStorage: { load(context: string): Promise<[string, Uint8Array][]>; write(context: string, writes: [string, Uint8Array | null][]): Promise<void> };
-}
-
-/** What a call did: its result, the op it made (mutations with shared writes), its events. */
-export interface CallOutcome {
-  output: unknown;
-  op?: OpOutcome;
-  events: EventView[];
-  logs: string[];
-  ms: number;
-}
-
-/** One app event, as this node saw it. */
-export interface EventView {
-  name: string;
-  /** JSON when the payload is JSON text, else its hex; only the hash for hashed events from others. */
-  payload: string;
-  hashed: boolean;
-  executor: string;
-  opKey?: string;
-  at: number;
-}
-
-/** Verification of a recorded call by re-running it. */
-export interface VerificationView {
-  opKey: string;
-  method: string;
-  executor: string;
-  result: 'confirmed' | 'mismatch' | 'failed';
-  message: string;
-}
-
 const MAX_ALERTS = 50;
 const MAX_EVENTS = 200;
 /** Recorded calls re-run when a context opens (the newest ones). */
 const RECHECK_ON_LOAD = 50;
-
-export interface AuditEntry {
-  key: string;
-  kind: string;
-  executor: string;
-  device: string;
-  time: number;
-  valid: boolean;
-  reason?: string;
-  call?: string;
-  verification?: VerificationView['result'];
-}
-
-function parseJson(bytes: Uint8Array): unknown {
-  const text = new TextDecoder().decode(bytes);
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-/** An event payload for people: its JSON text, else its bytes in hex. */
-function describePayload(payload: Uint8Array): string {
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(payload);
-    JSON.parse(text);
-    return text;
-  } catch {
-    return `0x${toHex(payload)}`;
-  }
-}
 
 /** One context, running: verified replica, state, sync over the mesh, checkpoints, snapshots. */
 export async function openContext(d: ContextDeps) {
@@ -291,7 +212,7 @@ export async function openContext(d: ContextDeps) {
     const base: VerificationView = { opKey, method: body.call.method, executor, result: 'failed', message: '' };
     let view: VerificationView;
     try {
-      const doc = stateAtParents(c);
+      const doc = stateAtParents(replica, c);
       const clientID = [...Y.parseUpdateMeta(body.update).to.keys()][0] ?? 0;
       const runner = await ensureApp();
       const rerun = await runner.call(body.call.method, body.call.input, { executor, contextId, doc, clientID });
@@ -306,23 +227,6 @@ export async function openContext(d: ContextDeps) {
     if (view.result === 'mismatch') alert('verification', `a ${view.method} call by ${executor.slice(0, 24)}… does not match its recorded call: ${view.message}`);
     d.onChange();
     return view;
-  }
-
-  /** The state of the valid deltas in an op's causal past (built on demand). */
-  function stateAtParents(c: CheckedOp): Y.Doc {
-    const past = new Set<string>();
-    const stack = c.op.parents.map(idKey);
-    while (stack.length) {
-      const k = stack.pop()!;
-      if (past.has(k)) continue;
-      past.add(k);
-      for (const p of replica.dag.get(k)?.op.parents ?? []) stack.push(idKey(p));
-    }
-    const at = createContextState();
-    for (const x of replica.dag.all()) {
-      if (past.has(x.key) && x.op.body.kind === 'delta' && replica.verdict(x.key)?.valid) at.apply(x.key, x.op.body.update);
-    }
-    return at.doc;
   }
 
   async function ensureApp(): Promise<ContextApp> {

@@ -1,3 +1,10 @@
+import type { Scheduler } from '../../core/mesh/Scheduler.ts';
+import type { ContextRecord, Store } from '../../core/store/index.ts';
+import type { ContextSync } from '../../core/sync/contextSync.ts';
+import type { ContextApp } from '../apps/contextApp.ts';
+import type { SigningIdentity } from '../identityService.ts';
+import type { NodeSettings } from '../settings.ts';
+import type { MeshPort } from './meshPort.ts';
 import type { RootId } from '../../core/identity/index.ts';
 import type { Role } from '../../core/ops/roles.ts';
 import type { PeerInfo } from '../../core/sync/contextSync.ts';
@@ -74,4 +81,61 @@ export interface OpOutcome {
   valid: boolean;
   reason?: string;
   message?: string;
+}
+
+export interface ContextDeps {
+  record: ContextRecord;
+  store: Store;
+  identity: SigningIdentity;
+  mesh: MeshPort;
+  settings: NodeSettings;
+  scheduler: Scheduler;
+  now(): number;
+  randomBytes(length: number): Uint8Array;
+  onChange(): void;
+  /** The app of a context, once its genesis (and so its app id) is known. */
+  appFor(appId: string, sync: ContextSync): Promise<ContextApp>;
+  /** This member's private storage, decrypted / encrypted by the node's vault. */
+  privateStorage: { load(context: string): Promise<[string, Uint8Array][]>; write(context: string, writes: [string, Uint8Array | null][]): Promise<void> };
+}
+
+/** What a call did: its result, the op it made (mutations with shared writes), its events. */
+export interface CallOutcome {
+  output: unknown;
+  op?: OpOutcome;
+  events: EventView[];
+  logs: string[];
+  ms: number;
+}
+
+/** One app event, as this node saw it. */
+export interface EventView {
+  name: string;
+  /** JSON when the payload is JSON text, else its hex; only the hash for hashed events from others. */
+  payload: string;
+  hashed: boolean;
+  executor: string;
+  opKey?: string;
+  at: number;
+}
+
+/** Verification of a recorded call by re-running it. */
+export interface VerificationView {
+  opKey: string;
+  method: string;
+  executor: string;
+  result: 'confirmed' | 'mismatch' | 'failed';
+  message: string;
+}
+
+export interface AuditEntry {
+  key: string;
+  kind: string;
+  executor: string;
+  device: string;
+  time: number;
+  valid: boolean;
+  reason?: string;
+  call?: string;
+  verification?: VerificationView['result'];
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { CallOutcome } from '../../node/contexts/openContext.ts';
+import type { CallOutcome } from '../../node/contexts/view.ts';
 import type { MethodInfo } from '../../node/apps/contextApp.ts';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 import { useNode } from '../shell/nodeContext.ts';
