@@ -115,6 +115,26 @@ async function connectPeers(app: App, offerer: Peer, answerer: Peer): Promise<Sm
   return Promise.all([outcome(offerer), outcome(answerer)]);
 }
 
+/**
+ * On a loaded 2-core CI machine a loopback ICE exchange between two browser processes has
+ * been seen to stall (once in many runs). One retry on fresh pages keeps that from failing
+ * the suite; a second stall still fails it, and the retry is logged.
+ */
+async function connectWithOneRetry(app: App, offerer: Peer, answerer: Peer): Promise<SmokeResult[]> {
+  const attempt = () =>
+    Promise.race([
+      connectPeers(app, offerer, answerer),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the WebRTC exchange stalled for 40 s')), 40_000)),
+    ]);
+  try {
+    return await attempt();
+  } catch (e) {
+    console.warn(`smoke: ${(e as Error).message}; retrying once on fresh pages`);
+    await Promise.all([offerer.page.goto(app.url), answerer.page.goto(app.url)]);
+    return attempt();
+  }
+}
+
 describe('smoke: app, signaling and WebRTC', () => {
   let app: App;
   beforeAll(async () => {
@@ -159,7 +179,7 @@ describe('smoke: app, signaling and WebRTC', () => {
       const { peers, close } = await launchPeers(2, { app, separateProcesses });
       try {
         const [offerer, answerer] = peers as [Peer, Peer];
-        const [fromOfferer, fromAnswerer] = await connectPeers(app, offerer, answerer);
+        const [fromOfferer, fromAnswerer] = await connectWithOneRetry(app, offerer, answerer);
         expect(fromOfferer!.received).toBe('hello from the answerer');
         expect(fromAnswerer!.received).toBe('hello from the offerer');
         expect(fromOfferer!.candidates).toBeGreaterThan(0);
