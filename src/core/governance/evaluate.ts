@@ -65,12 +65,12 @@ export function createEvaluator() {
     let set = ancestorCache.get(e.c.key);
     if (set) return set;
     set = new Set();
-    const stack = e.c.op.parents.map((p) => entries.get(keyOf(p))!);
+    const stack = e.c.op.parents.map((p) => entries.get(idKey(p))!);
     while (stack.length) {
       const next = stack.pop()!;
       if (set.has(next.c.key)) continue;
       set.add(next.c.key);
-      for (const p of next.c.op.parents) stack.push(entries.get(keyOf(p))!);
+      for (const p of next.c.op.parents) stack.push(entries.get(idKey(p))!);
     }
     ancestorCache.set(e.c.key, set);
     return set;
@@ -88,9 +88,9 @@ export function createEvaluator() {
       case 'set-role':
         return { root: body.member, keeps: body.role, reason: 'demoted-concurrently' };
       case 'revoke-key':
-        return { key: hex(e.c.revocation!.clientKey), reason: 'key-revoked-concurrently' };
+        return { key: idKey(e.c.revocation!.clientKey), reason: 'key-revoked-concurrently' };
       case 'revoke-invite':
-        return { invite: hex(body.invite), reason: 'invite-revoked' };
+        return { invite: idKey(body.invite), reason: 'invite-revoked' };
       default:
         return undefined;
     }
@@ -192,8 +192,8 @@ export function createEvaluator() {
       let depth = 0;
       let govPast = 0n;
       for (const p of c.op.parents) {
-        const parent = entries.get(keyOf(p));
-        if (!parent) throw new Error(`parent ${keyOf(p)} of ${c.key} was not added first`);
+        const parent = entries.get(idKey(p));
+        if (!parent) throw new Error(`parent ${idKey(p)} of ${c.key} was not added first`);
         depth = Math.max(depth, parent.depth + 1);
         govPast |= parent.govPast | parent.bit;
       }
@@ -227,7 +227,7 @@ export function createEvaluator() {
     stateAtParents(parents: Uint8Array[]): GovState {
       let mask = 0n;
       for (const p of parents) {
-        const e = entries.get(keyOf(p));
+        const e = entries.get(idKey(p));
         if (e) mask |= e.govPast | e.bit;
       }
       return cloneGovState(stateAt(mask));
@@ -271,5 +271,3 @@ function vetoMessage(reason: ConcurrencyRefusal): string {
   }
 }
 
-const hex = idKey;
-const keyOf = idKey;

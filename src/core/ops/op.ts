@@ -1,5 +1,5 @@
 import { bool, bytes, encodeWith, envelope, fixedBytes, list, oneOf, optional, string, struct, taggedUnion, varuint, DecodeError, type Codec, type Infer } from '../codec/index.ts';
-import { taggedHash, taggedHasher, verifyEd25519, type Signer } from '../crypto/index.ts';
+import { taggedHash, taggedHasher, toHex, verifyEd25519, type Signer } from '../crypto/index.ts';
 import { rootIdField } from '../identity/index.ts';
 import { inviteSchema } from '../invitation/invite.ts';
 import { ROLES } from './roles.ts';
@@ -147,12 +147,6 @@ export function sortIds(ids: Uint8Array[]): Uint8Array[] {
   return out.filter((id, i) => i === 0 || compareIds(out[i - 1]!, id) !== 0);
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
 /** Ids as map keys: hex is unambiguous and readable in logs. */
-export function idKey(id: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < id.length; i++) s += HEX[id[i]!];
-  return s;
-}
+export const idKey: (id: Uint8Array) => string = toHex;
 

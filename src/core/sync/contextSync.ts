@@ -1,4 +1,4 @@
-import { sha256, toHex, type Signer } from '../crypto/index.ts';
+import { fromHex, sha256, toHex, type Signer } from '../crypto/index.ts';
 import type { Rejection, Replica, ReceiveResult } from '../context/replica.ts';
 import type { CheckedOp } from '../governance/checkedOp.ts';
 import type { RootId } from '../identity/index.ts';
@@ -183,7 +183,7 @@ export function createContextSync(o: ContextSyncOptions) {
     const result = await o.replica.receive(raw);
     if (result.rejected.length) o.onChange?.({ kind: 'rejected', rejections: result.rejected, from: from?.info.linkId });
     const missing = o.replica.dag.missing();
-    if (from && missing.length) send(from, { kind: 'want', ids: missing.slice(0, SYNC_LIMITS.wantIds).map(fromKey) });
+    if (from && missing.length) send(from, { kind: 'want', ids: missing.slice(0, SYNC_LIMITS.wantIds).map(fromHex) });
     if (!result.added.length) return { ...result, durable: Promise.resolve() };
     const durable = (persisting = persisting.then(() => o.persist(result.added))).then(() => {
       // A few new ops are pushed as they are; a bulk (a catch-up passing through) is only
@@ -390,7 +390,7 @@ export function createContextSync(o: ContextSyncOptions) {
         wantedApps.set(hash, waiting);
         const ask = () => {
           if (!wantedApps.has(hash) || stopped) return;
-          for (const s of verified()) send(s, { kind: 'app-want', hash: fromKey(hash) });
+          for (const s of verified()) send(s, { kind: 'app-want', hash: fromHex(hash) });
           o.scheduler.schedule(antiEntropyMs, ask);
         };
         ask();
@@ -412,9 +412,3 @@ export function createContextSync(o: ContextSyncOptions) {
 }
 
 export type ContextSync = ReturnType<typeof createContextSync>;
-
-function fromKey(key: string): Uint8Array {
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) out[i] = parseInt(key.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}

@@ -1,5 +1,9 @@
 import { kvWriter, readKv, stateMap, KvError } from '../../core/state/index.ts';
+import { sha256 } from '../../core/crypto/index.ts';
 import { AppCallError, type ContextApp, type MethodInfo } from './contextApp.ts';
+
+/** The app id of the built-in key/value app (WASM apps' ids are the SHA-256 of their bytes). */
+export const KV_APP_ID = sha256(new TextEncoder().encode('tabnode/builtin-app/kv/v1'));
 
 const METHODS: MethodInfo[] = [
   { name: 'set', kind: 'mutation', args: { key: 'string', value: 'json' } },

@@ -1,6 +1,6 @@
 import { sha256, toHex } from '../../core/crypto/index.ts';
 import type { Store } from '../../core/store/index.ts';
-import { KV_APP_ID } from '../contexts/openContext.ts';
+import { KV_APP_ID } from './kvApp.ts';
 
 /** Apps offered when creating a context. WASM ones ship with the app under /apps/. */
 export const BUILTIN_APPS = [

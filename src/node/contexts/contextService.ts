@@ -12,7 +12,8 @@ import type { MeshPort } from './meshPort.ts';
 import type { PrivateVault } from '../../adapters/webcrypto/vault.ts';
 import type { ContextSync } from '../../core/sync/contextSync.ts';
 import type { ContextApp, MethodInfo } from '../apps/contextApp.ts';
-import { KV_APP_ID, openContext, type RunningContext } from './openContext.ts';
+import { KV_APP_ID } from '../apps/kvApp.ts';
+import { openContext, type RunningContext } from './openContext.ts';
 import type { AuditEntry, CallOutcome, EventView, VerificationView } from './view.ts';
 import type { ContextView, OpOutcome } from './view.ts';
 

@@ -1,12 +1,19 @@
 import * as Y from 'yjs';
-import { bytesEqual, fromHex, sha256, toHex } from '../../core/crypto/index.ts';
+import { bytesEqual, fromHex, toHex } from '../../core/crypto/index.ts';
+import { publishedEvents } from '../../runtime/events.ts';
 import type { StateSink } from '../../core/context/replica.ts';
 import type { CheckedOp } from '../../core/governance/checkedOp.ts';
 import { AppCallError, type ContextApp } from '../apps/contextApp.ts';
 import { createReplica } from '../../core/context/replica.ts';
 import { stateAtParents } from '../../core/context/stateAtParents.ts';
 import { describePayload, parseJson } from './payloads.ts';
-import type { AuditEntry, CallOutcome, ContextDeps, EventView, VerificationView } from './view.ts';
+import type { Scheduler } from '../../core/mesh/Scheduler.ts';
+import type { ContextRecord, Store } from '../../core/store/index.ts';
+import type { ContextSync } from '../../core/sync/contextSync.ts';
+import type { SigningIdentity } from '../identityService.ts';
+import type { NodeSettings } from '../settings.ts';
+import type { MeshPort } from './meshPort.ts';
+import type { AuditEntry, CallOutcome, EventView, VerificationView } from './view.ts';
 import { rendezvous } from '../../core/context/rendezvous.ts';
 import { checkIntrinsic } from '../../core/governance/checkedOp.ts';
 import { judge } from '../../core/governance/rules.ts';
@@ -29,10 +36,23 @@ import {
 import { createContextSync, type SyncEvent } from '../../core/sync/contextSync.ts';
 import type { Alert, CheckpointAgreement, ContextView, InvalidOpView, MemberView, OpOutcome } from './view.ts';
 
-/** The app id of the built-in key/value writer (the WASM runtime brings real app ids). */
-export const KV_APP_ID = sha256(new TextEncoder().encode('tabnode/builtin-app/kv/v1'));
-
 export const CONTEXT_TIMINGS = { checkpointMs: 4000, antiEntropyMs: 3000, snapshotEveryDeltas: 200 } as const;
+
+export interface ContextDeps {
+  record: ContextRecord;
+  store: Store;
+  identity: SigningIdentity;
+  mesh: MeshPort;
+  settings: NodeSettings;
+  scheduler: Scheduler;
+  now(): number;
+  randomBytes(length: number): Uint8Array;
+  onChange(): void;
+  /** The app of a context, once its genesis (and so its app id) is known. */
+  appFor(appId: string, sync: ContextSync): Promise<ContextApp>;
+  /** This member's private storage, decrypted / encrypted by the node's vault. */
+  privateStorage: { load(context: string): Promise<[string, Uint8Array][]>; write(context: string, writes: [string, Uint8Array | null][]): Promise<void> };
+}
 
 const MAX_ALERTS = 50;
 const MAX_EVENTS = 200;
@@ -183,9 +203,12 @@ export async function openContext(d: ContextDeps) {
     d.scheduler.schedule(CONTEXT_TIMINGS.checkpointMs, checkpointLoop);
   }
 
+  /** Tell listeners; keep my own events (their whole payloads exist only here). */
   function emit(e: EventView): void {
-    events.push(e);
-    if (events.length > MAX_EVENTS) events.shift();
+    if (e.executor === identity.root) {
+      events.push(e);
+      if (events.length > MAX_EVENTS) events.shift();
+    }
     for (const l of eventListeners) l(e);
   }
 
@@ -371,7 +394,7 @@ export async function openContext(d: ContextDeps) {
         writer: runner.writer,
         update: result.update,
         call: verifiable ? { method, input } : undefined,
-        events: result.events.map((e) => ({ name: e.name, hashed: e.hashOnly, payload: e.hashOnly ? sha256(e.payload) : e.payload })),
+        events: publishedEvents(result.events),
       });
       if (op.valid && result.privateWrites.length) await d.privateStorage.write(record.id, result.privateWrites);
       if (op.valid) shown.forEach((e) => emit({ ...e, opKey: op.key }));
@@ -396,7 +419,7 @@ export async function openContext(d: ContextDeps) {
      */
     events(): EventView[] {
       const g = replica.governance();
-      const mine = new Map(events.filter((e) => e.executor === identity.root && e.opKey).map((e) => [`${e.opKey}/${e.name}`, e]));
+      const mine = new Map(events.filter((e) => e.opKey).map((e) => [`${e.opKey}/${e.name}`, e]));
       const out: EventView[] = [];
       for (const c of replica.dag.all()) {
         const body = c.op.body;

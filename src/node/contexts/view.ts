@@ -1,10 +1,3 @@
-import type { Scheduler } from '../../core/mesh/Scheduler.ts';
-import type { ContextRecord, Store } from '../../core/store/index.ts';
-import type { ContextSync } from '../../core/sync/contextSync.ts';
-import type { ContextApp } from '../apps/contextApp.ts';
-import type { SigningIdentity } from '../identityService.ts';
-import type { NodeSettings } from '../settings.ts';
-import type { MeshPort } from './meshPort.ts';
 import type { RootId } from '../../core/identity/index.ts';
 import type { Role } from '../../core/ops/roles.ts';
 import type { PeerInfo } from '../../core/sync/contextSync.ts';
@@ -81,22 +74,6 @@ export interface OpOutcome {
   valid: boolean;
   reason?: string;
   message?: string;
-}
-
-export interface ContextDeps {
-  record: ContextRecord;
-  store: Store;
-  identity: SigningIdentity;
-  mesh: MeshPort;
-  settings: NodeSettings;
-  scheduler: Scheduler;
-  now(): number;
-  randomBytes(length: number): Uint8Array;
-  onChange(): void;
-  /** The app of a context, once its genesis (and so its app id) is known. */
-  appFor(appId: string, sync: ContextSync): Promise<ContextApp>;
-  /** This member's private storage, decrypted / encrypted by the node's vault. */
-  privateStorage: { load(context: string): Promise<[string, Uint8Array][]>; write(context: string, writes: [string, Uint8Array | null][]): Promise<void> };
 }
 
 /** What a call did: its result, the op it made (mutations with shared writes), its events. */
