@@ -48,7 +48,7 @@ export function ContextPage({ id }: { id: string }) {
           </p>
         )}
       </header>
-      {isBoard ? <BoardPanel view={view} onOutcome={onOutcome} /> : <DataPanel view={view} onOutcome={onOutcome} />}
+      {view.joining ? null : isBoard ? <BoardPanel view={view} onOutcome={onOutcome} /> : <DataPanel view={view} onOutcome={onOutcome} />}
       <MembersPanel view={view} onOutcome={onOutcome} />
       <SyncPanel view={view} />
     </>

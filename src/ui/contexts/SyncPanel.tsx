@@ -64,7 +64,7 @@ export function SyncPanel({ view }: { view: ContextView }) {
       : <ul className="list" data-testid="links">
           {view.peers.map((p) => (
             <li key={p.linkId} data-state={p.state}>
-              <span className={`badge ${p.state === 'verified' ? 'good' : p.state === 'refused' ? 'bad' : ''}`}>{p.state}</span>{' '}
+              <span className={`badge ${p.refusedBy ? 'bad' : p.state === 'verified' ? 'good' : p.state === 'refused' ? 'bad' : ''}`}>{p.refusedBy ? 'refuses us' : p.state}</span>{' '}
               {p.label ?? p.linkId} {p.standing && <span className="muted">({p.standing})</span>}
               {p.refusal && <span className="muted"> — we refused it: {p.refusal}</span>}
               {p.refusedBy && <span className="muted"> — it refused us: {p.refusedBy}</span>}
