@@ -132,6 +132,7 @@ describe('contexts across real browsers', () => {
     expect(e.joinProblem).toMatch(/used up/);
     expect(e.opCount).toBe(0);
     for (const p of e.peers) expect(p.received.ops).toBe(0);
+    await E.getByText(/Cannot join: .*used up/).waitFor();
     await screenshot(E, 'join-refused');
   });
 
