@@ -48,6 +48,11 @@ export interface ContextRecord {
   signaling: string[];
   /** The invite this profile joined with, until its join op is valid. */
   invite?: Uint8Array;
+  /**
+   * Set when this device came back to a context its root is already a member of (a login
+   * on a new browser): it adds its key with an `add-device` op instead of joining.
+   */
+  rejoin?: boolean;
   createdAt: number;
 }
 

@@ -192,6 +192,40 @@ export function contextService(d: ContextServiceDeps) {
       return id;
     },
 
+    /**
+     * Come back to a context this identity's root is a member of, on a device that does
+     * not hold it yet (a wallet login in a new browser): fetch the history from members
+     * (who admit us as a device of a member root) and sign an `add-device` op.
+     */
+    async rejoin(entry: { id: string; name: string; secret: Uint8Array; signaling?: string[] }): Promise<void> {
+      if ((await d.store.contexts()).some((c) => c.id === entry.id)) return;
+      await d.store.putContext({
+        id: entry.id,
+        name: entry.name,
+        secret: entry.secret,
+        signaling: entry.signaling ?? [],
+        rejoin: true,
+        createdAt: d.now(),
+      });
+      await start(entry.id);
+      changed();
+    },
+
+    /**
+     * Publish a root's revocation (canonical bytes) in every context where the key it
+     * revokes is known. Returns the outcome per context id.
+     */
+    async revokeKey(revocation: Uint8Array, clientKeyHex: string): Promise<Map<string, OpOutcome>> {
+      const outcomes = new Map<string, OpOutcome>();
+      for (const record of await d.store.contexts()) {
+        const ctx = await start(record.id);
+        const g = ctx.replica.governance();
+        if (!g.keys.has(clientKeyHex) || g.revokedKeys.has(clientKeyHex)) continue;
+        outcomes.set(record.id, await ctx.revokeKey(revocation));
+      }
+      return outcomes;
+    },
+
     async write(id: string, call: StateCall): Promise<OpOutcome> {
       return (await start(id)).write(call);
     },

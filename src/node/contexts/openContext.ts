@@ -283,18 +283,23 @@ export async function openContext(d: ContextDeps) {
 
   /** While joining: once the history shows the invite is good, make the join op. */
   async function tryJoin(): Promise<void> {
-    if (!record.invite || closed) return;
+    if ((!record.invite && !record.rejoin) || closed) return;
     const g = replica.governance();
     if (g.members.size === 0) return; // the history has not arrived yet
     if (g.members.has(identity.root) && g.keys.has(myKey)) {
       delete record.invite;
+      delete record.rejoin;
       await store.putContext(record);
       return;
     }
-    const invite = inviteCodec.decode(record.invite);
+    if (!g.members.has(identity.root) && !record.invite) {
+      joinProblem = `${identity.root} is not a member of this context (any more): ask a member for an invite`;
+      alert('join-failed', joinProblem);
+      return;
+    }
     const body: OpBody = g.members.has(identity.root)
       ? { kind: 'add-device', delegation: identity.delegation }
-      : { kind: 'join', invite, delegation: identity.delegation };
+      : { kind: 'join', invite: inviteCodec.decode(record.invite!), delegation: identity.delegation };
     const op = await signOp(identity.signer, { context: contextId, parents: parents(), time: d.now(), body });
     const checked = await checkIntrinsic(op, contextId);
     if (!checked.ok) {
@@ -315,6 +320,7 @@ export async function openContext(d: ContextDeps) {
     const outcome = await sync.publish([op]);
     if (replica.verdict(idKey(op.id))?.valid) {
       delete record.invite;
+      delete record.rejoin;
       await store.putContext(record);
       d.onChange();
     } else if (outcome.rejected.length) {
@@ -465,6 +471,8 @@ export async function openContext(d: ContextDeps) {
     setRole: (member: MemberView['root'], role: Role) => publish({ kind: 'set-role', member, role }),
     remove: (member: MemberView['root']) => publish({ kind: 'remove', member }),
     leave: () => publish({ kind: 'leave' }),
+    /** Publish a root's signed revocation of one of its keys (canonical revocation bytes). */
+    revokeKey: (revocation: Uint8Array) => publish({ kind: 'revoke-key', revocation }),
 
     /** Sign an invite with this device's key, carrying the rendezvous secret and signaling. */
     invite(options: { role: Role; expiresInMs: number; maxUses: number }): Promise<Invite> {
@@ -500,8 +508,8 @@ export async function openContext(d: ContextDeps) {
         verifiable: g.verifiable,
         myRoot: identity.root,
         ...(g.members.get(identity.root) ? { myRole: g.members.get(identity.root)!.role } : {}),
-        joining: Boolean(record.invite),
-        ...(joinProblem || (record.invite && peers.some((p) => p.refusedBy)) ? { joinProblem: joinProblem ?? `a member refused to share the history: ${peers.find((p) => p.refusedBy)!.refusedBy}` } : {}),
+        joining: Boolean(record.invite || record.rejoin),
+        ...(joinProblem || ((record.invite || record.rejoin) && peers.some((p) => p.refusedBy)) ? { joinProblem: joinProblem ?? `a member refused to share the history: ${peers.find((p) => p.refusedBy)!.refusedBy}` } : {}),
         members,
         kv: kvEntries(),
         opCount: replica.dag.size(),
