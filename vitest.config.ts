@@ -17,6 +17,9 @@ export default defineConfig({
         },
       },
       {
+        // Pre-bundle the wallet libraries once, up front: discovering them mid-run makes Vite
+        // rebuild its dependency cache and fail imports of tests already running.
+        optimizeDeps: { include: ['@starknet-io/get-starknet-core', 'starknet', 'viem', 'viem/accounts', 'viem/siwe'] },
         test: {
           name: 'browser',
           // Core crypto runs here too: both platforms must give identical answers.

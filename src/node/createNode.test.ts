@@ -83,13 +83,26 @@ describe('node identity', () => {
 describe('node settings', () => {
   test('default to the own origin, validate, and reset', async () => {
     const node = await testNode();
-    expect(await node.settings.get()).toEqual({ signalingUrls: ['ws://127.0.0.1:8080/signal'], iceServers: [] });
-    const next = { signalingUrls: ['wss://signal.example/'], iceServers: [{ urls: ['stun:stun.example:3478'] }] };
+    const defaults = await node.settings.get();
+    expect(defaults).toEqual({
+      signalingUrls: ['ws://127.0.0.1:8080/signal'],
+      iceServers: [],
+      walletConnect: { projectId: '', relayUrl: 'wss://relay.walletconnect.org' },
+      rpc: { ethereum: '', starknet: '' },
+    });
+    const next = {
+      signalingUrls: ['wss://signal.example/'],
+      iceServers: [{ urls: ['stun:stun.example:3478'] }],
+      walletConnect: { projectId: 'abc123', relayUrl: 'ws://127.0.0.1:9/' },
+      rpc: { ethereum: 'http://127.0.0.1:8545', starknet: '' },
+    };
     expect(await node.settings.update(next)).toEqual(next);
     expect(await node.settings.get()).toEqual(next);
     await expect(node.settings.update({ ...next, signalingUrls: ['http://x'] })).rejects.toThrow(SettingsError);
     await expect(node.settings.update({ ...next, signalingUrls: [] })).rejects.toThrow(/at least one/);
     await expect(node.settings.update({ ...next, iceServers: [{ urls: ['ws://x'] }] })).rejects.toThrow(/stun/);
+    await expect(node.settings.update({ ...next, walletConnect: { projectId: 'a b', relayUrl: 'wss://r' } })).rejects.toThrow(/project id/);
+    await expect(node.settings.update({ ...next, rpc: { ethereum: 'ftp://x', starknet: '' } })).rejects.toThrow(/Ethereum RPC/);
     expect((await node.settings.reset()).signalingUrls).toEqual(['ws://127.0.0.1:8080/signal']);
   });
 });

@@ -8,8 +8,10 @@ import type { AppRuntime } from '../runtime/index.ts';
 import { appRegistry, type AppRegistry } from './apps/registry.ts';
 import { contextService, type ContextService } from './contexts/contextService.ts';
 import type { MeshPort } from './contexts/meshPort.ts';
+import { devicesService, type DevicesService } from './devices.ts';
+import { directoryService, type DirectoryService } from './directory.ts';
 import { identityService, type IdentityService, type Platform } from './identityService.ts';
-import { defaultSettings, settingsToStored, validateSettings, type NodeSettings } from './settings.ts';
+import { defaultSettings, settingsToStored, validateSettings, withDefaults, type NodeSettings } from './settings.ts';
 
 /**
  * The one facade the UI and end-to-end tests use. Later issues add contexts, calls,
@@ -17,7 +19,11 @@ import { defaultSettings, settingsToStored, validateSettings, type NodeSettings 
  */
 export interface TabnodeNode {
   identity: IdentityService;
+  /** The devices this identity's root has delegated: list, revoke, renew, rotate. */
+  devices: DevicesService;
   contexts: ContextService;
+  /** Finds the contexts this root is a member of, so a new device of it gets them back. */
+  directory: DirectoryService;
   apps: AppRegistry;
   settings: {
     get(): Promise<NodeSettings>;
@@ -41,10 +47,10 @@ export interface NodeDeps {
 }
 
 export async function createNode({ store, platform, origin, mesh, scheduler, runtime }: NodeDeps): Promise<TabnodeNode> {
-  const identity = identityService(store, platform);
+  const identity = identityService(store, platform, { origin });
   await identity.device();
   const defaults = defaultSettings(origin);
-  const getSettings = async () => ((await store.setting('network')) as NodeSettings | undefined) ?? defaults;
+  const getSettings = async () => withDefaults((await store.setting('network')) as Partial<NodeSettings> | undefined, origin);
   const vault = await openVault(store);
   const apps = appRegistry(store, origin);
   const contexts = contextService({
@@ -65,10 +71,17 @@ export async function createNode({ store, platform, origin, mesh, scheduler, run
     origin,
   });
   if ((await store.root()) !== undefined) await contexts.startAll();
+  // Started signed in or not: it follows the store, so a later login starts it too.
+  const directory = directoryService({ identity, contexts, store, mesh, settings: getSettings, scheduler, now: platform.now, randomBytes: platform.randomBytes });
+  await directory.start();
+
+  const devices = devicesService({ store, platform, identity, contexts });
 
   return {
     identity,
+    devices,
     contexts,
+    directory,
     apps,
     settings: {
       get: getSettings,
@@ -91,6 +104,7 @@ export async function createNode({ store, platform, origin, mesh, scheduler, run
       };
     },
     async close() {
+      await directory.stop();
       await contexts.closeAll();
       await store.close();
     },

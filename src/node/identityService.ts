@@ -13,6 +13,9 @@ import {
   type RootKind,
 } from '../core/identity/index.ts';
 import type { Signer } from '../core/crypto/index.ts';
+import { challengeBook, checkAnswer, issueChallenge, parseRootId, type AccountVerifier, type Challenge, type ChallengeRefusal } from '../core/identity/index.ts';
+import type { WalletAccount } from '../wallets/connector.ts';
+import { signWithWallet, walletChain } from './walletSigning.ts';
 import type { DeviceKeyRecord, KeyHandle, Store } from '../core/store/index.ts';
 
 /** What the node needs from its platform: time, randomness and key storage. */
@@ -62,7 +65,27 @@ export class NotSignedInError extends Error {
   }
 }
 
-export function identityService(store: Store, platform: Platform) {
+/** A wallet's answer to a login challenge was refused; `reason` says which check failed. */
+export class WalletLoginError extends Error {
+  override readonly name = 'WalletLoginError';
+  constructor(
+    readonly reason: ChallengeRefusal,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface IdentityOptions {
+  /** The page's origin: its host is the domain a wallet signs for. */
+  origin: string;
+  /** Checks contract-account signatures over an RPC, when one is configured. */
+  accounts?: () => Promise<AccountVerifier | undefined>;
+}
+
+export function identityService(store: Store, platform: Platform, options: IdentityOptions = { origin: 'http://localhost' }) {
+  const challenges = challengeBook();
+
   async function device(): Promise<DeviceKeyRecord> {
     const existing = await store.deviceKey();
     if (existing) return existing;
@@ -144,6 +167,58 @@ export function identityService(store: Store, platform: Platform) {
         bytes: delegationCodec.encode(delegation),
       });
       return this.status();
+    },
+
+    /**
+     * Step one of a wallet login: a challenge naming this device's key, this site and the
+     * chain the wallet's account is on. The wallet signs it (see `completeWalletLogin`).
+     */
+    async walletChallenge(args: { chain: string; label: string }): Promise<Challenge> {
+      const dev = await device();
+      const url = new URL(options.origin);
+      const challenge = issueChallenge({
+        entropy: platform.randomBytes(16),
+        now: platform.now(),
+        domain: url.host,
+        uri: `${url.origin}/`,
+        clientKey: dev.publicKey,
+        label: args.label,
+        chain: args.chain,
+      });
+      challenges.add(challenge);
+      return challenge;
+    },
+
+    /**
+     * Step two: check the wallet's signed answer against the challenge it answers (once),
+     * then make its account this profile's root, with this device delegated.
+     */
+    async completeWalletLogin(delegation: Delegation): Promise<IdentityStatus> {
+      const nonce = 'nonce' in delegation.proof ? delegation.proof.nonce : '';
+      const challenge = challenges.take(nonce);
+      if (!challenge) {
+        throw challenges.wasUsed(nonce)
+          ? new WalletLoginError('reused-nonce', 'this challenge was already answered: a signed login can be used once')
+          : new WalletLoginError('unknown-nonce', 'this node issued no such challenge (or it was dropped): start the login again');
+      }
+      const accounts = await options.accounts?.();
+      const verdict = await checkAnswer(challenge, delegation, platform.now(), accounts ? { accounts } : {});
+      if (!verdict.ok) throw new WalletLoginError(verdict.reason, verdict.message);
+      const root = delegation.claims.root;
+      await store.setRoot({ id: root, kind: parseRootId(root).kind, createdAt: platform.now() });
+      await store.putDelegation({
+        clientKey: toBase58(delegation.claims.clientKey),
+        root,
+        expiresAt: delegation.claims.expiresAt,
+        bytes: delegationCodec.encode(delegation),
+      });
+      return this.status();
+    },
+
+    /** Both steps with a connected wallet account: it signs this node's challenge. */
+    async loginWithWallet(account: WalletAccount, deviceLabel: string): Promise<IdentityStatus> {
+      const challenge = await this.walletChallenge({ chain: walletChain(account), label: deviceLabel });
+      return this.completeWalletLogin(await signWithWallet(account, challenge));
     },
 
     /** Forget the root on this profile. The device key stays; the phrase restores the root. */

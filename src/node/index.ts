@@ -4,3 +4,4 @@ export * from './contexts/view.ts';
 export * from './createNode.ts';
 export * from './identityService.ts';
 export * from './settings.ts';
+export * from './devices.ts';

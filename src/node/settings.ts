@@ -12,7 +12,16 @@ export interface NodeSettings {
   signalingUrls: string[];
   /** STUN/TURN servers for WebRTC. Default: none (loopback and LAN need none). */
   iceServers: IceServer[];
+  /** WalletConnect: a project id (from WalletConnect Cloud) and the relay to reach wallets through. */
+  walletConnect: { projectId: string; relayUrl: string };
+  /**
+   * JSON-RPC endpoints (http/https, empty for none) used to check signatures of contract
+   * accounts (ERC-1271, Starknet `is_valid_signature`); without one they are unverifiable.
+   */
+  rpc: { ethereum: string; starknet: string };
 }
+
+export const DEFAULT_WALLETCONNECT_RELAY = 'wss://relay.walletconnect.org';
 
 export class SettingsError extends Error {
   override readonly name = 'SettingsError';
@@ -28,7 +37,23 @@ export function defaultSignalingUrl(origin: string): string {
 }
 
 export function defaultSettings(origin: string): NodeSettings {
-  return { signalingUrls: [defaultSignalingUrl(origin)], iceServers: [] };
+  return {
+    signalingUrls: [defaultSignalingUrl(origin)],
+    iceServers: [],
+    walletConnect: { projectId: '', relayUrl: DEFAULT_WALLETCONNECT_RELAY },
+    rpc: { ethereum: '', starknet: '' },
+  };
+}
+
+/** Stored settings from an older version lack newer fields: take those from the defaults. */
+export function withDefaults(stored: Partial<NodeSettings> | undefined, origin: string): NodeSettings {
+  const defaults = defaultSettings(origin);
+  return {
+    ...defaults,
+    ...stored,
+    walletConnect: { ...defaults.walletConnect, ...stored?.walletConnect },
+    rpc: { ...defaults.rpc, ...stored?.rpc },
+  };
 }
 
 function checkUrl(raw: string, schemes: string[], what: string): string {
@@ -51,7 +76,15 @@ export function validateSettings(input: NodeSettings): NodeSettings {
   if (input.signalingUrls.length === 0) throw new SettingsError('at least one signaling server is needed to find peers');
   if (input.signalingUrls.length > SETTINGS_LIMITS.urls) throw new SettingsError(`at most ${SETTINGS_LIMITS.urls} signaling servers`);
   if (input.iceServers.length > SETTINGS_LIMITS.iceServers) throw new SettingsError(`at most ${SETTINGS_LIMITS.iceServers} ICE servers`);
+  const projectId = input.walletConnect.projectId.trim();
+  if (!/^[A-Za-z0-9_-]{0,64}$/.test(projectId)) throw new SettingsError('a WalletConnect project id is up to 64 letters, digits, - and _');
+  const optionalUrl = (raw: string, schemes: string[], what: string) => (raw.trim() ? checkUrl(raw, schemes, what) : '');
   return {
+    walletConnect: { projectId, relayUrl: checkUrl(input.walletConnect.relayUrl, ['ws:', 'wss:'], 'the WalletConnect relay') },
+    rpc: {
+      ethereum: optionalUrl(input.rpc.ethereum, ['http:', 'https:'], 'the Ethereum RPC'),
+      starknet: optionalUrl(input.rpc.starknet, ['http:', 'https:'], 'the Starknet RPC'),
+    },
     signalingUrls: input.signalingUrls.map((u) => checkUrl(u, ['ws:', 'wss:'], 'a signaling server')),
     iceServers: input.iceServers.map((server) => {
       if (server.urls.length === 0) throw new SettingsError('an ICE server needs at least one URL');

@@ -1,3 +1,4 @@
+import { bytesEqual } from '../../core/crypto/bytes.ts';
 import { Dexie } from 'dexie';
 import { MAX_REJECTIONS_KEPT, RootConflictError, type Store } from '../../core/store/index.ts';
 import { openDb } from './schema.ts';
@@ -31,6 +32,13 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
         if (existing) return withoutSlot(existing);
         await db.device.add({ ...candidate, slot: 'this' });
         return candidate;
+      }),
+    replaceDeviceKey: (current, next) =>
+      db.transaction('rw', db.device, async () => {
+        const existing = await db.device.get('this');
+        if (existing && !bytesEqual(existing.publicKey, current)) return withoutSlot(existing);
+        await db.device.put({ ...next, slot: 'this' });
+        return next;
       }),
     async root() {
       const record = await db.root.get('this');
@@ -137,3 +145,4 @@ function withoutSlot<T extends { slot: string }>(record: T): Omit<T, 'slot'> {
   const { slot: _slot, ...rest } = record;
   return rest;
 }
+

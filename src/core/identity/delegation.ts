@@ -1,16 +1,28 @@
-import { DecodeError, encodeWith, envelope, fixedBytes, string, struct, taggedUnion, varuint, type Codec, type Infer } from '../codec/index.ts';
+import { DecodeError, bytes, encodeWith, envelope, fixedBytes, string, struct, taggedUnion, varuint, type Codec, type Infer } from '../codec/index.ts';
 import { concatBytes, isValidEd25519PublicKey, verifyEd25519, type Signer } from '../crypto/index.ts';
+import type { AccountVerifier } from './accountVerifier.ts';
 import { localRootId, localRootPublicKey, parseRootId, rootIdField, type RootId } from './rootId.ts';
 import {
   SIWE_LIMITS,
   SIWE_NONCE,
+  checkContractSignature,
   delegationMessage,
+  ethereumRoot,
   ethereumRootId,
   recoverMessageSigner,
-  signatureBytes,
+  signEthereumMessage,
   type EthereumMessageSigner,
   type SiweFields,
 } from './siwe.ts';
+import {
+  delegationTypedData,
+  feltField,
+  signStarknetTypedData,
+  starknetRootId,
+  starknetSignatureField,
+  verifyStarknetProof,
+  type StarknetTypedDataSigner,
+} from './starknet.ts';
 import { accept, refuse, type Verdict } from './verdict.ts';
 
 /** Bounds on what a delegation may say. */
@@ -45,11 +57,19 @@ const nonceField: Codec<string> = {
 };
 const nonceText = string(SIWE_LIMITS.nonceMax);
 
+/** An ERC-1271 signature: sized so the largest delegation of a canonical Ethereum root still fits `encodedBytes`. */
+export const CONTRACT_SIGNATURE_MAX_BYTES = 1024;
+
 /**
  * How the root proved it made the claims. Append new variants only: the index is the tag.
  * - `ed25519`: a local root's signature over `delegationSigningBytes(claims)`;
  * - `eip4361`: an Ethereum account's EIP-191 signature over the SIWE message rebuilt from
- *   the claims and these fields (see siwe.ts).
+ *   the claims and these fields (see siwe.ts);
+ * - `snip12`: a Starknet account's signature over the SNIP-12 typed data rebuilt from the
+ *   claims and these fields, with the Stark key and account class that tie it to the
+ *   address offline (see starknet.ts);
+ * - `eip1271`: an Ethereum contract account's signature over the same SIWE message, which
+ *   only the contract (ERC-1271, through an RPC) can check.
  */
 const proofSchema = taggedUnion({
   ed25519: struct({ signature: fixedBytes(64) }),
@@ -58,6 +78,20 @@ const proofSchema = taggedUnion({
     uri: string(SIWE_LIMITS.uriBytes),
     nonce: nonceField,
     signature: fixedBytes(65),
+  }),
+  snip12: struct({
+    domain: string(SIWE_LIMITS.domainBytes),
+    uri: string(SIWE_LIMITS.uriBytes),
+    nonce: nonceField,
+    publicKey: feltField,
+    classHash: feltField,
+    signature: starknetSignatureField,
+  }),
+  eip1271: struct({
+    domain: string(SIWE_LIMITS.domainBytes),
+    uri: string(SIWE_LIMITS.uriBytes),
+    nonce: nonceField,
+    signature: bytes(CONTRACT_SIGNATURE_MAX_BYTES),
   }),
 });
 
@@ -88,26 +122,76 @@ export async function signLocalDelegation(root: Signer, claims: Omit<DelegationC
   return { claims: full, proof: { kind: 'ed25519', signature: await root.sign(delegationSigningBytes(full)) } };
 }
 
+/** A wallet's answer that does not prove the claims it was asked to sign. */
+export class ProofSigningError extends Error {
+  override readonly name = 'ProofSigningError';
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Options for verifying (and self-checking) wallet proofs. */
+export interface ProofOptions {
+  /** Checks contract-account signatures on their chain (an RPC); without it they are `unverifiable`. */
+  accounts?: AccountVerifier;
+}
+
 /**
- * An Ethereum account (EOA) delegates a client key: the SIWE message is built from the
- * claims and `fields` (the challenge: requesting domain and URI, the node's nonce) and the
- * account signs it with EIP-191 `personal_sign`. Throws if the answer is not a signature by
- * `account.address`.
+ * An Ethereum account delegates a client key: the SIWE message is built from the claims and
+ * `fields` (the challenge: requesting domain and URI, the node's nonce) and the account
+ * signs it with EIP-191 `personal_sign`. An EOA's answer makes an `eip4361` proof; a
+ * contract account's (not 65 bytes, or `contract` set) an `eip1271` proof, checked through
+ * `accounts` when given. Throws if the answer is a signature by another account.
  */
 export async function signEthereumDelegation(
   account: EthereumMessageSigner,
   claims: Omit<DelegationClaims, 'root'> & { chainId: number },
   fields: SiweFields,
+  options: ProofOptions & { contract?: boolean } = {},
 ): Promise<Delegation> {
   const { chainId, ...rest } = claims;
   const full: DelegationClaims = { ...rest, root: (await ethereumRootId(chainId, account.address)) as RootId };
-  const message = await delegationMessage(full, fields);
-  const signature = await signatureBytes(await account.signMessage({ message }));
-  const signer = await recoverMessageSigner(message, signature);
-  if (signer?.toLowerCase() !== account.address.toLowerCase()) {
-    throw new Error(`the wallet signed with ${signer ?? 'an invalid signature'}, not with ${account.address}`);
+  const answer = await signEthereumMessage(account, await delegationMessage(full, fields), options);
+  const { domain, uri, nonce } = fields;
+  const delegation: Delegation = {
+    claims: full,
+    proof: { kind: answer.kind === 'eoa' ? 'eip4361' : 'eip1271', domain, uri, nonce, signature: answer.signature },
+  };
+  if (answer.kind === 'contract') await selfCheck(delegation, options);
+  return delegation;
+}
+
+/**
+ * A Starknet account delegates a client key: it signs the SNIP-12 typed data built from the
+ * claims and `fields` on its own chain. The result is checked as peers will check it
+ * (offline, or through `accounts`): a wrong signature throws `ProofSigningError`.
+ */
+export async function signStarknetDelegation(
+  account: StarknetTypedDataSigner,
+  claims: Omit<DelegationClaims, 'root'>,
+  fields: SiweFields,
+  options: ProofOptions = {},
+): Promise<Delegation> {
+  const full: DelegationClaims = { ...claims, root: starknetRootId(account.chainId, account.address) as RootId };
+  const signed = await signStarknetTypedData(account, delegationTypedData(full, fields));
+  const { domain, uri, nonce } = fields;
+  const delegation: Delegation = { claims: full, proof: { kind: 'snip12', domain, uri, nonce, ...signed } };
+  await selfCheck(delegation, options);
+  return delegation;
+}
+
+/**
+ * Check a wallet's answer as peers will. An `unverifiable` proof is kept: it is as good as the
+ * wallet can make, and nodes with an RPC accept it (the verdict says how to get one).
+ */
+async function selfCheck(d: Delegation, options: ProofOptions): Promise<void> {
+  const verdict = await checkProof(d.claims, d.proof, options.accounts);
+  if (!verdict.ok && verdict.reason !== 'unverifiable') {
+    throw new ProofSigningError(verdict.reason, `the wallet's answer would be refused: ${verdict.message}`);
   }
-  return { claims: full, proof: { kind: 'eip4361', domain: fields.domain, uri: fields.uri, nonce: fields.nonce, signature } };
 }
 
 export type DelegationRefusal =
@@ -115,19 +199,23 @@ export type DelegationRefusal =
   | 'invalid-client-key'
   | 'proof-mismatch'
   | 'bad-signature'
+  | 'unverifiable'
   | 'not-yet-valid'
   | 'expired'
   | 'too-long-lived';
 
+/** Which proof each kind of root takes, for the refusal message. */
+const PROOFS_BY_ROOT = { local: ['ed25519'], ethereum: ['eip4361', 'eip1271'], starknet: ['snip12'] } as const;
+
 /**
- * Check a delegation offline: its root's proof, the client key, and its validity window at
- * `now` (ms since epoch, supplied by the caller so the check stays pure).
+ * Check a delegation: its root's proof, the client key, and its validity window at `now`
+ * (ms since epoch, supplied by the caller so the check stays pure). Offline, except that a
+ * contract account's proof is asked of `options.accounts` (and is `unverifiable` without it).
  */
-export async function verifyDelegation(d: Delegation, now: number): Promise<Verdict<DelegationRefusal>> {
+export async function verifyDelegation(d: Delegation, now: number, options: ProofOptions = {}): Promise<Verdict<DelegationRefusal>> {
   const { claims, proof } = d;
-  let kind;
   try {
-    kind = parseRootId(claims.root).kind;
+    parseRootId(claims.root);
   } catch (e) {
     return refuse('malformed', (e as Error).message);
   }
@@ -138,31 +226,56 @@ export async function verifyDelegation(d: Delegation, now: number): Promise<Verd
   if (claims.expiresAt - claims.issuedAt > DELEGATION_LIMITS.maxLifetimeMs) {
     return refuse('too-long-lived', `a delegation may last at most ${DELEGATION_LIMITS.maxLifetimeMs / 86_400_000} days`);
   }
-  if (kind === 'local' && proof.kind === 'ed25519') {
-    const rootKey = localRootPublicKey(claims.root);
-    if (!(await verifyEd25519(rootKey, delegationSigningBytes(claims), proof.signature))) {
-      return refuse('bad-signature', `the signature was not made by ${claims.root} over these claims (tampered, or signed by another root)`);
-    }
-  } else if (kind === 'ethereum' && proof.kind === 'eip4361') {
-    let message;
-    try {
-      message = await delegationMessage(claims, proof);
-    } catch (e) {
-      return refuse('malformed', (e as Error).message);
-    }
-    const signer = await recoverMessageSigner(message, proof.signature);
-    if (signer === null) return refuse('bad-signature', 'the EIP-4361 signature is not a valid 65-byte low-s secp256k1 signature');
-    const expected = parseRootId(claims.root).address;
-    if (signer.toLowerCase() !== expected.toLowerCase()) {
-      return refuse('bad-signature', `the EIP-4361 message was signed by ${signer}, not by ${expected} (tampered claims, or another account)`);
-    }
-  } else {
-    const wanted = kind === 'local' ? 'an ed25519' : kind === 'ethereum' ? 'an eip4361' : 'no supported';
-    return refuse('proof-mismatch', `a ${kind} root cannot prove a delegation with a ${proof.kind} proof (it takes ${wanted} proof)`);
-  }
+  const proved = await checkProof(claims, proof, options.accounts);
+  if (!proved.ok) return proved;
   if (claims.issuedAt > now + DELEGATION_LIMITS.clockSkewMs) {
     return refuse('not-yet-valid', `the delegation is issued in the future (${new Date(claims.issuedAt).toISOString()})`);
   }
   if (now >= claims.expiresAt) return refuse('expired', `the delegation expired at ${new Date(claims.expiresAt).toISOString()}`);
   return accept;
+}
+
+/** Does `proof` show that the root of `claims` made them? */
+async function checkProof(claims: DelegationClaims, proof: DelegationProof, accounts?: AccountVerifier): Promise<Verdict<DelegationRefusal>> {
+  let kind;
+  try {
+    kind = parseRootId(claims.root).kind;
+  } catch (e) {
+    return refuse('malformed', (e as Error).message);
+  }
+  if (kind === 'local' && proof.kind === 'ed25519') {
+    const rootKey = localRootPublicKey(claims.root);
+    if (!(await verifyEd25519(rootKey, delegationSigningBytes(claims), proof.signature))) {
+      return refuse('bad-signature', `the signature was not made by ${claims.root} over these claims (tampered, or signed by another root)`);
+    }
+    return accept;
+  }
+  if (kind === 'ethereum' && (proof.kind === 'eip4361' || proof.kind === 'eip1271')) {
+    let message;
+    let root;
+    try {
+      root = await ethereumRoot(claims.root);
+      message = await delegationMessage(claims, proof);
+    } catch (e) {
+      return refuse('malformed', (e as Error).message);
+    }
+    if (proof.kind === 'eip1271') return checkContractSignature(root, message, proof.signature, accounts);
+    const signer = await recoverMessageSigner(message, proof.signature);
+    if (signer === null) return refuse('bad-signature', 'the EIP-4361 signature is not a valid 65-byte low-s secp256k1 signature');
+    if (signer.toLowerCase() !== root.address.toLowerCase()) {
+      return refuse('bad-signature', `the EIP-4361 message was signed by ${signer}, not by ${root.address} (tampered claims, or another account)`);
+    }
+    return accept;
+  }
+  if (kind === 'starknet' && proof.kind === 'snip12') {
+    let data;
+    try {
+      data = delegationTypedData(claims, proof);
+    } catch (e) {
+      return refuse('malformed', (e as Error).message);
+    }
+    return verifyStarknetProof(claims.root, data, proof, accounts);
+  }
+  const wanted = PROOFS_BY_ROOT[kind].join(' or ');
+  return refuse('proof-mismatch', `a ${kind} root cannot prove a delegation with a ${proof.kind} proof (it takes ${wanted})`);
 }

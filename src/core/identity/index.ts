@@ -4,3 +4,6 @@ export * from './revocation.ts';
 export * from './rootId.ts';
 export * from './verdict.ts';
 export * from './siwe.ts';
+export * from './starknet.ts';
+export * from './challenge.ts';
+export * from './accountVerifier.ts';

@@ -1,17 +1,55 @@
-import { encodeWith, envelope, fixedBytes, string, struct, taggedUnion, varuint, type Codec, type Infer } from '../codec/index.ts';
+import { bytes, encodeWith, envelope, fixedBytes, string, struct, taggedUnion, toBase58, varuint, type Codec, type Infer } from '../codec/index.ts';
 import { concatBytes, verifyEd25519, type Signer } from '../crypto/index.ts';
+import { ProofSigningError, type ProofOptions } from './delegation.ts';
 import { localRootId, localRootPublicKey, parseRootId, rootIdField } from './rootId.ts';
+import {
+  SiweMessageError,
+  checkContractSignature,
+  ethereumRoot,
+  quoteLabel,
+  recoverMessageSigner,
+  signEthereumMessage,
+  type EthereumMessageSigner,
+} from './siwe.ts';
+import {
+  feltField,
+  revocationTypedData,
+  signStarknetTypedData,
+  starknetRootId,
+  starknetSignatureField,
+  verifyStarknetProof,
+  type StarknetTypedDataSigner,
+} from './starknet.ts';
 import { accept, refuse, type Verdict } from './verdict.ts';
+
+export const REVOCATION_LIMITS = {
+  reasonBytes: 200,
+  encodedBytes: 1024,
+  /** An ERC-1271 signature, sized so the largest revocation of a canonical root fits `encodedBytes` (a 10-owner multisig fits). */
+  contractSignatureBytes: 704,
+} as const;
 
 const claimsSchema = struct({
   root: rootIdField,
   clientKey: fixedBytes(32),
   revokedAt: varuint,
-  reason: string(200),
+  reason: string(REVOCATION_LIMITS.reasonBytes),
 });
 
+/**
+ * How the root proved it revoked the key. Append new variants only: the index is the tag.
+ * - `ed25519`: a local root's signature over `revocationSigningBytes(claims)`;
+ * - `eip191`: an Ethereum account's `personal_sign` of `revocationMessage(claims)`;
+ * - `snip12`: a Starknet account's signature over `revocationTypedData(claims)`, with the
+ *   key and class that tie it to the address offline (see starknet.ts);
+ * - `eip1271`: an Ethereum contract account's signature over `revocationMessage(claims)`,
+ *   checked by the contract through an RPC.
+ */
 const proofSchema = taggedUnion({
   ed25519: struct({ signature: fixedBytes(64) }),
+  eip191: struct({ signature: fixedBytes(65) }),
+  snip12: struct({ publicKey: feltField, classHash: feltField, signature: starknetSignatureField }),
+  eip1271: struct({ signature: bytes(REVOCATION_LIMITS.contractSignatureBytes) }),
 });
 
 export type RevocationClaims = Infer<typeof claimsSchema>;
@@ -26,7 +64,7 @@ export interface Revocation {
 export const revocationCodec = envelope<Revocation>(
   0x11,
   1,
-  1024,
+  REVOCATION_LIMITS.encodedBytes,
   struct({ claims: claimsSchema, proof: proofSchema }) as Codec<Revocation>,
 );
 
@@ -41,19 +79,123 @@ export async function signLocalRevocation(root: Signer, claims: Omit<RevocationC
   return { claims: full, proof: { kind: 'ed25519', signature: await root.sign(revocationSigningBytes(full)) } };
 }
 
-export type RevocationRefusal = 'malformed' | 'proof-mismatch' | 'bad-signature';
+/**
+ * The text an Ethereum root signs (EIP-191) to revoke a key. Every claim is bound: the root
+ * id (chain and address, canonical), the key, the time and the reason (JSON-quoted ASCII,
+ * so the text is three lines and the claims → text mapping is injective).
+ */
+export async function revocationMessage(claims: RevocationClaims): Promise<string> {
+  await ethereumRoot(claims.root);
+  const at = new Date(claims.revokedAt);
+  if (!Number.isFinite(at.getTime())) throw new SiweMessageError(`the revocation time ${claims.revokedAt} cannot be written as a date`);
+  return [
+    `Tabnode: revoke device key ${toBase58(claims.clientKey)} of ${claims.root}`,
+    `Revoked at: ${at.toISOString()}`,
+    `Reason: ${quoteLabel(claims.reason)}`,
+  ].join('\n');
+}
 
-/** Check that a revocation was made by the root it names. Takes effect whatever its time says. */
-export async function verifyRevocation(r: Revocation): Promise<Verdict<RevocationRefusal>> {
+/**
+ * An Ethereum account revokes one of its root's client keys. `claims.root` must be this
+ * account (on the root's chain; EIP-191 signatures do not depend on the wallet's network).
+ * An EOA's answer makes an `eip191` proof, a contract account's (not 65 bytes, or
+ * `contract` set) an `eip1271` proof. Throws if the answer is another account's signature.
+ */
+export async function signEthereumRevocation(
+  account: EthereumMessageSigner,
+  claims: RevocationClaims,
+  options: ProofOptions & { contract?: boolean } = {},
+): Promise<Revocation> {
+  const { address } = await ethereumRoot(claims.root);
+  if (address.toLowerCase() !== account.address.toLowerCase()) {
+    throw new ProofSigningError(
+      'proof-mismatch',
+      `this wallet is ${account.address}, but the key belongs to ${claims.root}: connect that account to revoke it`,
+    );
+  }
+  const answer = await signEthereumMessage(account, await revocationMessage(claims), options);
+  const revocation: Revocation = { claims, proof: { kind: answer.kind === 'eoa' ? 'eip191' : 'eip1271', signature: answer.signature } };
+  if (answer.kind === 'contract') await selfCheck(revocation, options);
+  return revocation;
+}
+
+/**
+ * A Starknet account revokes one of its root's client keys by signing
+ * `revocationTypedData(claims)`. The wallet must be on the root's account and chain. A
+ * wrong signature throws `ProofSigningError`.
+ */
+export async function signStarknetRevocation(
+  account: StarknetTypedDataSigner,
+  claims: RevocationClaims,
+  options: ProofOptions = {},
+): Promise<Revocation> {
+  const mine = starknetRootId(account.chainId, account.address);
+  if (mine !== claims.root) {
+    throw new ProofSigningError(
+      'proof-mismatch',
+      `this wallet is ${mine}, but the key belongs to ${claims.root}: connect that account on that chain to revoke it`,
+    );
+  }
+  const revocation: Revocation = { claims, proof: { kind: 'snip12', ...(await signStarknetTypedData(account, revocationTypedData(claims))) } };
+  await selfCheck(revocation, options);
+  return revocation;
+}
+
+/** Check a wallet's answer as peers will; an `unverifiable` one is kept (nodes with an RPC accept it). */
+async function selfCheck(r: Revocation, options: ProofOptions): Promise<void> {
+  const verdict = await verifyRevocation(r, options);
+  if (!verdict.ok && verdict.reason !== 'unverifiable') {
+    throw new ProofSigningError(verdict.reason, `the wallet's answer would be refused: ${verdict.message}`);
+  }
+}
+
+export type RevocationRefusal = 'malformed' | 'proof-mismatch' | 'bad-signature' | 'unverifiable';
+
+const PROOFS_BY_ROOT = { local: ['ed25519'], ethereum: ['eip191', 'eip1271'], starknet: ['snip12'] } as const;
+
+/**
+ * Check that a revocation was made by the root it names. Takes effect whatever its time
+ * says. Offline, except that a contract account's proof is asked of `options.accounts`
+ * (and is `unverifiable` without it).
+ */
+export async function verifyRevocation(r: Revocation, options: ProofOptions = {}): Promise<Verdict<RevocationRefusal>> {
+  const { claims, proof } = r;
   let kind;
   try {
-    kind = parseRootId(r.claims.root).kind;
+    kind = parseRootId(claims.root).kind;
   } catch (e) {
     return refuse('malformed', (e as Error).message);
   }
-  if (kind !== 'local' || r.proof.kind !== 'ed25519') {
-    return refuse('proof-mismatch', `a ${kind} root cannot prove a revocation with a ${r.proof.kind} signature`);
+  if (kind === 'local' && proof.kind === 'ed25519') {
+    const ok = await verifyEd25519(localRootPublicKey(claims.root), revocationSigningBytes(claims), proof.signature);
+    return ok ? accept : refuse('bad-signature', `the revocation was not signed by ${claims.root}`);
   }
-  const ok = await verifyEd25519(localRootPublicKey(r.claims.root), revocationSigningBytes(r.claims), r.proof.signature);
-  return ok ? accept : refuse('bad-signature', `the revocation was not signed by ${r.claims.root}`);
+  if (kind === 'ethereum' && (proof.kind === 'eip191' || proof.kind === 'eip1271')) {
+    let root;
+    let message;
+    try {
+      root = await ethereumRoot(claims.root);
+      message = await revocationMessage(claims);
+    } catch (e) {
+      return refuse('malformed', (e as Error).message);
+    }
+    if (proof.kind === 'eip1271') return checkContractSignature(root, message, proof.signature, options.accounts);
+    const signer = await recoverMessageSigner(message, proof.signature);
+    if (signer === null) return refuse('bad-signature', 'the revocation signature is not a valid 65-byte low-s secp256k1 signature');
+    if (signer.toLowerCase() !== root.address.toLowerCase()) {
+      return refuse('bad-signature', `the revocation was signed by ${signer}, not by ${root.address} (tampered claims, or another account)`);
+    }
+    return accept;
+  }
+  if (kind === 'starknet' && proof.kind === 'snip12') {
+    let data;
+    try {
+      data = revocationTypedData(claims);
+    } catch (e) {
+      return refuse('malformed', (e as Error).message);
+    }
+    return verifyStarknetProof(claims.root, data, proof, options.accounts);
+  }
+  const wanted = PROOFS_BY_ROOT[kind].join(' or ');
+  return refuse('proof-mismatch', `a ${kind} root cannot prove a revocation with a ${proof.kind} proof (it takes ${wanted})`);
 }

@@ -1,6 +1,8 @@
 import { fromBase58, toBase58 } from '../codec/index.ts';
 import type { DelegationClaims } from './delegation.ts';
+import type { AccountVerifier } from './accountVerifier.ts';
 import { parseRootId } from './rootId.ts';
+import { accept, refuse, type Verdict } from './verdict.ts';
 
 /*
  * Sign-In-With-Ethereum (EIP-4361) messages for delegations by Ethereum accounts, signed
@@ -60,10 +62,11 @@ async function loadViem() {
 }
 
 /**
- * A label inside the statement: JSON-quoted, with everything outside printable ASCII
- * escaped as \uXXXX, so it is one line of ASCII and the claims → text mapping is injective.
+ * A label (or a revocation reason) inside signed text: JSON-quoted, with everything outside
+ * printable ASCII escaped as \uXXXX, so it is one line of ASCII and the claims → text
+ * mapping is injective.
  */
-function quoteLabel(label: string): string {
+export function quoteLabel(label: string): string {
   return JSON.stringify(label).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
@@ -73,7 +76,7 @@ export function delegationStatement(clientKey: Uint8Array, label: string): strin
 }
 
 /** The chain id and address of an `eip155` root, refusing non-canonical spellings. */
-async function ethereumRoot(root: string): Promise<{ chainId: number; address: `0x${string}` }> {
+export async function ethereumRoot(root: string): Promise<{ chainId: number; address: `0x${string}` }> {
   const parsed = parseRootId(root);
   if (parsed.kind !== 'ethereum') throw new SiweMessageError(`${root} is not an Ethereum (eip155) root`);
   if (!/^(0|[1-9][0-9]{0,15})$/.test(parsed.reference) || !Number.isSafeInteger(Number(parsed.reference))) {
@@ -199,6 +202,34 @@ export async function recoverMessageSigner(message: string, signature: Uint8Arra
   }
 }
 
+/** How an Ethereum account proved a message: an EOA's recoverable signature, or a contract account's (ERC-1271). */
+export type EthereumMessageProof = { kind: 'eoa'; signature: Uint8Array } | { kind: 'contract'; signature: Uint8Array };
+
+/**
+ * Ask `account` to sign `message` (EIP-191) and classify its answer. A 65-byte signature
+ * that recovers to the account is an EOA's. Otherwise, a signature that is not 65 bytes, or
+ * any answer when `contract` is set, is a contract account's, kept byte for byte for
+ * ERC-1271. Anything else (another signer) throws.
+ */
+export async function signEthereumMessage(
+  account: EthereumMessageSigner,
+  message: string,
+  options: { contract?: boolean } = {},
+): Promise<EthereumMessageProof> {
+  const { hexToBytes, isHex } = await loadViem();
+  const hex = await account.signMessage({ message });
+  if (!isHex(hex, { strict: true }) || hex.length <= 2) throw new SiweMessageError('the wallet did not answer a hex signature');
+  const raw = hexToBytes(hex);
+  let signer: string | null = null;
+  if (raw.length === 65) {
+    const signature = await signatureBytes(hex);
+    signer = await recoverMessageSigner(message, signature);
+    if (signer?.toLowerCase() === account.address.toLowerCase()) return { kind: 'eoa', signature };
+  }
+  if (options.contract || raw.length !== 65) return { kind: 'contract', signature: raw };
+  throw new SiweMessageError(`the wallet signed with ${signer ?? 'an invalid signature'}, not with ${account.address}`);
+}
+
 /** A wallet's 65-byte signature, with v normalized to 27/28 (some wallets answer 0/1). */
 export async function signatureBytes(hex: string): Promise<Uint8Array> {
   const { hexToBytes, isHex } = await loadViem();
@@ -207,4 +238,34 @@ export async function signatureBytes(hex: string): Promise<Uint8Array> {
   if (bytes.length !== 65) throw new SiweMessageError(`the wallet answered a ${bytes.length}-byte signature, not a 65-byte EOA signature`);
   if (bytes[64] === 0 || bytes[64] === 1) bytes[64] += 27;
   return bytes;
+}
+
+/**
+ * An Ethereum contract account's signature (ERC-1271) over an EIP-191 `message`: only its
+ * chain can check it, through `accounts.ethereum`.
+ */
+export async function checkContractSignature(
+  root: { chainId: number; address: `0x${string}` },
+  message: string,
+  signature: Uint8Array,
+  accounts?: AccountVerifier,
+): Promise<Verdict<'bad-signature' | 'unverifiable'>> {
+  if (!accounts?.ethereum) {
+    return refuse(
+      'unverifiable',
+      `${root.address} signed as a contract account (ERC-1271), which only its chain can check; ` +
+        'configure an Ethereum RPC in Settings so this node can ask it',
+    );
+  }
+  let ok: boolean;
+  try {
+    ok = await accounts.ethereum({ chainId: root.chainId, address: root.address, message, signature });
+  } catch (e) {
+    return refuse('unverifiable', `the Ethereum RPC could not check contract account ${root.address}: ${(e as Error).message}`);
+  }
+  if (ok) return accept;
+  return refuse(
+    'bad-signature',
+    `contract account ${root.address} on chain ${root.chainId} does not accept this signature (tampered, or signed by another account)`,
+  );
 }

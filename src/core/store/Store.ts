@@ -77,6 +77,11 @@ export interface Store {
   deviceKey(): Promise<DeviceKeyRecord | undefined>;
   /** Keep `candidate` unless a device key exists already; return the stored one (first writer wins). */
   ensureDeviceKey(candidate: DeviceKeyRecord): Promise<DeviceKeyRecord>;
+  /**
+   * Key rotation: replace the device key if it still is `current` (compare-and-set, so two
+   * tabs rotating at once make one new key); return the stored one.
+   */
+  replaceDeviceKey(current: Uint8Array, next: DeviceKeyRecord): Promise<DeviceKeyRecord>;
   root(): Promise<RootRecord | undefined>;
   /** Set the root if none is set, or if it is the same root (restoring); refuse to replace another. */
   setRoot(root: RootRecord): Promise<RootRecord>;

@@ -1,5 +1,7 @@
+import { bytesEqual } from '../crypto/bytes.ts';
 import type { ContextRecord, DelegationRecord, DeviceKeyRecord, RejectionRecord, RevocationRecord, RootRecord, SettingValue, Store } from './Store.ts';
 import { MAX_REJECTIONS_KEPT, RootConflictError } from './Store.ts';
+
 
 /** A Store in memory: for tests, simulations and as the reference the contract suite checks. */
 export function memoryStore(): Store {
@@ -26,6 +28,13 @@ export function memoryStore(): Store {
         changed();
       }
       return device;
+    },
+    async replaceDeviceKey(current, next) {
+      if (device && bytesEqual(device.publicKey, current)) {
+        device = next;
+        changed();
+      }
+      return device ?? next;
     },
     root: async () => root,
     async setRoot(next) {

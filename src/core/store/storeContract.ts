@@ -35,6 +35,10 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
       expect((await store.ensureDeviceKey(deviceKey(1))).publicKey).toEqual(deviceKey(1).publicKey);
       expect((await store.ensureDeviceKey(deviceKey(2))).publicKey).toEqual(deviceKey(1).publicKey);
       expect((await store.deviceKey())?.publicKey).toEqual(deviceKey(1).publicKey);
+      // Rotation is compare-and-set: only the current key is replaced.
+      expect((await store.replaceDeviceKey(deviceKey(9).publicKey, deviceKey(5))).publicKey).toEqual(deviceKey(1).publicKey);
+      expect((await store.replaceDeviceKey(deviceKey(1).publicKey, deviceKey(5))).publicKey).toEqual(deviceKey(5).publicKey);
+      expect((await store.deviceKey())?.publicKey).toEqual(deviceKey(5).publicKey);
       await store.close();
     });
 

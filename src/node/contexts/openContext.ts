@@ -11,6 +11,7 @@ import type { Scheduler } from '../../core/mesh/Scheduler.ts';
 import type { ContextRecord, Store } from '../../core/store/index.ts';
 import type { ContextSync } from '../../core/sync/contextSync.ts';
 import type { SigningIdentity } from '../identityService.ts';
+import { delegationCodec } from '../../core/identity/index.ts';
 import type { NodeSettings } from '../settings.ts';
 import type { MeshPort } from './meshPort.ts';
 import type { AuditEntry, CallOutcome, EventView, VerificationView } from './view.ts';
@@ -93,6 +94,7 @@ export async function openContext(d: ContextDeps) {
   };
 
   const myKey = toHex(identity.signer.publicKey);
+  const myDelegationExpiry = delegationCodec.decode(identity.delegation).claims.expiresAt;
   const isMember = () => replica.governance().members.has(identity.root);
 
   const sync = createContextSync({
@@ -286,7 +288,9 @@ export async function openContext(d: ContextDeps) {
     if ((!record.invite && !record.rejoin) || closed) return;
     const g = replica.governance();
     if (g.members.size === 0) return; // the history has not arrived yet
-    if (g.members.has(identity.root) && g.keys.has(myKey)) {
+    // Done once the context knows this key under the current delegation (a renewal or a
+    // rotation brings a newer one, announced by another add-device op).
+    if (g.members.has(identity.root) && (g.keys.get(myKey)?.expiresAt ?? -1) >= myDelegationExpiry) {
       delete record.invite;
       delete record.rejoin;
       await store.putContext(record);

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { Role } from '../../core/ops/roles.ts';
 import { CopyButton } from '../shell/CopyButton.tsx';
 import { useNode } from '../shell/nodeContext.ts';
-import { QrCode } from './QrCode.tsx';
+import { QrCode } from '../shell/QrCode.tsx';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 
 const EXPIRY = [

@@ -1,6 +1,7 @@
 import type { IdentityStatus } from '../../node/index.ts';
 import { CopyButton } from '../shell/CopyButton.tsx';
 import { DelegationPanel } from './DelegationPanel.tsx';
+import { DevicesPanel } from './DevicesPanel.tsx';
 import { SignOut } from './SignOut.tsx';
 
 const ROOT_KIND_LABEL = { local: 'Local key', ethereum: 'Ethereum wallet', starknet: 'Starknet wallet' } as const;
@@ -66,11 +67,12 @@ export function IdentityPage({ status }: { status: IdentityStatus }) {
         </dl>
         {delegation && delegation.valid && delegation.daysLeft < 14 && (
           <p className="notice" role="status">
-            This device&apos;s delegation ends in {delegation.daysLeft} days. Restore with your phrase to renew it.
+            This device&apos;s delegation ends in {delegation.daysLeft} days: renew it below, or its writes will be refused.
           </p>
         )}
       </section>
 
+      <DevicesPanel status={status} />
       <DelegationPanel />
       <SignOut />
     </>

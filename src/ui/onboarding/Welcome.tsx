@@ -1,12 +1,14 @@
 import { useState } from 'react';
 import { CreateIdentity } from './CreateIdentity.tsx';
 import { RestoreIdentity } from './RestoreIdentity.tsx';
+import { WalletLogin } from './WalletLogin.tsx';
 
 /** First run: make a new identity or bring back one from its recovery phrase. */
 export function Welcome() {
-  const [mode, setMode] = useState<'choose' | 'create' | 'restore'>('choose');
+  const [mode, setMode] = useState<'choose' | 'create' | 'restore' | 'wallet'>('choose');
   if (mode === 'create') return <CreateIdentity onCancel={() => setMode('choose')} />;
   if (mode === 'restore') return <RestoreIdentity onCancel={() => setMode('choose')} />;
+  if (mode === 'wallet') return <WalletLogin onCancel={() => setMode('choose')} />;
   return (
     <section className="card welcome" aria-labelledby="welcome-title">
       <h1 id="welcome-title">Welcome to Tabnode</h1>
@@ -20,6 +22,9 @@ export function Welcome() {
         </button>
         <button type="button" className="button secondary" onClick={() => setMode('restore')}>
           Restore from a recovery phrase
+        </button>
+        <button type="button" className="button secondary" onClick={() => setMode('wallet')}>
+          Log in with a wallet
         </button>
       </div>
     </section>

@@ -28,11 +28,19 @@ export function Settings() {
   const node = useNode();
   const [signaling, setSignaling] = useState('');
   const [ice, setIce] = useState('');
+  const [projectId, setProjectId] = useState('');
+  const [relayUrl, setRelayUrl] = useState('');
+  const [ethereumRpc, setEthereumRpc] = useState('');
+  const [starknetRpc, setStarknetRpc] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
 
   function show(settings: NodeSettings) {
     setSignaling(settings.signalingUrls.join('\n'));
     setIce(iceToText(settings.iceServers));
+    setProjectId(settings.walletConnect.projectId);
+    setRelayUrl(settings.walletConnect.relayUrl);
+    setEthereumRpc(settings.rpc.ethereum);
+    setStarknetRpc(settings.rpc.starknet);
   }
 
   useEffect(() => {
@@ -42,7 +50,14 @@ export function Settings() {
   async function save(event: FormEvent) {
     event.preventDefault();
     try {
-      show(await node.settings.update({ signalingUrls: lines(signaling), iceServers: textToIce(ice) }));
+      show(
+        await node.settings.update({
+          signalingUrls: lines(signaling),
+          iceServers: textToIce(ice),
+          walletConnect: { projectId, relayUrl },
+          rpc: { ethereum: ethereumRpc, starknet: starknetRpc },
+        }),
+      );
       setMessage({ ok: true, text: 'Saved.' });
     } catch (e) {
       setMessage({ ok: false, text: (e as Error).message });
@@ -51,7 +66,7 @@ export function Settings() {
 
   return (
     <form className="card" aria-labelledby="settings-title" onSubmit={save}>
-      <h1 id="settings-title">Network settings</h1>
+      <h1 id="settings-title">Network and wallet settings</h1>
       <div className="fields">
         <label className="field">
           <span>Signaling servers</span>
@@ -70,6 +85,25 @@ export function Settings() {
             One server a line: <code>turn:host:3478 username credential</code>. Leave empty on a local network.
           </small>
           <textarea rows={3} spellCheck={false} aria-describedby="ice-help" value={ice} onChange={(e) => setIce(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>WalletConnect project id</span>
+          <small id="wc-help">From WalletConnect Cloud. Without one, WalletConnect is not offered at login.</small>
+          <input spellCheck={false} aria-describedby="wc-help" value={projectId} onChange={(e) => setProjectId(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>WalletConnect relay</span>
+          <input spellCheck={false} value={relayUrl} onChange={(e) => setRelayUrl(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>Ethereum RPC (optional)</span>
+          <small id="eth-rpc-help">Lets this node check contract-account (ERC-1271) signatures. Without it they are unverifiable and refused.</small>
+          <input spellCheck={false} aria-describedby="eth-rpc-help" value={ethereumRpc} onChange={(e) => setEthereumRpc(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>Starknet RPC (optional)</span>
+          <small id="sn-rpc-help">Lets this node ask accounts whose key cannot be tied to their address offline (is_valid_signature).</small>
+          <input spellCheck={false} aria-describedby="sn-rpc-help" value={starknetRpc} onChange={(e) => setStarknetRpc(e.target.value)} />
         </label>
       </div>
       {message && (

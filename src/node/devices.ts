@@ -1,0 +1,164 @@
+import { fromBase58, toBase58 } from '../core/codec/index.ts';
+import { fromHex, toHex } from '../core/crypto/index.ts';
+import {
+  DEFAULT_DELEGATION_LIFETIME_MS,
+  delegationCodec,
+  localRootPublicKey,
+  revocationCodec,
+  signLocalDelegation,
+  signLocalRevocation,
+  type RevocationClaims,
+  type RootId,
+} from '../core/identity/index.ts';
+import type { Store } from '../core/store/index.ts';
+import type { WalletAccount } from '../wallets/connector.ts';
+import type { ContextService } from './contexts/contextService.ts';
+import type { IdentityService, Platform } from './identityService.ts';
+import { NotSignedInError } from './identityService.ts';
+import { revokeWithWallet, walletChain } from './walletSigning.ts';
+
+const DAY = 86_400_000;
+/** Warn this long before this device's delegation ends. */
+export const EXPIRY_WARNING_MS = 14 * DAY;
+
+/** One device (client key) a root has delegated, as the contexts held here know it. */
+export interface DeviceView {
+  /** base58 of the client key */
+  key: string;
+  label: string;
+  issuedAt: number;
+  expiresAt: number;
+  daysLeft: number;
+  thisDevice: boolean;
+  /** Revoked in at least one context (a revocation reaches all of them). */
+  revoked: boolean;
+  /** In how many contexts this key is known. */
+  contexts: number;
+}
+
+/** A wallet-rooted identity needs its wallet to sign; none (or another account) was given. */
+export class WalletRequiredError extends Error {
+  override readonly name = 'WalletRequiredError';
+  constructor(root: RootId, given?: string) {
+    super(given ? `connect the wallet of ${root} to sign this (the connected account is ${given})` : `connect the wallet of ${root} to sign this`);
+  }
+}
+
+export function devicesService(d: { store: Store; platform: Platform; identity: IdentityService; contexts: ContextService }) {
+  async function myRoot() {
+    const root = await d.store.root();
+    if (!root) throw new NotSignedInError();
+    return root;
+  }
+
+  /** The wallet account must be the root's own account. */
+  function checkWallet(root: RootId, account: WalletAccount | undefined): WalletAccount {
+    if (!account) throw new WalletRequiredError(root);
+    const connected = `${walletChain(account)}:${account.address}`;
+    if (connected.toLowerCase() !== root.toLowerCase()) throw new WalletRequiredError(root, connected);
+    return account;
+  }
+
+  /** A new delegation of this device's current key by the root (renewal, rotation). */
+  async function delegateThisDevice(label: string, wallet?: WalletAccount): Promise<void> {
+    const root = await myRoot();
+    if (root.kind !== 'local') {
+      await d.identity.loginWithWallet(checkWallet(root.id, wallet), label);
+      return;
+    }
+    const dev = await d.identity.device();
+    const rootKey = localRootPublicKey(root.id);
+    const now = d.platform.now();
+    const delegation = await signLocalDelegation(await d.platform.signerFor(rootKey, root.handle!), {
+      clientKey: dev.publicKey,
+      label,
+      issuedAt: now,
+      expiresAt: now + DEFAULT_DELEGATION_LIFETIME_MS,
+    });
+    await d.store.putDelegation({ clientKey: toBase58(dev.publicKey), root: root.id, expiresAt: delegation.claims.expiresAt, bytes: delegationCodec.encode(delegation) });
+  }
+
+  return {
+    /** Every device of this identity's root that the contexts here (or this browser) know. */
+    async list(): Promise<DeviceView[]> {
+      const root = await myRoot();
+      const dev = await d.identity.device();
+      const now = d.platform.now();
+      const byKey = new Map<string, DeviceView>();
+      const add = (key: string, label: string, issuedAt: number, expiresAt: number, revoked: boolean, inContext: boolean) => {
+        const seen = byKey.get(key);
+        if (seen && seen.issuedAt > issuedAt) {
+          seen.revoked ||= revoked;
+          seen.contexts += inContext ? 1 : 0;
+          return;
+        }
+        byKey.set(key, {
+          key,
+          label,
+          issuedAt,
+          expiresAt,
+          daysLeft: Math.ceil((expiresAt - now) / DAY),
+          thisDevice: key === toBase58(dev.publicKey),
+          revoked: revoked || Boolean(seen?.revoked),
+          contexts: (seen?.contexts ?? 0) + (inContext ? 1 : 0),
+        });
+      };
+      for (const r of await d.store.delegations()) {
+        if (r.root !== root.id) continue;
+        const claims = delegationCodec.decode(r.bytes).claims;
+        add(r.clientKey, claims.label, claims.issuedAt, claims.expiresAt, false, false);
+      }
+      for (const k of await d.contexts.devicesOf(root.id)) add(toBase58(fromHex(k.key)), k.label, k.issuedAt, k.expiresAt, k.revoked, true);
+      const revokedHere = new Set((await d.store.revocations()).filter((r) => r.root === root.id).map((r) => r.clientKey));
+      for (const v of byKey.values()) v.revoked ||= revokedHere.has(v.key);
+      return [...byKey.values()].sort((a, b) => Number(b.thisDevice) - Number(a.thisDevice) || b.issuedAt - a.issuedAt);
+    },
+
+    /**
+     * Revoke one of the root's device keys: the root signs (a wallet root's wallet signs),
+     * and the revocation is published in every context that knows the key, where every
+     * member's node cascades it (the key's later ops are refused).
+     */
+    async revoke(keyBase58: string, options: { reason?: string; wallet?: WalletAccount } = {}): Promise<{ contexts: number }> {
+      const root = await myRoot();
+      const clientKey = fromBase58(keyBase58);
+      const claims: RevocationClaims = { root: root.id, clientKey, revokedAt: d.platform.now(), reason: (options.reason ?? 'revoked by its owner').slice(0, 200) };
+      const revocation =
+        root.kind === 'local'
+          ? await signLocalRevocation(await d.platform.signerFor(localRootPublicKey(root.id), root.handle!), claims)
+          : await revokeWithWallet(checkWallet(root.id, options.wallet), claims);
+      const bytes = revocationCodec.encode(revocation);
+      await d.store.putRevocation({ clientKey: keyBase58, root: root.id, bytes });
+      const outcomes = await d.contexts.revokeKey(bytes, toHex(clientKey));
+      const failed = [...outcomes.values()].find((o) => !o.valid);
+      if (failed && !failed.valid) throw new Error(`a context refused the revocation: ${failed.message}`);
+      return { contexts: outcomes.size };
+    },
+
+    /** Extend this device's delegation before it ends (the root signs a new one). */
+    async renew(options: { wallet?: WalletAccount } = {}): Promise<void> {
+      const status = await d.identity.status();
+      await delegateThisDevice(status.delegation?.label ?? 'This browser', options.wallet);
+      await d.contexts.reannounce();
+    },
+
+    /**
+     * Replace this device's key: a new key, delegated by the root and introduced in every
+     * context, then the old key revoked everywhere.
+     */
+    async rotate(options: { wallet?: WalletAccount } = {}): Promise<{ oldKey: string; newKey: string }> {
+      const status = await d.identity.status();
+      const label = status.delegation?.label ?? 'This browser';
+      const old = await d.identity.device();
+      const next = await d.store.replaceDeviceKey(old.publicKey, await d.platform.generateDeviceKey(d.platform.now()));
+      await delegateThisDevice(label, options.wallet);
+      await d.contexts.reannounce();
+      // The new key must be known in a context before it can sign the old one's revocation there.
+      for (const c of await d.store.contexts()) await d.contexts.whenSettled(c.id);
+      await this.revoke(toBase58(old.publicKey), { reason: 'rotated', ...(options.wallet ? { wallet: options.wallet } : {}) });
+      return { oldKey: toBase58(old.publicKey), newKey: toBase58(next.publicKey) };
+    },
+  };
+}
+
+export type DevicesService = ReturnType<typeof devicesService>;

@@ -1,0 +1,128 @@
+import { privateKeyToAccount, generatePrivateKey } from 'viem/accounts';
+import { afterEach, describe, expect, test } from 'vitest';
+import { generateDeviceKey, importRootSeed, signerFor } from '../adapters/webcrypto/keys.ts';
+import { parseInviteLink } from '../core/invitation/index.ts';
+import { memoryStore } from '../core/store/index.ts';
+import { createInlineRuntime } from '../runtime/index.ts';
+import type { EthereumWalletAccount } from '../wallets/connector.ts';
+import { memoryMeshHub } from './contexts/memoryMesh.ts';
+import { createNode, type TabnodeNode } from './createNode.ts';
+import { WalletLoginError } from './identityService.ts';
+import { realTimeScheduler } from './scheduler.ts';
+import { testNode, until } from './testing.ts';
+import { signWithWallet } from './walletSigning.ts';
+
+/** A wallet that signs EIP-191 messages with a real secp256k1 key, as an injected wallet would. */
+function ethereumWallet(privateKey = generatePrivateKey(), chainId = 1): EthereumWalletAccount {
+  const account = privateKeyToAccount(privateKey);
+  return { kind: 'ethereum', address: account.address, chainId, signMessage: ({ message }) => account.signMessage({ message }) };
+}
+
+const nodes: TabnodeNode[] = [];
+afterEach(async () => {
+  await Promise.all(nodes.splice(0).map((n) => n.close()));
+});
+
+async function bareNode(hub: ReturnType<typeof memoryMeshHub>, name: string, origin = 'http://127.0.0.1:8080'): Promise<TabnodeNode> {
+  const node = await createNode({
+    store: memoryStore(),
+    origin,
+    mesh: hub.port(name),
+    scheduler: realTimeScheduler,
+    runtime: () => createInlineRuntime(),
+    platform: { now: () => Date.now(), randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)), generateDeviceKey, importRootSeed, signerFor },
+  });
+  nodes.push(node);
+  return node;
+}
+
+describe('wallet login', () => {
+  test('a wallet account becomes the root and this device is delegated', async () => {
+    const wallet = ethereumWallet();
+    const node = await bareNode(memoryMeshHub(realTimeScheduler), 'A');
+    const status = await node.identity.loginWithWallet(wallet, 'Laptop');
+    expect(status.root).toMatchObject({ id: `eip155:1:${wallet.address}`, kind: 'ethereum' });
+    expect(status.delegation).toMatchObject({ label: 'Laptop', valid: true });
+    expect((await node.identity.signing()).root).toBe(`eip155:1:${wallet.address}`);
+  });
+
+  test('an answer is taken once, and only for the challenge this node issued', async () => {
+    const wallet = ethereumWallet();
+    const node = await bareNode(memoryMeshHub(realTimeScheduler), 'A');
+    const challenge = await node.identity.walletChallenge({ chain: 'eip155:1', label: 'Laptop' });
+    const answer = await signWithWallet(wallet, challenge);
+    await node.identity.completeWalletLogin(answer);
+    await expect(node.identity.completeWalletLogin(answer)).rejects.toMatchObject({ name: 'WalletLoginError', reason: 'reused-nonce' });
+
+    // Signed for another site: a phishing page's challenge relayed to this node.
+    const elsewhere = await bareNode(memoryMeshHub(realTimeScheduler), 'evil', 'https://evil.example');
+    const theirs = await elsewhere.identity.walletChallenge({ chain: 'eip155:1', label: 'Laptop' });
+    const ours = await node.identity.walletChallenge({ chain: 'eip155:1', label: 'Laptop' });
+    const forged = await signWithWallet(wallet, { ...theirs, nonce: ours.nonce, clientKey: ours.clientKey, issuedAt: ours.issuedAt, expiresAt: ours.expiresAt });
+    const refusal = await node.identity.completeWalletLogin(forged).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(WalletLoginError);
+    expect(refusal).toMatchObject({ reason: 'wrong-domain' });
+
+    // The wallet is on another chain than the one asked for.
+    const onMainnet = await node.identity.walletChallenge({ chain: 'eip155:1', label: 'Laptop' });
+    const onOptimism = await signWithWallet(ethereumWallet(undefined, 10), { ...onMainnet, chain: 'eip155:10' });
+    await expect(node.identity.completeWalletLogin(onOptimism)).rejects.toMatchObject({ reason: 'wrong-chain' });
+  });
+});
+
+describe('devices of a wallet root', () => {
+  test('a second browser revokes the first device; members refuse its later writes', async () => {
+    const hub = memoryMeshHub(realTimeScheduler);
+    const wallet = ethereumWallet();
+    const a1 = await bareNode(hub, 'A1');
+    await a1.identity.loginWithWallet(wallet, 'First browser');
+    const b = await testNode(hub, 'B');
+    nodes.push(b);
+    const id = await a1.contexts.create('Shared');
+    await b.contexts.join(await a1.contexts.invite(id, { role: 'writer' }));
+    await until('B joined', async () => !(await b.contexts.view(id)).joining);
+
+    // The same wallet in a new browser comes back to the context as a device of a member.
+    const a2 = await bareNode(hub, 'A2');
+    await a2.identity.loginWithWallet(wallet, 'Second browser');
+    const { secret } = parseInviteLink(await a1.contexts.invite(id, { role: 'reader' })).claims;
+    await a2.contexts.rejoin({ id, name: 'Shared', secret });
+    await until('A2 settled', async () => !(await a2.contexts.view(id)).joining);
+    const firstKey = (await a1.identity.status()).device.publicKey;
+    const listed = await a2.devices.list();
+    expect(listed.map((d) => d.label).sort()).toEqual(['First browser', 'Second browser']);
+
+    await expect(a2.devices.revoke(firstKey)).rejects.toThrow(/connect the wallet/);
+    expect(await a2.devices.revoke(firstKey, { wallet })).toEqual({ contexts: 1 });
+    await until('B saw the revocation', async () => (await b.contexts.view(id)).members.some((m) => m.devices.some((d) => d.revoked)));
+
+    const late = await a1.contexts.write(id, { method: 'set', args: { key: 'late', value: 1 } });
+    await until('B refuses the revoked device’s write', async () =>
+      (await b.contexts.view(id)).invalidOps.some((o) => o.key === late.key && o.reason === 'revoked-key') ||
+      (await b.contexts.view(id)).rejected.some((r) => r.key === late.key),
+    );
+    expect((await b.contexts.view(id)).kv.map(([k]) => k)).not.toContain('late');
+    expect((await a2.devices.list()).find((d) => d.key === firstKey)?.revoked).toBe(true);
+  });
+
+  test('rotating a key introduces the new key everywhere and revokes the old one', async () => {
+    const hub = memoryMeshHub(realTimeScheduler);
+    const wallet = ethereumWallet();
+    const a = await bareNode(hub, 'A');
+    await a.identity.loginWithWallet(wallet, 'Laptop');
+    const b = await testNode(hub, 'B');
+    nodes.push(b);
+    const id = await a.contexts.create('Shared');
+    await b.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
+    await until('B joined', async () => !(await b.contexts.view(id)).joining);
+
+    const { oldKey, newKey } = await a.devices.rotate({ wallet });
+    expect(newKey).not.toBe(oldKey);
+    expect((await a.identity.status()).device.publicKey).toBe(newKey);
+    expect(await a.contexts.write(id, { method: 'set', args: { key: 'after-rotation', value: 1 } })).toMatchObject({ valid: true });
+    await until('B has the write by the new key', async () => (await b.contexts.view(id)).kv.some(([k]) => k === 'after-rotation'));
+    const devices = await a.devices.list();
+    expect(devices.find((d) => d.key === oldKey)?.revoked).toBe(true);
+    expect(devices.find((d) => d.key === newKey)).toMatchObject({ thisDevice: true, revoked: false });
+  });
+});

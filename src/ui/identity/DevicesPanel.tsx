@@ -1,0 +1,126 @@
+import { useState } from 'react';
+import type { DeviceView, IdentityStatus } from '../../node/index.ts';
+import type { WalletAccount } from '../../wallets/connector.ts';
+import { ErrorAlert } from '../shell/ErrorAlert.tsx';
+import { useNode } from '../shell/nodeContext.ts';
+import { useLive } from '../shell/useLive.ts';
+import { PairingCode } from '../wallet/PairingCode.tsx';
+import { WalletPicker } from '../wallet/WalletPicker.tsx';
+import { walletFor } from '../wallet/walletSession.ts';
+
+function formatDate(ms: number): string {
+  return new Date(ms).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+type Action = { what: string; run(wallet: WalletAccount | undefined): Promise<unknown> };
+
+/**
+ * The devices this identity has delegated, as the contexts here know them: revoke a lost
+ * one (the root signs; a wallet root's wallet), renew or rotate this one.
+ */
+export function DevicesPanel({ status }: { status: IdentityStatus }) {
+  const node = useNode();
+  const { value: devices } = useLive(() => node.devices.list(), [], 3000);
+  const [busy, setBusy] = useState<string>();
+  const [needWallet, setNeedWallet] = useState<Action>();
+  const [pairing, setPairing] = useState<string>();
+  const [message, setMessage] = useState<string>();
+  const [error, setError] = useState<string>();
+  const root = status.root!;
+
+  async function perform(action: Action, wallet?: WalletAccount) {
+    setBusy(action.what);
+    setError(undefined);
+    setMessage(undefined);
+    try {
+      let account = wallet;
+      if (root.kind !== 'local' && !account) {
+        account = await walletFor(root.id, await node.settings.get(), { onPairingUri: setPairing });
+        setPairing(undefined);
+        if (!account) {
+          setNeedWallet(action);
+          return;
+        }
+      }
+      await action.run(account);
+      setNeedWallet(undefined);
+      setMessage(`${action.what}: done.`);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(undefined);
+    }
+  }
+
+  const revoke = (d: DeviceView): Action => ({
+    what: `Revoke ${d.label}`,
+    run: (wallet) => node.devices.revoke(d.key, wallet ? { wallet } : {}),
+  });
+  const renew: Action = { what: 'Renew this device', run: (wallet) => node.devices.renew(wallet ? { wallet } : {}) };
+  const rotate: Action = { what: 'Rotate this device key', run: (wallet) => node.devices.rotate(wallet ? { wallet } : {}) };
+
+  return (
+    <section className="card" aria-labelledby="devices-title">
+      <h2 id="devices-title">Devices</h2>
+      <p>Every browser this identity has delegated. Revoking one makes every member refuse what it signs from then on.</p>
+      <table className="devices" data-testid="devices">
+        <thead>
+          <tr>
+            <th>Device</th>
+            <th>Key</th>
+            <th>Valid until</th>
+            <th>Status</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {(devices ?? []).map((d) => (
+            <tr key={d.key} data-testid="device-row" data-key={d.key}>
+              <td>{d.label}</td>
+              <td>
+                <code>{d.key.slice(0, 10)}…</code>
+              </td>
+              <td>
+                {formatDate(d.expiresAt)}
+                {!d.revoked && d.daysLeft <= 14 && <span className="badge warn">{d.daysLeft} days left</span>}
+              </td>
+              <td>
+                {d.thisDevice && <span className="badge good">This device</span>}
+                {d.revoked && <span className="badge bad">Revoked</span>}
+              </td>
+              <td>
+                {!d.thisDevice && !d.revoked && (
+                  <button type="button" className="button small danger" disabled={busy !== undefined} onClick={() => void perform(revoke(d))}>
+                    Revoke
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="actions">
+        <button type="button" className="button secondary" disabled={busy !== undefined} onClick={() => void perform(renew)}>
+          Renew this device
+        </button>
+        <button type="button" className="button secondary" disabled={busy !== undefined} onClick={() => void perform(rotate)}>
+          Rotate this device key
+        </button>
+      </div>
+      {busy && <p role="status">{busy}… {root.kind !== 'local' && 'Confirm in your wallet.'}</p>}
+      {pairing && <PairingCode uri={pairing} />}
+      {needWallet && (
+        <div className="notice">
+          <p>Connect the wallet of {root.id} to sign this.</p>
+          <WalletPicker busyText="Waiting for your wallet…" onAccount={(account) => perform(needWallet, account)} />
+        </div>
+      )}
+      {message && (
+        <p className="result good" role="status">
+          {message}
+        </p>
+      )}
+      <ErrorAlert message={error} />
+    </section>
+  );
+}

@@ -1,0 +1,51 @@
+/*
+ * The wallet this tab is connected to, kept for the life of the page so later signatures
+ * (revoking a device, rotating, renewing) reuse it. Which connector was used is remembered
+ * in localStorage so a reload can reconnect (WalletConnect restores its session silently).
+ * Wallet code is imported here on demand only.
+ */
+import type { ConnectOptions, WalletAccount, WalletConnector } from '../../wallets/connector.ts';
+import type { NodeSettings } from '../../node/index.ts';
+
+const LAST_CONNECTOR = 'tabnode.wallet.connector';
+let current: { connector: WalletConnector; account: WalletAccount } | undefined;
+
+/** Every wallet usable here: injected (EIP-6963), get-starknet, WalletConnect when configured. */
+export async function listWallets(settings: NodeSettings): Promise<WalletConnector[]> {
+  const { discoverWallets } = await import('../../wallets/discover.ts');
+  const wc = settings.walletConnect;
+  return discoverWallets(wc.projectId ? { walletConnect: { projectId: wc.projectId, relayUrl: wc.relayUrl } } : {});
+}
+
+export async function connectWallet(connector: WalletConnector, options: ConnectOptions = {}): Promise<WalletAccount> {
+  const account = (await connector.restore?.()) ?? (await connector.connect(options));
+  current = { connector, account };
+  localStorage.setItem(LAST_CONNECTOR, connector.info.id);
+  return account;
+}
+
+/** The root id a wallet account stands for (chain and address, as the node writes it). */
+export function accountRoot(account: WalletAccount): string {
+  return account.kind === 'ethereum' ? `eip155:${account.chainId}:${account.address}` : `starknet:${account.chainId}:${account.address}`;
+}
+
+/**
+ * The connected account of `root`, reconnecting the wallet used last if needed. Undefined
+ * when no connected wallet is that account: the caller asks the person to connect it.
+ */
+export async function walletFor(root: string, settings: NodeSettings, options: ConnectOptions = {}): Promise<WalletAccount | undefined> {
+  const matches = (a: WalletAccount) => accountRoot(a).toLowerCase() === root.toLowerCase();
+  if (current && matches(current.account)) return current.account;
+  const last = localStorage.getItem(LAST_CONNECTOR);
+  const connector = (await listWallets(settings)).find((w) => w.info.id === last);
+  if (!connector) return undefined;
+  const account = await connectWallet(connector, options);
+  return matches(account) ? account : undefined;
+}
+
+export async function disconnectWallet(): Promise<void> {
+  const was = current;
+  current = undefined;
+  localStorage.removeItem(LAST_CONNECTOR);
+  await was?.connector.disconnect();
+}
