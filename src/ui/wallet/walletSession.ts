@@ -5,7 +5,7 @@
  * Wallet code is imported here on demand only.
  */
 import type { ConnectOptions, WalletAccount, WalletConnector } from '../../wallets/connector.ts';
-import type { NodeSettings } from '../../node/index.ts';
+import { DEFAULT_WALLETCONNECT_RELAY, type NodeSettings } from '../../node/settings.ts';
 
 const LAST_CONNECTOR = 'tabnode.wallet.connector';
 let current: { connector: WalletConnector; account: WalletAccount } | undefined;
@@ -14,7 +14,10 @@ let current: { connector: WalletConnector; account: WalletAccount } | undefined;
 export async function listWallets(settings: NodeSettings): Promise<WalletConnector[]> {
   const { discoverWallets } = await import('../../wallets/discover.ts');
   const wc = settings.walletConnect;
-  return discoverWallets(wc.projectId ? { walletConnect: { projectId: wc.projectId, relayUrl: wc.relayUrl } } : {});
+  // WalletConnect's Verify attestation exists only beside its own relay: a self-hosted
+  // relay has none, and asking for it costs seconds per request.
+  const verify = wc.relayUrl === DEFAULT_WALLETCONNECT_RELAY;
+  return discoverWallets(wc.projectId ? { walletConnect: { projectId: wc.projectId, relayUrl: wc.relayUrl, verify } } : {});
 }
 
 export async function connectWallet(connector: WalletConnector, options: ConnectOptions = {}): Promise<WalletAccount> {

@@ -1,0 +1,268 @@
+/*
+ * A test double for an injected Ethereum wallet that signs with a real secp256k1 key.
+ *
+ * Two halves, shared by both ways of installing it:
+ * - the wallet (`ethereumTestWallet`): answers EIP-1193 calls, keeps the permission state and
+ *   the key, signs with viem. It runs where the key lives: in the Node test process for e2e
+ *   (behind a Playwright binding), or in the page for browser-mode tests.
+ * - the page shim (`eip1193PageShim`): the provider object the page sees, announced by
+ *   EIP-6963 under its own name/uuid/rdns (never as MetaMask: get-starknet would then load
+ *   MetaMask's remote snap code). It forwards each call to the wallet. It is serialized into
+ *   an init script, so it must stay self-contained: no imports, no outer references.
+ */
+import type { BrowserContext } from 'playwright-core';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+
+type Hex = `0x${string}`;
+
+export interface Eip1193Call {
+  method: string;
+  params?: unknown;
+}
+
+/** A wallet's answer, as plain data (it crosses the Playwright binding). */
+export type WalletAnswer = { result: unknown } | { error: { code: number; message: string } };
+
+export interface InjectedEthereumWalletOptions {
+  privateKey: Hex;
+  chainId: number;
+  /** Default "Test Wallet". */
+  name?: string;
+  /** Default "org.tabnode.testwallet". */
+  rdns?: string;
+  /** Default derived from rdns. */
+  uuid?: string;
+  /** A data: URL; default a small SVG. */
+  icon?: string;
+  /** The user declines (EIP-1193 4001) connection and signature prompts from the start. */
+  reject?: boolean;
+  /** Announce by EIP-6963 (default true). */
+  eip6963?: boolean;
+  /** Also set `window.ethereum`, as wallets from before EIP-6963 do (default false). */
+  legacyGlobal?: boolean;
+}
+
+/** What a test sees of its wallet (state lives with the key: Node for e2e, the page in browser tests). */
+export interface TestEthereumWallet {
+  address: Hex;
+  /** Every method the page called, in order. */
+  requests: string[];
+  /** How many times the wallet asked its user to approve a connection. */
+  readonly prompts: number;
+  /** Whether the site currently holds the account permission. */
+  readonly authorized: boolean;
+  /** From now on the user declines (or stops declining) every prompt. */
+  setReject(reject: boolean): void;
+}
+
+export interface EthereumTestWalletCore extends TestEthereumWallet {
+  handle(call: Eip1193Call): Promise<WalletAnswer>;
+}
+
+const DEFAULT_ICON =
+  'data:image/svg+xml,' +
+  encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#2a6"/><text x="16" y="22" font-size="16" text-anchor="middle" fill="#fff">T</text></svg>');
+
+/** The wallet half: EIP-1193 methods over a real key. */
+export function ethereumTestWallet(options: {
+  address: Hex;
+  chainId: number;
+  reject?: boolean;
+  name?: string;
+  /** Signs EIP-191 over raw bytes given as 0x-hex. */
+  sign(raw: Hex): Promise<Hex>;
+}): EthereumTestWalletCore {
+  const name = options.name ?? 'Test Wallet';
+  let authorized = false;
+  let reject = options.reject ?? false;
+  let prompts = 0;
+  const requests: string[] = [];
+  const fail = (code: number, message: string): WalletAnswer => ({ error: { code, message } });
+  const declined = (): WalletAnswer => fail(4001, `${name}: the user rejected the request`);
+
+  const answer = async ({ method, params }: Eip1193Call): Promise<WalletAnswer> => {
+    switch (method) {
+      case 'eth_requestAccounts':
+        if (!authorized) {
+          prompts++;
+          if (reject) return declined();
+          authorized = true;
+        }
+        return { result: [options.address] };
+      case 'eth_accounts':
+        return { result: authorized ? [options.address] : [] };
+      case 'eth_chainId':
+        return { result: `0x${options.chainId.toString(16)}` };
+      case 'personal_sign': {
+        const [message, address] = Array.isArray(params) ? (params as unknown[]) : [];
+        if (!authorized || typeof address !== 'string' || address.toLowerCase() !== options.address.toLowerCase()) {
+          return fail(4100, `${name}: ${String(address)} is not authorized for this site`);
+        }
+        if (typeof message !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(message)) {
+          return fail(-32602, `${name}: personal_sign wants the message as 0x-hex bytes`);
+        }
+        if (reject) return declined();
+        return { result: await options.sign(message as Hex) };
+      }
+      case 'wallet_revokePermissions':
+        authorized = false;
+        return { result: null };
+      default:
+        return fail(4200, `${name} does not support ${method}`);
+    }
+  };
+
+  return {
+    address: options.address,
+    requests,
+    get prompts() {
+      return prompts;
+    },
+    get authorized() {
+      return authorized;
+    },
+    setReject(value: boolean) {
+      reject = value;
+    },
+    async handle(call: Eip1193Call): Promise<WalletAnswer> {
+      requests.push(call.method);
+      try {
+        return await answer(call);
+      } catch (err) {
+        return fail(-32603, `${name} failed ${call.method}: ${String(err)}`);
+      }
+    },
+  };
+}
+
+export interface Eip1193ShimSetup {
+  info: { uuid: string; name: string; icon: string; rdns: string };
+  eip6963: boolean;
+  legacyGlobal: boolean;
+  /** The page-global function that reaches the wallet (a Playwright binding), when `handle` is not given. */
+  binding?: string;
+}
+
+/**
+ * The page half: builds the EIP-1193 provider, announces it, and returns an uninstall
+ * function. Self-contained: it is also run from an init script via `toString()`.
+ */
+export function eip1193PageShim(setup: Eip1193ShimSetup, handle?: (call: Eip1193Call) => Promise<WalletAnswer>): () => void {
+  const w = window as unknown as Record<string, unknown>;
+  const call = handle ?? ((c: Eip1193Call) => (w[setup.binding!] as (c: Eip1193Call) => Promise<WalletAnswer>)(c));
+  const listeners: Record<string, Set<(...args: unknown[]) => void>> = {};
+  const emit = (event: string, value: unknown): void => {
+    for (const fn of listeners[event] ?? []) fn(value);
+  };
+  const provider = {
+    isTabnodeTestWallet: true,
+    async request(args: { method: string; params?: unknown }): Promise<unknown> {
+      const answer = await call({ method: args.method, params: args.params });
+      if ('error' in answer) throw Object.assign(new Error(answer.error.message), { code: answer.error.code });
+      if (args.method === 'eth_requestAccounts') emit('accountsChanged', answer.result);
+      if (args.method === 'wallet_revokePermissions') emit('accountsChanged', []);
+      return answer.result;
+    },
+    on(event: string, fn: (...args: unknown[]) => void) {
+      (listeners[event] ??= new Set()).add(fn);
+      return provider;
+    },
+    removeListener(event: string, fn: (...args: unknown[]) => void) {
+      listeners[event]?.delete(fn);
+      return provider;
+    },
+  };
+  const detail = Object.freeze({ info: Object.freeze({ ...setup.info }), provider });
+  const announce = (): void => {
+    window.dispatchEvent(new CustomEvent('eip6963:announceProvider', { detail }));
+  };
+  if (setup.eip6963) {
+    window.addEventListener('eip6963:requestProvider', announce);
+    announce();
+  }
+  if (setup.legacyGlobal) w.ethereum = provider;
+  return () => {
+    window.removeEventListener('eip6963:requestProvider', announce);
+    if (w.ethereum === provider) delete w.ethereum;
+  };
+}
+
+function shimSetup(options: Omit<InjectedEthereumWalletOptions, 'privateKey' | 'chainId'>): Eip1193ShimSetup {
+  const rdns = options.rdns ?? 'org.tabnode.testwallet';
+  return {
+    info: {
+      uuid: options.uuid ?? `00000000-0000-4000-8000-${hex12(rdns)}`,
+      name: options.name ?? 'Test Wallet',
+      icon: options.icon ?? DEFAULT_ICON,
+      rdns,
+    },
+    eip6963: options.eip6963 ?? true,
+    legacyGlobal: options.legacyGlobal ?? false,
+  };
+}
+
+function walletFor(options: InjectedEthereumWalletOptions): EthereumTestWalletCore {
+  const account = privateKeyToAccount(options.privateKey);
+  return ethereumTestWallet({
+    address: account.address,
+    chainId: options.chainId,
+    reject: options.reject,
+    name: options.name,
+    sign: (raw) => account.signMessage({ message: { raw } }),
+  });
+}
+
+/**
+ * e2e: installs the wallet into every page of `context` (present and future). The key stays
+ * in this Node process: the page's provider reaches it through a Playwright binding.
+ */
+export async function installInjectedEthereumWallet(
+  context: BrowserContext,
+  options: InjectedEthereumWalletOptions,
+): Promise<TestEthereumWallet> {
+  const wallet = walletFor(options);
+  const setup = shimSetup(options);
+  setup.binding = `__tabnodeEip1193_${setup.info.rdns.replace(/\W/g, '_')}`;
+  await context.exposeBinding(setup.binding, (_source, call: Eip1193Call) => wallet.handle(call));
+  await context.addInitScript({ content: `(${eip1193PageShim.toString()})(${JSON.stringify(setup)});` });
+  return publicView(wallet);
+}
+
+/**
+ * Browser-mode tests: installs the wallet into this page, signing here with viem. Without a
+ * `privateKey` it makes a random one. `uninstall()` stops announcing it.
+ */
+export function installInjectedEthereumWalletInPage(
+  options: Partial<InjectedEthereumWalletOptions> & { chainId: number },
+): TestEthereumWallet & { privateKey: Hex; uninstall(): void } {
+  const privateKey = options.privateKey ?? generatePrivateKey();
+  const wallet = walletFor({ ...options, privateKey });
+  const uninstall = eip1193PageShim(shimSetup(options), (call) => wallet.handle(call));
+  return Object.assign(publicView(wallet), { privateKey, uninstall });
+}
+
+/** The wallet without its `handle`, live getters kept. */
+function publicView(wallet: EthereumTestWalletCore): TestEthereumWallet {
+  return {
+    address: wallet.address,
+    requests: wallet.requests,
+    get prompts() {
+      return wallet.prompts;
+    },
+    get authorized() {
+      return wallet.authorized;
+    },
+    setReject: (reject) => wallet.setReject(reject),
+  };
+}
+
+/** 12 stable hex digits from a string (a uuid tail that stays the same across runs). */
+function hex12(text: string): string {
+  let h = 0x811c9dc5;
+  let g = 0x01000193;
+  for (const ch of text) {
+    h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+    g = Math.imul(g ^ ch.charCodeAt(0), 0x811c9dc5) >>> 0;
+  }
+  return (h.toString(16).padStart(8, '0') + g.toString(16).padStart(8, '0')).slice(0, 12);
+}

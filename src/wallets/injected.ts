@@ -1,0 +1,172 @@
+/*
+ * Injected Ethereum wallets: EIP-1193 providers found by EIP-6963 announcements, with a
+ * legacy `window.ethereum` as the fallback when nothing announces itself.
+ */
+import { getAddress } from 'viem';
+import type { EthereumWalletAccount, WalletConnector, WalletInfo } from './connector.ts';
+import { WalletRejectedError, WalletUnavailableError } from './connector.ts';
+
+/** The EIP-1193 surface we use. */
+export interface Eip1193Provider {
+  request(args: { method: string; params?: unknown }): Promise<unknown>;
+}
+
+/** EIP-6963 `info` as announced. */
+export interface Eip6963ProviderInfo {
+  uuid: string;
+  name: string;
+  icon: string;
+  rdns: string;
+}
+
+export interface Eip6963ProviderDetail {
+  info: Eip6963ProviderInfo;
+  provider: Eip1193Provider;
+}
+
+/** EIP-1193 / EIP-1474 codes we give a specific meaning. */
+const USER_REJECTED = 4001;
+const UNAUTHORIZED = 4100;
+const REQUEST_PENDING = -32002;
+
+/**
+ * Lists the injected Ethereum wallets of this page: every wallet that answers an EIP-6963
+ * `requestProvider` within `waitMs` (deduplicated by uuid and rdns, first one wins), or, when
+ * none does, a legacy `window.ethereum` as "Browser wallet".
+ */
+export async function discoverInjectedWallets(win: Window = window, waitMs = 300): Promise<WalletConnector[]> {
+  const found = new Map<string, Eip6963ProviderDetail>();
+  const uuids = new Set<string>();
+  const onAnnounce = (event: Event): void => {
+    const detail = validDetail((event as CustomEvent<unknown>).detail);
+    if (!detail || uuids.has(detail.info.uuid) || found.has(detail.info.rdns)) return;
+    uuids.add(detail.info.uuid);
+    found.set(detail.info.rdns, detail);
+  };
+  win.addEventListener('eip6963:announceProvider', onAnnounce);
+  try {
+    win.dispatchEvent(new Event('eip6963:requestProvider'));
+    // Wallets may answer asynchronously (an extension's content script): give them a moment.
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  } finally {
+    win.removeEventListener('eip6963:announceProvider', onAnnounce);
+  }
+
+  const connectors = [...found.values()].map((detail) =>
+    injectedConnector(
+      {
+        id: `eip6963:${detail.info.rdns}`,
+        name: detail.info.name,
+        icon: safeIcon(detail.info.icon),
+        via: 'injected',
+        kind: 'ethereum',
+      },
+      detail.provider,
+    ),
+  );
+  const legacy = (win as unknown as { ethereum?: unknown }).ethereum;
+  if (connectors.length === 0 && isProvider(legacy)) {
+    connectors.push(
+      injectedConnector({ id: 'injected:window.ethereum', name: 'Browser wallet', via: 'injected', kind: 'ethereum' }, legacy),
+    );
+  }
+  return connectors;
+}
+
+/** A connector over one EIP-1193 provider. */
+export function injectedConnector(info: WalletInfo, provider: Eip1193Provider): WalletConnector {
+  // Each connect opens a session; disconnect ends it, so accounts handed out before refuse to sign.
+  let session = 0;
+  const request = async (method: string, params?: unknown): Promise<unknown> => {
+    try {
+      return await provider.request(params === undefined ? { method } : { method, params });
+    } catch (err) {
+      throw walletErrorFromEip1193(info.name, method, err);
+    }
+  };
+
+  return {
+    info,
+    async connect(): Promise<EthereumWalletAccount> {
+      const accounts = await request('eth_requestAccounts');
+      const first = Array.isArray(accounts) ? accounts[0] : undefined;
+      if (typeof first !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(first)) {
+        throw new WalletUnavailableError(`${info.name} gave no account: unlock it and pick an account, then try again`);
+      }
+      const address = getAddress(first);
+      const chainId = parseChainId(info.name, await request('eth_chainId'));
+      const mine = ++session;
+      return {
+        kind: 'ethereum',
+        address,
+        chainId,
+        async signMessage({ message }: { message: string }): Promise<string> {
+          if (mine !== session) {
+            throw new WalletUnavailableError(`${info.name} was disconnected: connect it again to sign`);
+          }
+          const signature = await request('personal_sign', [utf8Hex(message), address]);
+          if (typeof signature !== 'string' || !/^0x[0-9a-fA-F]+$/.test(signature)) {
+            throw new WalletUnavailableError(`${info.name} answered personal_sign with no signature`);
+          }
+          return signature;
+        },
+      };
+    },
+    async disconnect(): Promise<void> {
+      session++;
+      // EIP-2255 revoke, where the wallet has it; otherwise forgetting the account is all we can do.
+      await request('wallet_revokePermissions', [{ eth_accounts: {} }]).catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * Maps an EIP-1193 error to our typed errors: 4001 (the user declined) is
+ * WalletRejectedError, anything else WalletUnavailableError carrying the wallet's message.
+ */
+export function walletErrorFromEip1193(wallet: string, method: string, err: unknown): Error {
+  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+  const said = typeof message === 'string' && message ? message : String(err);
+  if (code === USER_REJECTED) return new WalletRejectedError(wallet, said);
+  if (code === REQUEST_PENDING) {
+    return new WalletUnavailableError(`${wallet} already has a request waiting: open the wallet and answer it (${said})`);
+  }
+  if (code === UNAUTHORIZED) {
+    return new WalletUnavailableError(`${wallet} has not authorized this site for ${method}: connect again (${said})`);
+  }
+  return new WalletUnavailableError(`${wallet} failed ${method}: ${said}`);
+}
+
+/** `personal_sign` takes the message as 0x-hex of its UTF-8 bytes. */
+export function utf8Hex(message: string): `0x${string}` {
+  let hex = '0x';
+  for (const byte of new TextEncoder().encode(message)) hex += byte.toString(16).padStart(2, '0');
+  return hex as `0x${string}`;
+}
+
+function parseChainId(wallet: string, value: unknown): number {
+  const id = typeof value === 'string' ? Number.parseInt(value, value.startsWith('0x') ? 16 : 10) : value;
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) {
+    throw new WalletUnavailableError(`${wallet} answered eth_chainId with ${JSON.stringify(value)}, not a chain id`);
+  }
+  return id;
+}
+
+function isProvider(value: unknown): value is Eip1193Provider {
+  return typeof value === 'object' && value !== null && typeof (value as Eip1193Provider).request === 'function';
+}
+
+function validDetail(detail: unknown): Eip6963ProviderDetail | undefined {
+  const { info, provider } = (detail ?? {}) as Partial<Eip6963ProviderDetail>;
+  if (!info || !isProvider(provider)) return undefined;
+  const { uuid, name, rdns } = info;
+  if (typeof uuid !== 'string' || !uuid || typeof name !== 'string' || !name || typeof rdns !== 'string' || !rdns) {
+    return undefined;
+  }
+  return { info, provider };
+}
+
+/** Only data: and https: icons are shown: an announced `javascript:` URL must never reach an <img>. */
+function safeIcon(icon: unknown): string | undefined {
+  return typeof icon === 'string' && /^(data:image\/|https:)/i.test(icon) ? icon : undefined;
+}

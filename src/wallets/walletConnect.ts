@@ -1,0 +1,151 @@
+/*
+ * WalletConnect v2 (@walletconnect/sign-client): pairs with a wallet on another device
+ * through a relay, then asks it for EIP-191 `personal_sign` signatures. The pairing URI is
+ * handed to the caller to show as a QR code and a link. The SDK keeps the session in the
+ * page's storage, so `restore` finds it again after a reload without asking the wallet.
+ */
+import { stringToHex } from 'viem';
+import type { ConnectOptions, EthereumWalletAccount, WalletConnector, WalletInfo } from './connector.ts';
+import { WalletUnavailableError } from './connector.ts';
+import { signClient } from './walletConnect/client.ts';
+import type { WcClient } from './walletConnect/client.ts';
+import { toWalletError } from './walletConnect/errors.ts';
+import { latestSession, sessionAccount } from './walletConnect/session.ts';
+import type { SessionLike } from './walletConnect/session.ts';
+import { checkSettings, DEFAULT_RELAY_TIMEOUT_MS, relayTrouble } from './walletConnect/settings.ts';
+import type { WalletConnectSettings } from './walletConnect/settings.ts';
+
+export type { WalletConnectMetadata, WalletConnectSettings } from './walletConnect/settings.ts';
+
+export const WALLETCONNECT_INFO: WalletInfo = Object.freeze({ id: 'walletconnect', name: 'WalletConnect', via: 'walletconnect', kind: 'ethereum' });
+
+/** Before a session exists we do not know the wallet's name. */
+const SOME_WALLET = 'The WalletConnect wallet';
+const METHODS = ['personal_sign'];
+const EVENTS = ['accountsChanged', 'chainChanged'];
+/** WalletConnect's USER_DISCONNECTED reason. */
+const USER_DISCONNECTED = { code: 6000, message: 'User disconnected.' };
+
+export function walletConnectConnector(settings: WalletConnectSettings): WalletConnector {
+  const timeoutMs = settings.relayTimeoutMs ?? DEFAULT_RELAY_TIMEOUT_MS;
+
+  /** Checks the settings (throwing what to fix) and starts, or reuses, the page's client. */
+  const open = async (): Promise<{ client: WcClient; relayUrl: string; chainId: number }> => {
+    const { projectId, relayUrl, chainId } = checkSettings(settings);
+    try {
+      const client = await signClient({ projectId, relayUrl, metadata: settings.metadata, verify: settings.verify ?? true });
+      return { client, relayUrl, chainId };
+    } catch (err) {
+      throw new WalletUnavailableError(`WalletConnect failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+
+  return {
+    info: WALLETCONNECT_INFO,
+
+    async connect(options: ConnectOptions = {}): Promise<EthereumWalletAccount> {
+      const { onPairingUri } = options;
+      if (!onPairingUri) throw new TypeError('WalletConnect needs onPairingUri: the pairing URI is how the wallet finds this page');
+      const { client, relayUrl, chainId } = await open();
+      let pairing: Awaited<ReturnType<WcClient['connect']>>;
+      try {
+        // The URI comes back once the relay has taken the proposal; a dead relay would
+        // otherwise keep the SDK retrying for a minute.
+        pairing = await deadline(
+          client.connect({ optionalNamespaces: { eip155: { chains: [`eip155:${chainId}`], methods: METHODS, events: EVENTS } } }),
+          timeoutMs,
+          () => relayTrouble(relayUrl, `no answer within ${timeoutMs / 1000} s`),
+        );
+      } catch (err) {
+        throw toWalletError(err, SOME_WALLET, relayUrl, 'start pairing');
+      }
+      if (!pairing.uri) throw new WalletUnavailableError('WalletConnect gave no pairing URI');
+      onPairingUri(pairing.uri);
+      let session: SessionLike;
+      try {
+        session = await pairing.approval();
+      } catch (err) {
+        throw toWalletError(err, SOME_WALLET, relayUrl, 'connect');
+      }
+      return accountOf(client, session, chainId, relayUrl);
+    },
+
+    async restore(): Promise<EthereumWalletAccount | undefined> {
+      try {
+        checkSettings(settings);
+      } catch {
+        return undefined; // nothing can have been kept through settings that never worked
+      }
+      const { client, relayUrl, chainId } = await open();
+      const session = latestSession(client.session.getAll(), chainId, Date.now() / 1000);
+      return session && accountOf(client, session, chainId, relayUrl);
+    },
+
+    async disconnect(): Promise<void> {
+      try {
+        checkSettings(settings);
+      } catch {
+        return;
+      }
+      const { client } = await open();
+      await Promise.all(client.session.getAll().map((s) => endSession(client, s.topic, timeoutMs)));
+    },
+  };
+}
+
+function accountOf(client: WcClient, session: SessionLike, chainId: number, relayUrl: string): EthereumWalletAccount {
+  const wallet = session.peer.metadata.name || SOME_WALLET;
+  const account = sessionAccount(session, chainId);
+  if (!account) {
+    void endSession(client, session.topic, DEFAULT_RELAY_TIMEOUT_MS);
+    throw new WalletUnavailableError(`${wallet} approved no Ethereum (eip155) account: pick an Ethereum account in the wallet and connect again`);
+  }
+  const { address } = account;
+  return {
+    kind: 'ethereum',
+    address,
+    chainId: account.chainId,
+    async signMessage({ message }: { message: string }): Promise<string> {
+      if (!client.session.keys.includes(session.topic)) {
+        throw new WalletUnavailableError(`the WalletConnect session with ${wallet} has ended: connect again to sign`);
+      }
+      let signature: unknown;
+      try {
+        signature = await client.request<unknown>({
+          topic: session.topic,
+          chainId: `eip155:${account.chainId}`,
+          // personal_sign takes the message as 0x-hex of its UTF-8 bytes, then the address.
+          request: { method: 'personal_sign', params: [stringToHex(message), address] },
+        });
+      } catch (err) {
+        throw toWalletError(err, wallet, relayUrl, 'sign');
+      }
+      if (typeof signature !== 'string' || !/^0x[0-9a-fA-F]+$/.test(signature)) {
+        throw new WalletUnavailableError(`${wallet} answered personal_sign with no signature`);
+      }
+      return signature;
+    },
+  };
+}
+
+/**
+ * Tells the wallet the session is over; when the relay cannot take the message in time the
+ * session is still forgotten here, so signing through it stops either way.
+ */
+async function endSession(client: WcClient, topic: string, timeoutMs: number): Promise<void> {
+  try {
+    await deadline(client.disconnect({ topic, reason: USER_DISCONNECTED }), timeoutMs, () => new Error('relay timeout'));
+  } catch {
+    await client.session.delete(topic, USER_DISCONNECTED).catch(() => undefined);
+  }
+}
+
+/** `work`, or `onTimeout()` after `ms`; a late rejection of `work` is absorbed. */
+function deadline<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
