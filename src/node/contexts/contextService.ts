@@ -226,6 +226,45 @@ export function contextService(d: ContextServiceDeps) {
       return outcomes;
     },
 
+    /**
+     * This device's key or delegation changed (rotation, renewal): reopen every context so
+     * it signs with the new one, announcing it with an `add-device` op where needed.
+     */
+    async reannounce(): Promise<void> {
+      for (const ctx of running.values()) (await ctx).close();
+      running.clear();
+      for (const record of await d.store.contexts()) {
+        if (!record.invite) await d.store.putContext({ ...record, rejoin: true });
+      }
+      await this.startAll();
+      changed();
+    },
+
+    /**
+     * Resolves once this device is settled in the context (its join or add-device op is
+     * valid), or after `timeoutMs` — waiting longer will not help without peers.
+     */
+    async whenSettled(id: string, timeoutMs = 20_000): Promise<boolean> {
+      const ctx = await start(id);
+      for (let waited = 0; ; waited += 100) {
+        if (!ctx.view().joining) return true;
+        if (waited >= timeoutMs) return false;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+
+    /** The keys `root` has introduced in each context held here, with whether each was revoked. */
+    async devicesOf(root: RootId): Promise<{ context: string; key: string; label: string; issuedAt: number; expiresAt: number; revoked: boolean }[]> {
+      const out = [];
+      for (const record of await d.store.contexts()) {
+        const g = (await start(record.id)).replica.governance();
+        for (const [key, info] of g.keys) {
+          if (info.root === root) out.push({ context: record.id, key, label: info.label, issuedAt: info.issuedAt, expiresAt: info.expiresAt, revoked: g.revokedKeys.has(key) });
+        }
+      }
+      return out;
+    },
+
     async write(id: string, call: StateCall): Promise<OpOutcome> {
       return (await start(id)).write(call);
     },
@@ -279,6 +318,33 @@ export function contextService(d: ContextServiceDeps) {
     async closeAll(): Promise<void> {
       for (const ctx of running.values()) (await ctx).close();
       running.clear();
+    },
+
+    /**
+     * Read-only, for the membership directory: per open context, where its members meet and
+     * who may learn that (members, revoked keys), and when it was last active (the newest
+     * head's advisory time). It never opens a context itself: that could race `reannounce`.
+     */
+    async holdings(): Promise<{ id: string; name: string; secret: Uint8Array; signaling: string[]; members: RootId[]; revokedKeys: Set<string>; activeAt: number }[]> {
+      const settings = await d.settings();
+      const records = await d.store.contexts();
+      const opened = await Promise.allSettled(records.map((r) => running.get(r.id) ?? Promise.reject(new ContextNotFoundError(r.id))));
+      return records.flatMap((r, i) => {
+        const result = opened[i]!;
+        if (result.status === 'rejected') return [];
+        const { replica } = result.value;
+        const g = replica.governance();
+        const heads = replica.heads().map((k) => replica.dag.get(k)?.op.time ?? 0);
+        return [{
+          id: r.id,
+          name: g.name || r.name,
+          secret: r.secret,
+          signaling: [...new Set([...r.signaling, ...settings.signalingUrls])],
+          members: [...g.members.keys()],
+          revokedKeys: new Set(g.revokedKeys),
+          activeAt: Math.max(r.createdAt, ...heads),
+        }];
+      });
     },
   };
 }
