@@ -165,6 +165,16 @@ describe('wallet-rooted identities in real browsers', () => {
     expect(await writeKey(B, 'from-b-again')).toMatchObject({ valid: true });
     await eventually('A2 sees it', () => view(A2), (v) => v.kv.some(([k]) => k === 'from-b-again'), 60_000);
     await B.goto(new URL('/contexts', app.url).href);
+    await B.getByText('Wallet team').waitFor();
     await screenshot(B, 'recovered-contexts');
+  });
+
+  test('signing out ends the WalletConnect session with the wallet', async () => {
+    const before = wcWallet.deletedSessions.length;
+    await A1.goto(new URL('/identity', app.url).href);
+    await A1.getByRole('button', { name: 'Sign out…' }).click();
+    await A1.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await A1.getByRole('button', { name: 'Log in with a wallet' }).waitFor();
+    await eventually('the wallet saw the session end', async () => wcWallet.deletedSessions.length, (n) => n > before);
   });
 });

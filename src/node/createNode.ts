@@ -70,7 +70,18 @@ export async function createNode({ store, platform, origin, mesh, scheduler, run
     randomBytes: platform.randomBytes,
     origin,
   });
-  if ((await store.root()) !== undefined) await contexts.startAll();
+  // Contexts open once there is an identity: now, or at the first login (so the
+  // directory can answer for all of them, not only for those a page opened).
+  let started = (await store.root()) !== undefined;
+  if (started) await contexts.startAll();
+  const stopStarting = store.onChange(() => {
+    if (started) return;
+    void store.root().then((root) => {
+      if (!root || started) return;
+      started = true;
+      void contexts.startAll();
+    });
+  });
   // Started signed in or not: it follows the store, so a later login starts it too.
   const directory = directoryService({ identity, contexts, store, mesh, settings: getSettings, scheduler, now: platform.now, randomBytes: platform.randomBytes });
   await directory.start();
@@ -104,6 +115,7 @@ export async function createNode({ store, platform, origin, mesh, scheduler, run
       };
     },
     async close() {
+      stopStarting();
       await directory.stop();
       await contexts.closeAll();
       await store.close();

@@ -74,7 +74,7 @@ export function IdentityPage({ status }: { status: IdentityStatus }) {
 
       <DevicesPanel status={status} />
       <DelegationPanel />
-      <SignOut />
+      <SignOut walletRoot={root.kind !== 'local'} />
     </>
   );
 }

@@ -46,9 +46,12 @@ export async function walletFor(root: string, settings: NodeSettings, options: C
   return matches(account) ? account : undefined;
 }
 
-export async function disconnectWallet(): Promise<void> {
+/** End the wallet session of this tab, or the one kept from before a reload (WalletConnect). */
+export async function disconnectWallet(settings: NodeSettings): Promise<void> {
   const was = current;
+  const last = localStorage.getItem(LAST_CONNECTOR);
   current = undefined;
   localStorage.removeItem(LAST_CONNECTOR);
-  await was?.connector.disconnect();
+  const connector = was?.connector ?? (last ? (await listWallets(settings)).find((w) => w.info.id === last) : undefined);
+  await connector?.disconnect();
 }
