@@ -8,6 +8,7 @@ import type { AppRuntime } from '../runtime/index.ts';
 import { appRegistry, type AppRegistry } from './apps/registry.ts';
 import { contextService, type ContextService } from './contexts/contextService.ts';
 import type { MeshPort } from './contexts/meshPort.ts';
+import { settingsAccountVerifier } from './accountChecks.ts';
 import { devicesService, type DevicesService } from './devices.ts';
 import { directoryService, type DirectoryService } from './directory.ts';
 import { identityService, type IdentityService, type Platform } from './identityService.ts';
@@ -47,10 +48,11 @@ export interface NodeDeps {
 }
 
 export async function createNode({ store, platform, origin, mesh, scheduler, runtime }: NodeDeps): Promise<TabnodeNode> {
-  const identity = identityService(store, platform, { origin });
-  await identity.device();
   const defaults = defaultSettings(origin);
   const getSettings = async () => withDefaults((await store.setting('network')) as Partial<NodeSettings> | undefined, origin);
+  const accounts = settingsAccountVerifier(getSettings);
+  const identity = identityService(store, platform, { origin, accounts: async () => accounts });
+  await identity.device();
   const vault = await openVault(store);
   const apps = appRegistry(store, origin);
   const contexts = contextService({
@@ -69,6 +71,7 @@ export async function createNode({ store, platform, origin, mesh, scheduler, run
     now: platform.now,
     randomBytes: platform.randomBytes,
     origin,
+    proofs: { accounts },
   });
   // Contexts open once there is an identity: now, or at the first login (so the
   // directory can answer for all of them, not only for those a page opened).
@@ -86,7 +89,7 @@ export async function createNode({ store, platform, origin, mesh, scheduler, run
   const directory = directoryService({ identity, contexts, store, mesh, settings: getSettings, scheduler, now: platform.now, randomBytes: platform.randomBytes });
   await directory.start();
 
-  const devices = devicesService({ store, platform, identity, contexts });
+  const devices = devicesService({ store, platform, identity, contexts, proofs: { accounts } });
 
   return {
     identity,

@@ -7,6 +7,7 @@ import {
   revocationCodec,
   signLocalDelegation,
   signLocalRevocation,
+  type ProofOptions,
   type RevocationClaims,
   type RootId,
 } from '../core/identity/index.ts';
@@ -44,7 +45,7 @@ export class WalletRequiredError extends Error {
   }
 }
 
-export function devicesService(d: { store: Store; platform: Platform; identity: IdentityService; contexts: ContextService }) {
+export function devicesService(d: { store: Store; platform: Platform; identity: IdentityService; contexts: ContextService; proofs?: ProofOptions }) {
   async function myRoot() {
     const root = await d.store.root();
     if (!root) throw new NotSignedInError();
@@ -126,7 +127,7 @@ export function devicesService(d: { store: Store; platform: Platform; identity: 
       const revocation =
         root.kind === 'local'
           ? await signLocalRevocation(await d.platform.signerFor(localRootPublicKey(root.id), root.handle!), claims)
-          : await revokeWithWallet(checkWallet(root.id, options.wallet), claims);
+          : await revokeWithWallet(checkWallet(root.id, options.wallet), claims, d.proofs);
       const bytes = revocationCodec.encode(revocation);
       await d.store.putRevocation({ clientKey: keyBase58, root: root.id, bytes });
       const outcomes = await d.contexts.revokeKey(bytes, toHex(clientKey));

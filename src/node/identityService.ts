@@ -218,7 +218,8 @@ export function identityService(store: Store, platform: Platform, options: Ident
     /** Both steps with a connected wallet account: it signs this node's challenge. */
     async loginWithWallet(account: WalletAccount, deviceLabel: string): Promise<IdentityStatus> {
       const challenge = await this.walletChallenge({ chain: walletChain(account), label: deviceLabel });
-      return this.completeWalletLogin(await signWithWallet(account, challenge));
+      const accounts = await options.accounts?.();
+      return this.completeWalletLogin(await signWithWallet(account, challenge, accounts ? { accounts } : {}));
     },
 
     /** Forget the root on this profile. The device key stays; the phrase restores the root. */

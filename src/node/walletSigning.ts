@@ -6,6 +6,7 @@ import {
   signStarknetRevocation,
   type Challenge,
   type Delegation,
+  type ProofOptions,
   type Revocation,
   type RevocationClaims,
 } from '../core/identity/index.ts';
@@ -16,15 +17,21 @@ export function walletChain(account: WalletAccount): string {
   return account.kind === 'ethereum' ? `eip155:${account.chainId}` : `starknet:${account.chainId}`;
 }
 
+/*
+ * An Ethereum signature that does not recover to the account's address may be a contract
+ * account's (ERC-1271): it is kept as such (`contract: true`) and checked through the RPC in
+ * `options` — or found unverifiable, with a message saying to configure one.
+ */
+
 /** Have the wallet sign a login challenge: EIP-4361 for Ethereum, SNIP-12 for Starknet. */
-export function signWithWallet(account: WalletAccount, challenge: Challenge): Promise<Delegation> {
+export function signWithWallet(account: WalletAccount, challenge: Challenge, options: ProofOptions = {}): Promise<Delegation> {
   const { claims, fields } = challengeClaims(challenge);
   return account.kind === 'ethereum'
-    ? signEthereumDelegation(account, { ...claims, chainId: account.chainId }, fields)
-    : signStarknetDelegation(account, claims, fields);
+    ? signEthereumDelegation(account, { ...claims, chainId: account.chainId }, fields, { ...options, contract: true })
+    : signStarknetDelegation(account, claims, fields, options);
 }
 
 /** Have the wallet sign the revocation of one of its root's device keys. */
-export function revokeWithWallet(account: WalletAccount, claims: RevocationClaims): Promise<Revocation> {
-  return account.kind === 'ethereum' ? signEthereumRevocation(account, claims) : signStarknetRevocation(account, claims);
+export function revokeWithWallet(account: WalletAccount, claims: RevocationClaims, options: ProofOptions = {}): Promise<Revocation> {
+  return account.kind === 'ethereum' ? signEthereumRevocation(account, claims, { ...options, contract: true }) : signStarknetRevocation(account, claims, options);
 }

@@ -1,3 +1,4 @@
+import type { ProofOptions } from '../identity/index.ts';
 import { DecodeError } from '../codec/index.ts';
 import { createDag } from '../dag/dag.ts';
 import { checkIntrinsic, type CheckedOp } from '../governance/checkedOp.ts';
@@ -33,7 +34,11 @@ export interface ReceiveResult {
  * One context's verified replica: the gate every op passes before it touches the DAG
  * or the state. Pure apart from the async signature checks.
  */
-export function createReplica(contextId: Uint8Array, sink: StateSink) {
+/**
+ * `proofs` lets contract-account proofs be checked on their chain (an RPC); without it they
+ * are unverifiable and refused, as everywhere.
+ */
+export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: ProofOptions = {}) {
   const dag = createDag();
   const evaluator = createEvaluator();
   const contextKey = idKey(contextId);
@@ -69,6 +74,7 @@ export function createReplica(contextId: Uint8Array, sink: StateSink) {
   return {
     contextId,
     contextKey,
+    proofs,
     dag,
     evaluator,
 
@@ -93,7 +99,7 @@ export function createReplica(contextId: Uint8Array, sink: StateSink) {
         seen.add(key);
         fresh.push(op);
       }
-      const verdicts = await Promise.all(fresh.map((op) => checkIntrinsic(op, contextId)));
+      const verdicts = await Promise.all(fresh.map((op) => checkIntrinsic(op, contextId, proofs)));
       for (const [i, verdict] of verdicts.entries()) {
         if (!verdict.ok) {
           result.rejected.push({ key: idKey(fresh[i]!.id), reason: verdict.reason, message: verdict.message });

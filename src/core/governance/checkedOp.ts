@@ -6,8 +6,7 @@ import {
   verifyDelegation,
   verifyRevocation,
   type DelegationClaims,
-  type RevocationClaims,
-} from '../identity/index.ts';
+  type RevocationClaims, type ProofOptions } from '../identity/index.ts';
 import { checkInviteStandalone, inviteId, type Invite } from '../invitation/invite.ts';
 import { GENESIS_CONTEXT, idKey, verifyOpSignature, type Op } from '../ops/op.ts';
 import { bytesEqual } from '../crypto/index.ts';
@@ -39,7 +38,11 @@ export type IntrinsicRefusal =
  * signed it, and certificates inside it verify (delegations and invites at the op's own time).
  * Ops failing here are rejected outright and never enter the DAG.
  */
-export async function checkIntrinsic(op: Op, contextId: Uint8Array): Promise<Verdict<IntrinsicRefusal> & { checked?: CheckedOp }> {
+export async function checkIntrinsic(
+  op: Op,
+  contextId: Uint8Array,
+  proofs: ProofOptions = {},
+): Promise<Verdict<IntrinsicRefusal> & { checked?: CheckedOp }> {
   const isGenesis = op.body.kind === 'genesis';
   if (isGenesis) {
     if (!bytesEqual(op.id, contextId)) return refuse('wrong-context', 'a genesis op of another context');
@@ -66,7 +69,7 @@ export async function checkIntrinsic(op: Op, contextId: Uint8Array): Promise<Ver
     let claims: DelegationClaims;
     try {
       const d = delegationCodec.decode(body.delegation);
-      const verdict = await verifyDelegation(d, op.time);
+      const verdict = await verifyDelegation(d, op.time, proofs);
       if (!verdict.ok) return refuse('bad-delegation', `the author's delegation: ${verdict.message}`);
       claims = d.claims;
     } catch (e) {
@@ -84,7 +87,7 @@ export async function checkIntrinsic(op: Op, contextId: Uint8Array): Promise<Ver
   if (body.kind === 'revoke-key') {
     try {
       const r = revocationCodec.decode(body.revocation);
-      const verdict = await verifyRevocation(r);
+      const verdict = await verifyRevocation(r, proofs);
       if (!verdict.ok) return refuse('bad-revocation', verdict.message);
       checked.revocation = r.claims;
     } catch (e) {

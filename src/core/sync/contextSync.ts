@@ -272,6 +272,7 @@ export function createContextSync(o: ContextSyncOptions) {
           theirNonce: s.theirNonce,
           myNonce: s.myNonce,
           now: o.now(),
+          proofs: o.replica.proofs,
         });
         if (!verdict.ok) return close(s, `not allowed: ${verdict.message}`);
         s.auth = { claims: verdict.claims!, credential: m.credential };

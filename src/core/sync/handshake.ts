@@ -1,5 +1,5 @@
 import { concatBytes, taggedHash, verifyEd25519, toHex, type Signer } from '../crypto/index.ts';
-import { delegationCodec, verifyDelegation, type DelegationClaims } from '../identity/index.ts';
+import { delegationCodec, verifyDelegation, type DelegationClaims, type ProofOptions } from '../identity/index.ts';
 import { checkInviteStandalone, inviteId } from '../invitation/invite.ts';
 import type { GovState } from '../governance/state.ts';
 import { atLeast, roleRank } from '../ops/roles.ts';
@@ -34,6 +34,8 @@ export interface AuthInput {
   theirNonce: Uint8Array;
   myNonce: Uint8Array;
   now: number;
+  /** How contract-account proofs are checked (an RPC), if at all. */
+  proofs?: ProofOptions;
 }
 
 /** Step one: the peer proved it holds `key` over my fresh nonce, and a root delegated that key. */
@@ -42,7 +44,7 @@ export async function authenticatePeer(a: AuthInput): Promise<Verdict<HandshakeR
   if (!(await verifyEd25519(a.key, transcript, a.signature))) return refuse('bad-proof', 'the peer did not prove it holds its key');
   try {
     const d = delegationCodec.decode(a.delegation);
-    const verdict = await verifyDelegation(d, a.now);
+    const verdict = await verifyDelegation(d, a.now, a.proofs);
     if (!verdict.ok) return refuse('bad-delegation', verdict.message);
     if (toHex(d.claims.clientKey) !== toHex(a.key)) return refuse('bad-delegation', 'the delegation is for another key');
     return { ...accept, claims: d.claims };

@@ -5,7 +5,7 @@ import { GENESIS_CONTEXT, idKey, signOp } from '../../core/ops/op.ts';
 import type { Role } from '../../core/ops/roles.ts';
 import type { StateCall } from '../../core/state/index.ts';
 import type { Store } from '../../core/store/index.ts';
-import type { RootId } from '../../core/identity/index.ts';
+import type { ProofOptions, RootId } from '../../core/identity/index.ts';
 import type { IdentityService } from '../identityService.ts';
 import type { NodeSettings } from '../settings.ts';
 import type { MeshPort } from './meshPort.ts';
@@ -50,6 +50,8 @@ export interface ContextServiceDeps {
   now(): number;
   randomBytes(length: number): Uint8Array;
   origin: string;
+  /** How contract-account proofs are checked (an RPC from Settings). */
+  proofs: ProofOptions;
 }
 
 const DAY = 86_400_000;
@@ -76,6 +78,7 @@ export function contextService(d: ContextServiceDeps) {
         now: d.now,
         randomBytes: d.randomBytes,
         onChange: changed,
+        proofs: d.proofs,
         appFor: d.appFor,
         privateStorage: {
           async load(context) {

@@ -11,7 +11,7 @@ import type { Scheduler } from '../../core/mesh/Scheduler.ts';
 import type { ContextRecord, Store } from '../../core/store/index.ts';
 import type { ContextSync } from '../../core/sync/contextSync.ts';
 import type { SigningIdentity } from '../identityService.ts';
-import { delegationCodec } from '../../core/identity/index.ts';
+import { delegationCodec, type ProofOptions } from '../../core/identity/index.ts';
 import type { NodeSettings } from '../settings.ts';
 import type { MeshPort } from './meshPort.ts';
 import type { AuditEntry, CallOutcome, EventView, VerificationView } from './view.ts';
@@ -49,6 +49,8 @@ export interface ContextDeps {
   now(): number;
   randomBytes(length: number): Uint8Array;
   onChange(): void;
+  /** How contract-account proofs are checked (an RPC from Settings). */
+  proofs: ProofOptions;
   /** The app of a context, once its genesis (and so its app id) is known. */
   appFor(appId: string, sync: ContextSync): Promise<ContextApp>;
   /** This member's private storage, decrypted / encrypted by the node's vault. */
@@ -77,7 +79,7 @@ export async function openContext(d: ContextDeps) {
       app?.stateChanged(state.doc, null);
     },
   };
-  const replica = createReplica(contextId, sink);
+  const replica = createReplica(contextId, sink, d.proofs);
   const events: EventView[] = [];
   const eventListeners = new Set<(e: EventView) => void>();
   const verifications = new Map<string, VerificationView>();
