@@ -1,18 +1,15 @@
 import { getAddress } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { generateDeviceKey, importRootSeed, signerFor } from '../adapters/webcrypto/keys.ts';
 import { HARDHAT_CHAIN_ID, startHardhatNode, type HardhatNode } from '../adapters/chain/testing/hardhatNode.ts';
 import { deployOwnerWallet } from '../adapters/chain/testing/ownerWallet.ts';
 import { fromBase64url } from '../core/codec/index.ts';
 import { delegationCodec } from '../core/identity/index.ts';
-import { memoryStore } from '../core/store/index.ts';
-import { createInlineRuntime } from '../runtime/index.ts';
 import type { EthereumWalletAccount } from '../wallets/connector.ts';
 import { memoryMeshHub } from './contexts/memoryMesh.ts';
-import { createNode, type TabnodeNode } from './createNode.ts';
 import { realTimeScheduler } from './scheduler.ts';
-import { until } from './testing.ts';
+import type { TabnodeNode } from './createNode.ts';
+import { bareTestNode, until } from './testing.ts';
 
 /**
  * A contract account (ERC-1271, on a real local EVM) as a root: unverifiable without an RPC,
@@ -35,14 +32,7 @@ afterEach(async () => {
 });
 
 async function node(hub: ReturnType<typeof memoryMeshHub>, name: string, rpc?: string): Promise<TabnodeNode> {
-  const n = await createNode({
-    store: memoryStore(),
-    origin: 'http://127.0.0.1:8080',
-    mesh: hub.port(name),
-    scheduler: realTimeScheduler,
-    runtime: () => createInlineRuntime(),
-    platform: { now: () => Date.now(), randomBytes: (k) => crypto.getRandomValues(new Uint8Array(k)), generateDeviceKey, importRootSeed, signerFor },
-  });
+  const n = await bareTestNode(hub, name);
   nodes.push(n);
   if (rpc) await n.settings.update({ ...(await n.settings.get()), rpc: { ethereum: rpc, starknet: '' } });
   return n;

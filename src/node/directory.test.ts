@@ -1,14 +1,11 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { generateDeviceKey, importRootSeed, signerFor } from '../adapters/webcrypto/keys.ts';
 import { phraseFromEntropy } from '../core/identity/index.ts';
 import type { MemoryLinkFaults } from '../core/mesh/memoryLink.ts';
-import { memoryStore } from '../core/store/index.ts';
-import { createInlineRuntime } from '../runtime/index.ts';
 import type { MeshPort } from './contexts/meshPort.ts';
 import { memoryMeshHub } from './contexts/memoryMesh.ts';
-import { createNode, type TabnodeNode } from './createNode.ts';
+import type { TabnodeNode } from './createNode.ts';
 import { realTimeScheduler } from './scheduler.ts';
-import { testNode, until } from './testing.ts';
+import { bareTestNode, testNode, until } from './testing.ts';
 
 /**
  * The membership directory across nodes in one process: a person's new device (same root,
@@ -25,14 +22,7 @@ type Hub = ReturnType<typeof memoryMeshHub>;
 
 /** A node on a fresh profile, signed in with `phrase` (the same phrase gives the same root). */
 async function deviceOf(hub: Hub, name: string, phrase: string): Promise<TabnodeNode> {
-  const node = await createNode({
-    store: memoryStore(),
-    origin: 'http://127.0.0.1:8080',
-    mesh: hub.port(name),
-    scheduler: realTimeScheduler,
-    runtime: () => createInlineRuntime(),
-    platform: { now: () => Date.now(), randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)), generateDeviceKey, importRootSeed, signerFor },
-  });
+  const node = await bareTestNode(hub, name);
   await node.identity.useLocalRoot(phrase, name);
   return track(node);
 }

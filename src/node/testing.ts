@@ -6,16 +6,25 @@ import type { memoryMeshHub } from './contexts/memoryMesh.ts';
 import { createNode, type TabnodeNode } from './createNode.ts';
 import { realTimeScheduler } from './scheduler.ts';
 
-/** A signed-in node named `name` on `hub`. */
-export async function testNode(hub: ReturnType<typeof memoryMeshHub>, name: string, store: Store = memoryStore()): Promise<TabnodeNode> {
-  const node = await createNode({
-    store,
-    origin: 'http://127.0.0.1:8080',
+/** A node named `name` on `hub` with no identity yet (log it in as the test needs). */
+export function bareTestNode(
+  hub: ReturnType<typeof memoryMeshHub>,
+  name: string,
+  options: { store?: Store; origin?: string } = {},
+): Promise<TabnodeNode> {
+  return createNode({
+    store: options.store ?? memoryStore(),
+    origin: options.origin ?? 'http://127.0.0.1:8080',
     mesh: hub.port(name),
     scheduler: realTimeScheduler,
     runtime: () => createInlineRuntime(),
     platform: { now: () => Date.now(), randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)), generateDeviceKey, importRootSeed, signerFor },
   });
+}
+
+/** A signed-in node named `name` on `hub`, with a fresh local root. */
+export async function testNode(hub: ReturnType<typeof memoryMeshHub>, name: string, store: Store = memoryStore()): Promise<TabnodeNode> {
+  const node = await bareTestNode(hub, name, { store });
   await node.identity.useLocalRoot(node.identity.newPhrase(), name);
   return node;
 }

@@ -1,15 +1,12 @@
 import { privateKeyToAccount, generatePrivateKey } from 'viem/accounts';
 import { afterEach, describe, expect, test } from 'vitest';
-import { generateDeviceKey, importRootSeed, signerFor } from '../adapters/webcrypto/keys.ts';
 import { parseInviteLink } from '../core/invitation/index.ts';
-import { memoryStore } from '../core/store/index.ts';
-import { createInlineRuntime } from '../runtime/index.ts';
 import type { EthereumWalletAccount } from '../wallets/connector.ts';
 import { memoryMeshHub } from './contexts/memoryMesh.ts';
-import { createNode, type TabnodeNode } from './createNode.ts';
+import type { TabnodeNode } from './createNode.ts';
 import { WalletLoginError } from './identityService.ts';
 import { realTimeScheduler } from './scheduler.ts';
-import { testNode, until } from './testing.ts';
+import { bareTestNode, testNode, until } from './testing.ts';
 import { signWithWallet } from './walletSigning.ts';
 
 /** A wallet that signs EIP-191 messages with a real secp256k1 key, as an injected wallet would. */
@@ -23,15 +20,8 @@ afterEach(async () => {
   await Promise.all(nodes.splice(0).map((n) => n.close()));
 });
 
-async function bareNode(hub: ReturnType<typeof memoryMeshHub>, name: string, origin = 'http://127.0.0.1:8080'): Promise<TabnodeNode> {
-  const node = await createNode({
-    store: memoryStore(),
-    origin,
-    mesh: hub.port(name),
-    scheduler: realTimeScheduler,
-    runtime: () => createInlineRuntime(),
-    platform: { now: () => Date.now(), randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)), generateDeviceKey, importRootSeed, signerFor },
-  });
+async function bareNode(hub: ReturnType<typeof memoryMeshHub>, name: string, origin?: string): Promise<TabnodeNode> {
+  const node = await bareTestNode(hub, name, origin ? { origin } : {});
   nodes.push(node);
   return node;
 }
@@ -124,5 +114,25 @@ describe('devices of a wallet root', () => {
     const devices = await a.devices.list();
     expect(devices.find((d) => d.key === oldKey)?.revoked).toBe(true);
     expect(devices.find((d) => d.key === newKey)).toMatchObject({ thisDevice: true, revoked: false });
+  });
+
+  test('renewing re-delegates this device and every context learns the new expiry', async () => {
+    const hub = memoryMeshHub(realTimeScheduler);
+    const wallet = ethereumWallet();
+    const a = await bareNode(hub, 'A');
+    await a.identity.loginWithWallet(wallet, 'Laptop');
+    const id = await a.contexts.create('Shared');
+    const before = (await a.devices.list())[0]!;
+    await new Promise((r) => setTimeout(r, 20));
+    await expect(a.devices.renew()).rejects.toThrow(/connect the wallet/);
+    await a.devices.renew({ wallet });
+    await until('the context knows the renewed delegation', async () => {
+      const known = (await a.contexts.devicesOf((await a.identity.status()).root!.id)).find((d) => d.context === id);
+      return known && known.expiresAt > before.expiresAt;
+    });
+    const after = (await a.devices.list())[0]!;
+    expect(after).toMatchObject({ key: before.key, thisDevice: true, revoked: false });
+    expect(after.expiresAt).toBeGreaterThan(before.expiresAt);
+    expect(await a.contexts.write(id, { method: 'set', args: { key: 'still-writing', value: 1 } })).toMatchObject({ valid: true });
   });
 });
