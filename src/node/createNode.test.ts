@@ -74,9 +74,12 @@ describe('node identity', () => {
     expect(await node.identity.checkDelegation('not base64!')).toMatchObject({ ok: false, reason: 'undecodable' });
     expect(await node.identity.checkDelegation(exported.slice(0, -4))).toMatchObject({ ok: false, reason: 'undecodable' });
 
-    clock.now += 91 * DAY;
+    expect((await node.identity.status()).delegation).toMatchObject({ valid: true, expiringSoon: false });
+    clock.now += 80 * DAY; // ten days left: time to warn
+    expect((await node.identity.status()).delegation).toMatchObject({ valid: true, expiringSoon: true, daysLeft: 10 });
+    clock.now += 11 * DAY;
     expect(await node.identity.checkDelegation(exported)).toMatchObject({ ok: false, reason: 'expired' });
-    expect((await node.identity.status()).delegation).toMatchObject({ valid: false, daysLeft: -1 });
+    expect((await node.identity.status()).delegation).toMatchObject({ valid: false, expiringSoon: false, daysLeft: -1 });
   });
 });
 

@@ -15,12 +15,10 @@ import type { Store } from '../core/store/index.ts';
 import type { WalletAccount } from '../wallets/connector.ts';
 import type { ContextService } from './contexts/contextService.ts';
 import type { IdentityService, Platform } from './identityService.ts';
-import { NotSignedInError } from './identityService.ts';
+import { EXPIRY_WARNING_MS, NotSignedInError } from './identityService.ts';
 import { revokeWithWallet, walletChain } from './walletSigning.ts';
 
 const DAY = 86_400_000;
-/** Warn this long before this device's delegation ends. */
-export const EXPIRY_WARNING_MS = 14 * DAY;
 
 /** One device (client key) a root has delegated, as the contexts held here know it. */
 export interface DeviceView {
@@ -30,6 +28,8 @@ export interface DeviceView {
   issuedAt: number;
   expiresAt: number;
   daysLeft: number;
+  /** Not revoked, and ending within `EXPIRY_WARNING_MS`. */
+  expiringSoon: boolean;
   thisDevice: boolean;
   /** Revoked in at least one context (a revocation reaches all of them). */
   revoked: boolean;
@@ -99,6 +99,7 @@ export function devicesService(d: { store: Store; platform: Platform; identity: 
           issuedAt,
           expiresAt,
           daysLeft: Math.ceil((expiresAt - now) / DAY),
+          expiringSoon: expiresAt > now && expiresAt - now <= EXPIRY_WARNING_MS,
           thisDevice: key === toBase58(dev.publicKey),
           revoked: revoked || Boolean(seen?.revoked),
           contexts: (seen?.contexts ?? 0) + (inContext ? 1 : 0),

@@ -34,6 +34,8 @@ export interface DelegationSummary {
   /** Whole days left; negative once expired. */
   daysLeft: number;
   valid: boolean;
+  /** Valid, but ending within `EXPIRY_WARNING_MS`: time to renew. */
+  expiringSoon: boolean;
   problem?: string;
 }
 
@@ -49,6 +51,8 @@ export type DelegationCheck =
   | { ok: false; reason: DelegationRefusal | 'undecodable'; message: string };
 
 const DAY = 86_400_000;
+/** Warn this long before this device's delegation ends. */
+export const EXPIRY_WARNING_MS = 14 * DAY;
 
 export interface SigningIdentity {
   root: RootId;
@@ -109,6 +113,7 @@ export function identityService(store: Store, platform: Platform, options: Ident
       expiresAt: d.claims.expiresAt,
       daysLeft: Math.ceil((d.claims.expiresAt - now) / DAY),
       valid: verdict.ok,
+      expiringSoon: verdict.ok && d.claims.expiresAt - now <= EXPIRY_WARNING_MS,
     };
     if (!verdict.ok) summary.problem = verdict.message;
     return summary;

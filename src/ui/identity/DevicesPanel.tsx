@@ -82,7 +82,7 @@ export function DevicesPanel({ status }: { status: IdentityStatus }) {
               </td>
               <td>
                 {formatDate(d.expiresAt)}
-                {!d.revoked && d.daysLeft <= 14 && <span className="badge warn">{d.daysLeft} days left</span>}
+                {!d.revoked && d.expiringSoon && <span className="badge warn">{d.daysLeft} days left</span>}
               </td>
               <td>
                 {d.thisDevice && <span className="badge good">This device</span>}

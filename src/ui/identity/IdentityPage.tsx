@@ -56,7 +56,7 @@ export function IdentityPage({ status }: { status: IdentityStatus }) {
             {delegation ?
               delegation.valid ?
                 <>
-                  <span className={delegation.daysLeft < 14 ? 'badge warn' : 'badge good'}>Valid</span> until{' '}
+                  <span className={delegation.expiringSoon ? 'badge warn' : 'badge good'}>Valid</span> until{' '}
                   {formatDate(delegation.expiresAt)} ({delegation.daysLeft} days left)
                 </>
               : <>
@@ -65,7 +65,7 @@ export function IdentityPage({ status }: { status: IdentityStatus }) {
             : <span className="badge bad">Missing</span>}
           </dd>
         </dl>
-        {delegation && delegation.valid && delegation.daysLeft < 14 && (
+        {delegation?.expiringSoon && (
           <p className="notice" role="status">
             This device&apos;s delegation ends in {delegation.daysLeft} days: renew it below, or its writes will be refused.
           </p>
