@@ -156,6 +156,9 @@ describe('local identity in the browser', () => {
   });
 
   test('no page errors were reported', () => {
-    for (const peer of peers.peers) expect(peer.errors).toEqual([]);
+    // The settings test saves an unreachable signaling server on purpose; the browser logs
+    // its failed connections (the node's membership directory dials the signaling servers).
+    const unexpected = (e: string) => !e.includes('wss://signal.example.org/');
+    for (const peer of peers.peers) expect(peer.errors.filter(unexpected)).toEqual([]);
   });
 });
