@@ -204,6 +204,23 @@ describe('concurrency rule', () => {
     expect([...w.sink.applied.values()]).toEqual(['phone']);
   });
 
+  test('a member root revokes a key the context has not seen yet; that key can never come in', async () => {
+    const w = await world();
+    const lost = await newDevice(w.b.root, 'lost phone');
+    const revoke = await op(w.b.device, w.ctx, [w.joinC], await revokeKeyBody(w.b.root, lost));
+    await w.replica.receive([revoke]);
+    expect(w.replica.verdict(key(revoke))).toEqual({ valid: true });
+    const comeback = await op(lost, w.ctx, [revoke], { kind: 'add-device', delegation: lost.delegation });
+    await w.replica.receive([comeback]);
+    expect(w.replica.verdict(key(comeback))).toMatchObject({ valid: false, reason: 'revoked-key' });
+    // Another root cannot revoke ahead of time a key of a root that is not a member.
+    const outsider = await person('outsider', 9);
+    const stranger = await newDevice(outsider.root, 'stranger');
+    const foreign = await op(w.b.device, w.ctx, [revoke], await revokeKeyBody(outsider.root, stranger));
+    await w.replica.receive([foreign]);
+    expect(w.replica.verdict(key(foreign))).toMatchObject({ valid: false, reason: 'not-your-key' });
+  });
+
   test('two owners removing each other: exactly one deterministic winner, whatever the arrival order', async () => {
     const w = await world();
     const promote = await op(w.a.device, w.ctx, [w.joinC], { kind: 'set-role', member: w.b.rootId, role: 'owner' });

@@ -39,6 +39,12 @@ describe('contextsFor', () => {
     expect(contextsFor(R, otherKey, [revoked])).toHaveLength(1);
   });
 
+  test('a key revoked in one context learns nothing of the others either', () => {
+    const revokedInOne = holding(1, [R], { revokedKeys: new Set([toHex(key)]) });
+    expect(contextsFor(R, key, [revokedInOne, holding(2, [R])])).toEqual([]);
+    expect(contextsFor(R, otherKey, [revokedInOne, holding(2, [R])])).toHaveLength(2);
+  });
+
   test('a context still being fetched (no members known) is never listed', () => {
     expect(contextsFor(R, key, [holding(1, [])])).toEqual([]);
   });

@@ -25,6 +25,8 @@ export interface Holding {
  */
 export function contextsFor(root: RootId, clientKey: Uint8Array, holdings: readonly Holding[]): DirectoryEntry[] {
   const key = toHex(clientKey);
+  // A key revoked in any context is revoked for its root everywhere: it learns nothing.
+  if (holdings.some((h) => h.revokedKeys.has(key))) return [];
   return holdings
     .filter((h) => h.members.includes(root) && !h.revokedKeys.has(key) && h.secret.length === 32 && /^[0-9a-f]{64}$/.test(h.id))
     .sort((a, b) => (b.activeAt ?? 0) - (a.activeAt ?? 0))

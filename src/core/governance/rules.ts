@@ -105,7 +105,10 @@ export function judge(c: CheckedOp, s: GovState): Refusal | undefined {
     case 'revoke-key': {
       const revoked = c.revocation!;
       const target = s.keys.get(toHex(revoked.clientKey));
-      if (!target || target.root !== revoked.root) return no('not-your-key', 'the revoked key does not belong to the root that revoked it');
+      if (target && target.root !== revoked.root) return no('not-your-key', 'the revoked key does not belong to the root that revoked it');
+      // A key this context has not seen yet may be revoked ahead of time (only by a member
+      // root, for itself): a lost device must not be able to join later with it.
+      if (!target && !s.members.has(revoked.root)) return no('not-your-key', 'only a member root revokes keys this context has not seen');
       return undefined;
     }
     default:
