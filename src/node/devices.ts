@@ -16,7 +16,7 @@ import type { WalletAccount } from '../wallets/connector.ts';
 import type { ContextService } from './contexts/contextService.ts';
 import type { IdentityService, Platform } from './identityService.ts';
 import { EXPIRY_WARNING_MS, NotSignedInError } from './identityService.ts';
-import { revokeWithWallet, walletChain } from './walletSigning.ts';
+import { revokeWithWallet, walletRootId } from './walletSigning.ts';
 
 const DAY = 86_400_000;
 
@@ -52,31 +52,30 @@ export function devicesService(d: { store: Store; platform: Platform; identity: 
     return root;
   }
 
-  /** The wallet account must be the root's own account. */
-  function checkWallet(root: RootId, account: WalletAccount | undefined): WalletAccount {
+  /** The wallet account must be the root's own account (the canonical ids are compared). */
+  async function checkWallet(root: RootId, account: WalletAccount | undefined): Promise<WalletAccount> {
     if (!account) throw new WalletRequiredError(root);
-    const connected = `${walletChain(account)}:${account.address}`;
-    if (connected.toLowerCase() !== root.toLowerCase()) throw new WalletRequiredError(root, connected);
+    const connected = await walletRootId(account);
+    if (connected !== root) throw new WalletRequiredError(root, connected);
     return account;
   }
 
-  /** A new delegation of this device's current key by the root (renewal, rotation). */
-  async function delegateThisDevice(label: string, wallet?: WalletAccount): Promise<void> {
+  /** A new delegation of `clientKey` by the root (renewal, rotation), stored. */
+  async function delegateKey(clientKey: Uint8Array, label: string, wallet?: WalletAccount): Promise<void> {
     const root = await myRoot();
     if (root.kind !== 'local') {
-      await d.identity.loginWithWallet(checkWallet(root.id, wallet), label);
+      await d.identity.loginWithWallet(await checkWallet(root.id, wallet), label, { clientKey });
       return;
     }
-    const dev = await d.identity.device();
     const rootKey = localRootPublicKey(root.id);
     const now = d.platform.now();
     const delegation = await signLocalDelegation(await d.platform.signerFor(rootKey, root.handle!), {
-      clientKey: dev.publicKey,
+      clientKey,
       label,
       issuedAt: now,
       expiresAt: now + DEFAULT_DELEGATION_LIFETIME_MS,
     });
-    await d.store.putDelegation({ clientKey: toBase58(dev.publicKey), root: root.id, expiresAt: delegation.claims.expiresAt, bytes: delegationCodec.encode(delegation) });
+    await d.store.putDelegation({ clientKey: toBase58(clientKey), root: root.id, expiresAt: delegation.claims.expiresAt, bytes: delegationCodec.encode(delegation) });
   }
 
   return {
@@ -121,26 +120,26 @@ export function devicesService(d: { store: Store; platform: Platform; identity: 
      * and the revocation is published in every context that knows the key, where every
      * member's node cascades it (the key's later ops are refused).
      */
-    async revoke(keyBase58: string, options: { reason?: string; wallet?: WalletAccount } = {}): Promise<{ contexts: number }> {
+    async revoke(keyBase58: string, options: { reason?: string; wallet?: WalletAccount } = {}): Promise<{ contexts: number; refused: string[] }> {
       const root = await myRoot();
       const clientKey = fromBase58(keyBase58);
       const claims: RevocationClaims = { root: root.id, clientKey, revokedAt: d.platform.now(), reason: (options.reason ?? 'revoked by its owner').slice(0, 200) };
       const revocation =
         root.kind === 'local'
           ? await signLocalRevocation(await d.platform.signerFor(localRootPublicKey(root.id), root.handle!), claims)
-          : await revokeWithWallet(checkWallet(root.id, options.wallet), claims, d.proofs);
+          : await revokeWithWallet(await checkWallet(root.id, options.wallet), claims, d.proofs);
       const bytes = revocationCodec.encode(revocation);
+      // Stored first: contexts still joining (or fetched later) publish it once they settle.
       await d.store.putRevocation({ clientKey: keyBase58, root: root.id, bytes });
-      const outcomes = await d.contexts.revokeKey(bytes, toHex(clientKey));
-      const failed = [...outcomes.values()].find((o) => !o.valid);
-      if (failed && !failed.valid) throw new Error(`a context refused the revocation: ${failed.message}`);
-      return { contexts: outcomes.size };
+      const outcomes = [...(await d.contexts.revokeKey(bytes, toHex(clientKey))).values()];
+      const refused = outcomes.filter((o) => !o.valid);
+      return { contexts: outcomes.length - refused.length, refused: refused.map((o) => o.message ?? o.reason ?? 'refused') };
     },
 
     /** Extend this device's delegation before it ends (the root signs a new one). */
     async renew(options: { wallet?: WalletAccount } = {}): Promise<void> {
       const status = await d.identity.status();
-      await delegateThisDevice(status.delegation?.label ?? 'This browser', options.wallet);
+      await delegateKey((await d.identity.device()).publicKey, status.delegation?.label ?? 'This browser', options.wallet);
       await d.contexts.reannounce();
     },
 
@@ -148,17 +147,21 @@ export function devicesService(d: { store: Store; platform: Platform; identity: 
      * Replace this device's key: a new key, delegated by the root and introduced in every
      * context, then the old key revoked everywhere.
      */
-    async rotate(options: { wallet?: WalletAccount } = {}): Promise<{ oldKey: string; newKey: string }> {
+    async rotate(options: { wallet?: WalletAccount } = {}): Promise<{ oldKey: string; newKey: string; contexts: number; refused: string[] }> {
       const status = await d.identity.status();
       const label = status.delegation?.label ?? 'This browser';
       const old = await d.identity.device();
-      const next = await d.store.replaceDeviceKey(old.publicKey, await d.platform.generateDeviceKey(d.platform.now()));
-      await delegateThisDevice(label, options.wallet);
+      // The new key is delegated before it replaces the old one: a wallet that declines
+      // leaves this device as it was.
+      const candidate = await d.platform.generateDeviceKey(d.platform.now());
+      await delegateKey(candidate.publicKey, label, options.wallet);
+      const next = await d.store.replaceDeviceKey(old.publicKey, candidate);
       await d.contexts.reannounce();
-      // The new key must be known in a context before it can sign the old one's revocation there.
-      for (const c of await d.store.contexts()) await d.contexts.whenSettled(c.id);
-      await this.revoke(toBase58(old.publicKey), { reason: 'rotated', ...(options.wallet ? { wallet: options.wallet } : {}) });
-      return { oldKey: toBase58(old.publicKey), newKey: toBase58(next.publicKey) };
+      // The new key must be known in a context before it can sign the old one's revocation
+      // there; contexts that do not settle now get it later (stored revocations catch up).
+      await Promise.all((await d.store.contexts()).map((c) => d.contexts.whenSettled(c.id)));
+      const revoked = await this.revoke(toBase58(old.publicKey), { reason: 'rotated', ...(options.wallet ? { wallet: options.wallet } : {}) });
+      return { oldKey: toBase58(old.publicKey), newKey: toBase58(next.publicKey), ...revoked };
     },
   };
 }

@@ -106,7 +106,8 @@ export function identityService(store: Store, platform: Platform, options: Ident
 
   async function summarise(d: Delegation): Promise<DelegationSummary> {
     const now = platform.now();
-    const verdict = await verifyDelegation(d, now);
+    const accounts = await options.accounts?.();
+    const verdict = await verifyDelegation(d, now, accounts ? { accounts } : {});
     const summary: DelegationSummary = {
       label: d.claims.label,
       issuedAt: d.claims.issuedAt,
@@ -178,15 +179,15 @@ export function identityService(store: Store, platform: Platform, options: Ident
      * Step one of a wallet login: a challenge naming this device's key, this site and the
      * chain the wallet's account is on. The wallet signs it (see `completeWalletLogin`).
      */
-    async walletChallenge(args: { chain: string; label: string }): Promise<Challenge> {
-      const dev = await device();
+    async walletChallenge(args: { chain: string; label: string; clientKey?: Uint8Array }): Promise<Challenge> {
+      const clientKey = args.clientKey ?? (await device()).publicKey;
       const url = new URL(options.origin);
       const challenge = issueChallenge({
         entropy: platform.randomBytes(16),
         now: platform.now(),
         domain: url.host,
         uri: `${url.origin}/`,
-        clientKey: dev.publicKey,
+        clientKey,
         label: args.label,
         chain: args.chain,
       });
@@ -221,8 +222,8 @@ export function identityService(store: Store, platform: Platform, options: Ident
     },
 
     /** Both steps with a connected wallet account: it signs this node's challenge. */
-    async loginWithWallet(account: WalletAccount, deviceLabel: string): Promise<IdentityStatus> {
-      const challenge = await this.walletChallenge({ chain: walletChain(account), label: deviceLabel });
+    async loginWithWallet(account: WalletAccount, deviceLabel: string, target: { clientKey?: Uint8Array } = {}): Promise<IdentityStatus> {
+      const challenge = await this.walletChallenge({ chain: walletChain(account), label: deviceLabel, ...target });
       const accounts = await options.accounts?.();
       return this.completeWalletLogin(await signWithWallet(account, challenge, accounts ? { accounts } : {}));
     },
@@ -247,7 +248,8 @@ export function identityService(store: Store, platform: Platform, options: Ident
         const detail = e instanceof DecodeError ? e.message : (e as Error).message;
         return { ok: false, reason: 'undecodable', message: `not a delegation: ${detail}` };
       }
-      const verdict = await verifyDelegation(d, platform.now());
+      const accounts = await options.accounts?.();
+      const verdict = await verifyDelegation(d, platform.now(), accounts ? { accounts } : {});
       if (!verdict.ok) return verdict;
       return { ok: true, root: d.claims.root, clientKey: toBase58(d.claims.clientKey), label: d.claims.label, expiresAt: d.claims.expiresAt };
     },

@@ -1,5 +1,7 @@
 import { privateKeyToAccount, generatePrivateKey } from 'viem/accounts';
 import { afterEach, describe, expect, test } from 'vitest';
+import { fromBase58 } from '../core/codec/index.ts';
+import { toHex } from '../core/crypto/index.ts';
 import { parseInviteLink } from '../core/invitation/index.ts';
 import type { EthereumWalletAccount } from '../wallets/connector.ts';
 import { memoryMeshHub } from './contexts/memoryMesh.ts';
@@ -83,7 +85,7 @@ describe('devices of a wallet root', () => {
     expect(listed.map((d) => d.label).sort()).toEqual(['First browser', 'Second browser']);
 
     await expect(a2.devices.revoke(firstKey)).rejects.toThrow(/connect the wallet/);
-    expect(await a2.devices.revoke(firstKey, { wallet })).toEqual({ contexts: 1 });
+    expect(await a2.devices.revoke(firstKey, { wallet })).toEqual({ contexts: 1, refused: [] });
     await until('B saw the revocation', async () => (await b.contexts.view(id)).members.some((m) => m.devices.some((d) => d.revoked)));
 
     const late = await a1.contexts.write(id, { method: 'set', args: { key: 'late', value: 1 } });
@@ -134,5 +136,24 @@ describe('devices of a wallet root', () => {
     expect(after).toMatchObject({ key: before.key, thisDevice: true, revoked: false });
     expect(after.expiresAt).toBeGreaterThan(before.expiresAt);
     expect(await a.contexts.write(id, { method: 'set', args: { key: 'still-writing', value: 1 } })).toMatchObject({ valid: true });
+  });
+
+  test('a revocation reaches contexts that never saw the key, and contexts made later', async () => {
+    const wallet = ethereumWallet();
+    const a = await bareNode(memoryMeshHub(realTimeScheduler), 'A');
+    await a.identity.loginWithWallet(wallet, 'Laptop');
+    // The lost device lives elsewhere: no context here has seen its key.
+    const lost = await bareNode(memoryMeshHub(realTimeScheduler), 'lost');
+    await lost.identity.loginWithWallet(wallet, 'Lost phone');
+    const lostKey = (await lost.identity.status()).device.publicKey;
+    const lostHex = toHex(fromBase58(lostKey));
+
+    const before = await a.contexts.create('Before');
+    expect(await a.devices.revoke(lostKey, { wallet })).toEqual({ contexts: 1, refused: [] });
+    const after = await a.contexts.create('After');
+    await until('both contexts hold the revocation', async () => {
+      const holdings = await a.contexts.holdings();
+      return [before, after].every((id) => holdings.find((h) => h.id === id)?.revokedKeys.has(lostHex));
+    });
   });
 });

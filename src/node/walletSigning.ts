@@ -1,5 +1,7 @@
 import {
   challengeClaims,
+  ethereumRootId,
+  starknetRootId,
   signEthereumDelegation,
   signEthereumRevocation,
   signStarknetDelegation,
@@ -15,6 +17,11 @@ import type { WalletAccount } from '../wallets/connector.ts';
 /** The CAIP-2 chain a connected wallet account is on. */
 export function walletChain(account: WalletAccount): string {
   return account.kind === 'ethereum' ? `eip155:${account.chainId}` : `starknet:${account.chainId}`;
+}
+
+/** The canonical root id a wallet account stands for (`eip155:…` checksummed, `starknet:…` lower-case). */
+export async function walletRootId(account: WalletAccount): Promise<string> {
+  return account.kind === 'ethereum' ? ethereumRootId(account.chainId, account.address) : starknetRootId(account.chainId, account.address);
 }
 
 /*

@@ -65,10 +65,12 @@ export function contextService(d: ContextServiceDeps) {
   async function start(id: string): Promise<RunningContext> {
     let ctx = running.get(id);
     if (ctx) return ctx;
-    const record = (await d.store.contexts()).find((c) => c.id === id);
-    if (!record) throw new ContextNotFoundError(id);
-    ctx = (async () =>
-      openContext({
+    // Registered before any await, so one context is opened once, and `reannounce` (which
+    // writes records, then clears this map) never races a start that read an older record.
+    ctx = (async () => {
+      const record = (await d.store.contexts()).find((c) => c.id === id);
+      if (!record) throw new ContextNotFoundError(id);
+      return openContext({
         record,
         store: d.store,
         identity: await d.identity.signing(),
@@ -90,7 +92,8 @@ export function contextService(d: ContextServiceDeps) {
             await d.store.putPrivate(context, sealed);
           },
         },
-      }))();
+      });
+    })();
     running.set(id, ctx);
     ctx.catch(() => running.delete(id));
     return ctx;
@@ -144,6 +147,7 @@ export function contextService(d: ContextServiceDeps) {
       await d.store.putContext({ id, name: title, secret: d.randomBytes(32), signaling: [], createdAt: d.now() });
       const ctx = await start(id);
       await ctx.sync.publish([genesis]);
+      await ctx.catchUpRevocations();
       changed();
       return id;
     },
@@ -215,15 +219,18 @@ export function contextService(d: ContextServiceDeps) {
     },
 
     /**
-     * Publish a root's revocation (canonical bytes) in every context where the key it
-     * revokes is known. Returns the outcome per context id.
+     * Publish a root's revocation (canonical bytes) in every context where this root is a
+     * member and the key is not revoked yet — also where the key was never seen, so it
+     * cannot come in later. Contexts still joining get it once they settle (they publish
+     * the stored revocations of their root). Returns the outcome per context id.
      */
     async revokeKey(revocation: Uint8Array, clientKeyHex: string): Promise<Map<string, OpOutcome>> {
+      const root = (await d.identity.status()).root?.id;
       const outcomes = new Map<string, OpOutcome>();
       for (const record of await d.store.contexts()) {
         const ctx = await start(record.id);
         const g = ctx.replica.governance();
-        if (!g.keys.has(clientKeyHex) || g.revokedKeys.has(clientKeyHex)) continue;
+        if (!root || !g.members.has(root) || g.revokedKeys.has(clientKeyHex) || ctx.view().joining) continue;
         outcomes.set(record.id, await ctx.revokeKey(revocation));
       }
       return outcomes;
@@ -234,11 +241,15 @@ export function contextService(d: ContextServiceDeps) {
      * it signs with the new one, announcing it with an `add-device` op where needed.
      */
     async reannounce(): Promise<void> {
-      for (const ctx of running.values()) (await ctx).close();
-      running.clear();
+      const root = (await d.identity.status()).root?.id;
       for (const record of await d.store.contexts()) {
-        if (!record.invite) await d.store.putContext({ ...record, rejoin: true });
+        const open = await running.get(record.id)?.catch(() => undefined);
+        const member = open ? Boolean(root && open.replica.governance().members.has(root)) : true;
+        if (!record.invite && member) await d.store.putContext({ ...record, rejoin: true });
       }
+      const old = [...running.values()];
+      running.clear();
+      for (const ctx of old) (await ctx.catch(() => undefined))?.close();
       await this.startAll();
       changed();
     },

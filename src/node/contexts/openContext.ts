@@ -11,7 +11,7 @@ import type { Scheduler } from '../../core/mesh/Scheduler.ts';
 import type { ContextRecord, Store } from '../../core/store/index.ts';
 import type { ContextSync } from '../../core/sync/contextSync.ts';
 import type { SigningIdentity } from '../identityService.ts';
-import { delegationCodec, type ProofOptions } from '../../core/identity/index.ts';
+import { delegationCodec, revocationCodec, type ProofOptions } from '../../core/identity/index.ts';
 import type { NodeSettings } from '../settings.ts';
 import type { MeshPort } from './meshPort.ts';
 import type { AuditEntry, CallOutcome, EventView, VerificationView } from './view.ts';
@@ -132,6 +132,7 @@ export async function openContext(d: ContextDeps) {
     if (event.kind === 'checkpoint') await takeCheckpoint(event.bytes);
     if (event.kind === 'ops') {
       await tryJoin();
+      await catchUpRevocations();
       for (const c of event.result.added) if (c.op.body.kind === 'delta') await onDelta(c);
     }
     d.onChange();
@@ -285,6 +286,23 @@ export async function openContext(d: ContextDeps) {
     return v?.valid ? { key, valid: true } : { key, valid: false, reason: v?.reason ?? 'unknown', message: v && !v.valid ? v.message : 'not judged' };
   }
 
+  /**
+   * Revocations this node stores for its own root (signed on this or another device) that
+   * the context has not applied yet: a context fetched or joined after a revocation still
+   * gets it, so the revoked key can never come in.
+   */
+  let revocationsCaughtUp = false;
+  async function catchUpRevocations(): Promise<void> {
+    const g = replica.governance();
+    if (revocationsCaughtUp || closed || !g.members.has(identity.root) || !g.keys.has(myKey) || g.revokedKeys.has(myKey)) return;
+    revocationsCaughtUp = true;
+    for (const r of await store.revocations()) {
+      if (r.root !== identity.root || closed) continue;
+      const claims = revocationCodec.decode(r.bytes).claims;
+      if (!replica.governance().revokedKeys.has(toHex(claims.clientKey))) await publish({ kind: 'revoke-key', revocation: r.bytes });
+    }
+  }
+
   /** While joining: once the history shows the invite is good, make the join op. */
   async function tryJoin(): Promise<void> {
     if ((!record.invite && !record.rejoin) || closed) return;
@@ -296,6 +314,7 @@ export async function openContext(d: ContextDeps) {
       delete record.invite;
       delete record.rejoin;
       await store.putContext(record);
+      await catchUpRevocations();
       return;
     }
     if (!g.members.has(identity.root) && !record.invite) {
@@ -307,7 +326,7 @@ export async function openContext(d: ContextDeps) {
       ? { kind: 'add-device', delegation: identity.delegation }
       : { kind: 'join', invite: inviteCodec.decode(record.invite!), delegation: identity.delegation };
     const op = await signOp(identity.signer, { context: contextId, parents: parents(), time: d.now(), body });
-    const checked = await checkIntrinsic(op, contextId);
+    const checked = await checkIntrinsic(op, contextId, d.proofs);
     if (!checked.ok) {
       joinProblem = checked.message;
       alert('join-failed', checked.message);
@@ -328,6 +347,7 @@ export async function openContext(d: ContextDeps) {
       delete record.invite;
       delete record.rejoin;
       await store.putContext(record);
+      void catchUpRevocations();
       d.onChange();
     } else if (outcome.rejected.length) {
       joinProblem = outcome.rejected[0]!.message;
@@ -364,6 +384,7 @@ export async function openContext(d: ContextDeps) {
   let meshHandle: { leave(): void } | undefined = joinMesh();
   d.scheduler.schedule(1000, checkpointLoop);
   void tryJoin();
+  void catchUpRevocations();
 
   return {
     id: record.id,
@@ -477,6 +498,7 @@ export async function openContext(d: ContextDeps) {
     setRole: (member: MemberView['root'], role: Role) => publish({ kind: 'set-role', member, role }),
     remove: (member: MemberView['root']) => publish({ kind: 'remove', member }),
     leave: () => publish({ kind: 'leave' }),
+    catchUpRevocations,
     /** Publish a root's signed revocation of one of its keys (canonical revocation bytes). */
     revokeKey: (revocation: Uint8Array) => publish({ kind: 'revoke-key', revocation }),
 

@@ -12,7 +12,8 @@ function formatDate(ms: number): string {
   return new Date(ms).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 }
 
-type Action = { what: string; run(wallet: WalletAccount | undefined): Promise<unknown> };
+/** Something the root signs; `run` returns what to tell the person. */
+type Action = { what: string; run(wallet: WalletAccount | undefined): Promise<string> };
 
 /**
  * The devices this identity has delegated, as the contexts here know them: revoke a lost
@@ -42,9 +43,9 @@ export function DevicesPanel({ status }: { status: IdentityStatus }) {
           return;
         }
       }
-      await action.run(account);
+      const result = await action.run(account);
       setNeedWallet(undefined);
-      setMessage(`${action.what}: done.`);
+      setMessage(`${action.what}: ${result}`);
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -52,12 +53,25 @@ export function DevicesPanel({ status }: { status: IdentityStatus }) {
     }
   }
 
+  const published = ({ contexts, refused }: { contexts: number; refused: string[] }) =>
+    `published in ${contexts} context${contexts === 1 ? '' : 's'}` +
+    (refused.length ? `; refused in ${refused.length}: ${refused.join('; ')}` : '') +
+    '. Contexts that are still syncing get it once they are up to date.';
   const revoke = (d: DeviceView): Action => ({
     what: `Revoke ${d.label}`,
-    run: (wallet) => node.devices.revoke(d.key, wallet ? { wallet } : {}),
+    run: async (wallet) => published(await node.devices.revoke(d.key, wallet ? { wallet } : {})),
   });
-  const renew: Action = { what: 'Renew this device', run: (wallet) => node.devices.renew(wallet ? { wallet } : {}) };
-  const rotate: Action = { what: 'Rotate this device key', run: (wallet) => node.devices.rotate(wallet ? { wallet } : {}) };
+  const renew: Action = {
+    what: 'Renew this device',
+    run: async (wallet) => (await node.devices.renew(wallet ? { wallet } : {}), 'renewed; every context learns the new expiry.'),
+  };
+  const rotate: Action = {
+    what: 'Rotate this device key',
+    run: async (wallet) => {
+      const r = await node.devices.rotate(wallet ? { wallet } : {});
+      return `new key ${r.newKey.slice(0, 10)}…; the old one was ${published(r)}`;
+    },
+  };
 
   return (
     <section className="card" aria-labelledby="devices-title">
