@@ -106,6 +106,7 @@ describe('node settings', () => {
     await expect(node.settings.update({ ...next, iceServers: [{ urls: ['ws://x'] }] })).rejects.toThrow(/stun/);
     await expect(node.settings.update({ ...next, walletConnect: { projectId: 'a b', relayUrl: 'wss://r' } })).rejects.toThrow(/project id/);
     await expect(node.settings.update({ ...next, rpc: { ethereum: 'ftp://x', starknet: '' } })).rejects.toThrow(/Ethereum RPC/);
+    await expect(node.settings.update({ ...next, rpc: { ethereum: '', starknet: 'http://rpc.example' } })).rejects.toThrow(/https/);
     expect((await node.settings.reset()).signalingUrls).toEqual(['ws://127.0.0.1:8080/signal']);
   });
 });

@@ -73,20 +73,21 @@ export async function createNode({ store, platform, origin, mesh, scheduler, run
     origin,
     proofs: { accounts },
   });
-  // Contexts open once there is an identity: now, or at the first login (so the
-  // directory can answer for all of them, not only for those a page opened).
-  let started = (await store.root()) !== undefined;
-  if (started) await contexts.startAll();
-  const stopStarting = store.onChange(() => {
-    if (started) return;
-    void store.root().then((root) => {
-      if (!root || started) return;
-      started = true;
-      void contexts.startAll();
+  // Contexts run for the identity signed in: opened at start-up or at login (so the
+  // directory answers for all of them, not only for those a page opened), closed at
+  // sign-out, and reopened for another identity (they sign with its key and delegation).
+  let runningFor = (await store.root())?.id;
+  if (runningFor) await contexts.startAll();
+  const stopFollowing = store.onChange(() => {
+    void store.root().then(async (root) => {
+      if (root?.id === runningFor) return;
+      runningFor = root?.id;
+      await contexts.closeAll();
+      if (root) await contexts.startAll();
     });
   });
   // Started signed in or not: it follows the store, so a later login starts it too.
-  const directory = directoryService({ identity, contexts, store, mesh, settings: getSettings, scheduler, now: platform.now, randomBytes: platform.randomBytes });
+  const directory = directoryService({ identity, contexts, store, mesh, settings: getSettings, scheduler, now: platform.now, randomBytes: platform.randomBytes, proofs: { accounts } });
   await directory.start();
 
   const devices = devicesService({ store, platform, identity, contexts, proofs: { accounts } });
@@ -118,7 +119,7 @@ export async function createNode({ store, platform, origin, mesh, scheduler, run
       };
     },
     async close() {
-      stopStarting();
+      stopFollowing();
       await directory.stop();
       await contexts.closeAll();
       await store.close();

@@ -9,7 +9,7 @@ import {
   type DirectorySession,
   type Holding,
 } from '../core/directory/index.ts';
-import type { RootId } from '../core/identity/index.ts';
+import type { ProofOptions, RootId } from '../core/identity/index.ts';
 import type { Scheduler } from '../core/mesh/Scheduler.ts';
 import type { Store } from '../core/store/index.ts';
 import type { MeshPort } from './contexts/meshPort.ts';
@@ -33,6 +33,8 @@ export interface DirectoryDeps {
   scheduler: Scheduler;
   now(): number;
   randomBytes(length: number): Uint8Array;
+  /** How contract-account proofs are checked (an RPC from Settings). */
+  proofs?: ProofOptions;
 }
 
 export const DIRECTORY_SERVICE = {
@@ -44,6 +46,8 @@ export const DIRECTORY_SERVICE = {
    * bounds what a junk answer can make a new device open.
    */
   unsettledRejoins: 256,
+  /** Unsettled rejoins one answering peer may cause: one junk answerer cannot use up the bound above. */
+  unsettledPerAnswerer: 32,
   problemsKept: 20,
 } as const;
 
@@ -76,6 +80,8 @@ export function directoryService(d: DirectoryDeps) {
   const listeners = new Set<() => void>();
   const rejoined: string[] = [];
   const taking = new Set<string>();
+  /** Which answering link named each context taken. */
+  const takenFrom = new Map<string, string>();
   const problems: string[] = [];
   let me: SigningIdentity | undefined;
   let meKey = '';
@@ -126,11 +132,12 @@ export function directoryService(d: DirectoryDeps) {
           room,
           identity,
           holdings: () => holdings,
-          onEntries: (entries) => take(entries),
+          onEntries: (entries) => take(entries, link.id),
           scheduler: d.scheduler,
           now: d.now,
           randomBytes: d.randomBytes,
           onChange: changed,
+          ...(d.proofs ? { proofs: d.proofs } : {}),
         });
         joined.sessions.set(link.id, session);
         link.onClose(() => joined.sessions.delete(link.id));
@@ -138,9 +145,15 @@ export function directoryService(d: DirectoryDeps) {
     });
   }
 
-  /** Entries from an answer: rejoin each context not held yet, within the bound on unsettled ones. */
-  async function take(entries: DirectoryEntry[]): Promise<void> {
+  /**
+   * Entries from an answer: rejoin each context not held yet, within the bounds on unsettled
+   * ones (overall and per answering link). Signaling servers named by an answer are used
+   * only if Settings lists them too: an answerer must not make this node dial servers of
+   * its choosing (which would learn this browser's address).
+   */
+  async function take(entries: DirectoryEntry[], from: string): Promise<void> {
     const held = new Set(holdings.map((h) => h.id));
+    const allowed = new Set((await d.settings()).signalingUrls);
     for (const entry of entries) {
       const id = toHex(entry.context);
       if (held.has(id) || taking.has(id)) continue;
@@ -148,9 +161,14 @@ export function directoryService(d: DirectoryDeps) {
         problem(`${DIRECTORY_SERVICE.unsettledRejoins} contexts from the directory are still being fetched; later entries wait`);
         break;
       }
+      if (unsettled(from) >= DIRECTORY_SERVICE.unsettledPerAnswerer) {
+        problem(`a peer named ${DIRECTORY_SERVICE.unsettledPerAnswerer} contexts that do not show this identity as a member yet; its other entries wait`);
+        break;
+      }
       taking.add(id);
+      takenFrom.set(id, from);
       try {
-        await d.contexts.rejoin({ id, name: entry.name, secret: entry.secret, signaling: entry.signaling });
+        await d.contexts.rejoin({ id, name: entry.name, secret: entry.secret, signaling: entry.signaling.filter((u) => allowed.has(u)) });
         rejoined.push(id);
         if (rejoined.length > DIRECTORY_LIMITS.entriesPerAnswer * 4) rejoined.shift();
       } catch (e) {
@@ -162,11 +180,11 @@ export function directoryService(d: DirectoryDeps) {
     refreshSoon();
   }
 
-  /** Contexts taken from the directory that do not (yet) list my root as a member. */
-  function unsettled(): number {
+  /** Contexts taken from the directory (from one answering link, if given) that do not (yet) list my root as a member. */
+  function unsettled(from?: string): number {
     const settled = new Set(holdings.filter((h) => me && h.members.includes(me.root)).map((h) => h.id));
     let n = 0;
-    for (const id of taking) if (!settled.has(id)) n++;
+    for (const id of taking) if (!settled.has(id) && (from === undefined || takenFrom.get(id) === from)) n++;
     return n;
   }
 

@@ -1,6 +1,7 @@
-import { fromBase64url, toBase58, toBase64url, DecodeError } from '../core/codec/index.ts';
+import { clampUtf8, fromBase64url, toBase58, toBase64url, DecodeError } from '../core/codec/index.ts';
 import {
   DEFAULT_DELEGATION_LIFETIME_MS,
+  DELEGATION_LIMITS,
   delegationCodec,
   localRootId,
   phraseFromEntropy,
@@ -162,7 +163,7 @@ export function identityService(store: Store, platform: Platform, options: Ident
       const rootSigner = await platform.signerFor(publicKey, handle);
       const delegation = await signLocalDelegation(rootSigner, {
         clientKey: dev.publicKey,
-        label: deviceLabel.trim().slice(0, 64) || 'This browser',
+        label: clampUtf8(deviceLabel.trim(), DELEGATION_LIMITS.labelBytes) || 'This browser',
         issuedAt: now,
         expiresAt: now + DEFAULT_DELEGATION_LIFETIME_MS,
       });

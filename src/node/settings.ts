@@ -78,12 +78,21 @@ export function validateSettings(input: NodeSettings): NodeSettings {
   if (input.iceServers.length > SETTINGS_LIMITS.iceServers) throw new SettingsError(`at most ${SETTINGS_LIMITS.iceServers} ICE servers`);
   const projectId = input.walletConnect.projectId.trim();
   if (!/^[A-Za-z0-9_-]{0,64}$/.test(projectId)) throw new SettingsError('a WalletConnect project id is up to 64 letters, digits, - and _');
-  const optionalUrl = (raw: string, schemes: string[], what: string) => (raw.trim() ? checkUrl(raw, schemes, what) : '');
+  // An RPC vouches for signatures: plain http only on this machine, where nobody can tamper.
+  const rpcUrl = (raw: string, what: string) => {
+    if (!raw.trim()) return '';
+    const url = checkUrl(raw, ['http:', 'https:'], what);
+    const host = new URL(url).hostname;
+    if (url.startsWith('http:') && !['localhost', '127.0.0.1', '[::1]'].includes(host)) {
+      throw new SettingsError(`${what} must use https:// (plain http only for localhost): "${url}"`);
+    }
+    return url;
+  };
   return {
     walletConnect: { projectId, relayUrl: checkUrl(input.walletConnect.relayUrl, ['ws:', 'wss:'], 'the WalletConnect relay') },
     rpc: {
-      ethereum: optionalUrl(input.rpc.ethereum, ['http:', 'https:'], 'the Ethereum RPC'),
-      starknet: optionalUrl(input.rpc.starknet, ['http:', 'https:'], 'the Starknet RPC'),
+      ethereum: rpcUrl(input.rpc.ethereum, 'the Ethereum RPC'),
+      starknet: rpcUrl(input.rpc.starknet, 'the Starknet RPC'),
     },
     signalingUrls: input.signalingUrls.map((u) => checkUrl(u, ['ws:', 'wss:'], 'a signaling server')),
     iceServers: input.iceServers.map((server) => {

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { toHex } from '../crypto/index.ts';
 import type { RootId } from '../identity/index.ts';
-import { clampUtf8, contextsFor, type Holding } from './answer.ts';
+import { clampUtf8 } from '../codec/index.ts';
+import { contextsFor, type Holding } from './answer.ts';
 import { DIRECTORY_LIMITS } from './messages.ts';
 import { directoryRoom, directoryRoots } from './room.ts';
 

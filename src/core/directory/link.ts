@@ -1,9 +1,10 @@
 import { bytesEqual, concatBytes, sha256, taggedHash, toHex, type Signer } from '../crypto/index.ts';
-import type { DelegationClaims, RootId } from '../identity/index.ts';
+import type { DelegationClaims, ProofOptions, RootId } from '../identity/index.ts';
 import type { Link } from '../mesh/Link.ts';
 import type { Scheduler } from '../mesh/Scheduler.ts';
 import { authenticatePeer, signHandshake } from '../sync/handshake.ts';
-import { clampUtf8, contextsFor, type Holding } from './answer.ts';
+import { clampUtf8 } from '../codec/index.ts';
+import { contextsFor, type Holding } from './answer.ts';
 import { DIRECTORY_LIMITS, DIRECTORY_PROTOCOL_VERSION, directoryCodec, entriesCodec, type DirectoryEntry, type DirectoryMessage } from './messages.ts';
 import type { DirectoryRoom } from './room.ts';
 import { boxKeyPair, isBoxKey, openSealed, seal, type BoxKeyPair } from './seal.ts';
@@ -37,6 +38,8 @@ export interface DirectoryLinkDeps {
   retryMs?: number;
   maxRetries?: number;
   onChange?(): void;
+  /** How contract-account proofs are checked (an RPC), if at all. */
+  proofs?: ProofOptions;
 }
 
 export interface DirectoryPeerInfo {
@@ -172,6 +175,7 @@ export function directoryLink(d: DirectoryLinkDeps): DirectorySession {
       theirNonce,
       myNonce,
       now: d.now(),
+      ...(d.proofs ? { proofs: d.proofs } : {}),
     });
     if (!verdict.ok) {
       send({ kind: 'refused', reason: clip(verdict.message) });

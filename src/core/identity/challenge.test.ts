@@ -72,6 +72,14 @@ describe('wallet challenge/response', () => {
     expect(await checkAnswer(challenge, tampered, NOW + 1000)).toMatchObject({ ok: false, reason: 'bad-signature' });
   });
 
+  test('a long non-ASCII device name is cut to whole characters within the label bound', async () => {
+    const device = await seedSigner(new Uint8Array(32).fill(7));
+    const c = issueChallenge({ entropy: new Uint8Array(16), now: NOW, domain: 'd.example', uri: 'https://d.example/', clientKey: device.publicKey, label: '😀'.repeat(40), chain: 'eip155:1' });
+    expect(new TextEncoder().encode(c.label).length).toBeLessThanOrEqual(64);
+    expect(c.label).toBe('😀'.repeat(16));
+    expect(await checkAnswer(c, await answer(c), NOW)).toEqual({ ok: true });
+  });
+
   test('the book hands each challenge out once: a replayed answer finds no challenge', () => {
     const book = challengeBook(2);
     const a = { nonce: 'aaaaaaaa' } as Challenge;

@@ -1,4 +1,4 @@
-import { toBase58 } from '../codec/index.ts';
+import { clampUtf8, toBase58 } from '../codec/index.ts';
 import { bytesEqual } from '../crypto/index.ts';
 import type { AccountVerifier } from './accountVerifier.ts';
 import { DEFAULT_DELEGATION_LIFETIME_MS, DELEGATION_LIMITS, verifyDelegation, type Delegation, type DelegationClaims, type DelegationRefusal } from './delegation.ts';
@@ -81,7 +81,7 @@ export function issueChallenge(args: {
     answerBy: args.now + CHALLENGE_LIMITS.answerWithinMs,
     expiresAt: args.now + lifetime,
     clientKey: args.clientKey,
-    label: args.label.trim().slice(0, DELEGATION_LIMITS.labelBytes) || 'This browser',
+    label: clampUtf8(args.label.trim(), DELEGATION_LIMITS.labelBytes) || 'This browser',
     chain: args.chain,
   };
 }
