@@ -15,10 +15,8 @@ import type { Store } from '../core/store/index.ts';
 import type { WalletAccount } from '../wallets/connector.ts';
 import type { ContextService } from './contexts/contextService.ts';
 import type { IdentityService, Platform } from './identityService.ts';
-import { EXPIRY_WARNING_MS, NotSignedInError } from './identityService.ts';
+import { expiryOf, NotSignedInError } from './identityService.ts';
 import { revokeWithWallet, walletRootId } from './walletSigning.ts';
-
-const DAY = 86_400_000;
 
 /** One device (client key) a root has delegated, as the contexts held here know it. */
 export interface DeviceView {
@@ -97,8 +95,7 @@ export function devicesService(d: { store: Store; platform: Platform; identity: 
           label,
           issuedAt,
           expiresAt,
-          daysLeft: Math.ceil((expiresAt - now) / DAY),
-          expiringSoon: expiresAt > now && expiresAt - now <= EXPIRY_WARNING_MS,
+          ...expiryOf(expiresAt, now),
           thisDevice: key === toBase58(dev.publicKey),
           revoked: revoked || Boolean(seen?.revoked),
           contexts: (seen?.contexts ?? 0) + (inContext ? 1 : 0),

@@ -55,6 +55,11 @@ const DAY = 86_400_000;
 /** Warn this long before this device's delegation ends. */
 export const EXPIRY_WARNING_MS = 14 * DAY;
 
+/** Whole days left (negative once over) and whether to warn: still running, ending within the warning time. */
+export function expiryOf(expiresAt: number, now: number): { daysLeft: number; expiringSoon: boolean } {
+  return { daysLeft: Math.ceil((expiresAt - now) / DAY), expiringSoon: expiresAt > now && expiresAt - now <= EXPIRY_WARNING_MS };
+}
+
 export interface SigningIdentity {
   root: RootId;
   signer: Signer;
@@ -113,10 +118,10 @@ export function identityService(store: Store, platform: Platform, options: Ident
       label: d.claims.label,
       issuedAt: d.claims.issuedAt,
       expiresAt: d.claims.expiresAt,
-      daysLeft: Math.ceil((d.claims.expiresAt - now) / DAY),
+      ...expiryOf(d.claims.expiresAt, now),
       valid: verdict.ok,
-      expiringSoon: verdict.ok && d.claims.expiresAt - now <= EXPIRY_WARNING_MS,
     };
+    summary.expiringSoon &&= verdict.ok;
     if (!verdict.ok) summary.problem = verdict.message;
     return summary;
   }

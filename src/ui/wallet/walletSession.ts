@@ -6,6 +6,7 @@
  */
 import type { ConnectOptions, WalletAccount, WalletConnector } from '../../wallets/connector.ts';
 import { DEFAULT_WALLETCONNECT_RELAY, type NodeSettings } from '../../node/settings.ts';
+import { walletRootId } from '../../node/walletSigning.ts';
 
 const LAST_CONNECTOR = 'tabnode.wallet.connector';
 let current: { connector: WalletConnector; account: WalletAccount } | undefined;
@@ -27,23 +28,18 @@ export async function connectWallet(connector: WalletConnector, options: Connect
   return account;
 }
 
-/** The root id a wallet account stands for (chain and address, as the node writes it). */
-export function accountRoot(account: WalletAccount): string {
-  return account.kind === 'ethereum' ? `eip155:${account.chainId}:${account.address}` : `starknet:${account.chainId}:${account.address}`;
-}
-
 /**
  * The connected account of `root`, reconnecting the wallet used last if needed. Undefined
  * when no connected wallet is that account: the caller asks the person to connect it.
  */
 export async function walletFor(root: string, settings: NodeSettings, options: ConnectOptions = {}): Promise<WalletAccount | undefined> {
-  const matches = (a: WalletAccount) => accountRoot(a).toLowerCase() === root.toLowerCase();
-  if (current && matches(current.account)) return current.account;
+  const matches = async (a: WalletAccount) => (await walletRootId(a)) === root;
+  if (current && (await matches(current.account))) return current.account;
   const last = localStorage.getItem(LAST_CONNECTOR);
   const connector = (await listWallets(settings)).find((w) => w.info.id === last);
   if (!connector) return undefined;
   const account = await connectWallet(connector, options);
-  return matches(account) ? account : undefined;
+  return (await matches(account)) ? account : undefined;
 }
 
 /** End the wallet session of this tab, or the one kept from before a reload (WalletConnect). */
