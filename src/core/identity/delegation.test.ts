@@ -1,7 +1,6 @@
-import { ec, num, typedData as snip12, type TypedData } from 'starknet';
-import { bytesToHex, concat, recoverMessageAddress } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { describe, expect, test } from 'vitest';
+import { contractWallet, starkWallet } from './walletDoubles.testing.ts';
 import { DecodeError } from '../codec/index.ts';
 import { seedSigner } from '../crypto/index.ts';
 import type { AccountVerifier } from './accountVerifier.ts';
@@ -18,53 +17,13 @@ import {
 } from './delegation.ts';
 import { localRootId, type RootId } from './rootId.ts';
 import type { SiweFields } from './siwe.ts';
-import { OZ_ACCOUNT_CLASS_HASH, delegationTypedData, starknetAccountAddress, starknetRootId, type StarknetTypedDataSigner } from './starknet.ts';
+import { delegationTypedData, starknetRootId } from './starknet.ts';
 
 const NOW = Date.UTC(2026, 10, 24);
 const DAY = 86_400_000;
 const FIELDS: SiweFields = { domain: 'app.tabnode.example', uri: 'https://app.tabnode.example/', nonce: 'n0nce1234abcd' };
 
 type Claims = Omit<DelegationClaims, 'root'>;
-
-/** A Starknet wallet double: a real Stark key behind an account at `address` (its OZ address unless told). */
-async function starkWallet(chainId = 'SN_SEPOLIA', address?: string): Promise<StarknetTypedDataSigner> {
-  const privateKey = ec.starkCurve.utils.randomPrivateKey();
-  const publicKey = ec.starkCurve.getStarkKey(privateKey);
-  const at = address ?? (await starknetAccountAddress(publicKey, OZ_ACCOUNT_CLASS_HASH));
-  return {
-    address: at,
-    chainId,
-    publicKey,
-    classHash: OZ_ACCOUNT_CLASS_HASH,
-    async signTypedData(data) {
-      const { r, s } = ec.starkCurve.sign(snip12.getMessageHash(data as TypedData, at), privateKey);
-      return [num.toHex(r), num.toHex(s)];
-    },
-  };
-}
-
-/**
- * An Ethereum contract account double (a 1-of-1 multisig): its address is not a key; it
- * answers with its owner's signature, padded the way contract wallets pack theirs. Its
- * `verifier` plays the chain: ERC-1271 accepts the owner's signature of the exact message,
- * on the chain the contract lives on.
- */
-function contractWallet(chainId = 1) {
-  const owner = privateKeyToAccount(generatePrivateKey());
-  const address = privateKeyToAccount(generatePrivateKey()).address; // any address that is not the owner
-  const wallet = {
-    address,
-    signMessage: async ({ message }: { message: string }) => concat([await owner.signMessage({ message }), `0x${'00'.repeat(31)}01`]),
-  };
-  const verifier: AccountVerifier = {
-    async ethereum(args) {
-      if (args.chainId !== chainId || args.address !== address || args.signature.length !== 97) return false;
-      const signer = await recoverMessageAddress({ message: args.message, signature: bytesToHex(args.signature.subarray(0, 65)) });
-      return signer === owner.address;
-    },
-  };
-  return { wallet, verifier, address };
-}
 
 const contractVerifiers: AccountVerifier[] = [];
 const yes: AccountVerifier = { ethereum: async () => true, starknet: async () => true };

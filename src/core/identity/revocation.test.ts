@@ -1,7 +1,6 @@
-import { ec, num, typedData as snip12, type TypedData } from 'starknet';
-import { bytesToHex, concat, recoverMessageAddress } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { describe, expect, test } from 'vitest';
+import { contractWallet, starkWallet } from './walletDoubles.testing.ts';
 import { DecodeError, toBase58 } from '../codec/index.ts';
 import { seedSigner } from '../crypto/index.ts';
 import type { AccountVerifier } from './accountVerifier.ts';
@@ -19,51 +18,12 @@ import {
 } from './revocation.ts';
 import type { RootId } from './rootId.ts';
 import { ethereumRootId, signatureBytes } from './siwe.ts';
-import {
-  OZ_ACCOUNT_CLASS_HASH,
-  revocationTypedData,
-  signStarknetTypedData,
-  starknetAccountAddress,
-  starknetRootId,
-  type StarknetTypedDataSigner,
-} from './starknet.ts';
+import { revocationTypedData, signStarknetTypedData, starknetRootId } from './starknet.ts';
 
 const NOW = Date.UTC(2026, 10, 24);
 const FIELDS = { domain: 'app.tabnode.example', uri: 'https://app.tabnode.example/', nonce: 'n0nce1234abcd' };
 
 type Claims = Omit<RevocationClaims, 'root'>;
-
-/** A Starknet wallet double: a real Stark key behind an account at `address` (its OZ address unless told). */
-async function starkWallet(chainId = 'SN_SEPOLIA', address?: string): Promise<StarknetTypedDataSigner> {
-  const privateKey = ec.starkCurve.utils.randomPrivateKey();
-  const publicKey = ec.starkCurve.getStarkKey(privateKey);
-  const at = address ?? (await starknetAccountAddress(publicKey, OZ_ACCOUNT_CLASS_HASH));
-  return {
-    address: at,
-    chainId,
-    publicKey,
-    classHash: OZ_ACCOUNT_CLASS_HASH,
-    async signTypedData(data) {
-      const { r, s } = ec.starkCurve.sign(snip12.getMessageHash(data as TypedData, at), privateKey);
-      return [num.toHex(r), num.toHex(s)];
-    },
-  };
-}
-
-/** An Ethereum contract account double (1-of-1 multisig) and the chain that checks it (ERC-1271). */
-function contractWallet(chainId = 1) {
-  const owner = privateKeyToAccount(generatePrivateKey());
-  const address = privateKeyToAccount(generatePrivateKey()).address;
-  const wallet = {
-    address,
-    signMessage: async ({ message }: { message: string }) => concat([await owner.signMessage({ message }), `0x${'00'.repeat(31)}01`]),
-  };
-  const verifier: NonNullable<AccountVerifier['ethereum']> = async (args) => {
-    if (args.chainId !== chainId || args.address !== address || args.signature.length !== 97) return false;
-    return (await recoverMessageAddress({ message: args.message, signature: bytesToHex(args.signature.subarray(0, 65)) })) === owner.address;
-  };
-  return { wallet, verifier, address };
-}
 
 const contractVerifiers: NonNullable<AccountVerifier['ethereum']>[] = [];
 const yes: AccountVerifier = { ethereum: async () => true, starknet: async () => true };
@@ -141,7 +101,7 @@ const schemes: Scheme[] = [
     options: { accounts: { ethereum: async (args) => (await Promise.all(contractVerifiers.map((v) => v(args)))).some(Boolean) } },
     async make() {
       const { wallet, verifier } = contractWallet(1);
-      contractVerifiers.push(verifier);
+      contractVerifiers.push(verifier.ethereum!);
       return {
         root: async (chain = 'main') => (await ethereumRootId(chain === 'main' ? 1 : 10, wallet.address)) as RootId,
         sign: (claims) => signEthereumRevocation(wallet, claims),
@@ -248,7 +208,7 @@ describe('Ethereum revocation', () => {
     const offline = await verifyRevocation(r);
     expect(offline).toMatchObject({ ok: false, reason: 'unverifiable' });
     if (!offline.ok) expect(offline.message).toMatch(/Ethereum RPC in Settings/);
-    expect(await verifyRevocation(r, { accounts: { ethereum: verifier } })).toEqual({ ok: true });
+    expect(await verifyRevocation(r, { accounts: verifier })).toEqual({ ok: true });
     expect(await verifyRevocation(r, { accounts: yes })).toEqual({ ok: true });
     expect(await verifyRevocation(r, { accounts: no })).toMatchObject({ ok: false, reason: 'bad-signature' });
   });
