@@ -38,7 +38,7 @@ async function node(hub: ReturnType<typeof memoryMeshHub>, name: string, rpc?: s
   return n;
 }
 
-describe('contract accounts through an RPC', () => {
+describe('contract accounts through an RPC', { timeout: 30_000 }, () => {
   test('without an RPC the login is refused as unverifiable, saying what to set', async () => {
     const a = await node(memoryMeshHub(realTimeScheduler), 'A');
     await expect(a.identity.loginWithWallet(contractWallet, 'Laptop')).rejects.toMatchObject({

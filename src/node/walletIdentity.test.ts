@@ -62,7 +62,8 @@ describe('wallet login', () => {
   });
 });
 
-describe('devices of a wallet root', () => {
+// Several nodes over memory links with real timers: a slow, loaded machine may need a few anti-entropy rounds.
+describe('devices of a wallet root', { timeout: 30_000 }, () => {
   test('a second browser revokes the first device; members refuse its later writes', async () => {
     const hub = memoryMeshHub(realTimeScheduler);
     const wallet = ethereumWallet();
