@@ -1,6 +1,7 @@
 import type { Scheduler } from '../core/mesh/Scheduler.ts';
 import type { Store } from '../core/store/index.ts';
 import { openVault } from '../adapters/webcrypto/vault.ts';
+import { toBase58 } from '../core/codec/index.ts';
 import { toHex } from '../core/crypto/index.ts';
 import { KV_APP_ID, kvApp } from './apps/kvApp.ts';
 import { wasmApp } from './apps/wasmApp.ts';
@@ -75,17 +76,33 @@ export async function createNode({ store, platform, origin, mesh, scheduler, run
   });
   // Contexts run for the identity signed in: opened at start-up or at login (so the
   // directory answers for all of them, not only for those a page opened), closed at
-  // sign-out, and reopened for another identity (they sign with its key and delegation).
-  let runningFor = (await store.root())?.id;
-  if (runningFor) await contexts.startAll();
-  const stopFollowing = store.onChange(() => {
-    void store.root().then(async (root) => {
-      if (root?.id === runningFor) return;
-      runningFor = root?.id;
-      await contexts.closeAll();
-      if (root) await contexts.startAll();
-    });
-  });
+  // sign-out, reopened for another identity, and re-announced when this profile's device
+  // key or delegation changes — in whichever tab it changed (rotation, renewal).
+  let runningFor = await signerOf(store);
+  if (runningFor.root) await contexts.startAll();
+  let checking = false;
+  let again = false;
+  const follow = async (): Promise<void> => {
+    if (checking) return void (again = true);
+    checking = true;
+    try {
+      do {
+        again = false;
+        const now = await signerOf(store);
+        if (now.root !== runningFor.root) {
+          runningFor = now;
+          await contexts.closeAll();
+          if (now.root) await contexts.startAll();
+        } else if (now.root && now.signer !== runningFor.signer) {
+          runningFor = now;
+          await contexts.reannounce();
+        }
+      } while (again);
+    } finally {
+      checking = false;
+    }
+  };
+  const stopFollowing = store.onChange(() => void follow());
   // Started signed in or not: it follows the store, so a later login starts it too.
   const directory = directoryService({ identity, contexts, store, mesh, settings: getSettings, scheduler, now: platform.now, randomBytes: platform.randomBytes, proofs: { accounts } });
   await directory.start();
@@ -125,4 +142,13 @@ export async function createNode({ store, platform, origin, mesh, scheduler, run
       await store.close();
     },
   };
+}
+
+/** Who the contexts sign as: the root, and this device's key with its newest delegation's expiry. */
+async function signerOf(store: Store): Promise<{ root?: string; signer: string }> {
+  const [root, device, delegations] = await Promise.all([store.root(), store.deviceKey(), store.delegations()]);
+  if (!root || !device) return { signer: '' };
+  const key = toBase58(device.publicKey);
+  const expiry = Math.max(0, ...delegations.filter((d) => d.clientKey === key && d.root === root.id).map((d) => d.expiresAt));
+  return { root: root.id, signer: `${key}/${expiry}` };
 }

@@ -9,6 +9,7 @@ import type { TabnodeNode } from './createNode.ts';
 import { WalletLoginError } from './identityService.ts';
 import { realTimeScheduler } from './scheduler.ts';
 import { bareTestNode, testNode, until } from './testing.ts';
+import { memoryStore } from '../core/store/index.ts';
 import { signWithWallet } from './walletSigning.ts';
 
 /** A wallet that signs EIP-191 messages with a real secp256k1 key, as an injected wallet would. */
@@ -156,5 +157,31 @@ describe('devices of a wallet root', { timeout: 30_000 }, () => {
       const holdings = await a.contexts.holdings();
       return [before, after].every((id) => holdings.find((h) => h.id === id)?.revokedKeys.has(lostHex));
     });
+  });
+
+  test('another tab of the same profile follows a rotation: it signs with the new key', async () => {
+    const hub = memoryMeshHub(realTimeScheduler);
+    const wallet = ethereumWallet();
+    const profile = memoryStore();
+    const tab1 = await bareTestNode(hub, 'A-tab1', { store: profile });
+    const tab2 = await bareTestNode(hub, 'A-tab2', { store: profile });
+    nodes.push(tab1, tab2);
+    await tab1.identity.loginWithWallet(wallet, 'Laptop');
+    const b = await testNode(hub, 'B');
+    nodes.push(b);
+    const id = await tab1.contexts.create('Shared');
+    await b.contexts.join(await tab1.contexts.invite(id, { role: 'writer' }));
+    await until('B joined', async () => !(await b.contexts.view(id)).joining);
+    // Tab 2 has the context open, signing with the key of the time.
+    expect(await tab2.contexts.write(id, { method: 'set', args: { key: 'before', value: 1 } })).toMatchObject({ valid: true });
+
+    const { newKey } = await tab1.devices.rotate({ wallet });
+    await until('tab 2 reopened its contexts with the new key', async () => (await tab2.contexts.view(id).catch(() => undefined))?.joining === false);
+    const fromTab2 = await tab2.contexts.write(id, { method: 'set', args: { key: 'from-tab-2', value: 1 } });
+    expect(fromTab2).toMatchObject({ valid: true });
+    await until('B accepts tab 2’s write', async () => (await b.contexts.view(id)).kv.some(([k]) => k === 'from-tab-2'));
+    const author = (await b.contexts.audit(id)).find((e) => e.key === fromTab2.key);
+    expect(author).toMatchObject({ valid: true, device: 'Laptop' });
+    expect((await tab2.identity.status()).device.publicKey).toBe(newKey);
   });
 });

@@ -99,6 +99,26 @@ export function contextService(d: ContextServiceDeps) {
     return ctx;
   }
 
+
+  /**
+   * This device's key or delegation changed (rotation, renewal): reopen every context so
+   * it signs with the new one, announcing it with an `add-device` op where the root is a member.
+   */
+  let reannouncing: Promise<unknown> = Promise.resolve();
+  async function reannounceNow(): Promise<void> {
+    const root = (await d.identity.status()).root?.id;
+    for (const record of await d.store.contexts()) {
+      const open = await running.get(record.id)?.catch(() => undefined);
+      const member = open ? Boolean(root && open.replica.governance().members.has(root)) : true;
+      if (!record.invite && member) await d.store.putContext({ ...record, rejoin: true });
+    }
+    const old = [...running.values()];
+    running.clear();
+    for (const ctx of old) (await ctx.catch(() => undefined))?.close();
+    await Promise.all((await d.store.contexts()).map((c) => start(c.id)));
+    changed();
+  }
+
   return {
     /** Open every stored context (at start-up, once signed in). */
     async startAll(): Promise<void> {
@@ -240,18 +260,11 @@ export function contextService(d: ContextServiceDeps) {
      * This device's key or delegation changed (rotation, renewal): reopen every context so
      * it signs with the new one, announcing it with an `add-device` op where needed.
      */
-    async reannounce(): Promise<void> {
-      const root = (await d.identity.status()).root?.id;
-      for (const record of await d.store.contexts()) {
-        const open = await running.get(record.id)?.catch(() => undefined);
-        const member = open ? Boolean(root && open.replica.governance().members.has(root)) : true;
-        if (!record.invite && member) await d.store.putContext({ ...record, rejoin: true });
-      }
-      const old = [...running.values()];
-      running.clear();
-      for (const ctx of old) (await ctx.catch(() => undefined))?.close();
-      await this.startAll();
-      changed();
+    reannounce(): Promise<void> {
+      // One at a time: the tab that rotated and the store follower may both ask.
+      const next = reannouncing.then(() => reannounceNow());
+      reannouncing = next.catch(() => undefined);
+      return next;
     },
 
     /**
