@@ -78,8 +78,10 @@ export async function createNode({ store, platform, origin, mesh, scheduler, run
   // directory answers for all of them, not only for those a page opened), closed at
   // sign-out, reopened for another identity, and re-announced when this profile's device
   // key or delegation changes — in whichever tab it changed (rotation, renewal).
-  let runningFor = await signerOf(store);
-  if (runningFor.root) await contexts.startAll();
+  // Only contexts opened as someone else are touched: a context opened (or created) by
+  // this tab after a login already signs as the current identity.
+  let startedFor = (await signerOf(store))?.root;
+  if (startedFor) await contexts.startAll();
   let checking = false;
   let again = false;
   const follow = async (): Promise<void> => {
@@ -89,13 +91,17 @@ export async function createNode({ store, platform, origin, mesh, scheduler, run
       do {
         again = false;
         const now = await signerOf(store);
-        if (now.root !== runningFor.root) {
-          runningFor = now;
+        if (!now) {
+          startedFor = undefined;
           await contexts.closeAll();
-          if (now.root) await contexts.startAll();
-        } else if (now.root && now.signer !== runningFor.signer) {
-          runningFor = now;
-          await contexts.reannounce();
+          continue;
+        }
+        const stale = await contexts.staleness(now);
+        if (stale === 'root') await contexts.closeAll();
+        if (stale === 'key') await contexts.reannounce();
+        if (stale === 'root' || startedFor !== now.root) {
+          startedFor = now.root;
+          await contexts.startAll();
         }
       } while (again);
     } finally {
@@ -144,11 +150,11 @@ export async function createNode({ store, platform, origin, mesh, scheduler, run
   };
 }
 
-/** Who the contexts sign as: the root, and this device's key with its newest delegation's expiry. */
-async function signerOf(store: Store): Promise<{ root?: string; signer: string }> {
+/** Who contexts sign as now: the root, this device's key, and its delegation's expiry (none before a login). */
+async function signerOf(store: Store): Promise<{ root: string; key: string; expiry: number } | undefined> {
   const [root, device, delegations] = await Promise.all([store.root(), store.deviceKey(), store.delegations()]);
-  if (!root || !device) return { signer: '' };
+  if (!root || !device) return undefined;
   const key = toBase58(device.publicKey);
-  const expiry = Math.max(0, ...delegations.filter((d) => d.clientKey === key && d.root === root.id).map((d) => d.expiresAt));
-  return { root: root.id, signer: `${key}/${expiry}` };
+  const delegation = delegations.find((d) => d.clientKey === key && d.root === root.id);
+  return delegation && { root: root.id, key, expiry: delegation.expiresAt };
 }

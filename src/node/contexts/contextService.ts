@@ -268,6 +268,21 @@ export function contextService(d: ContextServiceDeps) {
     },
 
     /**
+     * How the open contexts differ from who signs now: `root` (another identity: reopen),
+     * `key` (another device key or delegation: re-announce), or `none`.
+     */
+    async staleness(now: { root: string; key: string; expiry: number }): Promise<'none' | 'key' | 'root'> {
+      let result: 'none' | 'key' = 'none';
+      for (const ctx of running.values()) {
+        const open = await ctx.catch(() => undefined);
+        if (!open) continue;
+        if (open.signingAs.root !== now.root) return 'root';
+        if (open.signingAs.key !== now.key || open.signingAs.expiry !== now.expiry) result = 'key';
+      }
+      return result;
+    },
+
+    /**
      * Resolves once this device is settled in the context (its join or add-device op is
      * valid), or after `timeoutMs` — waiting longer will not help without peers.
      */

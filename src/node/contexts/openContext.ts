@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { toBase58 } from '../../core/codec/index.ts';
 import { bytesEqual, fromHex, toHex } from '../../core/crypto/index.ts';
 import { publishedEvents } from '../../runtime/events.ts';
 import type { StateSink } from '../../core/context/replica.ts';
@@ -499,6 +500,8 @@ export async function openContext(d: ContextDeps) {
     remove: (member: MemberView['root']) => publish({ kind: 'remove', member }),
     leave: () => publish({ kind: 'leave' }),
     catchUpRevocations,
+    /** Who this open context signs as: the root, the device key (base58), its delegation's expiry. */
+    signingAs: { root: identity.root as string, key: toBase58(identity.signer.publicKey), expiry: myDelegationExpiry },
     /** Publish a root's signed revocation of one of its keys (canonical revocation bytes). */
     revokeKey: (revocation: Uint8Array) => publish({ kind: 'revoke-key', revocation }),
 
