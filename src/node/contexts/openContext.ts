@@ -12,13 +12,12 @@ import type { Scheduler } from '../../core/mesh/Scheduler.ts';
 import type { ContextRecord, Store } from '../../core/store/index.ts';
 import type { ContextSync } from '../../core/sync/contextSync.ts';
 import type { SigningIdentity } from '../identityService.ts';
-import { delegationCodec, revocationCodec, type ProofOptions } from '../../core/identity/index.ts';
+import type { ProofOptions } from '../../core/identity/index.ts';
 import type { NodeSettings } from '../settings.ts';
+import { membershipTasks } from './membership.ts';
 import type { MeshPort } from './meshPort.ts';
 import type { AuditEntry, CallOutcome, EventView, VerificationView } from './view.ts';
 import { rendezvous } from '../../core/context/rendezvous.ts';
-import { checkIntrinsic } from '../../core/governance/checkedOp.ts';
-import { judge } from '../../core/governance/rules.ts';
 import { inviteCodec, signInvite, type Invite } from '../../core/invitation/index.ts';
 import { encodeOp, idKey, signOp, type Op, type OpBody } from '../../core/ops/op.ts';
 import type { Role } from '../../core/ops/roles.ts';
@@ -87,7 +86,6 @@ export async function openContext(d: ContextDeps) {
   const writeSession = createWriteSession(() => new DataView(d.randomBytes(4).buffer).getUint32(0));
   const alerts: Alert[] = [];
   const agreements = new Map<string, CheckpointAgreement>();
-  let joinProblem: string | undefined;
   let deltasSinceSnapshot = 0;
   let closed = false;
 
@@ -97,7 +95,6 @@ export async function openContext(d: ContextDeps) {
   };
 
   const myKey = toHex(identity.signer.publicKey);
-  const myDelegationExpiry = delegationCodec.decode(identity.delegation).claims.expiresAt;
   const isMember = () => replica.governance().members.has(identity.root);
 
   const sync = createContextSync({
@@ -287,73 +284,22 @@ export async function openContext(d: ContextDeps) {
     return v?.valid ? { key, valid: true } : { key, valid: false, reason: v?.reason ?? 'unknown', message: v && !v.valid ? v.message : 'not judged' };
   }
 
-  /**
-   * Revocations this node stores for its own root (signed on this or another device) that
-   * the context has not applied yet: a context fetched or joined after a revocation still
-   * gets it, so the revoked key can never come in.
-   */
-  let revocationsCaughtUp = false;
-  async function catchUpRevocations(): Promise<void> {
-    const g = replica.governance();
-    if (revocationsCaughtUp || closed || !g.members.has(identity.root) || !g.keys.has(myKey) || g.revokedKeys.has(myKey)) return;
-    revocationsCaughtUp = true;
-    for (const r of await store.revocations()) {
-      if (r.root !== identity.root || closed) continue;
-      const claims = revocationCodec.decode(r.bytes).claims;
-      if (!replica.governance().revokedKeys.has(toHex(claims.clientKey))) await publish({ kind: 'revoke-key', revocation: r.bytes });
-    }
-  }
-
-  /** While joining: once the history shows the invite is good, make the join op. */
-  async function tryJoin(): Promise<void> {
-    if ((!record.invite && !record.rejoin) || closed) return;
-    const g = replica.governance();
-    if (g.members.size === 0) return; // the history has not arrived yet
-    // Done once the context knows this key under the current delegation (a renewal or a
-    // rotation brings a newer one, announced by another add-device op).
-    if (g.members.has(identity.root) && (g.keys.get(myKey)?.expiresAt ?? -1) >= myDelegationExpiry) {
-      delete record.invite;
-      delete record.rejoin;
-      await store.putContext(record);
-      await catchUpRevocations();
-      return;
-    }
-    if (!g.members.has(identity.root) && !record.invite) {
-      joinProblem = `${identity.root} is not a member of this context (any more): ask a member for an invite`;
-      alert('join-failed', joinProblem);
-      return;
-    }
-    const body: OpBody = g.members.has(identity.root)
-      ? { kind: 'add-device', delegation: identity.delegation }
-      : { kind: 'join', invite: inviteCodec.decode(record.invite!), delegation: identity.delegation };
-    const op = await signOp(identity.signer, { context: contextId, parents: parents(), time: d.now(), body });
-    const checked = await checkIntrinsic(op, contextId, d.proofs);
-    if (!checked.ok) {
-      joinProblem = checked.message;
-      alert('join-failed', checked.message);
-      return;
-    }
-    const refusal = judge(checked.checked!, replica.evaluator.stateAtParents(op.parents));
-    if (refusal) {
-      // The inviter may simply not be in the history received so far: wait for more.
-      if (refusal.reason !== 'invite-not-authorized') {
-        joinProblem = refusal.message;
-        alert('join-failed', refusal.message);
-      }
-      return;
-    }
-    joinProblem = undefined;
-    const outcome = await sync.publish([op]);
-    if (replica.verdict(idKey(op.id))?.valid) {
-      delete record.invite;
-      delete record.rejoin;
-      await store.putContext(record);
-      void catchUpRevocations();
-      d.onChange();
-    } else if (outcome.rejected.length) {
-      joinProblem = outcome.rejected[0]!.message;
-    }
-  }
+  const membership = membershipTasks({
+    record,
+    store,
+    identity,
+    replica,
+    contextId,
+    proofs: d.proofs,
+    now: d.now,
+    isClosed: () => closed,
+    parents,
+    publish,
+    publishSigned: (op) => sync.publish([op]),
+    alert,
+    onChange: d.onChange,
+  });
+  const { tryJoin, catchUpRevocations } = membership;
 
   // Start: snapshot, stored ops, then the mesh.
   const snapshotBytes = await store.snapshot(record.id);
@@ -501,7 +447,7 @@ export async function openContext(d: ContextDeps) {
     leave: () => publish({ kind: 'leave' }),
     catchUpRevocations,
     /** Who this open context signs as: the root, the device key (base58), its delegation's expiry. */
-    signingAs: { root: identity.root as string, key: toBase58(identity.signer.publicKey), expiry: myDelegationExpiry },
+    signingAs: { root: identity.root as string, key: toBase58(identity.signer.publicKey), expiry: membership.myDelegationExpiry },
     /** Publish a root's signed revocation of one of its keys (canonical revocation bytes). */
     revokeKey: (revocation: Uint8Array) => publish({ kind: 'revoke-key', revocation }),
 
@@ -540,7 +486,7 @@ export async function openContext(d: ContextDeps) {
         myRoot: identity.root,
         ...(g.members.get(identity.root) ? { myRole: g.members.get(identity.root)!.role } : {}),
         joining: Boolean(record.invite || record.rejoin),
-        ...(joinProblem || ((record.invite || record.rejoin) && peers.some((p) => p.refusedBy)) ? { joinProblem: joinProblem ?? `a member refused to share the history: ${peers.find((p) => p.refusedBy)!.refusedBy}` } : {}),
+        ...(membership.problem() || ((record.invite || record.rejoin) && peers.some((p) => p.refusedBy)) ? { joinProblem: membership.problem() ?? `a member refused to share the history: ${peers.find((p) => p.refusedBy)!.refusedBy}` } : {}),
         members,
         kv: kvEntries(),
         opCount: replica.dag.size(),

@@ -1,0 +1,115 @@
+import type { Replica } from '../../core/context/replica.ts';
+import { toHex } from '../../core/crypto/index.ts';
+import { checkIntrinsic } from '../../core/governance/checkedOp.ts';
+import { judge } from '../../core/governance/rules.ts';
+import { delegationCodec, revocationCodec, type ProofOptions } from '../../core/identity/index.ts';
+import { inviteCodec } from '../../core/invitation/index.ts';
+import { idKey, signOp, type Op, type OpBody } from '../../core/ops/op.ts';
+import type { ContextRecord, Store } from '../../core/store/index.ts';
+import type { ReceiveResult } from '../../core/context/replica.ts';
+import type { SigningIdentity } from '../identityService.ts';
+import type { Alert, OpOutcome } from './view.ts';
+
+export interface MembershipDeps {
+  record: ContextRecord;
+  store: Store;
+  identity: SigningIdentity;
+  replica: Replica;
+  contextId: Uint8Array;
+  proofs: ProofOptions;
+  now(): number;
+  isClosed(): boolean;
+  parents(): Uint8Array[];
+  /** Sign and publish an op made of `body` on the current heads. */
+  publish(body: OpBody): Promise<OpOutcome>;
+  /** Publish an op already signed. */
+  publishSigned(op: Op): Promise<ReceiveResult>;
+  alert(kind: Alert['kind'], message: string): void;
+  onChange(): void;
+}
+
+/**
+ * This device's place in one context: joining by invite, coming back as a device of a
+ * member root (`rejoin`: a login on a new browser, a rotated key, a renewed delegation),
+ * and publishing the root's stored revocations once it can sign there.
+ */
+export function membershipTasks(d: MembershipDeps) {
+  const { record, store, identity, replica, contextId } = d;
+  const myKey = toHex(identity.signer.publicKey);
+  const myDelegationExpiry = delegationCodec.decode(identity.delegation).claims.expiresAt;
+  let problem: string | undefined;
+  let revocationsCaughtUp = false;
+
+  /**
+   * Revocations this node stores for its own root (signed on this or another device) that
+   * the context has not applied yet: a context fetched or joined after a revocation still
+   * gets it, so the revoked key can never come in.
+   */
+  async function catchUpRevocations(): Promise<void> {
+    const g = replica.governance();
+    if (revocationsCaughtUp || d.isClosed() || !g.members.has(identity.root) || !g.keys.has(myKey) || g.revokedKeys.has(myKey)) return;
+    revocationsCaughtUp = true;
+    for (const r of await store.revocations()) {
+      if (r.root !== identity.root || d.isClosed()) continue;
+      const claims = revocationCodec.decode(r.bytes).claims;
+      if (!replica.governance().revokedKeys.has(toHex(claims.clientKey))) await d.publish({ kind: 'revoke-key', revocation: r.bytes });
+    }
+  }
+
+  async function settled(): Promise<void> {
+    delete record.invite;
+    delete record.rejoin;
+    await store.putContext(record);
+  }
+
+  function fail(message: string): void {
+    problem = message;
+    d.alert('join-failed', message);
+  }
+
+  /** While joining or rejoining: once the history allows it, make the join or add-device op. */
+  async function tryJoin(): Promise<void> {
+    if ((!record.invite && !record.rejoin) || d.isClosed()) return;
+    const g = replica.governance();
+    if (g.members.size === 0) return; // the history has not arrived yet
+    // Done once the context knows this key under the current delegation (a renewal or a
+    // rotation brings a newer one, announced by another add-device op).
+    if (g.members.has(identity.root) && (g.keys.get(myKey)?.expiresAt ?? -1) >= myDelegationExpiry) {
+      await settled();
+      await catchUpRevocations();
+      return;
+    }
+    if (!g.members.has(identity.root) && !record.invite) {
+      return fail(`${identity.root} is not a member of this context (any more): ask a member for an invite`);
+    }
+    const body: OpBody = g.members.has(identity.root)
+      ? { kind: 'add-device', delegation: identity.delegation }
+      : { kind: 'join', invite: inviteCodec.decode(record.invite!), delegation: identity.delegation };
+    const op = await signOp(identity.signer, { context: contextId, parents: d.parents(), time: d.now(), body });
+    const checked = await checkIntrinsic(op, contextId, d.proofs);
+    if (!checked.ok) return fail(checked.message);
+    const refusal = judge(checked.checked!, replica.evaluator.stateAtParents(op.parents));
+    if (refusal) {
+      // The inviter may simply not be in the history received so far: wait for more.
+      if (refusal.reason !== 'invite-not-authorized') fail(refusal.message);
+      return;
+    }
+    problem = undefined;
+    const outcome = await d.publishSigned(op);
+    if (replica.verdict(idKey(op.id))?.valid) {
+      await settled();
+      void catchUpRevocations();
+      d.onChange();
+    } else if (outcome.rejected.length) {
+      problem = outcome.rejected[0]!.message;
+    }
+  }
+
+  return {
+    tryJoin,
+    catchUpRevocations,
+    /** Why joining is stuck, if it is. */
+    problem: () => problem,
+    myDelegationExpiry,
+  };
+}
