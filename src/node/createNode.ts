@@ -51,8 +51,8 @@ export interface NodeDeps {
 export async function createNode({ store, platform, origin, mesh, scheduler, runtime }: NodeDeps): Promise<TabnodeNode> {
   const defaults = defaultSettings(origin);
   const getSettings = async () => withDefaults((await store.setting('network')) as Partial<NodeSettings> | undefined, origin);
-  const accounts = settingsAccountVerifier(getSettings);
-  const identity = identityService(store, platform, { origin, accounts: async () => accounts });
+  const proofs = { accounts: settingsAccountVerifier(getSettings) };
+  const identity = identityService(store, platform, { origin, proofs });
   await identity.device();
   const vault = await openVault(store);
   const apps = appRegistry(store, origin);
@@ -72,7 +72,7 @@ export async function createNode({ store, platform, origin, mesh, scheduler, run
     now: platform.now,
     randomBytes: platform.randomBytes,
     origin,
-    proofs: { accounts },
+    proofs,
   });
   // Contexts run for the identity signed in: opened at start-up or at login (so the
   // directory answers for all of them, not only for those a page opened), closed at
@@ -110,10 +110,10 @@ export async function createNode({ store, platform, origin, mesh, scheduler, run
   };
   const stopFollowing = store.onChange(() => void follow());
   // Started signed in or not: it follows the store, so a later login starts it too.
-  const directory = directoryService({ identity, contexts, store, mesh, settings: getSettings, scheduler, now: platform.now, randomBytes: platform.randomBytes, proofs: { accounts } });
+  const directory = directoryService({ identity, contexts, store, mesh, settings: getSettings, scheduler, now: platform.now, randomBytes: platform.randomBytes, proofs });
   await directory.start();
 
-  const devices = devicesService({ store, platform, identity, contexts, proofs: { accounts } });
+  const devices = devicesService({ store, platform, identity, contexts, proofs });
 
   return {
     identity,

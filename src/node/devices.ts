@@ -1,11 +1,9 @@
 import { fromBase58, toBase58 } from '../core/codec/index.ts';
 import { fromHex, toHex } from '../core/crypto/index.ts';
 import {
-  DEFAULT_DELEGATION_LIFETIME_MS,
   delegationCodec,
   localRootPublicKey,
   revocationCodec,
-  signLocalDelegation,
   signLocalRevocation,
   type ProofOptions,
   type RevocationClaims,
@@ -58,22 +56,10 @@ export function devicesService(d: { store: Store; platform: Platform; identity: 
     return account;
   }
 
-  /** A new delegation of `clientKey` by the root (renewal, rotation), stored. */
+  /** A new delegation of `clientKey` by the root (renewal, rotation); a wallet root's own wallet signs. */
   async function delegateKey(clientKey: Uint8Array, label: string, wallet?: WalletAccount): Promise<void> {
     const root = await myRoot();
-    if (root.kind !== 'local') {
-      await d.identity.loginWithWallet(await checkWallet(root.id, wallet), label, { clientKey });
-      return;
-    }
-    const rootKey = localRootPublicKey(root.id);
-    const now = d.platform.now();
-    const delegation = await signLocalDelegation(await d.platform.signerFor(rootKey, root.handle!), {
-      clientKey,
-      label,
-      issuedAt: now,
-      expiresAt: now + DEFAULT_DELEGATION_LIFETIME_MS,
-    });
-    await d.store.putDelegation({ clientKey: toBase58(clientKey), root: root.id, expiresAt: delegation.claims.expiresAt, bytes: delegationCodec.encode(delegation) });
+    await d.identity.delegate(clientKey, label, root.kind === 'local' ? undefined : await checkWallet(root.id, wallet));
   }
 
   return {

@@ -4,6 +4,7 @@ import {
   DELEGATION_LIMITS,
   delegationCodec,
   localRootId,
+  localRootPublicKey,
   phraseFromEntropy,
   rootSecretFromPhrase,
   signLocalDelegation,
@@ -14,7 +15,7 @@ import {
   type RootKind,
 } from '../core/identity/index.ts';
 import type { Signer } from '../core/crypto/index.ts';
-import { challengeBook, checkAnswer, issueChallenge, parseRootId, type AccountVerifier, type Challenge, type ChallengeRefusal } from '../core/identity/index.ts';
+import { challengeBook, checkAnswer, issueChallenge, parseRootId, type Challenge, type ChallengeRefusal, type ProofOptions } from '../core/identity/index.ts';
 import type { WalletAccount } from '../wallets/connector.ts';
 import { signWithWallet, walletChain } from './walletSigning.ts';
 import type { DeviceKeyRecord, KeyHandle, Store } from '../core/store/index.ts';
@@ -89,8 +90,8 @@ export class WalletLoginError extends Error {
 export interface IdentityOptions {
   /** The page's origin: its host is the domain a wallet signs for. */
   origin: string;
-  /** Checks contract-account signatures over an RPC, when one is configured. */
-  accounts?: () => Promise<AccountVerifier | undefined>;
+  /** How contract-account proofs are checked (an RPC from Settings), if at all. */
+  proofs?: ProofOptions;
 }
 
 export function identityService(store: Store, platform: Platform, options: IdentityOptions = { origin: 'http://localhost' }) {
@@ -110,10 +111,27 @@ export function identityService(store: Store, platform: Platform, options: Ident
     return record && delegationCodec.decode(record.bytes);
   }
 
+  /** Keep a delegation of a key of this profile (the newest per key wins). */
+  function keep(d: Delegation): Promise<void> {
+    return store.putDelegation({ clientKey: toBase58(d.claims.clientKey), root: d.claims.root, expiresAt: d.claims.expiresAt, bytes: delegationCodec.encode(d) });
+  }
+
+  /** A local root delegates `clientKey` for the default lifetime, from now. */
+  async function delegateLocally(rootSigner: Signer, clientKey: Uint8Array, label: string): Promise<void> {
+    const now = platform.now();
+    await keep(
+      await signLocalDelegation(rootSigner, {
+        clientKey,
+        label: clampUtf8(label.trim(), DELEGATION_LIMITS.labelBytes) || 'This browser',
+        issuedAt: now,
+        expiresAt: now + DEFAULT_DELEGATION_LIFETIME_MS,
+      }),
+    );
+  }
+
   async function summarise(d: Delegation): Promise<DelegationSummary> {
     const now = platform.now();
-    const accounts = await options.accounts?.();
-    const verdict = await verifyDelegation(d, now, accounts ? { accounts } : {});
+    const verdict = await verifyDelegation(d, now, options.proofs);
     const summary: DelegationSummary = {
       label: d.claims.label,
       issuedAt: d.claims.issuedAt,
@@ -162,23 +180,22 @@ export function identityService(store: Store, platform: Platform, options: Ident
       const { publicKey, handle } = await platform.importRootSeed(seed);
       seed.fill(0);
       const dev = await device();
-      const now = platform.now();
-      const id = localRootId(publicKey);
-      await store.setRoot({ id, kind: 'local', handle, createdAt: now });
-      const rootSigner = await platform.signerFor(publicKey, handle);
-      const delegation = await signLocalDelegation(rootSigner, {
-        clientKey: dev.publicKey,
-        label: clampUtf8(deviceLabel.trim(), DELEGATION_LIMITS.labelBytes) || 'This browser',
-        issuedAt: now,
-        expiresAt: now + DEFAULT_DELEGATION_LIFETIME_MS,
-      });
-      await store.putDelegation({
-        clientKey: toBase58(dev.publicKey),
-        root: id,
-        expiresAt: delegation.claims.expiresAt,
-        bytes: delegationCodec.encode(delegation),
-      });
+      await store.setRoot({ id: localRootId(publicKey), kind: 'local', handle, createdAt: platform.now() });
+      await delegateLocally(await platform.signerFor(publicKey, handle), dev.publicKey, deviceLabel);
       return this.status();
+    },
+
+    /**
+     * A new delegation of `clientKey` (this device's key, or the next one when rotating) by
+     * this profile's root, kept: signed with the local root's key, or by `wallet` — the
+     * root's own wallet account — answering a challenge.
+     */
+    async delegate(clientKey: Uint8Array, label: string, wallet?: WalletAccount): Promise<void> {
+      const root = await store.root();
+      if (!root) throw new NotSignedInError();
+      if (wallet) await this.loginWithWallet(wallet, label, { clientKey });
+      else if (root.kind === 'local') await delegateLocally(await platform.signerFor(localRootPublicKey(root.id), root.handle!), clientKey, label);
+      else throw new Error(`${root.id} is a wallet: its wallet signs new delegations`);
     },
 
     /**
@@ -213,25 +230,18 @@ export function identityService(store: Store, platform: Platform, options: Ident
           ? new WalletLoginError('reused-nonce', 'this challenge was already answered: a signed login can be used once')
           : new WalletLoginError('unknown-nonce', 'this node issued no such challenge (or it was dropped): start the login again');
       }
-      const accounts = await options.accounts?.();
-      const verdict = await checkAnswer(challenge, delegation, platform.now(), accounts ? { accounts } : {});
+      const verdict = await checkAnswer(challenge, delegation, platform.now(), options.proofs);
       if (!verdict.ok) throw new WalletLoginError(verdict.reason, verdict.message);
       const root = delegation.claims.root;
       await store.setRoot({ id: root, kind: parseRootId(root).kind, createdAt: platform.now() });
-      await store.putDelegation({
-        clientKey: toBase58(delegation.claims.clientKey),
-        root,
-        expiresAt: delegation.claims.expiresAt,
-        bytes: delegationCodec.encode(delegation),
-      });
+      await keep(delegation);
       return this.status();
     },
 
     /** Both steps with a connected wallet account: it signs this node's challenge. */
     async loginWithWallet(account: WalletAccount, deviceLabel: string, target: { clientKey?: Uint8Array } = {}): Promise<IdentityStatus> {
       const challenge = await this.walletChallenge({ chain: walletChain(account), label: deviceLabel, ...target });
-      const accounts = await options.accounts?.();
-      return this.completeWalletLogin(await signWithWallet(account, challenge, accounts ? { accounts } : {}));
+      return this.completeWalletLogin(await signWithWallet(account, challenge, options.proofs));
     },
 
     /** Forget the root on this profile. The device key stays; the phrase restores the root. */
@@ -254,8 +264,7 @@ export function identityService(store: Store, platform: Platform, options: Ident
         const detail = e instanceof DecodeError ? e.message : (e as Error).message;
         return { ok: false, reason: 'undecodable', message: `not a delegation: ${detail}` };
       }
-      const accounts = await options.accounts?.();
-      const verdict = await verifyDelegation(d, platform.now(), accounts ? { accounts } : {});
+      const verdict = await verifyDelegation(d, platform.now(), options.proofs);
       if (!verdict.ok) return verdict;
       return { ok: true, root: d.claims.root, clientKey: toBase58(d.claims.clientKey), label: d.claims.label, expiresAt: d.claims.expiresAt };
     },

@@ -1,7 +1,6 @@
 import { clampUtf8, toBase58 } from '../codec/index.ts';
 import { bytesEqual } from '../crypto/index.ts';
-import type { AccountVerifier } from './accountVerifier.ts';
-import { DEFAULT_DELEGATION_LIFETIME_MS, DELEGATION_LIMITS, verifyDelegation, type Delegation, type DelegationClaims, type DelegationRefusal } from './delegation.ts';
+import { DEFAULT_DELEGATION_LIFETIME_MS, DELEGATION_LIMITS, verifyDelegation, type Delegation, type DelegationClaims, type DelegationRefusal, type ProofOptions } from './delegation.ts';
 import { parseRootId } from './rootId.ts';
 import { accept, refuse, type Verdict } from './verdict.ts';
 
@@ -101,7 +100,7 @@ export async function checkAnswer(
   c: Challenge,
   d: Delegation,
   now: number,
-  options: { accounts?: AccountVerifier } = {},
+  options: ProofOptions = {},
 ): Promise<Verdict<ChallengeRefusal>> {
   const { claims, proof } = d;
   if (!('nonce' in proof)) return refuse('no-challenge-proof', `a ${proof.kind} proof does not answer a wallet challenge`);

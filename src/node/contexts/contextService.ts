@@ -106,7 +106,7 @@ export function contextService(d: ContextServiceDeps) {
    */
   let reannouncing: Promise<unknown> = Promise.resolve();
   async function reannounceNow(): Promise<void> {
-    const root = (await d.identity.status()).root?.id;
+    const root = (await d.store.root())?.id;
     for (const record of await d.store.contexts()) {
       const open = await running.get(record.id)?.catch(() => undefined);
       const member = open ? Boolean(root && open.replica.governance().members.has(root)) : true;
@@ -245,7 +245,7 @@ export function contextService(d: ContextServiceDeps) {
      * the stored revocations of their root). Returns the outcome per context id.
      */
     async revokeKey(revocation: Uint8Array, clientKeyHex: string): Promise<Map<string, OpOutcome>> {
-      const root = (await d.identity.status()).root?.id;
+      const root = (await d.store.root())?.id;
       const outcomes = new Map<string, OpOutcome>();
       for (const record of await d.store.contexts()) {
         const ctx = await start(record.id);
