@@ -62,7 +62,12 @@ export function devicesService(d: { store: Store; platform: Platform; identity: 
     await d.identity.delegate(clientKey, label, root.kind === 'local' ? undefined : await checkWallet(root.id, wallet));
   }
 
-  return {
+  const service = {
+    /** Whether `account` is this identity's own wallet account (so it can sign for it). */
+    async isRootWallet(account: WalletAccount): Promise<boolean> {
+      return (await walletRootId(account)) === (await myRoot()).id;
+    },
+
     /** Every device of this identity's root that the contexts here (or this browser) know. */
     async list(): Promise<DeviceView[]> {
       const root = await myRoot();
@@ -143,10 +148,11 @@ export function devicesService(d: { store: Store; platform: Platform; identity: 
       // The new key must be known in a context before it can sign the old one's revocation
       // there; contexts that do not settle now get it later (stored revocations catch up).
       await Promise.all((await d.store.contexts()).map((c) => d.contexts.whenSettled(c.id)));
-      const revoked = await this.revoke(toBase58(old.publicKey), { reason: 'rotated', ...(options.wallet ? { wallet: options.wallet } : {}) });
+      const revoked = await service.revoke(toBase58(old.publicKey), { reason: 'rotated', ...(options.wallet ? { wallet: options.wallet } : {}) });
       return { oldKey: toBase58(old.publicKey), newKey: toBase58(next.publicKey), ...revoked };
     },
   };
+  return service;
 }
 
 export type DevicesService = ReturnType<typeof devicesService>;

@@ -7,7 +7,6 @@ import type { WalletConnector } from './connector.ts';
 // Type only: erased at build time, so WalletConnect's code still loads on demand.
 import type { WalletConnectSettings } from './walletConnect.ts';
 
-export type { WalletConnectSettings };
 
 export interface DiscoverOptions {
   win?: Window;
@@ -29,8 +28,7 @@ export async function discoverWallets(options: DiscoverOptions = {}): Promise<Wa
     options.walletConnect === undefined ? [] : (
       listed('walletconnect', onError, async () => {
         const { walletConnectConnector } = await import('./walletConnect.ts');
-        // `await` keeps this right whether the factory is sync or async.
-        return [await walletConnectConnector(options.walletConnect!)];
+        return [walletConnectConnector(options.walletConnect!)];
       })
     ),
   ]);

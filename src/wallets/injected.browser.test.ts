@@ -3,7 +3,7 @@ import { installInjectedEthereumWalletInPage } from '../../e2e/wallets/injectedE
 import { WalletRejectedError, WalletUnavailableError } from './connector.ts';
 import type { EthereumWalletAccount } from './connector.ts';
 import { runWalletConnectorContract } from './connectorContract.ts';
-import { discoverInjectedWallets, injectedConnector, utf8Hex } from './injected.ts';
+import { discoverInjectedWallets, injectedConnector } from './injected.ts';
 
 // Real Chromium: the double announces itself by EIP-6963 in this page and signs here with a
 // random secp256k1 key (the e2e variant signs in Node; both share the wallet code).
@@ -108,7 +108,8 @@ describe('injectedConnector', () => {
     expect(account).toMatchObject({ kind: 'ethereum', address, chainId: 11155111 });
     expect(await account.signMessage({ message: 'é\n✓' })).toBe('0xabcd');
     expect(provider.calls.at(-1)).toEqual({ method: 'personal_sign', params: ['0xc3a90ae29c93', address] });
-    expect(utf8Hex('')).toBe('0x');
+    await account.signMessage({ message: '' });
+    expect(provider.calls.at(-1)).toEqual({ method: 'personal_sign', params: ['0x', address] });
   });
 
   test('maps 4001 to WalletRejectedError and other codes to WalletUnavailableError with the wallet message', async () => {

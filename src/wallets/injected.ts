@@ -2,7 +2,7 @@
  * Injected Ethereum wallets: EIP-1193 providers found by EIP-6963 announcements, with a
  * legacy `window.ethereum` as the fallback when nothing announces itself.
  */
-import { getAddress } from 'viem';
+import { getAddress, stringToHex } from 'viem';
 import type { EthereumWalletAccount, WalletConnector, WalletInfo } from './connector.ts';
 import { WalletRejectedError, WalletUnavailableError } from './connector.ts';
 
@@ -104,7 +104,7 @@ export function injectedConnector(info: WalletInfo, provider: Eip1193Provider): 
           if (mine !== session) {
             throw new WalletUnavailableError(`${info.name} was disconnected: connect it again to sign`);
           }
-          const signature = await request('personal_sign', [utf8Hex(message), address]);
+          const signature = await request('personal_sign', [stringToHex(message), address]);
           if (typeof signature !== 'string' || !/^0x[0-9a-fA-F]+$/.test(signature)) {
             throw new WalletUnavailableError(`${info.name} answered personal_sign with no signature`);
           }
@@ -135,13 +135,6 @@ export function walletErrorFromEip1193(wallet: string, method: string, err: unkn
     return new WalletUnavailableError(`${wallet} has not authorized this site for ${method}: connect again (${said})`);
   }
   return new WalletUnavailableError(`${wallet} failed ${method}: ${said}`);
-}
-
-/** `personal_sign` takes the message as 0x-hex of its UTF-8 bytes. */
-export function utf8Hex(message: string): `0x${string}` {
-  let hex = '0x';
-  for (const byte of new TextEncoder().encode(message)) hex += byte.toString(16).padStart(2, '0');
-  return hex as `0x${string}`;
 }
 
 function parseChainId(wallet: string, value: unknown): number {

@@ -36,7 +36,7 @@ export function DevicesPanel({ status }: { status: IdentityStatus }) {
     try {
       let account = wallet;
       if (root.kind !== 'local' && !account) {
-        account = await walletFor(root.id, await node.settings.get(), { onPairingUri: setPairing });
+        account = await walletFor(node.devices.isRootWallet, await node.settings.get(), { onPairingUri: setPairing });
         setPairing(undefined);
         if (!account) {
           setNeedWallet(action);
@@ -59,16 +59,16 @@ export function DevicesPanel({ status }: { status: IdentityStatus }) {
     '. Contexts that are still syncing get it once they are up to date.';
   const revoke = (d: DeviceView): Action => ({
     what: `Revoke ${d.label}`,
-    run: async (wallet) => published(await node.devices.revoke(d.key, wallet ? { wallet } : {})),
+    run: async (wallet) => published(await node.devices.revoke(d.key, { wallet })),
   });
   const renew: Action = {
     what: 'Renew this device',
-    run: async (wallet) => (await node.devices.renew(wallet ? { wallet } : {}), 'renewed; every context learns the new expiry.'),
+    run: async (wallet) => (await node.devices.renew({ wallet }), 'renewed; every context learns the new expiry.'),
   };
   const rotate: Action = {
     what: 'Rotate this device key',
     run: async (wallet) => {
-      const r = await node.devices.rotate(wallet ? { wallet } : {});
+      const r = await node.devices.rotate({ wallet });
       return `new key ${r.newKey.slice(0, 10)}…; the old one was ${published(r)}`;
     },
   };

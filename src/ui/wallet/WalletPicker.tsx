@@ -33,9 +33,7 @@ export function WalletPicker({ onAccount, busyText }: { onAccount(account: Walle
     setBusy(connector.info.id);
     setError(undefined);
     try {
-      const account = await connectWallet(connector, { onPairingUri: setPairing });
-      setPairing(undefined);
-      await onAccount(account);
+      await onAccount(await connectWallet(connector, { onPairingUri: setPairing }));
     } catch (e) {
       setError((e as Error).message);
     } finally {

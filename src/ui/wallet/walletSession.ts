@@ -6,7 +6,6 @@
  */
 import type { ConnectOptions, WalletAccount, WalletConnector } from '../../wallets/connector.ts';
 import { DEFAULT_WALLETCONNECT_RELAY, type NodeSettings } from '../../node/settings.ts';
-import { walletRootId } from '../../node/walletSigning.ts';
 
 const LAST_CONNECTOR = 'tabnode.wallet.connector';
 let current: { connector: WalletConnector; account: WalletAccount } | undefined;
@@ -29,17 +28,23 @@ export async function connectWallet(connector: WalletConnector, options: Connect
 }
 
 /**
- * The connected account of `root`, reconnecting the wallet used last if needed. Undefined
- * when no connected wallet is that account: the caller asks the person to connect it.
+ * The connected account if `isRootWallet` (the node's check) accepts it, reconnecting the
+ * wallet used last when this page has none yet (after a reload). Undefined otherwise: the
+ * caller asks the person to connect the right wallet.
  */
-export async function walletFor(root: string, settings: NodeSettings, options: ConnectOptions = {}): Promise<WalletAccount | undefined> {
-  const matches = async (a: WalletAccount) => (await walletRootId(a)) === root;
-  if (current && (await matches(current.account))) return current.account;
-  const last = localStorage.getItem(LAST_CONNECTOR);
-  const connector = (await listWallets(settings)).find((w) => w.info.id === last);
-  if (!connector) return undefined;
-  const account = await connectWallet(connector, options);
-  return (await matches(account)) ? account : undefined;
+export async function walletFor(
+  isRootWallet: (account: WalletAccount) => Promise<boolean>,
+  settings: NodeSettings,
+  options: ConnectOptions = {},
+): Promise<WalletAccount | undefined> {
+  let account = current?.account;
+  if (!account) {
+    const last = localStorage.getItem(LAST_CONNECTOR);
+    const connector = last ? (await listWallets(settings)).find((w) => w.info.id === last) : undefined;
+    if (!connector) return undefined;
+    account = await connectWallet(connector, options);
+  }
+  return (await isRootWallet(account)) ? account : undefined;
 }
 
 /** End the wallet session of this tab, or the one kept from before a reload (WalletConnect). */
