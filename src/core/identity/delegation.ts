@@ -1,15 +1,12 @@
 import { DecodeError, bytes, encodeWith, envelope, fixedBytes, string, struct, taggedUnion, varuint, type Codec, type Infer } from '../codec/index.ts';
-import { concatBytes, isValidEd25519PublicKey, verifyEd25519, type Signer } from '../crypto/index.ts';
+import { concatBytes, isValidEd25519PublicKey, type Signer } from '../crypto/index.ts';
 import type { AccountVerifier } from './accountVerifier.ts';
-import { localRootId, localRootPublicKey, parseRootId, rootIdField, type RootId } from './rootId.ts';
+import { localRootId, parseRootId, rootIdField, type RootId } from './rootId.ts';
 import {
   SIWE_LIMITS,
   SIWE_NONCE,
-  checkContractSignature,
   delegationMessage,
-  ethereumRoot,
   ethereumRootId,
-  recoverMessageSigner,
   signEthereumMessage,
   type EthereumMessageSigner,
   type SiweFields,
@@ -20,10 +17,12 @@ import {
   signStarknetTypedData,
   starknetRootId,
   starknetSignatureField,
-  verifyStarknetProof,
   type StarknetTypedDataSigner,
 } from './starknet.ts';
+import { ProofSigningError, selfCheck, verifyRootProof, type ProofOptions } from './rootProof.ts';
 import { accept, refuse, type Verdict } from './verdict.ts';
+
+export { ProofSigningError, type ProofOptions };
 
 /** Bounds on what a delegation may say. */
 export const DELEGATION_LIMITS = {
@@ -122,23 +121,6 @@ export async function signLocalDelegation(root: Signer, claims: Omit<DelegationC
   return { claims: full, proof: { kind: 'ed25519', signature: await root.sign(delegationSigningBytes(full)) } };
 }
 
-/** A wallet's answer that does not prove the claims it was asked to sign. */
-export class ProofSigningError extends Error {
-  override readonly name = 'ProofSigningError';
-  constructor(
-    readonly reason: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Options for verifying (and self-checking) wallet proofs. */
-export interface ProofOptions {
-  /** Checks contract-account signatures on their chain (an RPC); without it they are `unverifiable`. */
-  accounts?: AccountVerifier;
-}
-
 /**
  * An Ethereum account delegates a client key: the SIWE message is built from the claims and
  * `fields` (the challenge: requesting domain and URI, the node's nonce) and the account
@@ -160,7 +142,7 @@ export async function signEthereumDelegation(
     claims: full,
     proof: { kind: answer.kind === 'eoa' ? 'eip4361' : 'eip1271', domain, uri, nonce, signature: answer.signature },
   };
-  if (answer.kind === 'contract') await selfCheck(delegation, options);
+  if (answer.kind === 'contract') await selfCheck(checkProof(delegation.claims, delegation.proof, options.accounts));
   return delegation;
 }
 
@@ -179,19 +161,8 @@ export async function signStarknetDelegation(
   const signed = await signStarknetTypedData(account, delegationTypedData(full, fields));
   const { domain, uri, nonce } = fields;
   const delegation: Delegation = { claims: full, proof: { kind: 'snip12', domain, uri, nonce, ...signed } };
-  await selfCheck(delegation, options);
+  await selfCheck(checkProof(delegation.claims, delegation.proof, options.accounts));
   return delegation;
-}
-
-/**
- * Check a wallet's answer as peers will. An `unverifiable` proof is kept: it is as good as the
- * wallet can make, and nodes with an RPC accept it (the verdict says how to get one).
- */
-async function selfCheck(d: Delegation, options: ProofOptions): Promise<void> {
-  const verdict = await checkProof(d.claims, d.proof, options.accounts);
-  if (!verdict.ok && verdict.reason !== 'unverifiable') {
-    throw new ProofSigningError(verdict.reason, `the wallet's answer would be refused: ${verdict.message}`);
-  }
 }
 
 export type DelegationRefusal =
@@ -203,9 +174,6 @@ export type DelegationRefusal =
   | 'not-yet-valid'
   | 'expired'
   | 'too-long-lived';
-
-/** Which proof each kind of root takes, for the refusal message. */
-const PROOFS_BY_ROOT = { local: ['ed25519'], ethereum: ['eip4361', 'eip1271'], starknet: ['snip12'] } as const;
 
 /**
  * Check a delegation: its root's proof, the client key, and its validity window at `now`
@@ -236,46 +204,17 @@ export async function verifyDelegation(d: Delegation, now: number, options: Proo
 }
 
 /** Does `proof` show that the root of `claims` made them? */
-async function checkProof(claims: DelegationClaims, proof: DelegationProof, accounts?: AccountVerifier): Promise<Verdict<DelegationRefusal>> {
-  let kind;
-  try {
-    kind = parseRootId(claims.root).kind;
-  } catch (e) {
-    return refuse('malformed', (e as Error).message);
-  }
-  if (kind === 'local' && proof.kind === 'ed25519') {
-    const rootKey = localRootPublicKey(claims.root);
-    if (!(await verifyEd25519(rootKey, delegationSigningBytes(claims), proof.signature))) {
-      return refuse('bad-signature', `the signature was not made by ${claims.root} over these claims (tampered, or signed by another root)`);
-    }
-    return accept;
-  }
-  if (kind === 'ethereum' && (proof.kind === 'eip4361' || proof.kind === 'eip1271')) {
-    let message;
-    let root;
-    try {
-      root = await ethereumRoot(claims.root);
-      message = await delegationMessage(claims, proof);
-    } catch (e) {
-      return refuse('malformed', (e as Error).message);
-    }
-    if (proof.kind === 'eip1271') return checkContractSignature(root, message, proof.signature, accounts);
-    const signer = await recoverMessageSigner(message, proof.signature);
-    if (signer === null) return refuse('bad-signature', 'the EIP-4361 signature is not a valid 65-byte low-s secp256k1 signature');
-    if (signer.toLowerCase() !== root.address.toLowerCase()) {
-      return refuse('bad-signature', `the EIP-4361 message was signed by ${signer}, not by ${root.address} (tampered claims, or another account)`);
-    }
-    return accept;
-  }
-  if (kind === 'starknet' && proof.kind === 'snip12') {
-    let data;
-    try {
-      data = delegationTypedData(claims, proof);
-    } catch (e) {
-      return refuse('malformed', (e as Error).message);
-    }
-    return verifyStarknetProof(claims.root, data, proof, accounts);
-  }
-  const wanted = PROOFS_BY_ROOT[kind].join(' or ');
-  return refuse('proof-mismatch', `a ${kind} root cannot prove a delegation with a ${proof.kind} proof (it takes ${wanted})`);
+function checkProof(claims: DelegationClaims, proof: DelegationProof, accounts?: AccountVerifier): Promise<Verdict<DelegationRefusal>> {
+  return verifyRootProof(
+    {
+      what: 'delegation',
+      root: claims.root,
+      eoaKind: 'eip4361',
+      ed25519Bytes: () => delegationSigningBytes(claims),
+      ethereumMessage: () => delegationMessage(claims, proof as SiweFields),
+      starknetData: () => delegationTypedData(claims, proof as SiweFields),
+    },
+    proof,
+    accounts,
+  );
 }

@@ -1,13 +1,11 @@
 import { bytes, encodeWith, envelope, fixedBytes, string, struct, taggedUnion, toBase58, varuint, type Codec, type Infer } from '../codec/index.ts';
-import { concatBytes, verifyEd25519, type Signer } from '../crypto/index.ts';
-import { ProofSigningError, type ProofOptions } from './delegation.ts';
-import { localRootId, localRootPublicKey, parseRootId, rootIdField } from './rootId.ts';
+import { concatBytes, type Signer } from '../crypto/index.ts';
+import { ProofSigningError, selfCheck, verifyRootProof, type ProofOptions } from './rootProof.ts';
+import { localRootId, rootIdField } from './rootId.ts';
 import {
   SiweMessageError,
-  checkContractSignature,
   ethereumRoot,
   quoteLabel,
-  recoverMessageSigner,
   signEthereumMessage,
   type EthereumMessageSigner,
 } from './siwe.ts';
@@ -17,10 +15,9 @@ import {
   signStarknetTypedData,
   starknetRootId,
   starknetSignatureField,
-  verifyStarknetProof,
   type StarknetTypedDataSigner,
 } from './starknet.ts';
-import { accept, refuse, type Verdict } from './verdict.ts';
+import type { Verdict } from './verdict.ts';
 
 export const REVOCATION_LIMITS = {
   reasonBytes: 200,
@@ -115,7 +112,7 @@ export async function signEthereumRevocation(
   }
   const answer = await signEthereumMessage(account, await revocationMessage(claims), options);
   const revocation: Revocation = { claims, proof: { kind: answer.kind === 'eoa' ? 'eip191' : 'eip1271', signature: answer.signature } };
-  if (answer.kind === 'contract') await selfCheck(revocation, options);
+  if (answer.kind === 'contract') await selfCheck(verifyRevocation(revocation, options));
   return revocation;
 }
 
@@ -137,65 +134,29 @@ export async function signStarknetRevocation(
     );
   }
   const revocation: Revocation = { claims, proof: { kind: 'snip12', ...(await signStarknetTypedData(account, revocationTypedData(claims))) } };
-  await selfCheck(revocation, options);
+  await selfCheck(verifyRevocation(revocation, options));
   return revocation;
 }
 
-/** Check a wallet's answer as peers will; an `unverifiable` one is kept (nodes with an RPC accept it). */
-async function selfCheck(r: Revocation, options: ProofOptions): Promise<void> {
-  const verdict = await verifyRevocation(r, options);
-  if (!verdict.ok && verdict.reason !== 'unverifiable') {
-    throw new ProofSigningError(verdict.reason, `the wallet's answer would be refused: ${verdict.message}`);
-  }
-}
-
 export type RevocationRefusal = 'malformed' | 'proof-mismatch' | 'bad-signature' | 'unverifiable';
-
-const PROOFS_BY_ROOT = { local: ['ed25519'], ethereum: ['eip191', 'eip1271'], starknet: ['snip12'] } as const;
 
 /**
  * Check that a revocation was made by the root it names. Takes effect whatever its time
  * says. Offline, except that a contract account's proof is asked of `options.accounts`
  * (and is `unverifiable` without it).
  */
-export async function verifyRevocation(r: Revocation, options: ProofOptions = {}): Promise<Verdict<RevocationRefusal>> {
-  const { claims, proof } = r;
-  let kind;
-  try {
-    kind = parseRootId(claims.root).kind;
-  } catch (e) {
-    return refuse('malformed', (e as Error).message);
-  }
-  if (kind === 'local' && proof.kind === 'ed25519') {
-    const ok = await verifyEd25519(localRootPublicKey(claims.root), revocationSigningBytes(claims), proof.signature);
-    return ok ? accept : refuse('bad-signature', `the revocation was not signed by ${claims.root}`);
-  }
-  if (kind === 'ethereum' && (proof.kind === 'eip191' || proof.kind === 'eip1271')) {
-    let root;
-    let message;
-    try {
-      root = await ethereumRoot(claims.root);
-      message = await revocationMessage(claims);
-    } catch (e) {
-      return refuse('malformed', (e as Error).message);
-    }
-    if (proof.kind === 'eip1271') return checkContractSignature(root, message, proof.signature, options.accounts);
-    const signer = await recoverMessageSigner(message, proof.signature);
-    if (signer === null) return refuse('bad-signature', 'the revocation signature is not a valid 65-byte low-s secp256k1 signature');
-    if (signer.toLowerCase() !== root.address.toLowerCase()) {
-      return refuse('bad-signature', `the revocation was signed by ${signer}, not by ${root.address} (tampered claims, or another account)`);
-    }
-    return accept;
-  }
-  if (kind === 'starknet' && proof.kind === 'snip12') {
-    let data;
-    try {
-      data = revocationTypedData(claims);
-    } catch (e) {
-      return refuse('malformed', (e as Error).message);
-    }
-    return verifyStarknetProof(claims.root, data, proof, options.accounts);
-  }
-  const wanted = PROOFS_BY_ROOT[kind].join(' or ');
-  return refuse('proof-mismatch', `a ${kind} root cannot prove a revocation with a ${proof.kind} proof (it takes ${wanted})`);
+export function verifyRevocation(r: Revocation, options: ProofOptions = {}): Promise<Verdict<RevocationRefusal>> {
+  const { claims } = r;
+  return verifyRootProof(
+    {
+      what: 'revocation',
+      root: claims.root,
+      eoaKind: 'eip191',
+      ed25519Bytes: () => revocationSigningBytes(claims),
+      ethereumMessage: () => revocationMessage(claims),
+      starknetData: () => revocationTypedData(claims),
+    },
+    r.proof,
+    options.accounts,
+  );
 }
