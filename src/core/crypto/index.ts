@@ -1,3 +1,4 @@
 export * from './bytes.ts';
 export * from './ed25519.ts';
 export * from './sha256.ts';
+export * from './box.ts';

@@ -1,5 +1,4 @@
 export * from './messages.ts';
 export * from './room.ts';
 export * from './answer.ts';
-export * from './seal.ts';
 export * from './link.ts';

@@ -11,7 +11,7 @@ import type { Holding } from './answer.ts';
 import { askContext, directoryLink, type DirectorySession } from './link.ts';
 import { directoryCodec, DIRECTORY_LIMITS, DIRECTORY_PROTOCOL_VERSION, type DirectoryEntry, type DirectoryMessage } from './messages.ts';
 import { directoryRoom } from './room.ts';
-import { boxKeyPair } from './seal.ts';
+import { boxKeyPair } from '../crypto/box.ts';
 
 const DAY = 86_400_000;
 

@@ -7,7 +7,10 @@ import { clampUtf8 } from '../codec/index.ts';
 import { contextsFor, type Holding } from './answer.ts';
 import { DIRECTORY_LIMITS, DIRECTORY_PROTOCOL_VERSION, directoryCodec, entriesCodec, type DirectoryEntry, type DirectoryMessage } from './messages.ts';
 import type { DirectoryRoom } from './room.ts';
-import { boxKeyPair, isBoxKey, openSealed, seal, type BoxKeyPair } from './seal.ts';
+import { boxKeyPair, isBoxKey, openSealed, seal, type BoxKeyPair } from '../crypto/box.ts';
+
+/** Answers are sealed to the asker's one-time key, bound to the room (see README: why sealed). */
+const SEAL_LABEL = new TextEncoder().encode('tabnode/directory/seal/v1');
 
 export const DIRECTORY_TIMINGS = {
   /** Hello and ask are sent again this often until the exchange completes (lossy links). */
@@ -153,7 +156,7 @@ export function directoryLink(d: DirectoryLinkDeps): DirectorySession {
     if (!force && fingerprint === lastSent) return;
     lastSent = fingerprint;
     const mine = boxKeyPair(d.randomBytes(64));
-    send({ kind: 'entries', boxKey: mine.publicKey, sealed: seal(plaintext, mine, peer.boxKey, room.id) });
+    send({ kind: 'entries', boxKey: mine.publicKey, sealed: seal(plaintext, mine, peer.boxKey, { label: SEAL_LABEL, context: room.id }) });
     info.answersSent++;
     changed();
   }
@@ -202,7 +205,7 @@ export function directoryLink(d: DirectoryLinkDeps): DirectorySession {
     if (++answersSeen > DIRECTORY_LIMITS.answersPerLink) return close(`protocol error: more than ${DIRECTORY_LIMITS.answersPerLink} answers on one link`);
     let entries: DirectoryEntry[];
     try {
-      entries = entriesCodec.decode(openSealed(m.sealed, box, m.boxKey, room.id));
+      entries = entriesCodec.decode(openSealed(m.sealed, box, m.boxKey, { label: SEAL_LABEL, context: room.id }));
     } catch (e) {
       return close(`protocol error: the answer is unusable: ${(e as Error).message}`);
     }

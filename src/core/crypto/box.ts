@@ -2,17 +2,15 @@ import * as noble from '@noble/ed25519';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { concatBytes, isTorsionFreePoint } from '../crypto/index.ts';
+import { bytesEqual, concatBytes } from './bytes.ts';
+import { isTorsionFreePoint } from './ed25519.ts';
 
 /**
- * Sealing an answer to the asker. Why at all: a directory room's password derives from the
- * root alone, so whoever knows the root (a signaling server can enumerate public Ethereum
- * accounts) can sit in the middle of a directory link and relay the handshake. Context
- * secrets are what keeps that same attacker out of the middle of context links, so they
- * travel only encrypted to an ephemeral key that the asker's signature covers.
+ * Sealing a message to a one-time key (the membership directory seals its answers to the
+ * asker's key; see src/core/directory/README.md for why).
  *
  * Construction: ephemeral Diffie-Hellman on edwards25519 (prime-order points only), HKDF-
- * SHA256 over the shared point, both public keys and the room, then encrypt-then-MAC with an
+ * SHA256 over the shared point, both public keys, the context (e.g. a room) and the caller's label, then encrypt-then-MAC with an
  * HMAC-SHA256 keystream and an HMAC-SHA256 tag. The answerer makes a fresh key pair for every
  * answer, so no key ever encrypts twice.
  */
@@ -29,7 +27,6 @@ export class SealError extends Error {
 
 const ORDER = noble.Point.CURVE().n;
 const TAG_BYTES = 32;
-const INFO = new TextEncoder().encode('tabnode/directory/seal/v1');
 
 /** A key pair from 64 random bytes (reduced mod the group order: no measurable bias). */
 export function boxKeyPair(random64: Uint8Array): BoxKeyPair {
@@ -46,10 +43,16 @@ export function isBoxKey(publicKey: Uint8Array): boolean {
   return isTorsionFreePoint(publicKey);
 }
 
-function keys(mine: BoxKeyPair, theirs: Uint8Array, askerKey: Uint8Array, answererKey: Uint8Array, room: Uint8Array): { enc: Uint8Array; mac: Uint8Array } {
+/** Where a box is used: a label naming the protocol and a context (a room id) it is bound to. */
+export interface BoxBinding {
+  label: Uint8Array;
+  context: Uint8Array;
+}
+
+function keys(mine: BoxKeyPair, theirs: Uint8Array, askerKey: Uint8Array, answererKey: Uint8Array, at: BoxBinding): { enc: Uint8Array; mac: Uint8Array } {
   if (!isBoxKey(theirs)) throw new SealError('the other side’s box key is not a valid point');
   const shared = noble.Point.fromBytes(theirs, false).multiply(mine.scalar).toBytes();
-  const okm = hkdf(sha256, shared, room, concatBytes(INFO, askerKey, answererKey), 64);
+  const okm = hkdf(sha256, shared, at.context, concatBytes(at.label, askerKey, answererKey), 64);
   return { enc: okm.slice(0, 32), mac: okm.slice(32) };
 }
 
@@ -66,26 +69,19 @@ function keystreamXor(key: Uint8Array, data: Uint8Array): Uint8Array {
   return out;
 }
 
-function equalConstantTime(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
-}
-
 /** Seal `plaintext` from `mine` (the answerer's fresh pair) to the asker's `askerKey`. */
-export function seal(plaintext: Uint8Array, mine: BoxKeyPair, askerKey: Uint8Array, room: Uint8Array): Uint8Array {
-  const k = keys(mine, askerKey, askerKey, mine.publicKey, room);
+export function seal(plaintext: Uint8Array, mine: BoxKeyPair, askerKey: Uint8Array, at: BoxBinding): Uint8Array {
+  const k = keys(mine, askerKey, askerKey, mine.publicKey, at);
   const ciphertext = keystreamXor(k.enc, plaintext);
   return concatBytes(ciphertext, hmac(sha256, k.mac, ciphertext));
 }
 
 /** Open what `answererKey` sealed to `mine` (the asker's pair); throws `SealError` if it was altered. */
-export function openSealed(sealed: Uint8Array, mine: BoxKeyPair, answererKey: Uint8Array, room: Uint8Array): Uint8Array {
+export function openSealed(sealed: Uint8Array, mine: BoxKeyPair, answererKey: Uint8Array, at: BoxBinding): Uint8Array {
   if (sealed.length < TAG_BYTES) throw new SealError('the sealed answer is shorter than its tag');
-  const k = keys(mine, answererKey, mine.publicKey, answererKey, room);
+  const k = keys(mine, answererKey, mine.publicKey, answererKey, at);
   const ciphertext = sealed.subarray(0, sealed.length - TAG_BYTES);
-  if (!equalConstantTime(hmac(sha256, k.mac, ciphertext), sealed.subarray(sealed.length - TAG_BYTES))) {
+  if (!bytesEqual(hmac(sha256, k.mac, ciphertext), sealed.subarray(sealed.length - TAG_BYTES))) {
     throw new SealError('the sealed answer does not authenticate (altered, or sealed to another key)');
   }
   return keystreamXor(k.enc, ciphertext);
