@@ -1,7 +1,7 @@
-import { clampUtf8, fromBase64url, toBase58, toBase64url, DecodeError } from '../core/codec/index.ts';
+import { fromBase64url, toBase58, toBase64url, DecodeError } from '../core/codec/index.ts';
 import {
   DEFAULT_DELEGATION_LIFETIME_MS,
-  DELEGATION_LIMITS,
+  delegationLabel,
   delegationCodec,
   localRootId,
   localRootPublicKey,
@@ -122,7 +122,7 @@ export function identityService(store: Store, platform: Platform, options: Ident
     await keep(
       await signLocalDelegation(rootSigner, {
         clientKey,
-        label: clampUtf8(label.trim(), DELEGATION_LIMITS.labelBytes) || 'This browser',
+        label: delegationLabel(label),
         issuedAt: now,
         expiresAt: now + DEFAULT_DELEGATION_LIFETIME_MS,
       }),

@@ -32,11 +32,9 @@ export interface ReceiveResult {
 
 /**
  * One context's verified replica: the gate every op passes before it touches the DAG
- * or the state. Pure apart from the async signature checks.
- */
-/**
- * `proofs` lets contract-account proofs be checked on their chain (an RPC); without it they
- * are unverifiable and refused, as everywhere.
+ * or the state. Pure apart from the async signature checks. `proofs` lets contract-account
+ * proofs be checked on their chain (an RPC); without it they are unverifiable and refused,
+ * as everywhere. The handshake of the context's links checks with the same `proofs`.
  */
 export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: ProofOptions = {}) {
   const dag = createDag();

@@ -29,7 +29,7 @@ export function contextsFor(root: RootId, clientKey: Uint8Array, holdings: reado
   // A key revoked in any context is revoked for its root everywhere: it learns nothing.
   if (holdings.some((h) => h.revokedKeys.has(key))) return [];
   return holdings
-    .filter((h) => h.members.includes(root) && !h.revokedKeys.has(key) && h.secret.length === 32 && /^[0-9a-f]{64}$/.test(h.id))
+    .filter((h) => h.members.includes(root) && h.secret.length === 32 && /^[0-9a-f]{64}$/.test(h.id))
     .sort((a, b) => (b.activeAt ?? 0) - (a.activeAt ?? 0))
     .slice(0, DIRECTORY_LIMITS.entriesPerAnswer)
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))

@@ -1,6 +1,6 @@
-import { clampUtf8, toBase58 } from '../codec/index.ts';
+import { toBase58 } from '../codec/index.ts';
 import { bytesEqual } from '../crypto/index.ts';
-import { DEFAULT_DELEGATION_LIFETIME_MS, DELEGATION_LIMITS, verifyDelegation, type Delegation, type DelegationClaims, type DelegationRefusal, type ProofOptions } from './delegation.ts';
+import { DEFAULT_DELEGATION_LIFETIME_MS, DELEGATION_LIMITS, delegationLabel, verifyDelegation, type Delegation, type DelegationClaims, type DelegationRefusal, type ProofOptions } from './delegation.ts';
 import { parseRootId } from './rootId.ts';
 import { accept, refuse, type Verdict } from './verdict.ts';
 
@@ -13,7 +13,7 @@ import { accept, refuse, type Verdict } from './verdict.ts';
 
 /** What the node asks a wallet to sign. */
 export interface Challenge {
-  /** 22 base58 characters (16 random bytes): fits EIP-4361's nonce grammar. */
+  /** 16 random bytes in base58 (16 to 22 characters): fits EIP-4361's nonce grammar. */
   nonce: string;
   /** The requesting page's host (`app.example:8443`). */
   domain: string;
@@ -73,14 +73,14 @@ export function issueChallenge(args: {
   if (args.entropy.length < 16) throw new RangeError('a challenge nonce needs 16 random bytes');
   const lifetime = Math.min(args.lifetimeMs ?? DEFAULT_DELEGATION_LIFETIME_MS, DELEGATION_LIMITS.maxLifetimeMs);
   return {
-    nonce: toBase58(args.entropy.subarray(0, 16)).padEnd(8, '1'),
+    nonce: toBase58(args.entropy.subarray(0, 16)),
     domain: args.domain,
     uri: args.uri,
     issuedAt: args.now,
     answerBy: args.now + CHALLENGE_LIMITS.answerWithinMs,
     expiresAt: args.now + lifetime,
     clientKey: args.clientKey,
-    label: clampUtf8(args.label.trim(), DELEGATION_LIMITS.labelBytes) || 'This browser',
+    label: delegationLabel(args.label),
     chain: args.chain,
   };
 }

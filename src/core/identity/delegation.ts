@@ -1,4 +1,4 @@
-import { DecodeError, bytes, encodeWith, envelope, fixedBytes, string, struct, taggedUnion, varuint, type Codec, type Infer } from '../codec/index.ts';
+import { DecodeError, bytes, clampUtf8, encodeWith, envelope, fixedBytes, string, struct, taggedUnion, varuint, type Codec, type Infer } from '../codec/index.ts';
 import { concatBytes, isValidEd25519PublicKey, type Signer } from '../crypto/index.ts';
 import type { AccountVerifier } from './accountVerifier.ts';
 import { localRootId, parseRootId, rootIdField, type RootId } from './rootId.ts';
@@ -33,6 +33,11 @@ export const DELEGATION_LIMITS = {
   clockSkewMs: 5 * 60 * 1000,
   encodedBytes: 2048,
 } as const;
+
+/** A device name as a delegation carries it: trimmed, cut to whole characters within the bound, never empty. */
+export function delegationLabel(text: string): string {
+  return clampUtf8(text.trim(), DELEGATION_LIMITS.labelBytes) || 'This browser';
+}
 
 export const DEFAULT_DELEGATION_LIFETIME_MS = 90 * 24 * 3600 * 1000;
 

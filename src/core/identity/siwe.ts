@@ -42,8 +42,19 @@ export interface EthereumMessageSigner {
   signMessage(args: { message: string }): Promise<string>;
 }
 
-/** viem, on demand. Named destructuring lets the bundler keep only what is used. */
-async function loadViem() {
+/** viem, on demand and once (a failed load is tried again next time). */
+let viemModule: ReturnType<typeof importViem> | undefined;
+function loadViem() {
+  viemModule ??= importViem().catch((e: unknown) => {
+    viemModule = undefined;
+    throw e;
+  });
+  return viemModule;
+}
+
+/** Named destructuring lets the bundler keep only what is used. */
+
+async function importViem() {
   const [viem, siwe] = await Promise.all([
     import('viem').then(({ bytesToHex, getAddress, hexToBytes, isHex, recoverMessageAddress }) => ({
       bytesToHex,

@@ -185,8 +185,18 @@ export function revocationTypedData(claims: RevocationClaims): Snip12TypedData {
   });
 }
 
-/** starknet.js, on demand. Named destructuring lets the bundler keep only what is used. */
-async function loadStarknet() {
+/** starknet.js, on demand and once (a failed load is tried again next time). */
+let starknetModule: ReturnType<typeof importStarknet> | undefined;
+function loadStarknet() {
+  starknetModule ??= importStarknet().catch((e: unknown) => {
+    starknetModule = undefined;
+    throw e;
+  });
+  return starknetModule;
+}
+
+/** Named destructuring lets the bundler keep only what is used. */
+async function importStarknet() {
   const { ec, hash, typedData } = await import('starknet');
   return { starkCurve: ec.starkCurve, hash, typedData };
 }
@@ -259,10 +269,10 @@ export async function verifyStarknetProof(
   } catch (e) {
     return refuse('malformed', (e as Error).message);
   }
-  const signed = await starkSignatureValid(hash, proof.signature, proof.publicKey);
+  // Tied first: for an account only its chain can judge, the offline check is not needed.
   const tied = (await starknetAccountAddress(proof.publicKey, proof.classHash)) === address;
   if (tied) {
-    if (signed) return accept;
+    if (await starkSignatureValid(hash, proof.signature, proof.publicKey)) return accept;
     return refuse('bad-signature', `the SNIP-12 signature was not made by the key of ${address} over these claims (tampered, or another account)`);
   }
   if (accounts?.starknet) {
@@ -276,7 +286,7 @@ export async function verifyStarknetProof(
     if (ok) return accept;
     return refuse('bad-signature', `account ${address} on ${chainId} does not accept this SNIP-12 signature (tampered, or signed by another account)`);
   }
-  if (!signed) return refuse('bad-signature', 'the SNIP-12 signature does not verify against the key it carries (tampered, or signed by another key)');
+  if (!(await starkSignatureValid(hash, proof.signature, proof.publicKey))) return refuse('bad-signature', 'the SNIP-12 signature does not verify against the key it carries (tampered, or signed by another key)');
   return refuse(
     'unverifiable',
     `${address} is a contract account whose key cannot be tied to its address offline; ` +
