@@ -30,11 +30,11 @@ export function memoryStore(): Store {
       return device;
     },
     async replaceDeviceKey(current, next) {
-      if (device && bytesEqual(device.publicKey, current)) {
+      if (!device || bytesEqual(device.publicKey, current)) {
         device = next;
         changed();
       }
-      return device ?? next;
+      return device;
     },
     root: async () => root,
     async setRoot(next) {

@@ -30,6 +30,13 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
       await store.close();
     });
 
+    test('rotating with no device key yet stores the new one', async () => {
+      const store = await open();
+      expect((await store.replaceDeviceKey(deviceKey(9).publicKey, deviceKey(6))).publicKey).toEqual(deviceKey(6).publicKey);
+      expect((await store.deviceKey())?.publicKey).toEqual(deviceKey(6).publicKey);
+      await store.close();
+    });
+
     test('the first device key stored wins', async () => {
       const store = await open();
       expect((await store.ensureDeviceKey(deviceKey(1))).publicKey).toEqual(deviceKey(1).publicKey);
