@@ -5,6 +5,7 @@
 import { getAddress, stringToHex } from 'viem';
 import type { EthereumWalletAccount, WalletConnector, WalletInfo } from './connector.ts';
 import { WalletRejectedError, WalletUnavailableError } from './connector.ts';
+import { safeIcon, sessions } from './connectorParts.ts';
 
 /** The EIP-1193 surface we use. */
 export interface Eip1193Provider {
@@ -75,8 +76,7 @@ export async function discoverInjectedWallets(win: Window = window, waitMs = 300
 
 /** A connector over one EIP-1193 provider. */
 export function injectedConnector(info: WalletInfo, provider: Eip1193Provider): WalletConnector {
-  // Each connect opens a session; disconnect ends it, so accounts handed out before refuse to sign.
-  let session = 0;
+  const session = sessions(info.name);
   const request = async (method: string, params?: unknown): Promise<unknown> => {
     try {
       return await provider.request(params === undefined ? { method } : { method, params });
@@ -95,15 +95,13 @@ export function injectedConnector(info: WalletInfo, provider: Eip1193Provider): 
       }
       const address = getAddress(first);
       const chainId = parseChainId(info.name, await request('eth_chainId'));
-      const mine = ++session;
+      const live = session.open();
       return {
         kind: 'ethereum',
         address,
         chainId,
         async signMessage({ message }: { message: string }): Promise<string> {
-          if (mine !== session) {
-            throw new WalletUnavailableError(`${info.name} was disconnected: connect it again to sign`);
-          }
+          live();
           const signature = await request('personal_sign', [stringToHex(message), address]);
           if (typeof signature !== 'string' || !/^0x[0-9a-fA-F]+$/.test(signature)) {
             throw new WalletUnavailableError(`${info.name} answered personal_sign with no signature`);
@@ -113,7 +111,7 @@ export function injectedConnector(info: WalletInfo, provider: Eip1193Provider): 
       };
     },
     async disconnect(): Promise<void> {
-      session++;
+      session.end();
       // EIP-2255 revoke, where the wallet has it; otherwise forgetting the account is all we can do.
       await request('wallet_revokePermissions', [{ eth_accounts: {} }]).catch(() => undefined);
     },
@@ -157,9 +155,4 @@ function validDetail(detail: unknown): Eip6963ProviderDetail | undefined {
     return undefined;
   }
   return { info, provider };
-}
-
-/** Only data: and https: icons are shown: an announced `javascript:` URL must never reach an <img>. */
-function safeIcon(icon: unknown): string | undefined {
-  return typeof icon === 'string' && /^(data:image\/|https:)/i.test(icon) ? icon : undefined;
 }

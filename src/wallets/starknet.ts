@@ -9,6 +9,7 @@
 import type { StarknetWindowObject } from '@starknet-io/get-starknet-core';
 import type { StarknetWalletAccount, WalletConnector } from './connector.ts';
 import { WalletRejectedError, WalletUnavailableError } from './connector.ts';
+import { deadline, safeIcon, sessions } from './connectorParts.ts';
 
 type GetStarknet = Awaited<ReturnType<typeof loadCore>>['getStarknet'];
 type Core = ReturnType<GetStarknet>;
@@ -50,7 +51,7 @@ export async function discoverStarknetWallets(win: object = window): Promise<Wal
 /** A connector over one injected wallet object. */
 export function starknetConnector(wallet: InjectedStarknetWallet, core: Pick<Core, 'enable' | 'disconnect'>): WalletConnector {
   const name = wallet.name;
-  let session = 0;
+  const session = sessions(name);
   const request = async (type: string, params?: unknown): Promise<unknown> => {
     try {
       const call = (params === undefined ? { type } : { type, params }) as Parameters<StarknetWindowObject['request']>[0];
@@ -64,7 +65,7 @@ export function starknetConnector(wallet: InjectedStarknetWallet, core: Pick<Cor
     info: {
       id: `starknet:${wallet.id}`,
       name,
-      icon: iconOf(wallet.icon),
+      icon: safeIcon(typeof wallet.icon === 'string' ? wallet.icon : wallet.icon?.light),
       via: 'get-starknet',
       kind: 'starknet',
     },
@@ -84,7 +85,7 @@ export function starknetConnector(wallet: InjectedStarknetWallet, core: Pick<Cor
       if (!address) throw new WalletUnavailableError(`${name} gave no account: unlock it and pick an account, then try again`);
       const chainId = await chainName(name, await request('wallet_requestChainId'));
       const [publicKey, classHash] = await Promise.all([publicKeyOf(wallet), classHashOf(request, address)]);
-      const mine = ++session;
+      const live = session.open();
       return {
         kind: 'starknet',
         address,
@@ -92,9 +93,7 @@ export function starknetConnector(wallet: InjectedStarknetWallet, core: Pick<Cor
         publicKey,
         classHash,
         async signTypedData(typedData: unknown): Promise<string[]> {
-          if (mine !== session) {
-            throw new WalletUnavailableError(`${name} was disconnected: connect it again to sign`);
-          }
+          live();
           return feltArray(name, await signWith(wallet, request, typedData));
         },
       };
@@ -102,7 +101,7 @@ export function starknetConnector(wallet: InjectedStarknetWallet, core: Pick<Cor
     async disconnect(): Promise<void> {
       // Starknet wallets have no revoke: the site stays authorized in the wallet until its user
       // removes it there. We forget the session (and get-starknet its "last wallet").
-      session++;
+      session.end();
       await core.disconnect({ clearLastWallet: true });
     },
   };
@@ -175,7 +174,7 @@ function chainName(wallet: string, value: unknown): Promise<string> {
 async function publicKeyOf(wallet: InjectedStarknetWallet): Promise<string | undefined> {
   const signer = wallet.account?.signer;
   if (typeof signer?.getPubKey !== 'function') return undefined;
-  return toFelt(await withTimeout(Promise.resolve().then(() => signer.getPubKey!())).catch(() => undefined));
+  return toFelt(await deadline(Promise.resolve().then(() => signer.getPubKey!()), LOOKUP_TIMEOUT_MS).catch(() => undefined));
 }
 
 /** `wallet_deploymentData` names the class hash of a not-yet-deployed account; deployed ones answer an error. */
@@ -183,7 +182,7 @@ async function classHashOf(
   request: (type: string, params?: unknown) => Promise<unknown>,
   address: string,
 ): Promise<string | undefined> {
-  const data = (await withTimeout(request('wallet_deploymentData')).catch(() => undefined)) as
+  const data = (await deadline(request('wallet_deploymentData'), LOOKUP_TIMEOUT_MS).catch(() => undefined)) as
     | { address?: unknown; class_hash?: unknown }
     | undefined;
   if (!data || toFelt(data.address) !== toFelt(address)) return undefined;
@@ -213,24 +212,12 @@ function toFelt(value: unknown): string | undefined {
   return undefined;
 }
 
-function iconOf(icon: StarknetWindowObject['icon']): string | undefined {
-  const url = typeof icon === 'string' ? icon : icon?.light;
-  return typeof url === 'string' && /^(data:image\/|https:)/i.test(url) ? url : undefined;
-}
-
 function describe(value: unknown): string {
   try {
     return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? String(value);
   } catch {
     return String(value);
   }
-}
-
-function withTimeout<T>(promise: Promise<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timed out')), LOOKUP_TIMEOUT_MS);
-    promise.then(resolve, reject).finally(() => clearTimeout(timer));
-  });
 }
 
 function loadCore() {

@@ -7,6 +7,7 @@
 import { stringToHex } from 'viem';
 import type { ConnectOptions, EthereumWalletAccount, WalletConnector, WalletInfo } from './connector.ts';
 import { WalletUnavailableError } from './connector.ts';
+import { deadline } from './connectorParts.ts';
 import { signClient } from './walletConnect/client.ts';
 import type { WcClient } from './walletConnect/client.ts';
 import { toWalletError } from './walletConnect/errors.ts';
@@ -138,14 +139,4 @@ async function endSession(client: WcClient, topic: string, timeoutMs: number): P
   } catch {
     await client.session.delete(topic, USER_DISCONNECTED).catch(() => undefined);
   }
-}
-
-/** `work`, or `onTimeout()` after `ms`; a late rejection of `work` is absorbed. */
-function deadline<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), ms);
-  });
-  work.catch(() => undefined);
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
