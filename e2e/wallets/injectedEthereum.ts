@@ -12,6 +12,7 @@
  */
 import type { BrowserContext } from 'playwright-core';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { installWithBinding, recorded, walletUser, withUser, type WalletUserView } from './walletUser.ts';
 
 type Hex = `0x${string}`;
 
@@ -43,19 +44,12 @@ export interface InjectedEthereumWalletOptions {
 }
 
 /** What a test sees of its wallet (state lives with the key: Node for e2e, the page in browser tests). */
-export interface TestEthereumWallet {
+export interface TestEthereumWallet extends WalletUserView {
   address: Hex;
-  /** Every method the page called, in order. */
-  requests: string[];
-  /** How many times the wallet asked its user to approve a connection. */
-  readonly prompts: number;
-  /** Whether the site currently holds the account permission. */
-  readonly authorized: boolean;
-  /** From now on the user declines (or stops declining) every prompt. */
-  setReject(reject: boolean): void;
 }
 
-export interface EthereumTestWalletCore extends TestEthereumWallet {
+interface EthereumTestWalletCore {
+  view: TestEthereumWallet;
   handle(call: Eip1193Call): Promise<WalletAnswer>;
 }
 
@@ -64,7 +58,7 @@ const DEFAULT_ICON =
   encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#2a6"/><text x="16" y="22" font-size="16" text-anchor="middle" fill="#fff">T</text></svg>');
 
 /** The wallet half: EIP-1193 methods over a real key. */
-export function ethereumTestWallet(options: {
+function ethereumTestWallet(options: {
   address: Hex;
   chainId: number;
   reject?: boolean;
@@ -73,39 +67,32 @@ export function ethereumTestWallet(options: {
   sign(raw: Hex): Promise<Hex>;
 }): EthereumTestWalletCore {
   const name = options.name ?? 'Test Wallet';
-  let authorized = false;
-  let reject = options.reject ?? false;
-  let prompts = 0;
-  const requests: string[] = [];
+  const user = walletUser(options.reject);
   const fail = (code: number, message: string): WalletAnswer => ({ error: { code, message } });
   const declined = (): WalletAnswer => fail(4001, `${name}: the user rejected the request`);
 
   const answer = async ({ method, params }: Eip1193Call): Promise<WalletAnswer> => {
     switch (method) {
       case 'eth_requestAccounts':
-        if (!authorized) {
-          prompts++;
-          if (reject) return declined();
-          authorized = true;
-        }
+        if (!user.grant()) return declined();
         return { result: [options.address] };
       case 'eth_accounts':
-        return { result: authorized ? [options.address] : [] };
+        return { result: user.authorized ? [options.address] : [] };
       case 'eth_chainId':
         return { result: `0x${options.chainId.toString(16)}` };
       case 'personal_sign': {
         const [message, address] = Array.isArray(params) ? (params as unknown[]) : [];
-        if (!authorized || typeof address !== 'string' || address.toLowerCase() !== options.address.toLowerCase()) {
+        if (!user.authorized || typeof address !== 'string' || address.toLowerCase() !== options.address.toLowerCase()) {
           return fail(4100, `${name}: ${String(address)} is not authorized for this site`);
         }
         if (typeof message !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(message)) {
           return fail(-32602, `${name}: personal_sign wants the message as 0x-hex bytes`);
         }
-        if (reject) return declined();
+        if (user.rejecting) return declined();
         return { result: await options.sign(message as Hex) };
       }
       case 'wallet_revokePermissions':
-        authorized = false;
+        user.revoke();
         return { result: null };
       default:
         return fail(4200, `${name} does not support ${method}`);
@@ -113,25 +100,8 @@ export function ethereumTestWallet(options: {
   };
 
   return {
-    address: options.address,
-    requests,
-    get prompts() {
-      return prompts;
-    },
-    get authorized() {
-      return authorized;
-    },
-    setReject(value: boolean) {
-      reject = value;
-    },
-    async handle(call: Eip1193Call): Promise<WalletAnswer> {
-      requests.push(call.method);
-      try {
-        return await answer(call);
-      } catch (err) {
-        return fail(-32603, `${name} failed ${call.method}: ${String(err)}`);
-      }
-    },
+    view: withUser(user, { address: options.address }),
+    handle: recorded(user, (call) => call.method, answer, (call, err) => fail(-32603, `${name} failed ${call.method}: ${String(err)}`)),
   };
 }
 
@@ -222,10 +192,8 @@ export async function installInjectedEthereumWallet(
 ): Promise<TestEthereumWallet> {
   const wallet = walletFor(options);
   const setup = shimSetup(options);
-  setup.binding = `__tabnodeEip1193_${setup.info.rdns.replace(/\W/g, '_')}`;
-  await context.exposeBinding(setup.binding, (_source, call: Eip1193Call) => wallet.handle(call));
-  await context.addInitScript({ content: `(${eip1193PageShim.toString()})(${JSON.stringify(setup)});` });
-  return publicView(wallet);
+  await installWithBinding(context, `__tabnodeEip1193_${setup.info.rdns.replace(/\W/g, '_')}`, eip1193PageShim, setup, wallet.handle);
+  return wallet.view;
 }
 
 /**
@@ -238,22 +206,7 @@ export function installInjectedEthereumWalletInPage(
   const privateKey = options.privateKey ?? generatePrivateKey();
   const wallet = walletFor({ ...options, privateKey });
   const uninstall = eip1193PageShim(shimSetup(options), (call) => wallet.handle(call));
-  return Object.assign(publicView(wallet), { privateKey, uninstall });
-}
-
-/** The wallet without its `handle`, live getters kept. */
-function publicView(wallet: EthereumTestWalletCore): TestEthereumWallet {
-  return {
-    address: wallet.address,
-    requests: wallet.requests,
-    get prompts() {
-      return wallet.prompts;
-    },
-    get authorized() {
-      return wallet.authorized;
-    },
-    setReject: (reject) => wallet.setReject(reject),
-  };
+  return Object.assign(wallet.view, { privateKey, uninstall });
 }
 
 /** 12 stable hex digits from a string (a uuid tail that stays the same across runs). */

@@ -19,6 +19,7 @@
 import type { BrowserContext } from 'playwright-core';
 import { ec, hash, shortString, typedData as snip12 } from 'starknet';
 import { OZ_ACCOUNT_CLASS_HASH } from '../../src/core/identity/starknet.ts';
+import { installWithBinding, recorded, walletUser, withUser, type WalletUserView } from './walletUser.ts';
 
 /** The default account class of the double: the OpenZeppelin preset the node ties keys to offline. */
 export { OZ_ACCOUNT_CLASS_HASH };
@@ -48,23 +49,18 @@ export interface InjectedStarknetWalletOptions {
 }
 
 /** What a test sees of its wallet. */
-export interface TestStarknetWallet {
+export interface TestStarknetWallet extends WalletUserView {
   /** 0x-hex, padded to 64 digits. */
   address: string;
   /** Stark public key (x coordinate), 0x-hex. */
   publicKey: string;
   classHash: string;
   chainId: string;
-  /** Every wallet-API call the page made, in order. */
-  requests: string[];
-  /** How many times the wallet asked its user to approve a connection. */
-  readonly prompts: number;
-  /** Whether the site is authorized. Starknet wallets have no revoke: it stays true once granted. */
-  readonly authorized: boolean;
-  setReject(reject: boolean): void;
 }
 
-export interface StarknetTestWalletCore extends TestStarknetWallet {
+interface StarknetTestWalletCore {
+  /** `authorized` stays true once granted: Starknet wallets have no revoke. */
+  view: TestStarknetWallet;
   handle(call: StarknetCall): Promise<StarknetWalletAnswer>;
 }
 
@@ -83,31 +79,24 @@ export function counterfactualAddress(publicKey: string, classHash = OZ_ACCOUNT_
 }
 
 /** The wallet half: the wallet API over a real Stark key. */
-export function starknetTestWallet(options: InjectedStarknetWalletOptions): StarknetTestWalletCore {
+function starknetTestWallet(options: InjectedStarknetWalletOptions): StarknetTestWalletCore {
   const name = options.name ?? 'Test Starknet Wallet';
   const chainId = options.chainId ?? 'SN_SEPOLIA';
   const classHash = options.classHash ?? OZ_ACCOUNT_CLASS_HASH;
   const publicKey = ec.starkCurve.getStarkKey(options.privateKey);
   const address = counterfactualAddress(publicKey, classHash);
-  let authorized = false;
-  let reject = options.reject ?? false;
-  let prompts = 0;
-  const requests: string[] = [];
+  const user = walletUser(options.reject);
   const fail = (code: number, message: string): StarknetWalletAnswer => ({ error: { code, message } });
   const refused = (): StarknetWalletAnswer => fail(USER_REFUSED_OP, `An error occurred (USER_REFUSED_OP): ${name}'s user refused`);
 
   const answer = ({ type, params }: StarknetCall): StarknetWalletAnswer => {
     switch (type) {
       case 'wallet_getPermissions':
-        return { result: authorized ? ['accounts'] : [] };
+        return { result: user.authorized ? ['accounts'] : [] };
       case 'wallet_requestAccounts': {
         const silent = (params as { silent_mode?: boolean } | undefined)?.silent_mode === true;
-        if (!authorized) {
-          if (silent) return { result: [] };
-          prompts++;
-          if (reject) return refused();
-          authorized = true;
-        }
+        if (!user.authorized && silent) return { result: [] };
+        if (!user.grant()) return refused();
         return { result: [address] };
       }
       case 'wallet_requestChainId':
@@ -116,8 +105,8 @@ export function starknetTestWallet(options: InjectedStarknetWalletOptions): Star
       case 'wallet_deploymentData':
         return { result: { address, class_hash: classHash, salt: publicKey, calldata: [publicKey], version: 1 } };
       case 'wallet_signTypedData': {
-        if (!authorized) return fail(UNKNOWN_ERROR, `${name}: connect before asking for a signature`);
-        if (reject) return refused();
+        if (!user.authorized) return fail(UNKNOWN_ERROR, `${name}: connect before asking for a signature`);
+        if (user.rejecting) return refused();
         let msgHash: string;
         try {
           msgHash = snip12.getMessageHash(params as Parameters<typeof snip12.getMessageHash>[0], address);
@@ -135,28 +124,8 @@ export function starknetTestWallet(options: InjectedStarknetWalletOptions): Star
   };
 
   return {
-    address,
-    publicKey,
-    classHash,
-    chainId,
-    requests,
-    get prompts() {
-      return prompts;
-    },
-    get authorized() {
-      return authorized;
-    },
-    setReject(value: boolean) {
-      reject = value;
-    },
-    async handle(call: StarknetCall): Promise<StarknetWalletAnswer> {
-      requests.push(call.type);
-      try {
-        return answer(call);
-      } catch (err) {
-        return fail(UNKNOWN_ERROR, `${name} failed ${call.type}: ${String(err)}`);
-      }
-    },
+    view: withUser(user, { address, publicKey, classHash, chainId }),
+    handle: recorded(user, (call) => call.type, answer, (call, err) => fail(UNKNOWN_ERROR, `${name} failed ${call.type}: ${String(err)}`)),
   };
 }
 
@@ -240,11 +209,9 @@ export async function installInjectedStarknetWallet(
   options: InjectedStarknetWalletOptions,
 ): Promise<TestStarknetWallet> {
   const wallet = starknetTestWallet(options);
-  const setup = shimSetup(options, wallet);
-  setup.binding = `__tabnodeStarknet_${setup.id.replace(/\W/g, '_')}`;
-  await context.exposeBinding(setup.binding, (_source, call: StarknetCall) => wallet.handle(call));
-  await context.addInitScript({ content: `(${starknetPageShim.toString()})(${JSON.stringify(setup)});` });
-  return publicView(wallet);
+  const setup = shimSetup(options, wallet.view);
+  await installWithBinding(context, `__tabnodeStarknet_${setup.id.replace(/\W/g, '_')}`, starknetPageShim, setup, wallet.handle);
+  return wallet.view;
 }
 
 /**
@@ -256,29 +223,12 @@ export function installInjectedStarknetWalletInPage(
 ): TestStarknetWallet & { privateKey: string; uninstall(): void } {
   const privateKey = options.privateKey ?? randomStarkKey();
   const wallet = starknetTestWallet({ ...options, privateKey });
-  const uninstall = starknetPageShim(shimSetup(options, wallet), (call) => wallet.handle(call));
-  return Object.assign(publicView(wallet), { privateKey, uninstall });
+  const uninstall = starknetPageShim(shimSetup(options, wallet.view), wallet.handle);
+  return Object.assign(wallet.view, { privateKey, uninstall });
 }
 
 /** A random Stark private key, 0x-hex. */
 export function randomStarkKey(): string {
   const bytes = ec.starkCurve.utils.randomPrivateKey();
   return `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
-}
-
-function publicView(wallet: StarknetTestWalletCore): TestStarknetWallet {
-  return {
-    address: wallet.address,
-    publicKey: wallet.publicKey,
-    classHash: wallet.classHash,
-    chainId: wallet.chainId,
-    requests: wallet.requests,
-    get prompts() {
-      return wallet.prompts;
-    },
-    get authorized() {
-      return wallet.authorized;
-    },
-    setReject: (reject) => wallet.setReject(reject),
-  };
 }
