@@ -54,14 +54,18 @@ export interface LaunchPeersOptions {
   path?: string | null;
 }
 
+/** One headless Chromium with the project's flags, or a HarnessError saying how to get one. */
+export function launchBrowser(): Promise<Browser> {
+  const executablePath = findChromium();
+  if (!executablePath) return Promise.reject(new HarnessError(HOW_TO_INSTALL));
+  return chromium.launch({ executablePath, args: [...CHROMIUM_ARGS], headless: true }).catch((err: unknown) => {
+    throw new HarnessError(`Chromium at ${executablePath} failed to launch: ${String(err)}\n${HOW_TO_INSTALL}`);
+  });
+}
+
 /** Launches n isolated browser peers (separate storage each), each with one page on the app. */
 export async function launchPeers(n: number, options: LaunchPeersOptions): Promise<Peers> {
-  const executablePath = findChromium();
-  if (!executablePath) throw new HarnessError(HOW_TO_INSTALL);
-  const launch = (): Promise<Browser> =>
-    chromium.launch({ executablePath, args: [...CHROMIUM_ARGS], headless: true }).catch((err: unknown) => {
-      throw new HarnessError(`Chromium at ${executablePath} failed to launch: ${String(err)}\n${HOW_TO_INSTALL}`);
-    });
+  const launch = launchBrowser;
 
   const browsers: Browser[] = [];
   const peers: Peer[] = [];
@@ -99,7 +103,8 @@ export async function launchPeers(n: number, options: LaunchPeersOptions): Promi
   return { peers, close };
 }
 
-function forwardErrors(name: string, errors: string[], page: Page): void {
+/** Collects `page`'s console errors and uncaught errors into `errors`, echoed with `name`. */
+export function forwardErrors(name: string, errors: string[], page: Page): void {
   const report = (line: string): void => {
     errors.push(line);
     console.error(`[${name}] ${line}`);

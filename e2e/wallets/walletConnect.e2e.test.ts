@@ -4,9 +4,10 @@
  * through the local relay (e2e/wallets/relay.ts) with a wallet double that signs with a
  * real secp256k1 key (e2e/wallets/walletConnectWallet.ts) in this Node process.
  *
- * The app has no WalletConnect UI to drive yet, so the page is a tiny one built here: it
- * exposes the connector on `window.tabnodeWalletConnect`, and a Node-side proxy turns that
- * back into a WalletConnector, so the shared connector contract runs against the page.
+ * The connector is tested on its own here (the app's login flow is e2e/wallets.e2e.test.ts):
+ * the page is a tiny one built here that exposes it on `window.tabnodeWalletConnect`, and a
+ * Node-side proxy turns that back into a WalletConnector, so the shared connector contract
+ * runs against the page.
  * The session lives in the page's IndexedDB: reloading the page is a real reload.
  *
  * Also here: the relay's own protocol and bounds, with raw WebSocket clients.
@@ -16,7 +17,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { recoverMessageAddress } from 'viem';
 import { build } from 'vite';
@@ -27,8 +27,7 @@ import { WalletRejectedError, WalletUnavailableError } from '../../src/wallets/c
 import { runWalletConnectorContract } from '../../src/wallets/connectorContract.ts';
 import { WALLETCONNECT_INFO } from '../../src/wallets/walletConnect.ts';
 import type { WalletConnectSettings } from '../../src/wallets/walletConnect.ts';
-import { CHROMIUM_ARGS, findChromium, HOW_TO_INSTALL } from '../chromium.ts';
-import { startApp } from '../harness.ts';
+import { forwardErrors, launchBrowser, startApp } from '../harness.ts';
 import type { App } from '../harness.ts';
 import { startRelay } from './relay.ts';
 import type { Relay } from './relay.ts';
@@ -46,12 +45,10 @@ let pageDir: string;
 let fixtures = 0;
 
 beforeAll(async () => {
-  const executablePath = findChromium();
-  if (!executablePath) throw new Error(HOW_TO_INSTALL);
   pageDir = await mkdtemp(join(tmpdir(), 'tabnode-walletconnect-e2e-'));
   [relay, browser] = await Promise.all([
     startRelay(),
-    chromium.launch({ executablePath, args: [...CHROMIUM_ARGS], headless: true }),
+    launchBrowser(),
     buildConnectorPage(pageDir),
   ]);
   app = await startApp({ distDir: join(pageDir, 'out') });
@@ -177,8 +174,7 @@ async function openFixture(overrides: Partial<WalletConnectSettings> = {}): Prom
   const errors: string[] = [];
   await context.exposeBinding('pairWallet', (_source, uri: string) => wallet.pair(uri));
   const page = await context.newPage();
-  page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
-  page.on('pageerror', (e) => errors.push(e.message));
+  forwardErrors('walletconnect-page', errors, page);
   await page.goto(app.url);
   await page.waitForFunction(() => 'tabnodeWalletConnect' in window);
   // Verify off: offline its iframe stalls ~5 s per message (measured in its own test below).
