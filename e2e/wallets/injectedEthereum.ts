@@ -117,7 +117,7 @@ export interface Eip1193ShimSetup {
  * The page half: builds the EIP-1193 provider, announces it, and returns an uninstall
  * function. Self-contained: it is also run from an init script via `toString()`.
  */
-export function eip1193PageShim(setup: Eip1193ShimSetup, handle?: (call: Eip1193Call) => Promise<WalletAnswer>): () => void {
+function eip1193PageShim(setup: Eip1193ShimSetup, handle?: (call: Eip1193Call) => Promise<WalletAnswer>): () => void {
   const w = window as unknown as Record<string, unknown>;
   const call = handle ?? ((c: Eip1193Call) => (w[setup.binding!] as (c: Eip1193Call) => Promise<WalletAnswer>)(c));
   const listeners: Record<string, Set<(...args: unknown[]) => void>> = {};

@@ -73,7 +73,7 @@ const DEFAULT_ICON =
   encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#26a"/><text x="16" y="22" font-size="16" text-anchor="middle" fill="#fff">S</text></svg>');
 
 /** The counterfactual OpenZeppelin-style account address of a Stark public key (core's `starknetAccountAddress`, synchronous). */
-export function counterfactualAddress(publicKey: string, classHash = OZ_ACCOUNT_CLASS_HASH): string {
+function counterfactualAddress(publicKey: string, classHash = OZ_ACCOUNT_CLASS_HASH): string {
   const address = hash.calculateContractAddressFromHash(publicKey, classHash, [publicKey], 0);
   return `0x${BigInt(address).toString(16).padStart(64, '0')}`;
 }
@@ -146,7 +146,7 @@ export interface StarknetShimSetup {
  * `selectedAddress`, and `account` with `address`, `signer.getPubKey()` and `signMessage()`.
  * Self-contained: it is also run from an init script via `toString()`.
  */
-export function starknetPageShim(setup: StarknetShimSetup, handle?: (call: StarknetCall) => Promise<StarknetWalletAnswer>): () => void {
+function starknetPageShim(setup: StarknetShimSetup, handle?: (call: StarknetCall) => Promise<StarknetWalletAnswer>): () => void {
   const w = window as unknown as Record<string, unknown>;
   const call = handle ?? ((c: StarknetCall) => (w[setup.binding!] as (c: StarknetCall) => Promise<StarknetWalletAnswer>)(c));
   const key = `starknet_${setup.id}`;

@@ -122,7 +122,7 @@ export function injectedConnector(info: WalletInfo, provider: Eip1193Provider): 
  * Maps an EIP-1193 error to our typed errors: 4001 (the user declined) is
  * WalletRejectedError, anything else WalletUnavailableError carrying the wallet's message.
  */
-export function walletErrorFromEip1193(wallet: string, method: string, err: unknown): Error {
+function walletErrorFromEip1193(wallet: string, method: string, err: unknown): Error {
   const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
   const said = typeof message === 'string' && message ? message : String(err);
   if (code === USER_REJECTED) return new WalletRejectedError(wallet, said);

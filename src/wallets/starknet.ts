@@ -112,7 +112,7 @@ export function starknetConnector(wallet: InjectedStarknetWallet, core: Pick<Cor
  * cancelled" wording (older wallets throw plain Errors) is WalletRejectedError; anything else
  * WalletUnavailableError carrying the wallet's message.
  */
-export function walletErrorFromStarknet(wallet: string, method: string, err: unknown): Error {
+function walletErrorFromStarknet(wallet: string, method: string, err: unknown): Error {
   if (err instanceof WalletRejectedError || err instanceof WalletUnavailableError) return err;
   const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
   const said = typeof message === 'string' && message ? message : String(err);

@@ -86,7 +86,7 @@ export function issueChallenge(args: {
 }
 
 /** The CAIP-2 chain of a root id (`eip155:1:0xabc…` → `eip155:1`). */
-export function chainOf(root: string): string {
+function chainOf(root: string): string {
   const { namespace, reference } = parseRootId(root);
   return `${namespace}:${reference}`;
 }
