@@ -2,6 +2,7 @@ import { fromBase58, toBase58 } from '../codec/index.ts';
 import type { DelegationClaims } from './delegation.ts';
 import type { AccountVerifier } from './accountVerifier.ts';
 import { parseRootId } from './rootId.ts';
+import { loadOnce } from './loadOnce.ts';
 import { accept, refuse, type Verdict } from './verdict.ts';
 
 /*
@@ -42,19 +43,8 @@ export interface EthereumMessageSigner {
   signMessage(args: { message: string }): Promise<string>;
 }
 
-/** viem, on demand and once (a failed load is tried again next time). */
-let viemModule: ReturnType<typeof importViem> | undefined;
-function loadViem() {
-  viemModule ??= importViem().catch((e: unknown) => {
-    viemModule = undefined;
-    throw e;
-  });
-  return viemModule;
-}
-
-/** Named destructuring lets the bundler keep only what is used. */
-
-async function importViem() {
+/** viem, on demand and once. Named destructuring lets the bundler keep only what is used. */
+const loadViem = loadOnce(async () => {
   const [viem, siwe] = await Promise.all([
     import('viem').then(({ bytesToHex, getAddress, hexToBytes, isHex, recoverMessageAddress }) => ({
       bytesToHex,
@@ -70,7 +60,7 @@ async function importViem() {
     })),
   ]);
   return { ...viem, ...siwe };
-}
+});
 
 /**
  * A label (or a revocation reason) inside signed text: JSON-quoted, with everything outside

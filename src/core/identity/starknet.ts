@@ -7,6 +7,7 @@ import type { RevocationClaims } from './revocation.ts';
 import { parseRootId } from './rootId.ts';
 import { SIWE_LIMITS, SIWE_NONCE, quoteLabel, type SiweFields } from './siwe.ts';
 import { accept, refuse, type Verdict } from './verdict.ts';
+import { loadOnce } from './loadOnce.ts';
 
 /*
  * SNIP-12 (revision 1) typed data for Starknet roots, and the check of what a Starknet
@@ -185,21 +186,11 @@ export function revocationTypedData(claims: RevocationClaims): Snip12TypedData {
   });
 }
 
-/** starknet.js, on demand and once (a failed load is tried again next time). */
-let starknetModule: ReturnType<typeof importStarknet> | undefined;
-function loadStarknet() {
-  starknetModule ??= importStarknet().catch((e: unknown) => {
-    starknetModule = undefined;
-    throw e;
-  });
-  return starknetModule;
-}
-
-/** Named destructuring lets the bundler keep only what is used. */
-async function importStarknet() {
+/** starknet.js, on demand and once. Named destructuring lets the bundler keep only what is used. */
+const loadStarknet = loadOnce(async () => {
   const { ec, hash, typedData } = await import('starknet');
   return { starkCurve: ec.starkCurve, hash, typedData };
-}
+});
 
 /** The SNIP-12 message hash of `data` for `address` (0x and 64 hex digits). */
 export async function starknetMessageHash(data: Snip12TypedData, address: string): Promise<string> {
