@@ -1,9 +1,10 @@
 import type { ProofOptions } from '../identity/index.ts';
 import { DecodeError } from '../codec/index.ts';
-import { createDag } from '../dag/dag.ts';
+import { createDag, DAG_LIMITS } from '../dag/dag.ts';
 import { checkIntrinsic, type CheckedOp } from '../governance/checkedOp.ts';
 import { createEvaluator, type OpVerdict } from '../governance/evaluate.ts';
-import { decodeOp, idKey, type Op } from '../ops/op.ts';
+import { decodeOp, encodeOp, idKey, OP_LIMITS, type Op } from '../ops/op.ts';
+import { createHistory } from './history.ts';
 
 /** Where valid state deltas go. The state module implements it over a Y.Doc. */
 export interface StateSink {
@@ -12,17 +13,45 @@ export interface StateSink {
   rebuild(valid: Iterable<[string, Uint8Array]>): void;
 }
 
+/** Bounds on what a replica keeps of ops that are not history (docs/governance.md). */
+export const REFUSED_LIMITS = {
+  /** Bytes of refused ops kept per author key; past it, that key's new refused ops are dropped. */
+  perAuthorBytes: 256 * 1024,
+  /** Bytes of refused ops kept in all. */
+  totalBytes: 4 * 1024 * 1024,
+} as const;
+
+export type RejectionReason =
+  | 'malformed'
+  | 'wrong-context'
+  | 'bad-signature'
+  | 'bad-delegation'
+  | 'bad-invite'
+  | 'bad-revocation'
+  | 'unverifiable'
+  | 'unknown-key'
+  | 'over-budget'
+  /** Sync only: ops from a peer that is not admitted, dropped unread. */
+  | 'not-admitted';
+
 export interface Rejection {
   key?: string;
-  reason: string;
+  reason: RejectionReason;
   message: string;
+  /** Size of what was rejected, charged to whoever sent it. */
+  bytes: number;
 }
 
 /** What one call to `receive` did. */
 export interface ReceiveResult {
-  /** Ops new to this replica that entered the DAG (valid or not), parents first. */
+  /** Ops new to this replica that entered the DAG (history or refused), parents first. */
   added: CheckedOp[];
-  /** Refused outright (malformed, forged, wrong context): never stored. */
+  /**
+   * Ops that joined the history in this call, parents first: new valid ops, the past they
+   * complete, and earlier refused ops a late op made history. Only these are stored and relayed.
+   */
+  accepted: CheckedOp[];
+  /** Never kept: malformed, forged, of another context, by a key nothing introduced, or over budget. */
   rejected: Rejection[];
   /** Earlier ops whose verdict flipped. */
   flipped: string[];
@@ -30,16 +59,28 @@ export interface ReceiveResult {
   rebuilt: boolean;
 }
 
+export interface ReplicaLimits {
+  refused: { perAuthorBytes: number; totalBytes: number };
+  dag: { maxPendingBytes: number; maxPending: number };
+}
+
+const DEFAULT_LIMITS: ReplicaLimits = { refused: REFUSED_LIMITS, dag: DAG_LIMITS };
+
 /**
  * One context's verified replica: the gate every op passes before it touches the DAG
  * or the state. Pure apart from the async signature checks. `proofs` lets contract-account
  * proofs be checked on their chain (an RPC); without it they are unverifiable and refused,
  * as everywhere. The handshake of the context's links checks with the same `proofs`.
  */
-export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: ProofOptions = {}) {
-  const dag = createDag();
+export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: ProofOptions = {}, limits: ReplicaLimits = DEFAULT_LIMITS) {
+  const dag = createDag(limits.dag);
   const evaluator = createEvaluator();
+  const history = createHistory(dag, (key) => evaluator.verdict(key)?.valid === true);
   const contextKey = idKey(contextId);
+  /** Refused ops still in the DAG: key -> [author, bytes]. */
+  const refused = new Map<string, [string, number]>();
+  const refusedByAuthor = new Map<string, number>();
+  let refusedBytes = 0;
 
   function validDeltas(): [string, Uint8Array][] {
     const out: [string, Uint8Array][] = [];
@@ -49,24 +90,76 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
     return out;
   }
 
+  /** Verdicts flipped: follow them in the state (a lost validity rebuilds it). */
+  function follow(flipped: string[], result: ReceiveResult): boolean {
+    if (flipped.length === 0) return false;
+    result.flipped.push(...flipped);
+    const lostValidity = flipped.some((k) => !evaluator.verdict(k)?.valid && dag.get(k)?.op.body.kind === 'delta');
+    if (lostValidity) {
+      sink.rebuild(validDeltas());
+      result.rebuilt = true;
+      return true;
+    }
+    for (const k of flipped) {
+      const body = dag.get(k)?.op.body;
+      if (body?.kind === 'delta' && evaluator.verdict(k)?.valid) sink.apply(k, body.update);
+    }
+    return false;
+  }
+
   /** One op whose parents are all in: judge it, apply it, and follow any flips. */
   function take(c: CheckedOp, result: ReceiveResult): void {
     const { verdict: v, flipped } = evaluator.add(c);
     result.added.push(c);
-    if (flipped.length > 0) {
-      result.flipped.push(...flipped);
-      const lostValidity = flipped.some((k) => !evaluator.verdict(k)?.valid && dag.get(k)?.op.body.kind === 'delta');
-      if (lostValidity) {
-        sink.rebuild(validDeltas());
-        result.rebuilt = true;
-        return;
-      }
-      for (const k of flipped) {
-        const body = dag.get(k)?.op.body;
-        if (body?.kind === 'delta' && evaluator.verdict(k)?.valid) sink.apply(k, body.update);
-      }
-    }
+    if (follow(flipped, result)) return;
     if (v.valid && c.op.body.kind === 'delta') sink.apply(c.key, c.op.body.update);
+  }
+
+  function keepRefused(c: CheckedOp): void {
+    refused.set(c.key, [c.author, c.bytes.length]);
+    refusedByAuthor.set(c.author, (refusedByAuthor.get(c.author) ?? 0) + c.bytes.length);
+    refusedBytes += c.bytes.length;
+  }
+
+  function forgetRefused(key: string): void {
+    const entry = refused.get(key);
+    if (!entry) return;
+    refused.delete(key);
+    refusedBytes -= entry[1];
+    const left = (refusedByAuthor.get(entry[0]) ?? 0) - entry[1];
+    if (left > 0) refusedByAuthor.set(entry[0], left);
+    else refusedByAuthor.delete(entry[0]);
+  }
+
+  /**
+   * New ops that are not history are kept within their author's and the total budget; past
+   * it they leave the DAG again (newest first, so children go before parents). Returns the
+   * verdicts that flipped because they left.
+   */
+  function keepWithinBudget(result: ReceiveResult): string[] {
+    const over: CheckedOp[] = [];
+    for (const c of result.added) {
+      if (history.has(c.key)) continue;
+      const author = refusedByAuthor.get(c.author) ?? 0;
+      if (author + c.bytes.length > limits.refused.perAuthorBytes || refusedBytes + c.bytes.length > limits.refused.totalBytes) over.push(c);
+      else keepRefused(c);
+    }
+    const removed = new Set<string>();
+    const flipped: string[] = [];
+    for (const c of over.reverse()) {
+      // A refused op that a kept op of this batch builds on has to stay.
+      if (!dag.removeLeaf(c.key)) {
+        keepRefused(c);
+        continue;
+      }
+      removed.add(c.key);
+      const changed = evaluator.remove(c.key);
+      flipped.push(...changed);
+      follow(changed, result);
+      result.rejected.push({ key: c.key, reason: 'over-budget', message: "the rules refuse it, and this node already keeps as many of its author's refused ops as it will", bytes: c.bytes.length });
+    }
+    if (removed.size) result.added = result.added.filter((c) => !removed.has(c.key));
+    return flipped;
   }
 
   return {
@@ -76,12 +169,15 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
     dag,
     evaluator,
 
-    /** Verify and take in ops (bytes from the wire or storage, or ops made here). */
-    async receive(inputs: (Uint8Array | Op)[]): Promise<ReceiveResult> {
-      const result: ReceiveResult = { added: [], rejected: [], flipped: [], rebuilt: false };
+    /**
+     * Verify and take in ops (bytes from the wire or storage, or ops made here). `source`
+     * names who delivered them (a link id), for the per-source bounds.
+     */
+    async receive(inputs: (Uint8Array | Op)[], source?: string): Promise<ReceiveResult> {
+      const result: ReceiveResult = { added: [], accepted: [], rejected: [], flipped: [], rebuilt: false };
       // Decode, then check signatures of the whole batch at once (they may run in parallel),
       // then take the ops in one by one: DAG, verdicts and state stay strictly sequential.
-      const fresh: Op[] = [];
+      const fresh: { op: Op; bytes: Uint8Array }[] = [];
       const seen = new Set<string>();
       for (const input of inputs) {
         let op: Op;
@@ -89,27 +185,60 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
           op = input instanceof Uint8Array ? decodeOp(input) : input;
         } catch (e) {
           const message = e instanceof DecodeError ? e.message : String(e);
-          result.rejected.push({ reason: 'malformed', message: `undecodable op: ${message}` });
+          result.rejected.push({ reason: 'malformed', message: `undecodable op: ${message}`, bytes: (input as Uint8Array).length });
           continue;
         }
         const key = idKey(op.id);
         if (dag.has(key) || seen.has(key)) continue;
         seen.add(key);
-        fresh.push(op);
+        fresh.push({ op, bytes: input instanceof Uint8Array ? input : encodeOp(op) });
       }
-      const verdicts = await Promise.all(fresh.map((op) => checkIntrinsic(op, contextId, proofs)));
+      const verdicts = await Promise.all(fresh.map(({ op, bytes }) => checkIntrinsic(op, contextId, proofs, bytes)));
+      const dropped = new Set<string>();
       for (const [i, verdict] of verdicts.entries()) {
+        const { op, bytes } = fresh[i]!;
         if (!verdict.ok) {
-          result.rejected.push({ key: idKey(fresh[i]!.id), reason: verdict.reason, message: verdict.message });
+          result.rejected.push({ key: idKey(op.id), reason: verdict.reason, message: verdict.message, bytes: bytes.length });
           continue;
         }
-        for (const c of dag.add(verdict.checked!)) take(c, result);
+        for (const c of dag.add(verdict.checked!, source)) {
+          // An op by a key its past never introduced can never count: not kept at all, nor
+          // what was built on it.
+          const builtOnDropped = c.op.parents.some((p) => dropped.has(idKey(p)));
+          if (builtOnDropped || !evaluator.knowsAuthor(c)) {
+            dropped.add(c.key);
+            result.rejected.push({
+              key: c.key,
+              reason: 'unknown-key',
+              message: builtOnDropped ? 'it builds on an op by a key this context never introduced' : 'its author key was never introduced to this context in its past',
+              bytes: c.bytes.length,
+            });
+            continue;
+          }
+          take(c, result);
+        }
       }
+      for (const key of [...dropped].reverse()) dag.removeLeaf(key);
+      const joined = history.update([...result.added.map((c) => c.key), ...result.flipped]);
+      const flippedByBudget = keepWithinBudget(result);
+      if (flippedByBudget.length) joined.push(...history.update(flippedByBudget));
+      for (const key of joined) forgetRefused(key);
+      result.accepted = dag.parentsFirst([...new Set(joined)]).map((k) => dag.get(k)!);
       return result;
     },
 
     verdict: (key: string): OpVerdict | undefined => evaluator.verdict(key),
-    heads: () => dag.heads(),
+    /** Valid ops no valid op descends from: what a new op names as its parents. */
+    heads: () => history.heads(),
+    /**
+     * Parents for an op made here: the heads, at most as many as an op may name. Heads left
+     * out stay heads and are merged by the next op.
+     */
+    parents: (): Uint8Array[] => history.heads().slice(0, OP_LIMITS.parents).map((k) => dag.get(k)!.op.id),
+    /** Whether an op is part of the history (stored, relayed, built on). */
+    inHistory: (key: string) => history.has(key),
+    historySize: () => history.size(),
+    refusedBytes: () => refusedBytes,
     governance: () => evaluator.current(),
   };
 }

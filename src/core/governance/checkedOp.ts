@@ -8,7 +8,7 @@ import {
   type DelegationClaims,
   type RevocationClaims, type ProofOptions } from '../identity/index.ts';
 import { checkInviteStandalone, inviteId, type Invite } from '../invitation/invite.ts';
-import { GENESIS_CONTEXT, idKey, verifyOpSignature, type Op } from '../ops/op.ts';
+import { GENESIS_CONTEXT, encodeOp, idKey, verifyOpSignature, type Op } from '../ops/op.ts';
 import { bytesEqual } from '../crypto/index.ts';
 import { refuse, type Verdict } from '../identity/verdict.ts';
 import { checkStateUpdate } from '../state/checkUpdate.ts';
@@ -20,6 +20,8 @@ export interface CheckedOp {
   key: string;
   /** hex of the author's client key */
   author: string;
+  /** The op's canonical bytes: what is stored, relayed, and counted against byte bounds. */
+  bytes: Uint8Array;
   delegation?: DelegationClaims;
   invite?: Invite & { id: string };
   revocation?: RevocationClaims;
@@ -31,7 +33,9 @@ export type IntrinsicRefusal =
   | 'bad-delegation'
   | 'bad-invite'
   | 'bad-revocation'
-  | 'malformed';
+  | 'malformed'
+  /** A contract account's proof this node cannot check (no RPC set): other nodes may. */
+  | 'unverifiable';
 
 /**
  * What can be known about an op from the op alone: it belongs to this context, its author
@@ -42,6 +46,7 @@ export async function checkIntrinsic(
   op: Op,
   contextId: Uint8Array,
   proofs: ProofOptions = {},
+  bytes?: Uint8Array,
 ): Promise<Verdict<IntrinsicRefusal> & { checked?: CheckedOp }> {
   const isGenesis = op.body.kind === 'genesis';
   if (isGenesis) {
@@ -55,7 +60,7 @@ export async function checkIntrinsic(
   }
   if (!(await verifyOpSignature(op))) return refuse('bad-signature', 'the op was altered or not signed by its author key');
 
-  const checked: CheckedOp = { op, key: idKey(op.id), author: toHex(op.author) };
+  const checked: CheckedOp = { op, key: idKey(op.id), author: toHex(op.author), bytes: bytes ?? encodeOp(op) };
   const body = op.body;
   if (body.kind === 'delta') {
     // Every writer (built-in or WASM) writes plain values under keys of the state map.
@@ -70,7 +75,7 @@ export async function checkIntrinsic(
     try {
       const d = delegationCodec.decode(body.delegation);
       const verdict = await verifyDelegation(d, op.time, proofs);
-      if (!verdict.ok) return refuse('bad-delegation', `the author's delegation: ${verdict.message}`);
+      if (!verdict.ok) return refuse(verdict.reason === 'unverifiable' ? 'unverifiable' : 'bad-delegation', `the author's delegation: ${verdict.message}`);
       claims = d.claims;
     } catch (e) {
       return refuse('bad-delegation', `the author's delegation does not decode: ${(e as DecodeError).message}`);
@@ -88,7 +93,7 @@ export async function checkIntrinsic(
     try {
       const r = revocationCodec.decode(body.revocation);
       const verdict = await verifyRevocation(r, proofs);
-      if (!verdict.ok) return refuse('bad-revocation', verdict.message);
+      if (!verdict.ok) return refuse(verdict.reason === 'unverifiable' ? 'unverifiable' : 'bad-revocation', verdict.message);
       checked.revocation = r.claims;
     } catch (e) {
       return refuse('bad-revocation', `the revocation does not decode: ${(e as Error).message}`);

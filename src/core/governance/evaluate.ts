@@ -1,6 +1,7 @@
 import type { RootId } from '../identity/index.ts';
 import { compareIds, idKey } from '../ops/op.ts';
 import { roleRank, type Role } from '../ops/roles.ts';
+import { toHex } from '../crypto/index.ts';
 import type { CheckedOp } from './checkedOp.ts';
 import { apply, authorRoot, isGovernance, judge, requiredRole, type Refusal } from './rules.ts';
 import { cloneGovState, emptyGovState, type GovState } from './state.ts';
@@ -28,6 +29,11 @@ interface Reduction {
   /** Ops needing more than this role are affected; undefined: every op of the root. */
   keeps?: Role;
   reason: ConcurrencyRefusal;
+  /**
+   * A removal also beats concurrent joins of the removed root, and joins with invites it
+   * used (in the removal's causal past) or issued: a removed member keeps no way back in.
+   */
+  joins?: { invitesUsed: ReadonlySet<string> };
 }
 
 const MAX_FIXPOINT_ROUNDS = 8;
@@ -47,10 +53,14 @@ export function createEvaluator() {
   const entries = new Map<string, Entry>();
   /** Governance ops in (depth, id) order: a topological order every peer agrees on. */
   const govOrder: Entry[] = [];
-  const deltas: Entry[] = [];
+  const deltas = new Set<Entry>();
   let stateCache = new Map<bigint, GovState>();
   const ancestorCache = new Map<string, Set<string>>();
   let reductions: { by: Entry; r: Reduction }[] = [];
+  /** Per client key (hex): the bits of the ops that introduce it (genesis, add-device, join), valid or not. */
+  const introductions = new Map<string, bigint>();
+  /** Bits are never reused, so a removed op's bit cannot alias a later one. */
+  let nextBit = 0;
 
   function stateAt(mask: bigint): GovState {
     let s = stateCache.get(mask);
@@ -80,7 +90,7 @@ export function createEvaluator() {
     const body = e.c.op.body;
     switch (body.kind) {
       case 'remove':
-        return { root: body.member, reason: 'removed-concurrently' };
+        return { root: body.member, reason: 'removed-concurrently', joins: { invitesUsed: new Set(s.joinedWith.get(body.member)) } };
       case 'leave': {
         const root = authorRoot(e.c, s);
         return root && { root, reason: 'removed-concurrently' };
@@ -99,8 +109,14 @@ export function createEvaluator() {
   function affects(r: Reduction, target: Entry, s: GovState): boolean {
     if (r.key !== undefined) return target.c.author === r.key;
     if (r.invite !== undefined) return target.c.invite?.id === r.invite;
-    if (r.root === undefined || authorRoot(target.c, s) !== r.root) return false;
-    if (target.c.op.body.kind === 'join') return false; // a join by a removed member is a fresh admission
+    if (r.root === undefined) return false;
+    const invite = target.c.invite;
+    if (invite && r.joins) {
+      if (authorRoot(target.c, s) === r.root || r.joins.invitesUsed.has(invite.id)) return true;
+      return s.keys.get(toHex(invite.claims.inviterKey))?.root === r.root;
+    }
+    if (authorRoot(target.c, s) !== r.root) return false;
+    if (target.c.op.body.kind === 'join') return false; // a join concurrent with a leave is a fresh admission
     return r.keeps === undefined || roleRank(requiredRole(target.c)) > roleRank(r.keeps);
   }
 
@@ -180,8 +196,35 @@ export function createEvaluator() {
     e.verdict = VALID;
   }
 
+  /** Judge everything again (governance changed); the keys whose validity flipped, `except` aside. */
+  function reevaluate(except: Entry | undefined): string[] {
+    const before = new Map([...entries.values()].map((x) => [x.c.key, x.verdict.valid]));
+    evaluateGovernance();
+    for (const d of deltas) evaluateDelta(d);
+    return [...entries.values()].filter((x) => x !== except && before.get(x.c.key) !== x.verdict.valid).map((x) => x.c.key);
+  }
+
+  function pastOf(parents: Uint8Array[]): bigint {
+    let mask = 0n;
+    for (const p of parents) {
+      const e = entries.get(idKey(p));
+      if (e) mask |= e.govPast | e.bit;
+    }
+    return mask;
+  }
+
   return {
     has: (key: string) => entries.has(key),
+
+    /**
+     * Whether an op (whose parents were added) could ever be valid as far as its author goes:
+     * it introduces its key itself, or some op in its causal past does. An op by a key its
+     * past never introduced stays invalid whatever arrives later, so it need not be kept.
+     */
+    knowsAuthor(c: CheckedOp): boolean {
+      if (introduces(c)) return true;
+      return (pastOf(c.op.parents) & (introductions.get(c.author) ?? 0n)) !== 0n;
+    },
 
     /**
      * Add an op whose parents were all added before. Returns the keys of earlier ops whose
@@ -200,18 +243,33 @@ export function createEvaluator() {
       const e: Entry = { c, depth, govPast, bit: 0n, verdict: VALID };
       entries.set(c.key, e);
       if (!isGovernance(c)) {
-        deltas.push(e);
+        deltas.add(e);
         evaluateDelta(e);
         return { verdict: e.verdict, flipped: [] };
       }
       // Bits go out in arrival order; only set membership matters, never bit positions.
-      e.bit = 1n << BigInt(govOrder.length);
+      e.bit = 1n << BigInt(nextBit++);
       insertSorted(govOrder, e);
-      const before = new Map([...entries.values()].map((x) => [x.c.key, x.verdict.valid]));
-      evaluateGovernance();
-      for (const d of deltas) evaluateDelta(d);
-      const flipped = [...entries.values()].filter((x) => x !== e && before.get(x.c.key) !== x.verdict.valid).map((x) => x.c.key);
-      return { verdict: e.verdict, flipped };
+      if (introduces(c)) introductions.set(c.author, (introductions.get(c.author) ?? 0n) | e.bit);
+      return { verdict: e.verdict, flipped: reevaluate(e) };
+    },
+
+    /**
+     * Take out an op no other op names as a parent (a refused op past its budget). Returns
+     * the keys of ops whose verdict changed because it is gone.
+     */
+    remove(key: string): string[] {
+      const e = entries.get(key);
+      if (!e) return [];
+      entries.delete(key);
+      ancestorCache.delete(key);
+      if (!isGovernance(e.c)) {
+        deltas.delete(e);
+        return [];
+      }
+      govOrder.splice(govOrder.indexOf(e), 1);
+      if (introduces(e.c)) introductions.set(e.c.author, (introductions.get(e.c.author) ?? 0n) & ~e.bit);
+      return reevaluate(undefined);
     },
 
     verdict: (key: string): OpVerdict | undefined => entries.get(key)?.verdict,
@@ -225,12 +283,7 @@ export function createEvaluator() {
 
     /** Governance in the causal past of an op with these parents (e.g. one about to be created). */
     stateAtParents(parents: Uint8Array[]): GovState {
-      let mask = 0n;
-      for (const p of parents) {
-        const e = entries.get(idKey(p));
-        if (e) mask |= e.govPast | e.bit;
-      }
-      return cloneGovState(stateAt(mask));
+      return cloneGovState(stateAt(pastOf(parents)));
     },
 
     size: () => entries.size,
@@ -238,6 +291,11 @@ export function createEvaluator() {
 }
 
 export type Evaluator = ReturnType<typeof createEvaluator>;
+
+function introduces(c: CheckedOp): boolean {
+  const kind = c.op.body.kind;
+  return kind === 'genesis' || kind === 'add-device' || kind === 'join';
+}
 
 function insertSorted(list: Entry[], e: Entry): void {
   let lo = 0;

@@ -133,15 +133,20 @@ export function apply(c: CheckedOp, s: GovState): void {
     case 'join': {
       const invite = c.invite!;
       s.keys.set(c.author, keyInfoFrom(c.delegation!));
-      if (!s.members.has(c.delegation!.root)) s.members.set(c.delegation!.root, { role: invite.claims.role });
+      const root = c.delegation!.root;
+      if (!s.members.has(root)) s.members.set(root, { role: invite.claims.role });
       s.inviteUses.set(invite.id, (s.inviteUses.get(invite.id) ?? 0) + 1);
+      s.joinedWith.set(root, [...(s.joinedWith.get(root) ?? []), invite.id]);
       return;
     }
+    case 'remove':
+      // The removed member still holds the links it joined with: their remaining uses die.
+      for (const id of s.joinedWith.get(body.member) ?? []) s.revokedInvites.add(id);
+      s.joinedWith.delete(body.member);
+      s.members.delete(body.member);
+      return;
     case 'set-role':
       s.members.set(body.member, { role: body.role });
-      return;
-    case 'remove':
-      s.members.delete(body.member);
       return;
     case 'leave': {
       const root = s.keys.get(c.author)?.root;

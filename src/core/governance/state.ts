@@ -24,6 +24,8 @@ export interface GovState {
   /** Valid joins per invite id (hex). */
   inviteUses: Map<string, number>;
   revokedInvites: Set<string>;
+  /** The invites each member root joined with: a removal revokes them (the removed member holds the link). */
+  joinedWith: Map<RootId, readonly string[]>;
 }
 
 export function emptyGovState(): GovState {
@@ -36,6 +38,7 @@ export function emptyGovState(): GovState {
     revokedKeys: new Set(),
     inviteUses: new Map(),
     revokedInvites: new Set(),
+    joinedWith: new Map(),
   };
 }
 
@@ -49,6 +52,7 @@ export function cloneGovState(s: GovState): GovState {
     revokedKeys: new Set(s.revokedKeys),
     inviteUses: new Map(s.inviteUses),
     revokedInvites: new Set(s.revokedInvites),
+    joinedWith: new Map(s.joinedWith),
   };
 }
 

@@ -29,8 +29,8 @@ export const DELEGATION_LIMITS = {
   labelBytes: 64,
   /** A delegation lives at most this long; renew before it ends. */
   maxLifetimeMs: 400 * 24 * 3600 * 1000,
-  /** Clocks disagree: a delegation issued this far in the future is still accepted. */
-  clockSkewMs: 5 * 60 * 1000,
+  /** Clocks disagree: a delegation issued this far in the future is still accepted (also the handshake's clock tolerance). */
+  clockSkewMs: 10 * 60 * 1000,
   encodedBytes: 2048,
 } as const;
 

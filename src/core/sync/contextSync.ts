@@ -1,13 +1,17 @@
 import { fromHex, sha256, toHex, type Signer } from '../crypto/index.ts';
 import type { Rejection, Replica, ReceiveResult } from '../context/replica.ts';
 import type { CheckedOp } from '../governance/checkedOp.ts';
-import type { RootId } from '../identity/index.ts';
+import { delegationCodec } from '../identity/index.ts';
 import type { Link } from '../mesh/Link.ts';
 import type { Scheduler } from '../mesh/Scheduler.ts';
 import { encodeOp, idKey, type Op } from '../ops/op.ts';
-import { admitPeer, authenticatePeer, signHandshake, type PeerStanding } from './handshake.ts';
-import type { DelegationClaims } from '../identity/index.ts';
+import { headsMessage, missingFor } from './answers.ts';
+import { admitPeer, authenticatePeer, checkClocks, refusalCode, signHandshake } from './handshake.ts';
 import { PROTOCOL_VERSION, SYNC_LIMITS, syncCodec, type Credential, type SyncMessage } from './messages.ts';
+import { QuotaBreach, SYNC_QUOTAS } from './quota.ts';
+import { newSession, resendCredit, type PeerInfo, type Session } from './session.ts';
+
+export type { PeerInfo } from './session.ts';
 
 /** Who this node is in a context: its client key, that key's delegation, and its credential. */
 export interface SyncIdentity {
@@ -17,37 +21,14 @@ export interface SyncIdentity {
   credential(): Credential;
 }
 
-export interface PeerInfo {
-  linkId: string;
-  /**
-   * handshaking: nothing proven yet. verified: authenticated and admitted, ops flow.
-   * refused: authenticated but not (or no longer) allowed ops; checked again whenever
-   * governance changes, since this node's view may simply be behind. closed: gone.
-   */
-  state: 'handshaking' | 'verified' | 'refused' | 'closed';
-  refusal?: string;
-  standing?: PeerStanding;
-  root?: RootId;
-  key?: string;
-  label?: string;
-  /** How many ops the peer said it had at its last heads message. */
-  remoteCount?: number;
-  /** Why the peer refused to give us ops, if it did. */
-  refusedBy?: string;
-  /** What arrived on this link: messages, bytes, and ops (checked on the wire). */
-  received: { messages: number; bytes: number; ops: number };
-  sent: { messages: number; bytes: number; ops: number };
-  closeReason?: string;
-}
-
 export interface ContextSyncOptions {
   replica: Replica;
   identity: SyncIdentity;
   scheduler: Scheduler;
   randomBytes(length: number): Uint8Array;
-  /** Wall-clock ms for delegation and invite expiry in handshakes. */
+  /** Wall-clock ms for delegation and invite expiry in handshakes, and for clock comparison. */
   now(): number;
-  /** Make received ops durable before they are relayed or announced. */
+  /** Make ops that joined the history durable before they are relayed or announced. */
   persist(ops: CheckedOp[]): Promise<void>;
   /** Heads re-exchange period: repairs anything lost on the way. */
   antiEntropyMs?: number;
@@ -60,28 +41,15 @@ export type SyncEvent =
   | { kind: 'ops'; result: ReceiveResult; from?: string }
   | { kind: 'rejected'; rejections: Rejection[]; from?: string }
   | { kind: 'peers' }
-  | { kind: 'checkpoint'; from: string; bytes: Uint8Array };
-
-export class ProtocolError extends Error {
-  override readonly name = 'ProtocolError';
-}
-
-interface Session {
-  link: Link;
-  info: PeerInfo;
-  myNonce: Uint8Array;
-  theirNonce?: Uint8Array;
-  /** My heads as I last sent them to this peer (so an answer never repeats them). */
-  headsSent?: string;
-  /** Set once the peer proved its key: what admission is judged on, again and again. */
-  auth?: { claims: DelegationClaims; credential: Credential };
-}
+  | { kind: 'checkpoint'; from: string; bytes: Uint8Array }
+  /** A peer was cut off for costing more than its quota. */
+  | { kind: 'breach'; from: string; message: string };
 
 /**
  * Replicates one context over any number of Links: an authenticated handshake first, then
  * push-based sync from each side's heads, gossip of new ops, and periodic heads
- * re-exchange. Ops are only ever sent to verified peers, and every op received goes
- * through the replica's verification gate.
+ * re-exchange. Only admitted peers are sent ops and only their ops are taken in; every op
+ * goes through the replica's gate; every buffer a peer fills is bounded (quota.ts).
  */
 export function createContextSync(o: ContextSyncOptions) {
   const sessions = new Map<string, Session>();
@@ -91,21 +59,18 @@ export function createContextSync(o: ContextSyncOptions) {
   let persisting: Promise<unknown> = Promise.resolve();
   /** Recently closed links and why, for the sync panel (bounded). */
   const closed: PeerInfo[] = [];
-  const encoded = new Map<string, Uint8Array>();
   const antiEntropyMs = o.antiEntropyMs ?? 3000;
+  /** An op sent to a peer is not sent again unprompted before this; the peer's heads then show whether it arrived. */
+  const resendAfterMs = 2 * antiEntropyMs;
+  const myRoot = delegationCodec.decode(o.identity.delegation).claims.root;
   let stopped = false;
-  // Receives are serialised so verdicts and persistence happen in arrival order.
+  // Receives are serialised so verdicts and persistence happen in arrival order. Each link
+  // has at most one receive waiting here, so a flooding peer gets its turn, not the floor.
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
     const next = queue.then(fn, fn);
     queue = next.catch(() => undefined);
     return next;
-  };
-
-  const bytesOf = (c: CheckedOp): Uint8Array => {
-    let b = encoded.get(c.key);
-    if (!b) encoded.set(c.key, (b = encodeOp(c.op)));
-    return b;
   };
 
   function send(s: Session, m: SyncMessage): void {
@@ -114,7 +79,11 @@ export function createContextSync(o: ContextSyncOptions) {
     s.info.sent.messages++;
     s.info.sent.bytes += bytes.length;
     if (m.kind === 'ops') s.info.sent.ops += m.ops.length;
-    s.link.send(bytes).catch(() => undefined);
+    s.outboundBytes += bytes.length;
+    s.link.send(bytes).then(
+      () => void (s.outboundBytes -= bytes.length),
+      () => void (s.outboundBytes -= bytes.length),
+    );
   }
 
   function close(s: Session, reason: string): void {
@@ -126,84 +95,128 @@ export function createContextSync(o: ContextSyncOptions) {
     o.onChange?.({ kind: 'peers' });
   }
 
-  function sendOps(s: Session, ops: CheckedOp[]): void {
+  function breach(s: Session, e: QuotaBreach): void {
+    if (s.info.state === 'closed') return;
+    o.replica.dag.dropPendingFrom(s.link.id);
+    close(s, `quota: ${e.message}`);
+    o.onChange?.({ kind: 'breach', from: s.link.id, message: `${s.info.label ?? s.link.id} was disconnected: ${e.message}` });
+  }
+
+  /**
+   * Send ops (parents first) in messages of bounded size; at most `budget` bytes. Ops the
+   * peer was sent before are resent only within its resend credit. Returns bytes sent.
+   */
+  function sendOps(s: Session, ops: CheckedOp[], budget = Infinity): number {
     let batch: Uint8Array[] = [];
     let size = 0;
+    let total = 0;
+    const now = o.scheduler.now();
     for (const c of ops) {
-      const b = bytesOf(c);
-      if (batch.length && (size + b.length > SYNC_LIMITS.opsBatchBytes || batch.length >= SYNC_LIMITS.opsPerMessage)) {
+      if (s.outboundBytes + size > SYNC_QUOTAS.outboundQueuedBytes || total + c.bytes.length > budget) break;
+      if (s.sentOps.has(c.key)) {
+        if (c.bytes.length > resendCredit(s)) continue;
+        s.resentBytes += c.bytes.length;
+      }
+      if (batch.length && (size + c.bytes.length > SYNC_LIMITS.opsBatchBytes || batch.length >= SYNC_LIMITS.opsPerMessage)) {
         send(s, { kind: 'ops', ops: batch });
         batch = [];
         size = 0;
       }
-      batch.push(b);
-      size += b.length;
+      batch.push(c.bytes);
+      size += c.bytes.length;
+      total += c.bytes.length;
+      s.sentOps.set(c.key, now);
     }
     if (batch.length) send(s, { kind: 'ops', ops: batch });
-  }
-
-  /** Heads plus ids at exponentially spaced depths back in history, for finding the common past. */
-  function headsMessage(): SyncMessage {
-    const all = [...o.replica.dag.all()];
-    const sample: Uint8Array[] = [];
-    for (let back = 1; back <= all.length && sample.length < SYNC_LIMITS.sample; back *= 2) sample.push(all[all.length - back]!.op.id);
-    const heads = o.replica.heads().slice(0, SYNC_LIMITS.heads).map((k) => o.replica.dag.get(k)!.op.id);
-    return { kind: 'heads', heads, sample, count: all.length };
+    return total;
   }
 
   function sendHeads(s: Session): void {
     s.headsSent = o.replica.heads().join();
-    send(s, headsMessage());
-  }
-
-  /** Every op I have that is not in the past of what the peer showed me, parents first. */
-  function missingFor(known: Uint8Array[]): CheckedOp[] {
-    const dag = o.replica.dag;
-    const have = new Set<string>();
-    const stack = known.map(idKey).filter((k) => dag.isComplete(k));
-    while (stack.length) {
-      const k = stack.pop()!;
-      if (have.has(k)) continue;
-      have.add(k);
-      for (const p of dag.get(k)!.op.parents) stack.push(idKey(p));
-    }
-    return [...dag.all()].filter((c) => !have.has(c.key));
+    send(s, headsMessage(o.replica));
   }
 
   function verified(): Session[] {
     return [...sessions.values()].filter((s) => s.info.state === 'verified');
   }
 
+  /** Ask `s` for ids I lack, leaving out those asked for recently. */
+  function ask(s: Session, ids: string[]): void {
+    const now = o.scheduler.now();
+    const fresh = ids.filter((k) => now - (s.asked.get(k) ?? -Infinity) >= antiEntropyMs).slice(0, SYNC_LIMITS.wantIds);
+    if (!fresh.length) return;
+    for (const k of fresh) s.asked.set(k, now);
+    if (s.asked.size > 4 * SYNC_LIMITS.wantIds) {
+      for (const [k, at] of s.asked) if (now - at >= antiEntropyMs) s.asked.delete(k);
+    }
+    send(s, { kind: 'want', ids: fresh.map(fromHex) });
+  }
+
   /**
-   * Verify and take in ops, then — once they are durable — relay and announce them. The
-   * returned promise resolves after verification; `durable` after persistence. Batches are
-   * persisted in order on one queue, so the next batch is verified while this one is written.
+   * Verify and take in ops, then — once they are durable — relay and announce those that
+   * joined the history. The returned promise resolves after verification; `durable` after
+   * persistence. Batches are persisted in order, so the next is verified while this one is written.
    */
   async function takeOps(raw: Uint8Array[], from?: Session): Promise<ReceiveResult & { durable: Promise<void> }> {
-    const result = await o.replica.receive(raw);
+    const result = await o.replica.receive(raw, from?.link.id);
     if (result.rejected.length) o.onChange?.({ kind: 'rejected', rejections: result.rejected, from: from?.info.linkId });
+    if (from) chargeReceipt(from, result);
     const missing = o.replica.dag.missing();
-    if (from && missing.length) send(from, { kind: 'want', ids: missing.slice(0, SYNC_LIMITS.wantIds).map(fromHex) });
-    if (!result.added.length) return { ...result, durable: Promise.resolve() };
-    const durable = (persisting = persisting.then(() => o.persist(result.added))).then(() => {
+    if (from && missing.length && from.info.state === 'verified') ask(from, missing);
+    if (from && from.info.state === 'verified' && from.theirHeads.some((h) => !o.replica.dag.has(idKey(h))) && from.headsSent !== o.replica.heads().join()) {
+      // Catching up from this peer: show it what I have now, it answers with the next part.
+      sendHeads(from);
+    }
+    if (!from) showRefusedAttempts(result);
+    if (!result.accepted.length) {
+      if (result.added.length) o.onChange?.({ kind: 'ops', result, from: from?.info.linkId });
+      return { ...result, durable: Promise.resolve() };
+    }
+    const durable = (persisting = persisting.then(() => o.persist(result.accepted))).then(() => {
       // A few new ops are pushed as they are; a bulk (a catch-up passing through) is only
       // announced by heads: peers that lack it answer with theirs and get exactly the rest.
       for (const s of verified()) {
-        if (s === from) continue;
-        if (result.added.length <= SYNC_LIMITS.gossipPushOps) sendOps(s, result.added);
+        if (s === from) {
+          for (const c of result.accepted) s.sentOps.set(c.key, o.scheduler.now());
+          continue;
+        }
+        if (result.accepted.length <= SYNC_LIMITS.gossipPushOps) sendOps(s, result.accepted);
         else sendHeads(s);
       }
       o.onChange?.({ kind: 'ops', result, from: from?.info.linkId });
-      if (result.added.some((c) => c.op.body.kind !== 'delta')) recheckPeers();
+      if (result.accepted.some((c) => c.op.body.kind !== 'delta')) recheckPeers();
     });
     persisting = durable.catch(() => undefined);
     return { ...result, durable };
+  }
+
+  /**
+   * My own ops the rules refuse are shown to the peers I am connected to (admins see the
+   * attempt, with its reason), one hop only: nobody relays refused ops, nobody builds on them.
+   */
+  function showRefusedAttempts(result: ReceiveResult): void {
+    const mine = toHex(o.identity.signer.publicKey);
+    const refused = result.added.filter((c) => c.author === mine && !o.replica.inHistory(c.key));
+    if (refused.length) for (const s of verified()) sendOps(s, refused);
+  }
+
+  /** What a peer's ops cost: rejected ones (honest peers relay none) and ops left waiting for parents. */
+  function chargeReceipt(s: Session, result: ReceiveResult): void {
+    // A contract-account proof this node cannot check may be fine for a peer with an RPC.
+    s.rejectedBytes += result.rejected.filter((r) => r.reason !== 'unverifiable').reduce((n, r) => n + r.bytes, 0);
+    if (s.rejectedBytes > SYNC_QUOTAS.rejectedBytes) {
+      return breach(s, new QuotaBreach('rejectedBytes', `it sent over ${SYNC_QUOTAS.rejectedBytes / 1024} KiB of ops that were forged, malformed or by unknown keys (last: ${result.rejected.at(-1)?.message ?? '?'})`));
+    }
+    if (o.replica.dag.pendingBytesFrom(s.link.id) > SYNC_QUOTAS.pendingBytes) {
+      breach(s, new QuotaBreach('pendingBytes', `it sent over ${SYNC_QUOTAS.pendingBytes / 1024 / 1024} MiB of ops whose parents never came`));
+    }
   }
 
   /** Judge (again) whether an authenticated peer may have ops; start syncing when it may. */
   async function admit(s: Session): Promise<void> {
     if (!s.auth || s.info.state === 'closed') return;
     const verdict = await admitPeer(s.auth.claims, s.auth.credential, o.replica.contextId, o.replica.governance(), o.now());
+    if ((s.info.state as PeerInfo['state']) === 'closed') return;
     const was = s.info.state;
     if (verdict.ok) {
       s.info.state = 'verified';
@@ -211,9 +224,15 @@ export function createContextSync(o: ContextSyncOptions) {
       delete s.info.refusal;
       if (was !== 'verified') sendHeads(s);
     } else {
-      if (was !== 'refused') send(s, { kind: 'refused', reason: verdict.message.slice(0, 200) });
+      if (was !== 'refused') send(s, { kind: 'refused', code: refusalCode(verdict.reason), reason: verdict.message.slice(0, 200) });
       s.info.state = 'refused';
       s.info.refusal = verdict.message;
+      // A refused link holds a connection slot: it gets a while for governance to catch up, then goes.
+      if (was !== 'refused') {
+        o.scheduler.schedule(SYNC_QUOTAS.refusedLingerMs, () => {
+          if (s.info.state === 'refused') close(s, `refused: ${s.info.refusal}`);
+        });
+      }
     }
     if (was !== s.info.state) o.onChange?.({ kind: 'peers' });
   }
@@ -221,6 +240,14 @@ export function createContextSync(o: ContextSyncOptions) {
   /** After governance changed: every peer's admission may have changed with it. */
   function recheckPeers(): void {
     for (const s of sessions.values()) void admit(s);
+  }
+
+  /** The invite my root joined with, from its join op: shown to a peer whose history does not know me yet. */
+  function myJoinInvite(): Credential | undefined {
+    for (const c of o.replica.dag.all()) {
+      if (c.op.body.kind === 'join' && c.delegation?.root === myRoot && o.replica.inHistory(c.key)) return { kind: 'invite', invite: c.op.body.invite };
+    }
+    return undefined;
   }
 
   async function onMessage(s: Session, bytes: Uint8Array): Promise<void> {
@@ -236,7 +263,14 @@ export function createContextSync(o: ContextSyncOptions) {
     if (m.kind === 'ops') s.info.received.ops += m.ops.length;
     if (m.kind === 'refused') {
       s.info.refusedBy = m.reason;
+      s.refusedCode = m.code;
       o.onChange?.({ kind: 'peers' });
+      // Its history may not have my join yet: show it the invite I joined with instead.
+      const fallback = m.code === 'not-a-member' && !s.triedJoinInvite ? myJoinInvite() : undefined;
+      if (fallback && s.theirNonce) {
+        s.triedJoinInvite = true;
+        await sendAuth(s, fallback);
+      }
       return;
     }
     if (m.kind === 'bye') {
@@ -248,64 +282,56 @@ export function createContextSync(o: ContextSyncOptions) {
     }
     // Before the peer proved its key nothing but the handshake counts. Ignored rather than
     // fatal: on a lossy, reordering link heads can overtake auth (and are sent again).
-    if (!s.auth && m.kind !== 'hello' && m.kind !== 'auth') return;
-    // A refused peer may still hand us ops (they are verified like any others), never get them.
-    if (s.info.state !== 'verified' && m.kind !== 'hello' && m.kind !== 'auth' && m.kind !== 'ops') return;
+    if (m.kind === 'hello' || m.kind === 'auth') return onHandshake(s, m);
+    // Nothing from a peer that is not admitted is taken in: no heads, no asks, no ops.
+    if (s.info.state !== 'verified') {
+      if (m.kind === 'ops' && s.auth) noteIgnoredOps(s, m.ops);
+      return;
+    }
     switch (m.kind) {
-      case 'hello': {
-        // A repeated hello (a retransmission) gets my auth again; a different nonce is an attack or a bug.
-        if (s.theirNonce && idKey(s.theirNonce) !== idKey(m.nonce)) return close(s, 'protocol error: a second hello');
-        if (m.protocol !== PROTOCOL_VERSION) return close(s, `unsupported protocol version ${m.protocol}`);
-        if (idKey(m.context) !== o.replica.contextKey) return close(s, 'this link is for another context');
-        s.theirNonce = m.nonce;
-        await sendAuth(s);
-        return;
-      }
-      case 'auth': {
-        if (s.auth) return; // a retransmission
-        if (!s.theirNonce) return; // it overtook the hello; the peer sends it again
-        const verdict = await authenticatePeer({
-          context: o.replica.contextId,
-          key: m.key,
-          delegation: m.delegation,
-          signature: m.signature,
-          theirNonce: s.theirNonce,
-          myNonce: s.myNonce,
-          now: o.now(),
-          proofs: o.replica.proofs,
-        });
-        if (!verdict.ok) return close(s, `not allowed: ${verdict.message}`);
-        s.auth = { claims: verdict.claims!, credential: m.credential };
-        Object.assign(s.info, { root: verdict.claims!.root, key: toHex(m.key), label: verdict.claims!.label });
-        await admit(s);
-        return;
-      }
       case 'heads': {
         s.info.remoteCount = m.count;
-        const missing = missingFor([...m.heads, ...m.sample]);
-        if (missing.length) sendOps(s, missing);
+        s.theirHeads = m.heads;
+        const recent = o.scheduler.now() - resendAfterMs;
+        const missing = missingFor(o.replica, [...m.heads, ...m.sample]).filter((c) => (s.sentOps.get(c.key) ?? -Infinity) < recent);
+        if (missing.length) sendOps(s, missing, SYNC_QUOTAS.answerBytes);
         // They have ops I lack: show them my heads so they push the difference (once per
         // change of my heads, so two nodes never bounce heads back and forth).
-        const dag = o.replica.dag;
-        if (m.heads.some((h) => !dag.has(idKey(h))) && s.headsSent !== o.replica.heads().join()) sendHeads(s);
+        if (m.heads.some((h) => !o.replica.dag.has(idKey(h))) && s.headsSent !== o.replica.heads().join()) sendHeads(s);
         o.onChange?.({ kind: 'peers' });
         return;
       }
       case 'want': {
-        const dag = o.replica.dag;
-        const found = m.ids.map(idKey).filter((k) => dag.isComplete(k)).map((k) => dag.get(k)!);
-        if (found.length) sendOps(s, found);
+        const found: CheckedOp[] = [];
+        let unknown = 0;
+        for (const id of m.ids) {
+          const c = o.replica.dag.get(idKey(id));
+          if (c && o.replica.inHistory(c.key)) found.push(c);
+          else unknown++;
+        }
+        if (unknown && !s.unknownWants.take(unknown, o.scheduler.now())) {
+          s.info.throttled = 'it keeps asking for ops this node does not have';
+          o.onChange?.({ kind: 'peers' });
+          return;
+        }
+        delete s.info.throttled;
+        if (found.length) sendOps(s, o.replica.dag.parentsFirst(found.map((c) => c.key)).map((k) => o.replica.dag.get(k)!), SYNC_QUOTAS.answerBytes);
         return;
       }
       case 'ops':
         await serial(() => takeOps(m.ops, s));
         return;
       case 'checkpoint':
-        o.onChange?.({ kind: 'checkpoint', from: s.info.linkId, bytes: m.checkpoint });
+        if (s.checkpoints.take(1, o.scheduler.now())) o.onChange?.({ kind: 'checkpoint', from: s.info.linkId, bytes: m.checkpoint });
         return;
       case 'app-want': {
-        const bytes = await o.apps?.get(idKey(m.hash));
-        if (bytes) send(s, { kind: 'app', bytes });
+        const hash = idKey(m.hash);
+        const times = s.appSends.get(hash) ?? 0;
+        if (times >= SYNC_QUOTAS.appSendsPerHash) return;
+        const bytes = await o.apps?.get(hash);
+        if (!bytes) return;
+        s.appSends.set(hash, times + 1);
+        send(s, { kind: 'app', bytes });
         return;
       }
       case 'app': {
@@ -320,13 +346,63 @@ export function createContextSync(o: ContextSyncOptions) {
     }
   }
 
-  async function sendAuth(s: Session): Promise<void> {
+  /** Ops from a peer that is not admitted are dropped unread; the sync panel says so once per link. */
+  function noteIgnoredOps(s: Session, ops: Uint8Array[]): void {
+    const first = s.info.ignoredOps === 0;
+    s.info.ignoredOps += ops.length;
+    const bytes = ops.reduce((n, b) => n + b.length, 0);
+    if (first) {
+      o.onChange?.({
+        kind: 'rejected',
+        from: s.info.linkId,
+        rejections: [{ reason: 'not-admitted', message: `ops from ${s.info.label ?? 'a peer'} (${s.info.root ?? 'unknown root'}), which is not admitted here, were ignored: ${s.info.refusal ?? 'not admitted'}`, bytes }],
+      });
+    }
+    o.onChange?.({ kind: 'peers' });
+  }
+
+  async function onHandshake(s: Session, m: Extract<SyncMessage, { kind: 'hello' | 'auth' }>): Promise<void> {
+    if (m.kind === 'hello') {
+      // A repeated hello (a retransmission) gets my auth again; a different nonce is an attack or a bug.
+      if (s.theirNonce && idKey(s.theirNonce) !== idKey(m.nonce)) return close(s, 'protocol error: a second hello');
+      if (m.protocol !== PROTOCOL_VERSION) return close(s, `the peer speaks protocol ${m.protocol}, this node ${PROTOCOL_VERSION}: update the older Tabnode`);
+      if (idKey(m.context) !== o.replica.contextKey) return close(s, 'this link is for another context');
+      s.info.clockOffsetMs = m.time - o.now();
+      const clocks = checkClocks(s.info.clockOffsetMs);
+      if (!clocks.ok) return close(s, clocks.message);
+      s.theirNonce = m.nonce;
+      await sendAuth(s);
+      return;
+    }
+    if (!s.theirNonce) return; // it overtook the hello; the peer sends it again
+    if (s.auth) {
+      // A retransmission, or the same key presenting another credential after a refusal.
+      if (toHex(m.key) !== toHex(s.auth.claims.clientKey) || JSON.stringify(m.credential.kind) === JSON.stringify(s.auth.credential.kind)) return;
+      if (++s.reauths > SYNC_QUOTAS.reauths) return;
+    }
+    const verdict = await authenticatePeer({
+      context: o.replica.contextId,
+      key: m.key,
+      delegation: m.delegation,
+      signature: m.signature,
+      theirNonce: s.theirNonce,
+      myNonce: s.myNonce,
+      now: o.now(),
+      proofs: o.replica.proofs,
+    });
+    if (!verdict.ok) return close(s, `not allowed: ${verdict.message}`);
+    s.auth = { claims: verdict.claims!, credential: m.credential };
+    Object.assign(s.info, { root: verdict.claims!.root, key: toHex(m.key), label: verdict.claims!.label });
+    await admit(s);
+  }
+
+  async function sendAuth(s: Session, credential: Credential = o.identity.credential()): Promise<void> {
     const signature = await signHandshake(o.identity.signer, o.replica.contextId, s.myNonce, s.theirNonce!);
-    send(s, { kind: 'auth', key: o.identity.signer.publicKey, delegation: o.identity.delegation, credential: o.identity.credential(), signature });
+    send(s, { kind: 'auth', key: o.identity.signer.publicKey, delegation: o.identity.delegation, credential, signature });
   }
 
   function sendHello(s: Session): void {
-    send(s, { kind: 'hello', protocol: PROTOCOL_VERSION, context: o.replica.contextId, nonce: s.myNonce });
+    send(s, { kind: 'hello', protocol: PROTOCOL_VERSION, context: o.replica.contextId, nonce: s.myNonce, time: Math.max(0, Math.floor(o.now())) });
   }
 
   function antiEntropy(): void {
@@ -346,16 +422,19 @@ export function createContextSync(o: ContextSyncOptions) {
     /** Start replicating over a new link: the handshake begins at once. */
     addLink(link: Link): void {
       if (stopped || sessions.has(link.id)) return;
-      const s: Session = {
-        link,
-        info: { linkId: link.id, state: 'handshaking', received: { messages: 0, bytes: 0, ops: 0 }, sent: { messages: 0, bytes: 0, ops: 0 } },
-        myNonce: o.randomBytes(32),
-      };
+      const s = newSession(link, o.randomBytes(32), o.scheduler.now());
       sessions.set(link.id, s);
-      // Messages of one link are handled one after another, in order.
+      // Messages of one link are handled one after another, in order; what waits is bounded.
       let chain: Promise<void> = Promise.resolve();
       link.onMessage((bytes) => {
-        chain = chain.then(() => onMessage(s, bytes)).catch((e: unknown) => close(s, `internal error: ${String(e)}`));
+        s.inboundBytes += bytes.length;
+        if (s.inboundBytes > SYNC_QUOTAS.inboundQueuedBytes) {
+          return breach(s, new QuotaBreach('inboundQueuedBytes', `it sent over ${SYNC_QUOTAS.inboundQueuedBytes / 1024 / 1024} MiB faster than this node could check it`));
+        }
+        chain = chain
+          .then(() => (s.info.state === 'closed' ? undefined : onMessage(s, bytes)))
+          .catch((e: unknown) => close(s, `internal error: ${String(e)}`))
+          .finally(() => void (s.inboundBytes -= bytes.length));
       });
       link.onClose((reason) => {
         if (s.info.state !== 'closed') {
@@ -363,9 +442,12 @@ export function createContextSync(o: ContextSyncOptions) {
           s.info.closeReason = reason;
         }
         sessions.delete(link.id);
-        closed.push({ ...s.info });
+        closed.push(structuredClone(s.info));
         if (closed.length > 20) closed.shift();
         o.onChange?.({ kind: 'peers' });
+      });
+      o.scheduler.schedule(SYNC_QUOTAS.handshakeMs, () => {
+        if (s.info.state === 'handshaking') close(s, `the handshake did not finish within ${SYNC_QUOTAS.handshakeMs / 1000} s`);
       });
       sendHello(s);
       o.onChange?.({ kind: 'peers' });
@@ -389,12 +471,12 @@ export function createContextSync(o: ContextSyncOptions) {
         const waiting = wantedApps.get(hash) ?? [];
         waiting.push(resolve);
         wantedApps.set(hash, waiting);
-        const ask = () => {
+        const askApp = () => {
           if (!wantedApps.has(hash) || stopped) return;
           for (const s of verified()) send(s, { kind: 'app-want', hash: fromHex(hash) });
-          o.scheduler.schedule(antiEntropyMs, ask);
+          o.scheduler.schedule(antiEntropyMs, askApp);
         };
-        ask();
+        askApp();
       });
     },
 

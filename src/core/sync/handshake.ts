@@ -1,11 +1,11 @@
 import { concatBytes, taggedHash, verifyEd25519, toHex, type Signer } from '../crypto/index.ts';
-import { delegationCodec, verifyDelegation, type DelegationClaims, type ProofOptions } from '../identity/index.ts';
+import { DELEGATION_LIMITS, delegationCodec, verifyDelegation, type DelegationClaims, type ProofOptions } from '../identity/index.ts';
 import { checkInviteStandalone, inviteId } from '../invitation/invite.ts';
 import type { GovState } from '../governance/state.ts';
 import { atLeast, roleRank } from '../ops/roles.ts';
 import { idKey } from '../ops/op.ts';
 import { refuse, accept, type Verdict } from '../identity/verdict.ts';
-import type { Credential } from './messages.ts';
+import type { Credential, RefusalCode } from './messages.ts';
 
 /** The bytes a peer signs to prove it holds its key in this handshake, and no other. */
 export function handshakeTranscript(context: Uint8Array, signerNonce: Uint8Array, verifierNonce: Uint8Array, key: Uint8Array): Uint8Array {
@@ -24,6 +24,32 @@ export type HandshakeRefusal =
   | 'not-a-member'
   | 'revoked-key'
   | 'bad-invite';
+
+/** The machine code a refusal travels with (`refused` message). */
+export function refusalCode(reason: HandshakeRefusal | string): RefusalCode {
+  return reason === 'not-a-member' || reason === 'revoked-key' || reason === 'bad-invite' || reason === 'bad-origin' ? reason : 'other';
+}
+
+/**
+ * Clocks may disagree by at most this much (the same tolerance delegations get): a peer
+ * further off could present delegations this node takes for not yet valid or expired.
+ */
+export const CLOCK_TOLERANCE_MS = DELEGATION_LIMITS.clockSkewMs;
+
+/**
+ * Step zero, on the peer's hello: are our clocks close enough? `offsetMs` is their clock
+ * minus mine. The message speaks to the person at this node, so both sides of a skewed pair
+ * say whose clock is off and by how much.
+ */
+export function checkClocks(offsetMs: number): Verdict<'clock-skew'> {
+  if (Math.abs(offsetMs) <= CLOCK_TOLERANCE_MS) return accept;
+  const minutes = Math.round(Math.abs(offsetMs) / 60_000);
+  const direction = offsetMs < 0 ? 'ahead of' : 'behind';
+  return refuse(
+    'clock-skew',
+    `your clock is ${minutes} minutes ${direction} this peer's, more than the ${CLOCK_TOLERANCE_MS / 60_000} minutes allowed: set the date and time automatically on one of the two devices`,
+  );
+}
 
 export interface AuthInput {
   context: Uint8Array;

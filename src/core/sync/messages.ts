@@ -1,4 +1,4 @@
-import { bytes, envelope, fixedBytes, list, string, struct, taggedUnion, varuint, type Codec, type Infer } from '../codec/index.ts';
+import { bytes, envelope, fixedBytes, list, oneOf, string, struct, taggedUnion, varuint, type Codec, type Infer } from '../codec/index.ts';
 import { inviteSchema } from '../invitation/invite.ts';
 import { OP_LIMITS } from '../ops/op.ts';
 
@@ -21,6 +21,10 @@ export const SYNC_LIMITS = {
 
 const id32 = fixedBytes(32);
 
+/** Why a peer is refused ops, as a machine code (the reason is for people). */
+export const REFUSAL_CODES = ['not-a-member', 'revoked-key', 'bad-invite', 'bad-origin', 'other'] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
 const credentialSchema = taggedUnion({
   /** "My root is a member": checked against the receiver's governance. */
   member: struct({}),
@@ -29,7 +33,8 @@ const credentialSchema = taggedUnion({
 });
 
 const messageSchema = taggedUnion({
-  hello: struct({ protocol: varuint, context: id32, nonce: fixedBytes(32) }),
+  /** `time`: the sender's clock (ms), so both sides can tell when clocks disagree past the tolerance. */
+  hello: struct({ protocol: varuint, context: id32, nonce: fixedBytes(32), time: varuint }),
   /** Proof of possession of `key` over both nonces, its delegation, and a credential. */
   auth: struct({ key: fixedBytes(32), delegation: bytes(2048), credential: credentialSchema, signature: fixedBytes(64) }),
   /** What I have: my heads, a sample of older ids (for finding the common past), my op count. */
@@ -42,14 +47,15 @@ const messageSchema = taggedUnion({
   /** An application binary; the receiver checks it hashes to what it asked for. */
   app: struct({ bytes: bytes(SYNC_LIMITS.appBytes) }),
   /** "You may not have ops (yet)": the link stays, admission is judged again on changes. */
-  refused: struct({ reason: string(200) }),
+  refused: struct({ code: oneOf(REFUSAL_CODES), reason: string(200) }),
   bye: struct({ reason: string(200) }),
 });
 
 export type SyncMessage = Infer<typeof messageSchema>;
 export type Credential = Infer<typeof credentialSchema>;
 
-export const PROTOCOL_VERSION = 1;
+/** 2: hello carries the sender's clock, refusals a code. */
+export const PROTOCOL_VERSION = 2;
 
 /** Tag 0x50, version 1. */
 export const syncCodec = envelope<SyncMessage>(0x50, 1, SYNC_LIMITS.messageBytes, messageSchema as Codec<SyncMessage>);

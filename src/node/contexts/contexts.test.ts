@@ -53,9 +53,11 @@ describe('contexts across three nodes', () => {
     await until('B learns it was removed', async () => !(await b.contexts.view(id)).members.some((m) => m.root === bRoot));
     const late = await b.contexts.write(id, { method: 'set', args: { key: 'late', value: 3 } });
     expect(late.valid).toBe(false);
+    // B's node shows its refused write to its peers, who no longer admit B: ignored unread, and said so.
     for (const n of [a, c]) {
-      await until('B’s late write refused', async () => (await n.contexts.view(id)).invalidOps.some((o) => o.key === late.key));
+      await until('B’s late write ignored', async () => (await n.contexts.view(id)).rejected.some((r) => r.reason === 'not-admitted'));
       expect((await n.contexts.view(id)).kv.map(([k]) => k)).not.toContain('late');
+      expect((await n.contexts.view(id)).invalidOps.some((o) => o.key === late.key)).toBe(false);
     }
 
     // Checkpoints agree between the remaining members.

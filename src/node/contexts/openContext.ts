@@ -19,7 +19,7 @@ import type { MeshPort } from './meshPort.ts';
 import type { AuditEntry, CallOutcome, EventView, VerificationView } from './view.ts';
 import { rendezvous } from '../../core/context/rendezvous.ts';
 import { inviteCodec, signInvite, type Invite } from '../../core/invitation/index.ts';
-import { encodeOp, idKey, signOp, type Op, type OpBody } from '../../core/ops/op.ts';
+import { idKey, signOp, type OpBody } from '../../core/ops/op.ts';
 import type { Role } from '../../core/ops/roles.ts';
 import {
   compareCheckpoint,
@@ -109,7 +109,7 @@ export async function openContext(d: ContextDeps) {
     now: d.now,
     antiEntropyMs: CONTEXT_TIMINGS.antiEntropyMs,
     async persist(ops) {
-      await store.putOps(record.id, ops.map((c) => ({ key: c.key, bytes: encodedOf(c.op) })));
+      await store.putOps(record.id, ops.map((c) => ({ key: c.key, bytes: c.bytes })));
       deltasSinceSnapshot += ops.filter((c) => c.op.body.kind === 'delta').length;
       if (deltasSinceSnapshot >= CONTEXT_TIMINGS.snapshotEveryDeltas) {
         deltasSinceSnapshot = 0;
@@ -271,7 +271,7 @@ export async function openContext(d: ContextDeps) {
   }
 
   function parents(): Uint8Array[] {
-    return replica.heads().map(fromHex);
+    return replica.parents();
   }
 
   async function publish(body: OpBody): Promise<OpOutcome> {
@@ -527,10 +527,3 @@ export async function openContext(d: ContextDeps) {
 }
 
 export type RunningContext = Awaited<ReturnType<typeof openContext>>;
-
-const encodedCache = new WeakMap<object, Uint8Array>();
-function encodedOf(op: Op): Uint8Array {
-  let b = encodedCache.get(op);
-  if (!b) encodedCache.set(op, (b = encodeOp(op)));
-  return b;
-}

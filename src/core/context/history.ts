@@ -1,0 +1,84 @@
+import { idKey } from '../ops/op.ts';
+import type { Dag } from '../dag/dag.ts';
+
+/**
+ * The history honest writers build on: every valid op, and every op some valid op descends
+ * from (an op that was valid when it was built on and lost its validity later stays part
+ * of the past). Heads are the valid ops no valid op descends from. Ops outside the history
+ * are *refused*: kept for display, never relayed, never named as parents
+ * (docs/governance.md, "What the history is").
+ */
+export function createHistory(dag: Dag, isValid: (key: string) => boolean) {
+  const accepted = new Set<string>();
+  const heads = new Set<string>();
+
+  /** An op became valid: it and its whole past are history; its parents are no heads. */
+  function take(key: string): string[] {
+    const added: string[] = [];
+    if (accepted.has(key)) return added;
+    accepted.add(key);
+    added.push(key);
+    // Nothing accepted names it yet (else it would already be accepted): it is a head.
+    heads.add(key);
+    const stack = [key];
+    while (stack.length) {
+      const c = dag.get(stack.pop()!);
+      if (!c) continue;
+      for (const p of c.op.parents) {
+        const k = idKey(p);
+        heads.delete(k);
+        if (accepted.has(k)) continue;
+        accepted.add(k);
+        added.push(k);
+        stack.push(k);
+      }
+    }
+    return added;
+  }
+
+  return {
+    /**
+     * Follow new and flipped verdicts. Returns the keys that joined the history, parents
+     * first. A lost validity is rare (a late removal or revocation): the history is then
+     * recomputed from the DAG.
+     */
+    update(changed: Iterable<string>): string[] {
+      const joined: string[] = [];
+      let lost = false;
+      for (const key of changed) {
+        if (isValid(key)) joined.push(...take(key));
+        else if (heads.has(key)) lost = true;
+      }
+      if (lost) return rebuild();
+      return dag.parentsFirst(joined);
+    },
+
+    /** Recompute from the DAG; returns the keys that were not history before. */
+    rebuild(): string[] {
+      return rebuild();
+    },
+
+    has: (key: string) => accepted.has(key),
+    heads: (): string[] => [...heads].sort(),
+    size: () => accepted.size,
+  };
+
+  function rebuild(): string[] {
+    const before = new Set(accepted);
+    accepted.clear();
+    heads.clear();
+    // Children before parents: an op is history if it is valid or a child of it is.
+    const all = [...dag.all()];
+    const needed = new Set<string>();
+    for (let i = all.length - 1; i >= 0; i--) {
+      const c = all[i]!;
+      if (!isValid(c.key) && !needed.has(c.key)) continue;
+      accepted.add(c.key);
+      if (!needed.has(c.key)) heads.add(c.key);
+      for (const p of c.op.parents) needed.add(idKey(p));
+    }
+    return all.filter((c) => accepted.has(c.key) && !before.has(c.key)).map((c) => c.key);
+  }
+}
+
+export type History = ReturnType<typeof createHistory>;
