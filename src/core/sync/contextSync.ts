@@ -43,7 +43,9 @@ export type SyncEvent =
   | { kind: 'peers' }
   | { kind: 'checkpoint'; from: string; bytes: Uint8Array }
   /** A peer was cut off for costing more than its quota. */
-  | { kind: 'breach'; from: string; message: string };
+  | { kind: 'breach'; from: string; message: string }
+  /** A peer was let go because our clocks disagree past the tolerance. */
+  | { kind: 'clock'; from: string; message: string };
 
 /**
  * Replicates one context over any number of Links: an authenticated handshake first, then
@@ -369,7 +371,10 @@ export function createContextSync(o: ContextSyncOptions) {
       if (idKey(m.context) !== o.replica.contextKey) return close(s, 'this link is for another context');
       s.info.clockOffsetMs = m.time - o.now();
       const clocks = checkClocks(s.info.clockOffsetMs);
-      if (!clocks.ok) return close(s, clocks.message);
+      if (!clocks.ok) {
+        o.onChange?.({ kind: 'clock', from: s.link.id, message: clocks.message });
+        return close(s, clocks.message);
+      }
       s.theirNonce = m.nonce;
       await sendAuth(s);
       return;

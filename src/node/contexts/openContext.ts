@@ -34,7 +34,7 @@ import {
   verifyCheckpoint,
   type StateCall,
 } from '../../core/state/index.ts';
-import { createContextSync, type SyncEvent } from '../../core/sync/contextSync.ts';
+import { createContextSync, type PeerInfo, type SyncEvent } from '../../core/sync/contextSync.ts';
 import type { Alert, CheckpointAgreement, ContextView, InvalidOpView, MemberView, OpOutcome } from './view.ts';
 
 export const CONTEXT_TIMINGS = { checkpointMs: 4000, antiEntropyMs: 3000, snapshotEveryDeltas: 200 } as const;
@@ -127,6 +127,8 @@ export async function openContext(d: ContextDeps) {
       );
       alert('rejected-op', `${event.rejections.length} op(s) refused: ${event.rejections[0]!.message}`);
     }
+    if (event.kind === 'breach') alert('quota', event.message);
+    if (event.kind === 'clock' && !alerts.some((a) => a.kind === 'clock' && a.message === event.message)) alert('clock', event.message);
     if (event.kind === 'checkpoint') await takeCheckpoint(event.bytes);
     if (event.kind === 'ops') {
       await tryJoin();
@@ -282,6 +284,17 @@ export async function openContext(d: ContextDeps) {
     d.onChange();
     const v = replica.verdict(key);
     return v?.valid ? { key, valid: true } : { key, valid: false, reason: v?.reason ?? 'unknown', message: v && !v.valid ? v.message : 'not judged' };
+  }
+
+  /** Why joining does not go on, as the person joining should read it. */
+  function joinProblem(peers: PeerInfo[]): string | undefined {
+    if (membership.problem()) return membership.problem();
+    if (!record.invite && !record.rejoin) return undefined;
+    const refusedBy = peers.find((p) => p.refusedBy)?.refusedBy;
+    if (refusedBy) return `a member refused to share the history: ${refusedBy}`;
+    const clock = alerts.findLast((a) => a.kind === 'clock');
+    if (clock && replica.dag.size() === 0) return clock.message;
+    return undefined;
   }
 
   const membership = membershipTasks({
@@ -486,7 +499,7 @@ export async function openContext(d: ContextDeps) {
         myRoot: identity.root,
         ...(g.members.get(identity.root) ? { myRole: g.members.get(identity.root)!.role } : {}),
         joining: Boolean(record.invite || record.rejoin),
-        ...(membership.problem() || ((record.invite || record.rejoin) && peers.some((p) => p.refusedBy)) ? { joinProblem: membership.problem() ?? `a member refused to share the history: ${peers.find((p) => p.refusedBy)!.refusedBy}` } : {}),
+        ...(joinProblem(peers) ? { joinProblem: joinProblem(peers) } : {}),
         members,
         kv: kvEntries(),
         opCount: replica.dag.size(),
@@ -496,6 +509,7 @@ export async function openContext(d: ContextDeps) {
         invalidOps: fromHistory().invalidOps,
         rejected: [],
         peers,
+        closedPeers: sync.closedPeers(),
         checkpoints: [...agreements.values()],
         alerts: [...alerts],
         stateRoot: toHex(local.stateRoot),

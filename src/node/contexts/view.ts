@@ -31,7 +31,7 @@ export interface CheckpointAgreement {
 
 export interface Alert {
   at: number;
-  kind: 'divergence' | 'refused-peer' | 'rejected-op' | 'join-failed' | 'verification';
+  kind: 'divergence' | 'refused-peer' | 'rejected-op' | 'join-failed' | 'verification' | 'quota' | 'clock';
   message: string;
 }
 
@@ -60,6 +60,8 @@ export interface ContextView {
   invalidOps: InvalidOpView[];
   rejected: RejectionRecord[];
   peers: PeerInfo[];
+  /** Links closed lately, with why (bounded). */
+  closedPeers: PeerInfo[];
   checkpoints: CheckpointAgreement[];
   alerts: Alert[];
   stateRoot: string;

@@ -68,6 +68,8 @@ export function SyncPanel({ view }: { view: ContextView }) {
               {p.label ?? p.linkId} {p.standing && <span className="muted">({p.standing})</span>}
               {p.refusal && <span className="muted"> — we refused it: {p.refusal}</span>}
               {p.refusedBy && <span className="muted"> — it refused us: {p.refusedBy}</span>}
+              {p.ignoredOps > 0 && <span className="muted"> — {p.ignoredOps} ops it sent were ignored (not admitted)</span>}
+              {p.throttled && <span className="muted"> — throttled: {p.throttled}</span>}
               <span className="muted small">
                 ↓{p.received.ops} ops / {Math.round(p.received.bytes / 1024)} KiB · ↑{p.sent.ops} ops / {Math.round(p.sent.bytes / 1024)} KiB
               </span>
@@ -75,6 +77,19 @@ export function SyncPanel({ view }: { view: ContextView }) {
           ))}
         </ul>
       }
+
+      {view.closedPeers.length > 0 && (
+        <details>
+          <summary>Closed links ({view.closedPeers.length})</summary>
+          <ul className="list" data-testid="closed-links">
+            {view.closedPeers.map((p, i) => (
+              <li key={`${p.linkId}-${i}`}>
+                {p.label ?? p.linkId}: <span className="muted">{p.closeReason ?? 'closed'}</span>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
 
       <h3>Checkpoints</h3>
       {view.checkpoints.length === 0 ?
