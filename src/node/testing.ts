@@ -10,7 +10,7 @@ import { realTimeScheduler } from './scheduler.ts';
 export function bareTestNode(
   hub: ReturnType<typeof memoryMeshHub>,
   name: string,
-  options: { store?: Store; origin?: string } = {},
+  options: { store?: Store; origin?: string; now?: () => number } = {},
 ): Promise<TabnodeNode> {
   return createNode({
     store: options.store ?? memoryStore(),
@@ -18,13 +18,13 @@ export function bareTestNode(
     mesh: hub.port(name),
     scheduler: realTimeScheduler,
     runtime: () => createInlineRuntime(),
-    platform: { now: () => Date.now(), randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)), generateDeviceKey, importRootSeed, signerFor },
+    platform: { now: options.now ?? (() => Date.now()), randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)), generateDeviceKey, importRootSeed, signerFor },
   });
 }
 
 /** A signed-in node named `name` on `hub`, with a fresh local root. */
-export async function testNode(hub: ReturnType<typeof memoryMeshHub>, name: string, store: Store = memoryStore()): Promise<TabnodeNode> {
-  const node = await bareTestNode(hub, name, { store });
+export async function testNode(hub: ReturnType<typeof memoryMeshHub>, name: string, store: Store = memoryStore(), options: { now?: () => number } = {}): Promise<TabnodeNode> {
+  const node = await bareTestNode(hub, name, { store, ...options });
   await node.identity.useLocalRoot(node.identity.newPhrase(), name);
   return node;
 }

@@ -4,7 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { idKey } from '../../core/ops/op.ts';
 import { joinBody, op, person, type Device } from '../../core/context/testkit.ts';
 import { encodeOp, type OpBody } from '../../core/ops/op.ts';
-import { parseInviteLink } from '../../core/invitation/index.ts';
+import { parseInviteLink, type Invite } from '../../core/invitation/index.ts';
 import type { Role } from '../../core/ops/roles.ts';
 import type { RawPeer } from './rawPeer.ts';
 import * as Y from 'yjs';
@@ -38,8 +38,8 @@ export async function junkOps(context: Uint8Array, n: number, parents: Uint8Arra
  * The attacker gets an invite for `role` from A and joins by hand: shows the invite, takes
  * the history A sends, signs its join op on A's heads. Returns its raw link to A, admitted.
  */
-export async function becomeMember(w: AttackWorld, role: Role): Promise<RawPeer> {
-  const invite = parseInviteLink(await w.a.contexts.invite(w.id, { role }));
+export async function becomeMember(w: AttackWorld, role: Role, options: { maxUses?: number } = {}): Promise<RawPeer & { invite: Invite }> {
+  const invite = parseInviteLink(await w.a.contexts.invite(w.id, { role, ...options }));
   const toA = (await w.attack(w.x.device, { credential: { kind: 'invite', invite } })).get('A')!;
   const heads = await toA.next('heads');
   await toA.send({ kind: 'heads', heads: [], sample: [], count: 0 });
@@ -51,7 +51,7 @@ export async function becomeMember(w: AttackWorld, role: Role): Promise<RawPeer>
     if (Date.now() - start > 10_000) throw new Error(`the attacker's join ${idKey(join.id).slice(0, 8)} was not taken`);
     await new Promise((r) => setTimeout(r, 25));
   }
-  return toA;
+  return Object.assign(toA, { invite });
 }
 
 let gc: (() => void) | undefined;
