@@ -32,7 +32,9 @@ export type RejectionReason =
   | 'unknown-key'
   | 'over-budget'
   /** Sync only: ops from a peer that is not admitted, dropped unread. */
-  | 'not-admitted';
+  | 'not-admitted'
+  /** Sync only: an app binary that does not hash to the app asked for. */
+  | 'bad-app';
 
 export interface Rejection {
   key?: string;

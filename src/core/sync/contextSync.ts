@@ -339,13 +339,25 @@ export function createContextSync(o: ContextSyncOptions) {
       case 'app': {
         const hash = idKey(sha256(m.bytes));
         const waiting = wantedApps.get(hash);
-        if (!waiting) return; // not asked for, or a binary that does not hash to what was asked
+        if (!waiting) {
+          // Not asked for: while this node waits for an app, a binary that hashes to none of
+          // the ones asked for is a wrong or tampered one, and its sender is told on.
+          if (wantedApps.size) rejectApp(s, hash, m.bytes.length);
+          return;
+        }
         wantedApps.delete(hash);
         await o.apps?.put(hash, m.bytes);
         for (const resolve of waiting) resolve(m.bytes);
         return;
       }
     }
+  }
+
+  function rejectApp(s: Session, hash: string, bytes: number): void {
+    const rejection: Rejection = { reason: 'bad-app', message: `${s.info.label ?? 'a peer'} sent an app binary whose SHA-256 (${hash.slice(0, 12)}…) is not the app asked for: tampered or wrong, not kept`, bytes };
+    o.onChange?.({ kind: 'rejected', rejections: [rejection], from: s.info.linkId });
+    s.rejectedBytes += bytes;
+    if (s.rejectedBytes > SYNC_QUOTAS.rejectedBytes) breach(s, new QuotaBreach('rejectedBytes', 'it keeps sending app binaries that are not what was asked for'));
   }
 
   /** Ops from a peer that is not admitted are dropped unread; the sync panel says so once per link. */

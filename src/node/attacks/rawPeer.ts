@@ -15,6 +15,8 @@ export interface RawPeerOptions {
   now?: () => number;
   /** Answer the other side's hello with auth (default true). */
   authenticate?: boolean;
+  /** Called for every message received (after the handshake answer), to script replies. */
+  respond?(m: SyncMessage, peer: RawPeer): void;
 }
 
 export interface RawPeer {
@@ -79,6 +81,7 @@ export function rawPeer(link: Link, o: RawPeerOptions): RawPeer {
         return peer.send(auth);
       });
     }
+    if (m && o.respond) o.respond(m, peer);
     for (const w of [...waiters]) w();
   });
   void peer.send({ kind: 'hello', protocol: PROTOCOL_VERSION, context: o.context, nonce, time: Math.floor((o.now ?? Date.now)()) });
