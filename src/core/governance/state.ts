@@ -10,6 +10,8 @@ export interface KeyInfo {
   label: string;
   issuedAt: number;
   expiresAt: number;
+  /** The site its wallet delegation was signed for; none for a local root's key. */
+  origin?: string;
 }
 
 /** The governance of a context at some point of its history. */
@@ -24,6 +26,8 @@ export interface GovState {
   /** Valid joins per invite id (hex). */
   inviteUses: Map<string, number>;
   revokedInvites: Set<string>;
+  /** Sites members may sign in from with a wallet (canonical origins). */
+  origins: Set<string>;
 }
 
 export function emptyGovState(): GovState {
@@ -36,6 +40,7 @@ export function emptyGovState(): GovState {
     revokedKeys: new Set(),
     inviteUses: new Map(),
     revokedInvites: new Set(),
+    origins: new Set(),
   };
 }
 
@@ -49,11 +54,14 @@ export function cloneGovState(s: GovState): GovState {
     revokedKeys: new Set(s.revokedKeys),
     inviteUses: new Map(s.inviteUses),
     revokedInvites: new Set(s.revokedInvites),
+    origins: new Set(s.origins),
   };
 }
 
-export function keyInfoFrom(claims: DelegationClaims): KeyInfo {
-  return { root: claims.root, label: claims.label, issuedAt: claims.issuedAt, expiresAt: claims.expiresAt };
+export function keyInfoFrom(claims: DelegationClaims, origin?: string): KeyInfo {
+  const info: KeyInfo = { root: claims.root, label: claims.label, issuedAt: claims.issuedAt, expiresAt: claims.expiresAt };
+  if (origin !== undefined) info.origin = origin;
+  return info;
 }
 
 export function ownerCount(s: GovState): number {

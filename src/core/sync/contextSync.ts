@@ -74,7 +74,7 @@ interface Session {
   /** My heads as I last sent them to this peer (so an answer never repeats them). */
   headsSent?: string;
   /** Set once the peer proved its key: what admission is judged on, again and again. */
-  auth?: { claims: DelegationClaims; credential: Credential };
+  auth?: { claims: DelegationClaims; credential: Credential; origin?: string };
 }
 
 /**
@@ -203,7 +203,7 @@ export function createContextSync(o: ContextSyncOptions) {
   /** Judge (again) whether an authenticated peer may have ops; start syncing when it may. */
   async function admit(s: Session): Promise<void> {
     if (!s.auth || s.info.state === 'closed') return;
-    const verdict = await admitPeer(s.auth.claims, s.auth.credential, o.replica.contextId, o.replica.governance(), o.now());
+    const verdict = await admitPeer(s.auth.claims, s.auth.credential, o.replica.contextId, o.replica.governance(), o.now(), s.auth.origin);
     const was = s.info.state;
     if (verdict.ok) {
       s.info.state = 'verified';
@@ -275,7 +275,7 @@ export function createContextSync(o: ContextSyncOptions) {
           proofs: o.replica.proofs,
         });
         if (!verdict.ok) return close(s, `not allowed: ${verdict.message}`);
-        s.auth = { claims: verdict.claims!, credential: m.credential };
+        s.auth = { claims: verdict.claims!, credential: m.credential, ...(verdict.origin === undefined ? {} : { origin: verdict.origin }) };
         Object.assign(s.info, { root: verdict.claims!.root, key: toHex(m.key), label: verdict.claims!.label });
         await admit(s);
         return;
