@@ -3,7 +3,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { describe, expect, test } from 'vitest';
 import { createReplica } from '../context/replica.ts';
 import { deltaBody, genesis, invite, joinBody, op, person, recordingSink, T0, type Device } from '../context/testkit.ts';
-import { seedSigner, type Signer } from '../crypto/index.ts';
+import { seedSigner, toHex, type Signer } from '../crypto/index.ts';
 import { delegationCodec, ORIGIN_LIMITS, signEthereumDelegation, type RootId } from '../identity/index.ts';
 import { idKey, type Op, type OpBody } from '../ops/op.ts';
 
@@ -78,7 +78,7 @@ describe('wallet delegations are checked against the allowed origins', () => {
     const { replica, w, v, l } = await world();
     const g = replica.governance();
     expect([...g.origins].sort()).toEqual([OLD, APP].sort());
-    const siteOf = (d: Device) => g.keys.get(Buffer.from(d.signer.publicKey).toString('hex'))?.origin;
+    const siteOf = (d: Device) => g.keys.get(toHex(d.signer.publicKey))?.origin;
     expect(siteOf(w.device)).toBe(APP);
     expect(siteOf(v.device)).toBe(OLD);
     expect(siteOf(l.device)).toBeUndefined();

@@ -2,7 +2,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { describe, expect, test } from 'vitest';
 import { createReplica } from '../context/replica.ts';
 import { genesis, invite, joinBody, op, person, recordingSink, T0, type Device } from '../context/testkit.ts';
-import { seedSigner } from '../crypto/index.ts';
+import { seedSigner, toHex } from '../crypto/index.ts';
 import { emptyGovState } from '../governance/state.ts';
 import { delegationCodec, signEthereumDelegation } from '../identity/index.ts';
 import { admitPeer, authenticatePeer, signHandshake } from './handshake.ts';
@@ -46,7 +46,7 @@ describe('handshake admission checks the site a wallet delegation was signed for
     const g = await genesis({ device: onApp }, 'Origins', T0, [APP]);
     const replica = createReplica(g.id, recordingSink());
     await replica.receive([g]);
-    expect(replica.verdict(Buffer.from(g.id).toString('hex'))).toEqual({ valid: true });
+    expect(replica.verdict(toHex(g.id))).toEqual({ valid: true });
 
     const ok = await handshake(await aliceDevice(APP, 4), g.id, replica.governance());
     expect(ok.auth.origin).toBe(APP);
