@@ -62,7 +62,7 @@ export function OriginsPanel({ view, onOutcome }: { view: ContextView; onOutcome
         </ul>
       }
       {isOwner && (
-        <form onSubmit={add} className="fields row">
+        <form onSubmit={add} className="fields row origins-add">
           <label className="field grow">
             <span>Site</span>
             <input value={site} placeholder="https://tabnode.example" onChange={(e) => setSite(e.target.value)} required data-testid="origin-input" />
