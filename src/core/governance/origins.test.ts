@@ -155,6 +155,17 @@ describe('removing an allowed origin', () => {
     expect(await verdictOf(replica, await op(v.device, ctx, [announce], deltaBody('again')))).toEqual({ valid: true });
   });
 
+  test('an invite signed by a key delegated on a removed site admits nobody', async () => {
+    const { replica, w, v, ctx, joinL } = await world();
+    const promote = await op(w.device, ctx, [joinL], { kind: 'set-role', member: v.rootId, role: 'admin' });
+    const fromV = await invite(v.device, ctx, { nonce: 13 });
+    const removal = await op(w.device, ctx, [promote], { kind: 'set-origins', add: [], remove: [OLD] });
+    await replica.receive([promote, removal]);
+    const p = await walletPerson(14);
+    const join = await op(p.device, ctx, [removal], joinBody(p.device, fromV));
+    expect(await verdictOf(replica, join)).toMatchObject({ valid: false, reason: 'invite-not-authorized', message: expect.stringContaining(`signed for ${OLD}`) });
+  });
+
   test('an op concurrent with the removal is invalid, in every arrival order', async () => {
     const { w, v, ctx, joinL, g, joinV } = await world();
     const late = await walletPerson(8, OLD);
