@@ -6,12 +6,7 @@ import { apply, authorOrigin, authorRoot, isGovernance, judge, requiredRole, typ
 import { cloneGovState, emptyGovState, type GovState } from './state.ts';
 
 /** Refusals the concurrency rule adds to those of `judge`. */
-export type ConcurrencyRefusal =
-  | 'removed-concurrently'
-  | 'demoted-concurrently'
-  | 'key-revoked-concurrently'
-  | 'invite-revoked'
-  | 'origin-removed-concurrently';
+export type ConcurrencyRefusal = 'removed-concurrently' | 'demoted-concurrently' | 'key-revoked-concurrently' | 'invite-revoked' | 'origin-removed-concurrently';
 
 export type OpVerdict = { valid: true } | { valid: false; reason: Refusal['reason'] | ConcurrencyRefusal; message: string };
 

@@ -39,10 +39,7 @@ export interface AuthInput {
   proofs?: ProofOptions;
 }
 
-/**
- * Step one: the peer proved it holds `key` over my fresh nonce, and a root delegated that
- * key. `origin`: the site a wallet delegation was signed for (none for a local root's).
- */
+/** Step one: the peer proved it holds `key` over my fresh nonce, and a root delegated that key. */
 export async function authenticatePeer(a: AuthInput): Promise<Verdict<HandshakeRefusal> & { claims?: DelegationClaims; origin?: string }> {
   const transcript = handshakeTranscript(a.context, a.theirNonce, a.myNonce, a.key);
   if (!(await verifyEd25519(a.key, transcript, a.signature))) return refuse('bad-proof', 'the peer did not prove it holds its key');
@@ -51,6 +48,7 @@ export async function authenticatePeer(a: AuthInput): Promise<Verdict<HandshakeR
     const verdict = await verifyDelegation(d, a.now, a.proofs);
     if (!verdict.ok) return refuse('bad-delegation', verdict.message);
     if (toHex(d.claims.clientKey) !== toHex(a.key)) return refuse('bad-delegation', 'the delegation is for another key');
+    // The site a wallet delegation was signed for (none for a local root's): admission checks it.
     const origin = delegationOrigin(d.proof);
     return { ...accept, claims: d.claims, ...(origin === undefined ? {} : { origin }) };
   } catch (e) {
@@ -61,10 +59,9 @@ export async function authenticatePeer(a: AuthInput): Promise<Verdict<HandshakeR
 
 /**
  * Step two, re-run whenever governance changes: may this authenticated peer receive the
- * context's ops? Its key must not be revoked, its wallet delegation (if any) signed for
- * one of the context's allowed origins (`origin`, from `authenticatePeer`), and its root
- * must be a member — or it holds a valid invite (a joiner fetching the history its join
- * op builds on).
+ * context's ops? Its key must not be revoked, and its root must be a member — or it holds
+ * a valid invite (a joiner fetching the history its join op builds on).
+ * `origin` (from `authenticatePeer`): a wallet delegation must be signed for an allowed origin.
  */
 export async function admitPeer(
   claims: DelegationClaims,
