@@ -65,7 +65,7 @@ describe('allowed origins', { timeout: 30_000 }, () => {
     await w.identity.loginWithWallet(wallet, 'Laptop');
     const link = await owner.contexts.invite(id, { role: 'writer' });
     await w.contexts.join(link);
-    await until('W joined', async () => !(await w.contexts.view(id)).joining);
+    await until('the owner has W’s join', async () => (await owner.contexts.view(id)).members.length === 2);
     expect((await owner.contexts.view(id)).members.find((m) => m.root.startsWith('eip155:'))?.devices[0]).toMatchObject({ label: 'Laptop', origin: APP });
 
     // evil.example got the same person to sign its challenge: a real delegation of evil's key

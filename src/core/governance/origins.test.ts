@@ -73,7 +73,8 @@ async function verdictOf(replica: ReturnType<typeof createReplica>, o: Op) {
   return replica.verdict(key(o));
 }
 
-describe('wallet delegations are checked against the allowed origins', () => {
+// Secp256k1 signing and recovery in every world: slow on a loaded machine.
+describe('wallet delegations are checked against the allowed origins', { timeout: 30_000 }, () => {
   test('genesis records its origins; a key registers with the site it was delegated on', async () => {
     const { replica, w, v, l } = await world();
     const g = replica.governance();
@@ -133,7 +134,7 @@ describe('wallet delegations are checked against the allowed origins', () => {
   });
 });
 
-describe('removing an allowed origin', () => {
+describe('removing an allowed origin', { timeout: 30_000 }, () => {
   test('keys delegated there can no longer act; what they wrote before stays; a new delegation on an allowed site restores them', async () => {
     const { replica, sink, w, v, ctx, joinL } = await world();
     const before = await op(v.device, ctx, [joinL], deltaBody('before'));
@@ -205,7 +206,7 @@ describe('removing an allowed origin', () => {
   });
 });
 
-describe('set-origins', () => {
+describe('set-origins', { timeout: 30_000 }, () => {
   test('only owners change origins, never removing the site they signed in on, within the bounds', async () => {
     const { replica, w, l, ctx, joinL } = await world();
     const at = [joinL];

@@ -40,7 +40,7 @@ async function handshake(device: Device, context: Uint8Array, g = emptyGovState(
   return { auth, admission: await admitPeer(auth.claims!, { kind: 'member' }, context, g, T0, auth.origin) };
 }
 
-describe('handshake admission checks the site a wallet delegation was signed for', () => {
+describe('handshake admission checks the site a wallet delegation was signed for', { timeout: 30_000 }, () => {
   test('a member whose device was delegated on a foreign site is refused, with the reason; on the app it is admitted', async () => {
     const onApp = await aliceDevice(APP, 3);
     const g = await genesis({ device: onApp }, 'Origins', T0, [APP]);
