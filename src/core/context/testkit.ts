@@ -43,12 +43,13 @@ export async function person(name: string, n: number): Promise<Person> {
   return { name, root, rootId: localRootId(root.publicKey), device: await newDevice(root, name) };
 }
 
-export async function genesis(owner: Person, name = 'Test context', time = T0): Promise<Op> {
+/** `origins`: the sites wallet delegations may be signed for (local roots need none). */
+export async function genesis(owner: Pick<Person, 'device'>, name = 'Test context', time = T0, origins: string[] = []): Promise<Op> {
   return signOp(owner.device.signer, {
     context: GENESIS_CONTEXT,
     parents: [],
     time,
-    body: { kind: 'genesis', name, appId: new Uint8Array(32), verifiable: false, nonce: new Uint8Array(16), delegation: owner.device.delegation },
+    body: { kind: 'genesis', name, appId: new Uint8Array(32), verifiable: false, nonce: new Uint8Array(16), delegation: owner.device.delegation, origins },
   });
 }
 

@@ -46,6 +46,13 @@ describe('contextsFor', () => {
     expect(contextsFor(R, otherKey, [revokedInOne, holding(2, [R])])).toHaveLength(2);
   });
 
+  test('a key delegated on a site the context does not allow learns nothing of it; a local root key names no site', () => {
+    const app = holding(1, [S], { origins: new Set(['https://tabnode.example']) });
+    expect(contextsFor(S, key, [app, holding(2, [S])], 'https://evil.example').map((e) => e.name)).toEqual(['context 2']);
+    expect(contextsFor(S, key, [app], 'https://tabnode.example')).toHaveLength(1);
+    expect(contextsFor(R, key, [holding(3, [R], { origins: new Set() })])).toHaveLength(1);
+  });
+
   test('a context still being fetched (no members known) is never listed', () => {
     expect(contextsFor(R, key, [holding(1, [])])).toEqual([]);
   });

@@ -100,7 +100,7 @@ export function directoryLink(d: DirectoryLinkDeps): DirectorySession {
   let theirNonce: Uint8Array | undefined;
   let theyHaveMine = false;
   let myAsk: Promise<DirectoryMessage> | undefined;
-  let peer: { claims: DelegationClaims; boxKey: Uint8Array; signature: Uint8Array } | undefined;
+  let peer: { claims: DelegationClaims; origin?: string; boxKey: Uint8Array; signature: Uint8Array } | undefined;
   let asksSeen = 0;
   let answersSeen = 0;
   let lastSent: string | undefined;
@@ -151,7 +151,7 @@ export function directoryLink(d: DirectoryLinkDeps): DirectorySession {
     if (!peer || link.closed) return;
     // Its delegation was checked when it asked; updates stop once it has run out.
     if (peer.claims.expiresAt <= d.now()) return;
-    const plaintext = entriesCodec.encode(contextsFor(room.root, peer.claims.clientKey, d.holdings()));
+    const plaintext = entriesCodec.encode(contextsFor(room.root, peer.claims.clientKey, d.holdings(), peer.origin));
     const fingerprint = toHex(sha256(plaintext));
     if (!force && fingerprint === lastSent) return;
     lastSent = fingerprint;
@@ -194,7 +194,7 @@ export function directoryLink(d: DirectoryLinkDeps): DirectorySession {
       changed();
       return;
     }
-    peer = { claims, boxKey: m.boxKey, signature: m.signature };
+    peer = { claims, ...(verdict.origin === undefined ? {} : { origin: verdict.origin }), boxKey: m.boxKey, signature: m.signature };
     info.askedBy = { root: claims.root, key: toHex(claims.clientKey), label: claims.label };
     sendEntries(true);
   }

@@ -2,6 +2,8 @@ import { toHex } from '../crypto/index.ts';
 import { DecodeError } from '../codec/index.ts';
 import {
   delegationCodec,
+  delegationOrigin,
+  OriginError,
   revocationCodec,
   verifyDelegation,
   verifyRevocation,
@@ -23,6 +25,8 @@ export interface CheckedOp {
   /** The op's canonical bytes: what is stored, relayed, and counted against byte bounds. */
   bytes: Uint8Array;
   delegation?: DelegationClaims;
+  /** The site the embedded delegation was signed for; none for a local root's. */
+  origin?: string;
   invite?: Invite & { id: string };
   revocation?: RevocationClaims;
 }
@@ -72,22 +76,32 @@ export async function checkIntrinsic(
   }
   if (body.kind === 'genesis' || body.kind === 'add-device' || body.kind === 'join') {
     let claims: DelegationClaims;
+    let origin: string | undefined;
     try {
       const d = delegationCodec.decode(body.delegation);
       const verdict = await verifyDelegation(d, op.time, proofs);
       if (!verdict.ok) return refuse(verdict.reason === 'unverifiable' ? 'unverifiable' : 'bad-delegation', `the author's delegation: ${verdict.message}`);
       claims = d.claims;
+      origin = delegationOrigin(d.proof);
     } catch (e) {
+      if (e instanceof OriginError) return refuse('bad-delegation', `the author's delegation: ${e.message}`);
       return refuse('bad-delegation', `the author's delegation does not decode: ${(e as DecodeError).message}`);
     }
     if (!bytesEqual(claims.clientKey, op.author)) return refuse('bad-delegation', 'the delegation is for another key than the author');
     checked.delegation = claims;
+    if (origin !== undefined) checked.origin = origin;
   }
   if (body.kind === 'join') {
     const verdict = await checkInviteStandalone(body.invite, op.time);
     if (!verdict.ok) return refuse('bad-invite', `the invite: ${verdict.message}`);
     if (!bytesEqual(body.invite.claims.context, contextId)) return refuse('bad-invite', 'the invite is for another context');
     checked.invite = { ...body.invite, id: idKey(inviteId(body.invite.claims)) };
+  }
+  if (body.kind === 'set-origins') {
+    const added = new Set(body.add);
+    const both = body.remove.find((o) => added.has(o));
+    if (both) return refuse('malformed', `a set-origins op both adds and removes ${both}`);
+    if (added.size === 0 && body.remove.length === 0) return refuse('malformed', 'a set-origins op that changes nothing');
   }
   if (body.kind === 'revoke-key') {
     try {

@@ -3,11 +3,11 @@ import { compareIds, idKey } from '../ops/op.ts';
 import { roleRank, type Role } from '../ops/roles.ts';
 import { toHex } from '../crypto/index.ts';
 import type { CheckedOp } from './checkedOp.ts';
-import { apply, authorRoot, isGovernance, judge, requiredRole, type Refusal } from './rules.ts';
+import { apply, authorOrigin, authorRoot, isGovernance, judge, requiredRole, type Refusal } from './rules.ts';
 import { cloneGovState, emptyGovState, type GovState } from './state.ts';
 
 /** Refusals the concurrency rule adds to those of `judge`. */
-export type ConcurrencyRefusal = 'removed-concurrently' | 'demoted-concurrently' | 'key-revoked-concurrently' | 'invite-revoked';
+export type ConcurrencyRefusal = 'removed-concurrently' | 'demoted-concurrently' | 'key-revoked-concurrently' | 'invite-revoked' | 'origin-removed-concurrently';
 
 export type OpVerdict = { valid: true } | { valid: false; reason: Refusal['reason'] | ConcurrencyRefusal; message: string };
 
@@ -26,6 +26,8 @@ interface Reduction {
   root?: RootId;
   key?: string;
   invite?: string;
+  /** Sites no longer allowed: ops of keys delegated there (or registering such a key) are affected. */
+  origins?: ReadonlySet<string>;
   /** Ops needing more than this role are affected; undefined: every op of the root. */
   keeps?: Role;
   reason: ConcurrencyRefusal;
@@ -101,6 +103,8 @@ export function createEvaluator() {
         return { key: idKey(e.c.revocation!.clientKey), reason: 'key-revoked-concurrently' };
       case 'revoke-invite':
         return { invite: idKey(body.invite), reason: 'invite-revoked' };
+      case 'set-origins':
+        return body.remove.length ? { origins: new Set(body.remove), reason: 'origin-removed-concurrently' } : undefined;
       default:
         return undefined;
     }
@@ -109,6 +113,10 @@ export function createEvaluator() {
   function affects(r: Reduction, target: Entry, s: GovState): boolean {
     if (r.key !== undefined) return target.c.author === r.key;
     if (r.invite !== undefined) return target.c.invite?.id === r.invite;
+    if (r.origins !== undefined) {
+      const origin = authorOrigin(target.c, s);
+      return origin !== undefined && r.origins.has(origin);
+    }
     if (r.root === undefined) return false;
     const invite = target.c.invite;
     if (invite && r.joins) {
@@ -326,6 +334,8 @@ function vetoMessage(reason: ConcurrencyRefusal): string {
       return 'its author key was revoked by a concurrent op';
     case 'invite-revoked':
       return 'the invite was revoked by a concurrent op';
+    case 'origin-removed-concurrently':
+      return "the site its author key's delegation was signed for was removed from the allowed origins by a concurrent op";
   }
 }
 

@@ -1,4 +1,4 @@
-import { DELEGATION_LIMITS, type RootId } from '../identity/index.ts';
+import { DELEGATION_LIMITS, ORIGIN_LIMITS, originRefusal, type RootId } from '../identity/index.ts';
 import { atLeast, roleRank, type Role } from '../ops/roles.ts';
 import { toHex } from '../crypto/index.ts';
 import type { CheckedOp } from './checkedOp.ts';
@@ -17,7 +17,10 @@ export type RuleRefusal =
   | 'invite-revoked'
   | 'unknown-member'
   | 'not-your-key'
-  | 'duplicate-genesis';
+  | 'duplicate-genesis'
+  | 'origin-not-allowed'
+  | 'bad-origins'
+  | 'origin-in-use';
 
 export interface Refusal {
   reason: RuleRefusal;
@@ -33,6 +36,9 @@ export function requiredRole(op: CheckedOp): Role {
       return 'admin';
     case 'delta':
       return 'writer';
+    case 'set-origins':
+      // Allowing a site lets delegations phished there act for every member, owners too.
+      return 'owner';
     default:
       return 'reader';
   }
@@ -43,6 +49,14 @@ export function authorRoot(op: CheckedOp, s: GovState): RootId | undefined {
   return op.delegation?.root ?? s.keys.get(op.author)?.root;
 }
 
+/**
+ * The site the author key's delegation was signed for: its embedded delegation's, or as
+ * registered. Undefined for local roots' keys, which no site can phish.
+ */
+export function authorOrigin(op: CheckedOp, s: GovState): string | undefined {
+  return op.delegation ? op.origin : s.keys.get(op.author)?.origin;
+}
+
 const no = (reason: RuleRefusal, message: string): Refusal => ({ reason, message });
 
 /**
@@ -51,6 +65,8 @@ const no = (reason: RuleRefusal, message: string): Refusal => ({ reason, message
  */
 export function judge(c: CheckedOp, s: GovState): Refusal | undefined {
   const { body, time } = c.op;
+  const genesisOrigin = body.kind === 'genesis' && s.members.size === 0 ? originRefusal(c.origin, new Set(body.origins)) : undefined;
+  if (genesisOrigin) return no('origin-not-allowed', `the owner's delegation was ${genesisOrigin}`);
   if (body.kind === 'genesis') return s.members.size > 0 ? no('duplicate-genesis', 'the context already has a genesis') : undefined;
 
   // The author key: registered by this op (add-device, join) or earlier.
@@ -61,6 +77,9 @@ export function judge(c: CheckedOp, s: GovState): Refusal | undefined {
   if (time >= key.expiresAt || time + DELEGATION_LIMITS.clockSkewMs < key.issuedAt) {
     return no('key-expired', "the op is dated outside its author key's delegation");
   }
+  // At the op's causal point: a key registered from a site removed since can no longer act.
+  const foreign = originRefusal(authorOrigin(c, s), s.origins);
+  if (foreign) return no('origin-not-allowed', `the author key's delegation was ${foreign}`);
   const root = key.root;
   const member = s.members.get(root);
 
@@ -74,6 +93,8 @@ export function judge(c: CheckedOp, s: GovState): Refusal | undefined {
     if (roleRank(invite.claims.role) > roleRank(inviterRole!)) {
       return no('invite-not-authorized', 'the invite grants more than its inviter holds');
     }
+    const inviterForeign = originRefusal(inviter.origin, s.origins);
+    if (inviterForeign) return no('invite-not-authorized', `the inviter's key was ${inviterForeign}`);
     if (time >= invite.claims.expiresAt) return no('invite-expired', 'the invite had expired when it was used');
     if (s.revokedInvites.has(invite.id)) return no('invite-revoked', 'the invite was revoked');
     if ((s.inviteUses.get(invite.id) ?? 0) >= invite.claims.maxUses) return no('invite-exhausted', 'the invite was used up');
@@ -111,6 +132,20 @@ export function judge(c: CheckedOp, s: GovState): Refusal | undefined {
       if (!target && !s.members.has(revoked.root)) return no('not-your-key', 'only a member root revokes keys this context has not seen');
       return undefined;
     }
+    case 'set-origins': {
+      const missing = body.remove.find((o) => !s.origins.has(o));
+      if (missing) return no('bad-origins', `${missing} is not an allowed origin`);
+      const present = body.add.find((o) => s.origins.has(o));
+      if (present) return no('bad-origins', `${present} is already allowed`);
+      if (s.origins.size + body.add.length - body.remove.length > ORIGIN_LIMITS.perContext) {
+        return no('bad-origins', `a context allows at most ${ORIGIN_LIMITS.perContext} origins`);
+      }
+      const mine = authorOrigin(c, s);
+      if (mine !== undefined && body.remove.includes(mine)) {
+        return no('origin-in-use', `this device signed in through ${mine}: allow the new site, sign in there, then remove this one`);
+      }
+      return undefined;
+    }
     default:
       return undefined;
   }
@@ -124,15 +159,16 @@ export function apply(c: CheckedOp, s: GovState): void {
       s.name = body.name;
       s.appId = body.appId;
       s.verifiable = body.verifiable;
+      s.origins = new Set(body.origins);
       s.members.set(c.delegation!.root, { role: 'owner' });
-      s.keys.set(c.author, keyInfoFrom(c.delegation!));
+      s.keys.set(c.author, keyInfoFrom(c.delegation!, c.origin));
       return;
     case 'add-device':
-      s.keys.set(c.author, keyInfoFrom(c.delegation!));
+      s.keys.set(c.author, keyInfoFrom(c.delegation!, c.origin));
       return;
     case 'join': {
       const invite = c.invite!;
-      s.keys.set(c.author, keyInfoFrom(c.delegation!));
+      s.keys.set(c.author, keyInfoFrom(c.delegation!, c.origin));
       const root = c.delegation!.root;
       if (!s.members.has(root)) s.members.set(root, { role: invite.claims.role });
       s.inviteUses.set(invite.id, (s.inviteUses.get(invite.id) ?? 0) + 1);
@@ -158,6 +194,11 @@ export function apply(c: CheckedOp, s: GovState): void {
       return;
     case 'revoke-invite':
       s.revokedInvites.add(toHex(body.invite));
+      return;
+    case 'set-origins':
+      for (const o of body.remove) s.origins.delete(o);
+      // Concurrent additions may together pass the bound: the later ones (canonical order) are dropped.
+      for (const o of body.add) if (s.origins.size < ORIGIN_LIMITS.perContext) s.origins.add(o);
       return;
     case 'delta':
       return;

@@ -10,6 +10,8 @@ export interface KeyInfo {
   label: string;
   issuedAt: number;
   expiresAt: number;
+  /** The site its wallet delegation was signed for; none for a local root's key. */
+  origin?: string;
 }
 
 /** The governance of a context at some point of its history. */
@@ -26,6 +28,8 @@ export interface GovState {
   revokedInvites: Set<string>;
   /** The invites each member root joined with: a removal revokes them (the removed member holds the link). */
   joinedWith: Map<RootId, readonly string[]>;
+  /** Sites members may sign in from with a wallet (canonical origins). */
+  origins: Set<string>;
 }
 
 export function emptyGovState(): GovState {
@@ -39,6 +43,7 @@ export function emptyGovState(): GovState {
     inviteUses: new Map(),
     revokedInvites: new Set(),
     joinedWith: new Map(),
+    origins: new Set(),
   };
 }
 
@@ -53,11 +58,14 @@ export function cloneGovState(s: GovState): GovState {
     inviteUses: new Map(s.inviteUses),
     revokedInvites: new Set(s.revokedInvites),
     joinedWith: new Map(s.joinedWith),
+    origins: new Set(s.origins),
   };
 }
 
-export function keyInfoFrom(claims: DelegationClaims): KeyInfo {
-  return { root: claims.root, label: claims.label, issuedAt: claims.issuedAt, expiresAt: claims.expiresAt };
+export function keyInfoFrom(claims: DelegationClaims, origin?: string): KeyInfo {
+  const info: KeyInfo = { root: claims.root, label: claims.label, issuedAt: claims.issuedAt, expiresAt: claims.expiresAt };
+  if (origin !== undefined) info.origin = origin;
+  return info;
 }
 
 export function ownerCount(s: GovState): number {

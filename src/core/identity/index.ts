@@ -7,3 +7,4 @@ export * from './siwe.ts';
 export * from './starknet.ts';
 export * from './challenge.ts';
 export * from './accountVerifier.ts';
+export * from './origin.ts';

@@ -1,6 +1,6 @@
 import { bool, bytes, encodeWith, envelope, fixedBytes, list, oneOf, optional, string, struct, taggedUnion, varuint, DecodeError, type Codec, type Infer } from '../codec/index.ts';
 import { taggedHash, taggedHasher, toHex, verifyEd25519, type Signer } from '../crypto/index.ts';
-import { rootIdField } from '../identity/index.ts';
+import { originsField, rootIdField } from '../identity/index.ts';
 import { inviteSchema } from '../invitation/invite.ts';
 import { ROLES } from './roles.ts';
 
@@ -47,6 +47,8 @@ const bodySchema = taggedUnion({
     verifiable: bool,
     nonce: fixedBytes(16),
     delegation: bytes(2048),
+    /** Sites members may sign in from with a wallet (docs/decisions/allowed-origins.md). */
+    origins: originsField,
   }),
   /** A member's new device (client key) starts acting in the context. */
   'add-device': embeddedDelegation,
@@ -69,6 +71,8 @@ const bodySchema = taggedUnion({
     call: optional(struct({ method: string(OP_LIMITS.methodBytes), input: bytes(OP_LIMITS.callInputBytes) })),
     events: list(struct({ name: string(OP_LIMITS.methodBytes), hashed: bool, payload: bytes(OP_LIMITS.eventBytes) }), OP_LIMITS.events),
   }),
+  /** An owner changes the sites members may sign in from with a wallet. */
+  'set-origins': struct({ add: originsField, remove: originsField }),
 });
 
 export type OpBody = Infer<typeof bodySchema>;

@@ -1,7 +1,7 @@
-import { encodeWith, fixedBytes, list, oneOf, string, struct, varuint, bool } from '../codec/index.ts';
+import { encodeWith, fixedBytes, list, oneOf, optional, string, struct, varuint, bool } from '../codec/index.ts';
 import { fromHex, taggedHash } from '../crypto/index.ts';
 import type { GovState } from '../governance/state.ts';
-import { rootIdField } from '../identity/index.ts';
+import { rootIdField, sortOrigins } from '../identity/index.ts';
 import { ROLES } from '../ops/roles.ts';
 import { compareIds } from '../ops/op.ts';
 import { compareUtf8 } from './layout.ts';
@@ -17,11 +17,13 @@ const schema = struct({
   /** Sorted by root id (UTF-8 byte order). */
   members: list(struct({ root: rootIdField, role: oneOf(ROLES) }), MANY),
   /** Registered client keys with what their delegation said, sorted by key bytes. */
-  keys: list(struct({ key: id32, root: rootIdField, label: string(1024), issuedAt: varuint, expiresAt: varuint }), MANY),
+  keys: list(struct({ key: id32, root: rootIdField, label: string(1024), issuedAt: varuint, expiresAt: varuint, origin: optional(string(1024)) }), MANY),
   revokedKeys: list(id32, MANY),
   revokedInvites: list(id32, MANY),
   /** Valid joins per invite, sorted by invite id. */
   inviteUses: list(struct({ invite: id32, uses: varuint }), MANY),
+  /** Allowed origins, sorted. */
+  origins: list(string(1024), MANY),
 });
 
 /** A GovState that cannot be hashed: a key or id that is not 64 lowercase hex digits. */
@@ -36,7 +38,7 @@ export class GovernanceRootError extends Error {
 export function governanceRoot(s: GovState): Uint8Array {
   const members = [...s.members].map(([root, m]) => ({ root, role: m.role })).sort((a, b) => compareUtf8(a.root, b.root));
   const keys = [...s.keys]
-    .map(([hex, k]) => ({ key: id(hex, 'registered key'), root: k.root, label: k.label, issuedAt: k.issuedAt, expiresAt: k.expiresAt }))
+    .map(([hex, k]) => ({ key: id(hex, 'registered key'), root: k.root, label: k.label, issuedAt: k.issuedAt, expiresAt: k.expiresAt, origin: k.origin }))
     .sort((a, b) => compareIds(a.key, b.key));
   const inviteUses = [...s.inviteUses].map(([hex, uses]) => ({ invite: id(hex, 'invite'), uses })).sort((a, b) => compareIds(a.invite, b.invite));
   const encoded = encodeWith(schema, {
@@ -48,6 +50,7 @@ export function governanceRoot(s: GovState): Uint8Array {
     revokedKeys: ids(s.revokedKeys, 'revoked key'),
     revokedInvites: ids(s.revokedInvites, 'revoked invite'),
     inviteUses,
+    origins: sortOrigins(s.origins),
   });
   return taggedHash('tabnode/governance-root/v1', encoded);
 }

@@ -238,6 +238,8 @@ describe('governanceRoot', () => {
       (s) => s.revokedKeys.add(id(1)),
       (s) => s.revokedInvites.delete(id(201)),
       (s) => s.inviteUses.set(id(301), 2),
+      (s) => s.origins.add('https://tabnode.example'),
+      (s) => s.keys.set(id(1), { root: root(1), label: 'device 1', issuedAt: 10, expiresAt: 100, origin: 'https://tabnode.example' }),
       // The same id moved between sets is a different state.
       (s) => {
         s.revokedKeys.delete(id(101));

@@ -217,7 +217,7 @@ export function createContextSync(o: ContextSyncOptions) {
   /** Judge (again) whether an authenticated peer may have ops; start syncing when it may. */
   async function admit(s: Session): Promise<void> {
     if (!s.auth || s.info.state === 'closed') return;
-    const verdict = await admitPeer(s.auth.claims, s.auth.credential, o.replica.contextId, o.replica.governance(), o.now());
+    const verdict = await admitPeer(s.auth.claims, s.auth.credential, o.replica.contextId, o.replica.governance(), o.now(), s.auth.origin);
     if ((s.info.state as PeerInfo['state']) === 'closed') return;
     const was = s.info.state;
     if (verdict.ok) {
@@ -408,7 +408,7 @@ export function createContextSync(o: ContextSyncOptions) {
       proofs: o.replica.proofs,
     });
     if (!verdict.ok) return close(s, `not allowed: ${verdict.message}`);
-    s.auth = { claims: verdict.claims!, credential: m.credential };
+    s.auth = { claims: verdict.claims!, credential: m.credential, ...(verdict.origin === undefined ? {} : { origin: verdict.origin }) };
     Object.assign(s.info, { root: verdict.claims!.root, key: toHex(m.key), label: verdict.claims!.label });
     await admit(s);
   }

@@ -1,5 +1,5 @@
 import { concatBytes, taggedHash, verifyEd25519, toHex, type Signer } from '../crypto/index.ts';
-import { DELEGATION_LIMITS, delegationCodec, verifyDelegation, type DelegationClaims, type ProofOptions } from '../identity/index.ts';
+import { DELEGATION_LIMITS, delegationCodec, delegationOrigin, originRefusal, OriginError, verifyDelegation, type DelegationClaims, type ProofOptions } from '../identity/index.ts';
 import { checkInviteStandalone, inviteId } from '../invitation/invite.ts';
 import type { GovState } from '../governance/state.ts';
 import { atLeast, roleRank } from '../ops/roles.ts';
@@ -23,11 +23,13 @@ export type HandshakeRefusal =
   | 'bad-delegation'
   | 'not-a-member'
   | 'revoked-key'
-  | 'bad-invite';
+  | 'bad-invite'
+  | 'origin-not-allowed';
 
 /** The machine code a refusal travels with (`refused` message). */
 export function refusalCode(reason: HandshakeRefusal | string): RefusalCode {
-  return reason === 'not-a-member' || reason === 'revoked-key' || reason === 'bad-invite' || reason === 'bad-origin' ? reason : 'other';
+  if (reason === 'origin-not-allowed') return 'bad-origin';
+  return reason === 'not-a-member' || reason === 'revoked-key' || reason === 'bad-invite' ? reason : 'other';
 }
 
 /**
@@ -65,7 +67,7 @@ export interface AuthInput {
 }
 
 /** Step one: the peer proved it holds `key` over my fresh nonce, and a root delegated that key. */
-export async function authenticatePeer(a: AuthInput): Promise<Verdict<HandshakeRefusal> & { claims?: DelegationClaims }> {
+export async function authenticatePeer(a: AuthInput): Promise<Verdict<HandshakeRefusal> & { claims?: DelegationClaims; origin?: string }> {
   const transcript = handshakeTranscript(a.context, a.theirNonce, a.myNonce, a.key);
   if (!(await verifyEd25519(a.key, transcript, a.signature))) return refuse('bad-proof', 'the peer did not prove it holds its key');
   try {
@@ -73,8 +75,11 @@ export async function authenticatePeer(a: AuthInput): Promise<Verdict<HandshakeR
     const verdict = await verifyDelegation(d, a.now, a.proofs);
     if (!verdict.ok) return refuse('bad-delegation', verdict.message);
     if (toHex(d.claims.clientKey) !== toHex(a.key)) return refuse('bad-delegation', 'the delegation is for another key');
-    return { ...accept, claims: d.claims };
+    // The site a wallet delegation was signed for (none for a local root's): admission checks it.
+    const origin = delegationOrigin(d.proof);
+    return { ...accept, claims: d.claims, ...(origin === undefined ? {} : { origin }) };
   } catch (e) {
+    if (e instanceof OriginError) return refuse('bad-delegation', e.message);
     return refuse('bad-delegation', `undecodable delegation: ${(e as Error).message}`);
   }
 }
@@ -83,6 +88,7 @@ export async function authenticatePeer(a: AuthInput): Promise<Verdict<HandshakeR
  * Step two, re-run whenever governance changes: may this authenticated peer receive the
  * context's ops? Its key must not be revoked, and its root must be a member — or it holds
  * a valid invite (a joiner fetching the history its join op builds on).
+ * `origin` (from `authenticatePeer`): a wallet delegation must be signed for an allowed origin.
  */
 export async function admitPeer(
   claims: DelegationClaims,
@@ -90,8 +96,12 @@ export async function admitPeer(
   context: Uint8Array,
   g: GovState,
   now: number,
+  origin?: string,
 ): Promise<Verdict<HandshakeRefusal> & { standing?: PeerStanding }> {
   if (g.revokedKeys.has(toHex(claims.clientKey))) return refuse('revoked-key', 'this key was revoked');
+  // With no history yet there is nothing to check against: judged again once it arrives.
+  const foreign = g.members.size > 0 ? originRefusal(origin, g.origins) : undefined;
+  if (foreign) return refuse('origin-not-allowed', `the wallet delegation of ${claims.root} was ${foreign}`);
   if (credential.kind === 'member') {
     // A node still joining has no governance to check against: it admits the peer for now
     // (everything it receives is verified anyway) and checks again once history arrives.
@@ -113,5 +123,7 @@ export async function admitPeer(
   const id = idKey(inviteId(invite.claims));
   if (g.revokedInvites.has(id)) return refuse('bad-invite', 'the invite was revoked');
   if ((g.inviteUses.get(id) ?? 0) >= invite.claims.maxUses) return refuse('bad-invite', 'the invite was used up');
+  const inviterForeign = originRefusal(inviter.origin, g.origins);
+  if (inviterForeign) return refuse('bad-invite', `the inviter's key was ${inviterForeign}`);
   return { ...accept, standing: 'invitee' };
 }

@@ -40,7 +40,8 @@ export interface Session {
   myNonce: Uint8Array;
   theirNonce?: Uint8Array;
   /** Set once the peer proved its key: what admission is judged on, again and again. */
-  auth?: { claims: DelegationClaims; credential: Credential };
+  /** `origin`: the site a wallet delegation was signed for (none for local roots). */
+  auth?: { claims: DelegationClaims; credential: Credential; origin?: string };
   reauths: number;
   refusedCode?: RefusalCode;
   /** Whether I presented the invite I joined with after a peer did not know me as a member. */

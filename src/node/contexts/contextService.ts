@@ -14,6 +14,7 @@ import type { ContextSync } from '../../core/sync/contextSync.ts';
 import type { ContextApp, MethodInfo } from '../apps/contextApp.ts';
 import { KV_APP_ID } from '../apps/kvApp.ts';
 import { openContext, type RunningContext } from './openContext.ts';
+import { defaultOrigins, siteOrigin } from './origins.ts';
 import type { AuditEntry, CallOutcome, EventView, VerificationView } from './view.ts';
 import type { ContextView, OpOutcome } from './view.ts';
 
@@ -144,11 +145,14 @@ export function contextService(d: ContextServiceDeps) {
 
     /**
      * A new context with this identity as its owner. `app` is the app id (hex SHA-256 of a
-     * stored WASM binary) or omitted for the built-in key/value app. Returns the context id.
+     * stored WASM binary) or omitted for the built-in key/value app. `origins`: the sites
+     * members may sign in from with a wallet (default: this app's origin). Returns the
+     * context id.
      */
-    async create(name: string, options: { app?: string; verifiable?: boolean } = {}): Promise<string> {
+    async create(name: string, options: { app?: string; verifiable?: boolean; origins?: string[] } = {}): Promise<string> {
       const title = name.trim();
       if (!title) throw new Error('a context needs a name');
+      const origins = options.origins?.map(siteOrigin) ?? defaultOrigins(d.origin);
       const identity = await d.identity.signing();
       const genesis = await signOp(identity.signer, {
         context: GENESIS_CONTEXT,
@@ -161,6 +165,7 @@ export function contextService(d: ContextServiceDeps) {
           verifiable: options.verifiable ?? false,
           nonce: d.randomBytes(16),
           delegation: identity.delegation,
+          origins,
         },
       });
       const id = idKey(genesis.id);
@@ -345,6 +350,16 @@ export function contextService(d: ContextServiceDeps) {
     async remove(id: string, member: RootId): Promise<OpOutcome> {
       return (await start(id)).remove(member);
     },
+    /**
+     * Owners: allow more sites for wallet sign-in, or stop allowing some (keys delegated on
+     * a removed site stop acting). Sites as typed (`https://Tabnode.example/`) are put in
+     * canonical form; one that is not a site throws `OriginError`.
+     */
+    async changeOrigins(id: string, change: { add?: string[]; remove?: string[] }): Promise<OpOutcome> {
+      const add = (change.add ?? []).map(siteOrigin);
+      const remove = (change.remove ?? []).map(siteOrigin);
+      return (await start(id)).changeOrigins(add, remove);
+    },
     async setOnline(id: string, online: boolean): Promise<void> {
       (await start(id)).setOnline(online);
     },
@@ -367,7 +382,7 @@ export function contextService(d: ContextServiceDeps) {
      * who may learn that (members, revoked keys), and when it was last active (the newest
      * head's advisory time). It never opens a context itself: that could race `reannounce`.
      */
-    async holdings(): Promise<{ id: string; name: string; secret: Uint8Array; signaling: string[]; members: RootId[]; revokedKeys: Set<string>; activeAt: number }[]> {
+    async holdings(): Promise<{ id: string; name: string; secret: Uint8Array; signaling: string[]; members: RootId[]; revokedKeys: Set<string>; origins: Set<string>; activeAt: number }[]> {
       const settings = await d.settings();
       const records = await d.store.contexts();
       const opened = await Promise.allSettled(records.map((r) => running.get(r.id) ?? Promise.reject(new ContextNotFoundError(r.id))));
@@ -384,6 +399,7 @@ export function contextService(d: ContextServiceDeps) {
           signaling: [...new Set([...r.signaling, ...settings.signalingUrls])],
           members: [...g.members.keys()],
           revokedKeys: new Set(g.revokedKeys),
+          origins: new Set(g.origins),
           activeAt: Math.max(r.createdAt, ...heads),
         }];
       });

@@ -12,7 +12,7 @@ import type { Scheduler } from '../../core/mesh/Scheduler.ts';
 import type { ContextRecord, Store } from '../../core/store/index.ts';
 import type { ContextSync } from '../../core/sync/contextSync.ts';
 import type { SigningIdentity } from '../identityService.ts';
-import type { ProofOptions } from '../../core/identity/index.ts';
+import { sortOrigins, type ProofOptions } from '../../core/identity/index.ts';
 import type { NodeSettings } from '../settings.ts';
 import { membershipTasks } from './membership.ts';
 import type { MeshPort } from './meshPort.ts';
@@ -457,6 +457,7 @@ export async function openContext(d: ContextDeps) {
 
     setRole: (member: MemberView['root'], role: Role) => publish({ kind: 'set-role', member, role }),
     remove: (member: MemberView['root']) => publish({ kind: 'remove', member }),
+    changeOrigins: (add: string[], remove: string[]) => publish({ kind: 'set-origins', add, remove }),
     leave: () => publish({ kind: 'leave' }),
     catchUpRevocations,
     /** Who this open context signs as: the root, the device key (base58), its delegation's expiry. */
@@ -487,7 +488,7 @@ export async function openContext(d: ContextDeps) {
         role: m.role,
         me: root === identity.root,
         online: root === identity.root || onlineRoots.has(root),
-        devices: [...g.keys].filter(([, k]) => k.root === root).map(([key, k]) => ({ key, label: k.label, revoked: g.revokedKeys.has(key) })),
+        devices: [...g.keys].filter(([, k]) => k.root === root).map(([key, k]) => ({ key, label: k.label, revoked: g.revokedKeys.has(key), ...(k.origin ? { origin: k.origin } : {}) })),
       }));
       const local = localView();
       return {
@@ -496,6 +497,8 @@ export async function openContext(d: ContextDeps) {
         online: meshHandle !== undefined,
         appId: toHex(g.appId),
         verifiable: g.verifiable,
+        origins: sortOrigins(g.origins),
+        ...(g.keys.get(myKey)?.origin ? { myOrigin: g.keys.get(myKey)!.origin! } : {}),
         myRoot: identity.root,
         ...(g.members.get(identity.root) ? { myRole: g.members.get(identity.root)!.role } : {}),
         joining: Boolean(record.invite || record.rejoin),

@@ -10,7 +10,8 @@ export interface MemberView {
   role: Role;
   me: boolean;
   online: boolean;
-  devices: { key: string; label: string; revoked: boolean }[];
+  /** `origin`: the site a wallet delegated the key on (none for a local root's key). */
+  devices: { key: string; label: string; revoked: boolean; origin?: string }[];
 }
 
 export interface InvalidOpView {
@@ -47,6 +48,10 @@ export interface ContextView {
   appId: string;
   /** App calls record their input so members re-run and check them. */
   verifiable: boolean;
+  /** Sites members may sign in from with a wallet, in canonical order. */
+  origins: string[];
+  /** The site this device's wallet delegation was signed on, as the context registered it. */
+  myOrigin?: string;
   /** Joining: the history is still arriving or the join op is not valid yet. */
   joining: boolean;
   joinProblem?: string;

@@ -4,6 +4,7 @@ import { useLive } from '../shell/useLive.ts';
 import { BoardPanel } from './BoardPanel.tsx';
 import { DataPanel } from './DataPanel.tsx';
 import { MembersPanel } from './MembersPanel.tsx';
+import { OriginsPanel } from './OriginsPanel.tsx';
 import { SyncPanel } from './SyncPanel.tsx';
 
 /** One context: its shared data, its members, and how it syncs. */
@@ -50,6 +51,7 @@ export function ContextPage({ id }: { id: string }) {
       </header>
       {view.joining ? null : isBoard ? <BoardPanel view={view} onOutcome={onOutcome} /> : <DataPanel view={view} onOutcome={onOutcome} />}
       <MembersPanel view={view} onOutcome={onOutcome} />
+      {view.joining ? null : <OriginsPanel view={view} onOutcome={onOutcome} />}
       <SyncPanel view={view} />
     </>
   );

@@ -16,6 +16,9 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
   const myRank = view.myRole ? roleRank(view.myRole) : -1;
   const canManage = (role: Role) => myRank >= roleRank('admin') && (view.myRole === 'owner' || roleRank(role) < roleRank('admin'));
 
+  // Devices delegated on a site removed since: they can no longer act until signed in again.
+  const stranded = (m: ContextView['members'][number]) => m.devices.filter((d) => !d.revoked && d.origin !== undefined && !view.origins.includes(d.origin));
+
   async function act(what: string, run: () => Promise<{ valid: boolean; message?: string }>) {
     const outcome = await run();
     onOutcome(outcome.valid ? `${what}: done.` : `${what}: rejected (${outcome.message}).`, outcome.valid);
@@ -38,6 +41,11 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
             <span className="who">
               <strong>{m.devices.find((d) => !d.revoked)?.label ?? shortRoot(m.root)}</strong>
               {m.me && <span className="badge">you</span>}
+              {stranded(m).map((d) => (
+                <span key={d.key} className="badge bad" title="Its wallet delegation was signed on a site this context no longer allows: it must sign in again on an allowed site">
+                  {d.label}: signed in on {d.origin}, not allowed
+                </span>
+              ))}
               <code className="id small" title={m.root}>
                 {shortRoot(m.root)}
               </code>

@@ -1,0 +1,78 @@
+import { useState, type FormEvent } from 'react';
+import type { ContextView } from '../../node/index.ts';
+import { useNode } from '../shell/nodeContext.ts';
+
+/**
+ * The sites members may sign in from with a wallet. Every peer refuses a wallet delegation
+ * signed for any other site (a phishing page's); owners add and remove sites.
+ */
+export function OriginsPanel({ view, onOutcome }: { view: ContextView; onOutcome: (text: string, ok: boolean) => void }) {
+  const node = useNode();
+  const [site, setSite] = useState('');
+  const [busy, setBusy] = useState(false);
+  const isOwner = view.myRole === 'owner';
+
+  async function change(what: string, run: () => ReturnType<typeof node.contexts.changeOrigins>): Promise<boolean> {
+    setBusy(true);
+    try {
+      const outcome = await run();
+      onOutcome(outcome.valid ? `${what}: done.` : `${what}: rejected (${outcome.message}).`, outcome.valid);
+      return outcome.valid;
+    } catch (e) {
+      onOutcome(`${what}: ${(e as Error).message}.`, false);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function add(e: FormEvent) {
+    e.preventDefault();
+    if (await change('Allow site', () => node.contexts.changeOrigins(view.id, { add: [site] }))) setSite('');
+  }
+
+  return (
+    <section className="card" aria-labelledby="origins-title">
+      <h2 id="origins-title">Allowed sites</h2>
+      <p className="muted small">
+        Wallet sign-ins count only from these sites: a delegation a wallet signed for any other site (a phishing page) is refused by every member.
+        Recovery-phrase identities sign inside the app and are always accepted.
+      </p>
+      {view.origins.length === 0 ?
+        <p className="muted">No site: only recovery-phrase identities can act here.</p>
+      : <ul className="members" data-testid="origins">
+          {view.origins.map((o) => (
+            <li key={o} data-testid="origin" data-origin={o}>
+              <span className="who">
+                <code>{o}</code>
+                {o === view.myOrigin && <span className="badge">you signed in here</span>}
+              </span>
+              {isOwner && o !== view.myOrigin && (
+                <button
+                  type="button"
+                  className="button small danger"
+                  disabled={busy}
+                  onClick={() => void change(`Stop allowing ${o}`, () => node.contexts.changeOrigins(view.id, { remove: [o] }))}
+                >
+                  Remove
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      }
+      {isOwner && (
+        <form onSubmit={add} className="fields row origins-add">
+          <label className="field grow">
+            <span>Site</span>
+            <input value={site} placeholder="https://tabnode.example" onChange={(e) => setSite(e.target.value)} required data-testid="origin-input" />
+          </label>
+          <button type="submit" className="button primary" disabled={busy || !site.trim()}>
+            Allow
+          </button>
+        </form>
+      )}
+      {!isOwner && <p className="muted small">Only owners change the allowed sites: allowing one lets delegations signed there act for every member.</p>}
+    </section>
+  );
+}
