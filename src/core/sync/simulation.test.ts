@@ -32,8 +32,10 @@ const flush = async (rounds = 4) => {
   for (let i = 0; i < rounds; i++) await new Promise((r) => setTimeout(r, 0));
 };
 
-async function run(seed: number, steps: number) {
+/** `skewMs`: each node's clock is off by up to this much either way, so two disagree by up to twice it (kept within the handshake's tolerance). */
+async function run(seed: number, steps: number, skewMs = 0) {
   const random = seededRandom(seed);
+  const offsets = NAMES.map(() => Math.round((random() * 2 - 1) * skewMs));
   const people = await Promise.all(NAMES.map((n, i) => person(n, 100 + i)));
   const g = await genesis(people[0]!);
   const ctx = g.id;
@@ -67,7 +69,7 @@ async function run(seed: number, steps: number) {
       identity: { signer: who.device.signer, delegation: who.device.delegation, credential: () => ({ kind: 'member' }) },
       scheduler,
       randomBytes: (n) => Uint8Array.from({ length: n }, () => Math.floor(random() * 256)),
-      now: () => scheduler.now(),
+      now: () => scheduler.now() + offsets[i]!,
       persist: async () => {},
       antiEntropyMs: 500,
     });
@@ -91,7 +93,7 @@ async function run(seed: number, steps: number) {
   for (let step = 0; step < steps; step++) {
     const node = nodes[Math.floor(random() * nodes.length)]!;
     const action = Math.floor(random() * 11);
-    const parents = node.replica.heads().map((k) => node.replica.dag.get(k)!.op.id);
+    const parents = node.replica.parents();
     if (parents.length === 0) continue;
     const target = people[1 + Math.floor(random() * 4)]!;
     let body: OpBody;
@@ -109,7 +111,7 @@ async function run(seed: number, steps: number) {
     // (the real mesh reconnects through signaling; this one cannot).
     else if (action < 9 && (target.name === 'D' || target.name === 'E')) body = { kind: 'remove', member: target.rootId };
     else body = deltaBody(`${node.who.name}-late-${step}`);
-    const o = await signOp(signer, { context: ctx, parents, time: scheduler.now(), body });
+    const o = await signOp(signer, { context: ctx, parents, time: scheduler.now() + offsets[index]!, body });
     await node.sync.publish([o]);
     if (random() < 0.1) {
       const l = links[Math.floor(random() * links.length)]!;
@@ -141,35 +143,52 @@ function snapshot(n: SimNode) {
   };
 }
 
+/** Every node still a member ends with the same heads, members and state; refused ops never reached state. */
+function expectConverged(nodes: SimNode[], seed: number): void {
+  const finalMembers = nodes[0]!.replica.governance().members;
+  const honest = nodes.filter((n) => finalMembers.has(n.who.rootId) && n.replica.governance().members.has(n.who.rootId));
+  expect(honest.length).toBeGreaterThanOrEqual(2);
+  const reference = snapshot(honest[0]!);
+  for (const n of honest) {
+    expect(snapshot(n), `node ${n.who.name}, seed ${seed}`).toEqual(reference);
+    // The state holds exactly the deltas the node judges valid.
+    const valid = [...n.replica.dag.all()].filter((c) => c.op.body.kind === 'delta' && n.replica.verdict(c.key)?.valid).map((c) => c.key);
+    expect([...n.sink.applied.keys()].sort()).toEqual(valid.sort());
+    // Nothing refused at its causal point was ever applied (ops flipped later may have been).
+    for (const k of n.everApplied) {
+      const v = n.replica.verdict(k);
+      if (!v?.valid) expect(['removed-concurrently', 'demoted-concurrently', 'key-revoked-concurrently']).toContain(v && 'reason' in v ? v.reason : 'absent');
+    }
+  }
+  expect(reference.heads.length).toBeGreaterThan(0);
+  expect(idKey(nodes[0]!.replica.contextId)).toBe(nodes[0]!.replica.contextKey);
+}
+
+const seeds = () => (process.env.SIM_SEED ? fc.constant(Number(process.env.SIM_SEED)) : fc.integer({ min: 1, max: 1_000_000 }));
+
 describe('simulation: five nodes over faulty links', () => {
   test('members converge and refused ops never reach state', async () => {
     await fc.assert(
-      fc.asyncProperty(process.env.SIM_SEED ? fc.constant(Number(process.env.SIM_SEED)) : fc.integer({ min: 1, max: 1_000_000 }), async (seed) => {
+      fc.asyncProperty(seeds(), async (seed) => {
         const { nodes } = await run(seed, 40);
         if (process.env.SIM_SEED) {
           for (const n of nodes) {
             console.log(n.who.name, n.replica.dag.size(), n.replica.dag.pendingCount(), n.replica.heads().map((h) => h.slice(0, 6)), [...n.replica.governance().members.values()].map((m) => m.role).join(','), JSON.stringify(n.sync.peers().map((p) => [p.linkId, p.state, p.refusal])));
           }
         }
-        const finalMembers = nodes[0]!.replica.governance().members;
-        const honest = nodes.filter((n) => finalMembers.has(n.who.rootId) && n.replica.governance().members.has(n.who.rootId));
-        expect(honest.length).toBeGreaterThanOrEqual(2);
-        const reference = snapshot(honest[0]!);
-        for (const n of honest) {
-          expect(snapshot(n), `node ${n.who.name}, seed ${seed}`).toEqual(reference);
-          // The state holds exactly the deltas the node judges valid.
-          const valid = [...n.replica.dag.all()].filter((c) => c.op.body.kind === 'delta' && n.replica.verdict(c.key)?.valid).map((c) => c.key);
-          expect([...n.sink.applied.keys()].sort()).toEqual(valid.sort());
-          // Nothing refused at its causal point was ever applied (ops flipped later may have been).
-          for (const k of n.everApplied) {
-            const v = n.replica.verdict(k);
-            if (!v?.valid) expect(['removed-concurrently', 'demoted-concurrently', 'key-revoked-concurrently']).toContain(v && 'reason' in v ? v.reason : 'absent');
-          }
-        }
-        expect(reference.heads.length).toBeGreaterThan(0);
-        expect(idKey(nodes[0]!.replica.contextId)).toBe(nodes[0]!.replica.contextKey);
+        expectConverged(nodes, seed);
       }),
       { numRuns: Number(process.env.SIM_RUNS ?? 12), verbose: true },
+    );
+  }, 300_000);
+
+  test('members whose clocks disagree by up to 8 minutes converge all the same', async () => {
+    await fc.assert(
+      fc.asyncProperty(seeds(), async (seed) => {
+        const { nodes } = await run(seed, 30, 4 * 60_000);
+        expectConverged(nodes, seed);
+      }),
+      { numRuns: Number(process.env.SIM_RUNS ?? 6), verbose: true },
     );
   }, 300_000);
 });
