@@ -6,7 +6,8 @@ import { encodeOp, idKey } from '../../core/ops/op.ts';
 import { SYNC_QUOTAS } from '../../core/sync/quota.ts';
 import { until } from '../testing.ts';
 import { attackWorld, type AttackWorld } from './world.ts';
-import { becomeMember, junkOps, retainedBytes } from './tactics.ts';
+import { retainedBytes } from './memory.ts';
+import { becomeMember, junkOps } from './tactics.ts';
 
 let world: AttackWorld | undefined;
 afterEach(async () => {

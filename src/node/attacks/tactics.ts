@@ -1,9 +1,6 @@
 // What attackers do in the attack tests, each as one small function.
-import { runInNewContext } from 'node:vm';
-import { setFlagsFromString } from 'node:v8';
-import { idKey } from '../../core/ops/op.ts';
 import { joinBody, op, person, type Device } from '../../core/context/testkit.ts';
-import { encodeOp, type OpBody } from '../../core/ops/op.ts';
+import { encodeOp, idKey, type Op, type OpBody } from '../../core/ops/op.ts';
 import { parseInviteLink, type Invite } from '../../core/invitation/index.ts';
 import type { Role } from '../../core/ops/roles.ts';
 import type { RawPeer } from './rawPeer.ts';
@@ -35,37 +32,30 @@ export async function junkOps(context: Uint8Array, n: number, parents: Uint8Arra
 }
 
 /**
- * The attacker gets an invite for `role` from A and joins by hand: shows the invite, takes
- * the history A sends, signs its join op on A's heads. Returns its raw link to A, admitted.
+ * Join by hand over a raw link admitted as an invitee: take the history the member sends,
+ * sign a join op on its heads, send it. Returns the join op. (Runs in browsers too.)
+ */
+export async function joinByHand(peer: RawPeer, invite: Invite, context: Uint8Array, device: Device): Promise<Op> {
+  const heads = await peer.next('heads');
+  await peer.send({ kind: 'heads', heads: [], sample: [], count: 0 });
+  await peer.next('ops');
+  const join = await op(device, context, heads.heads, joinBody(device, invite), Date.now());
+  await peer.send({ kind: 'ops', ops: [encodeOp(join)] });
+  return join;
+}
+
+/**
+ * The attacker gets an invite for `role` from A and joins by hand. Returns its raw link to
+ * A, admitted as a member.
  */
 export async function becomeMember(w: AttackWorld, role: Role, options: { maxUses?: number } = {}): Promise<RawPeer & { invite: Invite }> {
   const invite = parseInviteLink(await w.a.contexts.invite(w.id, { role, ...options }));
   const toA = (await w.attack(w.x.device, { credential: { kind: 'invite', invite } })).get('A')!;
-  const heads = await toA.next('heads');
-  await toA.send({ kind: 'heads', heads: [], sample: [], count: 0 });
-  await toA.next('ops');
-  const join = await op(w.x.device, w.contextId, heads.heads, joinBody(w.x.device, invite), Date.now());
-  await toA.send({ kind: 'ops', ops: [encodeOp(join)] });
+  const join = await joinByHand(toA, invite, w.contextId, w.x.device);
   const start = Date.now();
   while (!(await w.a.contexts.view(w.id)).members.some((m) => m.root === w.x.rootId)) {
     if (Date.now() - start > 10_000) throw new Error(`the attacker's join ${idKey(join.id).slice(0, 8)} was not taken`);
     await new Promise((r) => setTimeout(r, 25));
   }
   return Object.assign(toA, { invite });
-}
-
-let gc: (() => void) | undefined;
-
-/** Heap and array buffers still held after a full garbage collection. */
-export async function retainedBytes(): Promise<number> {
-  if (!gc) {
-    setFlagsFromString('--expose-gc');
-    gc = runInNewContext('gc') as () => void;
-  }
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
 }
