@@ -7,6 +7,20 @@ function time(ms: number): string {
   return new Date(ms).toLocaleTimeString();
 }
 
+/** Rejections with the same reason and message, one row each (a flood reads as one line). */
+function groupRejections(records: ContextView['rejected']): { reason: string; message: string; count: number; at: number }[] {
+  const groups = new Map<string, { reason: string; message: string; count: number; at: number }>();
+  for (const r of records) {
+    const key = `${r.reason}\n${r.message}`;
+    const g = groups.get(key);
+    if (g) {
+      g.count++;
+      g.at = Math.max(g.at, r.at);
+    } else groups.set(key, { reason: r.reason, message: r.message, count: 1, at: r.at });
+  }
+  return [...groups.values()];
+}
+
 /** Links, heads, progress, refused and invalid ops, checkpoint agreement, alerts. */
 export function SyncPanel({ view }: { view: ContextView }) {
   const node = useNode();
@@ -113,9 +127,9 @@ export function SyncPanel({ view }: { view: ContextView }) {
               <span className="badge bad">{o.reason}</span> {o.kind} by {o.author}: {o.message}
             </li>
           ))}
-          {view.rejected.map((r, i) => (
-            <li key={`r${i}`} data-reason={r.reason}>
-              <span className="badge bad">{r.reason}</span> refused at {time(r.at)}: {r.message}
+          {groupRejections(view.rejected).map((g, i) => (
+            <li key={`r${i}`} data-reason={g.reason} data-count={g.count}>
+              <span className="badge bad">{g.reason}</span> {g.count > 1 ? `${g.count} ops refused, the last at` : 'refused at'} {time(g.at)}: {g.message}
             </li>
           ))}
         </ul>
