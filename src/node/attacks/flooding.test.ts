@@ -93,6 +93,38 @@ describe('attack: flooding', () => {
     await membersStillWrite(w, 'pending');
   }, 90_000);
 
+  test.each([
+    ['ops from an outsider (not admitted)', 'outsider'],
+    ['ops by keys nobody introduced, from a member', 'unknown-keys'],
+    ["a member's own refused ops", 'refused'],
+    ['heads and asks naming nothing', 'asks'],
+  ] as const)('memory stays bounded under a flood of %s', async (_, kind) => {
+    const w = (world = await attackWorld());
+    const peer = kind === 'outsider' ? (await w.attack(w.x.device)).get('A')! : await becomeMember(w, kind === 'refused' ? 'reader' : 'writer');
+    if (kind === 'outsider') await peer.next('refused');
+    const heads = (await w.a.contexts.view(w.id)).heads.map((h) => Buffer.from(h, 'hex'));
+    const before = await retainedBytes();
+    let sent = 0;
+    for (let i = 0; i < 12 && !peer.link.closed; i++) {
+      if (kind === 'asks') {
+        await peer.send({ kind: 'heads', heads: Array.from({ length: 256 }, () => crypto.getRandomValues(new Uint8Array(32))), sample: [], count: 0 });
+        await peer.send({ kind: 'want', ids: Array.from({ length: 1024 }, () => crypto.getRandomValues(new Uint8Array(32))) });
+        sent += 256 * 32 + 1024 * 32;
+        continue;
+      }
+      // About 2 MB a message: outsiders' and strangers' ops, or the member's own (a reader's writes).
+      const ops = await junkOps(w.contextId, 8, heads, 250_000, kind === 'refused' ? w.x.device : undefined);
+      await peer.send({ kind: 'ops', ops });
+      sent += ops.reduce((n, o) => n + o.length, 0);
+    }
+    await membersStillWrite(w, `memory-${kind}`);
+    const grown = (await retainedBytes()) - before;
+    expect(sent).toBeGreaterThan(kind === 'asks' ? 400_000 : 2_000_000);
+    // What a flood may leave behind is about its budget (256 KiB of refused ops) and the last
+    // message in flight, whatever it sent (up to 24 MB here, or until it was cut off).
+    expect(grown).toBeLessThan(4 * 1024 * 1024);
+  }, 60_000);
+
   test('amplification: 30 heads naming unknown ids get no more than 4x their bytes back', async () => {
     const w = (world = await attackWorld());
     for (let i = 0; i < 60; i++) await w.a.contexts.write(w.id, { method: 'set', args: { key: `k${i}`, value: 'x'.repeat(200) } });
