@@ -72,4 +72,11 @@ describe('checkStateUpdate', () => {
     const u = kvWriter.write(new Y.Doc(), { method: 'set', args: { key: 'k', value: 1 } }, 4);
     expect(problem(u.subarray(0, u.length - 3))).toBe('malformed-update');
   });
+
+  test('refuses an empty deletion, which made applying the update throw (found by fuzz/)', () => {
+    // No structs; a delete set naming client 0, clock 12, length 0.
+    const update = new Uint8Array([0x00, 0x01, 0x00, 0x01, 0x0c, 0x00]);
+    expect(() => Y.applyUpdate(new Y.Doc(), update)).toThrow('Unexpected case');
+    expect(problem(update)).toBe('malformed-update');
+  });
 });
