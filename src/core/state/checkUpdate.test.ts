@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { checkStateUpdate } from './checkUpdate.ts';
 import { kvWriter } from './kvWriter.ts';
 import { StateLayoutError } from './layout.ts';
+import { createContextState } from './materialize.ts';
 
 function updateOf(f: (doc: Y.Doc) => void, doc = new Y.Doc()): Uint8Array {
   let update: Uint8Array = new Uint8Array();
@@ -78,5 +79,21 @@ describe('checkStateUpdate', () => {
     const update = new Uint8Array([0x00, 0x01, 0x00, 0x01, 0x0c, 0x00]);
     expect(() => Y.applyUpdate(new Y.Doc(), update)).toThrow('Unexpected case');
     expect(problem(update)).toBe('malformed-update');
+  });
+
+  test('refuses an empty struct, which made the context state throw (found by fuzz/)', () => {
+    // An item of client 0 with no content (an empty ContentAny), its origin 11:0, an empty delete set.
+    const empty = new Uint8Array([0x01, 0x01, 0x00, 0x00, 0x88, 0x0b, 0x00, 0x00, 0x00]);
+    expect(problem(empty)).toBe('malformed-update');
+    // What it did as a valid delta: "Unexpected case" out of apply, once 11:0 was deleted.
+    const doc = new Y.Doc();
+    const state = createContextState();
+    for (const [client, value] of [[11, 1], [12, 2]] as const) {
+      const u = kvWriter.write(doc, { method: 'set', args: { key: 'a', value } }, client);
+      Y.applyUpdate(doc, u);
+      state.apply(`set by ${client}`, u);
+    }
+    expect(() => state.apply('empty struct', empty)).not.toThrow();
+    expect(state.refused().get('empty struct')).toMatch(/empty struct/);
   });
 });
