@@ -52,6 +52,9 @@ describe('checkStateUpdate', () => {
     expect(problem(updateOf((d) => d.getMap('state').set('k'.repeat(300), 1)))).toBe('key-too-long');
     // Yjs's decoder turns a "__proto__" key into a prototype: the value is no longer plain.
     expect(problem(updateOf((d) => d.getMap('state').set('p', JSON.parse('{"__proto__": {"a": 1}}'))))).toBe('not-json');
+    // Found by fuzz/: a prototype whose constructor.name cannot be turned into text.
+    const odd = JSON.parse('{"__proto__": {"constructor": {"name": {"toString": 1}}}}');
+    expect(problem(updateOf((d) => d.getMap('state').set('q', odd)))).toBe('not-json');
   });
 
   test('a struct that inherits its place from a refused one is refused by induction', () => {
