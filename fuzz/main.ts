@@ -7,16 +7,13 @@
 import { availableParallelism } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
-import { fromHex, toHex } from '../src/core/crypto/index.ts';
-import type { Crash, TargetReport } from './runTarget.ts';
+import { fromHex } from '../src/core/crypto/index.ts';
+import type { TargetReport } from './runTarget.ts';
 import { renderCrash, renderTable } from './table.ts';
 import { judgeInput } from './target.ts';
 import { TARGETS, targetNamed } from './targets/index.ts';
-import { SLOT_HEADER, type Job, type WorkerReport } from './workerProtocol.ts';
+import { fuzzInWorkers } from './workerPool.ts';
 
-/** A worker silent for this long is stuck on one input: it is stopped and the input reported. */
-const HANG_MS = 60_000;
 const CRASH_DIR = new URL('./crashes/', import.meta.url);
 
 const { values } = parseArgs({
@@ -30,7 +27,7 @@ const { values } = parseArgs({
   },
 });
 
-const positiveInt = (text: string, what: string): number => {
+const wholeNumber = (text: string, what: string): number => {
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${what} must be a non-negative integer, got ${text}`);
   return n;
@@ -55,77 +52,25 @@ if (values.replay !== undefined) {
   process.exit(verdict.kind === 'crash' ? 1 : 0);
 }
 
-const runs = positiveInt(values.runs, '--runs');
-const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : positiveInt(values.seed, '--seed');
-const jobs = Math.max(1, Math.min(targets.length, values.jobs === undefined ? availableParallelism() : positiveInt(values.jobs, '--jobs')));
+const runs = wholeNumber(values.runs, '--runs');
+const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : wholeNumber(values.seed, '--seed');
+const jobs = Math.max(1, Math.min(targets.length, values.jobs === undefined ? availableParallelism() : wholeNumber(values.jobs, '--jobs')));
 console.log(`fuzz: ${targets.length} decoders, ${runs.toLocaleString('en-US')} inputs each, seed ${seed}, ${jobs} worker thread(s)`);
 
 const reports = new Map<string, TargetReport>();
-const failures: string[] = [];
 const started = performance.now();
-
-await new Promise<void>((resolve) => {
-  const queue = targets.map((t) => t.name);
-  let running = 0;
-  const startWorker = () => {
-    const name = queue.shift();
-    if (name === undefined) {
-      if (running === 0) resolve();
-      return;
-    }
-    running++;
-    const slot = new SharedArrayBuffer(SLOT_HEADER + 64 * 1024);
-    const worker = new Worker(new URL('./workerEntry.mjs', import.meta.url), { workerData: { slot } });
-    let current = name;
-    let lastHeard = Date.now();
-    const next = () => {
-      const following = queue.shift();
-      if (following === undefined) {
-        clearInterval(watchdog);
-        void worker.terminate();
-        running--;
-        if (running === 0 && queue.length === 0) resolve();
-        return;
-      }
-      current = following;
-      lastHeard = Date.now();
-      worker.postMessage({ name: following, runs, seed } satisfies Job);
-    };
-    const watchdog = setInterval(() => {
-      if (Date.now() - lastHeard < HANG_MS) return;
-      clearInterval(watchdog);
-      const length = new DataView(slot).getUint32(0);
-      const input = new Uint8Array(slot, SLOT_HEADER, length).slice();
-      const crash: Crash = { kind: 'slow', error: `no progress for ${HANG_MS / 1000} s: hung on one input`, detail: '', index: -1, inputHex: toHex(input), count: 1 };
-      reports.set(current, { name: current, seed, inputs: 0, seconds: HANG_MS / 1000, decoded: 0, refused: 0, crashes: 1, distinct: [crash] });
-      console.log(`${current}: HUNG`);
-      void worker.terminate();
-      running--;
-      startWorker();
-    }, 1000);
-    worker.on('message', (m: WorkerReport) => {
-      lastHeard = Date.now();
-      if (m.type === 'progress') return;
-      if (m.type === 'failed') {
-        failures.push(`${m.name}: the harness failed: ${m.message}`);
-        console.log(`${m.name}: FAILED (harness)`);
-      } else {
-        reports.set(m.report.name, m.report);
-        const r = m.report;
-        console.log(`${r.name}: ${r.inputs.toLocaleString('en-US')} inputs in ${r.seconds.toFixed(1)} s, ${r.crashes} crashes`);
-      }
-      next();
-    });
-    worker.on('error', (error) => {
-      clearInterval(watchdog);
-      failures.push(`${current}: the worker died: ${error.stack ?? error.message}`);
-      running--;
-      startWorker();
-    });
-    worker.postMessage({ name, runs, seed } satisfies Job);
-  };
-  for (let i = 0; i < jobs; i++) startWorker();
-});
+const failures = await fuzzInWorkers(
+  targets.map((t) => t.name),
+  {
+    runs,
+    seed,
+    jobs,
+    onReport(r) {
+      reports.set(r.name, r);
+      console.log(`${r.name}: ${r.inputs.toLocaleString('en-US')} inputs in ${r.seconds.toFixed(1)} s, ${r.crashes} crashes`);
+    },
+  },
+);
 
 const ordered = targets.flatMap((t) => reports.get(t.name) ?? []);
 console.log(`\n${renderTable(ordered)}\n`);

@@ -2,20 +2,12 @@
 // with its signature, env.memory or a memory of its own, a table, exports, code, a custom
 // section. checkModule reads the type, import, table and memory sections and skips the rest.
 import { ABI_V1 } from '../../src/runtime/abi.ts';
+import { encodeVarint } from '../mutate.ts';
 
 const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 const VALTYPE: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
 
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    out.push(byte);
-  } while (n > 0);
-  return out;
-}
+const leb = (n: number): number[] => [...encodeVarint(n)]; // LEB128, as the codec's varints
 const name = (s: string) => [...leb(s.length), ...new TextEncoder().encode(s)];
 const vec = (items: number[][]) => [...leb(items.length), ...items.flat()];
 const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];

@@ -9,5 +9,6 @@ export const checkpointTarget = codecTarget({
   decode: decodeCheckpoint,
   encode: encodeCheckpoint,
   tag: 0x40,
+  version: 1,
   maxInputBytes: CHECKPOINT_LIMITS.encodedBytes + 64,
 });

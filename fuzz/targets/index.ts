@@ -2,18 +2,20 @@ import type { FuzzTarget } from '../target.ts';
 import { appManifestTarget } from './appManifest.ts';
 import { callInputTarget } from './callInput.ts';
 import { checkpointTarget } from './checkpoint.ts';
-import { delegationTarget } from './delegation.ts';
-import { directoryTarget } from './directory.ts';
-import { directoryEntriesTarget } from './directoryEntries.ts';
+import {
+  delegationTarget,
+  directoryEntriesTarget,
+  directoryTarget,
+  inviteTarget,
+  revocationTarget,
+  snapshotTarget,
+  syncTarget,
+} from './envelopes.ts';
 import { framesTarget } from './frames.ts';
-import { inviteTarget } from './invite.ts';
 import { inviteLinkTarget } from './inviteLink.ts';
 import { opTarget } from './op.ts';
-import { revocationTarget } from './revocation.ts';
-import { snapshotTarget } from './snapshot.ts';
 import { stateUpdateTarget } from './stateUpdate.ts';
 import { stateValueTarget } from './stateValue.ts';
-import { syncTarget } from './sync.ts';
 import { wasmModuleTarget } from './wasmModule.ts';
 
 /** Every decoder of bytes or text that another party controls. */

@@ -11,6 +11,7 @@ export const opTarget = codecTarget({
   decode: decodeOp,
   encode: encodeOp,
   tag: 0x20,
+  version: 1,
   // Room for every seed and its growth; the 1 MiB bound itself is checked before parsing.
   maxInputBytes: Math.min(OP_LIMITS.encodedBytes, 16 * 1024),
   dictionary: ROOT_ID_TOKENS,
