@@ -64,6 +64,14 @@ describe('canonical value encoding', () => {
     expect(encodeValue(Object.assign(Object.create(null), { a: 1 }))).toEqual(encodeValue({ a: 1 }));
   });
 
+  test('refuses a value whose prototype names no usable constructor (found by fuzz/)', () => {
+    // Yjs decodes a "__proto__" key into a prototype; this one's constructor.name has no
+    // string form, and building the reason threw a TypeError instead of StateLayoutError.
+    const value = Object.create({ constructor: { name: Object.create(null) } });
+    expect(problem(() => encodeValue(value))).toBe('not-json');
+    expect(problem(() => encodeValue(Object.create({ constructor: null })))).toBe('not-json');
+  });
+
   test('bounded: size and depth', () => {
     expect(problem(() => encodeValue('x'.repeat(STATE_LIMITS.valueBytes)))).toBe('too-large');
     expect(problem(() => encodeValue(Array.from({ length: 8000 }, () => 1)))).toBe('too-large');

@@ -85,7 +85,9 @@ function put(w: Writer, v: unknown, depth: number): void {
   }
   const proto = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) {
-    throw new StateLayoutError('not-json', `a ${(v as object).constructor?.name ?? 'class instance'} is not a plain JSON object`);
+    // The name comes from the value's prototype chain, which a decoded update can shape: use it only if it is text.
+    const name: unknown = (v as object).constructor?.name;
+    throw new StateLayoutError('not-json', `a ${typeof name === 'string' ? name : 'class instance'} is not a plain JSON object`);
   }
   if (Object.getOwnPropertySymbols(v).length > 0) throw new StateLayoutError('not-json', 'symbol keys are not JSON');
   const keys = Object.keys(v).sort(compareUtf8);

@@ -14,12 +14,21 @@ import { STATE_MAP, StateLayoutError, checkKey } from './layout.ts';
  */
 export function checkStateUpdate(update: Uint8Array): void {
   let structs;
+  let ds;
   try {
-    structs = Y.decodeUpdate(update).structs;
+    ({ structs, ds } = Y.decodeUpdate(update));
   } catch (e) {
     throw new StateLayoutError('malformed-update', `not a Yjs update: ${(e as Error).message}`);
   }
+  // Yjs never writes an empty deletion, and applying one it must keep pending throws
+  // ("Unexpected case" when re-encoding it): refuse it here, before anything applies it.
+  for (const ranges of ds.clients.values()) {
+    if (ranges.some((r) => r.len === 0)) throw new StateLayoutError('malformed-update', 'the update deletes an empty range');
+  }
   for (const s of structs) {
+    // Yjs never writes an empty struct (an Item with no content, an empty GC or Skip range),
+    // and integrating one breaks its struct store ("Unexpected case" on the next lookup).
+    if (s.length === 0) throw new StateLayoutError('malformed-update', 'the update holds an empty struct');
     if (!(s instanceof Y.Item)) continue; // GC and Skip: clock ranges without content
     if (s.origin === null && s.rightOrigin === null) {
       // A decoded struct names a root type by its name (a string), a nested one by an ID.
