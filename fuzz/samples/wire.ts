@@ -33,7 +33,7 @@ async function build(): Promise<WireSamples> {
   const ctx = c.ops[0]!.id;
   const ids = c.ops.map((o) => o.id);
   const sync: SyncMessage[] = [
-    { kind: 'hello', protocol: PROTOCOL_VERSION, context: ctx, nonce: nonce(1) },
+    { kind: 'hello', protocol: PROTOCOL_VERSION, context: ctx, nonce: nonce(1), time: 1_764_000_000_000 },
     {
       kind: 'auth',
       key: alice.device.signer.publicKey,
@@ -55,7 +55,7 @@ async function build(): Promise<WireSamples> {
     { kind: 'checkpoint', checkpoint: c.checkpoints[0]! },
     { kind: 'app-want', hash: nonce(7) },
     { kind: 'app', bytes: Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0) },
-    { kind: 'refused', reason: 'not a member of this context' },
+    { kind: 'refused', code: 'not-a-member', reason: 'not a member of this context' },
     { kind: 'bye', reason: '' },
   ];
   const syncMessages = sync.map((m) => syncCodec.encode(m));
