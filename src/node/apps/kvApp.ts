@@ -26,6 +26,7 @@ export function kvApp(): ContextApp {
       } catch {
         throw new AppCallError('bad-input', 'the input is not JSON');
       }
+      if (typeof args !== 'object' || args === null || Array.isArray(args)) throw new AppCallError('bad-input', 'the input is a JSON object, like {"key": "…"}');
       const done = (output: unknown, update: Uint8Array | null = null) => ({ output: json(output), update, events: [], privateWrites: [], logs: [] });
       switch (method) {
         case 'get': {
