@@ -119,7 +119,7 @@ export function Settings() {
       </div>
       {blocked.length > 0 && (
         <div className="result bad" role="status" data-testid="policy-blocked">
-          <p>This server's security policy will not let the app reach:</p>
+          <p>Blocked by this server's security policy:</p>
           <ul>
             {blocked.map((b) => (
               <li key={`${b.setting} ${b.url}`}>{b.message}</li>
