@@ -14,7 +14,7 @@ export interface CompressionLimits {
   maxCacheBytes: number;
 }
 
-export const DEFAULT_COMPRESSION_LIMITS: CompressionLimits = {
+const DEFAULT_COMPRESSION_LIMITS: CompressionLimits = {
   maxFileBytes: 16 * 1024 * 1024,
   maxCacheBytes: 64 * 1024 * 1024,
 };

@@ -294,6 +294,8 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
 /** Answers a handshake with an HTTP error and its reason, and hangs up. */
 function refuse(socket: Duplex, status: string, reason: string): void {
   const body = Buffer.from(reason);
+  // As ws does: a client that keeps its half of the connection open must not hold ours.
+  socket.once('finish', () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\n\r\n${reason}`,
   );

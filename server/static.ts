@@ -6,7 +6,7 @@ import { realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { compressedAssets, DEFAULT_COMPRESSION_LIMITS } from './compressedAssets.ts';
+import { compressedAssets } from './compressedAssets.ts';
 import type { CompressedAssets, CompressionLimits } from './compressedAssets.ts';
 import { isCompressible, negotiateEncoding } from './contentEncoding.ts';
 
@@ -61,7 +61,7 @@ export function createStaticHandler(rootDir: string, options: StaticOptions = {}
   }
   // Compare against the real path so a symlink inside root cannot lead outside it.
   const realRoot = realpathSync(root);
-  const compressed = compressedAssets(options.compression ?? DEFAULT_COMPRESSION_LIMITS);
+  const compressed = compressedAssets(options.compression);
 
   return (req, res) => {
     serve(realRoot, compressed, req, res).catch((err: unknown) => {
