@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import type { UserConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { starknetCoreWithoutEval } from './build/starknetCoreWithoutEval.ts';
 
 /**
  * The production build: the app's one page (index.html), no source maps (they would
@@ -8,7 +9,8 @@ import react from '@vitejs/plugin-react';
  * has its own build, vite.bench.config.ts, so it never ships.
  */
 export const appConfig = {
-  plugins: [react()],
+  // Nothing in the bundle may evaluate code: the served policy has no 'unsafe-eval'.
+  plugins: [react(), starknetCoreWithoutEval()],
   build: {
     // es2022: AssemblyScript bindings use top-level await.
     target: 'es2022',

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /** Files and folders whose changes require a new `vite build`. */
-export const BUILD_INPUTS = ['src', 'public', 'apps', 'index.html', 'vite.config.ts', 'package-lock.json'];
+export const BUILD_INPUTS = ['src', 'public', 'apps', 'build', 'index.html', 'vite.config.ts', 'package-lock.json'];
 
 /** @typedef {{ outDir: string, inputs: readonly string[] }} Build */
 
