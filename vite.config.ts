@@ -1,15 +1,23 @@
 import { defineConfig } from 'vite';
+import type { UserConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { starknetCoreWithoutEval } from './build/starknetCoreWithoutEval.ts';
 
-// es2022: AssemblyScript bindings (a later issue) use top-level await.
-export default defineConfig({
-  plugins: [react()],
+/**
+ * The production build: the app's one page (index.html), no source maps (they would
+ * publish the whole source tree, comments and all, next to the app). The benchmark page
+ * has its own build, vite.bench.config.ts, so it never ships.
+ */
+export const appConfig = {
+  // Nothing in the bundle may evaluate code: the served policy has no 'unsafe-eval'.
+  plugins: [react(), starknetCoreWithoutEval()],
   build: {
+    // es2022: AssemblyScript bindings use top-level await.
     target: 'es2022',
     outDir: 'dist',
-    sourcemap: true,
+    sourcemap: false,
     rollupOptions: {
-      input: { main: 'index.html', bench: 'bench.html' },
+      input: { main: 'index.html' },
       // get-starknet-core's MetaMask-snap loader uses a direct eval (never reached: we only
       // list injected wallet objects, see src/wallets/starknet.ts); its warning is noise.
       onLog(level, log, handler) {
@@ -21,4 +29,6 @@ export default defineConfig({
     chunkSizeWarningLimit: 1024,
   },
   worker: { format: 'es' },
-});
+} satisfies UserConfig;
+
+export default defineConfig(appConfig);

@@ -7,6 +7,8 @@ export default defineConfig({
     include: ['e2e/**/*.e2e.test.ts'],
     environment: 'node',
     globalSetup: ['e2e/globalSetup.ts'],
+    // Any Content-Security-Policy violation fails the test it happened in.
+    setupFiles: ['e2e/failOnCspViolation.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,

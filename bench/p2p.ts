@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchPeers, startApp, type App } from '../e2e/harness.ts';
+import { BENCH_DIST_DIR } from './benchDist.ts';
 import type { BuildResult, RawPull } from './p2pPage.ts';
 import type { Timed } from './table.ts';
 
@@ -247,9 +248,8 @@ const fail = (e: unknown) => `not measured: ${(e instanceof Error ? e.message : 
 export async function p2pFigures(): Promise<P2pReport> {
   const rows: Timed[] = [];
   const notes: string[] = [];
-  // BENCH_DIST_DIR: serve another build, e.g. `npx vite build --minify false --outDir /tmp/x`
-  // for readable names in the BENCH_P2P_PROFILE profiles.
-  const app = await startApp(process.env.BENCH_DIST_DIR ? { distDir: process.env.BENCH_DIST_DIR } : {});
+  // BENCH_DIST_DIR (benchDist.ts) can serve an unminified build for the BENCH_P2P_PROFILE profiles.
+  const app = await startApp({ distDir: BENCH_DIST_DIR });
   const { peers, close } = await launchPeers(2, { app });
   const [A, B] = peers.map((p) => p.page) as [Page, Page];
   try {

@@ -2,6 +2,7 @@
 // Node figures run here; Chromium figures run in bench.html in a real browser.
 import { fileURLToPath } from 'node:url';
 import { launchPeers, startApp } from '../e2e/harness.ts';
+import { BENCH_DIST_DIR } from './benchDist.ts';
 import { FIRST_LOAD_BUDGET_KB, firstLoadJs } from './bundleSize.ts';
 import { deltaFixture } from './deltaFixture.ts';
 import { ed25519Figures } from './ed25519.ts';
@@ -13,7 +14,7 @@ import { ed25519Comparisons, pairComparisons, renderBudgets, renderRates, render
 import { VERIFY_APPLY, verifyApplyFigures } from './verifyApply.ts';
 
 async function browserFigures(): Promise<Figure[]> {
-  const app = await startApp();
+  const app = await startApp({ distDir: BENCH_DIST_DIR });
   const { peers, close } = await launchPeers(1, { app, path: '/bench.html', name: 'bench' });
   try {
     const page = peers[0]!.page;

@@ -7,6 +7,7 @@
 //    key/value app on the same node. Timings are only reported, never asserted.
 import type { Page } from 'playwright-core';
 import { launchPeers, startApp } from '../e2e/harness.ts';
+import { BENCH_DIST_DIR } from './benchDist.ts';
 import type { RoundTrips } from './runtimePage.ts';
 import type { Rated } from './table.ts';
 
@@ -96,7 +97,7 @@ export async function runtimeFigures(): Promise<RuntimeReport> {
   const notes: string[] = [];
   const roundTrips: Rated[] = [];
   const writes: Rated[] = [];
-  const app = await startApp(process.env.BENCH_DIST_DIR ? { distDir: process.env.BENCH_DIST_DIR } : {});
+  const app = await startApp({ distDir: BENCH_DIST_DIR });
   const { peers, close } = await launchPeers(1, { app, path: null, name: 'runtime' });
   try {
     const { context, page: bench } = peers[0]!;

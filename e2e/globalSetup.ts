@@ -18,7 +18,13 @@ export default function setup(): void {
   const build = buildFreshness(root);
   if (!build.stale) return;
   console.log(`e2e: building the app (vite build): ${build.reason}`);
-  const result = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], { cwd: root, stdio: 'inherit' });
+  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build:
+  // the tests must run the app that is served, under the policy that is served.
+  const result = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (result.status !== 0) {
     throw new E2eSetupError(`vite build failed (exit code ${result.status ?? result.signal}); see its output above`);
   }

@@ -24,8 +24,11 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** Serves the built app (dist/) and signaling on a free loopback port. */
-export async function startApp(options: Pick<StartServerOptions, 'distDir' | 'signaling'> = {}): Promise<App> {
+/**
+ * Serves the built app (dist/) and signaling on a free loopback port, with the production
+ * security headers: servers a test starts (relays, RPCs) go in `connectSrc`.
+ */
+export async function startApp(options: Pick<StartServerOptions, 'distDir' | 'signaling' | 'connectSrc'> = {}): Promise<App> {
   const server = await startServer({ ...options, port: 0, host: '127.0.0.1' });
   return { url: server.url, signalingUrl: server.signalingUrl, close: () => server.close() };
 }
@@ -103,17 +106,44 @@ export async function launchPeers(n: number, options: LaunchPeersOptions): Promi
   return { peers, close };
 }
 
-/** Collects `page`'s console errors and uncaught errors into `errors`, echoed with `name`. */
+/** Every Content-Security-Policy violation any page reported in this test file, in order. */
+const cspViolations: string[] = [];
+/** Enough to see what broke; a page stuck in a loop must not fill the memory. */
+const MAX_CSP_VIOLATIONS = 100;
+
+/** Empties and returns the violations recorded so far (e2e/failOnCspViolation.ts asserts none). */
+export function takeCspViolations(): string[] {
+  return cspViolations.splice(0);
+}
+
+// Runs in every document before its scripts: the browser fires securitypolicyviolation on
+// the document for anything the policy blocks; the console carries it out to the harness.
+const CSP_MARK = 'Content-Security-Policy violation:';
+const REPORT_CSP_VIOLATIONS = `document.addEventListener('securitypolicyviolation', (e) => {
+  console.error(${JSON.stringify(CSP_MARK)} + ' ' + e.effectiveDirective + ' blocked ' + (e.blockedURI || '(inline)') +
+    ' at ' + (e.sourceFile || location.href) + ':' + e.lineNumber + (e.sample ? ' sample ' + JSON.stringify(e.sample) : ''));
+});`;
+
+/**
+ * Collects `page`'s console errors and uncaught errors into `errors`, echoed with `name`,
+ * and records its Content-Security-Policy violations (which fail the running test). Call
+ * it before the page navigates: the violation listener is installed for later documents.
+ */
 export function forwardErrors(name: string, errors: string[], page: Page): void {
   const report = (line: string): void => {
     errors.push(line);
     console.error(`[${name}] ${line}`);
   };
+  page.addInitScript({ content: REPORT_CSP_VIOLATIONS }).catch((err: unknown) => {
+    if (!page.isClosed()) report(`harness: could not watch for CSP violations: ${String(err)}`);
+  });
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
     // For failed loads the text omits the URL; the location names it.
     const where = msg.location().url;
-    report(`console.error: ${msg.text()}${where ? ` (${where})` : ''}`);
+    const text = msg.text();
+    if (text.startsWith(CSP_MARK) && cspViolations.length < MAX_CSP_VIOLATIONS) cspViolations.push(`[${name}] ${text}`);
+    report(`console.error: ${text}${where ? ` (${where})` : ''}`);
   });
   page.on('pageerror', (err) => report(`pageerror: ${err.stack ?? err.message}`));
 }

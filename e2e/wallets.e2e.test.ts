@@ -67,8 +67,9 @@ async function clearStorage(context: BrowserContext, page: Page): Promise<void> 
 }
 
 beforeAll(async () => {
-  app = await startApp();
   relay = await startRelay();
+  // The app's policy must let pages reach the test relay, as an operator would allow theirs.
+  app = await startApp({ connectSrc: [relay.url] });
   wcWallet = await startWalletConnectWallet({ relayUrl: relay.url, privateKey: generatePrivateKey(), chainId: 1 });
   peers = await launchPeers(4, { app, path: null, name: 'wallet' });
   const [a1, a2, b, x] = peers.peers;

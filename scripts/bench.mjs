@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findChromium, HOW_TO_INSTALL } from './chromium.mjs';
-import { buildFreshness, dependencyFreshness } from './freshness.mjs';
+import { BENCH_BUILD, buildFreshness, dependencyFreshness } from './freshness.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const run = (args) => spawnSync(args[0], args.slice(1), { cwd: root, stdio: 'inherit' }).status === 0;
@@ -17,5 +17,8 @@ if (!findChromium()) {
   process.exit(1);
 }
 if (!run([process.execPath, 'scripts/build-apps.mjs'])) process.exit(1);
+// The production build (its first-load size is one of the figures) and the benchmark
+// build (the app and bench.html, served together: vite.bench.config.ts).
 if (buildFreshness(root).stale && !run([process.execPath, 'node_modules/vite/bin/vite.js', 'build'])) process.exit(1);
+if (buildFreshness(root, BENCH_BUILD).stale && !run([process.execPath, 'node_modules/vite/bin/vite.js', 'build', '--config', 'vite.bench.config.ts'])) process.exit(1);
 process.exit(run([process.execPath, '--import', 'tsx', 'bench/run.ts']) ? 0 : 1);

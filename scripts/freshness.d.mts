@@ -5,6 +5,13 @@ export interface Freshness {
   reason: string;
 }
 
+export interface Build {
+  outDir: string;
+  inputs: readonly string[];
+}
+
 export declare const BUILD_INPUTS: readonly string[];
+export declare const APP_BUILD: Build;
+export declare const BENCH_BUILD: Build;
 export declare function dependencyFreshness(root: string): Freshness;
-export declare function buildFreshness(root: string): Freshness;
+export declare function buildFreshness(root: string, build?: Build): Freshness;

@@ -4,7 +4,15 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /** Files and folders whose changes require a new `vite build`. */
-export const BUILD_INPUTS = ['src', 'public', 'apps', 'index.html', 'bench.html', 'bench', 'vite.config.ts', 'package-lock.json'];
+export const BUILD_INPUTS = ['src', 'public', 'apps', 'build', 'index.html', 'vite.config.ts', 'package-lock.json'];
+
+/** @typedef {{ outDir: string, inputs: readonly string[] }} Build */
+
+/** The production build (`vite build`): the app alone. @type {Build} */
+export const APP_BUILD = { outDir: 'dist', inputs: BUILD_INPUTS };
+
+/** The benchmark build (`vite build --config vite.bench.config.ts`): the app and bench.html. @type {Build} */
+export const BENCH_BUILD = { outDir: 'dist-bench', inputs: [...BUILD_INPUTS, 'bench.html', 'bench', 'vite.bench.config.ts'] };
 
 /** @typedef {{ stale: boolean, reason: string }} Freshness */
 
@@ -25,19 +33,20 @@ export function dependencyFreshness(root) {
 }
 
 /**
- * The build is stale when dist/index.html is missing or older than any build input.
+ * The build is stale when its index.html is missing or older than any of its inputs.
  * @param {string} root
+ * @param {Build} [build]
  * @returns {Freshness}
  */
-export function buildFreshness(root) {
-  const stamp = join(root, 'dist', 'index.html');
-  if (!existsSync(stamp)) return { stale: true, reason: 'dist/ has not been built' };
+export function buildFreshness(root, build = APP_BUILD) {
+  const stamp = join(root, build.outDir, 'index.html');
+  if (!existsSync(stamp)) return { stale: true, reason: `${build.outDir}/ has not been built` };
   const builtAt = statSync(stamp).mtimeMs;
-  for (const input of BUILD_INPUTS) {
+  for (const input of build.inputs) {
     const newer = findNewer(join(root, input), builtAt);
     if (newer) return { stale: true, reason: `${relative(root, newer)} changed since the last build` };
   }
-  return { stale: false, reason: 'dist/ is up to date' };
+  return { stale: false, reason: `${build.outDir}/ is up to date` };
 }
 
 /**

@@ -1,11 +1,15 @@
 // Tabnode's one server process: the built app (static files) and the signaling relay on
-// one port. Run as a CLI with `tsx server/main.ts` (PORT, HOST), or call startServer().
+// one port, every response with the security headers (server/securityHeaders.ts).
+// Run as a CLI with `tsx server/main.ts` (PORT, HOST, TABNODE_CONNECT_SRC,
+// TABNODE_SIGNALING_ORIGINS: README), or call startServer().
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { attachSignaling, DEFAULT_SIGNALING_OPTIONS } from './signaling.ts';
 import type { SignalingOptions } from './signaling.ts';
+import { connectSources, securityHeaders, setSecurityHeaders } from './securityHeaders.ts';
 import { createStaticHandler } from './static.ts';
+import type { StaticOptions } from './static.ts';
 
 export interface StartServerOptions {
   /** TCP port; 0 picks a free one. Default 8080. */
@@ -14,7 +18,14 @@ export interface StartServerOptions {
   host?: string;
   /** Directory with the built app. Default: dist/ next to server/. */
   distDir?: string;
+  /**
+   * Servers the app may connect to besides its own origin and WalletConnect's default
+   * relay: the signaling servers, WalletConnect relay and RPCs its users will set in
+   * Settings (URLs, reduced to their origins; `https:` or `wss:` allow every host).
+   */
+  connectSrc?: string[];
   signaling?: SignalingOptions;
+  compression?: StaticOptions['compression'];
 }
 
 export interface RunningServer {
@@ -23,6 +34,8 @@ export interface RunningServer {
   /** WebSocket URL of the signaling relay, e.g. ws://127.0.0.1:8080/signal */
   signalingUrl: string;
   port: number;
+  /** The connect-src sources of the Content-Security-Policy every response carries. */
+  connectSrc: string[];
   close(): Promise<void>;
 }
 
@@ -38,9 +51,12 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   const port = opts.port ?? DEFAULT_PORT;
   const host = opts.host ?? DEFAULT_HOST;
   const signalingPath = opts.signaling?.path ?? DEFAULT_SIGNALING_OPTIONS.path;
-  const serveStatic = createStaticHandler(opts.distDir ?? DEFAULT_DIST_DIR);
+  const connectSrc = connectSources(opts.connectSrc);
+  const headers = securityHeaders(connectSrc);
+  const serveStatic = createStaticHandler(opts.distDir ?? DEFAULT_DIST_DIR, { compression: opts.compression });
 
   const server = createServer((req, res) => {
+    setSecurityHeaders(res, headers);
     // A plain GET on the signaling path is a client that forgot to upgrade.
     if (req.url?.split('?', 1)[0] === signalingPath) {
       res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket' });
@@ -62,6 +78,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     url: `http://${origin}/`,
     signalingUrl: `ws://${origin}${signalingPath}`,
     port: actualPort,
+    connectSrc,
     async close() {
       await signaling.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -91,6 +108,11 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** A list in an environment variable: entries separated by spaces or commas. */
+function parseList(value: string | undefined): string[] {
+  return (value ?? '').split(/[\s,]+/).filter(Boolean);
+}
+
 function parsePort(value: string | undefined): number {
   if (value === undefined || value === '') return DEFAULT_PORT;
   const port = Number(value);
@@ -103,12 +125,18 @@ function parsePort(value: string | undefined): number {
 async function runCli(): Promise<void> {
   let server: RunningServer;
   try {
-    server = await startServer({ port: parsePort(process.env.PORT), host: process.env.HOST || DEFAULT_HOST });
+    server = await startServer({
+      port: parsePort(process.env.PORT),
+      host: process.env.HOST || DEFAULT_HOST,
+      connectSrc: parseList(process.env.TABNODE_CONNECT_SRC),
+      signaling: { allowedOrigins: parseList(process.env.TABNODE_SIGNALING_ORIGINS) },
+    });
   } catch (err) {
     console.error(`Tabnode could not start: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   }
   console.log(`Tabnode is running at ${server.url} (signaling: ${server.signalingUrl})`);
+  console.log(`Tabnode: pages may connect to ${server.connectSrc.join(' ')} (more: TABNODE_CONNECT_SRC)`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

@@ -84,6 +84,13 @@ async function expectStillWorking(url: string, client: TestClient): Promise<void
   await sync(fresh);
 }
 
+const NO_RATE_LIMIT: SignalingOptions = {
+  messagesPerSecond: Number.MAX_SAFE_INTEGER,
+  messageBurst: Number.MAX_SAFE_INTEGER,
+  bytesPerSecond: Number.MAX_SAFE_INTEGER,
+  byteBurst: Number.MAX_SAFE_INTEGER,
+};
+
 afterEach(async () => {
   for (const c of clients.splice(0)) c.ws.terminate();
   await signaling?.close();
@@ -254,7 +261,8 @@ describe('signaling limits and bad frames close only the offending connection', 
   });
 
   it('closes a receiver that stops reading once its backlog passes maxBufferedBytes', async () => {
-    const url = await start({ maxBufferedBytes: 64 * 1024, maxMessageBytes: 64 * 1024 });
+    // The sender floods on purpose: its rate limits are lifted to reach the receiver's backlog.
+    const url = await start({ maxBufferedBytes: 64 * 1024, maxMessageBytes: 64 * 1024, ...NO_RATE_LIMIT });
     const sender = await connect(url);
     const stalled = await connect(url);
     stalled.send({ type: 'subscribe', topics: ['t'] });
@@ -297,5 +305,107 @@ describe('signaling idle timeout', () => {
     await signaling!.close();
     expect(await a.closed).toEqual({ code: 1001, reason: 'server shutting down' });
     signaling = undefined;
+  });
+});
+
+/** Opens a WebSocket the server should refuse; resolves with the HTTP status and reason it gave. */
+function refusal(url: string, options: ClientOptions = {}): Promise<{ status: number; reason: string }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, options);
+    ws.on('open', () => {
+      ws.terminate();
+      reject(new Error('the server accepted a connection it should have refused'));
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, reason: Buffer.concat(chunks).toString() }));
+    });
+    ws.on('error', () => {});
+  });
+}
+
+describe('signaling rate limits close only the connection over them', () => {
+  it('closes a connection that sends more messages than its burst at once (1008)', async () => {
+    const url = await start({ messagesPerSecond: 1, messageBurst: 5 });
+    const good = await connect(url);
+    const flood = await connect(url);
+    for (let i = 0; i < 20; i++) flood.send({ type: 'ping' });
+    expect(await flood.closed).toEqual({ code: 1008, reason: 'rate limit: over 1 messages/s (burst 5)' });
+    await expectStillWorking(url, good);
+  });
+
+  it('lets a connection send its whole burst', async () => {
+    const url = await start({ messagesPerSecond: 1, messageBurst: 5 });
+    const a = await connect(url);
+    for (let i = 0; i < 5; i++) a.send({ type: 'ping' });
+    for (let i = 0; i < 5; i++) expect(await a.next()).toEqual({ type: 'pong' });
+    expect(a.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('closes a connection that sends more bytes than its burst at once (1008)', async () => {
+    const url = await start({ maxMessageBytes: 1024, bytesPerSecond: 1, byteBurst: 2048 });
+    const good = await connect(url);
+    const flood = await connect(url);
+    const big = { type: 'publish', topic: 't', data: 'x'.repeat(900) };
+    for (let i = 0; i < 3; i++) flood.send(big);
+    expect(await flood.closed).toEqual({ code: 1008, reason: 'rate limit: over 1 bytes/s (burst 2048)' });
+    await expectStillWorking(url, good);
+  });
+
+  it('refuses a byte burst smaller than the largest message', async () => {
+    await expect(start({ maxMessageBytes: 4096, byteBurst: 1024 })).rejects.toThrow(/byteBurst \(1024\) must be at least maxMessageBytes \(4096\)/);
+    await expect(start({ messagesPerSecond: 0 })).rejects.toThrow(/messagesPerSecond must be a positive number/);
+  });
+});
+
+describe('signaling admission: connection caps and the Origin allowlist', () => {
+  it('refuses connections from one IP over maxConnectionsPerIp (429), and admits again once one closes', async () => {
+    const url = await start({ maxConnectionsPerIp: 2 });
+    const first = await connect(url);
+    await connect(url);
+    expect(await refusal(url)).toEqual({ status: 429, reason: 'too many connections from your address: at most 2' });
+    first.ws.close();
+    await first.closed;
+    await expect.poll(() => signaling!.stats().connections).toBe(1);
+    await sync(await connect(url));
+  });
+
+  it('refuses connections over maxConnections (503)', async () => {
+    const url = await start({ maxConnections: 1 });
+    await connect(url);
+    expect(await refusal(url)).toEqual({ status: 503, reason: 'this signaling server is full (1 connections): try again later' });
+  });
+
+  it("admits pages of the server's own origin and clients without an Origin by default", async () => {
+    const url = await start();
+    const own = new URL(url);
+    await sync(await connect(url, { origin: `http://${own.host}` }));
+    await sync(await connect(url));
+  });
+
+  it('refuses pages of other origins (403) unless they are allowed', async () => {
+    const url = await start({ allowedOrigins: ['https://app.example.org'] });
+    expect(await refusal(url, { origin: 'https://evil.example' })).toEqual({
+      status: 403,
+      reason: 'origin https://evil.example is not allowed to use this signaling server',
+    });
+    // Sandboxed frames and file: pages send "null": nobody's own origin.
+    expect((await refusal(url, { origin: 'null' })).status).toBe(403);
+    await sync(await connect(url, { origin: 'https://app.example.org' }));
+  });
+
+  it("allows every origin with '*', and refuses clients without an Origin when told to", async () => {
+    const anyOrigin = await start({ allowedOrigins: ['*'] });
+    await sync(await connect(anyOrigin, { origin: 'https://elsewhere.example' }));
+    await signaling!.close();
+    await new Promise<void>((resolve) => server!.close(() => resolve()));
+
+    const browsersOnly = await start({ allowMissingOrigin: false });
+    expect(await refusal(browsersOnly)).toEqual({ status: 403, reason: 'no Origin header: only browsers on an allowed origin may connect' });
+  });
+
+  it('refuses an allowlist entry that is not an origin', async () => {
+    await expect(start({ allowedOrigins: ['https://app.example.org/path'] })).rejects.toThrow(/allowedOrigins: .*scheme:\/\/host\[:port\] only/);
   });
 });

@@ -1,9 +1,14 @@
 // y-webrtc-compatible signaling relay (same JSON protocol as y-webrtc's bin/server.js),
-// hardened with explicit limits so one misbehaving client cannot hurt the others.
+// hardened with explicit limits so one misbehaving client cannot hurt the others: who may
+// connect (Origin, connections per IP and in all), how fast each connection may send
+// (messages and bytes, token buckets), and how much it may hold (topics, backlog).
+// The limits and their defaults are documented in docs/serving.md.
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
 import type { RawData } from 'ws';
+import { canonicalOrigin, originRefusal, OriginPolicyError } from './originPolicy.ts';
+import { tokenBucket } from './tokenBucket.ts';
 
 export interface SignalingOptions {
   /** URL path that accepts WebSocket upgrades. */
@@ -18,6 +23,25 @@ export interface SignalingOptions {
   idleTimeoutMs?: number;
   /** A receiver whose unsent backlog exceeds this is too slow to keep up and is closed. */
   maxBufferedBytes?: number;
+  /**
+   * Origins whose pages may connect, besides the server's own (an Origin naming the
+   * request's Host); '*' allows every origin. Others are refused with HTTP 403.
+   */
+  allowedOrigins?: string[];
+  /** Accept clients that send no Origin (not browsers; they could claim any origin anyway). */
+  allowMissingOrigin?: boolean;
+  /** Most concurrent connections from one IP address; more are refused with HTTP 429. */
+  maxConnectionsPerIp?: number;
+  /** Most concurrent connections in all; more are refused with HTTP 503. */
+  maxConnections?: number;
+  /** Messages per second one connection may send, sustained; more closes it with 1008. */
+  messagesPerSecond?: number;
+  /** Messages one connection may send at once (the bucket's size) before the rate applies. */
+  messageBurst?: number;
+  /** Bytes per second one connection may send, sustained; more closes it with 1008. */
+  bytesPerSecond?: number;
+  /** Bytes one connection may send at once; at least maxMessageBytes. */
+  byteBurst?: number;
 }
 
 export type ResolvedSignalingOptions = Required<SignalingOptions>;
@@ -29,6 +53,18 @@ export const DEFAULT_SIGNALING_OPTIONS: ResolvedSignalingOptions = {
   maxTopicBytes: 512,
   idleTimeoutMs: 60_000,
   maxBufferedBytes: 8 * 1024 * 1024,
+  allowedOrigins: [],
+  allowMissingOrigin: true,
+  // A page holds one connection per signaling server; this leaves room for a household
+  // or office behind one address with many tabs (see docs/serving.md behind a proxy).
+  maxConnectionsPerIp: 64,
+  maxConnections: 4096,
+  // Joining a context costs a peer an announce, an offer or answer and a few ICE
+  // candidates per other peer: a mesh of dozens of peers fits in one burst.
+  messagesPerSecond: 50,
+  messageBurst: 200,
+  bytesPerSecond: 256 * 1024,
+  byteBurst: 1024 * 1024,
 };
 
 /** Close codes this relay uses (RFC 6455 §7.4.1). */
@@ -36,6 +72,13 @@ export const CloseCode = {
   goingAway: 1001,
   policyViolation: 1008,
   messageTooBig: 1009,
+} as const;
+
+/** HTTP statuses of refused handshakes: no WebSocket is opened for them. */
+const Refusal = {
+  forbiddenOrigin: '403 Forbidden',
+  tooManyFromIp: '429 Too Many Requests',
+  full: '503 Service Unavailable',
 } as const;
 
 export interface SignalingStats {
@@ -84,6 +127,10 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes });
   const topics = new Map<string, Set<Connection>>();
   const connections = new Set<Connection>();
+  // Counted from the handshake on (not from the open), so a flood of concurrent handshakes
+  // cannot slip past the caps; released when the TCP socket closes, however it ends.
+  const perIp = new Map<string, number>();
+  let admitted = 0;
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     if (pathOf(request) !== opts.path) {
@@ -93,6 +140,24 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
       }
       return;
     }
+    const originProblem = originRefusal(request.headers.origin, request.headers.host, opts);
+    if (originProblem) return refuse(socket, Refusal.forbiddenOrigin, originProblem);
+    if (admitted >= opts.maxConnections) {
+      return refuse(socket, Refusal.full, `this signaling server is full (${opts.maxConnections} connections): try again later`);
+    }
+    const ip = clientIp(request);
+    const fromIp = perIp.get(ip) ?? 0;
+    if (fromIp >= opts.maxConnectionsPerIp) {
+      return refuse(socket, Refusal.tooManyFromIp, `too many connections from your address: at most ${opts.maxConnectionsPerIp}`);
+    }
+    admitted++;
+    perIp.set(ip, fromIp + 1);
+    socket.once('close', () => {
+      admitted--;
+      const left = (perIp.get(ip) ?? 1) - 1;
+      if (left > 0) perIp.set(ip, left);
+      else perIp.delete(ip);
+    });
     wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws));
   };
 
@@ -100,6 +165,8 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
     const conn: Connection = { socket, topics: new Set(), lastHeardAt: Date.now() };
     connections.add(conn);
     withOversizeReason(socket, opts.maxMessageBytes);
+    const messageBudget = tokenBucket(opts.messagesPerSecond, opts.messageBurst);
+    const byteBudget = tokenBucket(opts.bytesPerSecond, opts.byteBurst);
 
     socket.on('pong', () => {
       conn.lastHeardAt = Date.now();
@@ -108,6 +175,13 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
       if (socket.readyState !== WebSocket.OPEN) return;
       conn.lastHeardAt = Date.now();
       try {
+        // Charged before parsing: parsing is the work a flood would make us do.
+        if (!messageBudget.take(1)) {
+          throw new ProtocolViolation(CloseCode.policyViolation, `rate limit: over ${opts.messagesPerSecond} messages/s (burst ${opts.messageBurst})`);
+        }
+        if (!byteBudget.take(rawLength(data))) {
+          throw new ProtocolViolation(CloseCode.policyViolation, `rate limit: over ${opts.bytesPerSecond} bytes/s (burst ${opts.byteBurst})`);
+        }
         handle(conn, parseMessage(data, isBinary, opts));
       } catch (err) {
         if (!(err instanceof ProtocolViolation)) throw err;
@@ -217,6 +291,22 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
   };
 }
 
+/** Answers a handshake with an HTTP error and its reason, and hangs up. */
+function refuse(socket: Duplex, status: string, reason: string): void {
+  const body = Buffer.from(reason);
+  // As ws does: a client that keeps its half of the connection open must not hold ours.
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\n\r\n${reason}`,
+  );
+}
+
+/** The peer's IP address; IPv4 clients of a dual-stack socket count as their IPv4 address. */
+function clientIp(request: IncomingMessage): string {
+  const address = request.socket.remoteAddress ?? 'unknown';
+  return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+}
+
 function resolveOptions(options: SignalingOptions): ResolvedSignalingOptions {
   const opts = { ...DEFAULT_SIGNALING_OPTIONS };
   for (const [key, value] of Object.entries(options) as [keyof SignalingOptions, unknown][]) {
@@ -231,11 +321,35 @@ function resolveOptions(options: SignalingOptions): ResolvedSignalingOptions {
     'maxTopicBytes',
     'idleTimeoutMs',
     'maxBufferedBytes',
+    'maxConnectionsPerIp',
+    'maxConnections',
+    'messageBurst',
+    'byteBurst',
   ] as const) {
     const value = opts[key];
     if (!Number.isSafeInteger(value) || value <= 0) {
       throw new SignalingOptionsError(`signaling option ${key} must be a positive integer, got ${String(value)}`);
     }
+  }
+  for (const key of ['messagesPerSecond', 'bytesPerSecond'] as const) {
+    const value = opts[key];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new SignalingOptionsError(`signaling option ${key} must be a positive number, got ${String(value)}`);
+    }
+  }
+  if (opts.byteBurst < opts.maxMessageBytes) {
+    throw new SignalingOptionsError(
+      `signaling option byteBurst (${opts.byteBurst}) must be at least maxMessageBytes (${opts.maxMessageBytes}), or no message of the largest allowed size could ever pass`,
+    );
+  }
+  if (typeof opts.allowMissingOrigin !== 'boolean') {
+    throw new SignalingOptionsError(`signaling option allowMissingOrigin must be true or false, got ${String(opts.allowMissingOrigin)}`);
+  }
+  try {
+    opts.allowedOrigins = opts.allowedOrigins.map(canonicalOrigin);
+  } catch (err) {
+    if (err instanceof OriginPolicyError) throw new SignalingOptionsError(`signaling option allowedOrigins: ${err.message}`);
+    throw err;
   }
   return opts;
 }
@@ -303,6 +417,11 @@ function parseMessage(data: RawData, isBinary: boolean, opts: ResolvedSignalingO
           : 'message.type must be a string',
       );
   }
+}
+
+function rawLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, chunk) => sum + chunk.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
 }
 
 function rawToString(data: RawData): string {

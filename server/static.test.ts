@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentTypeOf, createStaticHandler, StaticRootError } from './static.ts';
 
@@ -11,7 +13,12 @@ interface Reply {
   status: number;
   headers: IncomingHttpHeaders;
   body: string;
+  /** The body's bytes as sent (compressed when Content-Encoding says so). */
+  raw: Buffer;
 }
+
+// Text that compresses well, as built JavaScript does.
+const BUNDLE = `export function add(a, b) { return a + b; }\n`.repeat(400);
 
 let base: string;
 let server: Server;
@@ -30,6 +37,9 @@ beforeAll(async () => {
   writeFileSync(join(dist, 'assets', 'index-Bq3xY_9z.js'), 'console.log(1)');
   writeFileSync(join(dist, 'assets', 'app.wasm'), Buffer.from([0, 97, 115, 109]));
   writeFileSync(join(dist, 'favicon.svg'), '<svg/>');
+  writeFileSync(join(dist, 'assets', 'bundle-Bq3xY_9z.js'), BUNDLE);
+  writeFileSync(join(dist, 'assets', 'noise.js'), randomBytes(4096));
+  writeFileSync(join(dist, 'photo.png'), BUNDLE);
   symlinkSync(join(base, 'secret.txt'), join(dist, 'link.txt'));
 
   server = createServer(createStaticHandler(dist));
@@ -49,9 +59,10 @@ function get(path: string, options: { method?: string; headers?: Record<string, 
     const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
-      );
+      res.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: raw.toString(), raw });
+      });
     });
     req.on('error', reject);
     req.end();
@@ -146,5 +157,61 @@ describe('static file serving', () => {
   it('fails early with an actionable error when the app is not built', () => {
     expect(() => createStaticHandler(join(base, 'does-not-exist'))).toThrow(StaticRootError);
     expect(() => createStaticHandler(join(base, 'does-not-exist'))).toThrow(/vite build/);
+  });
+});
+
+describe('compression', () => {
+  const BUNDLE_PATH = '/assets/bundle-Bq3xY_9z.js';
+
+  it('answers brotli to clients that take it, smaller and decoding to the file', async () => {
+    const r = await get(BUNDLE_PATH, { headers: { 'Accept-Encoding': 'gzip, deflate, br, zstd' } });
+    expect(r.status).toBe(200);
+    expect(r.headers['content-encoding']).toBe('br');
+    expect(r.headers.vary).toBe('Accept-Encoding');
+    expect(Number(r.headers['content-length'])).toBe(r.raw.length);
+    expect(r.raw.length).toBeLessThan(BUNDLE.length / 10);
+    expect(brotliDecompressSync(r.raw).toString()).toBe(BUNDLE);
+    expect(r.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+
+  it('answers gzip to clients that take only gzip, and the file as is to the others', async () => {
+    const gz = await get(BUNDLE_PATH, { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.raw).toString()).toBe(BUNDLE);
+    const plain = await get(BUNDLE_PATH);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toBe('Accept-Encoding');
+    expect(plain.body).toBe(BUNDLE);
+  });
+
+  it('compresses the app page too, but not images or bytes that do not shrink', async () => {
+    const accept = { 'Accept-Encoding': 'br' };
+    expect((await get('/contexts/abc', { headers: accept })).headers['content-encoding']).toBe('br');
+    const png = await get('/photo.png', { headers: accept });
+    expect(png.headers['content-encoding']).toBeUndefined();
+    expect(png.headers.vary).toBeUndefined();
+    const noise = await get('/assets/noise.js', { headers: accept });
+    expect(noise.headers['content-encoding']).toBeUndefined();
+    expect(noise.raw.length).toBe(4096);
+  });
+
+  it('gives each encoding its own ETag and answers 304 to the one the client holds', async () => {
+    const br = await get(BUNDLE_PATH, { headers: { 'Accept-Encoding': 'br' } });
+    const plain = await get(BUNDLE_PATH);
+    expect(br.headers.etag).not.toBe(plain.headers.etag);
+    const again = await get(BUNDLE_PATH, { headers: { 'Accept-Encoding': 'br', 'If-None-Match': `"x", ${br.headers.etag!}` } });
+    expect(again.status).toBe(304);
+    expect(again.raw.length).toBe(0);
+    expect(again.headers.vary).toBe('Accept-Encoding');
+    // The identity ETag does not validate the brotli representation.
+    expect((await get(BUNDLE_PATH, { headers: { 'Accept-Encoding': 'br', 'If-None-Match': plain.headers.etag! } })).status).toBe(200);
+  });
+
+  it('answers HEAD with the compressed length and no body', async () => {
+    const head = await get(BUNDLE_PATH, { method: 'HEAD', headers: { 'Accept-Encoding': 'br' } });
+    const full = await get(BUNDLE_PATH, { headers: { 'Accept-Encoding': 'br' } });
+    expect(head.headers['content-encoding']).toBe('br');
+    expect(head.headers['content-length']).toBe(full.headers['content-length']);
+    expect(head.raw.length).toBe(0);
   });
 });

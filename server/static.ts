@@ -1,10 +1,14 @@
 // Serves the built app (dist/): GET/HEAD only, no path traversal, index.html fallback for
-// client-side routes, long-lived caching only for content-hashed assets.
+// client-side routes, long-lived caching only for content-hashed assets, text and WASM
+// compressed (brotli or gzip, as the client accepts) once per file and kept in memory.
 import { createReadStream, existsSync, realpathSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { compressedAssets } from './compressedAssets.ts';
+import type { CompressedAssets, CompressionLimits } from './compressedAssets.ts';
+import { isCompressible, negotiateEncoding } from './contentEncoding.ts';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -43,8 +47,12 @@ export function contentTypeOf(filePath: string): string {
   return CONTENT_TYPES[extname(filePath).toLowerCase()] ?? 'application/octet-stream';
 }
 
+export interface StaticOptions {
+  compression?: CompressionLimits;
+}
+
 /** Returns a handler serving files under `rootDir`, which must contain index.html. */
-export function createStaticHandler(rootDir: string): RequestHandler {
+export function createStaticHandler(rootDir: string, options: StaticOptions = {}): RequestHandler {
   const root = resolve(rootDir);
   if (!existsSync(join(root, 'index.html'))) {
     throw new StaticRootError(
@@ -53,9 +61,10 @@ export function createStaticHandler(rootDir: string): RequestHandler {
   }
   // Compare against the real path so a symlink inside root cannot lead outside it.
   const realRoot = realpathSync(root);
+  const compressed = compressedAssets(options.compression);
 
   return (req, res) => {
-    serve(realRoot, req, res).catch((err: unknown) => {
+    serve(realRoot, compressed, req, res).catch((err: unknown) => {
       if (!res.headersSent) sendText(res, 500, 'internal error');
       else res.destroy();
       console.error('static: failed to serve', req.url, err);
@@ -63,7 +72,7 @@ export function createStaticHandler(rootDir: string): RequestHandler {
   };
 }
 
-async function serve(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(root: string, compressed: CompressedAssets, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET, HEAD');
     return sendText(res, 405, 'method not allowed');
@@ -75,11 +84,11 @@ async function serve(root: string, req: IncomingMessage, res: ServerResponse): P
   if (!isInside(root, candidate)) return sendText(res, 403, 'forbidden');
 
   const found = await findFile(root, candidate);
-  if (found) return sendFile(req, res, found.path, found.stats, cacheControlFor(relative(root, found.path)));
+  if (found) return sendFile(req, res, compressed, found.path, found.stats, cacheControlFor(relative(root, found.path)));
   // Paths that name a file (have an extension) are real misses; others are app routes.
   if (extname(relPath) !== '') return sendText(res, 404, 'not found');
   const index = join(root, 'index.html');
-  return sendFile(req, res, index, await stat(index), 'no-cache');
+  return sendFile(req, res, compressed, index, await stat(index), 'no-cache');
 }
 
 /** The URL path as a relative filesystem path, or undefined if it is malformed. */
@@ -118,32 +127,53 @@ function cacheControlFor(relPath: string): string {
   return HASHED_ASSET.test(urlPath) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
 
-function sendFile(
+async function sendFile(
   req: IncomingMessage,
   res: ServerResponse,
+  compressed: CompressedAssets,
   filePath: string,
   stats: Stats,
   cacheControl: string,
-): void {
-  const etag = `W/"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}"`;
-  res.setHeader('Content-Type', contentTypeOf(filePath));
+): Promise<void> {
+  const contentType = contentTypeOf(filePath);
+  const compressible = isCompressible(contentType);
+  const encoding = compressible ? negotiateEncoding(req.headers['accept-encoding']) : undefined;
+  const body = encoding ? await compressed.get(filePath, stats, encoding) : undefined;
+  // Each encoding is its own representation, so it gets its own validator.
+  const version = `${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}`;
+  const etag = `W/"${version}${body ? `-${encoding}` : ''}"`;
+  res.setHeader('Content-Type', contentType);
   res.setHeader('Cache-Control', cacheControl);
   res.setHeader('ETag', etag);
   res.setHeader('Last-Modified', stats.mtime.toUTCString());
   res.setHeader('X-Content-Type-Options', 'nosniff');
-  if (req.headers['if-none-match'] === etag) {
+  // Caches must key compressible files by Accept-Encoding, whichever form this reply has.
+  if (compressible) res.setHeader('Vary', 'Accept-Encoding');
+  if (body) res.setHeader('Content-Encoding', encoding!);
+  if (matchesEtag(req.headers['if-none-match'], etag)) {
     res.statusCode = 304;
     res.end();
     return;
   }
-  res.setHeader('Content-Length', stats.size);
+  res.setHeader('Content-Length', body ? body.length : stats.size);
   if (req.method === 'HEAD') {
     res.end();
+    return;
+  }
+  if (body) {
+    res.end(body);
     return;
   }
   const stream = createReadStream(filePath);
   stream.on('error', () => res.destroy());
   stream.pipe(res);
+}
+
+/** If-None-Match holds `*` or a list of validators; weak comparison (RFC 9110 §13.1.2). */
+function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((tag) => opaque(tag) === opaque(etag));
 }
 
 function sendText(res: ServerResponse, status: number, body: string): void {

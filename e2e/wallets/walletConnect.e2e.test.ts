@@ -39,6 +39,8 @@ const CONNECTOR = join(ROOT, 'src/wallets/walletConnect.ts');
 const KEY = `0x${'7e'.repeat(32)}` as const;
 
 let relay: Relay;
+/** Where a relay was and is no more: reachable by the policy, answered by nobody. */
+let deadRelayUrl: string;
 let app: App;
 let browser: Browser;
 let pageDir: string;
@@ -46,12 +48,16 @@ let fixtures = 0;
 
 beforeAll(async () => {
   pageDir = await mkdtemp(join(tmpdir(), 'tabnode-walletconnect-e2e-'));
+  const dead = await startRelay();
+  deadRelayUrl = dead.url;
+  await dead.close();
   [relay, browser] = await Promise.all([
     startRelay(),
     launchBrowser(),
     buildConnectorPage(pageDir),
   ]);
-  app = await startApp({ distDir: join(pageDir, 'out') });
+  // The page's policy lets it reach both relays, as an operator would allow theirs.
+  app = await startApp({ distDir: join(pageDir, 'out'), connectSrc: [relay.url, deadRelayUrl] });
 });
 
 afterAll(async () => {
@@ -294,9 +300,7 @@ describe('WalletConnect connector in Chromium', () => {
   });
 
   test('an unreachable relay is WalletUnavailableError pointing at Settings', async () => {
-    const dead = await startRelay();
-    await dead.close();
-    const f = await openFixture({ relayUrl: dead.url, relayTimeoutMs: 3_000 });
+    const f = await openFixture({ relayUrl: deadRelayUrl, relayTimeoutMs: 3_000 });
     try {
       await expect(f.connector.connect()).rejects.toThrow(/could not use the WalletConnect relay at ws:\/\/127\.0\.0\.1:\d+ .*in Settings/);
     } finally {

@@ -4,6 +4,7 @@ import { createWorkerRuntime } from '../runtime/index.ts';
 import { browserMesh } from './browserMesh.ts';
 import { realTimeScheduler } from './scheduler.ts';
 import { createNode, type TabnodeNode } from './createNode.ts';
+import { servedConnectPolicy } from './servedPolicy.ts';
 
 /** A node wired to this browser: IndexedDB, WebCrypto, the wall clock. */
 export function openBrowserNode(dbName?: string): Promise<TabnodeNode> {
@@ -14,6 +15,7 @@ export function openBrowserNode(dbName?: string): Promise<TabnodeNode> {
       mesh: browserMesh,
       scheduler: realTimeScheduler,
       runtime: () => createWorkerRuntime(),
+      connectPolicy: () => servedConnectPolicy(location.origin),
       platform: {
         now: () => Date.now(),
         randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),

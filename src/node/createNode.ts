@@ -13,7 +13,8 @@ import { settingsAccountVerifier } from './accountChecks.ts';
 import { devicesService, type DevicesService } from './devices.ts';
 import { directoryService, type DirectoryService } from './directory.ts';
 import { identityService, type IdentityService, type Platform } from './identityService.ts';
-import { defaultSettings, settingsToStored, validateSettings, withDefaults, type NodeSettings } from './settings.ts';
+import { UNRESTRICTED, type ConnectPolicy } from './connectPolicy.ts';
+import { defaultSettings, outsideConnectPolicy, settingsToStored, validateSettings, withDefaults, type NodeSettings, type PolicyBlock } from './settings.ts';
 
 /**
  * The one facade the UI and end-to-end tests use. Later issues add contexts, calls,
@@ -31,6 +32,8 @@ export interface TabnodeNode {
     get(): Promise<NodeSettings>;
     update(next: NodeSettings): Promise<NodeSettings>;
     reset(): Promise<NodeSettings>;
+    /** The URLs in `candidate` (as entered) the served Content-Security-Policy will not let this page reach. */
+    outsidePolicy(candidate: NodeSettings): Promise<PolicyBlock[]>;
   };
   /** Called after any change to what the node stores, from this tab or another. */
   onChange(listener: () => void): () => void;
@@ -46,10 +49,13 @@ export interface NodeDeps {
   scheduler: Scheduler;
   /** A fresh runtime for one WASM app (a Web Worker in browsers, inline in Node tests). */
   runtime: () => AppRuntime;
+  /** The served connect policy (read once, on first use); none: unrestricted. */
+  connectPolicy?: () => Promise<ConnectPolicy>;
 }
 
-export async function createNode({ store, platform, origin, mesh, scheduler, runtime }: NodeDeps): Promise<TabnodeNode> {
+export async function createNode({ store, platform, origin, mesh, scheduler, runtime, connectPolicy }: NodeDeps): Promise<TabnodeNode> {
   const defaults = defaultSettings(origin);
+  let servedPolicy: Promise<ConnectPolicy> | undefined;
   const getSettings = async () => withDefaults((await store.setting('network')) as Partial<NodeSettings> | undefined, origin);
   const proofs = { accounts: settingsAccountVerifier(getSettings) };
   const identity = identityService(store, platform, { origin, proofs });
@@ -131,6 +137,10 @@ export async function createNode({ store, platform, origin, mesh, scheduler, run
       async reset() {
         await store.putSetting('network', settingsToStored(defaults));
         return defaults;
+      },
+      async outsidePolicy(candidate) {
+        servedPolicy ??= connectPolicy?.() ?? Promise.resolve(UNRESTRICTED);
+        return outsideConnectPolicy(candidate, await servedPolicy, origin);
       },
     },
     onChange(listener) {

@@ -1,4 +1,5 @@
 import type { SettingValue } from '../core/store/index.ts';
+import { allowsConnection, type ConnectPolicy } from './connectPolicy.ts';
 
 export interface IceServer {
   urls: string[];
@@ -107,4 +108,41 @@ export function validateSettings(input: NodeSettings): NodeSettings {
 
 export function settingsToStored(settings: NodeSettings): SettingValue {
   return JSON.parse(JSON.stringify(settings)) as SettingValue;
+}
+
+/** A URL in the settings that the page's Content-Security-Policy will not let it reach. */
+export interface PolicyBlock {
+  /** Which setting holds it, as Settings labels it. */
+  setting: string;
+  url: string;
+  /** What happens and how the operator allows it, in a sentence. */
+  message: string;
+}
+
+/**
+ * The URLs in `settings` (as entered, validated or not) that the served policy forbids:
+ * the browser would refuse to connect to them. A URL that does not parse is left to
+ * validateSettings. The WalletConnect relay counts only with a project id (else unused).
+ */
+export function outsideConnectPolicy(settings: NodeSettings, policy: ConnectPolicy, pageOrigin: string): PolicyBlock[] {
+  const used: [string, string][] = [
+    ...settings.signalingUrls.map((url): [string, string] => ['Signaling servers', url]),
+    ...(settings.walletConnect.projectId.trim() ? [['WalletConnect relay', settings.walletConnect.relayUrl] as [string, string]] : []),
+    ['Ethereum RPC', settings.rpc.ethereum],
+    ['Starknet RPC', settings.rpc.starknet],
+  ];
+  const blocks: PolicyBlock[] = [];
+  for (const [setting, raw] of used) {
+    const url = raw.trim();
+    if (!URL.canParse(url) || allowsConnection(policy, url, pageOrigin)) continue;
+    const origin = new URL(url).origin;
+    blocks.push({
+      setting,
+      url,
+      message:
+        `${url} (${setting}) is outside the Content-Security-Policy this server sends (connect-src), so the browser will refuse to connect to it. ` +
+        `The server's operator can allow it by adding ${origin} to TABNODE_CONNECT_SRC (or startServer's connectSrc) and restarting the server; then reload this page.`,
+    });
+  }
+  return blocks;
 }

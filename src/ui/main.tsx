@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { openBrowserNode } from '../node/browserNode.ts';
 import type { TabnodeNode } from '../node/index.ts';
 import { App } from './App.tsx';
+import { holdInvitesFromAddressBar } from './contexts/heldInvite.ts';
 import { NodeContext } from './shell/nodeContext.ts';
 import './styles.css';
 
@@ -12,6 +13,9 @@ declare global {
     tabnode?: TabnodeNode;
   }
 }
+
+// First thing: the invite's secret leaves the address bar before anything else runs.
+holdInvitesFromAddressBar();
 
 const container = document.getElementById('root')!;
 

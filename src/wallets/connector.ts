@@ -17,7 +17,7 @@ export interface WalletInfo {
   /** Stable id within this browser: `eip6963:<rdns>`, `walletconnect`, `starknet:<wallet id>`. */
   id: string;
   name: string;
-  /** A data: or https: URL of the wallet's icon, when it announced one. */
+  /** A data: URL of the wallet's icon, when it announced one (remote icons are dropped: safeIcon). */
   icon?: string;
   via: WalletVia;
   kind: WalletKind;

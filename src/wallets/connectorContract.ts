@@ -65,7 +65,7 @@ export function runWalletConnectorContract(
       const { info } = connector;
       expect(info.id).toMatch(/^(eip6963:|injected:|walletconnect|starknet:)/);
       expect(info.name.length).toBeGreaterThan(0);
-      if (info.icon !== undefined) expect(info.icon).toMatch(/^(data:image\/|https:)/);
+      if (info.icon !== undefined) expect(info.icon).toMatch(/^data:image\//);
       expect(info.via === 'get-starknet').toBe(info.kind === 'starknet');
     });
 

@@ -14,9 +14,13 @@ export function deadline<T>(work: Promise<T>, ms: number, onTimeout: () => Error
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Only data: and https: icons are shown: an announced `javascript:` URL must never reach an <img>. */
+/**
+ * Only data: image icons are shown: an announced `javascript:` URL must never reach an
+ * <img>, and a remote one would tell its host who opens the app (the served policy's
+ * img-src allows data: and the app's own origin only; EIP-6963 requires data: anyway).
+ */
 export function safeIcon(icon: unknown): string | undefined {
-  return typeof icon === 'string' && /^(data:image\/|https:)/i.test(icon) ? icon : undefined;
+  return typeof icon === 'string' && /^data:image\//i.test(icon) ? icon : undefined;
 }
 
 /** Each connect opens a session; disconnect ends it. */

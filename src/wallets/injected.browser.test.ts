@@ -57,21 +57,26 @@ describe('discoverInjectedWallets', () => {
     ]);
   });
 
-  test('waits for wallets that announce late, and drops icons that are not data:/https:', async () => {
+  test('waits for wallets that announce late, and drops icons that are not data: images', async () => {
     const provider = { request: async () => null };
     const late = (): void => {
       setTimeout(() => {
-        window.dispatchEvent(
-          new CustomEvent('eip6963:announceProvider', {
-            detail: { info: { uuid: 'late', name: 'Late', icon: 'javascript:alert(1)', rdns: 'org.example.late' }, provider },
-          }),
-        );
+        for (const [n, icon] of ['javascript:alert(1)', 'https://wallet.example/icon.png'].entries()) {
+          window.dispatchEvent(
+            new CustomEvent('eip6963:announceProvider', {
+              detail: { info: { uuid: `late-${n}`, name: `Late ${n}`, icon, rdns: `org.example.late${n}` }, provider },
+            }),
+          );
+        }
       }, 30);
     };
     window.addEventListener('eip6963:requestProvider', late);
     uninstall.push(() => window.removeEventListener('eip6963:requestProvider', late));
-    const [wallet] = await discoverInjectedWallets(window, 150);
-    expect(wallet?.info).toEqual({ id: 'eip6963:org.example.late', name: 'Late', icon: undefined, via: 'injected', kind: 'ethereum' });
+    const listed = await discoverInjectedWallets(window, 150);
+    expect(listed.map((c) => c.info)).toEqual([
+      { id: 'eip6963:org.example.late0', name: 'Late 0', icon: undefined, via: 'injected', kind: 'ethereum' },
+      { id: 'eip6963:org.example.late1', name: 'Late 1', icon: undefined, via: 'injected', kind: 'ethereum' },
+    ]);
   });
 
   test('prefers announced wallets over window.ethereum, and lists nothing when there is neither', async () => {

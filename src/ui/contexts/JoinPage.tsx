@@ -3,11 +3,12 @@ import { useNode } from '../shell/nodeContext.ts';
 import { navigate } from '../shell/router.ts';
 import { useLive } from '../shell/useLive.ts';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
+import { useHeldInvite } from './heldInvite.ts';
 
-/** Where an invite link lands: check the invite, then join. The invite is in location.hash. */
+/** Where an invite link lands: check the invite, then join. The invite was in the link's fragment (heldInvite.ts). */
 export function JoinPage({ signedIn }: { signedIn: boolean }) {
   const node = useNode();
-  const link = location.hash;
+  const link = useHeldInvite();
   const { value: preview } = useLive(() => node.contexts.previewInvite(link), [link], 60_000);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { IceServer, NodeSettings } from '../../node/index.ts';
+import type { IceServer, NodeSettings, PolicyBlock } from '../../node/index.ts';
 import { useNode } from '../shell/nodeContext.ts';
 
 function iceToText(servers: IceServer[]): string {
@@ -33,6 +33,7 @@ export function Settings() {
   const [ethereumRpc, setEthereumRpc] = useState('');
   const [starknetRpc, setStarknetRpc] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
+  const [blocked, setBlocked] = useState<PolicyBlock[]>([]);
 
   function show(settings: NodeSettings) {
     setSignaling(settings.signalingUrls.join('\n'));
@@ -47,17 +48,27 @@ export function Settings() {
     void node.settings.get().then(show);
   }, [node]);
 
+  const entered = (): NodeSettings => ({
+    signalingUrls: lines(signaling),
+    iceServers: textToIce(ice),
+    walletConnect: { projectId, relayUrl },
+    rpc: { ethereum: ethereumRpc, starknet: starknetRpc },
+  });
+
+  // Checked as the person types: the server's policy, not these settings, decides what
+  // the browser may reach, and saving cannot change that.
+  useEffect(() => {
+    let live = true;
+    void node.settings.outsidePolicy(entered()).then((b) => live && setBlocked(b));
+    return () => {
+      live = false;
+    };
+  }, [node, signaling, projectId, relayUrl, ethereumRpc, starknetRpc]);
+
   async function save(event: FormEvent) {
     event.preventDefault();
     try {
-      show(
-        await node.settings.update({
-          signalingUrls: lines(signaling),
-          iceServers: textToIce(ice),
-          walletConnect: { projectId, relayUrl },
-          rpc: { ethereum: ethereumRpc, starknet: starknetRpc },
-        }),
-      );
+      show(await node.settings.update(entered()));
       setMessage({ ok: true, text: 'Saved.' });
     } catch (e) {
       setMessage({ ok: false, text: (e as Error).message });
@@ -106,6 +117,16 @@ export function Settings() {
           <input spellCheck={false} aria-describedby="sn-rpc-help" value={starknetRpc} onChange={(e) => setStarknetRpc(e.target.value)} />
         </label>
       </div>
+      {blocked.length > 0 && (
+        <div className="result bad" role="status" data-testid="policy-blocked">
+          <p>Blocked by this server's security policy:</p>
+          <ul>
+            {blocked.map((b) => (
+              <li key={`${b.setting} ${b.url}`}>{b.message}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       {message && (
         <p className={message.ok ? 'result good' : 'result bad'} role={message.ok ? 'status' : 'alert'}>
           {message.text}
