@@ -1,22 +1,18 @@
 // Named attacks (docs/attacks.md): the context's application as a weapon.
-import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { sha256, toHex } from '../../core/crypto/index.ts';
 import { ensureAppsBuilt, readApp, readTestModule } from '../../runtime/testkit.ts';
 import { until } from '../testing.ts';
 import { becomeMember } from './tactics.ts';
-import { attackWorld, type AttackWorld } from './world.ts';
+import { attackWorld, stagedPerTest } from './world.ts';
 
-let world: AttackWorld | undefined;
 beforeAll(ensureAppsBuilt, 120_000);
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const staged = stagedPerTest();
 
 describe('attack: apps', () => {
   test('tampered WASM: a member answering with another binary is refused by hash and reported; the real one is used', async () => {
     const app = readApp('kv-store');
-    const w = (world = await attackWorld({ app }));
+    const w = staged(await attackWorld({ app }));
     const tampered = app.slice();
     tampered[tampered.length - 1]! ^= 0xff;
     const toB = (await becomeMember(w, 'writer')) && (await w.attack(w.x.device, { name: 'X-serves', respond: (m, peer) => m.kind === 'app-want' && void peer.send({ kind: 'app', bytes: tampered }) })).get('B')!;
@@ -34,7 +30,7 @@ describe('attack: apps', () => {
   }, 60_000);
 
   test('hostile WASM: an app that spins, bombs memory or traps fails that call with a clear error; nothing is written, the context goes on', async () => {
-    const w = (world = await attackWorld({ app: readTestModule('hostile') }));
+    const w = staged(await attackWorld({ app: readTestModule('hostile') }));
     const before = (await w.a.contexts.view(w.id)).stateRoot;
     await expect(w.a.contexts.call(w.id, 'spin_calls', {})).rejects.toThrow(/time limit/);
     await expect(w.a.contexts.call(w.id, 'bomb', {})).rejects.toThrow(/out of memory/);

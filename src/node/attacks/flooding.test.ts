@@ -1,19 +1,15 @@
 // Named attacks (docs/attacks.md): floods. Each asserts the attack fails, nothing is lost,
 // and the victim says what happened.
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { deltaBody, op } from '../../core/context/testkit.ts';
 import { encodeOp, idKey } from '../../core/ops/op.ts';
 import { SYNC_QUOTAS } from '../../core/sync/quota.ts';
 import { until } from '../testing.ts';
-import { attackWorld, type AttackWorld } from './world.ts';
+import { attackWorld, stagedPerTest, type AttackWorld } from './world.ts';
 import { retainedBytes } from './memory.ts';
 import { becomeMember, junkOps } from './tactics.ts';
 
-let world: AttackWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const staged = stagedPerTest();
 
 /** Both members can still write, and each sees the other's write. */
 async function membersStillWrite(w: AttackWorld, tag: string): Promise<void> {
@@ -29,7 +25,7 @@ async function membersStillWrite(w: AttackWorld, tag: string): Promise<void> {
 
 describe('attack: flooding', () => {
   test('head flooding by an outsider: 40 forged ops naming genesis are ignored, not relayed; members write on', async () => {
-    const w = (world = await attackWorld());
+    const w = staged(await attackWorld());
     const peers = await w.attack(w.x.device);
     const toA = peers.get('A')!;
     expect((await toA.next('refused')).code).toBe('not-a-member');
@@ -47,7 +43,7 @@ describe('attack: flooding', () => {
   }, 30_000);
 
   test("head flooding by a member: 33 ops by throwaway keys are rejected (unknown key), never heads or relayed; past its quota the member is cut off", async () => {
-    const w = (world = await attackWorld());
+    const w = staged(await attackWorld());
     const toA = await becomeMember(w, 'writer');
     const headsBefore = (await w.a.contexts.view(w.id)).heads;
     await toA.send({ kind: 'ops', ops: await junkOps(w.contextId, 33, headsBefore.map((h) => Buffer.from(h, 'hex'))) });
@@ -66,7 +62,7 @@ describe('attack: flooding', () => {
   }, 60_000);
 
   test("a member's own refused writes (a reader writing) are shown with their reason, never become heads, never travel further", async () => {
-    const w = (world = await attackWorld());
+    const w = staged(await attackWorld());
     const toA = await becomeMember(w, 'reader');
     const heads = (await w.a.contexts.view(w.id)).heads.map((h) => Buffer.from(h, 'hex'));
     const writes = await Promise.all(Array.from({ length: 40 }, (_, i) => op(w.x.device, w.contextId, heads, deltaBody(`x${i}`), Date.now() + i)));
@@ -78,7 +74,7 @@ describe('attack: flooding', () => {
   }, 30_000);
 
   test('pending memory flood: 100 MB of ops whose parents never come stay bounded, and the member is cut off', async () => {
-    const w = (world = await attackWorld());
+    const w = staged(await attackWorld());
     const toA = await becomeMember(w, 'writer');
     const before = await retainedBytes();
     const nowhere = [new Uint8Array(32).fill(0xee)];
@@ -99,7 +95,7 @@ describe('attack: flooding', () => {
     ["a member's own refused ops", 'refused'],
     ['heads and asks naming nothing', 'asks'],
   ] as const)('memory stays bounded under a flood of %s', async (_, kind) => {
-    const w = (world = await attackWorld());
+    const w = staged(await attackWorld());
     const peer = kind === 'outsider' ? (await w.attack(w.x.device)).get('A')! : await becomeMember(w, kind === 'refused' ? 'reader' : 'writer');
     if (kind === 'outsider') await peer.next('refused');
     const heads = (await w.a.contexts.view(w.id)).heads.map((h) => Buffer.from(h, 'hex'));
@@ -126,7 +122,7 @@ describe('attack: flooding', () => {
   }, 60_000);
 
   test('amplification: 30 heads naming unknown ids get no more than 4x their bytes back', async () => {
-    const w = (world = await attackWorld());
+    const w = staged(await attackWorld());
     for (let i = 0; i < 60; i++) await w.a.contexts.write(w.id, { method: 'set', args: { key: `k${i}`, value: 'x'.repeat(200) } });
     const toA = await becomeMember(w, 'writer');
     await toA.send({ kind: 'heads', heads: [], sample: [], count: 0 });
@@ -145,7 +141,7 @@ describe('attack: flooding', () => {
   }, 40_000);
 
   test('asking again and again for ops that do not exist gets the asker throttled', async () => {
-    const w = (world = await attackWorld());
+    const w = staged(await attackWorld());
     const toA = await becomeMember(w, 'writer');
     for (let i = 0; i < 4; i++) await toA.send({ kind: 'want', ids: Array.from({ length: 1024 }, () => crypto.getRandomValues(new Uint8Array(32))) });
     const peer = await until('A throttles the asker', async () => (await w.a.contexts.view(w.id)).peers.find((p) => p.throttled));
@@ -154,7 +150,7 @@ describe('attack: flooding', () => {
   }, 30_000);
 
   test('a flood of checkpoints and app asks is rate-limited; forged checkpoints change nothing', async () => {
-    const w = (world = await attackWorld());
+    const w = staged(await attackWorld());
     const toA = await becomeMember(w, 'writer');
     const junk = crypto.getRandomValues(new Uint8Array(400));
     for (let i = 0; i < 200; i++) await toA.send({ kind: 'checkpoint', checkpoint: junk });

@@ -1,5 +1,5 @@
 // Named attacks (docs/attacks.md): getting in, staying in, or acting above one's role.
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { deltaBody, joinBody, newDevice, op, revokeKeyBody } from '../../core/context/testkit.ts';
 import { inviteLink, signInvite } from '../../core/invitation/index.ts';
 import { encodeOp } from '../../core/ops/op.ts';
@@ -7,22 +7,15 @@ import { memoryMeshHub } from '../contexts/memoryMesh.ts';
 import { realTimeScheduler } from '../scheduler.ts';
 import { testNode, until } from '../testing.ts';
 import { becomeMember } from './tactics.ts';
-import { attackWorld, type AttackWorld } from './world.ts';
-import type { TabnodeNode } from '../createNode.ts';
+import { attackWorld, stagedPerTest } from './world.ts';
 
-let world: AttackWorld | undefined;
-const extra: TabnodeNode[] = [];
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-  await Promise.all(extra.splice(0).map((n) => n.close()));
-});
+const staged = stagedPerTest();
 
 const hex = (h: string) => Buffer.from(h, 'hex');
 
 describe('attack: membership', () => {
   test('a removed member cannot come back with the remaining use of its invite, and reads nothing written after', async () => {
-    const w = (world = await attackWorld());
+    const w = staged(await attackWorld());
     const first = await becomeMember(w, 'writer', { maxUses: 2 });
     expect(await w.a.contexts.remove(w.id, w.x.rootId)).toMatchObject({ valid: true });
     await w.a.contexts.write(w.id, { method: 'set', args: { key: 'secret-after-removal', value: 1 } });
@@ -40,7 +33,7 @@ describe('attack: membership', () => {
   }, 30_000);
 
   test("a removed member's writes are ignored with the reason shown", async () => {
-    const w = (world = await attackWorld());
+    const w = staged(await attackWorld());
     const toA = await becomeMember(w, 'writer');
     await w.a.contexts.remove(w.id, w.x.rootId);
     await until('A refuses X now', async () => (await w.a.contexts.view(w.id)).peers.some((p) => p.state === 'refused' && p.root === w.x.rootId));
@@ -53,7 +46,7 @@ describe('attack: membership', () => {
   }, 30_000);
 
   test('a revoked key is refused at the handshake and its writes are not taken', async () => {
-    const w = (world = await attackWorld());
+    const w = staged(await attackWorld());
     const toA = await becomeMember(w, 'writer');
     const heads = (await w.a.contexts.view(w.id)).heads.map(hex);
     const revoke = await op(w.x.device, w.contextId, heads, await revokeKeyBody(w.x.root, w.x.device), Date.now());
@@ -67,7 +60,7 @@ describe('attack: membership', () => {
   }, 30_000);
 
   test('role escalation: a writer making itself admin is refused with the reason, and stays a writer', async () => {
-    const w = (world = await attackWorld());
+    const w = staged(await attackWorld());
     const toA = await becomeMember(w, 'writer');
     const heads = (await w.a.contexts.view(w.id)).heads.map(hex);
     const escalate = await op(w.x.device, w.contextId, heads, { kind: 'set-role', member: w.x.rootId, role: 'admin' }, Date.now());
@@ -78,7 +71,7 @@ describe('attack: membership', () => {
   }, 30_000);
 
   test('invite reuse: a one-use invite, already used, is refused at the handshake and its join does not count', async () => {
-    const w = (world = await attackWorld());
+    const w = staged(await attackWorld());
     const x = await becomeMember(w, 'writer');
     const other = await newDevice(w.x.root, 'stolen link');
     // Someone else with the same link (a second root, here a second key of a fresh root).
@@ -91,7 +84,7 @@ describe('attack: membership', () => {
   }, 30_000);
 
   test('an expired invite: the join page says so, and a raw join is refused at the handshake', async () => {
-    const w = (world = await attackWorld());
+    const w = staged(await attackWorld());
     const link = await w.a.contexts.invite(w.id, { role: 'writer', expiresInMs: 1 });
     await new Promise((r) => setTimeout(r, 20));
     const preview = await w.b.contexts.previewInvite(link);
@@ -103,7 +96,7 @@ describe('attack: membership', () => {
   }, 30_000);
 
   test('a tampered invite (role raised to admin) is refused: the join page and every member say its signature is wrong', async () => {
-    const w = (world = await attackWorld());
+    const w = staged(await attackWorld());
     const { parseInviteLink } = await import('../../core/invitation/index.ts');
     const invite = parseInviteLink(await w.a.contexts.invite(w.id, { role: 'reader' }));
     const tampered = { ...invite, claims: { ...invite.claims, role: 'admin' as const } };
@@ -120,7 +113,7 @@ describe('attack: membership', () => {
   test("a member unknown to a peer's history gets in with the invite it joined with", async () => {
     const hub = memoryMeshHub(realTimeScheduler);
     const [a, b, c] = [await testNode(hub, 'A'), await testNode(hub, 'B'), await testNode(hub, 'C')];
-    extra.push(a, b, c);
+    staged(a); staged(b); staged(c);
     const id = await a.contexts.create('Stale views');
     const linkB = await a.contexts.invite(id, { role: 'writer' });
     const linkC = await a.contexts.invite(id, { role: 'writer' });

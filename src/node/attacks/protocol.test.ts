@@ -1,5 +1,5 @@
 // Named attacks (docs/attacks.md): forging, replaying and malforming what goes on the wire.
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { deltaBody, genesis, op } from '../../core/context/testkit.ts';
 import { encodeOp, OP_LIMITS } from '../../core/ops/op.ts';
 import { syncCodec } from '../../core/sync/messages.ts';
@@ -7,16 +7,9 @@ import { memoryMeshHub } from '../contexts/memoryMesh.ts';
 import { realTimeScheduler } from '../scheduler.ts';
 import { testNode, until } from '../testing.ts';
 import { becomeMember } from './tactics.ts';
-import { attackWorld, type AttackWorld } from './world.ts';
-import type { TabnodeNode } from '../createNode.ts';
+import { attackWorld, stagedPerTest, type AttackWorld } from './world.ts';
 
-let world: AttackWorld | undefined;
-const extra: TabnodeNode[] = [];
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-  await Promise.all(extra.splice(0).map((n) => n.close()));
-});
+const staged = stagedPerTest();
 
 const hex = (h: string) => Buffer.from(h, 'hex');
 const MINUTE = 60_000;
@@ -29,7 +22,7 @@ async function stillWorks(w: AttackWorld, tag: string): Promise<void> {
 
 describe('attack: the wire', () => {
   test('a forged signature: the op is rejected with its reason and never stored', async () => {
-    const w = (world = await attackWorld());
+    const w = staged(await attackWorld());
     const toA = await becomeMember(w, 'writer');
     const heads = (await w.a.contexts.view(w.id)).heads.map(hex);
     const good = await op(w.x.device, w.contextId, heads, deltaBody('forged'), Date.now());
@@ -43,7 +36,7 @@ describe('attack: the wire', () => {
   }, 30_000);
 
   test("replay into another context: a member's op from context 1 sent into context 2 is rejected (wrong context)", async () => {
-    const w = (world = await attackWorld());
+    const w = staged(await attackWorld());
     const toA = await becomeMember(w, 'writer');
     const elsewhere = await genesis(w.x, 'another context');
     const replayed = await op(w.x.device, elsewhere.id, [elsewhere], deltaBody('replayed'), Date.now());
@@ -57,7 +50,7 @@ describe('attack: the wire', () => {
   }, 30_000);
 
   test('malformed messages close that link with a protocol error; the other links go on', async () => {
-    const w = (world = await attackWorld());
+    const w = staged(await attackWorld());
     const toA = (await w.attack(w.x.device)).get('A')!;
     await toA.next('hello');
     await toA.sendBytes(crypto.getRandomValues(new Uint8Array(300)));
@@ -67,7 +60,7 @@ describe('attack: the wire', () => {
   }, 30_000);
 
   test('an oversized op inside a message is a protocol error: the link closes, nothing is kept', async () => {
-    const w = (world = await attackWorld());
+    const w = staged(await attackWorld());
     const toA = await becomeMember(w, 'writer');
     // An ops message whose one entry is past the op bound: the codec refuses it before allocating.
     const message = syncCodec.encode({ kind: 'ops', ops: [new Uint8Array(16)] });
@@ -88,7 +81,7 @@ describe('attack: the wire', () => {
   }, 30_000);
 
   test("handshake replay: another session's recorded auth does not prove the key", async () => {
-    const w = (world = await attackWorld());
+    const w = staged(await attackWorld());
     const honest = (await w.attack(w.x.device)).get('A')!;
     await honest.next('refused');
     const recorded = honest.lastAuth!;
@@ -100,7 +93,7 @@ describe('attack: the wire', () => {
   }, 30_000);
 
   test("impersonation: a peer presenting a member's key and delegation without its private key is refused", async () => {
-    const w = (world = await attackWorld());
+    const w = staged(await attackWorld());
     const bSigns = await becomeMember(w, 'writer');
     void bSigns;
     // X claims to be X's own delegation but signs with another key (a spoofed peer).
@@ -112,7 +105,7 @@ describe('attack: the wire', () => {
   }, 30_000);
 
   test('a handshake that never finishes is cut off', async () => {
-    const w = (world = await attackWorld());
+    const w = staged(await attackWorld());
     const { SYNC_QUOTAS } = await import('../../core/sync/quota.ts');
     expect(SYNC_QUOTAS.handshakeMs).toBeLessThanOrEqual(30_000);
     const silent = (await w.attack(w.x.device, { authenticate: false })).get('A')!;
@@ -125,7 +118,7 @@ describe('attack: the wire', () => {
     const hub = memoryMeshHub(realTimeScheduler);
     const a = await testNode(hub, 'A');
     const c = await testNode(hub, 'C', undefined, { now: () => Date.now() + 12 * MINUTE });
-    extra.push(a, c);
+    staged(a); staged(c);
     const id = await a.contexts.create('Clocks');
     await c.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
     const cView = await until('C says its clock is ahead', async () => (await c.contexts.view(id)).joinProblem);
@@ -138,7 +131,7 @@ describe('attack: the wire', () => {
     const hub = memoryMeshHub(realTimeScheduler);
     const a = await testNode(hub, 'A');
     const c = await testNode(hub, 'C', undefined, { now: () => Date.now() + 8 * MINUTE });
-    extra.push(a, c);
+    staged(a); staged(c);
     const id = await a.contexts.create('Clocks');
     await c.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
     await until('C joined', async () => !(await c.contexts.view(id)).joining);

@@ -8,6 +8,7 @@ import { parseInviteLink } from '../../core/invitation/index.ts';
 import type { Link } from '../../core/mesh/Link.ts';
 import { rawPeer, type RawPeer, type RawPeerOptions } from './rawPeer.ts';
 import type { TabnodeNode } from '../createNode.ts';
+import { afterEach } from 'vitest';
 import { memoryMeshHub } from '../contexts/memoryMesh.ts';
 import { realTimeScheduler } from '../scheduler.ts';
 import { testNode, until } from '../testing.ts';
@@ -65,5 +66,20 @@ export async function attackWorld(options: { app?: Uint8Array } = {}): Promise<A
       for (const l of leaves) l.leave();
       await Promise.all([a.close(), b.close()]);
     },
+  };
+}
+
+/**
+ * A test file's stage: `staged(x)` keeps a world or node and returns it; everything kept is
+ * closed after each test.
+ */
+export function stagedPerTest(): <T extends { close(): Promise<void> }>(x: T) => T {
+  const open: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((x) => x.close()));
+  });
+  return (x) => {
+    open.push(x);
+    return x;
   };
 }
