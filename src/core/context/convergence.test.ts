@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { idKey, type Op, type OpBody } from '../ops/op.ts';
 import { ROLES } from '../ops/roles.ts';
 import { createReplica } from './replica.ts';
-import { deltaBody, genesis, invite, joinBody, newDevice, op, person, recordingSink, revokeKeyBody, T0, type Device, type Person } from './testkit.ts';
+import { deltaBody, genesis, invite, joinBody, newDevice, op, person, recordingSink, revokeKeyBody, shuffle, T0, type Device, type Person } from './testkit.ts';
 
 /**
  * Property: whatever order (and however often) ops arrive, every replica reaches the same
@@ -125,13 +125,3 @@ describe('governance convergence', () => {
   }, 120_000);
 });
 
-function shuffle<T>(items: T[], seed: number): T[] {
-  const out = [...items];
-  let s = seed >>> 0 || 1;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}

@@ -121,3 +121,15 @@ export function recordingSink(): StateSink & { applied: Map<string, string>; reb
   };
   return sink;
 }
+
+/** A deterministic shuffle (for arrival orders in property tests). */
+export function shuffle<T>(items: T[], seed: number): T[] {
+  const out = [...items];
+  let s = seed >>> 0 || 1;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}

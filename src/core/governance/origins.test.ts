@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { privateKeyToAccount } from 'viem/accounts';
 import { describe, expect, test } from 'vitest';
 import { createReplica } from '../context/replica.ts';
-import { deltaBody, genesis, invite, joinBody, op, person, recordingSink, T0, type Device } from '../context/testkit.ts';
+import { deltaBody, genesis, invite, joinBody, op, person, recordingSink, shuffle, T0, type Device } from '../context/testkit.ts';
 import { seedSigner, toHex, type Signer } from '../crypto/index.ts';
 import { delegationCodec, ORIGIN_LIMITS, signEthereumDelegation, type RootId } from '../identity/index.ts';
 import { idKey, type Op, type OpBody } from '../ops/op.ts';
@@ -292,13 +292,3 @@ describe('convergence with origins racing', () => {
   }, 120_000);
 });
 
-function shuffle<T>(items: T[], seed: number): T[] {
-  const out = [...items];
-  let s = seed >>> 0 || 1;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
