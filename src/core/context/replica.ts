@@ -83,6 +83,8 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
   const refused = new Map<string, [string, number]>();
   const refusedByAuthor = new Map<string, number>();
   let refusedBytes = 0;
+  /** Counts receives that changed the DAG or verdicts: what views derived from them are keyed on. */
+  let changes = 0;
 
   function validDeltas(): [string, Uint8Array][] {
     const out: [string, Uint8Array][] = [];
@@ -226,6 +228,7 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
       if (flippedByBudget.length) joined.push(...history.update(flippedByBudget));
       for (const key of joined) forgetRefused(key);
       result.accepted = dag.parentsFirst([...new Set(joined)]).map((k) => dag.get(k)!);
+      if (result.added.length || result.flipped.length) changes++;
       return result;
     },
 
@@ -240,6 +243,7 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
     /** Whether an op is part of the history (stored, relayed, built on). */
     inHistory: (key: string) => history.has(key),
     historySize: () => history.size(),
+    changes: () => changes,
     refusedBytes: () => refusedBytes,
     governance: () => evaluator.current(),
   };

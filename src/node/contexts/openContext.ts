@@ -157,7 +157,7 @@ export async function openContext(d: ContextDeps) {
   }
 
   // What views and checkpoints derive from the whole history or state, recomputed only when
-  // it can have changed: verdicts and governance change only as ops arrive (the DAG grows),
+  // it can have changed: verdicts and governance change only as a receive changes the DAG,
   // the state only when its root (cached by the state itself) is a new object.
   let derivedAt = -1;
   let derived: { governanceRoot: Uint8Array; invalidOps: InvalidOpView[] } = { governanceRoot: new Uint8Array(32), invalidOps: [] };
@@ -165,7 +165,7 @@ export async function openContext(d: ContextDeps) {
   let kv: ContextView['kv'] = [];
 
   function fromHistory() {
-    if (derivedAt === replica.dag.size()) return derived;
+    if (derivedAt === replica.changes()) return derived;
     const g = replica.governance();
     const invalidOps: InvalidOpView[] = [];
     for (const c of replica.dag.all()) {
@@ -176,7 +176,7 @@ export async function openContext(d: ContextDeps) {
       }
     }
     derived = { governanceRoot: governanceRoot(g), invalidOps: invalidOps.slice(-100) };
-    derivedAt = replica.dag.size();
+    derivedAt = replica.changes();
     return derived;
   }
 
@@ -202,7 +202,7 @@ export async function openContext(d: ContextDeps) {
       heads: view.heads,
       governanceRoot: view.governanceRoot,
       stateRoot: view.stateRoot,
-      opCount: replica.dag.size(),
+      opCount: replica.historySize(),
       time: d.now(),
     }).then((cp) => sync.broadcastCheckpoint(encodeCheckpoint(cp)));
     d.scheduler.schedule(CONTEXT_TIMINGS.checkpointMs, checkpointLoop);
@@ -505,7 +505,7 @@ export async function openContext(d: ContextDeps) {
         ...(joinProblem(peers) ? { joinProblem: joinProblem(peers) } : {}),
         members,
         kv: kvEntries(),
-        opCount: replica.dag.size(),
+        opCount: replica.historySize(),
         heads: replica.heads(),
         pending: replica.dag.pendingCount(),
         stuck: state.stuck().length,
