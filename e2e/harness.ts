@@ -118,6 +118,15 @@ export function forwardErrors(name: string, errors: string[], page: Page): void 
   page.on('pageerror', (err) => report(`pageerror: ${err.stack ?? err.message}`));
 }
 
+/**
+ * The errors a test should see none of: every page error and console error, less the
+ * browser's own note that a WebSocket could not connect (a signaling server that is down
+ * or restarting, which the mesh retries).
+ */
+export function unexpectedErrors(peers: { errors: string[] }[]): string[] {
+  return peers.flatMap((p) => p.errors).filter((e) => !/^console\.error: WebSocket connection to '[^']*' failed/.test(e));
+}
+
 /** Saves a full-page PNG to test-results/screenshots/<name>.png and returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });

@@ -7,13 +7,10 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMeshFixture } from './fixtures/mesh/build.ts';
 import { call, until } from './fixtures/mesh/drive.ts';
-import { forwardErrors, launchPeers, startApp } from './harness.ts';
+import { forwardErrors, launchPeers, startApp, unexpectedErrors } from './harness.ts';
 import type { App, Peer } from './harness.ts';
 
 const MiB = 1024 * 1024;
-
-/** Page errors and console errors, less the browser's own note that a WebSocket could not connect (a server that is down). */
-export const ownErrors = (peers: { errors: string[] }[]): string[] => peers.flatMap((p) => p.errors).filter((e) => !/WebSocket connection to '.*' failed/.test(e));
 
 /** A loopback port nothing listens on (taken, then freed). */
 async function closedPort(): Promise<number> {
@@ -67,7 +64,7 @@ describe('browser mesh over real WebRTC', () => {
         await until('the new link carries data', async () => (await call(two, 'received')).length === 2);
 
         for (const peer of peers) await call(peer.page, 'close');
-        expect(ownErrors(peers)).toEqual([]);
+        expect(unexpectedErrors(peers)).toEqual([]);
       } finally {
         await close();
       }
@@ -87,7 +84,7 @@ describe('browser mesh over real WebRTC', () => {
           await until(`${peer.name} is linked again after glare ${round}`, async () => (await call(peer.page, 'connectedAt')).length === round + 1 && (await call(peer.page, 'links')).webrtc === 1, 30_000);
         }
       }
-      expect(ownErrors(peers)).toEqual([]);
+      expect(unexpectedErrors(peers)).toEqual([]);
     } finally {
       await close();
     }
@@ -118,7 +115,7 @@ describe('browser mesh over real WebRTC', () => {
         const [a, b, c] = await counts();
         return a!.webrtc === 1 && b!.webrtc === 1 && c!.webrtc === 2 && a!.broadcast === 1;
       });
-      expect(ownErrors([...peers, { errors }])).toEqual([]);
+      expect(unexpectedErrors([...peers, { errors }])).toEqual([]);
     } finally {
       await close();
     }
@@ -131,7 +128,7 @@ describe('browser mesh over real WebRTC', () => {
       for (const peer of peers) await call(peer.page, 'open', options);
       for (const peer of peers) await until(`${peer.name} has a link`, async () => (await call(peer.page, 'links')).webrtc === 1);
       for (const peer of peers) await call(peer.page, 'close');
-      expect(ownErrors(peers)).toEqual([]);
+      expect(unexpectedErrors(peers)).toEqual([]);
     } finally {
       await close();
     }

@@ -10,9 +10,13 @@ import { joinRoomSignaling, MAX_SIGNALING_MESSAGE_CHARS, type RoomSignaling, Sig
 /** `ws`'s WebSocket, noting every send made while the socket was not OPEN. */
 const sendsWhileNotOpen: number[] = [];
 class CheckedWebSocket extends NodeWebSocket {
-  override send(...args: Parameters<NodeWebSocket['send']>): void {
-    if (this.readyState !== NodeWebSocket.OPEN) sendsWhileNotOpen.push(this.readyState);
-    super.send(...args);
+  constructor(url: string) {
+    super(url);
+    const send = this.send.bind(this);
+    this.send = ((data: string) => {
+      if (this.readyState !== NodeWebSocket.OPEN) sendsWhileNotOpen.push(this.readyState);
+      send(data);
+    }) as NodeWebSocket['send'];
   }
 }
 const WebSocket = CheckedWebSocket as unknown as WebSocketFactory;
