@@ -64,14 +64,16 @@ export function Settings() {
           rpc: { ethereum: ethereumRpc, starknet: starknetRpc },
         }),
       );
-      setMessage({ ok: true, text: 'Saved.' });
+      // Contexts join their rooms when they open: the open ones keep their connections.
+      setMessage({ ok: true, text: 'Saved. Contexts opened from now on use these settings; reload the page to apply them to the open ones.' });
     } catch (e) {
       setMessage({ ok: false, text: (e as Error).message });
     }
   }
 
   return (
-    <form className="card" aria-labelledby="settings-title" onSubmit={save}>
+    // noValidate: the node checks every field and says what is wrong, in one place (the alert).
+    <form className="card" aria-labelledby="settings-title" onSubmit={save} noValidate>
       <h1 id="settings-title">Network and wallet settings</h1>
       <div className="fields">
         <label className="field">
