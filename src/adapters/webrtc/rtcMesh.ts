@@ -101,6 +101,7 @@ export function openRtcMesh(options: RtcMeshOptions): RtcMesh {
   if (!Number.isInteger(maxConns) || maxConns < MIN_MAX_CONNS || maxConns > MAX_MAX_CONNS) {
     throw new RtcMeshOptionsError(`maxConns must be a whole number from ${MIN_MAX_CONNS} to ${MAX_MAX_CONNS}, got ${maxConns}`);
   }
+  if (!options.password) throw new RtcMeshOptionsError('a room password is needed: everything said in the room is encrypted with it');
   const peerId = options.peerId ?? crypto.randomUUID();
   const openTimeoutMs = options.openTimeoutMs ?? 10_000;
   const configuration: RTCConfiguration = { iceServers: options.iceServers, iceTransportPolicy: options.iceTransportPolicy ?? 'all' };
@@ -240,7 +241,11 @@ export function openRtcMesh(options: RtcMeshOptions): RtcMesh {
         conn.link = link;
         conn.openedAt = Date.now();
         link.onClose((reason) => end(conn, reason, { forget: true, failure: Date.now() - conn.openedAt! < HEALTHY_LINK_MS }));
-        options.onLink(link, conn.remote);
+        try {
+          options.onLink(link, conn.remote);
+        } catch (error) {
+          link.close(`the link was refused here: ${error instanceof Error ? error.message : String(error)}`);
+        }
         reconcileSoon(); // one more open link may put us over the limit
       },
       (error: Error) => end(conn, error.message, { forget: true, failure: true }),
