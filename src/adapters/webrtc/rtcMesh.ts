@@ -326,6 +326,7 @@ export function openRtcMesh(options: RtcMeshOptions): RtcMesh {
     topic: options.roomName,
     WebSocket: options.WebSocket,
     onOpen(url) {
+      if (closed) return; // between our goodbye and the unsubscribe
       if (initiateAfter === Infinity) initiateAfter = Date.now() + SETTLE_MS;
       announce(undefined, url);
       reconcileSoon();
