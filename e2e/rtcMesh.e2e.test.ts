@@ -3,23 +3,13 @@
 // meet through the app's own signaling server, each gets a Link, 1 MiB crosses intact both
 // ways, and Links come back after a close, a glare and a reload, with no page error.
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMeshFixture } from './fixtures/mesh/build.ts';
 import { call, until } from './fixtures/mesh/drive.ts';
-import { forwardErrors, launchPeers, startApp, unexpectedErrors } from './harness.ts';
+import { forwardErrors, freePort, launchPeers, startApp, unexpectedErrors } from './harness.ts';
 import type { App, Peer } from './harness.ts';
 
 const MiB = 1024 * 1024;
-
-/** A loopback port nothing listens on (taken, then freed). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('browser mesh over real WebRTC', () => {
   let app: App;
@@ -124,7 +114,7 @@ describe('browser mesh over real WebRTC', () => {
   it('finds peers through the servers that are up when one of several is down', async () => {
     const { peers, close } = await launchPeers(2, { app, name: 'urls' });
     try {
-      const options = { ...room(), signalingUrls: [`ws://127.0.0.1:${await closedPort()}/signal`, app.signalingUrl] };
+      const options = { ...room(), signalingUrls: [`ws://127.0.0.1:${await freePort()}/signal`, app.signalingUrl] };
       for (const peer of peers) await call(peer.page, 'open', options);
       for (const peer of peers) await until(`${peer.name} has a link`, async () => (await call(peer.page, 'links')).webrtc === 1);
       for (const peer of peers) await call(peer.page, 'close');

@@ -3,10 +3,11 @@
 // loopback addresses (peers are all on 127.0.0.1 here).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findTurnserver, HOW_TO_INSTALL_COTURN } from '../scripts/coturn.mjs';
+import { freePort } from './harness.ts';
 
 export class TurnServerError extends Error {
   override name = 'TurnServerError';
@@ -20,14 +21,6 @@ export interface TurnServer {
   /** What coturn printed (for a failure message). */
   log(): string;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const listening = (port: number): Promise<boolean> =>
