@@ -9,6 +9,7 @@ import { ed25519Figures } from './ed25519.ts';
 import type { Figure } from './measure.ts';
 import { OP_CODEC, opCodecFigures } from './opCodec.ts';
 import { P2P, p2pFigures } from './p2p.ts';
+import { RECONNECT, reconnectFigures } from './reconnect.ts';
 import { RUNTIME, runtimeFigures } from './runtime.ts';
 import { ed25519Comparisons, pairComparisons, renderBudgets, renderRates, renderStages, renderTable, renderTimings } from './table.ts';
 import { VERIFY_APPLY, verifyApplyFigures } from './verifyApply.ts';
@@ -77,6 +78,15 @@ try {
   for (const note of p2p.notes) console.log(`- ${note}`);
 } catch (e) {
   console.log(`not measured: the two-browser run failed: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+console.log(`\nReconnection between two Chromium peers on the mesh fixture page, against plain y-webrtc in the same rounds (goal: p99 ≤ ${RECONNECT.goalMs / 1000} s)\n`);
+try {
+  const reconnect = await reconnectFigures();
+  console.log(renderTimings(reconnect.rows));
+  for (const note of reconnect.notes) console.log(`- ${note}`);
+} catch (e) {
+  console.log(`not measured: the reconnection run failed: ${e instanceof Error ? e.message : String(e)}`);
 }
 
 const bundle = firstLoadJs(fileURLToPath(new URL('../dist', import.meta.url)));

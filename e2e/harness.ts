@@ -1,6 +1,7 @@
 // The helper every e2e test uses: start the real server on a free port, launch Chromium
 // peers against it, take screenshots.
 import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -146,6 +147,24 @@ export function forwardErrors(name: string, errors: string[], page: Page): void 
     report(`console.error: ${text}${where ? ` (${where})` : ''}`);
   });
   page.on('pageerror', (err) => report(`pageerror: ${err.stack ?? err.message}`));
+}
+
+/**
+ * The errors a test should see none of: every page error and console error, less the
+ * browser's own note that a WebSocket could not connect (a signaling server that is down
+ * or restarting, which the mesh retries).
+ */
+export function unexpectedErrors(peers: { errors: string[] }[]): string[] {
+  return peers.flatMap((p) => p.errors).filter((e) => !/^console\.error: WebSocket connection to '[^']*' failed/.test(e));
+}
+
+/** A loopback TCP port nothing listens on now (taken, then freed). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /** Saves a full-page PNG to test-results/screenshots/<name>.png and returns its path. */

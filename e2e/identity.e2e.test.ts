@@ -137,12 +137,23 @@ describe('local identity in the browser', () => {
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/ws:\/\/ or wss:\/\//);
     await signaling.fill(`${app.signalingUrl}\nwss://signal.example.org/`);
     await page.getByLabel('ICE servers (STUN / TURN)').fill('turn:turn.example.org:3478 alice secret');
+    await page.getByLabel('Connections per context').fill('1');
     await page.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).toBe('Saved.');
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/from 2 to 64/);
+    await screenshot(page, 'settings-refused');
+    await page.getByLabel('Connections per context').fill('6');
+    await page.getByLabel('Connection route').selectOption('relay');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Saved\./);
     await screenshot(page, 'settings');
     await page.reload();
     await expect.poll(() => page.getByLabel('Signaling servers').inputValue()).toBe(`${app.signalingUrl}\nwss://signal.example.org/`);
     expect(await page.getByLabel('ICE servers (STUN / TURN)').inputValue()).toBe('turn:turn.example.org:3478 alice secret');
+    expect(await page.getByLabel('Connections per context').inputValue()).toBe('6');
+    expect(await page.getByLabel('Connection route').inputValue()).toBe('relay');
+    // Back to the defaults: the later tests of this file need a direct route.
+    await page.getByRole('button', { name: 'Reset to defaults' }).click();
+    await expect.poll(() => page.getByLabel('Connection route').inputValue()).toBe('all');
   });
 
   test('the onboarding works on a narrow screen', async () => {

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findChromium, HOW_TO_INSTALL } from './chromium.mjs';
+import { findTurnserver, HOW_TO_INSTALL_COTURN } from './coturn.mjs';
 import { buildFreshness, dependencyFreshness } from './freshness.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -39,6 +40,13 @@ if (!chromium) {
   process.exit(1);
 }
 say(`using Chromium at ${chromium}`);
+
+const turnserver = findTurnserver();
+if (!turnserver) {
+  console.error(`\nTabnode test: ${HOW_TO_INSTALL_COTURN}`);
+  process.exit(1);
+}
+say(`using coturn at ${turnserver}`);
 
 const node = process.execPath;
 const vitest = ['node_modules/vitest/vitest.mjs', 'run'];

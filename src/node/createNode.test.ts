@@ -90,12 +90,16 @@ describe('node settings', () => {
     expect(defaults).toEqual({
       signalingUrls: ['ws://127.0.0.1:8080/signal'],
       iceServers: [],
+      iceTransportPolicy: 'all',
+      maxConns: 20,
       walletConnect: { projectId: '', relayUrl: 'wss://relay.walletconnect.org' },
       rpc: { ethereum: '', starknet: '' },
     });
     const next = {
       signalingUrls: ['wss://signal.example/'],
       iceServers: [{ urls: ['stun:stun.example:3478'] }],
+      iceTransportPolicy: 'all' as const,
+      maxConns: 2,
       walletConnect: { projectId: 'abc123', relayUrl: 'ws://127.0.0.1:9/' },
       rpc: { ethereum: 'http://127.0.0.1:8545', starknet: '' },
     };
@@ -107,6 +111,11 @@ describe('node settings', () => {
     await expect(node.settings.update({ ...next, walletConnect: { projectId: 'a b', relayUrl: 'wss://r' } })).rejects.toThrow(/project id/);
     await expect(node.settings.update({ ...next, rpc: { ethereum: 'ftp://x', starknet: '' } })).rejects.toThrow(/Ethereum RPC/);
     await expect(node.settings.update({ ...next, rpc: { ethereum: '', starknet: 'http://rpc.example' } })).rejects.toThrow(/https/);
+    await expect(node.settings.update({ ...next, maxConns: 1 })).rejects.toThrow(/from 2 to 64/);
+    await expect(node.settings.update({ ...next, maxConns: 2.5 })).rejects.toThrow(/whole number/);
+    await expect(node.settings.update({ ...next, iceTransportPolicy: 'relay' })).rejects.toThrow(/needs a TURN server/);
+    const relayed = { ...next, iceServers: [{ urls: ['turn:127.0.0.1:3478'], username: 'u', credential: 'p' }], iceTransportPolicy: 'relay' as const };
+    expect(await node.settings.update(relayed)).toEqual(relayed);
     expect((await node.settings.reset()).signalingUrls).toEqual(['ws://127.0.0.1:8080/signal']);
   });
 });

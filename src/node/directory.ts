@@ -62,8 +62,8 @@ export interface DirectoryStatus {
 
 interface JoinedRoom {
   root: RootId;
-  /** The signaling URLs it was joined with: a change means joining again. */
-  urls: string;
+  /** The signaling URLs and network settings it was joined with: a change means joining again. */
+  network: string;
   handle: { leave(): void };
   sessions: Map<string, DirectorySession>;
 }
@@ -115,16 +115,23 @@ export function directoryService(d: DirectoryDeps) {
     return [...new Set([...settings.signalingUrls, ...shared])].slice(0, SETTINGS_LIMITS.urls);
   }
 
+  /** What a room was joined with: a change of any of it (in Settings) joins it again. */
+  function networkKey(urls: string[], settings: NodeSettings): string {
+    return JSON.stringify([urls, settings.iceServers, settings.iceTransportPolicy, settings.maxConns]);
+  }
+
   function join(root: RootId, identity: SigningIdentity, settings: NodeSettings): void {
     const room = directoryRoom(root);
     const urls = signalingFor(root, settings);
-    const joined: JoinedRoom = { root, urls: urls.join(' '), sessions: new Map(), handle: { leave() {} } };
+    const joined: JoinedRoom = { root, network: networkKey(urls, settings), sessions: new Map(), handle: { leave() {} } };
     rooms.set(root, joined);
     joined.handle = d.mesh.join({
       room: room.room,
       password: room.password,
       signalingUrls: urls,
       iceServers: settings.iceServers,
+      maxConns: settings.maxConns,
+      iceTransportPolicy: settings.iceTransportPolicy,
       onLink(link) {
         if (link.closed) return;
         const session = directoryLink({
@@ -210,7 +217,7 @@ export function directoryService(d: DirectoryDeps) {
     for (const room of [...rooms.values()]) if (!wanted.has(room.root)) leave(room);
     for (const root of wanted) {
       const room = rooms.get(root);
-      if (room && room.urls === signalingFor(root, settings).join(' ')) {
+      if (room && room.network === networkKey(signalingFor(root, settings), settings)) {
         for (const s of room.sessions.values()) s.update();
         continue;
       }

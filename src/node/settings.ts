@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_CONNS, MAX_MAX_CONNS, MIN_MAX_CONNS } from '../core/mesh/ringPolicy.ts';
 import type { SettingValue } from '../core/store/index.ts';
 import { allowsConnection, type ConnectPolicy } from './connectPolicy.ts';
 
@@ -13,6 +14,13 @@ export interface NodeSettings {
   signalingUrls: string[];
   /** STUN/TURN servers for WebRTC. Default: none (loopback and LAN need none). */
   iceServers: IceServer[];
+  /**
+   * 'relay' connects only through the TURN servers above (hides this device's addresses
+   * from peers; needs a TURN server). Default 'all': direct paths first.
+   */
+  iceTransportPolicy: 'all' | 'relay';
+  /** Most WebRTC connections per context (a partial mesh beyond that). Default 20. */
+  maxConns: number;
   /** WalletConnect: a project id (from WalletConnect Cloud) and the relay to reach wallets through. */
   walletConnect: { projectId: string; relayUrl: string };
   /**
@@ -28,7 +36,7 @@ export class SettingsError extends Error {
   override readonly name = 'SettingsError';
 }
 
-export const SETTINGS_LIMITS = { urls: 8, urlLength: 512, iceServers: 8 } as const;
+export const SETTINGS_LIMITS = { urls: 8, urlLength: 512, iceServers: 8, minConns: MIN_MAX_CONNS, maxConns: MAX_MAX_CONNS } as const;
 
 /** The signaling URL of the page's own origin: the server that served the app also signals. */
 export function defaultSignalingUrl(origin: string): string {
@@ -41,6 +49,8 @@ export function defaultSettings(origin: string): NodeSettings {
   return {
     signalingUrls: [defaultSignalingUrl(origin)],
     iceServers: [],
+    iceTransportPolicy: 'all',
+    maxConns: DEFAULT_MAX_CONNS,
     walletConnect: { projectId: '', relayUrl: DEFAULT_WALLETCONNECT_RELAY },
     rpc: { ethereum: '', starknet: '' },
   };
@@ -77,6 +87,16 @@ export function validateSettings(input: NodeSettings): NodeSettings {
   if (input.signalingUrls.length === 0) throw new SettingsError('at least one signaling server is needed to find peers');
   if (input.signalingUrls.length > SETTINGS_LIMITS.urls) throw new SettingsError(`at most ${SETTINGS_LIMITS.urls} signaling servers`);
   if (input.iceServers.length > SETTINGS_LIMITS.iceServers) throw new SettingsError(`at most ${SETTINGS_LIMITS.iceServers} ICE servers`);
+  const { minConns, maxConns } = SETTINGS_LIMITS;
+  if (!Number.isInteger(input.maxConns) || input.maxConns < minConns || input.maxConns > maxConns) {
+    throw new SettingsError(`connections per context must be a whole number from ${minConns} to ${maxConns} (below ${minConns} a partial mesh can split)`);
+  }
+  if (input.iceTransportPolicy !== 'all' && input.iceTransportPolicy !== 'relay') {
+    throw new SettingsError(`the connection route must be "all" or "relay", not ${JSON.stringify(String(input.iceTransportPolicy)).slice(0, 40)}`);
+  }
+  if (input.iceTransportPolicy === 'relay' && !input.iceServers.some((s) => s.urls.some((u) => /^turns?:/i.test(u.trim())))) {
+    throw new SettingsError('"TURN relay only" needs a TURN server (turn: or turns:) in the ICE servers; without one no connection can be made');
+  }
   const projectId = input.walletConnect.projectId.trim();
   if (!/^[A-Za-z0-9_-]{0,64}$/.test(projectId)) throw new SettingsError('a WalletConnect project id is up to 64 letters, digits, - and _');
   // An RPC vouches for signatures: plain http only on this machine, where nobody can tamper.
@@ -96,6 +116,8 @@ export function validateSettings(input: NodeSettings): NodeSettings {
       starknet: rpcUrl(input.rpc.starknet, 'the Starknet RPC'),
     },
     signalingUrls: input.signalingUrls.map((u) => checkUrl(u, ['ws:', 'wss:'], 'a signaling server')),
+    iceTransportPolicy: input.iceTransportPolicy,
+    maxConns: input.maxConns,
     iceServers: input.iceServers.map((server) => {
       if (server.urls.length === 0) throw new SettingsError('an ICE server needs at least one URL');
       const out: IceServer = { urls: server.urls.map((u) => checkUrl(u, ['stun:', 'stuns:', 'turn:', 'turns:'], 'an ICE server')) };

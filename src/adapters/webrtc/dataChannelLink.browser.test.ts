@@ -114,3 +114,19 @@ test('a channel that closes before opening rejects the open', async () => {
   c1.close();
   await expect(opening).rejects.toThrow(/did not open/);
 });
+
+test('READY or open handled while the channel is already closing: the link closes, nothing throws (issue 10)', async () => {
+  const [pc1, pc2] = peers();
+  const c1 = negotiated(pc1);
+  negotiated(pc2); // a twin that never answers READY
+  await connect(pc1, pc2);
+  const opening = openDataChannelLink(c1, { peerConnection: pc1 });
+  await new Promise((resolve) => (c1.readyState === 'open' ? resolve(null) : c1.addEventListener('open', resolve)));
+  c1.close();
+  expect(c1.readyState).toBe('closing');
+  // Events already queued when the channel started closing still reach the link's
+  // listeners: a send from them would throw InvalidStateError as an uncaught page error.
+  c1.dispatchEvent(new Event('open'));
+  c1.dispatchEvent(new MessageEvent('message', { data: frame(4, 1).buffer }));
+  await expect(opening).rejects.toThrow(/did not open: data channel closed/);
+});

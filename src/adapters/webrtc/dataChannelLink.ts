@@ -48,13 +48,8 @@ export function openDataChannelLink(channel: RTCDataChannel, options: DataChanne
     maxMessageBytes: options.maxMessageBytes,
     transmit: (message) => pump(messageFrames(message)),
     shutdown(reason) {
-      if (channel.readyState === 'open') {
-        try {
-          channel.send(closeFrame(reason));
-        } catch {
-          // The channel is going anyway; the other side then sees a plain channel close.
-        }
-      }
+      // If it cannot go out, the other side sees a plain channel close instead.
+      sendControl(closeFrame(reason));
       finish(reason);
     },
   });
@@ -80,7 +75,22 @@ export function openDataChannelLink(channel: RTCDataChannel, options: DataChanne
     }
   };
 
-  const onOpen = (): void => channel.send(readyFrame());
+  // A control frame (READY, CLOSE) goes out only on an open channel: the channel can be
+  // closing by the time an 'open' or 'message' event is handled, and send() would throw
+  // InvalidStateError there. Returns whether it went out.
+  const sendControl = (frame: Uint8Array<ArrayBuffer>): boolean => {
+    if (channel.readyState !== 'open') return false;
+    try {
+      channel.send(frame);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  const onOpen = (): void => {
+    if (!sendControl(readyFrame())) gone('data channel closed while opening');
+  };
   const onLow = (): void => {
     const waiter = drained;
     drained = undefined;
@@ -99,8 +109,8 @@ export function openDataChannelLink(channel: RTCDataChannel, options: DataChanne
     switch (incoming.kind) {
       case 'ready':
         if (ready) return;
+        if (!sendControl(readyFrame())) return gone('data channel closed while opening');
         ready = true;
-        channel.send(readyFrame());
         opened?.resolve(end.link);
         return;
       case 'message':

@@ -4,3 +4,4 @@ export * from './memoryLink.ts';
 export * from './Scheduler.ts';
 export * from './seededRandom.ts';
 export * from './simScheduler.ts';
+export * from './ringPolicy.ts';

@@ -8,6 +8,10 @@ export interface MeshPort {
     password: string;
     signalingUrls: string[];
     iceServers: IceServer[];
+    /** Most WebRTC connections kept in this room (Settings; default 20). */
+    maxConns?: number;
+    /** 'relay': connect through TURN only (Settings; default 'all'). */
+    iceTransportPolicy?: 'all' | 'relay';
     onLink(link: Link): void;
   }): { leave(): void };
 }

@@ -339,6 +339,8 @@ export async function openContext(d: ContextDeps) {
       password: room.password,
       signalingUrls: record.signaling.length ? [...new Set([...record.signaling, ...d.settings.signalingUrls])] : d.settings.signalingUrls,
       iceServers: d.settings.iceServers,
+      maxConns: d.settings.maxConns,
+      iceTransportPolicy: d.settings.iceTransportPolicy,
       onLink: (link) => sync.addLink(link),
     });
   let meshHandle: { leave(): void } | undefined = joinMesh();

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { IceServer, NodeSettings, PolicyBlock } from '../../node/index.ts';
+import { SETTINGS_LIMITS, type IceServer, type NodeSettings, type PolicyBlock } from '../../node/index.ts';
 import { useNode } from '../shell/nodeContext.ts';
 
 function iceToText(servers: IceServer[]): string {
@@ -28,6 +28,8 @@ export function Settings() {
   const node = useNode();
   const [signaling, setSignaling] = useState('');
   const [ice, setIce] = useState('');
+  const [route, setRoute] = useState<NodeSettings['iceTransportPolicy']>('all');
+  const [maxConns, setMaxConns] = useState('');
   const [projectId, setProjectId] = useState('');
   const [relayUrl, setRelayUrl] = useState('');
   const [ethereumRpc, setEthereumRpc] = useState('');
@@ -38,6 +40,8 @@ export function Settings() {
   function show(settings: NodeSettings) {
     setSignaling(settings.signalingUrls.join('\n'));
     setIce(iceToText(settings.iceServers));
+    setRoute(settings.iceTransportPolicy);
+    setMaxConns(String(settings.maxConns));
     setProjectId(settings.walletConnect.projectId);
     setRelayUrl(settings.walletConnect.relayUrl);
     setEthereumRpc(settings.rpc.ethereum);
@@ -51,6 +55,8 @@ export function Settings() {
   const entered = (): NodeSettings => ({
     signalingUrls: lines(signaling),
     iceServers: textToIce(ice),
+    iceTransportPolicy: route,
+    maxConns: Number(maxConns),
     walletConnect: { projectId, relayUrl },
     rpc: { ethereum: ethereumRpc, starknet: starknetRpc },
   });
@@ -69,14 +75,16 @@ export function Settings() {
     event.preventDefault();
     try {
       show(await node.settings.update(entered()));
-      setMessage({ ok: true, text: 'Saved.' });
+      // Contexts join their rooms when they open: the open ones keep their connections.
+      setMessage({ ok: true, text: 'Saved. Contexts opened from now on use these settings; reload the page to apply them to the open ones.' });
     } catch (e) {
       setMessage({ ok: false, text: (e as Error).message });
     }
   }
 
   return (
-    <form className="card" aria-labelledby="settings-title" onSubmit={save}>
+    // noValidate: the node checks every field and says what is wrong, in one place (the alert).
+    <form className="card" aria-labelledby="settings-title" onSubmit={save} noValidate>
       <h1 id="settings-title">Network and wallet settings</h1>
       <div className="fields">
         <label className="field">
@@ -96,6 +104,34 @@ export function Settings() {
             One server a line: <code>turn:host:3478 username credential</code>. Leave empty on a local network.
           </small>
           <textarea rows={3} spellCheck={false} aria-describedby="ice-help" value={ice} onChange={(e) => setIce(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>Connection route</span>
+          <small id="route-help">
+            Relay only sends everything through your TURN server: peers never see this device's addresses, and peers behind strict NATs
+            still connect. It needs a <code>turn:</code> server above.
+          </small>
+          <select aria-describedby="route-help" value={route} onChange={(e) => setRoute(e.target.value === 'relay' ? 'relay' : 'all')}>
+            <option value="all">Direct when possible (all)</option>
+            <option value="relay">TURN relay only (relay)</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>Connections per context</span>
+          <small id="conns-help">
+            The most peers this node connects to directly in one context ({SETTINGS_LIMITS.minConns}–{SETTINGS_LIMITS.maxConns}). With more
+            members than that, peers form a partial mesh and changes travel through neighbours.
+          </small>
+          <input
+            type="number"
+            inputMode="numeric"
+            min={SETTINGS_LIMITS.minConns}
+            max={SETTINGS_LIMITS.maxConns}
+            step={1}
+            aria-describedby="conns-help"
+            value={maxConns}
+            onChange={(e) => setMaxConns(e.target.value)}
+          />
         </label>
         <label className="field">
           <span>WalletConnect project id</span>
