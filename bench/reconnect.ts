@@ -18,8 +18,8 @@ import { percentile } from './p2p.ts';
 import type { Timed } from './table.ts';
 
 export const RECONNECT = {
-  /** BENCH_RECONNECT_ROUNDS=n: rounds per scenario and implementation. */
-  rounds: Number(process.env.BENCH_RECONNECT_ROUNDS ?? 100),
+  /** BENCH_RECONNECT_ROUNDS=n: rounds per scenario and implementation (30 keeps `npm run bench` short; 100 for a real p99). */
+  rounds: Number(process.env.BENCH_RECONNECT_ROUNDS ?? 30),
   /** A round that takes longer counts as this long (y-webrtc can stall for good). */
   giveUpMs: 15_000,
   goalMs: 2000,
