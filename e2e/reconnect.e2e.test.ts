@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../server/main.ts';
 import { eventually } from './eventually.ts';
 import { contextView, signIn } from './tabnode.ts';
-import { launchPeers, unexpectedErrors, type Peers } from './harness.ts';
+import { freePort, launchPeers, unexpectedErrors, type Peers } from './harness.ts';
 
 /**
  * Signaling is only for meeting: when the signaling server goes away, connected peers keep
@@ -35,9 +35,12 @@ const write = (page: Page, id: string, key: string) => page.evaluate(([i, k]) =>
 const has = (key: string) => (v: Awaited<ReturnType<typeof view>>) => v.kv.some(([k]) => k === key);
 
 test('peers survive a signaling outage, are found again after it, and after reloads during and after it', async () => {
-  app = await startServer({ port: 0, host: '127.0.0.1' });
-  server = await startServer({ port: 0, host: '127.0.0.1' });
-  const { port, signalingUrl } = server;
+  // The app's policy lets its pages reach the other server, and that server admits the app's pages.
+  const port = await freePort();
+  const signalingUrl = `ws://127.0.0.1:${port}/signal`;
+  app = await startServer({ port: 0, host: '127.0.0.1', connectSrc: [signalingUrl] });
+  const signaling = { allowedOrigins: [new URL(app.url).origin] };
+  server = await startServer({ port, host: '127.0.0.1', signaling });
   peers = await launchPeers(3, { app: { url: app.url, signalingUrl, close: async () => {} } });
   const [A, B, C] = peers.peers.map((p) => p.page) as [Page, Page, Page];
   await Promise.all([signIn(A, 'A'), signIn(B, 'B'), signIn(C, 'C')]);
@@ -58,7 +61,7 @@ test('peers survive a signaling outage, are found again after it, and after relo
   await write(A, id, 'during-outage');
   await eventually('B gets a write made while signaling is down', () => view(B, id), has('during-outage'));
 
-  server = await startServer({ port, host: '127.0.0.1' });
+  server = await startServer({ port, host: '127.0.0.1', signaling });
   await C.evaluate((l) => window.tabnode!.contexts.join(l), linkC);
   const c = await eventually('C finds the others through the restarted signaling', () => view(C, id), (v) => !v.joining && v.members.length === 3, 60_000);
   expect(c.kv.map(([k]) => k)).toContain('during-outage');
@@ -68,7 +71,7 @@ test('peers survive a signaling outage, are found again after it, and after relo
   server = undefined;
   await reload(B);
   await write(A, id, 'while-b-was-away');
-  server = await startServer({ port, host: '127.0.0.1' });
+  server = await startServer({ port, host: '127.0.0.1', signaling });
   await eventually('B, reloaded during the outage, is linked again and catches up', () => view(B, id), has('while-b-was-away'), 60_000);
 
   // C reloads with signaling up.

@@ -14,10 +14,13 @@ const MiB = 1024 * 1024;
 describe('browser mesh over real WebRTC', () => {
   let app: App;
   let fixture: Awaited<ReturnType<typeof buildMeshFixture>>;
+  /** A signaling URL nobody listens on, which the app's policy allows (so it is refused, not blocked). */
+  let deadSignalingUrl: string;
   const room = () => ({ roomName: `mesh-${randomUUID()}`, password: randomUUID(), signalingUrls: [app.signalingUrl] });
   beforeAll(async () => {
     fixture = await buildMeshFixture();
-    app = await startApp({ distDir: fixture.dir });
+    deadSignalingUrl = `ws://127.0.0.1:${await freePort()}/signal`;
+    app = await startApp({ distDir: fixture.dir, connectSrc: [deadSignalingUrl] });
   });
   afterAll(async () => {
     await app?.close();
@@ -114,7 +117,7 @@ describe('browser mesh over real WebRTC', () => {
   it('finds peers through the servers that are up when one of several is down', async () => {
     const { peers, close } = await launchPeers(2, { app, name: 'urls' });
     try {
-      const options = { ...room(), signalingUrls: [`ws://127.0.0.1:${await freePort()}/signal`, app.signalingUrl] };
+      const options = { ...room(), signalingUrls: [deadSignalingUrl, app.signalingUrl] };
       for (const peer of peers) await call(peer.page, 'open', options);
       for (const peer of peers) await until(`${peer.name} has a link`, async () => (await call(peer.page, 'links')).webrtc === 1);
       for (const peer of peers) await call(peer.page, 'close');

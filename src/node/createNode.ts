@@ -13,7 +13,8 @@ import { settingsAccountVerifier } from './accountChecks.ts';
 import { devicesService, type DevicesService } from './devices.ts';
 import { directoryService, type DirectoryService } from './directory.ts';
 import { identityService, type IdentityService, type Platform } from './identityService.ts';
-import { UNRESTRICTED, type ConnectPolicy } from './connectPolicy.ts';
+import { allowsConnection, UNRESTRICTED, type ConnectPolicy } from './connectPolicy.ts';
+import { meshWithin } from './contexts/meshPort.ts';
 import { defaultSettings, outsideConnectPolicy, settingsToStored, validateSettings, withDefaults, type NodeSettings, type PolicyBlock } from './settings.ts';
 
 /**
@@ -53,9 +54,11 @@ export interface NodeDeps {
   connectPolicy?: () => Promise<ConnectPolicy>;
 }
 
-export async function createNode({ store, platform, origin, mesh, scheduler, runtime, connectPolicy }: NodeDeps): Promise<TabnodeNode> {
+export async function createNode({ store, platform, origin, connectPolicy, ...deps }: NodeDeps): Promise<TabnodeNode> {
+  const { scheduler, runtime } = deps;
   const defaults = defaultSettings(origin);
-  let servedPolicy: Promise<ConnectPolicy> | undefined;
+  const servedPolicy = await (connectPolicy?.() ?? Promise.resolve(UNRESTRICTED));
+  const mesh = meshWithin(deps.mesh, (url) => allowsConnection(servedPolicy, url, origin));
   const getSettings = async () => withDefaults((await store.setting('network')) as Partial<NodeSettings> | undefined, origin);
   const proofs = { accounts: settingsAccountVerifier(getSettings) };
   const identity = identityService(store, platform, { origin, proofs });
@@ -139,8 +142,7 @@ export async function createNode({ store, platform, origin, mesh, scheduler, run
         return defaults;
       },
       async outsidePolicy(candidate) {
-        servedPolicy ??= connectPolicy?.() ?? Promise.resolve(UNRESTRICTED);
-        return outsideConnectPolicy(candidate, await servedPolicy, origin);
+        return outsideConnectPolicy(candidate, servedPolicy, origin);
       },
     },
     onChange(listener) {

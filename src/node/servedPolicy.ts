@@ -7,7 +7,8 @@ import { connectPolicyOf, UNRESTRICTED, type ConnectPolicy } from './connectPoli
  */
 export async function servedConnectPolicy(origin: string, fetchPage: typeof fetch = fetch): Promise<ConnectPolicy> {
   try {
-    const response = await fetchPage(new URL('/', origin), { method: 'HEAD', cache: 'no-store' });
+    // Read once at start-up: a server that does not answer soon counts as no policy known.
+    const response = await fetchPage(new URL('/', origin), { method: 'HEAD', cache: 'no-store', signal: AbortSignal.timeout(3000) });
     return connectPolicyOf(response.headers.get('content-security-policy'));
   } catch {
     return UNRESTRICTED;

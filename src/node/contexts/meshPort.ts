@@ -15,3 +15,18 @@ export interface MeshPort {
     onLink(link: Link): void;
   }): { leave(): void };
 }
+
+/**
+ * The same mesh, dialling only signaling servers `reachable` allows (the page's served
+ * policy): invites and contexts may name servers this page may not connect to, and trying
+ * would only be blocked by the browser. If none is left, the list stays as it was (the
+ * Settings page says which servers the policy refuses).
+ */
+export function meshWithin(mesh: MeshPort, reachable: (url: string) => boolean): MeshPort {
+  return {
+    join(options) {
+      const allowed = options.signalingUrls.filter(reachable);
+      return mesh.join({ ...options, signalingUrls: allowed.length ? allowed : options.signalingUrls });
+    },
+  };
+}
