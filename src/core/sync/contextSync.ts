@@ -291,18 +291,8 @@ export function createContextSync(o: ContextSyncOptions) {
       return;
     }
     switch (m.kind) {
-      case 'heads': {
-        s.info.remoteCount = m.count;
-        s.theirHeads = m.heads;
-        const recent = o.scheduler.now() - resendAfterMs;
-        const missing = missingFor(o.replica, [...m.heads, ...m.sample]).filter((c) => (s.sentOps.get(c.key) ?? -Infinity) < recent);
-        if (missing.length) sendOps(s, missing, SYNC_QUOTAS.answerBytes);
-        // They have ops I lack: show them my heads so they push the difference (once per
-        // change of my heads, so two nodes never bounce heads back and forth).
-        if (m.heads.some((h) => !o.replica.dag.has(idKey(h))) && s.headsSent !== o.replica.heads().join()) sendHeads(s);
-        o.onChange?.({ kind: 'peers' });
-        return;
-      }
+      case 'heads':
+        return answerHeads(s, m);
       case 'want': {
         const found: CheckedOp[] = [];
         let unknown = 0;
@@ -358,6 +348,34 @@ export function createContextSync(o: ContextSyncOptions) {
     o.onChange?.({ kind: 'rejected', rejections: [rejection], from: s.info.linkId });
     s.rejectedBytes += bytes;
     if (s.rejectedBytes > SYNC_QUOTAS.rejectedBytes) breach(s, new QuotaBreach('rejectedBytes', 'it keeps sending app binaries that are not what was asked for'));
+  }
+
+  /**
+   * Answer a peer's heads: the history ops it lacks (not sent to it lately), within one
+   * answer's bytes, and my heads when it has ops I lack. Each answer walks the history, so
+   * a peer sending heads faster than the bucket allows gets its latest one answered later.
+   */
+  function answerHeads(s: Session, m: Extract<SyncMessage, { kind: 'heads' }>): void {
+    s.theirHeads = m.heads;
+    s.info.remoteCount = m.count;
+    if (!s.heads.take(1, o.scheduler.now())) {
+      s.info.throttled = 'it sends heads faster than this node answers them';
+      if (!s.laterHeads) o.scheduler.schedule(1000 / SYNC_QUOTAS.heads.perSecond, () => {
+        const later = s.laterHeads;
+        s.laterHeads = undefined;
+        if (later && s.info.state === 'verified') answerHeads(s, later);
+      });
+      s.laterHeads = m;
+      return;
+    }
+    delete s.info.throttled;
+    const recent = o.scheduler.now() - resendAfterMs;
+    const missing = missingFor(o.replica, [...m.heads, ...m.sample]).filter((c) => (s.sentOps.get(c.key) ?? -Infinity) < recent);
+    if (missing.length) sendOps(s, missing, SYNC_QUOTAS.answerBytes);
+    // They have ops I lack: show them my heads so they push the difference (once per
+    // change of my heads, so two nodes never bounce heads back and forth).
+    if (m.heads.some((h) => !o.replica.dag.has(idKey(h))) && s.headsSent !== o.replica.heads().join()) sendHeads(s);
+    o.onChange?.({ kind: 'peers' });
   }
 
   /** Ops from a peer that is not admitted are dropped unread; the sync panel says so once per link. */

@@ -20,6 +20,8 @@ export const SYNC_QUOTAS = {
   resendAllowanceBytes: 256 * 1024,
   /** Ids a peer may ask for that this node does not have, as a bucket refilled per second. */
   unknownWants: { burst: 2048, perSecond: 64 },
+  /** `heads` from one peer that are answered (each walks the history), as a bucket refilled per second. */
+  heads: { burst: 20, perSecond: 5 },
   /** Checkpoints from one peer that are checked, as a bucket refilled per second. */
   checkpoints: { burst: 4, perSecond: 1 },
   /** How often one app binary is sent to one peer. */

@@ -1,7 +1,7 @@
 import type { DelegationClaims, RootId } from '../identity/index.ts';
 import type { Link } from '../mesh/Link.ts';
 import type { PeerStanding } from './handshake.ts';
-import type { Credential, RefusalCode } from './messages.ts';
+import type { Credential, RefusalCode, SyncMessage } from './messages.ts';
 import { createBucket, SYNC_QUOTAS, type Bucket } from './quota.ts';
 
 export interface PeerInfo {
@@ -50,6 +50,8 @@ export interface Session {
   headsSent?: string;
   /** The heads the peer last showed me: while I lack some, I keep asking it. */
   theirHeads: Uint8Array[];
+  /** Its newest heads message not answered yet (it came faster than the heads bucket allows). */
+  laterHeads?: Extract<SyncMessage, { kind: 'heads' }>;
   /** Ops sent to this peer, and when: not sent again unprompted for a while. */
   sentOps: Map<string, number>;
   /** Parent ids I asked this peer for, and when. */
@@ -59,6 +61,7 @@ export interface Session {
   rejectedBytes: number;
   resentBytes: number;
   unknownWants: Bucket;
+  heads: Bucket;
   checkpoints: Bucket;
   appSends: Map<string, number>;
 }
@@ -78,6 +81,7 @@ export function newSession(link: Link, myNonce: Uint8Array, now: number): Sessio
     rejectedBytes: 0,
     resentBytes: 0,
     unknownWants: createBucket(SYNC_QUOTAS.unknownWants, now),
+    heads: createBucket(SYNC_QUOTAS.heads, now),
     checkpoints: createBucket(SYNC_QUOTAS.checkpoints, now),
     appSends: new Map(),
   };

@@ -150,6 +150,15 @@ describe('attack: flooding', () => {
     await membersStillWrite(w, 'wants');
   }, 30_000);
 
+  test('a flood of heads (each answer walks the history) is answered at a bounded pace, the newest one last', async () => {
+    const w = staged(await attackWorld());
+    const toA = await becomeMember(w, 'writer');
+    for (let i = 0; i < 300; i++) await toA.send({ kind: 'heads', heads: [], sample: [], count: 0 });
+    const peer = await until('A throttles the heads', async () => (await w.a.contexts.view(w.id)).peers.find((p) => p.throttled));
+    expect(peer.throttled).toMatch(/heads faster/);
+    await membersStillWrite(w, 'heads');
+  }, 30_000);
+
   test('a flood of checkpoints and app asks is rate-limited; forged checkpoints change nothing', async () => {
     const w = staged(await attackWorld());
     const toA = await becomeMember(w, 'writer');
