@@ -409,3 +409,16 @@ describe('signaling admission: connection caps and the Origin allowlist', () => 
     await expect(start({ allowedOrigins: ['https://app.example.org/path'] })).rejects.toThrow(/allowedOrigins: .*scheme:\/\/host\[:port\] only/);
   });
 });
+
+describe('per-IP accounting', () => {
+  it('counts IPv4 (also dual-stack mapped) as is, and IPv6 by its /64', async () => {
+    const { ipKey } = await import('./signaling.ts');
+    expect(ipKey('203.0.113.7')).toBe('203.0.113.7');
+    expect(ipKey('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(ipKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(ipKey('2001:db8:1:2:bbbb:cccc:dddd:eeee')).toBe('2001:db8:1:2::/64');
+    expect(ipKey('2001:db8::5')).toBe('2001:db8:0:0::/64');
+    expect(ipKey('::1')).toBe('0:0:0:0::/64');
+    expect(ipKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+  });
+});

@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
 import type { RawData } from 'ws';
 import { canonicalOrigin, originRefusal, OriginPolicyError } from './originPolicy.ts';
-import { tokenBucket } from './tokenBucket.ts';
+import { tokenBucket } from '../src/core/mesh/tokenBucket.ts';
 
 export interface SignalingOptions {
   /** URL path that accepts WebSocket upgrades. */
@@ -52,7 +52,8 @@ export const DEFAULT_SIGNALING_OPTIONS: ResolvedSignalingOptions = {
   maxTopicsPerConnection: 128,
   maxTopicBytes: 512,
   idleTimeoutMs: 60_000,
-  maxBufferedBytes: 8 * 1024 * 1024,
+  // A few of the largest messages: 4096 connections × this is the most the relay holds for slow readers.
+  maxBufferedBytes: 1024 * 1024,
   allowedOrigins: [],
   allowMissingOrigin: true,
   // A page holds one connection per signaling server; this leaves room for a household
@@ -61,8 +62,9 @@ export const DEFAULT_SIGNALING_OPTIONS: ResolvedSignalingOptions = {
   maxConnections: 4096,
   // Joining a context costs a peer an announce, an offer or answer and a few ICE
   // candidates per other peer: a mesh of dozens of peers fits in one burst.
-  messagesPerSecond: 50,
-  messageBurst: 200,
+  // A page's one socket per server carries all its rooms (contexts and directory rooms).
+  messagesPerSecond: 100,
+  messageBurst: 500,
   bytesPerSecond: 256 * 1024,
   byteBurst: 1024 * 1024,
 };
@@ -165,8 +167,8 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
     const conn: Connection = { socket, topics: new Set(), lastHeardAt: Date.now() };
     connections.add(conn);
     withOversizeReason(socket, opts.maxMessageBytes);
-    const messageBudget = tokenBucket(opts.messagesPerSecond, opts.messageBurst);
-    const byteBudget = tokenBucket(opts.bytesPerSecond, opts.byteBurst);
+    const messageBudget = tokenBucket({ perSecond: opts.messagesPerSecond, burst: opts.messageBurst }, performance.now());
+    const byteBudget = tokenBucket({ perSecond: opts.bytesPerSecond, burst: opts.byteBurst }, performance.now());
 
     socket.on('pong', () => {
       conn.lastHeardAt = Date.now();
@@ -176,10 +178,10 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
       conn.lastHeardAt = Date.now();
       try {
         // Charged before parsing: parsing is the work a flood would make us do.
-        if (!messageBudget.take(1)) {
+        if (!messageBudget.take(1, performance.now())) {
           throw new ProtocolViolation(CloseCode.policyViolation, `rate limit: over ${opts.messagesPerSecond} messages/s (burst ${opts.messageBurst})`);
         }
-        if (!byteBudget.take(rawLength(data))) {
+        if (!byteBudget.take(rawLength(data), performance.now())) {
           throw new ProtocolViolation(CloseCode.policyViolation, `rate limit: over ${opts.bytesPerSecond} bytes/s (burst ${opts.byteBurst})`);
         }
         handle(conn, parseMessage(data, isBinary, opts));
@@ -301,10 +303,24 @@ function refuse(socket: Duplex, status: string, reason: string): void {
   );
 }
 
-/** The peer's IP address; IPv4 clients of a dual-stack socket count as their IPv4 address. */
+/** Who a connection counts against in the per-IP cap. */
 function clientIp(request: IncomingMessage): string {
-  const address = request.socket.remoteAddress ?? 'unknown';
-  return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+  return ipKey(request.socket.remoteAddress ?? 'unknown');
+}
+
+/**
+ * An IPv4 address as it is (also when a dual-stack socket maps it, `::ffff:a.b.c.d`); an
+ * IPv6 address by its /64, since one subscriber usually holds a whole /64.
+ */
+export function ipKey(address: string): string {
+  if (address.startsWith('::ffff:') && address.includes('.')) return address.slice('::ffff:'.length);
+  if (!address.includes(':')) return address;
+  const bare = address.split('%', 1)[0]!;
+  const [head, tail] = bare.split('::') as [string, string | undefined];
+  const front = head ? head.split(':') : [];
+  const back = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? front : [...front, ...Array<string>(Math.max(0, 8 - front.length - back.length)).fill('0'), ...back];
+  return `${groups.slice(0, 4).map((g) => parseInt(g || '0', 16).toString(16)).join(':')}::/64`;
 }
 
 function resolveOptions(options: SignalingOptions): ResolvedSignalingOptions {

@@ -19,6 +19,12 @@ const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 1000;
 const RETRY_REFUSED_MS = 30_000;
 const REFUSED_CODES = new Set([1008, 1009, 1013]);
+// A server that refuses the handshake (403 origin, 429 per-IP cap, 503 full) or cannot be
+// reached closes with 1006 before opening: after this many such attempts the delay doubles
+// from RETRY_MAX_MS up to RETRY_REFUSED_MS, so an overloaded server is not hammered.
+const FAILED_OPENS_BEFORE_SLOWING = 5;
+/** A socket still CONNECTING after this (a stalled upgrade) is dropped and tried again. */
+const CONNECT_TIMEOUT_MS = 10_000;
 /** A socket open this long is healthy: its next outage starts the back-off afresh. */
 const HEALTHY_AFTER_MS = 5000;
 // Liveness: ping after 15 s of silence; a socket silent for 35 s is dead (a NAT dropped it,
@@ -111,6 +117,9 @@ function openSocket(url: string, factory: WebSocketFactory): Socket {
   let ws: WebSocket | undefined;
   let retry: ReturnType<typeof setTimeout> | undefined;
   let attempts = 0;
+  /** Attempts in a row that never opened. */
+  let failedOpens = 0;
+  let connectingSince = 0;
   let openedAt = 0;
   let lastHeard = 0;
   let lastSent = 0;
@@ -141,8 +150,10 @@ function openSocket(url: string, factory: WebSocketFactory): Socket {
       return scheduleRetry(RETRY_REFUSED_MS);
     }
     ws = socket;
+    connectingSince = Date.now();
     socket.addEventListener('open', () => {
       if (ws !== socket) return;
+      failedOpens = 0;
       openedAt = lastHeard = Date.now();
       send({ type: 'subscribe', topics: [...topics.keys()] });
       for (const [, topic] of topics) topic.onOpen(url);
@@ -168,9 +179,19 @@ function openSocket(url: string, factory: WebSocketFactory): Socket {
       if (ws !== socket) return;
       ws = undefined;
       if (openedAt && Date.now() - openedAt >= HEALTHY_AFTER_MS) attempts = 0;
+      if (!openedAt) failedOpens++;
       openedAt = 0;
-      scheduleRetry(REFUSED_CODES.has(event.code) ? RETRY_REFUSED_MS : undefined);
+      scheduleRetry(retryDelay(event));
     });
+  };
+
+  /** A fixed delay for this close, or undefined for the usual back-off. */
+  const retryDelay = (event: CloseEvent): number | undefined => {
+    // Over the server's rate limit: its bucket refills within a second or two.
+    if (event.code === 1008 && event.reason.startsWith('rate limit')) return 2 * RETRY_MAX_MS;
+    if (REFUSED_CODES.has(event.code)) return RETRY_REFUSED_MS;
+    if (failedOpens > FAILED_OPENS_BEFORE_SLOWING) return Math.min(RETRY_REFUSED_MS, RETRY_MAX_MS * 2 ** (failedOpens - FAILED_OPENS_BEFORE_SLOWING));
+    return undefined;
   };
 
   const scheduleRetry = (fixedMs?: number): void => {
@@ -181,8 +202,15 @@ function openSocket(url: string, factory: WebSocketFactory): Socket {
   };
 
   const liveness = setInterval(() => {
-    if (!ws || ws.readyState !== OPEN) return;
     const now = Date.now();
+    if (ws?.readyState === CONNECTING && now - connectingSince > CONNECT_TIMEOUT_MS) {
+      const stalled = ws;
+      ws = undefined;
+      failedOpens++;
+      stalled.close();
+      return scheduleRetry(retryDelay({ code: 1006, reason: '' } as CloseEvent));
+    }
+    if (!ws || ws.readyState !== OPEN) return;
     if (now - lastHeard > DEAD_AFTER_MS) {
       const dead = ws;
       ws = undefined;

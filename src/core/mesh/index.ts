@@ -5,3 +5,4 @@ export * from './Scheduler.ts';
 export * from './seededRandom.ts';
 export * from './simScheduler.ts';
 export * from './ringPolicy.ts';
+export * from './tokenBucket.ts';

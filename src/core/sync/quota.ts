@@ -34,26 +34,6 @@ export const SYNC_QUOTAS = {
   reauths: 4,
 } as const;
 
-/** A token bucket on a caller-supplied clock (core never reads the clock itself). */
-export interface Bucket {
-  /** Take `n` tokens if there are; false (and nothing taken) if not. */
-  take(n: number, now: number): boolean;
-}
-
-export function createBucket(limit: { burst: number; perSecond: number }, now: number): Bucket {
-  let tokens = limit.burst;
-  let at = now;
-  return {
-    take(n, t) {
-      tokens = Math.min(limit.burst, tokens + (Math.max(0, t - at) * limit.perSecond) / 1000);
-      at = t;
-      if (tokens < n) return false;
-      tokens -= n;
-      return true;
-    },
-  };
-}
-
 /** Why a peer was cut off: shown in the sync panel and raised as an alert. */
 export class QuotaBreach extends Error {
   override readonly name = 'QuotaBreach';

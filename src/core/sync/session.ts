@@ -2,7 +2,8 @@ import type { DelegationClaims, RootId } from '../identity/index.ts';
 import type { Link } from '../mesh/Link.ts';
 import type { PeerStanding } from './handshake.ts';
 import type { Credential, RefusalCode, SyncMessage } from './messages.ts';
-import { createBucket, SYNC_QUOTAS, type Bucket } from './quota.ts';
+import { tokenBucket, type TokenBucket } from '../mesh/tokenBucket.ts';
+import { SYNC_QUOTAS } from './quota.ts';
 
 export interface PeerInfo {
   linkId: string;
@@ -60,9 +61,9 @@ export interface Session {
   outboundBytes: number;
   rejectedBytes: number;
   resentBytes: number;
-  unknownWants: Bucket;
-  heads: Bucket;
-  checkpoints: Bucket;
+  unknownWants: TokenBucket;
+  heads: TokenBucket;
+  checkpoints: TokenBucket;
   appSends: Map<string, number>;
 }
 
@@ -80,9 +81,9 @@ export function newSession(link: Link, myNonce: Uint8Array, now: number): Sessio
     outboundBytes: 0,
     rejectedBytes: 0,
     resentBytes: 0,
-    unknownWants: createBucket(SYNC_QUOTAS.unknownWants, now),
-    heads: createBucket(SYNC_QUOTAS.heads, now),
-    checkpoints: createBucket(SYNC_QUOTAS.checkpoints, now),
+    unknownWants: tokenBucket(SYNC_QUOTAS.unknownWants, now),
+    heads: tokenBucket(SYNC_QUOTAS.heads, now),
+    checkpoints: tokenBucket(SYNC_QUOTAS.checkpoints, now),
     appSends: new Map(),
   };
 }
