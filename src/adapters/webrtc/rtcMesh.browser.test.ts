@@ -2,6 +2,8 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { Link } from '../../core/mesh/Link.ts';
 import { ringNeighbours } from '../../core/mesh/ringPolicy.ts';
 import { openRtcMesh, type RtcMesh, type RtcMeshOptions } from './rtcMesh.ts';
+import { deriveRoomKey, sealRoomMessage } from './roomCrypto.ts';
+import { roomMessageValue } from './roomMessages.ts';
 import type { WebSocketFactory } from './signalingClient.ts';
 
 // Many meshes in this page over real RTCPeerConnections (loopback, no ICE servers), meeting
@@ -122,6 +124,24 @@ describe('rtcMesh', () => {
     await expect
       .poll(() => nodes.every((n) => JSON.stringify([...n.peerIds()].sort()) === JSON.stringify([...ringNeighbours(n.peerId, ids, 2)].sort())), { timeout: 30_000 })
       .toBe(true);
+  });
+
+  test('a flood of made-up peer ids (the room password, no peer behind them) does not keep a newcomer out', { timeout: 60_000 }, async () => {
+    const options = room();
+    const a = open({ ...options, peerId: 'm-old' });
+    // 300 announces from ids nobody answers for, sealed with the room's password.
+    const key = await deriveRoomKey(options.password, options.roomName);
+    const flooder = new FakeSocket(options.signalingUrls[0]!);
+    await new Promise((r) => flooder.addEventListener('open', r, { once: true }));
+    flooder.send(JSON.stringify({ type: 'subscribe', topics: [options.roomName] }));
+    for (let i = 0; i < 300; i++) {
+      const data = await sealRoomMessage(roomMessageValue({ type: 'announce', from: `fake-${String(i).padStart(3, '0')}` }), key);
+      flooder.send(JSON.stringify({ type: 'publish', topic: options.roomName, data }));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const b = open({ ...options, peerId: 'm-new' });
+    await expect.poll(() => a.mesh.peerIds(), { timeout: 30_000 }).toEqual(['m-new']);
+    expect(b.mesh.peerIds()).toEqual(['m-old']);
   });
 
   test('peers of the same browser profile get no WebRTC connection', async () => {

@@ -152,9 +152,24 @@ export function openRtcMesh(options: RtcMeshOptions): RtcMesh {
 
   const learn = (id: string, via: string): boolean => {
     const known = roster.has(id);
-    if (!known && roster.size >= MAX_ROSTER) return false;
+    if (!known && roster.size >= MAX_ROSTER && !evictOne()) return false;
+    roster.delete(id); // re-inserted: the Map's order is least recently heard first
     roster.set(id, { heardAt: Date.now(), via });
     return !known;
+  };
+
+  /**
+   * A full roster makes room by forgetting the peer heard from least recently that we hold
+   * no connection to: whoever floods the room with made-up ids cannot keep newcomers out,
+   * and peers we are connected to are never forgotten.
+   */
+  const evictOne = (): boolean => {
+    for (const id of roster.keys()) {
+      if (conns.has(id)) continue;
+      roster.delete(id);
+      return true;
+    }
+    return false;
   };
 
   const handle = (message: RoomMessage, url: string): void => {
