@@ -128,18 +128,23 @@ describe('rtcMesh', () => {
 
   test('a flood of made-up peer ids (the room password, no peer behind them) does not keep a newcomer out', { timeout: 60_000 }, async () => {
     const options = room();
-    const a = open({ ...options, peerId: 'm-old' });
-    // 300 announces from ids nobody answers for, sealed with the room's password.
+    const a = open({ ...options, peerId: 'm-old', maxConns: 2 });
+    // Announces from 300 ids nobody answers for, sealed with the room's password, sent
+    // before and after the newcomer arrives (so both rosters fill up with them).
     const key = await deriveRoomKey(options.password, options.roomName);
     const flooder = new FakeSocket(options.signalingUrls[0]!);
     await new Promise((r) => flooder.addEventListener('open', r, { once: true }));
     flooder.send(JSON.stringify({ type: 'subscribe', topics: [options.roomName] }));
-    for (let i = 0; i < 300; i++) {
-      const data = await sealRoomMessage(roomMessageValue({ type: 'announce', from: `fake-${String(i).padStart(3, '0')}` }), key);
-      flooder.send(JSON.stringify({ type: 'publish', topic: options.roomName, data }));
-    }
+    const flood = async () => {
+      for (let i = 0; i < 300; i++) {
+        const data = await sealRoomMessage(roomMessageValue({ type: 'announce', from: `fake-${String(i).padStart(3, '0')}` }), key);
+        flooder.send(JSON.stringify({ type: 'publish', topic: options.roomName, data }));
+      }
+    };
+    await flood();
     await new Promise((r) => setTimeout(r, 300));
-    const b = open({ ...options, peerId: 'm-new' });
+    const b = open({ ...options, peerId: 'm-new', maxConns: 2 });
+    await flood();
     await expect.poll(() => a.mesh.peerIds(), { timeout: 30_000 }).toEqual(['m-new']);
     expect(b.mesh.peerIds()).toEqual(['m-old']);
   });

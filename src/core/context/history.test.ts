@@ -57,6 +57,8 @@ describe('the history honest writers build on', () => {
     expect(w.replica.heads()).toEqual([key(x)]);
     const rm = await op(w.a.device, w.g.id, [w.joinC], { kind: 'remove', member: w.b.rootId });
     const r = await w.replica.receive([rm]);
+    // The removal joined the history in the same receive that took x out of it: it is stored and relayed.
+    expect(r.accepted.map((c) => c.key)).toEqual([key(rm)]);
     expect(w.replica.verdict(key(x))).toMatchObject({ valid: false, reason: 'removed-concurrently' });
     expect(r.rebuilt).toBe(true);
     expect(w.replica.heads()).toEqual([key(rm)]);

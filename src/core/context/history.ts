@@ -49,13 +49,10 @@ export function createHistory(dag: Dag, isValid: (key: string) => boolean) {
         if (isValid(key)) joined.push(...take(key));
         else if (heads.has(key)) lost = true;
       }
-      if (lost) return rebuild();
-      return dag.parentsFirst(joined);
-    },
-
-    /** Recompute from the DAG; returns the keys that were not history before. */
-    rebuild(): string[] {
-      return rebuild();
+      if (!lost) return dag.parentsFirst(joined);
+      // What joined above and is still history, and what the recomputation adds.
+      const rebuilt = rebuild();
+      return dag.parentsFirst([...new Set([...joined.filter((k) => accepted.has(k)), ...rebuilt])]);
     },
 
     has: (key: string) => accepted.has(key),
