@@ -35,6 +35,23 @@ describe('the history honest writers build on', () => {
     expect(w.replica.heads()).toEqual([key(write)]);
   });
 
+  test("a stranger cannot introduce its own keys: a self-delegated device or a self-signed invite is rejected outright", async () => {
+    const w = await world();
+    const stranger = await person('S', 44);
+    // A root that never joined adds "its device"; a key nobody introduced signs an invite for a join.
+    const device = await op(stranger.device, w.g.id, [w.joinC], { kind: 'add-device', delegation: stranger.device.delegation });
+    const selfInvite = await invite(stranger.device, w.g.id, { role: 'writer', nonce: 9 });
+    const other = await person('S2', 45);
+    const join = await op(other.device, w.g.id, [w.joinC], joinBody(other.device, selfInvite));
+    const r = await w.replica.receive([device, join]);
+    expect(r.rejected.map((x) => [x.reason, x.message])).toEqual([
+      ['unknown-key', "the new device's root never joined this context in its past"],
+      ['unknown-key', "the invite's signer was never introduced to this context in its past"],
+    ]);
+    expect(r.added).toEqual([]);
+    expect(w.replica.refusedBytes()).toBe(0);
+  });
+
   test('more valid heads than an op may name: parents are capped and the rest merge later', async () => {
     const w = await world();
     const concurrent = await Promise.all(Array.from({ length: OP_LIMITS.parents + 5 }, (_, i) => op(w.b.device, w.g.id, [w.joinC], deltaBody(`b${i}`), T0 + 3000 + i)));

@@ -15,7 +15,7 @@ export interface StateSink {
 
 /** Bounds on what a replica keeps of ops that are not history (docs/governance.md). */
 export const REFUSED_LIMITS = {
-  /** Bytes of refused ops kept per author key; past it, that key's new refused ops are dropped. */
+  /** Bytes of refused ops kept per author root; past it, that root's new refused ops are dropped. */
   perAuthorBytes: 256 * 1024,
   /** Bytes of refused ops kept in all. */
   totalBytes: 4 * 1024 * 1024,
@@ -74,6 +74,17 @@ const DEFAULT_LIMITS: ReplicaLimits = { refused: REFUSED_LIMITS, dag: DAG_LIMITS
  * proofs be checked on their chain (an RPC); without it they are unverifiable and refused,
  * as everywhere. The handshake of the context's links checks with the same `proofs`.
  */
+function neverCounts(c: CheckedOp): string {
+  switch (c.op.body.kind) {
+    case 'add-device':
+      return "the new device's root never joined this context in its past";
+    case 'join':
+      return "the invite's signer was never introduced to this context in its past";
+    default:
+      return 'its author key was never introduced to this context in its past';
+  }
+}
+
 export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: ProofOptions = {}, limits: ReplicaLimits = DEFAULT_LIMITS) {
   const dag = createDag(limits.dag);
   const evaluator = createEvaluator();
@@ -119,9 +130,15 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
     if (v.valid && c.op.body.kind === 'delta') sink.apply(c.key, c.op.body.update);
   }
 
+  /** Whose budget a refused op counts against: its author's root. */
+  function ownerOf(c: CheckedOp): string {
+    return c.delegation?.root ?? evaluator.rootOfKey(c.author) ?? c.author;
+  }
+
   function keepRefused(c: CheckedOp): void {
-    refused.set(c.key, [c.author, c.bytes.length]);
-    refusedByAuthor.set(c.author, (refusedByAuthor.get(c.author) ?? 0) + c.bytes.length);
+    const owner = ownerOf(c);
+    refused.set(c.key, [owner, c.bytes.length]);
+    refusedByAuthor.set(owner, (refusedByAuthor.get(owner) ?? 0) + c.bytes.length);
     refusedBytes += c.bytes.length;
   }
 
@@ -144,7 +161,7 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
     const over: CheckedOp[] = [];
     for (const c of result.added) {
       if (history.has(c.key)) continue;
-      const author = refusedByAuthor.get(c.author) ?? 0;
+      const author = refusedByAuthor.get(ownerOf(c)) ?? 0;
       if (author + c.bytes.length > limits.refused.perAuthorBytes || refusedBytes + c.bytes.length > limits.refused.totalBytes) over.push(c);
       else keepRefused(c);
     }
@@ -206,17 +223,13 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
           continue;
         }
         for (const c of dag.add(verdict.checked!, source)) {
-          // An op by a key its past never introduced can never count: not kept at all, nor
-          // what was built on it.
+          // An op its causal past can never make valid (a key nobody introduced, a device of
+          // a root that never joined, a join on an invite by a key nobody introduced) is not
+          // kept at all, nor what was built on it.
           const builtOnDropped = c.op.parents.some((p) => dropped.has(idKey(p)));
-          if (builtOnDropped || !evaluator.knowsAuthor(c)) {
+          if (builtOnDropped || !evaluator.canEverCount(c)) {
             dropped.add(c.key);
-            result.rejected.push({
-              key: c.key,
-              reason: 'unknown-key',
-              message: builtOnDropped ? 'it builds on an op by a key this context never introduced' : 'its author key was never introduced to this context in its past',
-              bytes: c.bytes.length,
-            });
+            result.rejected.push({ key: c.key, reason: 'unknown-key', message: builtOnDropped ? 'it builds on an op by a key this context never introduced' : neverCounts(c), bytes: c.bytes.length });
             continue;
           }
           take(c, result);

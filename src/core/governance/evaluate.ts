@@ -61,8 +61,25 @@ export function createEvaluator() {
   let reductions: { by: Entry; r: Reduction }[] = [];
   /** Per client key (hex): the bits of the ops that introduce it (genesis, add-device, join), valid or not. */
   const introductions = new Map<string, bigint>();
-  /** Bits are never reused, so a removed op's bit cannot alias a later one. */
+  /** Per root: the bits of the ops that make it a member (genesis, join), valid or not. */
+  const memberships = new Map<string, bigint>();
+  /** The root each introduced key acts for. */
+  const keyRoots = new Map<string, RootId>();
+  /**
+   * Bits of removed ops, for reuse: only refused leaves are removed, so no live op has one
+   * in its causal past, and masks stay as wide as the ops held.
+   */
+  const freeBits: bigint[] = [];
   let nextBit = 0;
+
+  function index(c: CheckedOp, bit: bigint, on: boolean): void {
+    const mark = (map: Map<string, bigint>, key: string) => map.set(key, on ? (map.get(key) ?? 0n) | bit : (map.get(key) ?? 0n) & ~bit);
+    if (introduces(c)) {
+      mark(introductions, c.author);
+      if (on) keyRoots.set(c.author, c.delegation!.root);
+    }
+    if (c.op.body.kind === 'genesis' || c.op.body.kind === 'join') mark(memberships, c.delegation!.root);
+  }
 
   function stateAt(mask: bigint): GovState {
     let s = stateCache.get(mask);
@@ -225,14 +242,23 @@ export function createEvaluator() {
     has: (key: string) => entries.has(key),
 
     /**
-     * Whether an op (whose parents were added) could ever be valid as far as its author goes:
-     * it introduces its key itself, or some op in its causal past does. An op by a key its
-     * past never introduced stays invalid whatever arrives later, so it need not be kept.
+     * Whether an op (whose parents were added) could ever be valid, as far as who made it
+     * goes: its author key was introduced in its causal past — or, for the ops that
+     * introduce one, an `add-device`'s root joined in its past and a `join`'s inviter key was
+     * introduced in its past. Whatever arrives later, an op failing this stays invalid (the
+     * causal past of an op never changes), so it need not be kept.
      */
-    knowsAuthor(c: CheckedOp): boolean {
-      if (introduces(c)) return true;
-      return (pastOf(c.op.parents) & (introductions.get(c.author) ?? 0n)) !== 0n;
+    canEverCount(c: CheckedOp): boolean {
+      const body = c.op.body;
+      if (body.kind === 'genesis') return true;
+      const past = pastOf(c.op.parents);
+      if (body.kind === 'add-device') return (past & (memberships.get(c.delegation!.root) ?? 0n)) !== 0n;
+      if (body.kind === 'join') return (past & (introductions.get(toHex(body.invite.claims.inviterKey)) ?? 0n)) !== 0n;
+      return (past & (introductions.get(c.author) ?? 0n)) !== 0n;
     },
+
+    /** The root an introduced key acts for (refused ops are budgeted per root). */
+    rootOfKey: (key: string): RootId | undefined => keyRoots.get(key),
 
     /**
      * Add an op whose parents were all added before. Returns the keys of earlier ops whose
@@ -256,9 +282,9 @@ export function createEvaluator() {
         return { verdict: e.verdict, flipped: [] };
       }
       // Bits go out in arrival order; only set membership matters, never bit positions.
-      e.bit = 1n << BigInt(nextBit++);
+      e.bit = freeBits.pop() ?? 1n << BigInt(nextBit++);
       insertSorted(govOrder, e);
-      if (introduces(c)) introductions.set(c.author, (introductions.get(c.author) ?? 0n) | e.bit);
+      index(c, e.bit, true);
       return { verdict: e.verdict, flipped: reevaluate(e) };
     },
 
@@ -276,7 +302,8 @@ export function createEvaluator() {
         return [];
       }
       govOrder.splice(govOrder.indexOf(e), 1);
-      if (introduces(e.c)) introductions.set(e.c.author, (introductions.get(e.c.author) ?? 0n) & ~e.bit);
+      index(e.c, e.bit, false);
+      freeBits.push(e.bit);
       return reevaluate(undefined);
     },
 
