@@ -1,7 +1,7 @@
 import type { ProofOptions } from '../identity/index.ts';
 import { DecodeError } from '../codec/index.ts';
 import { createDag, DAG_LIMITS } from '../dag/dag.ts';
-import { checkIntrinsic, type CheckedOp } from '../governance/checkedOp.ts';
+import { checkIntrinsic, type CheckedOp, type IntrinsicRefusal } from '../governance/checkedOp.ts';
 import { createEvaluator, type OpVerdict } from '../governance/evaluate.ts';
 import { decodeOp, encodeOp, idKey, OP_LIMITS, type Op } from '../ops/op.ts';
 import { createHistory } from './history.ts';
@@ -15,20 +15,19 @@ export interface StateSink {
 
 /** Bounds on what a replica keeps of ops that are not history (docs/governance.md). */
 export const REFUSED_LIMITS = {
-  /** Bytes of refused ops kept per author root; past it, that root's new refused ops are dropped. */
+  /**
+   * Bytes of refused ops kept per author root, for ops its own node sends (a member's own
+   * attempts); past it, its new refused ops are dropped. Ops relayed by another member's node
+   * are exempt: that node may hold them as history (it has not seen what refuses them here)
+   * and build on them, so this node must keep them to follow it.
+   */
   perAuthorBytes: 256 * 1024,
   /** Bytes of refused ops kept in all. */
-  totalBytes: 4 * 1024 * 1024,
+  totalBytes: 16 * 1024 * 1024,
 } as const;
 
 export type RejectionReason =
-  | 'malformed'
-  | 'wrong-context'
-  | 'bad-signature'
-  | 'bad-delegation'
-  | 'bad-invite'
-  | 'bad-revocation'
-  | 'unverifiable'
+  | IntrinsicRefusal
   | 'unknown-key'
   | 'over-budget'
   /** Sync only: ops from a peer that is not admitted, dropped unread. */
@@ -62,8 +61,8 @@ export interface ReceiveResult {
 }
 
 export interface ReplicaLimits {
-  refused: { perAuthorBytes: number; totalBytes: number };
-  dag: { maxPendingBytes: number; maxPending: number };
+  refused: { [K in keyof typeof REFUSED_LIMITS]: number };
+  dag: { [K in keyof typeof DAG_LIMITS]: number };
 }
 
 const DEFAULT_LIMITS: ReplicaLimits = { refused: REFUSED_LIMITS, dag: DAG_LIMITS };
@@ -157,12 +156,14 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
    * it they leave the DAG again (newest first, so children go before parents). Returns the
    * verdicts that flipped because they left.
    */
-  function keepWithinBudget(result: ReceiveResult): string[] {
+  function keepWithinBudget(result: ReceiveResult, sourceRoot: string | undefined): string[] {
     const over: CheckedOp[] = [];
     for (const c of result.added) {
       if (history.has(c.key)) continue;
-      const author = refusedByAuthor.get(ownerOf(c)) ?? 0;
-      if (author + c.bytes.length > limits.refused.perAuthorBytes || refusedBytes + c.bytes.length > limits.refused.totalBytes) over.push(c);
+      const owner = ownerOf(c);
+      const own = sourceRoot === undefined || owner === sourceRoot;
+      const author = refusedByAuthor.get(owner) ?? 0;
+      if ((own && author + c.bytes.length > limits.refused.perAuthorBytes) || refusedBytes + c.bytes.length > limits.refused.totalBytes) over.push(c);
       else keepRefused(c);
     }
     const removed = new Set<string>();
@@ -192,9 +193,10 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
 
     /**
      * Verify and take in ops (bytes from the wire or storage, or ops made here). `source`
-     * names who delivered them (a link id), for the per-source bounds.
+     * names who delivered them (a link id), for the per-source bounds; `sourceRoot` whose
+     * node it is (its own refused ops count against its root's budget).
      */
-    async receive(inputs: (Uint8Array | Op)[], source?: string): Promise<ReceiveResult> {
+    async receive(inputs: (Uint8Array | Op)[], source?: string, sourceRoot?: string): Promise<ReceiveResult> {
       const result: ReceiveResult = { added: [], accepted: [], rejected: [], flipped: [], rebuilt: false };
       // Decode, then check signatures of the whole batch at once (they may run in parallel),
       // then take the ops in one by one: DAG, verdicts and state stay strictly sequential.
@@ -237,7 +239,7 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
       }
       for (const key of [...dropped].reverse()) dag.removeLeaf(key);
       const joined = history.update([...result.added.map((c) => c.key), ...result.flipped]);
-      const flippedByBudget = keepWithinBudget(result);
+      const flippedByBudget = keepWithinBudget(result, sourceRoot);
       if (flippedByBudget.length) joined.push(...history.update(flippedByBudget));
       for (const key of joined) forgetRefused(key);
       result.accepted = dag.parentsFirst([...new Set(joined)]).map((k) => dag.get(k)!);

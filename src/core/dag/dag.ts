@@ -120,9 +120,6 @@ export function createDag(limits: { maxPendingBytes: number; maxPending: number 
     /** Sort complete ops' keys so parents come before children. */
     parentsFirst: (keys: string[]): string[] => (keys.length <= 1 ? keys : [...keys].sort((a, b) => (seq.get(a) ?? 0) - (seq.get(b) ?? 0))),
 
-    /** Children of a complete op that are complete themselves. */
-    childCount: (key: string) => children.get(key) ?? 0,
-
     /**
      * Take a complete leaf (an op no complete op names as a parent) out again: refused ops
      * past their budget leave the DAG. Returns false for an op that is not a complete leaf.
@@ -153,6 +150,18 @@ export function createDag(limits: { maxPendingBytes: number; maxPending: number 
     },
     /** Parent ids that pending ops wait for and nobody has sent yet. */
     missing: (): string[] => [...waiting.keys()].filter((k) => !complete.has(k) && !pending.has(k)),
+    /** The same, for the pending ops `source` delivered only (what to ask that source for). */
+    missingFrom(source: string): string[] {
+      const out = new Set<string>();
+      for (const entry of pending.values()) {
+        if (entry.source !== source) continue;
+        for (const p of entry.c.op.parents) {
+          const k = idKey(p);
+          if (!complete.has(k) && !pending.has(k)) out.add(k);
+        }
+      }
+      return [...out];
+    },
     /** Complete ops in insertion order (parents always before children). */
     all: () => complete.values(),
   };

@@ -12,11 +12,18 @@ export function historyOps(replica: Replica): CheckedOp[] {
 
 /** My heads, plus history ids at exponentially spaced depths back (1, 2, 4, … ops), plus my op count. */
 export function headsMessage(replica: Replica): Extract<SyncMessage, { kind: 'heads' }> {
-  const all = historyOps(replica);
+  const count = replica.historySize();
+  // Positions (in history order) 1, 2, 4, … ops back from the newest: one pass, no copy.
+  const wanted = new Set<number>();
+  for (let back = 1; back <= count && wanted.size < SYNC_LIMITS.sample; back *= 2) wanted.add(count - back);
   const sample: Uint8Array[] = [];
-  for (let back = 1; back <= all.length && sample.length < SYNC_LIMITS.sample; back *= 2) sample.push(all[all.length - back]!.op.id);
+  let position = 0;
+  for (const c of replica.dag.all()) {
+    if (!replica.inHistory(c.key)) continue;
+    if (wanted.has(position++)) sample.push(c.op.id);
+  }
   const heads = replica.heads().slice(0, SYNC_LIMITS.heads).map((k) => replica.dag.get(k)!.op.id);
-  return { kind: 'heads', heads, sample, count: all.length };
+  return { kind: 'heads', heads, sample: sample.reverse(), count };
 }
 
 /** Every history op not in the past of the ids the peer showed me (those I recognise), parents first. */

@@ -160,11 +160,14 @@ export function createContextSync(o: ContextSyncOptions) {
    * persistence. Batches are persisted in order, so the next is verified while this one is written.
    */
   async function takeOps(raw: Uint8Array[], from?: Session): Promise<ReceiveResult & { durable: Promise<void> }> {
-    const result = await o.replica.receive(raw, from?.link.id);
+    const result = await o.replica.receive(raw, from?.link.id, from?.info.root);
     if (result.rejected.length) o.onChange?.({ kind: 'rejected', rejections: result.rejected, from: from?.info.linkId });
     if (from) chargeReceipt(from, result);
-    const missing = o.replica.dag.missing();
-    if (from && missing.length && from.info.state === 'verified') ask(from, missing);
+    if (from && from.info.state === 'verified') {
+      // Ask it for the parents of what it sent: not for what other peers' ops wait on.
+      const missing = o.replica.dag.missingFrom(from.link.id);
+      if (missing.length) ask(from, missing);
+    }
     if (from && from.info.state === 'verified' && from.theirHeads.some((h) => !o.replica.dag.has(idKey(h))) && from.headsSent !== o.replica.heads().join()) {
       // Catching up from this peer: show it what I have now, it answers with the next part.
       sendHeads(from);
@@ -204,8 +207,10 @@ export function createContextSync(o: ContextSyncOptions) {
 
   /** What a peer's ops cost: rejected ones (honest peers relay none) and ops left waiting for parents. */
   function chargeReceipt(s: Session, result: ReceiveResult): void {
-    // A contract-account proof this node cannot check may be fine for a peer with an RPC.
-    s.rejectedBytes += result.rejected.filter((r) => r.reason !== 'unverifiable').reduce((n, r) => n + r.bytes, 0);
+    // Only what the sender should have known is charged: not a contract-account proof this
+    // node cannot check (a peer with an RPC can), nor an op over this node's own budget of
+    // refused ops (an honest peer may hold it as valid, not having seen what refuses it).
+    s.rejectedBytes += result.rejected.filter((r) => r.reason !== 'unverifiable' && r.reason !== 'over-budget').reduce((n, r) => n + r.bytes, 0);
     if (s.rejectedBytes > SYNC_QUOTAS.rejectedBytes) {
       return breach(s, new QuotaBreach('rejectedBytes', `it sent over ${SYNC_QUOTAS.rejectedBytes / 1024} KiB of ops that were forged, malformed or by unknown keys (last: ${result.rejected.at(-1)?.message ?? '?'})`));
     }
@@ -217,8 +222,9 @@ export function createContextSync(o: ContextSyncOptions) {
   /** Judge (again) whether an authenticated peer may have ops; start syncing when it may. */
   async function admit(s: Session): Promise<void> {
     if (!s.auth || s.info.state === 'closed') return;
+    const judgement = ++s.admissions;
     const verdict = await admitPeer(s.auth.claims, s.auth.credential, o.replica.contextId, o.replica.governance(), o.now(), s.auth.origin);
-    if ((s.info.state as PeerInfo['state']) === 'closed') return;
+    if ((s.info.state as PeerInfo['state']) === 'closed' || judgement !== s.admissions) return;
     const was = s.info.state;
     if (verdict.ok) {
       s.info.state = 'verified';
@@ -232,7 +238,8 @@ export function createContextSync(o: ContextSyncOptions) {
       // A refused link holds a connection slot: it gets a while for governance to catch up, then goes.
       if (was !== 'refused') {
         o.scheduler.schedule(SYNC_QUOTAS.refusedLingerMs, () => {
-          if (s.info.state === 'refused') close(s, `refused: ${s.info.refusal}`);
+          // Still refused by this very judgement (not admitted and refused again since).
+          if (s.info.state === 'refused' && s.admissions === judgement) close(s, `refused: ${s.info.refusal}`);
         });
       }
     }
@@ -264,8 +271,9 @@ export function createContextSync(o: ContextSyncOptions) {
     }
     if (m.kind === 'ops') s.info.received.ops += m.ops.length;
     if (m.kind === 'refused') {
+      // Only a peer that proved its key may tell us (and the person joining) why it refuses.
+      if (!s.auth) return;
       s.info.refusedBy = m.reason;
-      s.refusedCode = m.code;
       o.onChange?.({ kind: 'peers' });
       // Its history may not have my join yet: show it the invite I joined with instead.
       const fallback = m.code === 'not-a-member' && !s.triedJoinInvite ? myJoinInvite() : undefined;
@@ -301,12 +309,12 @@ export function createContextSync(o: ContextSyncOptions) {
           if (c && o.replica.inHistory(c.key)) found.push(c);
           else unknown++;
         }
+        // Asks for ids I lack cost the asker from a bucket; past it they are noted, and what I
+        // have is still sent.
         if (unknown && !s.unknownWants.take(unknown, o.scheduler.now())) {
           s.info.throttled = 'it keeps asking for ops this node does not have';
           o.onChange?.({ kind: 'peers' });
-          return;
-        }
-        delete s.info.throttled;
+        } else if (unknown) delete s.info.throttled;
         if (found.length) sendOps(s, o.replica.dag.parentsFirst(found.map((c) => c.key)).map((k) => o.replica.dag.get(k)!), SYNC_QUOTAS.answerBytes);
         return;
       }
@@ -412,7 +420,7 @@ export function createContextSync(o: ContextSyncOptions) {
     if (!s.theirNonce) return; // it overtook the hello; the peer sends it again
     if (s.auth) {
       // A retransmission, or the same key presenting another credential after a refusal.
-      if (toHex(m.key) !== toHex(s.auth.claims.clientKey) || JSON.stringify(m.credential.kind) === JSON.stringify(s.auth.credential.kind)) return;
+      if (toHex(m.key) !== toHex(s.auth.claims.clientKey) || m.credential.kind === s.auth.credential.kind) return;
       if (++s.reauths > SYNC_QUOTAS.reauths) return;
     }
     const verdict = await authenticatePeer({
@@ -472,6 +480,8 @@ export function createContextSync(o: ContextSyncOptions) {
           .finally(() => void (s.inboundBytes -= bytes.length));
       });
       link.onClose((reason) => {
+        // What it sent that still waits for parents goes with it (asked again of whoever has them).
+        o.replica.dag.dropPendingFrom(link.id);
         if (s.info.state !== 'closed') {
           s.info.state = 'closed';
           s.info.closeReason = reason;

@@ -1,7 +1,7 @@
 import type { DelegationClaims, RootId } from '../identity/index.ts';
 import type { Link } from '../mesh/Link.ts';
 import type { PeerStanding } from './handshake.ts';
-import type { Credential, RefusalCode, SyncMessage } from './messages.ts';
+import type { Credential, SyncMessage } from './messages.ts';
 import { tokenBucket, type TokenBucket } from '../mesh/tokenBucket.ts';
 import { SYNC_QUOTAS } from './quota.ts';
 
@@ -44,7 +44,8 @@ export interface Session {
   /** `origin`: the site a wallet delegation was signed for (none for local roots). */
   auth?: { claims: DelegationClaims; credential: Credential; origin?: string };
   reauths: number;
-  refusedCode?: RefusalCode;
+  /** Bumped at each admission judgement: a judgement overtaken by a newer one is dropped. */
+  admissions: number;
   /** Whether I presented the invite I joined with after a peer did not know me as a member. */
   triedJoinInvite: boolean;
   /** My heads as I last sent them to this peer (so an answer never repeats them). */
@@ -73,6 +74,7 @@ export function newSession(link: Link, myNonce: Uint8Array, now: number): Sessio
     info: { linkId: link.id, state: 'handshaking', received: { messages: 0, bytes: 0, ops: 0 }, sent: { messages: 0, bytes: 0, ops: 0 }, ignoredOps: 0 },
     myNonce,
     reauths: 0,
+    admissions: 0,
     triedJoinInvite: false,
     theirHeads: [],
     sentOps: new Map(),

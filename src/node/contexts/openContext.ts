@@ -133,7 +133,9 @@ export async function openContext(d: ContextDeps) {
     if (event.kind === 'ops') {
       await tryJoin();
       await catchUpRevocations();
-      for (const c of event.result.added) if (c.op.body.kind === 'delta') await onDelta(c);
+      // New deltas, and older ones a late op made valid (both once).
+      const deltas = new Map([...event.result.added, ...event.result.accepted].filter((c) => c.op.body.kind === 'delta').map((c) => [c.key, c]));
+      for (const c of deltas.values()) await onDelta(c);
     }
     d.onChange();
   }
@@ -493,6 +495,7 @@ export async function openContext(d: ContextDeps) {
         devices: [...g.keys].filter(([, k]) => k.root === root).map(([key, k]) => ({ key, label: k.label, revoked: g.revokedKeys.has(key), ...(k.origin ? { origin: k.origin } : {}) })),
       }));
       const local = localView();
+      const problem = joinProblem(peers);
       return {
         id: record.id,
         name: g.name || record.name,
@@ -504,7 +507,7 @@ export async function openContext(d: ContextDeps) {
         myRoot: identity.root,
         ...(g.members.get(identity.root) ? { myRole: g.members.get(identity.root)!.role } : {}),
         joining: Boolean(record.invite || record.rejoin),
-        ...(joinProblem(peers) ? { joinProblem: joinProblem(peers) } : {}),
+        ...(problem ? { joinProblem: problem } : {}),
         members,
         kv: kvEntries(),
         opCount: replica.historySize(),
