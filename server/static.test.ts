@@ -83,7 +83,6 @@ describe('static file serving', () => {
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(r.headers['cache-control']).toBe('public, max-age=31536000, immutable');
-    expect(r.headers['x-content-type-options']).toBe('nosniff');
     expect(r.body).toBe('console.log(1)');
   });
 

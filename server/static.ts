@@ -146,7 +146,6 @@ async function sendFile(
   res.setHeader('Cache-Control', cacheControl);
   res.setHeader('ETag', etag);
   res.setHeader('Last-Modified', stats.mtime.toUTCString());
-  res.setHeader('X-Content-Type-Options', 'nosniff');
   // Caches must key compressible files by Accept-Encoding, whichever form this reply has.
   if (compressible) res.setHeader('Vary', 'Accept-Encoding');
   if (body) res.setHeader('Content-Encoding', encoding!);
@@ -180,6 +179,5 @@ function sendText(res: ServerResponse, status: number, body: string): void {
   res.statusCode = status;
   res.setHeader('Content-Type', 'text/plain; charset=utf-8');
   res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
   res.end(body);
 }

@@ -56,7 +56,6 @@ export function negotiate(options: NegotiationOptions): Negotiation {
   const { polite } = options;
   let closed = false;
   let ignoreOffer = false;
-  let settingRemoteAnswer = false;
   let pending: RTCIceCandidateInit[] = [];
   // Signals are handled one after the other: a candidate must not overtake its description.
   let queue: Promise<void> = Promise.resolve();
@@ -118,7 +117,8 @@ export function negotiate(options: NegotiationOptions): Negotiation {
       if (!ignoreOffer && pending.length < MAX_PENDING_CANDIDATES) pending.push(signal.candidate);
       return;
     }
-    const readyForOffer = !current.makingOffer && (current.pc.signalingState === 'stable' || settingRemoteAnswer);
+    // Signals are handled one at a time (the queue below), so no answer is being set now.
+    const readyForOffer = !current.makingOffer && current.pc.signalingState === 'stable';
     const offerCollision = signal.type === 'offer' && !readyForOffer;
     ignoreOffer = !polite && offerCollision;
     if (ignoreOffer) {
@@ -136,13 +136,10 @@ export function negotiate(options: NegotiationOptions): Negotiation {
     }
     const { pc } = current;
     try {
-      settingRemoteAnswer = signal.type === 'answer';
       // Connected and colliding (polite): this rolls our own offer back first.
       await pc.setRemoteDescription(signal);
     } catch (error) {
       return fail(`the other side's ${signal.type} was refused: ${describe(error)}`);
-    } finally {
-      settingRemoteAnswer = false;
     }
     const held = pending;
     pending = [];

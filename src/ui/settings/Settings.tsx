@@ -69,7 +69,7 @@ export function Settings() {
     return () => {
       live = false;
     };
-  }, [node, signaling, projectId, relayUrl, ethereumRpc, starknetRpc]);
+  }, [node, signaling, ice, route, maxConns, projectId, relayUrl, ethereumRpc, starknetRpc]);
 
   async function save(event: FormEvent) {
     event.preventDefault();
@@ -154,7 +154,7 @@ export function Settings() {
         </label>
       </div>
       {blocked.length > 0 && (
-        <div className="result bad" role="status" data-testid="policy-blocked">
+        <div className="result bad" aria-live="polite" data-testid="policy-blocked">
           <p>Blocked by this server's security policy:</p>
           <ul>
             {blocked.map((b) => (
