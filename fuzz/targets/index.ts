@@ -14,6 +14,7 @@ import {
 import { framesTarget } from './frames.ts';
 import { inviteLinkTarget } from './inviteLink.ts';
 import { opTarget } from './op.ts';
+import { roomMessageTarget } from './roomMessage.ts';
 import { stateUpdateTarget } from './stateUpdate.ts';
 import { stateValueTarget } from './stateValue.ts';
 import { wasmModuleTarget } from './wasmModule.ts';
@@ -36,6 +37,7 @@ export const TARGETS: readonly FuzzTarget<any>[] = [
   wasmModuleTarget,
   appManifestTarget,
   callInputTarget,
+  roomMessageTarget,
 ];
 
 export function targetNamed(name: string): FuzzTarget<any> {
