@@ -3,6 +3,7 @@
 //   key  = PBKDF2(SHA-256, 100,000 rounds, password, salt = room name) → AES-GCM-256
 //   data = base64( varString "AES-GCM" · varBytes iv(12) · varBytes ciphertext )
 // where the plaintext is the message in lib0's "any" encoding (signalValue.ts).
+import { base64 } from '@scure/base';
 import { decodeSignalValue, encodeSignalValue, type SignalValue } from './signalValue.ts';
 
 /** Largest `data` string accepted from a signaling server (base64 of one sealed message). */
@@ -53,14 +54,14 @@ export async function sealRoomMessage(message: SignalValue, key: CryptoKey): Pro
     out.set(part, at);
     at += part.length;
   }
-  return toBase64(out);
+  return base64.encode(out);
 }
 
 export async function openRoomMessage(data: string, key: CryptoKey): Promise<SignalValue> {
   if (data.length > MAX_SEALED_CHARS) throw new RoomCryptoError(`a sealed message of ${data.length} characters is over the limit of ${MAX_SEALED_CHARS}`);
   let bytes: Uint8Array<ArrayBuffer>;
   try {
-    bytes = fromBase64(data);
+    bytes = base64.decode(data) as Uint8Array<ArrayBuffer>;
   } catch {
     throw new RoomCryptoError('a room message is not base64');
   }
@@ -99,17 +100,4 @@ function varUintBytes(n: number): Uint8Array {
   }
   out.push(n);
   return Uint8Array.from(out);
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
-function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
