@@ -53,6 +53,13 @@ async function bothWriteAndSee(tag: string): Promise<void> {
   }
 }
 
+/** The member that lists at least `count` rejections for `reason` (the one flooded), and the other. */
+async function listedBy(reason: string, count: number): Promise<[Page, Page]> {
+  const lists = async (page: Page) => (await contextView(page, id)).rejected.filter((r) => r.reason === reason).length >= count;
+  const first = await eventually(`a member lists ${count} × ${reason}`, async () => ((await lists(A)) ? A : (await lists(B)) ? B : undefined), (page) => page !== undefined);
+  return first === A ? [A, B] : [B, A];
+}
+
 /** A and B end with the same heads (their two writes at most: nothing forged among them) and op count. */
 async function sameHistory(): Promise<void> {
   const a = await eventually('A and B agree', async () => [await contextView(A, id), await contextView(B, id)] as const, ([x, y]) => x.heads.join() === y.heads.join() && x.opCount === y.opCount);
@@ -97,19 +104,13 @@ describe('head flooding over real WebRTC', () => {
     await eventually('links to both members', () => attacker(mallory, 'report'), (r) => r.filter((p) => p.refusals.length > 0).length === 2, 60_000);
     // Sent to one member only: the other must never see them.
     expect(await attacker(mallory, 'flood', 40, undefined, true)).toBe(40);
-    const ignored = (v: { rejected: { reason: string }[] }) => v.rejected.some((r) => r.reason === 'not-admitted');
-    const first = await eventually(
-      'a member lists the ignored ops',
-      async () => (ignored(await contextView(A, id)) ? A : ignored(await contextView(B, id)) ? B : undefined),
-      (page) => page !== undefined,
-    );
-    const other = first === A ? B : A;
+    const [first, other] = await listedBy('not-admitted', 1);
     await bothWriteAndSee('after-outsider');
     await sameHistory();
     for (const page of [A, B]) expect((await contextView(page, id)).invalidOps).toEqual([]);
     expect((await contextView(other, id)).rejected).toEqual([]);
-    await first!.goto(new URL(`/contexts/${id}`, app.url).href);
-    await first!.getByTestId('sync-panel').locator('[data-reason="not-admitted"]').first().waitFor();
+    await first.goto(new URL(`/contexts/${id}`, app.url).href);
+    await first.getByTestId('sync-panel').locator('[data-reason="not-admitted"]').first().waitFor();
     await screenshot(first!, 'attack-outsider-flood-sync-panel');
     await attacker(mallory, 'leave');
     await mallory.context().close();
@@ -126,18 +127,12 @@ describe('head flooding over real WebRTC', () => {
     const heads = (await contextView(A, id)).heads;
     // Sent to the member that took the join; the other must never see them.
     await attacker(mallory, 'flood', 33, heads, true);
-    const listed = (v: { rejected: { reason: string }[] }) => v.rejected.filter((r) => r.reason === 'unknown-key').length >= 33;
-    const first = await eventually(
-      'the forged ops are listed as rejected',
-      async () => (listed(await contextView(A, id)) ? A : listed(await contextView(B, id)) ? B : undefined),
-      (page) => page !== undefined,
-    );
-    const other = first === A ? B : A;
+    const [first, other] = await listedBy('unknown-key', 33);
     await bothWriteAndSee('after-member');
     await sameHistory();
     expect((await contextView(other, id)).rejected.filter((r) => r.reason === 'unknown-key')).toEqual([]);
-    await first!.goto(new URL(`/contexts/${id}`, app.url).href);
-    await first!.getByTestId('sync-panel').locator('[data-reason="unknown-key"]').first().waitFor();
+    await first.goto(new URL(`/contexts/${id}`, app.url).href);
+    await first.getByTestId('sync-panel').locator('[data-reason="unknown-key"]').first().waitFor();
     await screenshot(first!, 'attack-member-flood-sync-panel');
     await attacker(mallory, 'leave');
     await mallory.context().close();

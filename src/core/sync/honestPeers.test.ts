@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { createReplica } from '../context/replica.ts';
-import { deltaBody, genesis, invite, joinBody, op, person, recordingSink, T0, type Person } from '../context/testkit.ts';
+import { deltaBody, genesis, invite, joinBody, op, person, T0 } from '../context/testkit.ts';
 import { memoryLinkPair } from '../mesh/memoryLink.ts';
 import { simScheduler } from '../mesh/simScheduler.ts';
 import { idKey, type Op, type OpBody } from '../ops/op.ts';
-import { createContextSync, type SyncEvent } from './contextSync.ts';
+import type { SyncEvent } from './contextSync.ts';
+import { syncNode } from './testkit.ts';
 
 /**
  * The defences against hostile peers must not hit honest ones whose view differs: what a
@@ -27,21 +27,6 @@ function bigDelta(key: string): OpBody {
   return { kind: 'delta', writer: 'kv', update, call: undefined, events: [] };
 }
 
-function node(who: Person, context: Uint8Array, scheduler: ReturnType<typeof simScheduler>, events: SyncEvent[]) {
-  const replica = createReplica(context, recordingSink());
-  const sync = createContextSync({
-    replica,
-    identity: { signer: who.device.signer, delegation: who.device.delegation, credential: () => ({ kind: 'member' }) },
-    scheduler,
-    randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
-    now: () => scheduler.now(),
-    persist: async () => {},
-    antiEntropyMs: 500,
-    onChange: (e) => void events.push(e),
-  });
-  return { replica, sync };
-}
-
 describe('honest peers with different views', () => {
   test('a relayer holding 1.2 MB of writes this node refuses (over its budget) is not cut off, and the two converge', async () => {
     const [a, w, n] = await Promise.all([person('A', 701), person('W', 702), person('N', 703)]);
@@ -55,8 +40,8 @@ describe('honest peers with different views', () => {
     const removal = await op(a.device, g.id, [joinN], { kind: 'remove', member: w.rootId }, T0 + 400);
     const scheduler = simScheduler(T0 + 60_000);
     const events: SyncEvent[] = [];
-    const N = node(n, g.id, scheduler, events);
-    const R = node(a, g.id, scheduler, events);
+    const N = syncNode(n, g.id, scheduler, { onChange: (e) => void events.push(e) });
+    const R = syncNode(a, g.id, scheduler, { onChange: (e) => void events.push(e) });
     await N.sync.publish([g, joinW, joinN, ...writes]);
     await R.sync.publish([g, joinW, joinN, removal]);
     // N builds on W's writes before it hears of the removal.

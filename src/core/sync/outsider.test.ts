@@ -1,12 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { createReplica } from '../context/replica.ts';
-import { deltaBody, genesis, invite, joinBody, op, person, recordingSink, T0, type Person } from '../context/testkit.ts';
+import { deltaBody, genesis, invite, joinBody, op, person, T0, type Person } from '../context/testkit.ts';
 import { memoryLinkPair } from '../mesh/memoryLink.ts';
 import { simScheduler } from '../mesh/simScheduler.ts';
 import { encodeOp, idKey, type Op } from '../ops/op.ts';
 import { signHandshake } from './handshake.ts';
-import { createContextSync } from './contextSync.ts';
+import { syncNode } from './testkit.ts';
 import { PROTOCOL_VERSION, syncCodec, type SyncMessage } from './messages.ts';
 
 /**
@@ -57,21 +56,7 @@ describe('an outsider cannot change what members can write', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(move, { minLength: 1, maxLength: 12 }), async (moves) => {
         const scheduler = simScheduler(T0 + 60_000);
-        const node = (who: Person) => {
-          const sink = recordingSink();
-          const replica = createReplica(s.g.id, sink);
-          const sync = createContextSync({
-            replica,
-            identity: { signer: who.device.signer, delegation: who.device.delegation, credential: () => ({ kind: 'member' }) },
-            scheduler,
-            randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
-            now: () => scheduler.now(),
-            persist: async () => {},
-            antiEntropyMs: 500,
-          });
-          return { replica, sink, sync };
-        };
-        const [A, B] = [node(s.a), node(s.b)];
+        const [A, B] = [syncNode(s.a, s.g.id, scheduler), syncNode(s.b, s.g.id, scheduler)];
         await A.sync.publish(s.history);
         const ab = memoryLinkPair({ scheduler, names: ['A', 'B'] });
         A.sync.addLink(ab.a);
