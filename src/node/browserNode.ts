@@ -5,6 +5,7 @@ import { browserMesh } from './browserMesh.ts';
 import { realTimeScheduler } from './scheduler.ts';
 import { createNode, type TabnodeNode } from './createNode.ts';
 import { servedConnectPolicy } from './servedPolicy.ts';
+import { fetchChainPreset } from './anchors/chainPreset.ts';
 
 /** A node wired to this browser: IndexedDB, WebCrypto, the wall clock. */
 export function openBrowserNode(dbName?: string): Promise<TabnodeNode> {
@@ -16,6 +17,7 @@ export function openBrowserNode(dbName?: string): Promise<TabnodeNode> {
       scheduler: realTimeScheduler,
       runtime: () => createWorkerRuntime(),
       connectPolicy: () => servedConnectPolicy(location.origin),
+      chainPreset: () => fetchChainPreset(location.origin),
       platform: {
         now: () => Date.now(),
         randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),

@@ -102,6 +102,7 @@ describe('node settings', () => {
       maxConns: 2,
       walletConnect: { projectId: 'abc123', relayUrl: 'ws://127.0.0.1:9/' },
       rpc: { ethereum: 'http://127.0.0.1:8545', starknet: '' },
+      chain: { rpcUrl: 'http://127.0.0.1:8545', chainId: 31337, registry: '0x5fbdb2315678afecb367f032d93f642f64180aa3', confirmations: 0 },
     };
     expect(await node.settings.update(next)).toEqual(next);
     expect(await node.settings.get()).toEqual(next);
@@ -111,6 +112,10 @@ describe('node settings', () => {
     await expect(node.settings.update({ ...next, walletConnect: { projectId: 'a b', relayUrl: 'wss://r' } })).rejects.toThrow(/project id/);
     await expect(node.settings.update({ ...next, rpc: { ethereum: 'ftp://x', starknet: '' } })).rejects.toThrow(/Ethereum RPC/);
     await expect(node.settings.update({ ...next, rpc: { ethereum: '', starknet: 'http://rpc.example' } })).rejects.toThrow(/https/);
+    await expect(node.settings.update({ ...next, chain: { ...next.chain, registry: '0x12' } })).rejects.toThrow(/registry address/);
+    await expect(node.settings.update({ ...next, chain: { ...next.chain, chainId: 0 } })).rejects.toThrow(/chain id/);
+    await expect(node.settings.update({ ...next, chain: { ...next.chain, confirmations: 100 } })).rejects.toThrow(/confirmations/);
+    expect((await node.settings.update({ ...next, chain: { rpcUrl: '', chainId: 5, registry: 'x', confirmations: 1 } })).chain.rpcUrl).toBe('');
     await expect(node.settings.update({ ...next, maxConns: 1 })).rejects.toThrow(/from 2 to 64/);
     await expect(node.settings.update({ ...next, maxConns: 2.5 })).rejects.toThrow(/whole number/);
     await expect(node.settings.update({ ...next, iceTransportPolicy: 'relay' })).rejects.toThrow(/needs a TURN server/);

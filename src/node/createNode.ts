@@ -15,7 +15,11 @@ import { directoryService, type DirectoryService } from './directory.ts';
 import { identityService, type IdentityService, type Platform } from './identityService.ts';
 import { allowsConnection, UNRESTRICTED, type ConnectPolicy } from './connectPolicy.ts';
 import { meshWithin } from './contexts/meshPort.ts';
-import { defaultSettings, outsideConnectPolicy, settingsToStored, validateSettings, withDefaults, type NodeSettings, type PolicyBlock } from './settings.ts';
+import type { WalletAccount } from '../wallets/connector.ts';
+import { anchorsApi, storedPolicy, type AnchorsApi, type WriterFor } from './anchors/anchorsApi.ts';
+import { chainAccess } from './anchors/chainAccess.ts';
+import { walletAnchorWriter } from './anchors/walletWriter.ts';
+import { defaultSettings, outsideConnectPolicy, settingsToStored, validateSettings, withDefaults, type ChainPreset, type NodeSettings, type PolicyBlock } from './settings.ts';
 
 /**
  * The one facade the UI and end-to-end tests use. Later issues add contexts, calls,
@@ -29,6 +33,8 @@ export interface TabnodeNode {
   /** Finds the contexts this root is a member of, so a new device of it gets them back. */
   directory: DirectoryService;
   apps: AppRegistry;
+  /** Chain anchoring: register, anchor, revoke on chain, policies (reading runs by itself). */
+  anchors: AnchorsApi;
   settings: {
     get(): Promise<NodeSettings>;
     update(next: NodeSettings): Promise<NodeSettings>;
@@ -52,14 +58,21 @@ export interface NodeDeps {
   runtime: () => AppRuntime;
   /** The served connect policy (read once, on first use); none: unrestricted. */
   connectPolicy?: () => Promise<ConnectPolicy>;
+  /** The chain the serving site offers (`/chain/config`), to preset Settings; none: no chain by default. */
+  chainPreset?: () => Promise<ChainPreset | undefined>;
+  /** How a wallet writes to a registry (default: it sends the transactions itself). */
+  writerFor?: WriterFor;
 }
 
-export async function createNode({ store, platform, origin, connectPolicy, ...deps }: NodeDeps): Promise<TabnodeNode> {
+export async function createNode({ store, platform, origin, connectPolicy, chainPreset, ...deps }: NodeDeps): Promise<TabnodeNode> {
   const { scheduler, runtime } = deps;
-  const defaults = defaultSettings(origin);
-  const servedPolicy = await (connectPolicy?.() ?? Promise.resolve(UNRESTRICTED));
+  const [servedPolicy, preset] = await Promise.all([connectPolicy?.() ?? Promise.resolve(UNRESTRICTED), chainPreset?.() ?? Promise.resolve(undefined)]);
+  const defaults = defaultSettings(origin, preset);
   const mesh = meshWithin(deps.mesh, (url) => allowsConnection(servedPolicy, url, origin));
-  const getSettings = async () => withDefaults((await store.setting('network')) as Partial<NodeSettings> | undefined, origin);
+  const getSettings = async () => withDefaults((await store.setting('network')) as Partial<NodeSettings> | undefined, origin, preset);
+  const chainFor = chainAccess(getSettings);
+  const writerFor = deps.writerFor ?? walletAnchorWriter;
+  const autoWallet: { current?: WalletAccount } = {};
   const proofs = { accounts: settingsAccountVerifier(getSettings) };
   const identity = identityService(store, platform, { origin, proofs });
   await identity.device();
@@ -82,6 +95,14 @@ export async function createNode({ store, platform, origin, connectPolicy, ...de
     randomBytes: platform.randomBytes,
     origin,
     proofs,
+    anchoring: {
+      chainFor,
+      policy: (contextId) => storedPolicy(store, contextId),
+      async autoWriter(binding) {
+        const wallet = autoWallet.current;
+        return wallet && writerFor(wallet, binding, await getSettings());
+      },
+    },
   });
   // Contexts run for the identity signed in: opened at start-up or at login (so the
   // directory answers for all of them, not only for those a page opened), closed at
@@ -130,6 +151,7 @@ export async function createNode({ store, platform, origin, connectPolicy, ...de
     contexts,
     directory,
     apps,
+    anchors: anchorsApi({ contexts, store, settings: getSettings, writerFor, autoWallet }),
     settings: {
       get: getSettings,
       async update(next) {

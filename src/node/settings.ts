@@ -28,6 +28,36 @@ export interface NodeSettings {
    * accounts (ERC-1271, Starknet `is_valid_signature`); without one they are unverifiable.
    */
   rpc: { ethereum: string; starknet: string };
+  /**
+   * The EVM chain contexts are anchored to (docs/anchoring.md): its JSON-RPC, chain id and
+   * TabnodeRegistry address; `confirmations` blocks deep before an event counts (reorgs).
+   * Default: the chain the serving site offers at `/chain` (npm start runs a local one).
+   */
+  chain: ChainSettings;
+}
+
+export interface ChainSettings {
+  rpcUrl: string;
+  chainId: number;
+  registry: string;
+  confirmations: number;
+}
+
+/** What a server offers at `/chain/config`: its chain, proxied at `rpcPath` on its own origin. */
+export interface ChainPreset {
+  chainId: number;
+  registry: string;
+  rpcPath: string;
+  faucet: boolean;
+  kind: 'local' | 'remote';
+}
+
+export const NO_CHAIN: ChainSettings = { rpcUrl: '', chainId: 0, registry: '', confirmations: 0 };
+
+/** Hardhat's chain mines a block per transaction: no reorgs, and no later blocks to wait for. */
+export function chainFromPreset(preset: ChainPreset | undefined, origin: string): ChainSettings {
+  if (!preset) return NO_CHAIN;
+  return { rpcUrl: new URL(preset.rpcPath, origin).toString(), chainId: preset.chainId, registry: preset.registry, confirmations: preset.kind === 'local' ? 0 : 3 };
 }
 
 export const DEFAULT_WALLETCONNECT_RELAY = 'wss://relay.walletconnect.org';
@@ -45,25 +75,29 @@ export function defaultSignalingUrl(origin: string): string {
   return url.toString();
 }
 
-export function defaultSettings(origin: string): NodeSettings {
+export function defaultSettings(origin: string, preset?: ChainPreset): NodeSettings {
+  const chain = chainFromPreset(preset, origin);
   return {
     signalingUrls: [defaultSignalingUrl(origin)],
     iceServers: [],
     iceTransportPolicy: 'all',
     maxConns: DEFAULT_MAX_CONNS,
     walletConnect: { projectId: '', relayUrl: DEFAULT_WALLETCONNECT_RELAY },
-    rpc: { ethereum: '', starknet: '' },
+    // The served chain also checks contract accounts on it (ERC-1271).
+    rpc: { ethereum: chain.rpcUrl, starknet: '' },
+    chain,
   };
 }
 
 /** Stored settings from an older version lack newer fields: take those from the defaults. */
-export function withDefaults(stored: Partial<NodeSettings> | undefined, origin: string): NodeSettings {
-  const defaults = defaultSettings(origin);
+export function withDefaults(stored: Partial<NodeSettings> | undefined, origin: string, preset?: ChainPreset): NodeSettings {
+  const defaults = defaultSettings(origin, preset);
   return {
     ...defaults,
     ...stored,
     walletConnect: { ...defaults.walletConnect, ...stored?.walletConnect },
     rpc: { ...defaults.rpc, ...stored?.rpc },
+    chain: { ...defaults.chain, ...stored?.chain },
   };
 }
 
@@ -115,6 +149,7 @@ export function validateSettings(input: NodeSettings): NodeSettings {
       ethereum: rpcUrl(input.rpc.ethereum, 'the Ethereum RPC'),
       starknet: rpcUrl(input.rpc.starknet, 'the Starknet RPC'),
     },
+    chain: validateChain(input.chain, rpcUrl),
     signalingUrls: input.signalingUrls.map((u) => checkUrl(u, ['ws:', 'wss:'], 'a signaling server')),
     iceTransportPolicy: input.iceTransportPolicy,
     maxConns: input.maxConns,
@@ -126,6 +161,17 @@ export function validateSettings(input: NodeSettings): NodeSettings {
       return out;
     }),
   };
+}
+
+function validateChain(chain: ChainSettings, rpcUrl: (raw: string, what: string) => string): ChainSettings {
+  const url = rpcUrl(chain.rpcUrl, 'the anchoring chain RPC');
+  if (!url) return NO_CHAIN;
+  if (!Number.isSafeInteger(chain.chainId) || chain.chainId <= 0) throw new SettingsError('the anchoring chain id must be a positive whole number (e.g. 1, 8453, 31337)');
+  if (!/^0x[0-9a-fA-F]{40}$/.test(chain.registry.trim())) throw new SettingsError('the registry address must be 0x and 40 hex digits (the TabnodeRegistry contract on that chain)');
+  if (!Number.isInteger(chain.confirmations) || chain.confirmations < 0 || chain.confirmations > 64) {
+    throw new SettingsError('confirmations must be a whole number from 0 to 64 (blocks an event must be deep before it counts)');
+  }
+  return { rpcUrl: url, chainId: chain.chainId, registry: chain.registry.trim().toLowerCase(), confirmations: chain.confirmations };
 }
 
 export function settingsToStored(settings: NodeSettings): SettingValue {
@@ -152,6 +198,7 @@ export function outsideConnectPolicy(settings: NodeSettings, policy: ConnectPoli
     ...(settings.walletConnect.projectId.trim() ? [['WalletConnect relay', settings.walletConnect.relayUrl] as [string, string]] : []),
     ['Ethereum RPC', settings.rpc.ethereum],
     ['Starknet RPC', settings.rpc.starknet],
+    ['Anchoring chain RPC', settings.chain.rpcUrl],
   ];
   const blocks: PolicyBlock[] = [];
   for (const [setting, raw] of used) {

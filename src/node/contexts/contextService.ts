@@ -14,6 +14,9 @@ import type { ContextSync } from '../../core/sync/contextSync.ts';
 import type { ContextApp, MethodInfo } from '../apps/contextApp.ts';
 import { KV_APP_ID } from '../apps/kvApp.ts';
 import { openContext, type RunningContext } from './openContext.ts';
+import type { AnchorBinding } from '../../core/anchor/AnchorChain.ts';
+import type { AnchorPolicy } from '../../core/anchor/policy.ts';
+import { contextAnchors, type ContextAnchors, type ContextAnchorsDeps } from '../anchors/contextAnchors.ts';
 import { defaultOrigins, siteOrigin } from './origins.ts';
 import type { AuditEntry, CallOutcome, EventView, VerificationView } from './view.ts';
 import type { ContextView, OpOutcome } from './view.ts';
@@ -53,13 +56,21 @@ export interface ContextServiceDeps {
   origin: string;
   /** How contract-account proofs are checked (an RPC from Settings). */
   proofs: ProofOptions;
+  /** Chain anchoring (src/node/anchors); without it anchored contexts are not checked on chain. */
+  anchoring?: Omit<ContextAnchorsDeps, 'ctx' | 'scheduler' | 'now' | 'onChange' | 'policy'> & { policy(contextId: string): Promise<AnchorPolicy> };
 }
 
 const DAY = 86_400_000;
 
+function addressBytes(address: string): Uint8Array {
+  if (!/^0x[0-9a-fA-F]{40}$/.test(address)) throw new Error(`"${address.slice(0, 60)}" is not an Ethereum address (0x and 40 hex digits)`);
+  return fromHex(address.slice(2).toLowerCase());
+}
+
 /** Every context of this profile: create, join by link, act, and observe. */
 export function contextService(d: ContextServiceDeps) {
   const running = new Map<string, Promise<RunningContext>>();
+  const anchorsOf = new Map<string, ContextAnchors>();
   const listeners = new Set<() => void>();
   const changed = () => listeners.forEach((l) => l());
 
@@ -71,7 +82,7 @@ export function contextService(d: ContextServiceDeps) {
     ctx = (async () => {
       const record = (await d.store.contexts()).find((c) => c.id === id);
       if (!record) throw new ContextNotFoundError(id);
-      return openContext({
+      const opened = await openContext({
         record,
         store: d.store,
         identity: await d.identity.signing(),
@@ -80,7 +91,10 @@ export function contextService(d: ContextServiceDeps) {
         scheduler: d.scheduler,
         now: d.now,
         randomBytes: d.randomBytes,
-        onChange: changed,
+        onChange: () => {
+          anchorsOf.get(id)?.changed();
+          changed();
+        },
         proofs: d.proofs,
         appFor: d.appFor,
         privateStorage: {
@@ -94,6 +108,12 @@ export function contextService(d: ContextServiceDeps) {
           },
         },
       });
+      const anchoring = d.anchoring;
+      if (anchoring) {
+        anchorsOf.get(id)?.close();
+        anchorsOf.set(id, contextAnchors({ ...anchoring, ctx: opened, scheduler: d.scheduler, now: d.now, onChange: changed, policy: () => anchoring.policy(id) }));
+      }
+      return opened;
     })();
     running.set(id, ctx);
     ctx.catch(() => running.delete(id));
@@ -116,6 +136,8 @@ export function contextService(d: ContextServiceDeps) {
     const old = [...running.values()];
     running.clear();
     for (const ctx of old) (await ctx.catch(() => undefined))?.close();
+    for (const a of anchorsOf.values()) a.close();
+    anchorsOf.clear();
     await Promise.all((await d.store.contexts()).map((c) => start(c.id)));
     changed();
   }
@@ -149,7 +171,7 @@ export function contextService(d: ContextServiceDeps) {
      * members may sign in from with a wallet (default: this app's origin). Returns the
      * context id.
      */
-    async create(name: string, options: { app?: string; verifiable?: boolean; origins?: string[] } = {}): Promise<string> {
+    async create(name: string, options: { app?: string; verifiable?: boolean; origins?: string[]; anchor?: AnchorBinding } = {}): Promise<string> {
       const title = name.trim();
       if (!title) throw new Error('a context needs a name');
       const origins = options.origins?.map(siteOrigin) ?? defaultOrigins(d.origin);
@@ -166,6 +188,7 @@ export function contextService(d: ContextServiceDeps) {
           nonce: d.randomBytes(16),
           delegation: identity.delegation,
           origins,
+          anchor: options.anchor && { chainId: options.anchor.chainId, registry: addressBytes(options.anchor.registry), owner: addressBytes(options.anchor.owner) },
         },
       });
       const id = idKey(genesis.id);
@@ -179,7 +202,17 @@ export function contextService(d: ContextServiceDeps) {
 
     async view(id: string): Promise<ContextView> {
       const ctx = await start(id);
-      return { ...ctx.view(), rejected: await ctx.rejections() };
+      const anchors = anchorsOf.get(id)?.view();
+      return { ...ctx.view(), rejected: await ctx.rejections(), ...(anchors ? { anchors } : {}) };
+    },
+
+    /** The chain anchoring of an open context (register, anchor, revoke on chain, policy). */
+    async anchors(id: string): Promise<ContextAnchors> {
+      await start(id);
+      const anchors = anchorsOf.get(id);
+      if (!anchors) throw new Error('this node has no chain anchoring configured');
+      await anchors.ensure();
+      return anchors;
     },
 
     async invite(id: string, options: { role: Role; expiresInMs?: number; maxUses?: number }): Promise<string> {
@@ -375,6 +408,8 @@ export function contextService(d: ContextServiceDeps) {
     async closeAll(): Promise<void> {
       for (const ctx of running.values()) (await ctx).close();
       running.clear();
+      for (const a of anchorsOf.values()) a.close();
+      anchorsOf.clear();
     },
 
     /**

@@ -17,6 +17,7 @@ import type { NodeSettings } from '../settings.ts';
 import { membershipTasks } from './membership.ts';
 import type { MeshPort } from './meshPort.ts';
 import type { AuditEntry, CallOutcome, EventView, VerificationView } from './view.ts';
+import type { KeyRevokedEvent } from '../anchors/watch.ts';
 import { rendezvous } from '../../core/context/rendezvous.ts';
 import { inviteCodec, signInvite, type Invite } from '../../core/invitation/index.ts';
 import { idKey, signOp, type OpBody } from '../../core/ops/op.ts';
@@ -259,7 +260,11 @@ export async function openContext(d: ContextDeps) {
     return view;
   }
 
+  /** Why this node will not run the context's app (it differs from the hash anchored on chain). */
+  let appRefused: string | undefined;
+
   async function ensureApp(): Promise<ContextApp> {
+    if (appRefused) throw new AppCallError('app-integrity', appRefused);
     if (app) return app;
     const g = replica.governance();
     if (g.members.size === 0) throw new AppCallError('not-ready', 'the context history has not arrived yet');
@@ -464,6 +469,44 @@ export async function openContext(d: ContextDeps) {
     changeOrigins: (add: string[], remove: string[]) => publish({ kind: 'set-origins', add, remove }),
     leave: () => publish({ kind: 'leave' }),
     catchUpRevocations,
+    /** Raise an alert (the anchoring service reports what it finds on chain). */
+    raiseAlert: (kind: Alert['kind'], message: string) => {
+      alert(kind, message);
+      d.onChange();
+    },
+    /** The root this context acts as here. */
+    signingRoot: identity.root,
+    /**
+     * Import a key revocation read from the context's registry on chain, with its evidence,
+     * so it takes effect here and at every peer (docs/governance.md, anchored revocations).
+     */
+    importChainRevocation: (e: KeyRevokedEvent) =>
+      publish({
+        kind: 'anchored-revoke-key',
+        clientKey: fromHex(e.clientKey.slice(2).toLowerCase()),
+        evidence: {
+          txHash: fromHex(e.at.txHash.slice(2).toLowerCase()),
+          logIndex: e.at.logIndex,
+          blockNumber: Number(e.at.blockNumber),
+          blockTime: e.at.timestamp,
+          by: fromHex(e.by.slice(2).toLowerCase()),
+          asAdmin: e.asAdmin,
+        },
+      }),
+    /**
+     * Stop running the app (a reason) or allow it again (undefined): the anchoring service
+     * holds the app to the hash the registry records.
+     */
+    refuseApp(reason: string | undefined): void {
+      if (reason === appRefused) return;
+      appRefused = reason;
+      if (reason) {
+        alert('app-integrity', reason);
+        app?.close();
+        app = undefined;
+      }
+      d.onChange();
+    },
     /** Who this open context signs as: the root, the device key (base58), its delegation's expiry. */
     signingAs: { root: identity.root as string, key: toBase58(identity.signer.publicKey), expiry: membership.myDelegationExpiry },
     /** Publish a root's signed revocation of one of its keys (canonical revocation bytes). */

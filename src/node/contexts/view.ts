@@ -1,3 +1,4 @@
+import type { AnchorsView } from '../anchors/view.ts';
 import type { RootId } from '../../core/identity/index.ts';
 import type { Role } from '../../core/ops/roles.ts';
 import type { PeerInfo } from '../../core/sync/contextSync.ts';
@@ -32,7 +33,7 @@ export interface CheckpointAgreement {
 
 export interface Alert {
   at: number;
-  kind: 'divergence' | 'refused-peer' | 'rejected-op' | 'join-failed' | 'verification' | 'quota' | 'clock';
+  kind: 'divergence' | 'refused-peer' | 'rejected-op' | 'join-failed' | 'verification' | 'quota' | 'clock' | 'anchor' | 'app-integrity';
   message: string;
 }
 
@@ -73,6 +74,8 @@ export interface ContextView {
   governanceRoot: string;
   /** How many ops the best-informed peer says it has (for a catch-up progress bar). */
   remoteOpCount: number;
+  /** The context's chain anchoring, when its genesis binds one. */
+  anchors?: AnchorsView;
 }
 
 /** The outcome of an op made here: it entered the DAG; did the rules accept it? */

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useNode } from '../shell/nodeContext.ts';
 import { useLive } from '../shell/useLive.ts';
+import { AnchorsPanel } from './AnchorsPanel.tsx';
 import { BoardPanel } from './BoardPanel.tsx';
 import { DataPanel } from './DataPanel.tsx';
 import { MembersPanel } from './MembersPanel.tsx';
@@ -52,6 +53,7 @@ export function ContextPage({ id }: { id: string }) {
       {view.joining ? null : isBoard ? <BoardPanel view={view} onOutcome={onOutcome} /> : <DataPanel view={view} onOutcome={onOutcome} />}
       <MembersPanel view={view} onOutcome={onOutcome} />
       {view.joining ? null : <OriginsPanel view={view} onOutcome={onOutcome} />}
+      {view.joining ? null : <AnchorsPanel view={view} />}
       <SyncPanel view={view} />
     </>
   );

@@ -1,4 +1,6 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { ChainSettings } from '../../node/settings.ts';
+import { walletFor } from '../wallet/walletSession.ts';
 import { BUILTIN_APPS } from '../../node/apps/registry.ts';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 import { useNode } from '../shell/nodeContext.ts';
@@ -15,6 +17,18 @@ export function NewContextForm() {
   const [verifiable, setVerifiable] = useState(false);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [anchorable, setAnchorable] = useState<{ chain: ChainSettings; owner: `0x${string}` }>();
+  const [anchored, setAnchored] = useState(false);
+
+  // Anchoring needs an Ethereum root (its address owns the registration) and a chain in Settings.
+  useEffect(() => {
+    void Promise.all([node.identity.status(), node.settings.get()]).then(([status, settings]) => {
+      const root = status.root;
+      if (root?.kind !== 'ethereum' || !settings.chain.rpcUrl) return;
+      setAnchorable({ chain: settings.chain, owner: root.id.split(':')[2] as `0x${string}` });
+      setAnchored(true);
+    });
+  }, [node]);
 
   async function create(event: FormEvent) {
     event.preventDefault();
@@ -28,7 +42,13 @@ export function NewContextForm() {
       } else {
         appId = await node.apps.builtinId(app);
       }
-      const id = await node.contexts.create(name, { app: appId, verifiable });
+      const anchor = anchored && anchorable ? { chainId: anchorable.chain.chainId, registry: anchorable.chain.registry as `0x${string}`, owner: anchorable.owner } : undefined;
+      const id = await node.contexts.create(name, { app: appId, verifiable, ...(anchor ? { anchor } : {}) });
+      if (anchor) {
+        // The owner's wallet registers it on chain (its address is in the genesis).
+        const wallet = await walletFor(node.devices.isRootWallet, await node.settings.get());
+        if (wallet) await node.anchors.register(id, wallet);
+      }
       navigate({ page: 'context', id });
     } catch (e) {
       setError((e as Error).message);
@@ -67,6 +87,12 @@ export function NewContextForm() {
           <input type="checkbox" checked={verifiable} onChange={(e) => setVerifiable(e.target.checked)} />
           Verifiable execution: record each call so members re-run it and check the result
         </label>
+        {anchorable && (
+          <label className="check">
+            <input type="checkbox" checked={anchored} onChange={(e) => setAnchored(e.target.checked)} data-testid="anchor-context" />
+            Anchor to chain {anchorable.chain.chainId}: membership, revocations and the app hash are registered on chain through your wallet
+          </label>
+        )}
       </div>
       <ErrorAlert message={error} />
       <div className="actions">

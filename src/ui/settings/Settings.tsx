@@ -34,6 +34,10 @@ export function Settings() {
   const [relayUrl, setRelayUrl] = useState('');
   const [ethereumRpc, setEthereumRpc] = useState('');
   const [starknetRpc, setStarknetRpc] = useState('');
+  const [chainRpc, setChainRpc] = useState('');
+  const [chainId, setChainId] = useState('');
+  const [registry, setRegistry] = useState('');
+  const [confirmations, setConfirmations] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
   const [blocked, setBlocked] = useState<PolicyBlock[]>([]);
 
@@ -46,6 +50,10 @@ export function Settings() {
     setRelayUrl(settings.walletConnect.relayUrl);
     setEthereumRpc(settings.rpc.ethereum);
     setStarknetRpc(settings.rpc.starknet);
+    setChainRpc(settings.chain.rpcUrl);
+    setChainId(settings.chain.rpcUrl ? String(settings.chain.chainId) : '');
+    setRegistry(settings.chain.registry);
+    setConfirmations(String(settings.chain.confirmations));
   }
 
   useEffect(() => {
@@ -59,6 +67,7 @@ export function Settings() {
     maxConns: Number(maxConns),
     walletConnect: { projectId, relayUrl },
     rpc: { ethereum: ethereumRpc, starknet: starknetRpc },
+    chain: { rpcUrl: chainRpc, chainId: Number(chainId), registry, confirmations: Number(confirmations) },
   });
 
   // Checked as the person types: the server's policy, not these settings, decides what
@@ -69,7 +78,7 @@ export function Settings() {
     return () => {
       live = false;
     };
-  }, [node, signaling, ice, route, maxConns, projectId, relayUrl, ethereumRpc, starknetRpc]);
+  }, [node, signaling, ice, route, maxConns, projectId, relayUrl, ethereumRpc, starknetRpc, chainRpc]);
 
   async function save(event: FormEvent) {
     event.preventDefault();
@@ -151,6 +160,29 @@ export function Settings() {
           <span>Starknet RPC (optional)</span>
           <small id="sn-rpc-help">Lets this node ask accounts whose key cannot be tied to their address offline (is_valid_signature).</small>
           <input spellCheck={false} aria-describedby="sn-rpc-help" value={starknetRpc} onChange={(e) => setStarknetRpc(e.target.value)} />
+        </label>
+      </div>
+      <h3>Anchoring chain</h3>
+      <p className="muted" id="chain-help">
+        The EVM chain new contexts anchor membership, revocations and app hashes to, and that this node reads anchors from. Empty: no chain.
+      </p>
+      <div className="grid">
+        <label className="field">
+          <span>Chain RPC</span>
+          <input spellCheck={false} aria-describedby="chain-help" data-testid="chain-rpc" value={chainRpc} onChange={(e) => setChainRpc(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>Chain id</span>
+          <input inputMode="numeric" data-testid="chain-id" value={chainId} onChange={(e) => setChainId(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>Registry contract</span>
+          <input spellCheck={false} data-testid="chain-registry" value={registry} onChange={(e) => setRegistry(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>Confirmations</span>
+          <small>Blocks deep an event must be before it counts (reorgs).</small>
+          <input inputMode="numeric" value={confirmations} onChange={(e) => setConfirmations(e.target.value)} />
         </label>
       </div>
       {blocked.length > 0 && (

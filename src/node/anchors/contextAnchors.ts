@@ -1,0 +1,216 @@
+import type { AnchorBinding, AnchorChain, AnchorRecord, AnchorWriter, Hash32 } from '../../core/anchor/AnchorChain.ts';
+import { memberSetRoot } from '../../core/anchor/memberSetRoot.ts';
+import { anchorDue, DEFAULT_ANCHOR_POLICY, type AnchorPolicy } from '../../core/anchor/policy.ts';
+import { toHash32 } from '../../core/anchor/recordHash.ts';
+import { fromHex, toHex } from '../../core/crypto/index.ts';
+import type { Scheduler } from '../../core/mesh/Scheduler.ts';
+import type { RunningContext } from '../contexts/openContext.ts';
+import { anchorTransactions } from './transactions.ts';
+import type { AnchorsView, AnchorTxView } from './view.ts';
+import { watchAnchors, type AnchorWatch, type LocalGovernanceView } from './watch.ts';
+
+/** How this node reaches a binding's chain, or why it cannot. */
+export type ChainAccess = { chain: AnchorChain; confirmations: number } | { problem: 'no-rpc' | 'other-chain' | 'unreachable'; message: string };
+
+export interface ContextAnchorsDeps {
+  ctx: RunningContext;
+  chainFor(binding: AnchorBinding): Promise<ChainAccess>;
+  scheduler: Scheduler;
+  now(): number;
+  onChange(): void;
+  policy(): Promise<AnchorPolicy>;
+  /** The wallet that anchors when the policy says so (an admin's, connected in this tab). */
+  autoWriter(binding: AnchorBinding): Promise<AnchorWriter | undefined>;
+}
+
+const ZERO: Hash32 = `0x${'0'.repeat(64)}`;
+
+/**
+ * One anchored context on this node: reads and checks its registry records (watch.ts),
+ * imports chain revocations, holds the app to the anchored hash, and makes the anchors the
+ * policy asks for through a wallet.
+ */
+export function contextAnchors(d: ContextAnchorsDeps) {
+  const { ctx } = d;
+  let binding: AnchorBinding | undefined;
+  let access: ChainAccess | undefined;
+  let watch: AnchorWatch | undefined;
+  let txs: ReturnType<typeof anchorTransactions> | undefined;
+  let policy: AnchorPolicy = DEFAULT_ANCHOR_POLICY;
+  let starting: Promise<void> | undefined;
+  let closed = false;
+  /** Governance head and op count at the last anchor this node saw confirmed. */
+  let anchoredHead: string | undefined;
+  let anchoredOps = 0;
+  let anchoredAt = d.now();
+  let autoAnchoring = false;
+  let lastSeenHead: string | undefined;
+
+  const context = `0x${ctx.replica.contextKey}` as Hash32;
+
+  const local: LocalGovernanceView = {
+    has: (key) => ctx.replica.dag.has(key),
+    isValid: (key) => Boolean(ctx.replica.inHistory(key) && ctx.replica.verdict(key)?.valid),
+    memberRootAt(key) {
+      const g = ctx.replica.governanceAt(key);
+      return g && memberSetRoot(g);
+    },
+    latestGovernanceKey: () => ctx.replica.latestGovernanceKey(),
+  };
+
+  function ensure(): Promise<void> | undefined {
+    if (starting || closed) return starting;
+    binding = ctx.replica.governance().anchor;
+    if (!binding) return undefined;
+    starting = (async () => {
+      policy = await d.policy();
+      access = await d.chainFor(binding!);
+      if (closed || !('chain' in access)) return d.onChange();
+      const { chain, confirmations } = access;
+      txs = anchorTransactions({ context, chain, owner: binding!.owner, confirmations, now: d.now, onChange: d.onChange });
+      watch = watchAnchors({
+        context,
+        binding: binding!,
+        chain,
+        confirmations,
+        local,
+        scheduler: d.scheduler,
+        alert: (kind, message) => ctx.raiseAlert(kind, message),
+        onChange: () => {
+          noteConfirmedAnchor();
+          d.onChange();
+          void maybeAutoAnchor();
+        },
+        async onRevoked(e) {
+          const key = e.clientKey.slice(2).toLowerCase();
+          const g = ctx.replica.governance();
+          if (!g.members.has(ctx.signingRoot) || g.revokedKeys.has(key) || ctx.view().joining) return;
+          await ctx.importChainRevocation(e);
+        },
+        onAppHash(hash) {
+          const appId = toHex(ctx.replica.governance().appId);
+          if (hash === ZERO || hash.slice(2).toLowerCase() === appId) ctx.refuseApp(undefined);
+          else ctx.refuseApp(`its app ${appId.slice(0, 12)}… is not the one anchored on chain (${hash.slice(0, 14)}…): refusing to run it`);
+        },
+      });
+      d.onChange();
+    })();
+    return starting;
+  }
+
+  function noteConfirmedAnchor(): void {
+    const head = watch?.latest?.record.govHead.slice(2);
+    if (head && head !== anchoredHead) {
+      anchoredHead = head;
+      anchoredOps = ctx.replica.historySize();
+      anchoredAt = d.now();
+    }
+  }
+
+  function dueReason(): string | undefined {
+    if (!watch?.registered) return undefined;
+    const head = local.latestGovernanceKey();
+    return anchorDue(policy, {
+      governanceChanged: head !== undefined && head !== anchoredHead,
+      opsSinceAnchor: ctx.replica.historySize() - anchoredOps,
+      msSinceAnchor: d.now() - anchoredAt,
+    });
+  }
+
+  /** The record for an anchor now: the latest governance op, its member set, the state root. */
+  function currentRecord(): AnchorRecord {
+    const head = local.latestGovernanceKey();
+    if (!head) throw new Error('nothing to anchor yet: the context has no governance history here');
+    return { govHead: `0x${head}`, memberRoot: local.memberRootAt(head)!, stateRoot: toHash32(fromHex(ctx.view().stateRoot)), epoch: 0n };
+  }
+
+  function ready(): { txs: NonNullable<typeof txs>; binding: AnchorBinding } {
+    if (!binding) throw new Error('this context is not anchored to a chain (its genesis binds none)');
+    if (!txs) throw new Error(access && !('chain' in access) ? access.message : 'the chain is not reachable yet');
+    return { txs, binding };
+  }
+
+  async function maybeAutoAnchor(): Promise<void> {
+    if (autoAnchoring || closed || !binding || !dueReason()) return;
+    if (!isAdmin()) return;
+    const writer = await d.autoWriter(binding);
+    if (!writer) return;
+    autoAnchoring = true;
+    try {
+      await api.anchor(writer);
+    } finally {
+      autoAnchoring = false;
+    }
+  }
+
+  const isAdmin = () => {
+    const role = ctx.replica.governance().members.get(ctx.signingRoot)?.role;
+    return role === 'owner' || role === 'admin';
+  };
+
+  const api = {
+    ensure,
+    /** Register the context on its chain: the owner's wallet, once. */
+    register(writer: AnchorWriter): Promise<AnchorTxView> {
+      const { txs } = ready();
+      const appHash = `0x${toHex(ctx.replica.governance().appId)}` as Hash32;
+      return txs.run('register', writer, () => ({ kind: 'register', appHash, admins: [] })).finally(() => watch?.poke());
+    },
+    /** Anchor the current governance head, member set and state root. */
+    anchor(writer: AnchorWriter): Promise<AnchorTxView> {
+      const { txs } = ready();
+      return txs.run('anchor', writer, (expectedSeq) => ({ kind: 'anchor', expectedSeq, record: currentRecord() })).finally(() => watch?.poke());
+    },
+    /** Revoke a client key on chain (terminal): every node with an RPC imports it. */
+    revokeKey(writer: AnchorWriter, clientKeyHex: string): Promise<AnchorTxView> {
+      const { txs } = ready();
+      if (!/^[0-9a-f]{64}$/.test(clientKeyHex)) throw new Error(`"${clientKeyHex.slice(0, 80)}" is not a client key (64 hex digits)`);
+      return txs.run('revoke-key', writer, () => ({ kind: 'revoke-key', clientKey: `0x${clientKeyHex}` })).finally(() => watch?.poke());
+    },
+    /** Something changed here: when it is governance, check the chain again soon (and anchor, if the policy says so). */
+    changed(): void {
+      if (!starting) void ensure();
+      const head = local.latestGovernanceKey();
+      if (head === lastSeenHead) return;
+      lastSeenHead = head;
+      watch?.poke();
+      void maybeAutoAnchor();
+    },
+    setPolicy(next: AnchorPolicy): void {
+      policy = next;
+      void maybeAutoAnchor();
+      d.onChange();
+    },
+    view(): AnchorsView | undefined {
+      void ensure();
+      if (!binding) return undefined;
+      const chainView: AnchorsView['chain'] =
+        access && !('chain' in access) ? { state: access.problem, message: access.message }
+        : watch?.error ? { state: 'unreachable', message: watch.error }
+        : { state: 'reading', ...(watch?.lastBlock !== undefined ? { lastBlock: watch.lastBlock.toString() } : {}), ...(watch?.checkedAt ? { checkedAt: watch.checkedAt } : {}) };
+      const appHash = watch?.appHash;
+      const due = dueReason();
+      return {
+        binding,
+        chain: chainView,
+        registered: Boolean(watch?.registered),
+        status: watch?.status ?? 'unregistered',
+        ...(watch?.statusMessage ? { statusMessage: watch.statusMessage } : {}),
+        ...(watch?.latest ? { latest: watch.latest } : {}),
+        history: watch?.history ?? [],
+        ...(appHash && appHash !== ZERO ? { appHash, appMatches: appHash.slice(2).toLowerCase() === toHex(ctx.replica.governance().appId) } : {}),
+        revokedOnChain: watch?.revoked ?? [],
+        txs: txs?.list() ?? [],
+        policy,
+        ...(due ? { due } : {}),
+      };
+    },
+    close(): void {
+      closed = true;
+      watch?.stop();
+    },
+  };
+  return api;
+}
+
+export type ContextAnchors = ReturnType<typeof contextAnchors>;

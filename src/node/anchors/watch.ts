@@ -1,0 +1,251 @@
+import type { AnchorBinding, AnchorChain, AnchorRecord, Hash32, RegistryEvent } from '../../core/anchor/AnchorChain.ts';
+import { compareAnchor, type AnchorComparison } from '../../core/anchor/compare.ts';
+import { anchorRecordHash } from '../../core/anchor/recordHash.ts';
+import type { Scheduler } from '../../core/mesh/Scheduler.ts';
+import type { AnchorEntryView, AnchorStatus } from './view.ts';
+
+/*
+ * Reads one context's registry records and checks them against this node's history:
+ * polls with back-off, takes only events `confirmations` blocks deep (a reorg above that
+ * depth is not seen), keeps a bounded window of recent anchors, and never scans more than
+ * `maxBlockRange` blocks per poll (cost per poll does not grow with the chain).
+ */
+
+export const ANCHOR_WATCH = {
+  firstPollMs: 500,
+  minPollMs: 1_000,
+  maxPollMs: 30_000,
+  /** How long an anchored head may be missing here before "withheld history". */
+  withheldAfterMs: 20_000,
+  maxBlockRange: 5_000n,
+  history: 20,
+  revokedShown: 50,
+} as const;
+
+export type KeyRevokedEvent = Extract<RegistryEvent, { kind: 'key-revoked' }>;
+
+export interface LocalGovernanceView {
+  has(key: string): boolean;
+  isValid(key: string): boolean;
+  memberRootAt(key: string): Hash32 | undefined;
+  latestGovernanceKey(): string | undefined;
+}
+
+export interface WatchDeps {
+  context: Hash32;
+  binding: AnchorBinding;
+  chain: AnchorChain;
+  confirmations: number;
+  local: LocalGovernanceView;
+  scheduler: Scheduler;
+  /** A chain-revoked key: import it into the context (the caller skips keys already revoked). */
+  onRevoked(event: KeyRevokedEvent): Promise<void>;
+  /** The registry's app hash, when it is set or changes. */
+  onAppHash(hash: Hash32): void;
+  alert(kind: 'anchor', message: string): void;
+  onChange(): void;
+  /** Time between polls while nothing changes, before back-off (tests shorten it). */
+  pollMs?: number;
+}
+
+export interface AnchorWatch {
+  readonly registered: boolean;
+  readonly seq: bigint;
+  readonly latest: AnchorEntryView | undefined;
+  readonly history: AnchorEntryView[];
+  readonly appHash: Hash32 | undefined;
+  readonly revoked: string[];
+  readonly status: AnchorStatus;
+  readonly statusMessage: string | undefined;
+  readonly lastBlock: bigint | undefined;
+  readonly checkedAt: number | undefined;
+  readonly error: string | undefined;
+  /** Poll soon: local governance changed, or a transaction was just confirmed. */
+  poke(): void;
+  stop(): void;
+}
+
+export function watchAnchors(d: WatchDeps): AnchorWatch {
+  const base = d.pollMs ?? ANCHOR_WATCH.minPollMs;
+  let stopped = false;
+  let fromBlock = 0n;
+  let registered = false;
+  let seq = 0n;
+  let appHash: Hash32 | undefined;
+  let latest: AnchorEntryView | undefined;
+  const history: AnchorEntryView[] = [];
+  const revoked: string[] = [];
+  const revokedSet = new Set<string>();
+  let comparison: AnchorComparison | undefined;
+  /** When this node first saw the latest anchor (the withheld bound counts from here). */
+  let latestSeenAt = 0;
+  const alerted = new Set<string>();
+  let lastBlock: bigint | undefined;
+  let checkedAt: number | undefined;
+  let error: string | undefined;
+  let delay = base;
+  /** Only the latest scheduled poll runs: a poke supersedes the timer it replaces. */
+  let generation = 0;
+  let running = false;
+  let again = false;
+
+  const where = (e: AnchorEntryView) => `anchor #${e.seq} (block ${e.blockNumber}, tx ${e.txHash})`;
+
+  function take(e: RegistryEvent): void {
+    if (e.kind === 'registered') {
+      registered = true;
+      seq = e.seq;
+      appHash = e.appHash;
+      d.onAppHash(e.appHash);
+    } else if (e.kind === 'app-set') {
+      seq = e.seq;
+      appHash = e.appHash;
+      d.onAppHash(e.appHash);
+    } else if (e.kind === 'admin-set') {
+      seq = e.seq;
+    } else if (e.kind === 'anchored') {
+      seq = e.seq;
+      latest = { seq: e.seq.toString(), record: e.record, by: e.by, blockNumber: e.at.blockNumber.toString(), txHash: e.at.txHash, at: e.at.timestamp * 1000 };
+      latestSeenAt = d.scheduler.now();
+      history.unshift(latest);
+      if (history.length > ANCHOR_WATCH.history) history.pop();
+    } else if (e.kind === 'key-revoked') {
+      const key = e.clientKey.slice(2).toLowerCase();
+      if (!revokedSet.has(key)) {
+        revokedSet.add(key);
+        revoked.unshift(key);
+        if (revoked.length > ANCHOR_WATCH.revokedShown) revokedSet.delete(revoked.pop()!);
+      }
+    }
+  }
+
+  function compare(): boolean {
+    const before = comparison?.status;
+    comparison = latest
+      ? compareAnchor({ record: latest.record, local: d.local, waitedMs: d.scheduler.now() - latestSeenAt, withheldAfterMs: ANCHOR_WATCH.withheldAfterMs })
+      : undefined;
+    const now = comparison?.status;
+    if (latest && comparison && (now === 'withheld' || now === 'mismatch' || now === 'fork')) {
+      const id = `${latest.seq}/${now}`;
+      if (!alerted.has(id)) {
+        alerted.add(id);
+        d.alert('anchor', `${labels[now]} against ${where(latest)}: ${'message' in comparison ? comparison.message : ''}`);
+      }
+    }
+    return before !== now;
+  }
+
+  async function poll(): Promise<boolean> {
+    const head = await d.chain.blockNumber();
+    lastBlock = head;
+    const safe = head - BigInt(Math.max(0, d.confirmations));
+    let changed = false;
+    if (safe >= fromBlock) {
+      const to = safe - fromBlock >= ANCHOR_WATCH.maxBlockRange ? fromBlock + ANCHOR_WATCH.maxBlockRange - 1n : safe;
+      const events = await d.chain.events(d.context, d.binding.owner, fromBlock, to);
+      for (const e of events) {
+        take(e);
+        if (e.kind === 'key-revoked') await d.onRevoked(e);
+      }
+      fromBlock = to + 1n;
+      changed = events.length > 0;
+      if (fromBlock <= safe) again = true;
+      else if (latest && changed) {
+        // Caught up: the stored hash must be that of the record the events carried.
+        const view = await d.chain.view(d.context, d.binding.owner);
+        if (view.seq === seq && view.anchorHash !== anchorRecordHash(latest.record)) {
+          d.alert('anchor', `the registry's stored hash for ${where(latest)} is not that of the record its event carried: the RPC is lying or broken`);
+        }
+      }
+    }
+    return compare() || changed;
+  }
+
+  async function tick(): Promise<void> {
+    if (stopped) return;
+    if (running) return void (again = true);
+    running = true;
+    try {
+      again = false;
+      const changed = await poll();
+      error = undefined;
+      checkedAt = d.scheduler.now();
+      delay = changed || again ? base : Math.min(ANCHOR_WATCH.maxPollMs, delay * 2);
+      if (changed) d.onChange();
+    } catch (e) {
+      const message = (e as Error).message;
+      if (error !== message) d.onChange();
+      error = message;
+      delay = Math.min(ANCHOR_WATCH.maxPollMs, delay * 2);
+    } finally {
+      running = false;
+    }
+    scheduleNext(again ? 0 : delay);
+  }
+
+  function scheduleNext(ms: number): void {
+    if (stopped) return;
+    const mine = ++generation;
+    d.scheduler.schedule(ms, () => {
+      if (mine === generation) void tick();
+    });
+  }
+
+  scheduleNext(ANCHOR_WATCH.firstPollMs);
+
+  return {
+    get registered() {
+      return registered;
+    },
+    get seq() {
+      return seq;
+    },
+    get latest() {
+      return latest;
+    },
+    get history() {
+      return [...history];
+    },
+    get appHash() {
+      return appHash;
+    },
+    get revoked() {
+      return [...revoked];
+    },
+    get status(): AnchorStatus {
+      if (!registered) return 'unregistered';
+      if (!latest) return 'unanchored';
+      // Re-judged on read: history may have arrived since the last poll.
+      compare();
+      return comparison!.status;
+    },
+    get statusMessage() {
+      return comparison && 'message' in comparison ? comparison.message : undefined;
+    },
+    get lastBlock() {
+      return lastBlock;
+    },
+    get checkedAt() {
+      return checkedAt;
+    },
+    get error() {
+      return error;
+    },
+    poke() {
+      delay = base;
+      if (running) again = true;
+      else scheduleNext(0);
+    },
+    stop() {
+      stopped = true;
+    },
+  };
+}
+
+const labels: Record<'withheld' | 'mismatch' | 'fork', string> = {
+  withheld: 'Withheld history: this node does not have the governance head anchored on chain',
+  mismatch: 'Membership mismatch: the member set here differs from the one anchored on chain',
+  fork: "Fork: this node's rules refuse the governance head anchored on chain",
+};
+
+export type { AnchorRecord };
