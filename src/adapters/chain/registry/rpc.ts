@@ -50,7 +50,8 @@ export function registryClient(rpc: RegistryRpc): () => Promise<RegistryClient> 
 async function connect(rpc: Required<RegistryRpc>): Promise<RegistryClient> {
   const viem = await import('viem');
   // No retries: they would multiply the wait; callers poll again later.
-  const client = viem.createPublicClient({ transport: viem.http(rpc.rpcUrl, { timeout: rpc.timeoutMs, retryCount: 0 }) });
+  // cacheTime 0: a node polling for new anchors must see the latest block, not a cached one.
+  const client = viem.createPublicClient({ cacheTime: 0, transport: viem.http(rpc.rpcUrl, { timeout: rpc.timeoutMs, retryCount: 0 }) });
   const call = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
