@@ -43,8 +43,8 @@ contract TabnodeRegistry {
     mapping(bytes32 key => mapping(address who => bool)) private _admins;
     /// Revoked by an admin of the context (what `isRevoked` answers).
     mapping(bytes32 key => mapping(bytes32 clientKey => bool)) private _adminRevoked;
-    /// Revoked by `by`, admin or not: a self-claimed revocation, per revoker, so a stranger
-    /// revoking first cannot stand in for the key's own root.
+    /// Revoked by `by` while not an admin: a self-claimed revocation, per revoker, so a
+    /// stranger revoking first cannot stand in for (or block) the key's own root.
     mapping(bytes32 key => mapping(bytes32 clientKey => mapping(address by => bool))) private _revokedBy;
 
     uint256 private immutable _cachedChainId;
@@ -220,8 +220,9 @@ contract TabnodeRegistry {
         return _adminRevoked[keyOf(contextId, owner)][clientKey];
     }
 
-    /// True once `by` revoked `clientKey` in this context, admin or not (nodes accept a
-    /// non-admin's revocation only when `by` is the key's own root).
+    /// True once `by`, not an admin at the time, revoked `clientKey` in this context: a
+    /// self-claim, which nodes accept only when `by` is the key's own root. Revocations by
+    /// admins are in `isRevoked` (and every revocation, with its revoker, in the events).
     function revokedBy(bytes32 contextId, address owner, bytes32 clientKey, address by) external view returns (bool) {
         return _revokedBy[keyOf(contextId, owner)][clientKey][by];
     }
@@ -293,16 +294,16 @@ contract TabnodeRegistry {
         bytes32 key = keyOf(contextId, owner);
         if (_contexts[key].seq == 0) revert NotRegistered(contextId, owner);
         bool asAdmin = by == owner || _admins[key][by];
-        bool changed;
-        if (!_revokedBy[key][clientKey][by]) {
-            _revokedBy[key][clientKey][by] = true;
-            changed = true;
-        }
-        if (asAdmin && !_adminRevoked[key][clientKey]) {
+        // An admin's revocation is stored once for the context, a non-admin's per revoker
+        // (one slot either way: the event names who revoked).
+        if (asAdmin) {
+            if (_adminRevoked[key][clientKey]) return;
             _adminRevoked[key][clientKey] = true;
-            changed = true;
+        } else {
+            if (_revokedBy[key][clientKey][by]) return;
+            _revokedBy[key][clientKey][by] = true;
         }
-        if (changed) emit KeyRevoked(key, clientKey, by, asAdmin);
+        emit KeyRevoked(key, clientKey, by, asAdmin);
     }
 
     /// Registered, `by` an admin, seq still `expectedSeq` (compare-and-swap); the new seq.

@@ -18,8 +18,8 @@ interface Context {
   anchorHash: Hash32;
   appHash: Hash32;
   admins: Set<Address>;
-  adminRevoked: Set<Hash32>;
-  /** clientKey + by */
+  adminRevoked: Set<string>;
+  /** Self-claimed (non-admin) revocations: clientKey/by. */
   revokedBy: Set<string>;
 }
 
@@ -87,16 +87,12 @@ export function memoryAnchorChain(options: { chainId?: number; registry?: Addres
         if (!c) return fail('NotRegistered', context, owner);
         const clientKey = m.clientKey.toLowerCase() as Hash32;
         const asAdmin = by === owner || c.admins.has(by);
-        let changed = false;
-        if (!c.revokedBy.has(`${clientKey}/${by}`)) {
-          c.revokedBy.add(`${clientKey}/${by}`);
-          changed = true;
-        }
-        if (asAdmin && !c.adminRevoked.has(clientKey)) {
-          c.adminRevoked.add(clientKey);
-          changed = true;
-        }
-        return changed ? [{ kind: 'key-revoked', clientKey, by, asAdmin }].map((e) => ({ ...e, at }) as RegistryEvent) : [];
+        // As the contract: an admin's revocation once per context, a non-admin's once per revoker.
+        const done = asAdmin ? c.adminRevoked : c.revokedBy;
+        const entry = asAdmin ? clientKey : `${clientKey}/${by}`;
+        if (done.has(entry)) return [];
+        done.add(entry);
+        return [{ kind: 'key-revoked', clientKey, by, asAdmin, at }];
       }
     }
   };

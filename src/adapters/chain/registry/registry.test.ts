@@ -193,6 +193,10 @@ describe('TabnodeRegistry on a real chain', () => {
     expect(await viemAnchorChain(chain).isRevoked(context, owner, clientKey)).toBe(false);
     const [event] = await viemAnchorChain(chain).events(context, owner, 0n, 1_000_000n).then((es) => es.filter((e) => e.kind === 'key-revoked'));
     expect(event).toMatchObject({ kind: 'key-revoked', clientKey, by: root.from, asAdmin: false });
+    // An admin's revocation is the context's (isRevoked), not a self-claim.
+    await done(direct(0), context, owner, { kind: 'revoke-key', clientKey });
+    expect(await viemAnchorChain(chain).isRevoked(context, owner, clientKey)).toBe(true);
+    expect(await revokedBy(owner)).toBe(false);
   });
 
   it('an anchor costs at most 50,000 gas, the first one included', async () => {
