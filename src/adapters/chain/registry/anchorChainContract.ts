@@ -22,20 +22,21 @@ const ZERO: Hash32 = `0x${'0'.repeat(64)}`;
 const record = (epoch = 0n): AnchorRecord => ({ govHead: hash(), memberRoot: hash(), stateRoot: hash(), epoch });
 
 export function anchorChainContract(name: string, setup: () => Promise<AnchorChainHarness>): void {
-  describe(`AnchorChain contract: ${name}`, () => {
+  describe(`AnchorChain contract: ${name}`, { timeout: 30_000 }, () => {
     let h: AnchorChainHarness;
     let owner: AnchorWriter;
     let admin: AnchorWriter;
     let stranger: AnchorWriter;
     let other: AnchorWriter;
 
+    // Generous bounds: a real node shares the machine with the other test files.
     beforeAll(async () => {
       h = await setup();
       [owner, admin, stranger, other] = [h.writer(0), h.writer(1), h.writer(2), h.writer(3)];
-    });
+    }, 60_000);
     afterAll(async () => {
       await h?.close?.();
-    });
+    }, 15_000);
 
     /** Submits and waits; the confirmed tx. */
     const change = async (w: AnchorWriter, context: Hash32, ownerAddress: Address, m: RegistryMutation) => {

@@ -81,7 +81,7 @@ async function send(data: Hex): Promise<void> {
   await direct(5).wait({ txHash });
 }
 
-describe('TabnodeRegistry on a real chain', () => {
+describe('TabnodeRegistry on a real chain', { timeout: 30_000 }, () => {
   it('computes the same context key and anchor hash as core', async () => {
     const client = createPublicClient({ transport: http(n.url) });
     const context = hash();

@@ -19,6 +19,12 @@ anchorChainContract('viem adapter, own transactions (eth_sendTransaction), real 
   return { chain: viemAnchorChain(chain), writer: (i) => eip1193AnchorWriter({ request: n.request, from: n.accounts[i]!, chain }) };
 });
 
+anchorChainContract('viem adapter, logs read one block per request', async () => {
+  const n = await node();
+  const chain = { rpcUrl: n.url, chainId: n.chainId, registry: n.registry };
+  return { chain: viemAnchorChain({ ...chain, logRangeBlocks: 1n }), writer: (i) => eip1193AnchorWriter({ request: n.request, from: n.accounts[i]!, chain }) };
+});
+
 anchorChainContract('viem adapter, relayed (eth_signTypedData_v4, BySig), real Hardhat node', async () => {
   const n = await node();
   const chain = { rpcUrl: n.url, chainId: n.chainId, registry: n.registry };

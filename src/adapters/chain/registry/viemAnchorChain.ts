@@ -23,7 +23,17 @@ interface RawLog {
 /** Block timestamps kept per block hash (a block's time never changes); cleared past this many. */
 const TIMESTAMP_CACHE = 1_024;
 
-export function viemAnchorChain(options: RegistryRpc): AnchorChain {
+/** Blocks per eth_getLogs request by default: hosted RPCs refuse wider ranges (often 10,000). */
+export const DEFAULT_LOG_RANGE_BLOCKS = 5_000n;
+
+export interface ViemAnchorChainOptions extends RegistryRpc {
+  /** Blocks per eth_getLogs request (default DEFAULT_LOG_RANGE_BLOCKS); a wider range is read in slices. */
+  logRangeBlocks?: bigint;
+}
+
+export function viemAnchorChain(options: ViemAnchorChainOptions): AnchorChain {
+  const logRange = options.logRangeBlocks ?? DEFAULT_LOG_RANGE_BLOCKS;
+  if (!(logRange > 0n)) throw new RangeError(`logRangeBlocks must be positive, not ${logRange}`);
   const connect = registryClient(options);
   const registry = lowerAddress(options.registry, 'registry');
   const timestamps = new Map<string, number>();
@@ -128,16 +138,19 @@ export function viemAnchorChain(options: RegistryRpc): AnchorChain {
       const c = await connect();
       const key = registryKey(context, owner);
       const { numberToHex } = c.viem;
-      const logs = (await c.call(() =>
-        c.client.request({
-          method: 'eth_getLogs',
-          params: [{ address: registry, topics: [null, key], fromBlock: numberToHex(fromBlock), toBlock: numberToHex(toBlock) }],
-        }),
-      )) as unknown as RawLog[];
       const events: RegistryEvent[] = [];
-      for (const log of logs) {
-        const event = await decode(c, log);
-        if (event) events.push(event);
+      for (let from = fromBlock; from <= toBlock; from += logRange) {
+        const to = from + logRange - 1n < toBlock ? from + logRange - 1n : toBlock;
+        const logs = (await c.call(() =>
+          c.client.request({
+            method: 'eth_getLogs',
+            params: [{ address: registry, topics: [null, key], fromBlock: numberToHex(from), toBlock: numberToHex(to) }],
+          }),
+        )) as unknown as RawLog[];
+        for (const log of logs) {
+          const event = await decode(c, log);
+          if (event) events.push(event);
+        }
       }
       // Chain order, whatever order the node answered in.
       return events.sort((a, b) => (a.at.blockNumber === b.at.blockNumber ? a.at.logIndex - b.at.logIndex : a.at.blockNumber < b.at.blockNumber ? -1 : 1));
