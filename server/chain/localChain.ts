@@ -1,0 +1,42 @@
+// The embedded chain of `npm start`: Hardhat 2's node on a free loopback port (a child
+// process that exits with the server, however the server dies), with the TabnodeRegistry
+// deployed from the node's first unlocked account once the node answers.
+import { HARDHAT_CHAIN_ID, startHardhatNode } from '../../src/adapters/chain/hardhatNode.ts';
+import { deployRegistry } from '../../src/adapters/chain/registry/deploy.ts';
+import type { Address } from '../../src/core/anchor/AnchorChain.ts';
+
+export type DeployRegistry = (args: { rpcUrl: string }) => Promise<{ address: Address; chainId: number; gasUsed: bigint }>;
+
+export interface LocalChainOptions {
+  /** How long Hardhat may take to answer. Default 30 s (it takes about 1.5 s, 4 s cold). */
+  startTimeoutMs?: number;
+  /** Deploys the registry; tests pass a stand-in. Default: the real deployRegistry. */
+  deploy?: DeployRegistry;
+}
+
+export interface LocalChain {
+  /** The node's own JSON-RPC URL (loopback; clients reach it through /chain). */
+  rpcUrl: string;
+  chainId: number;
+  /** The deployed registry, or null when the deploy failed (registryError says why). */
+  registry: Address | null;
+  registryError?: string;
+  startupMs: number;
+  stop(): Promise<void>;
+}
+
+export async function startLocalChain(options: LocalChainOptions = {}): Promise<LocalChain> {
+  const node = await startHardhatNode({ timeoutMs: options.startTimeoutMs });
+  const deploy = options.deploy ?? deployRegistry;
+  // A chain without the registry still serves wallets, signature checks and the faucet;
+  // only anchoring needs it, so a failed deploy is reported, not fatal.
+  let registry: Address | null = null;
+  let registryError: string | undefined;
+  try {
+    const deployed = await deploy({ rpcUrl: node.url });
+    registry = deployed.address;
+  } catch (e) {
+    registryError = e instanceof Error ? e.message : String(e);
+  }
+  return { rpcUrl: node.url, chainId: HARDHAT_CHAIN_ID, registry, registryError, startupMs: node.startupMs, stop: node.stop };
+}
