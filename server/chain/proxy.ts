@@ -34,6 +34,8 @@ export const ALLOWED_METHODS: ReadonlySet<string> = new Set([
   'eth_getLogs',
   'eth_sendRawTransaction',
   'eth_syncing',
+  // Wallets using /chain as a network's RPC (e.g. MetaMask) ask it when adding the network.
+  'web3_clientVersion',
 ]);
 
 export interface ProxyLimits {
