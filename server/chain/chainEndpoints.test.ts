@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWalletClient, http, parseEther, publicActions } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
@@ -121,6 +124,42 @@ describe('POST /chain: the JSON-RPC proxy', () => {
       await other.close();
       dead.remove();
     }
+  });
+});
+
+describe('POST /chain: odd but legal input, and odd upstreams', () => {
+  it('answers a lone notification with 204 and no body', async () => {
+    const response = await fetch(chainUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', method: 'eth_chainId' }) });
+    expect(response.status).toBe(204);
+    expect(await response.text()).toBe('');
+  });
+
+  it('answers -32002 when the upstream answers with something that is not JSON-RPC', async () => {
+    const html = createServer((_req, res) => res.writeHead(500, { 'Content-Type': 'text/html' }).end('<h1>oops</h1>'));
+    await new Promise<void>((resolve) => html.listen(0, '127.0.0.1', resolve));
+    const d = tempDist();
+    const other = await startServer({ port: 0, distDir: d.dir, chain: { rpcUrl: `http://127.0.0.1:${(html.address() as AddressInfo).port}`, registry: null, chainId: 1 } });
+    try {
+      const { status, json } = await post(new URL('/chain', other.url).href, call('eth_chainId'));
+      expect(status).toBe(502);
+      expect(json).toMatchObject({ error: { code: -32002, message: expect.stringContaining('HTTP 500 with something that is not JSON') } });
+    } finally {
+      await other.close();
+      html.close();
+      d.remove();
+    }
+  });
+
+  it('survives a client that drops its request mid-body', async () => {
+    const { port } = new URL(server.url);
+    await new Promise<void>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write('POST /chain HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"jsonrpc"');
+        setTimeout(() => socket.destroy(), 50);
+        socket.on('close', () => resolve());
+      });
+    });
+    expect((await post(chainUrl, call('eth_chainId'))).json.result).toBe('0x7a69');
   });
 });
 
