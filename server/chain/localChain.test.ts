@@ -60,6 +60,17 @@ describe('npm start: the embedded local chain', () => {
     await expect(rpcCall(chain.rpcUrl, 'eth_chainId')).rejects.toThrow('unreachable');
   }, 60_000);
 
+  it('runs the chain without a registry when the deploy does not finish in time', async () => {
+    const chain = await startLocalChain({ deploy: () => new Promise(() => {}), deployTimeoutMs: 50 });
+    try {
+      expect(chain.registry).toBeNull();
+      expect(chain.registryError).toBe('the deploy took longer than 50 ms');
+      expect(await rpcCall(chain.rpcUrl, 'eth_chainId')).toBe('0x7a69');
+    } finally {
+      await chain.stop();
+    }
+  }, 60_000);
+
   it('keeps serving the app, with /chain/config none, when Hardhat does not start', async () => {
     const server = await startServer({ port: 0, distDir: dist.dir, chain: 'local', chainService: { local: { startTimeoutMs: 1 } } });
     running.push(server);

@@ -12,6 +12,8 @@ export interface LocalChainOptions {
   startTimeoutMs?: number;
   /** Deploys the registry; tests pass a stand-in. Default: the real deployRegistry. */
   deploy?: DeployRegistry;
+  /** How long the deploy may take (chain requests wait for it). Default 60 s. */
+  deployTimeoutMs?: number;
 }
 
 export interface LocalChain {
@@ -32,11 +34,18 @@ export async function startLocalChain(options: LocalChainOptions = {}): Promise<
   // only anchoring needs it, so a failed deploy is reported, not fatal.
   let registry: Address | null = null;
   let registryError: string | undefined;
+  const deployTimeoutMs = options.deployTimeoutMs ?? 60_000;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    const deployed = await deploy({ rpcUrl: node.url });
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the deploy took longer than ${deployTimeoutMs} ms`)), deployTimeoutMs);
+    });
+    const deployed = await Promise.race([deploy({ rpcUrl: node.url }), deadline]);
     registry = deployed.address;
   } catch (e) {
     registryError = e instanceof Error ? e.message : String(e);
+  } finally {
+    clearTimeout(timer);
   }
   return { rpcUrl: node.url, chainId: HARDHAT_CHAIN_ID, registry, registryError, startupMs: node.startupMs, stop: node.stop };
 }
