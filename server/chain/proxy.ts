@@ -124,6 +124,8 @@ export function createRpcProxy(options: ProxyOptions): (req: IncomingMessage, re
       const outgoing = forward.map(({ index, call }) => ({ jsonrpc: '2.0', id: index, method: call.method, ...(call.params !== undefined ? { params: call.params } : {}) }));
       try {
         const reply = await postJsonRpc(options.upstreamUrl, JSON.stringify(batch ? outgoing : outgoing[0]), options);
+        // Some RPCs refuse a whole request or batch with one error object: it answers every call.
+        const whole = !Array.isArray(reply) && typeof reply === 'object' && reply !== null && 'error' in reply ? (reply as { error: JsonRpcError }).error : undefined;
         const replies = (Array.isArray(reply) ? reply : [reply]) as unknown[];
         const byId = new Map<unknown, Record<string, unknown>>();
         for (const r of replies) if (typeof r === 'object' && r !== null) byId.set((r as Record<string, unknown>).id, r as Record<string, unknown>);
@@ -132,6 +134,7 @@ export function createRpcProxy(options: ProxyOptions): (req: IncomingMessage, re
           const id = call.id ?? null;
           if (r && 'error' in r && typeof r.error === 'object' && r.error !== null) answers[index] = { jsonrpc: '2.0', id, error: r.error as JsonRpcError };
           else if (r && 'result' in r) answers[index] = { jsonrpc: '2.0', id, result: r.result };
+          else if (whole) answers[index] = { jsonrpc: '2.0', id, error: whole };
           else answers[index] = rpcError(id, RPC_ERROR.internal, `the chain RPC gave no answer for ${call.method}`);
         }
       } catch (e) {
