@@ -96,6 +96,28 @@ describe('POST /chain: the JSON-RPC proxy', () => {
     expect(twenty.json).toHaveLength(20);
   });
 
+  it('limits the calls per client (a batch counts each call): 429 and -32005, then recovers', async () => {
+    const d = tempDist();
+    const limited = await startServer({
+      port: 0,
+      distDir: d.dir,
+      chain: { rpcUrl: node.url, registry: null, chainId: 31337 },
+      chainService: { proxy: { callBurst: 3, callsPerSecond: 20 } },
+    });
+    try {
+      const url = new URL('/chain', limited.url).href;
+      expect((await post(url, [call('eth_chainId', [], 1), call('eth_chainId', [], 2), call('eth_chainId', [], 3)])).status).toBe(200);
+      const over = await post(url, call('eth_chainId'));
+      expect(over.status).toBe(429);
+      expect(over.json).toMatchObject({ error: { code: -32005, message: expect.stringContaining('rate limit') } });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect((await post(url, call('eth_chainId'))).json.result).toBe('0x7a69');
+    } finally {
+      await limited.close();
+      d.remove();
+    }
+  });
+
   it('answers malformed input with the JSON-RPC error for it', async () => {
     expect((await post(chainUrl, '{"jsonrpc":')).json).toMatchObject({ error: { code: -32700 } });
     expect((await post(chainUrl, { jsonrpc: '1.0', id: 1, method: 'eth_chainId' })).json).toMatchObject({ id: 1, error: { code: -32600 } });

@@ -2,10 +2,8 @@
 // fixed amount from one of the node's unlocked test accounts, so a wallet the user connects
 // can pay for anchors at once. Never built for a remote RPC (chainService.ts refuses it).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { tokenBucket } from '../../src/core/mesh/tokenBucket.ts';
-import type { TokenBucket } from '../../src/core/mesh/tokenBucket.ts';
 import { originRefusal } from '../originPolicy.ts';
-import { ipKey } from '../signaling.ts';
+import { clientBuckets } from './clientBuckets.ts';
 import { BodyTooLargeError, isJsonContentType, readBody, sendJson, sendJsonAndClose } from './httpBody.ts';
 import { rpcCall, RpcCallError, RpcUpstreamError } from './rpcClient.ts';
 
@@ -23,8 +21,6 @@ export interface FaucetOptions {
 export const DEFAULT_FAUCET = { amountWei: 10n * 10n ** 18n, burstPerIp: 5, secondsPerRequest: 12 } as const;
 /** The body is `{"address":"0x…"}`; anything much longer is not a faucet request. */
 const MAX_BODY_BYTES = 1024;
-/** Client buckets kept; beyond it the oldest are forgotten (they only ever refill). */
-const MAX_CLIENTS = 10_000;
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
 export interface FaucetReceipt {
@@ -37,7 +33,7 @@ export interface FaucetReceipt {
 export function createFaucet(options: FaucetOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const amountWei = options.amountWei ?? DEFAULT_FAUCET.amountWei;
   const limit = { burst: options.burstPerIp ?? DEFAULT_FAUCET.burstPerIp, perSecond: 1 / (options.secondsPerRequest ?? DEFAULT_FAUCET.secondsPerRequest) };
-  const buckets = new Map<string, TokenBucket>();
+  const buckets = clientBuckets(limit);
   let funder: Promise<`0x${string}`> | undefined;
 
   // The last unlocked account: the first deploys the registry and is what tests use.
@@ -80,14 +76,7 @@ export function createFaucet(options: FaucetOptions): (req: IncomingMessage, res
       return;
     }
 
-    const client = ipKey(req.socket.remoteAddress ?? 'unknown');
-    let bucket = buckets.get(client);
-    if (!bucket) {
-      if (buckets.size >= MAX_CLIENTS) buckets.delete(buckets.keys().next().value!);
-      bucket = tokenBucket(limit, performance.now());
-      buckets.set(client, bucket);
-    }
-    if (!bucket.take(1, performance.now())) {
+    if (!buckets.take(req)) {
       const wait = Math.ceil(1 / limit.perSecond);
       sendJson(res, 429, { error: `faucet rate limit: ${limit.burst} requests, then one per ${wait} s; try again later` }, { 'Retry-After': String(wait) });
       return;

@@ -3,6 +3,7 @@
 // the browser's wallet signs, so nothing here may sign or send with the node's own
 // (unlocked) accounts, and nothing may change the node itself (hardhat_*, evm_*, debug_*).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { clientBuckets } from './clientBuckets.ts';
 import { BodyTooLargeError, isJsonContentType, readBody, sendJson, sendJsonAndClose } from './httpBody.ts';
 import { parseCall, RPC_ERROR, rpcError } from './jsonRpc.ts';
 import type { JsonRpcCall, JsonRpcError, JsonRpcResponse } from './jsonRpc.ts';
@@ -43,9 +44,18 @@ export interface ProxyLimits {
   maxBodyBytes?: number;
   /** Most calls in one batch. Default 20. */
   maxBatch?: number;
+  /** Calls (each call of a batch counts) one client address may make at once. Default 400. */
+  callBurst?: number;
+  /** Then this many calls per second. Default 100. */
+  callsPerSecond?: number;
 }
 
-export const DEFAULT_PROXY_LIMITS = { maxBodyBytes: 256 * 1024, maxBatch: 20 } as const;
+/*
+ * The call rate is generous (an app polling receipts and logs, and a wallet on the same
+ * machine, stay far below it); it keeps one client from monopolising the node, or an
+ * operator's RPC quota.
+ */
+export const DEFAULT_PROXY_LIMITS = { maxBodyBytes: 256 * 1024, maxBatch: 20, callBurst: 400, callsPerSecond: 100 } as const;
 
 export interface ProxyOptions extends ProxyLimits, UpstreamOptions {
   /** The chain's JSON-RPC URL (never shown to clients). */
@@ -62,6 +72,10 @@ function refusal(method: string): string {
 export function createRpcProxy(options: ProxyOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_PROXY_LIMITS.maxBodyBytes;
   const maxBatch = options.maxBatch ?? DEFAULT_PROXY_LIMITS.maxBatch;
+  const buckets = clientBuckets({
+    burst: options.callBurst ?? DEFAULT_PROXY_LIMITS.callBurst,
+    perSecond: options.callsPerSecond ?? DEFAULT_PROXY_LIMITS.callsPerSecond,
+  });
 
   return async (req, res) => {
     if (req.method !== 'POST') {
@@ -98,6 +112,11 @@ export function createRpcProxy(options: ProxyOptions): (req: IncomingMessage, re
     }
     if (entries.length > maxBatch) {
       sendJson(res, 400, rpcError(null, RPC_ERROR.limitExceeded, `batch of ${entries.length} calls is over the limit of ${maxBatch}`));
+      return;
+    }
+
+    if (!buckets.take(req, entries.length)) {
+      sendJson(res, 429, rpcError(null, RPC_ERROR.limitExceeded, 'rate limit: too many chain calls from this client; slow down and retry'), { 'Retry-After': '1' });
       return;
     }
 
