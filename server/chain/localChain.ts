@@ -28,7 +28,13 @@ export interface LocalChain {
 }
 
 export async function startLocalChain(options: LocalChainOptions = {}): Promise<LocalChain> {
-  const node = await startHardhatNode({ timeoutMs: options.startTimeoutMs });
+  const node = await startHardhatNode({ timeoutMs: options.startTimeoutMs }).catch((e: unknown) => {
+    // Hardhat is a dev dependency: an install with --omit=dev has no embedded chain.
+    if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') {
+      throw new Error('Hardhat is not installed (a dev dependency): run `npm ci` without --omit=dev, or set TABNODE_CHAIN=none');
+    }
+    throw e;
+  });
   const deploy = options.deploy ?? deployRegistry;
   // A chain without the registry still serves wallets, signature checks and the faucet;
   // only anchoring needs it, so a failed deploy is reported, not fatal.
