@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { launchPeers, startApp } from '../e2e/harness.ts';
 import { BENCH_DIST_DIR } from './benchDist.ts';
+import { CHAIN, chainGasFigures, renderGas } from './chainGas.ts';
 import { FIRST_LOAD_BUDGET_KB, firstLoadJs } from './bundleSize.ts';
 import { deltaFixture } from './deltaFixture.ts';
 import { ed25519Figures } from './ed25519.ts';
@@ -87,6 +88,18 @@ try {
   for (const note of reconnect.notes) console.log(`- ${note}`);
 } catch (e) {
   console.log(`not measured: the reconnection run failed: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+console.log(
+  `\nRegistry gas on a fresh local chain (Hardhat 2), each transaction beside a plain ETH transfer in the same run ` +
+    `(ratio = gas / baseline gas; goal: an anchor ≤ ${CHAIN.anchorGoalGas.toLocaleString('en-US')} gas)\n`,
+);
+try {
+  const chain = await chainGasFigures();
+  console.log(renderGas(chain.rows));
+  for (const note of chain.notes) console.log(`- ${note}`);
+} catch (e) {
+  console.log(`not measured: the chain run failed: ${e instanceof Error ? e.message : String(e)}`);
 }
 
 const bundle = firstLoadJs(fileURLToPath(new URL('../dist', import.meta.url)));

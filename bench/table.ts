@@ -132,7 +132,7 @@ export function renderRates(rows: Rated[], unit: string): string {
 }
 
 /** Plain-text columns, padded to the widest cell. */
-function grid(header: string[], body: string[][]): string {
+export function grid(header: string[], body: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line)].join('\n');

@@ -8,6 +8,7 @@ import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startServer } from '../server/main.ts';
 import type { StartServerOptions } from '../server/main.ts';
+import type { ChainStatus } from '../server/chain/chainService.ts';
 import { CHROMIUM_ARGS, findChromium, HOW_TO_INSTALL } from './chromium.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -22,16 +23,20 @@ export interface App {
   url: string;
   /** The app's own signaling endpoint, e.g. ws://127.0.0.1:41234/signal */
   signalingUrl: string;
+  /** The chain at `${url}chain` once settled (set by startApp; kind none unless given `chain`). */
+  chain?: Promise<ChainStatus>;
   close(): Promise<void>;
 }
 
 /**
  * Serves the built app (dist/) and signaling on a free loopback port, with the production
- * security headers: servers a test starts (relays, RPCs) go in `connectSrc`.
+ * security headers: servers a test starts (relays, RPCs) go in `connectSrc`. `chain` serves
+ * a chain at /chain: a test's own Hardhat node as `{ rpcUrl, registry, chainId, faucet: true }`,
+ * or 'local' for the embedded one (about 2 s more); none by default.
  */
-export async function startApp(options: Pick<StartServerOptions, 'distDir' | 'signaling' | 'connectSrc'> = {}): Promise<App> {
+export async function startApp(options: Pick<StartServerOptions, 'distDir' | 'signaling' | 'connectSrc' | 'chain' | 'chainService'> = {}): Promise<App> {
   const server = await startServer({ ...options, port: 0, host: '127.0.0.1' });
-  return { url: server.url, signalingUrl: server.signalingUrl, close: () => server.close() };
+  return { url: server.url, signalingUrl: server.signalingUrl, chain: server.chain, close: () => server.close() };
 }
 
 export interface Peer {

@@ -8,6 +8,8 @@
 // Outputs are written to a temporary file and renamed, so parallel runs (test files
 // building at once) never expose half a module.
 //
+// Also runs scripts/build-contracts.mjs (the registry contract), first.
+//
 // Usage: node scripts/build-apps.mjs [--force] [--only=apps|test] [--check]
 //   --force  rebuild everything
 //   --only   build only the built-in apps or only the test modules
@@ -61,10 +63,16 @@ const script = readFileSync(fileURLToPath(import.meta.url));
 const selected = TARGETS.filter((t) => !only || t.group === only);
 const staleTargets = () => selected.filter((t) => force || !existsSync(join(root, t.out)) || readStamp(t) !== inputHash(t));
 
+// The registry contract's TypeScript artifact first (a no-op unless the .sol changed), so
+// every path that builds the apps (npm start, npm test, npm run build, bench) compiles it too.
+const contracts = await import('./build-contracts.mjs');
+if (check && contracts.committedInputHash() !== contracts.registryInputHash()) console.log('stale: src/adapters/chain/registry/artifact.ts');
+if (!check) contracts.buildContracts();
+
 if (check) {
   const stale = staleTargets();
   for (const t of stale) console.log(`stale: ${t.out}`);
-  process.exit(stale.length ? 1 : 0);
+  process.exit(stale.length || contracts.committedInputHash() !== contracts.registryInputHash() ? 1 : 0);
 }
 
 if (staleTargets().length > 0) {

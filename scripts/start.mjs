@@ -53,7 +53,8 @@ if (build.stale) {
 say('starting the server');
 // `--import tsx` runs the TypeScript server in this one child process, so signals we
 // forward reach the server itself rather than an intermediate launcher.
-const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: root, stdio: 'inherit' });
+// Our own arguments (`npm start -- --chain=none`) go to the server, which parses them.
+const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => server.kill(signal));
 }

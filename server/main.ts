@@ -1,10 +1,15 @@
-// Tabnode's one server process: the built app (static files) and the signaling relay on
-// one port, every response with the security headers (server/securityHeaders.ts).
-// Run as a CLI with `tsx server/main.ts` (PORT, HOST, TABNODE_CONNECT_SRC,
-// TABNODE_SIGNALING_ORIGINS: README), or call startServer().
+// Tabnode's one server process: the built app (static files), the signaling relay and the
+// chain endpoints (/chain: docs/serving.md) on one port, every response with the security
+// headers (server/securityHeaders.ts). Run as a CLI with `tsx server/main.ts` (PORT, HOST,
+// TABNODE_CONNECT_SRC, TABNODE_SIGNALING_ORIGINS, TABNODE_CHAIN*: README), or call
+// startServer().
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startChainService } from './chain/chainService.ts';
+import type { ChainServiceOptions, ChainStatus } from './chain/chainService.ts';
+import { chainFromEnvironment } from './chain/options.ts';
+import type { ChainOption } from './chain/options.ts';
 import { attachSignaling, DEFAULT_SIGNALING_OPTIONS } from './signaling.ts';
 import type { SignalingOptions } from './signaling.ts';
 import { connectSources, securityHeaders, setSecurityHeaders } from './securityHeaders.ts';
@@ -26,6 +31,14 @@ export interface StartServerOptions {
   connectSrc?: string[];
   signaling?: SignalingOptions;
   compression?: StaticOptions['compression'];
+  /**
+   * The chain served at /chain: 'local' runs Hardhat's node with the registry (what
+   * `npm start` does), an ExternalChain proxies to that RPC, 'none' (the default here, so
+   * tests pay no Hardhat start-up unless they ask) answers /chain/config with kind none.
+   */
+  chain?: ChainOption;
+  /** Limits of the proxy and faucet, and the local chain's start-up (tests). */
+  chainService?: ChainServiceOptions;
 }
 
 export interface RunningServer {
@@ -36,6 +49,8 @@ export interface RunningServer {
   port: number;
   /** The connect-src sources of the Content-Security-Policy every response carries. */
   connectSrc: string[];
+  /** Settles once the chain is up or has failed; the app is served meanwhile. Never rejects. */
+  chain: Promise<ChainStatus>;
   close(): Promise<void>;
 }
 
@@ -63,14 +78,22 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
       res.end('this endpoint speaks WebSocket (y-webrtc signaling)');
       return;
     }
+    if (chain.handle(req, res)) return; // chain is assigned before the server listens
     serveStatic(req, res);
   });
   const signaling = attachSignaling(server, opts.signaling);
+  // Last of the checks that can throw: nothing may leave a Hardhat node behind.
+  const chain = startChainService(opts.chain ?? 'none', opts.chainService);
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, host, port)));
-    server.listen(port, host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, host, port)));
+      server.listen(port, host, () => resolve());
+    });
+  } catch (err) {
+    await chain.close(); // a started Hardhat node must not outlive a server that never listened
+    throw err;
+  }
 
   const actualPort = (server.address() as AddressInfo).port;
   const origin = `${urlHost(host)}:${actualPort}`;
@@ -79,8 +102,9 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     signalingUrl: `ws://${origin}${signalingPath}`,
     port: actualPort,
     connectSrc,
+    chain: chain.ready,
     async close() {
-      await signaling.close();
+      await Promise.all([signaling.close(), chain.close()]);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Browsers keep idle keep-alive connections open; don't wait for them.
       server.closeAllConnections();
@@ -122,21 +146,37 @@ function parsePort(value: string | undefined): number {
   return port;
 }
 
+/**
+ * What `npm start` runs: the options from the environment (PORT, HOST, TABNODE_*) and the
+ * CLI flags (--chain…); the embedded local chain unless told otherwise.
+ */
+export function serverOptionsFromEnvironment(env: NodeJS.ProcessEnv, argv: string[] = []): StartServerOptions {
+  return {
+    port: parsePort(env.PORT),
+    host: env.HOST || DEFAULT_HOST,
+    connectSrc: parseList(env.TABNODE_CONNECT_SRC),
+    signaling: { allowedOrigins: parseList(env.TABNODE_SIGNALING_ORIGINS) },
+    chain: chainFromEnvironment(env, argv),
+  };
+}
+
 async function runCli(): Promise<void> {
+  let options: StartServerOptions;
   let server: RunningServer;
   try {
-    server = await startServer({
-      port: parsePort(process.env.PORT),
-      host: process.env.HOST || DEFAULT_HOST,
-      connectSrc: parseList(process.env.TABNODE_CONNECT_SRC),
-      signaling: { allowedOrigins: parseList(process.env.TABNODE_SIGNALING_ORIGINS) },
-    });
+    options = serverOptionsFromEnvironment(process.env, process.argv.slice(2));
+    server = await startServer(options);
   } catch (err) {
     console.error(`Tabnode could not start: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   }
   console.log(`Tabnode is running at ${server.url} (signaling: ${server.signalingUrl})`);
   console.log(`Tabnode: pages may connect to ${server.connectSrc.join(' ')} (more: TABNODE_CONNECT_SRC)`);
+  if (options.chain === 'local') console.log('Tabnode: chain: starting the embedded local chain (TABNODE_CHAIN=none skips it)');
+  void server.chain.then((status) => {
+    console.log(`Tabnode: chain: ${status.description}`);
+    if (status.problem) console.warn(`Tabnode: chain: ${status.problem}`);
+  });
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

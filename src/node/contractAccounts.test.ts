@@ -1,7 +1,7 @@
 import { getAddress } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { HARDHAT_CHAIN_ID, startHardhatNode, type HardhatNode } from '../adapters/chain/testing/hardhatNode.ts';
+import { HARDHAT_CHAIN_ID, startHardhatNode, type HardhatNode } from '../adapters/chain/hardhatNode.ts';
 import { deployOwnerWallet } from '../adapters/chain/testing/ownerWallet.ts';
 import { fromBase64url } from '../core/codec/index.ts';
 import { delegationCodec } from '../core/identity/index.ts';

@@ -20,7 +20,7 @@ import {
   type StarknetTypedDataSigner,
 } from '../../core/identity/index.ts';
 import { RpcChainMismatchError, RpcUnavailableError, RpcUrlError, rpcAccountVerifier } from './rpcAccountVerifier.ts';
-import { HARDHAT_CHAIN_ID, startHardhatNode, type HardhatNode } from './testing/hardhatNode.ts';
+import { HARDHAT_CHAIN_ID, startHardhatNode, type HardhatNode } from './hardhatNode.ts';
 import { compileOwnerWallet, deployOwnerWallet } from './testing/ownerWallet.ts';
 import { startStarknetRpcDouble, type StarknetRpcDouble } from './testing/starknetRpcDouble.ts';
 

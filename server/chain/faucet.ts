@@ -1,0 +1,96 @@
+// POST /chain/faucet {address}: a dev faucet for the embedded local chain only. It sends a
+// fixed amount from one of the node's unlocked test accounts, so a wallet the user connects
+// can pay for anchors at once. Never built for a remote RPC (chainService.ts refuses it).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { originRefusal } from '../originPolicy.ts';
+import { clientBuckets } from './clientBuckets.ts';
+import { BodyTooLargeError, isJsonContentType, readBody, sendJson, sendJsonAndClose } from './httpBody.ts';
+import { rpcCall, RpcCallError, RpcUpstreamError } from './rpcClient.ts';
+
+export interface FaucetOptions {
+  /** The local node's JSON-RPC URL (it must have unlocked accounts, as Hardhat's node does). */
+  rpcUrl: string;
+  /** Sent per request, in wei. Default 10 ETH. */
+  amountWei?: bigint;
+  /** Requests one client address (IPv6: its /64) may make at once. Default 5. */
+  burstPerIp?: number;
+  /** Then one request per this many seconds. Default 12 (5 a minute). */
+  secondsPerRequest?: number;
+}
+
+export const DEFAULT_FAUCET = { amountWei: 10n * 10n ** 18n, burstPerIp: 5, secondsPerRequest: 12 } as const;
+/** The body is `{"address":"0x…"}`; anything much longer is not a faucet request. */
+const MAX_BODY_BYTES = 1024;
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+
+export interface FaucetReceipt {
+  address: `0x${string}`;
+  /** Decimal string (JSON has no bigint). */
+  amountWei: string;
+  txHash: `0x${string}`;
+}
+
+export function createFaucet(options: FaucetOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const amountWei = options.amountWei ?? DEFAULT_FAUCET.amountWei;
+  const limit = { burst: options.burstPerIp ?? DEFAULT_FAUCET.burstPerIp, perSecond: 1 / (options.secondsPerRequest ?? DEFAULT_FAUCET.secondsPerRequest) };
+  const buckets = clientBuckets(limit);
+  let funder: Promise<`0x${string}`> | undefined;
+
+  // The last unlocked account: the first deploys the registry and is what tests use.
+  const funderAccount = () => {
+    funder ??= rpcCall<`0x${string}`[]>(options.rpcUrl, 'eth_accounts').then((accounts) => {
+      const last = accounts.at(-1);
+      if (!last) throw new RpcUpstreamError('the local chain has no unlocked account to pay from');
+      return last;
+    });
+    funder.catch(() => (funder = undefined)); // retried on the next request
+    return funder;
+  };
+
+  return async (req, res) => {
+    if (req.method !== 'POST') {
+      sendJsonAndClose(res, 405, { error: 'the faucet takes POST {"address":"0x…"}' }, { Allow: 'POST' });
+      return;
+    }
+    // Only the app's own pages (and tools that send no Origin), like the signaling relay.
+    const refused = originRefusal(req.headers.origin, req.headers.host, { allowedOrigins: [], allowMissingOrigin: true });
+    if (refused) {
+      sendJsonAndClose(res, 403, { error: refused });
+      return;
+    }
+    if (!isJsonContentType(req)) {
+      sendJsonAndClose(res, 415, { error: 'send {"address":"0x…"} with Content-Type: application/json' });
+      return;
+    }
+    let address: string;
+    try {
+      const body = JSON.parse((await readBody(req, MAX_BODY_BYTES)).toString('utf8')) as { address?: unknown } | null;
+      address = typeof body?.address === 'string' ? body.address : '';
+    } catch (e) {
+      if (e instanceof BodyTooLargeError) sendJsonAndClose(res, 413, { error: `the faucet takes at most ${MAX_BODY_BYTES} bytes: {"address":"0x…"}` });
+      else sendJson(res, 400, { error: 'the body is not JSON: send {"address":"0x…"}' });
+      return;
+    }
+    if (!ADDRESS.test(address)) {
+      sendJson(res, 400, { error: 'address must be 0x followed by 40 hex digits (an Ethereum account)' });
+      return;
+    }
+
+    if (!buckets.take(req)) {
+      const wait = Math.ceil(1 / limit.perSecond);
+      sendJson(res, 429, { error: `faucet rate limit: ${limit.burst} requests, then one per ${wait} s; try again later` }, { 'Retry-After': String(wait) });
+      return;
+    }
+
+    try {
+      const from = await funderAccount();
+      const to = address.toLowerCase() as `0x${string}`;
+      const txHash = await rpcCall<`0x${string}`>(options.rpcUrl, 'eth_sendTransaction', [{ from, to, value: `0x${amountWei.toString(16)}` }]);
+      const receipt: FaucetReceipt = { address: to, amountWei: amountWei.toString(), txHash };
+      sendJson(res, 200, receipt);
+    } catch (e) {
+      if (!(e instanceof RpcUpstreamError || e instanceof RpcCallError)) throw e;
+      sendJson(res, 502, { error: `the faucet could not pay: ${e.message}` });
+    }
+  };
+}
