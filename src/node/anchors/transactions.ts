@@ -8,6 +8,8 @@ export const ANCHOR_TX = {
   shown: 20,
 } as const;
 
+const isStaleSeq = (e: unknown) => (e as { errorName?: string })?.errorName === 'StaleSeq';
+
 /** A declined prompt is final: asking the wallet again would only nag its user. */
 const isDeclined = (e: unknown) => (e as Error)?.name === 'WalletRejectedError';
 
@@ -30,7 +32,14 @@ export function anchorTransactions(d: { context: Hash32; chain: AnchorChain; own
         entry.state = 'signing';
         const { seq } = await d.chain.view(d.context, d.owner);
         const mutation = build(seq);
-        const sent = await writer.submit(d.context, d.owner, mutation);
+        let sent;
+        try {
+          sent = await writer.submit(d.context, d.owner, mutation);
+        } catch (e) {
+          // Wallets estimate gas first: a lost compare-and-swap shows up here, as the registry's StaleSeq.
+          if (isStaleSeq(e)) continue;
+          throw e;
+        }
         entry.state = 'pending';
         entry.txHash = sent.txHash;
         d.onChange();
