@@ -23,7 +23,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import type { EthereumWalletAccount, WalletConnector } from '../../src/wallets/connector.ts';
-import { WalletRejectedError, WalletUnavailableError } from '../../src/wallets/connector.ts';
+import { WalletChainError, WalletRejectedError, WalletUnavailableError } from '../../src/wallets/connector.ts';
 import { runWalletConnectorContract } from '../../src/wallets/connectorContract.ts';
 import { WALLETCONNECT_INFO } from '../../src/wallets/walletConnect.ts';
 import type { WalletConnectSettings } from '../../src/wallets/walletConnect.ts';
@@ -108,6 +108,8 @@ window.tabnodeWalletConnect = async (op, settings, arg) => {
       const account = accounts.get(arg.id);
       return { value: await account.signMessage({ message: arg.message }) };
     }
+    if (op === 'sendTransaction') return { value: await accounts.get(arg.id).sendTransaction(arg.tx, arg.chain) };
+    if (op === 'signTypedData') return { value: await accounts.get(arg.id).signTypedData(arg.typedData) };
     const account = op === 'connect'
       ? await connector.connect({ onPairingUri: (uri) => { window.pairingUris.push(uri); void window.pairWallet(uri); } })
       : await connector.restore();
@@ -120,7 +122,7 @@ window.tabnodeWalletConnect = async (op, settings, arg) => {
 };
 `;
 
-type Op = 'info' | 'connect' | 'restore' | 'disconnect' | 'sign';
+type Op = 'info' | 'connect' | 'restore' | 'disconnect' | 'sign' | 'sendTransaction' | 'signTypedData';
 interface PageAccount {
   id: number;
   kind: 'ethereum';
@@ -138,7 +140,8 @@ async function inPage<T>(page: Page, op: Op, settings: WalletConnectSettings, ar
   const answer = await page.evaluate(([o, s, a]) => (window as unknown as HarnessWindow).tabnodeWalletConnect(o, s, a), [op, settings, arg] as const);
   if ('value' in answer) return answer.value as T;
   const { name, message } = answer.error;
-  const error = name === 'WalletRejectedError' ? new WalletRejectedError('') : name === 'WalletUnavailableError' ? new WalletUnavailableError() : new Error();
+  const error =
+    name === 'WalletRejectedError' ? new WalletRejectedError('') : name === 'WalletUnavailableError' ? new WalletUnavailableError() : name === 'WalletChainError' ? new WalletChainError('', 0) : new Error();
   // As the constructor would have set it (non-enumerable), so errors compare equal.
   Object.defineProperty(error, 'message', { value: message, writable: true, configurable: true });
   throw error;
@@ -151,6 +154,8 @@ function pageConnector(page: Page, settings: WalletConnectSettings): WalletConne
     address: a.address,
     chainId: a.chainId,
     signMessage: ({ message }) => inPage<string>(page, 'sign', settings, { id: a.id, message }),
+    sendTransaction: (tx, chain) => inPage<`0x${string}`>(page, 'sendTransaction', settings, { id: a.id, tx, chain }),
+    signTypedData: (typedData) => inPage<`0x${string}`>(page, 'signTypedData', settings, { id: a.id, typedData }),
   });
   return {
     info: WALLETCONNECT_INFO,
