@@ -10,11 +10,12 @@ type Hex = `0x${string}`;
 export async function fundAccount(rpcUrl: string, to: Hex, value: bigint = parseEther('10')): Promise<Hex> {
   const transport = http(rpcUrl, { retryCount: 0 });
   const publicClient = createPublicClient({ transport });
-  const [funder] = await publicClient.request({ method: 'eth_accounts' });
+  const wallet = createWalletClient({ transport });
+  const [funder] = await wallet.getAddresses();
   if (!funder) throw new Error(`the chain at ${rpcUrl} has no unlocked account to fund ${to} from (is it Hardhat's node?)`);
   const chainId = await publicClient.getChainId();
-  const wallet = createWalletClient({ account: funder, transport });
-  const hash = await wallet.sendTransaction({ to, value, chain: { id: chainId, name: 'dev', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [rpcUrl] } } } });
+  const chain = { id: chainId, name: 'dev', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [rpcUrl] } } };
+  const hash = await wallet.sendTransaction({ account: funder, to, value, chain });
   const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 50 });
   if (receipt.status !== 'success') throw new Error(`funding ${to} failed in tx ${hash}`);
   return hash;
