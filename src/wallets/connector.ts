@@ -70,8 +70,12 @@ export interface EthereumWalletAccount {
    * that chain add it. WalletChainError when the wallet cannot or will not be on that chain.
    */
   sendTransaction(tx: EthereumTransaction, chain?: EthereumChainParams): Promise<Hex>;
-  /** `eth_signTypedData_v4` by this account; the 0x-hex signature. */
-  signTypedData(typedData: EthereumTypedData): Promise<Hex>;
+  /**
+   * `eth_signTypedData_v4` by this account; the 0x-hex signature. Wallets refuse typed data
+   * whose `domain.chainId` is not their current chain, so the wallet is first switched there
+   * (as for sendTransaction; `chain` lets it add the chain).
+   */
+  signTypedData(typedData: EthereumTypedData, chain?: EthereumChainParams): Promise<Hex>;
 }
 
 /** A Starknet account that signs SNIP-12 typed data (signature as felts, 0x-hex strings). */

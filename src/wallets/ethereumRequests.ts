@@ -51,3 +51,12 @@ export function signatureFrom(wallet: string, method: string, answer: unknown): 
   }
   return answer as Hex;
 }
+
+/** The chain an EIP-712 domain names, if any (a number, bigint or 0x/decimal string). */
+export function domainChainId(typedData: EthereumTypedData): number | undefined {
+  const value = typedData.domain.chainId;
+  if (value === undefined || value === null) return undefined;
+  const id = typeof value === 'string' || typeof value === 'bigint' || typeof value === 'number' ? Number(BigInt(value)) : Number.NaN;
+  checkChainId(id);
+  return id;
+}

@@ -6,7 +6,7 @@ import { getAddress, stringToHex } from 'viem';
 import type { EthereumChainParams, EthereumTransaction, EthereumTypedData, EthereumWalletAccount, WalletConnector, WalletInfo } from './connector.ts';
 import { WalletRejectedError, WalletUnavailableError } from './connector.ts';
 import { safeIcon, sessions } from './connectorParts.ts';
-import { signatureFrom, transactionRequest, txHashFrom, typedDataJson } from './ethereumRequests.ts';
+import { domainChainId, signatureFrom, transactionRequest, txHashFrom, typedDataJson } from './ethereumRequests.ts';
 import { ensureChain } from './injectedChain.ts';
 
 /** The EIP-1193 surface we use. */
@@ -117,8 +117,11 @@ export function injectedConnector(info: WalletInfo, provider: Eip1193Provider): 
           live();
           return txHashFrom(info.name, await request('eth_sendTransaction', [params]));
         },
-        async signTypedData(typedData: EthereumTypedData): Promise<`0x${string}`> {
+        async signTypedData(typedData: EthereumTypedData, chain?: EthereumChainParams): Promise<`0x${string}`> {
           const json = typedDataJson(typedData);
+          const domainChain = domainChainId(typedData);
+          live();
+          if (domainChain !== undefined) await ensureChain(info.name, raw, currentChain, domainChain, chain);
           live();
           return signatureFrom(info.name, 'eth_signTypedData_v4', await request('eth_signTypedData_v4', [address, json]));
         },

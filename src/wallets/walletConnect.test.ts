@@ -6,6 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { recoverMessageAddress } from 'viem';
+import { generatePrivateKey } from 'viem/accounts';
+import { startHardhatNode, HARDHAT_CHAIN_ID } from '../adapters/chain/testing/hardhatNode.ts';
+import type { HardhatNode } from '../adapters/chain/testing/hardhatNode.ts';
+import { fundAccount } from '../../e2e/wallets/fundAccount.ts';
 import { startRelay } from '../../e2e/wallets/relay.ts';
 import type { Relay } from '../../e2e/wallets/relay.ts';
 import { personalSignText, startWalletConnectWallet } from '../../e2e/wallets/walletConnectWallet.ts';
@@ -21,15 +25,17 @@ import { latestSession, sessionAccount } from './walletConnect/session.ts';
 const KEY = `0x${'42'.repeat(32)}` as const;
 
 let relay: Relay;
+let chain: HardhatNode;
 const wallets: WalletConnectWallet[] = [];
 let fixtures = 0;
 
 beforeAll(async () => {
-  relay = await startRelay();
-});
+  [relay, chain] = await Promise.all([startRelay(), startHardhatNode()]);
+}, 60_000);
 afterAll(async () => {
   await Promise.all(wallets.map((w) => w.close()));
-  await relay.close();
+  await relay?.close();
+  await chain?.stop();
 });
 
 /** A wallet double and connector settings of their own: a fresh project id is a fresh client. */
@@ -48,6 +54,23 @@ runWalletConnectorContract('WalletConnect in Node, through the local relay', asy
     reject: () => wallet.declineAll(),
     prompts: () => wallet.proposals.length,
     connectOptions: pairWith,
+    teardown: () => wallet.close(),
+  };
+});
+
+// The same wallet with a real chain behind it: transactions are signed by its fresh, funded
+// key and mined by Hardhat's node.
+runWalletConnectorContract('WalletConnect in Node, with a local chain', async () => {
+  const wallet = await startWalletConnectWallet({ relayUrl: relay.url, privateKey: generatePrivateKey(), chainId: HARDHAT_CHAIN_ID, rpcUrl: chain.url });
+  wallets.push(wallet);
+  await fundAccount(chain.url, wallet.address);
+  return {
+    connector: walletConnectConnector({ projectId: `node-test-${++fixtures}`, relayUrl: relay.url, chainId: HARDHAT_CHAIN_ID }),
+    expected: { address: wallet.address, chainId: HARDHAT_CHAIN_ID },
+    reject: () => wallet.declineAll(),
+    prompts: () => wallet.proposals.length,
+    connectOptions: { onPairingUri: (uri) => void wallet.pair(uri) },
+    chain: { rpcUrl: chain.url, chainId: HARDHAT_CHAIN_ID },
     teardown: () => wallet.close(),
   };
 });

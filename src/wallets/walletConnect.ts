@@ -8,7 +8,7 @@ import { stringToHex } from 'viem';
 import type { ConnectOptions, EthereumTransaction, EthereumTypedData, EthereumWalletAccount, WalletConnector, WalletInfo } from './connector.ts';
 import { WalletChainError, WalletUnavailableError } from './connector.ts';
 import { deadline } from './connectorParts.ts';
-import { signatureFrom, transactionRequest, txHashFrom, typedDataJson } from './ethereumRequests.ts';
+import { domainChainId, signatureFrom, transactionRequest, txHashFrom, typedDataJson } from './ethereumRequests.ts';
 import { signClient } from './walletConnect/client.ts';
 import type { WcClient } from './walletConnect/client.ts';
 import { toWalletError } from './walletConnect/errors.ts';
@@ -147,7 +147,10 @@ function accountOf(client: WcClient, session: SessionLike, chainId: number, rela
     },
     async signTypedData(typedData: EthereumTypedData): Promise<`0x${string}`> {
       const json = typedDataJson(typedData);
-      return signatureFrom(wallet, 'eth_signTypedData_v4', await call('eth_signTypedData_v4', [address, json], account.chainId, 'sign'));
+      // Asked on the domain's chain when the session has it (wallets check the two match).
+      const domainChain = domainChainId(typedData);
+      const on = domainChain !== undefined && sessionChains(session, address).includes(domainChain) ? domainChain : account.chainId;
+      return signatureFrom(wallet, 'eth_signTypedData_v4', await call('eth_signTypedData_v4', [address, json], on, 'sign'));
     },
   };
 }
