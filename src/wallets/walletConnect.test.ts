@@ -15,7 +15,7 @@ import type { Relay } from '../../e2e/wallets/relay.ts';
 import { personalSignText, startWalletConnectWallet } from '../../e2e/wallets/walletConnectWallet.ts';
 import type { WalletConnectWallet } from '../../e2e/wallets/walletConnectWallet.ts';
 import type { EthereumWalletAccount } from './connector.ts';
-import { WalletRejectedError, WalletUnavailableError } from './connector.ts';
+import { WalletChainError, WalletRejectedError, WalletUnavailableError } from './connector.ts';
 import { runWalletConnectorContract } from './connectorContract.ts';
 import { walletConnectConnector } from './walletConnect.ts';
 import type { WalletConnectSettings } from './walletConnect.ts';
@@ -147,6 +147,50 @@ describe('WalletConnect connector (Node)', () => {
     expect(error).toBeInstanceOf(WalletUnavailableError);
     expect((error as Error).message).toMatch(/could not use the WalletConnect relay at ws:\/\/127\.0\.0\.1:\d+ .*check the relay URL and project id in Settings/);
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  test('eth_signTypedData_v4 gets [address, JSON with EIP712Domain and bigints as decimals] on the domain chain', async () => {
+    const { wallet, settings, pairWith } = await pair();
+    const account = (await walletConnectConnector(settings).connect(pairWith)) as EthereumWalletAccount;
+    expect(wallet.proposals.at(-1)!.methods).toEqual(['personal_sign', 'eth_sendTransaction', 'eth_signTypedData_v4']);
+    await account.signTypedData({
+      domain: { name: 'T', chainId: 1 },
+      types: { M: [{ name: 'n', type: 'uint256' }] },
+      primaryType: 'M',
+      message: { n: 2n ** 70n },
+    });
+    const request = wallet.requests.at(-1)!;
+    expect(request).toMatchObject({ method: 'eth_signTypedData_v4', chainId: 'eip155:1', outcome: 'signed' });
+    const [address, json] = request.params as [string, string];
+    expect(address).toBe(account.address);
+    expect(JSON.parse(json)).toEqual({
+      domain: { name: 'T', chainId: 1 },
+      types: { EIP712Domain: [{ name: 'name', type: 'string' }, { name: 'chainId', type: 'uint256' }], M: [{ name: 'n', type: 'uint256' }] },
+      primaryType: 'M',
+      message: { n: (2n ** 70n).toString() },
+    });
+  });
+
+  test('a transaction for a chain the session lacks is WalletChainError naming the fix; nothing reaches the wallet', async () => {
+    const { wallet, settings, pairWith } = await pair();
+    const account = (await walletConnectConnector(settings).connect(pairWith)) as EthereumWalletAccount;
+    const asked = wallet.requests.length;
+    const error = await account.sendTransaction({ to: `0x${'12'.repeat(20)}`, data: '0x', chainId: 10 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WalletChainError);
+    expect(error).toMatchObject({ chainId: 10, message: expect.stringMatching(/approved this session for chain 1, not chain 10: set WalletConnect's chain to 10 in Settings/) });
+    expect(wallet.requests).toHaveLength(asked);
+  });
+
+  test('a wallet that approved only personal_sign: anchoring calls say so; a wallet without an RPC answers 4200', async () => {
+    const wallet = await startWalletConnectWallet({ relayUrl: relay.url, privateKey: KEY, methods: ['personal_sign'] });
+    wallets.push(wallet);
+    const account = (await walletConnectConnector({ projectId: `node-test-${++fixtures}`, relayUrl: relay.url }).connect({ onPairingUri: (uri) => void wallet.pair(uri) })) as EthereumWalletAccount;
+    await expect(account.sendTransaction({ to: `0x${'12'.repeat(20)}`, data: '0x', chainId: 1 })).rejects.toThrow(
+      new WalletUnavailableError('Tabnode Test Wallet did not approve eth_sendTransaction for this session: it may not support it; disconnect and connect again, or use another wallet'),
+    );
+    const { settings, pairWith } = await pair();
+    const full = (await walletConnectConnector(settings).connect(pairWith)) as EthereumWalletAccount;
+    await expect(full.sendTransaction({ to: `0x${'12'.repeat(20)}`, data: '0x', chainId: 1 })).rejects.toThrow(/could not send the transaction: Tabnode Test Wallet cannot send transactions: it has no RPC URL for eip155:1/);
   });
 
   test('connect without onPairingUri is a programming error', async () => {
