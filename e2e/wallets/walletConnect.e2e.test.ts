@@ -19,6 +19,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { recoverMessageAddress } from 'viem';
+import { generatePrivateKey } from 'viem/accounts';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
@@ -27,18 +28,23 @@ import { WalletChainError, WalletRejectedError, WalletUnavailableError } from '.
 import { runWalletConnectorContract } from '../../src/wallets/connectorContract.ts';
 import { WALLETCONNECT_INFO } from '../../src/wallets/walletConnect.ts';
 import type { WalletConnectSettings } from '../../src/wallets/walletConnect.ts';
+import { startHardhatNode, HARDHAT_CHAIN_ID } from '../../src/adapters/chain/testing/hardhatNode.ts';
+import type { HardhatNode } from '../../src/adapters/chain/testing/hardhatNode.ts';
 import { forwardErrors, launchBrowser, startApp } from '../harness.ts';
+import { fundAccount } from './fundAccount.ts';
 import type { App } from '../harness.ts';
 import { startRelay } from './relay.ts';
 import type { Relay } from './relay.ts';
 import { startWalletConnectWallet } from './walletConnectWallet.ts';
-import type { WalletConnectWallet } from './walletConnectWallet.ts';
+import type { WalletConnectWallet, WalletConnectWalletOptions } from './walletConnectWallet.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CONNECTOR = join(ROOT, 'src/wallets/walletConnect.ts');
 const KEY = `0x${'7e'.repeat(32)}` as const;
 
 let relay: Relay;
+/** A real local EVM: the wallet double sends the transactions it signs there. */
+let chain: HardhatNode;
 /** Where a relay was and is no more: reachable by the policy, answered by nobody. */
 let deadRelayUrl: string;
 let app: App;
@@ -51,9 +57,10 @@ beforeAll(async () => {
   const dead = await startRelay();
   deadRelayUrl = dead.url;
   await dead.close();
-  [relay, browser] = await Promise.all([
+  [relay, browser, chain] = await Promise.all([
     startRelay(),
     launchBrowser(),
+    startHardhatNode(),
     buildConnectorPage(pageDir),
   ]);
   // The page's policy lets it reach both relays, as an operator would allow theirs.
@@ -64,6 +71,7 @@ afterAll(async () => {
   await browser?.close();
   await app?.close();
   await relay?.close();
+  await chain?.stop();
   if (pageDir) await rm(pageDir, { recursive: true, force: true });
 });
 
@@ -180,8 +188,8 @@ interface Fixture {
 }
 
 /** A fresh browser context (fresh IndexedDB) on the page, and a wallet double of its own. */
-async function openFixture(overrides: Partial<WalletConnectSettings> = {}): Promise<Fixture> {
-  const [context, wallet] = await Promise.all([browser.newContext(), startWalletConnectWallet({ relayUrl: relay.url, privateKey: KEY })]);
+async function openFixture(overrides: Partial<WalletConnectSettings> = {}, walletOptions: Partial<WalletConnectWalletOptions> = {}): Promise<Fixture> {
+  const [context, wallet] = await Promise.all([browser.newContext(), startWalletConnectWallet({ relayUrl: relay.url, privateKey: KEY, ...walletOptions })]);
   const errors: string[] = [];
   await context.exposeBinding('pairWallet', (_source, uri: string) => wallet.pair(uri));
   const page = await context.newPage();
@@ -213,6 +221,25 @@ runWalletConnectorContract(
       expected: { address: f.wallet.address, chainId: 1 },
       reject: () => f.wallet.declineAll(),
       prompts: () => f.wallet.proposals.length,
+      teardown: f.close,
+    };
+  },
+  { timeoutMs: 60_000 },
+);
+
+// Transactions too: the page's connector asks, the wallet double (a fresh funded key, in
+// this process) signs and sends them to Hardhat's node.
+runWalletConnectorContract(
+  'WalletConnect in Chromium, with a local chain',
+  async () => {
+    const f = await openFixture({ chainId: HARDHAT_CHAIN_ID }, { privateKey: generatePrivateKey(), chainId: HARDHAT_CHAIN_ID, rpcUrl: chain.url });
+    await fundAccount(chain.url, f.wallet.address);
+    return {
+      connector: f.connector,
+      expected: { address: f.wallet.address, chainId: HARDHAT_CHAIN_ID },
+      reject: () => f.wallet.declineAll(),
+      prompts: () => f.wallet.proposals.length,
+      chain: { rpcUrl: chain.url, chainId: HARDHAT_CHAIN_ID },
       teardown: f.close,
     };
   },
