@@ -171,6 +171,14 @@ describe('WalletConnect connector (Node)', () => {
     });
   });
 
+  test('extra chains (the anchoring chain) are asked for too, after the login chain', async () => {
+    const { wallet, settings, pairWith } = await pair();
+    const account = await walletConnectConnector({ ...settings, extraChainIds: [31337, 1] }).connect(pairWith);
+    expect(wallet.proposals.at(-1)!.chains).toEqual(['eip155:1', 'eip155:31337']);
+    expect(account.chainId).toBe(1); // the wallet approved only its own chain
+    await expect(walletConnectConnector({ ...settings, extraChainIds: [0] }).connect(pairWith)).rejects.toThrow(RangeError);
+  });
+
   test('a transaction for a chain the session lacks is WalletChainError naming the fix; nothing reaches the wallet', async () => {
     const { wallet, settings, pairWith } = await pair();
     const account = (await walletConnectConnector(settings).connect(pairWith)) as EthereumWalletAccount;

@@ -37,11 +37,11 @@ export function walletConnectConnector(settings: WalletConnectSettings): WalletC
   const timeoutMs = settings.relayTimeoutMs ?? DEFAULT_RELAY_TIMEOUT_MS;
 
   /** Checks the settings (throwing what to fix) and starts, or reuses, the page's client. */
-  const open = async (): Promise<{ client: WcClient; relayUrl: string; chainId: number }> => {
-    const { projectId, relayUrl, chainId } = checkSettings(settings);
+  const open = async (): Promise<{ client: WcClient; relayUrl: string; chainId: number; chainIds: number[] }> => {
+    const { projectId, relayUrl, chainId, chainIds } = checkSettings(settings);
     try {
       const client = await signClient({ projectId, relayUrl, metadata: settings.metadata, verify: settings.verify ?? true });
-      return { client, relayUrl, chainId };
+      return { client, relayUrl, chainId, chainIds };
     } catch (err) {
       throw new WalletUnavailableError(`WalletConnect failed to start: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -53,13 +53,13 @@ export function walletConnectConnector(settings: WalletConnectSettings): WalletC
     async connect(options: ConnectOptions = {}): Promise<EthereumWalletAccount> {
       const { onPairingUri } = options;
       if (!onPairingUri) throw new TypeError('WalletConnect needs onPairingUri: the pairing URI is how the wallet finds this page');
-      const { client, relayUrl, chainId } = await open();
+      const { client, relayUrl, chainId, chainIds } = await open();
       let pairing: Awaited<ReturnType<WcClient['connect']>>;
       try {
         // The URI comes back once the relay has taken the proposal; a dead relay would
         // otherwise keep the SDK retrying for a minute.
         pairing = await deadline(
-          client.connect({ optionalNamespaces: { eip155: { chains: [`eip155:${chainId}`], methods: METHODS, events: EVENTS } } }),
+          client.connect({ optionalNamespaces: { eip155: { chains: chainIds.map((id) => `eip155:${id}`), methods: METHODS, events: EVENTS } } }),
           timeoutMs,
           () => relayTrouble(relayUrl, `no answer within ${timeoutMs / 1000} s`),
         );
