@@ -108,13 +108,15 @@ function accountOf(client: WcClient, session: SessionLike, chainId: number, rela
     throw new WalletUnavailableError(`${wallet} approved no Ethereum (eip155) account: pick an Ethereum account in the wallet and connect again`);
   }
   const { address } = account;
+  /** The session as it is now: a wallet may update its chains or methods (session_update). */
+  const current = (): SessionLike => client.session.getAll().find((s) => s.topic === session.topic) ?? session;
 
   /** One request through the live session, on `eip155:<chainId>`, with typed errors. */
   const call = async (method: string, params: unknown, chainId: number, action: string): Promise<unknown> => {
     if (!client.session.keys.includes(session.topic)) {
       throw new WalletUnavailableError(`the WalletConnect session with ${wallet} has ended: connect again to sign`);
     }
-    if (!sessionAllows(session, method)) {
+    if (!sessionAllows(current(), method)) {
       throw new WalletUnavailableError(`${wallet} did not approve ${method} for this session: it may not support it; disconnect and connect again, or use another wallet`);
     }
     try {
@@ -136,7 +138,7 @@ function accountOf(client: WcClient, session: SessionLike, chainId: number, rela
       const params = transactionRequest(address, tx);
       // A session's chains are fixed when the wallet approves it (there is no switching a
       // wallet on another device): use the chain if the session has it, else say how to get it.
-      const chains = sessionChains(session, address);
+      const chains = sessionChains(current(), address);
       if (!chains.includes(tx.chainId)) {
         throw new WalletChainError(
           `${wallet} approved this session for chain ${chains.join(', ') || 'none'}, not chain ${tx.chainId}: set WalletConnect's chain to ${tx.chainId} in Settings, disconnect and connect again`,
@@ -149,7 +151,7 @@ function accountOf(client: WcClient, session: SessionLike, chainId: number, rela
       const json = typedDataJson(typedData);
       // Asked on the domain's chain when the session has it (wallets check the two match).
       const domainChain = domainChainId(typedData);
-      const on = domainChain !== undefined && sessionChains(session, address).includes(domainChain) ? domainChain : account.chainId;
+      const on = domainChain !== undefined && sessionChains(current(), address).includes(domainChain) ? domainChain : account.chainId;
       return signatureFrom(wallet, 'eth_signTypedData_v4', await call('eth_signTypedData_v4', [address, json], on, 'sign'));
     },
   };
