@@ -22,6 +22,8 @@ export default defineConfig({
         optimizeDeps: { include: ['@starknet-io/get-starknet-core', 'starknet', 'viem', 'viem/accounts', 'viem/siwe'] },
         test: {
           name: 'browser',
+          // A local EVM for the wallet doubles' transactions (inject('hardhatRpcUrl')).
+          globalSetup: ['e2e/wallets/chainGlobalSetup.ts'],
           // Core crypto runs here too: both platforms must give identical answers.
           include: ['src/**/*.browser.test.ts', 'src/core/crypto/**/*.test.ts'],
           browser: {

@@ -11,7 +11,9 @@
  *   an init script, so it must stay self-contained: no imports, no outer references.
  */
 import type { BrowserContext } from 'playwright-core';
+import type { LocalAccount } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { isAnswer, parseTransaction, signAndSend, signTypedDataV4 } from './ethereumSigning.ts';
 import { installWithBinding, recorded, walletUser, withUser, type WalletUserView } from './walletUser.ts';
 
 type Hex = `0x${string}`;
@@ -41,11 +43,24 @@ export interface InjectedEthereumWalletOptions {
   eip6963?: boolean;
   /** Also set `window.ethereum`, as wallets from before EIP-6963 do (default false). */
   legacyGlobal?: boolean;
+  /**
+   * JSON-RPC URL of `chainId`, where `eth_sendTransaction` sends what the wallet signs.
+   * Without one the wallet answers eth_sendTransaction with 4200 (unsupported).
+   */
+  rpcUrl?: string;
+  /** Other chains the wallet knows (chain id → RPC URL, '' for none): it switches to them. */
+  knownChains?: Record<number, string>;
+  /** Whether `wallet_addEthereumChain` adds (and switches to) a chain (default true); false: 4200. */
+  addChains?: boolean;
+  /** Whether `wallet_switchEthereumChain` is supported at all (default true); false: 4200. */
+  switchChains?: boolean;
 }
 
 /** What a test sees of its wallet (state lives with the key: Node for e2e, the page in browser tests). */
 export interface TestEthereumWallet extends WalletUserView {
   address: Hex;
+  /** The chain the wallet is on now (it changes when the site switches it). */
+  readonly chainId: number;
 }
 
 interface EthereumTestWalletCore {
@@ -59,37 +74,90 @@ const DEFAULT_ICON =
 
 /** The wallet half: EIP-1193 methods over a real key. */
 function ethereumTestWallet(options: {
-  address: Hex;
+  account: LocalAccount;
   chainId: number;
   reject?: boolean;
   name?: string;
-  /** Signs EIP-191 over raw bytes given as 0x-hex. */
-  sign(raw: Hex): Promise<Hex>;
+  rpcUrl?: string;
+  knownChains?: Record<number, string>;
+  addChains?: boolean;
+  switchChains?: boolean;
 }): EthereumTestWalletCore {
+  const { account } = options;
   const name = options.name ?? 'Test Wallet';
   const user = walletUser(options.reject);
+  // Chain id → RPC URL ('' when the wallet knows the chain but has no RPC for it).
+  const chains = new Map<number, string>(Object.entries(options.knownChains ?? {}).map(([id, url]) => [Number(id), url]));
+  chains.set(options.chainId, options.rpcUrl ?? '');
+  let chainId = options.chainId;
   const fail = (code: number, message: string): WalletAnswer => ({ error: { code, message } });
   const declined = (): WalletAnswer => fail(4001, `${name}: the user rejected the request`);
+  const unauthorized = (address: unknown): WalletAnswer => fail(4100, `${name}: ${String(address)} is not authorized for this site`);
+  const hexChain = (params: unknown): number | undefined => {
+    const [first] = Array.isArray(params) ? (params as { chainId?: unknown }[]) : [];
+    const id = first?.chainId;
+    return typeof id === 'string' && /^0x[0-9a-fA-F]+$/.test(id) ? Number.parseInt(id, 16) : undefined;
+  };
 
   const answer = async ({ method, params }: Eip1193Call): Promise<WalletAnswer> => {
     switch (method) {
       case 'eth_requestAccounts':
         if (!user.grant()) return declined();
-        return { result: [options.address] };
+        return { result: [account.address] };
       case 'eth_accounts':
-        return { result: user.authorized ? [options.address] : [] };
+        return { result: user.authorized ? [account.address] : [] };
       case 'eth_chainId':
-        return { result: `0x${options.chainId.toString(16)}` };
+        return { result: `0x${chainId.toString(16)}` };
       case 'personal_sign': {
         const [message, address] = Array.isArray(params) ? (params as unknown[]) : [];
-        if (!user.authorized || typeof address !== 'string' || address.toLowerCase() !== options.address.toLowerCase()) {
-          return fail(4100, `${name}: ${String(address)} is not authorized for this site`);
+        if (!user.authorized || typeof address !== 'string' || address.toLowerCase() !== account.address.toLowerCase()) {
+          return unauthorized(address);
         }
         if (typeof message !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(message)) {
           return fail(-32602, `${name}: personal_sign wants the message as 0x-hex bytes`);
         }
         if (user.rejecting) return declined();
-        return { result: await options.sign(message as Hex) };
+        return { result: await account.signMessage({ message: { raw: message as Hex } }) };
+      }
+      case 'eth_signTypedData_v4': {
+        if (!user.authorized) return unauthorized((params as unknown[] | undefined)?.[0]);
+        if (user.rejecting) return declined();
+        return signTypedDataV4(account, chainId, params, name);
+      }
+      case 'eth_sendTransaction': {
+        if (!user.authorized) return unauthorized((params as { from?: unknown }[] | undefined)?.[0]?.from);
+        const tx = parseTransaction(account, params, name);
+        if (isAnswer(tx)) return tx;
+        if (tx.chainId !== undefined && tx.chainId !== chainId) {
+          return fail(-32602, `${name}: the transaction is for chain ${tx.chainId}, the wallet is on chain ${chainId}`);
+        }
+        const rpcUrl = chains.get(chainId);
+        if (!rpcUrl) return fail(4200, `${name} cannot send transactions on chain ${chainId}: it has no RPC URL there`);
+        if (user.rejecting) return declined();
+        return { result: await signAndSend(account, chainId, rpcUrl, tx) };
+      }
+      case 'wallet_switchEthereumChain': {
+        if (options.switchChains === false) return fail(4200, `${name} does not support ${method}`);
+        const id = hexChain(params);
+        if (id === undefined) return fail(-32602, `${name}: wallet_switchEthereumChain wants [{ chainId: 0x-hex }]`);
+        if (!chains.has(id)) return fail(4902, `${name}: Unrecognized chain ID "0x${id.toString(16)}". Try adding the chain using wallet_addEthereumChain first.`);
+        if (id !== chainId && user.rejecting) return declined();
+        chainId = id;
+        return { result: null };
+      }
+      case 'wallet_addEthereumChain': {
+        if (options.addChains === false) return fail(4200, `${name} does not support ${method}`);
+        const id = hexChain(params);
+        const [chain] = params as { rpcUrls?: unknown; chainName?: unknown; nativeCurrency?: unknown }[];
+        const rpc = Array.isArray(chain?.rpcUrls) ? chain.rpcUrls[0] : undefined;
+        if (id === undefined || typeof rpc !== 'string' || typeof chain?.chainName !== 'string' || typeof chain?.nativeCurrency !== 'object') {
+          return fail(-32602, `${name}: wallet_addEthereumChain wants [{ chainId, chainName, rpcUrls, nativeCurrency }]`);
+        }
+        if (user.rejecting) return declined();
+        // As MetaMask does: a known chain keeps its RPC; adding also switches to it.
+        if (!chains.get(id)) chains.set(id, rpc);
+        chainId = id;
+        return { result: null };
       }
       case 'wallet_revokePermissions':
         user.revoke();
@@ -99,9 +167,11 @@ function ethereumTestWallet(options: {
     }
   };
 
+  const view = withUser(user, { address: account.address });
+  Object.defineProperty(view, 'chainId', { get: () => chainId, enumerable: true });
   return {
-    view: withUser(user, { address: options.address }),
-    handle: recorded(user, (call) => call.method, answer, (call, err) => fail(-32603, `${name} failed ${call.method}: ${String(err)}`)),
+    view: view as TestEthereumWallet,
+    handle: recorded(user, (call) => call.method, answer, (call, err) => fail(-32603, `${name} failed ${call.method}: ${err instanceof Error ? err.message : String(err)}`)),
   };
 }
 
@@ -131,6 +201,9 @@ function eip1193PageShim(setup: Eip1193ShimSetup, handle?: (call: Eip1193Call) =
       if ('error' in answer) throw Object.assign(new Error(answer.error.message), { code: answer.error.code });
       if (args.method === 'eth_requestAccounts') emit('accountsChanged', answer.result);
       if (args.method === 'wallet_revokePermissions') emit('accountsChanged', []);
+      if (args.method === 'wallet_switchEthereumChain' || args.method === 'wallet_addEthereumChain') {
+        emit('chainChanged', (args.params as { chainId?: unknown }[] | undefined)?.[0]?.chainId);
+      }
       return answer.result;
     },
     on(event: string, fn: (...args: unknown[]) => void) {
@@ -172,14 +245,8 @@ function shimSetup(options: Omit<InjectedEthereumWalletOptions, 'privateKey' | '
 }
 
 function walletFor(options: InjectedEthereumWalletOptions): EthereumTestWalletCore {
-  const account = privateKeyToAccount(options.privateKey);
-  return ethereumTestWallet({
-    address: account.address,
-    chainId: options.chainId,
-    reject: options.reject,
-    name: options.name,
-    sign: (raw) => account.signMessage({ message: { raw } }),
-  });
+  const { privateKey, ...rest } = options;
+  return ethereumTestWallet({ ...rest, account: privateKeyToAccount(privateKey) });
 }
 
 /**

@@ -19,26 +19,32 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { recoverMessageAddress } from 'viem';
+import { generatePrivateKey } from 'viem/accounts';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import type { EthereumWalletAccount, WalletConnector } from '../../src/wallets/connector.ts';
-import { WalletRejectedError, WalletUnavailableError } from '../../src/wallets/connector.ts';
+import { WalletChainError, WalletRejectedError, WalletUnavailableError } from '../../src/wallets/connector.ts';
 import { runWalletConnectorContract } from '../../src/wallets/connectorContract.ts';
 import { WALLETCONNECT_INFO } from '../../src/wallets/walletConnect.ts';
 import type { WalletConnectSettings } from '../../src/wallets/walletConnect.ts';
+import { startHardhatNode, HARDHAT_CHAIN_ID } from '../../src/adapters/chain/testing/hardhatNode.ts';
+import type { HardhatNode } from '../../src/adapters/chain/testing/hardhatNode.ts';
 import { forwardErrors, launchBrowser, startApp } from '../harness.ts';
+import { fundAccount } from './fundAccount.ts';
 import type { App } from '../harness.ts';
 import { startRelay } from './relay.ts';
 import type { Relay } from './relay.ts';
 import { startWalletConnectWallet } from './walletConnectWallet.ts';
-import type { WalletConnectWallet } from './walletConnectWallet.ts';
+import type { WalletConnectWallet, WalletConnectWalletOptions } from './walletConnectWallet.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CONNECTOR = join(ROOT, 'src/wallets/walletConnect.ts');
 const KEY = `0x${'7e'.repeat(32)}` as const;
 
 let relay: Relay;
+/** A real local EVM: the wallet double sends the transactions it signs there. */
+let chain: HardhatNode;
 /** Where a relay was and is no more: reachable by the policy, answered by nobody. */
 let deadRelayUrl: string;
 let app: App;
@@ -51,9 +57,10 @@ beforeAll(async () => {
   const dead = await startRelay();
   deadRelayUrl = dead.url;
   await dead.close();
-  [relay, browser] = await Promise.all([
+  [relay, browser, chain] = await Promise.all([
     startRelay(),
     launchBrowser(),
+    startHardhatNode(),
     buildConnectorPage(pageDir),
   ]);
   // The page's policy lets it reach both relays, as an operator would allow theirs.
@@ -64,6 +71,7 @@ afterAll(async () => {
   await browser?.close();
   await app?.close();
   await relay?.close();
+  await chain?.stop();
   if (pageDir) await rm(pageDir, { recursive: true, force: true });
 });
 
@@ -108,6 +116,8 @@ window.tabnodeWalletConnect = async (op, settings, arg) => {
       const account = accounts.get(arg.id);
       return { value: await account.signMessage({ message: arg.message }) };
     }
+    if (op === 'sendTransaction') return { value: await accounts.get(arg.id).sendTransaction(arg.tx, arg.chain) };
+    if (op === 'signTypedData') return { value: await accounts.get(arg.id).signTypedData(arg.typedData) };
     const account = op === 'connect'
       ? await connector.connect({ onPairingUri: (uri) => { window.pairingUris.push(uri); void window.pairWallet(uri); } })
       : await connector.restore();
@@ -120,7 +130,7 @@ window.tabnodeWalletConnect = async (op, settings, arg) => {
 };
 `;
 
-type Op = 'info' | 'connect' | 'restore' | 'disconnect' | 'sign';
+type Op = 'info' | 'connect' | 'restore' | 'disconnect' | 'sign' | 'sendTransaction' | 'signTypedData';
 interface PageAccount {
   id: number;
   kind: 'ethereum';
@@ -138,7 +148,8 @@ async function inPage<T>(page: Page, op: Op, settings: WalletConnectSettings, ar
   const answer = await page.evaluate(([o, s, a]) => (window as unknown as HarnessWindow).tabnodeWalletConnect(o, s, a), [op, settings, arg] as const);
   if ('value' in answer) return answer.value as T;
   const { name, message } = answer.error;
-  const error = name === 'WalletRejectedError' ? new WalletRejectedError('') : name === 'WalletUnavailableError' ? new WalletUnavailableError() : new Error();
+  const error =
+    name === 'WalletRejectedError' ? new WalletRejectedError('') : name === 'WalletUnavailableError' ? new WalletUnavailableError() : name === 'WalletChainError' ? new WalletChainError('', 0) : new Error();
   // As the constructor would have set it (non-enumerable), so errors compare equal.
   Object.defineProperty(error, 'message', { value: message, writable: true, configurable: true });
   throw error;
@@ -151,6 +162,8 @@ function pageConnector(page: Page, settings: WalletConnectSettings): WalletConne
     address: a.address,
     chainId: a.chainId,
     signMessage: ({ message }) => inPage<string>(page, 'sign', settings, { id: a.id, message }),
+    sendTransaction: (tx, chain) => inPage<`0x${string}`>(page, 'sendTransaction', settings, { id: a.id, tx, chain }),
+    signTypedData: (typedData) => inPage<`0x${string}`>(page, 'signTypedData', settings, { id: a.id, typedData }),
   });
   return {
     info: WALLETCONNECT_INFO,
@@ -175,8 +188,8 @@ interface Fixture {
 }
 
 /** A fresh browser context (fresh IndexedDB) on the page, and a wallet double of its own. */
-async function openFixture(overrides: Partial<WalletConnectSettings> = {}): Promise<Fixture> {
-  const [context, wallet] = await Promise.all([browser.newContext(), startWalletConnectWallet({ relayUrl: relay.url, privateKey: KEY })]);
+async function openFixture(overrides: Partial<WalletConnectSettings> = {}, walletOptions: Partial<WalletConnectWalletOptions> = {}): Promise<Fixture> {
+  const [context, wallet] = await Promise.all([browser.newContext(), startWalletConnectWallet({ relayUrl: relay.url, privateKey: KEY, ...walletOptions })]);
   const errors: string[] = [];
   await context.exposeBinding('pairWallet', (_source, uri: string) => wallet.pair(uri));
   const page = await context.newPage();
@@ -208,6 +221,25 @@ runWalletConnectorContract(
       expected: { address: f.wallet.address, chainId: 1 },
       reject: () => f.wallet.declineAll(),
       prompts: () => f.wallet.proposals.length,
+      teardown: f.close,
+    };
+  },
+  { timeoutMs: 60_000 },
+);
+
+// Transactions too: the page's connector asks, the wallet double (a fresh funded key, in
+// this process) signs and sends them to Hardhat's node.
+runWalletConnectorContract(
+  'WalletConnect in Chromium, with a local chain',
+  async () => {
+    const f = await openFixture({ chainId: HARDHAT_CHAIN_ID }, { privateKey: generatePrivateKey(), chainId: HARDHAT_CHAIN_ID, rpcUrl: chain.url });
+    await fundAccount(chain.url, f.wallet.address);
+    return {
+      connector: f.connector,
+      expected: { address: f.wallet.address, chainId: HARDHAT_CHAIN_ID },
+      reject: () => f.wallet.declineAll(),
+      prompts: () => f.wallet.proposals.length,
+      chain: { rpcUrl: chain.url, chainId: HARDHAT_CHAIN_ID },
       teardown: f.close,
     };
   },

@@ -14,6 +14,7 @@ import { SignClient } from '@walletconnect/sign-client';
 import type { SessionTypes, SignClientTypes } from '@walletconnect/types';
 import { hexToString, isHex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
+import { isAnswer, parseTransaction, signAndSend, signTypedDataV4 } from './ethereumSigning.ts';
 
 export interface WalletConnectWalletOptions {
   /** The relay both sides use, e.g. startRelay().url. */
@@ -26,6 +27,13 @@ export interface WalletConnectWalletOptions {
   projectId?: string;
   /** Shown to the dapp as the wallet's name. Default "Tabnode Test Wallet". */
   name?: string;
+  /**
+   * JSON-RPC URL of `chainId`, where `eth_sendTransaction` sends what the wallet signs.
+   * Without one the wallet answers eth_sendTransaction with 4200 (unsupported).
+   */
+  rpcUrl?: string;
+  /** Methods the wallet approves for sessions. Default personal_sign, eth_sendTransaction, eth_signTypedData_v4. */
+  methods?: string[];
 }
 
 /** A JSON-RPC error the wallet answers with; 5000 is WalletConnect's USER_REJECTED, 4001 EIP-1193's. */
@@ -53,7 +61,7 @@ export interface RequestRecord {
   method: string;
   params: unknown;
   outcome: 'signed' | 'rejected' | 'refused';
-  /** The signature when signed; the error message otherwise. */
+  /** The signature (or transaction hash) when signed; the error message otherwise. */
   result: string;
 }
 
@@ -88,13 +96,14 @@ export class WalletDoubleError extends Error {
   override name = 'WalletDoubleError';
 }
 
-const SUPPORTED_METHODS = ['personal_sign'];
+const SUPPORTED_METHODS = ['personal_sign', 'eth_sendTransaction', 'eth_signTypedData_v4'];
 const EVENTS = ['accountsChanged', 'chainChanged'];
 
 export async function startWalletConnectWallet(options: WalletConnectWalletOptions): Promise<WalletConnectWallet> {
   const chainId = options.chainId ?? 1;
   const account = privateKeyToAccount(options.privateKey);
   const caip2 = `eip155:${chainId}`;
+  const name = options.name ?? 'Tabnode Test Wallet';
   const client = await SignClient.init({
     projectId: options.projectId ?? 'tabnode-test-wallet',
     relayUrl: options.relayUrl,
@@ -105,7 +114,7 @@ export async function startWalletConnectWallet(options: WalletConnectWalletOptio
     // The SDK's default queue holds each request until 1 s after the previous answer (a
     // pacing for human wallets); a scripted wallet answers at once.
     signConfig: { disableRequestQueue: true },
-    metadata: { name: options.name ?? 'Tabnode Test Wallet', description: 'A scripted wallet for tests', url: 'https://wallet.invalid', icons: [] },
+    metadata: { name, description: 'A scripted wallet for tests', url: 'https://wallet.invalid', icons: [] },
   }).catch((err: unknown) => {
     throw new WalletDoubleError(`the test wallet's SignClient failed to start against ${options.relayUrl}: ${String(err)}`);
   });
@@ -141,7 +150,7 @@ export async function startWalletConnectWallet(options: WalletConnectWalletOptio
       return;
     }
     const namespaces: SessionTypes.Namespaces = {
-      eip155: { chains: [caip2], accounts: [`${caip2}:${account.address}`], methods: SUPPORTED_METHODS, events: EVENTS },
+      eip155: { chains: [caip2], accounts: [`${caip2}:${account.address}`], methods: options.methods ?? SUPPORTED_METHODS, events: EVENTS },
     };
     const { topic } = await client.approve({ id, namespaces });
     Object.assign(record, { outcome: 'approved', detail: topic });
@@ -165,6 +174,31 @@ export async function startWalletConnectWallet(options: WalletConnectWalletOptio
     if (rejection) {
       Object.assign(record, { outcome: 'rejected', result: rejection.message });
       return reply({ error: rejection });
+    }
+    const refuse = (error: WalletErrorReply): Promise<void> => {
+      Object.assign(record, { result: error.message });
+      return reply({ error });
+    };
+    if (params.chainId !== caip2) return refuse({ code: -32602, message: `This wallet is on ${caip2}, not ${params.chainId}` });
+    if (method === 'eth_signTypedData_v4') {
+      const answer = await signTypedDataV4(account, chainId, rpcParams, name);
+      if ('error' in answer) return refuse(answer.error);
+      Object.assign(record, { outcome: 'signed', result: answer.result });
+      return reply(answer);
+    }
+    if (method === 'eth_sendTransaction') {
+      const tx = parseTransaction(account, rpcParams, name);
+      if (isAnswer(tx)) return refuse('error' in tx ? tx.error : { code: -32603, message: 'unexpected' });
+      if (tx.chainId !== undefined && tx.chainId !== chainId) return refuse({ code: -32602, message: `The transaction is for chain ${tx.chainId}, this wallet is on ${chainId}` });
+      if (!options.rpcUrl) return refuse({ code: 4200, message: `${name} cannot send transactions: it has no RPC URL for ${caip2}` });
+      let hash: string;
+      try {
+        hash = await signAndSend(account, chainId, options.rpcUrl, tx);
+      } catch (err) {
+        return refuse({ code: -32603, message: `${name} failed eth_sendTransaction: ${err instanceof Error ? err.message : String(err)}` });
+      }
+      Object.assign(record, { outcome: 'signed', result: hash });
+      return reply({ result: hash });
     }
     if (method !== 'personal_sign') {
       Object.assign(record, { result: `unsupported method ${method}` });

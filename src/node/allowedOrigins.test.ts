@@ -18,7 +18,7 @@ const EVIL = 'https://evil.example';
 /** A wallet that signs EIP-191 messages with a real key, whatever page asks: the person is phished. */
 function ethereumWallet(): EthereumWalletAccount {
   const account = privateKeyToAccount(generatePrivateKey());
-  return { kind: 'ethereum', address: account.address, chainId: 1, signMessage: ({ message }) => account.signMessage({ message }) };
+  return { kind: 'ethereum', address: account.address, chainId: 1, signMessage: ({ message }) => account.signMessage({ message }), sendTransaction: () => Promise.reject(new Error('this test wallet sends no transactions')), signTypedData: (data) => account.signTypedData(data as never) };
 }
 
 const nodes: TabnodeNode[] = [];

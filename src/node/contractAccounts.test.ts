@@ -24,7 +24,7 @@ beforeAll(async () => {
   const owner = privateKeyToAccount(generatePrivateKey());
   const address = getAddress(await deployOwnerWallet(chain.url, owner.address));
   // What a smart-account wallet does: the owner key signs, the contract is the account.
-  contractWallet = { kind: 'ethereum', address, chainId: HARDHAT_CHAIN_ID, signMessage: ({ message }) => owner.signMessage({ message }) };
+  contractWallet = { kind: 'ethereum', address, chainId: HARDHAT_CHAIN_ID, signMessage: ({ message }) => owner.signMessage({ message }), sendTransaction: () => Promise.reject(new Error('this test wallet sends no transactions')), signTypedData: (data) => owner.signTypedData(data as never) };
 }, 60_000);
 afterAll(() => chain?.stop());
 afterEach(async () => {

@@ -15,7 +15,7 @@ import { signWithWallet } from './walletSigning.ts';
 /** A wallet that signs EIP-191 messages with a real secp256k1 key, as an injected wallet would. */
 function ethereumWallet(privateKey = generatePrivateKey(), chainId = 1): EthereumWalletAccount {
   const account = privateKeyToAccount(privateKey);
-  return { kind: 'ethereum', address: account.address, chainId, signMessage: ({ message }) => account.signMessage({ message }) };
+  return { kind: 'ethereum', address: account.address, chainId, signMessage: ({ message }) => account.signMessage({ message }), sendTransaction: () => Promise.reject(new Error('this test wallet sends no transactions')), signTypedData: (data) => account.signTypedData(data as never) };
 }
 
 const nodes: TabnodeNode[] = [];

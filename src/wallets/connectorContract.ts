@@ -5,10 +5,10 @@
  * double signing with a real key; set-up runs once per test and tears down after it.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { recoverMessageAddress } from 'viem';
+import { createPublicClient, http, recoverMessageAddress, verifyTypedData } from 'viem';
 import { ec, typedData as snip12 } from 'starknet';
 import type { TypedData } from 'starknet';
-import type { ConnectOptions, WalletAccount, WalletConnector } from './connector.ts';
+import type { ConnectOptions, EthereumTypedData, EthereumWalletAccount, WalletAccount, WalletConnector } from './connector.ts';
 import { WalletRejectedError, WalletUnavailableError } from './connector.ts';
 
 export interface WalletConnectorFixture {
@@ -33,6 +33,11 @@ export interface WalletConnectorFixture {
   revokesOnDisconnect?: boolean;
   /** Passed to every `connect` (WalletConnect: `onPairingUri` that lets the wallet pair). */
   connectOptions?: ConnectOptions;
+  /**
+   * Ethereum: the chain the wallet sends transactions to (its JSON-RPC URL), the account funded
+   * there. Without one the wallet has no RPC and sendTransaction must be WalletUnavailableError.
+   */
+  chain?: { rpcUrl: string; chainId: number };
   teardown(): Promise<void> | void;
 }
 
@@ -111,6 +116,69 @@ export function runWalletConnectorContract(
       await expectValidSignature(again, f.expected.publicKey);
     });
 
+    describe('Ethereum: typed data and transactions', () => {
+      /** Connects, or skips the test for connectors of other kinds. */
+      const ethereum = async (skip: () => void): Promise<{ f: WalletConnectorFixture; account: EthereumWalletAccount }> => {
+        const f = await fixture();
+        if (f.connector.info.kind !== 'ethereum') skip();
+        return { f, account: (await connect(f)) as EthereumWalletAccount };
+      };
+
+      test('signTypedData: the EIP-712 signature (uint256 beyond 2^53 included) verifies against the account', { timeout }, async ({ skip }) => {
+        const { account } = await ethereum(skip);
+        const data = ethereumTypedData(account.chainId);
+        const signature = await account.signTypedData(data);
+        expect(signature).toMatch(/^0x[0-9a-fA-F]{130}$/);
+        expect(await verifies(account.address, data, signature)).toBe(true);
+        const other = { ...data, message: { ...data.message, seq: 2n ** 64n - 2n } };
+        expect(await verifies(account.address, other, signature)).toBe(false);
+      });
+
+      test('a declined typed-data signature throws WalletRejectedError', { timeout }, async ({ skip }) => {
+        const { f, account } = await ethereum(skip);
+        f.reject();
+        await expect(account.signTypedData(ethereumTypedData(account.chainId))).rejects.toBeInstanceOf(WalletRejectedError);
+      });
+
+      test('sendTransaction: the wallet signs and sends it from the account; it is mined as asked', { timeout }, async ({ skip }) => {
+        const { f, account } = await ethereum(skip);
+        if (!f.chain) {
+          const error = await account.sendTransaction({ to: randomAddress(), data: '0x', chainId: account.chainId }).catch((e: unknown) => e);
+          expect(error, 'a wallet without an RPC cannot send').toBeInstanceOf(WalletUnavailableError);
+          return;
+        }
+        const tx = { to: randomAddress(), data: `0x${randomHex(36)}` as const, value: 12_345n, chainId: f.chain.chainId };
+        const hash = await account.sendTransaction(tx);
+        expect(hash).toMatch(/^0x[0-9a-f]{64}$/i);
+        const chain = createPublicClient({ transport: http(f.chain.rpcUrl) });
+        const receipt = await chain.waitForTransactionReceipt({ hash, pollingInterval: 50, timeout: timeout / 2 });
+        expect(receipt.status).toBe('success');
+        const mined = await chain.getTransaction({ hash });
+        expect(mined.from.toLowerCase()).toBe(account.address.toLowerCase());
+        expect(mined.to?.toLowerCase()).toBe(tx.to.toLowerCase());
+        expect(mined.input).toBe(tx.data);
+        expect(mined.value).toBe(tx.value);
+        expect(mined.chainId).toBe(f.chain.chainId);
+      });
+
+      test('a declined transaction throws WalletRejectedError and nothing is sent', { timeout }, async ({ skip }) => {
+        const { f, account } = await ethereum(skip);
+        if (!f.chain) skip();
+        const chain = createPublicClient({ transport: http(f.chain!.rpcUrl) });
+        const nonce = await chain.getTransactionCount({ address: account.address });
+        f.reject();
+        await expect(account.sendTransaction({ to: randomAddress(), data: '0x', chainId: f.chain!.chainId })).rejects.toBeInstanceOf(WalletRejectedError);
+        expect(await chain.getTransactionCount({ address: account.address })).toBe(nonce);
+      });
+
+      test('after disconnect the account neither sends nor signs typed data', { timeout }, async ({ skip }) => {
+        const { f, account } = await ethereum(skip);
+        await f.connector.disconnect();
+        await expect(account.signTypedData(ethereumTypedData(account.chainId))).rejects.toBeInstanceOf(WalletUnavailableError);
+        await expect(account.sendTransaction({ to: randomAddress(), data: '0x', chainId: account.chainId })).rejects.toBeInstanceOf(WalletUnavailableError);
+      });
+    });
+
     test('disconnect before any connect is harmless', { timeout }, async () => {
       const f = await fixture();
       await f.connector.disconnect();
@@ -180,6 +248,32 @@ function starknetTypedData(chainId: string): TypedData {
     domain: { name: 'Tabnode', version: '1', chainId, revision: '1' },
     message: { text: 'Tabnode contract test: a string longer than one felt holds', nonce: `0x${randomHex(16)}` },
   };
+}
+
+function verifies(address: `0x${string}`, data: EthereumTypedData, signature: `0x${string}`): Promise<boolean> {
+  return verifyTypedData({ ...(data as unknown as Omit<Parameters<typeof verifyTypedData>[0], 'address' | 'signature'>), address, signature } as Parameters<typeof verifyTypedData>[0]);
+}
+
+/** EIP-712 data shaped like a relayed anchor: bytes32, uint64 and uint256 beyond 2^53, an address, a string. */
+function ethereumTypedData(chainId: number): EthereumTypedData {
+  return {
+    domain: { name: 'Tabnode contract test', version: '1', chainId, verifyingContract: randomAddress() },
+    types: {
+      Anchor: [
+        { name: 'contextId', type: 'bytes32' },
+        { name: 'seq', type: 'uint64' },
+        { name: 'epoch', type: 'uint256' },
+        { name: 'admin', type: 'address' },
+        { name: 'note', type: 'string' },
+      ],
+    },
+    primaryType: 'Anchor',
+    message: { contextId: `0x${randomHex(32)}`, seq: 2n ** 64n - 1n, epoch: 2n ** 200n + 7n, admin: randomAddress(), note: 'naïve ✓' },
+  };
+}
+
+function randomAddress(): `0x${string}` {
+  return `0x${randomHex(20)}`;
 }
 
 function randomHex(bytes: number): string {

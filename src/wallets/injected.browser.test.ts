@@ -1,6 +1,8 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, inject, test } from 'vitest';
+import { createPublicClient, http } from 'viem';
+import { fundAccount } from '../../e2e/wallets/fundAccount.ts';
 import { installInjectedEthereumWalletInPage } from '../../e2e/wallets/injectedEthereum.ts';
-import { WalletRejectedError, WalletUnavailableError } from './connector.ts';
+import { WalletChainError, WalletRejectedError, WalletUnavailableError } from './connector.ts';
 import type { EthereumWalletAccount } from './connector.ts';
 import { runWalletConnectorContract } from './connectorContract.ts';
 import { discoverInjectedWallets, injectedConnector } from './injected.ts';
@@ -17,6 +19,24 @@ runWalletConnectorContract('injected EIP-1193 (EIP-6963)', async () => {
     reject: () => wallet.setReject(true),
     prompts: () => wallet.prompts,
     revokesOnDisconnect: true,
+    teardown: () => wallet.uninstall(),
+  };
+});
+
+// The same wallet on a real chain (Hardhat's node, started by the browser project's global
+// set-up): its fresh key is funded, then it signs and sends transactions from this page.
+const RPC = inject('hardhatRpcUrl');
+runWalletConnectorContract('injected EIP-1193 (EIP-6963) on a local chain', async () => {
+  const wallet = installInjectedEthereumWalletInPage({ chainId: 31337, rpcUrl: RPC });
+  await fundAccount(RPC, wallet.address);
+  const connector = (await discoverInjectedWallets(window, 20)).find((c) => c.info.id === 'eip6963:org.tabnode.testwallet');
+  if (!connector) throw new Error('the test wallet did not announce itself');
+  return {
+    connector,
+    expected: { address: wallet.address, chainId: 31337 },
+    reject: () => wallet.setReject(true),
+    prompts: () => wallet.prompts,
+    chain: { rpcUrl: RPC, chainId: 31337 },
     teardown: () => wallet.uninstall(),
   };
 });
@@ -134,6 +154,29 @@ describe('injectedConnector', () => {
     expect(String(failure)).toContain('Fake failed eth_chainId: Internal JSON-RPC error');
   });
 
+  test('eth_sendTransaction and eth_signTypedData_v4 params: hex quantities, [address, JSON string]', async () => {
+    const hash = `0x${'cd'.repeat(32)}`;
+    const provider = fake({ eth_requestAccounts: [address], eth_chainId: '0x7a69', eth_sendTransaction: hash, eth_signTypedData_v4: '0xabcd' });
+    const account = (await injectedConnector(info, provider).connect()) as EthereumWalletAccount;
+    expect(await account.sendTransaction({ to: address, data: '0x01', value: 2n ** 64n, chainId: 31337 })).toBe(hash);
+    expect(provider.calls.at(-1)).toEqual({
+      method: 'eth_sendTransaction',
+      params: [{ from: address, to: address, data: '0x01', value: '0x10000000000000000', chainId: '0x7a69' }],
+    });
+    await account.signTypedData({ domain: { name: 'T' }, types: { M: [{ name: 'n', type: 'uint256' }] }, primaryType: 'M', message: { n: 3n } });
+    const [signer, json] = provider.calls.at(-1)!.params as [string, string];
+    expect(signer).toBe(address);
+    expect(JSON.parse(json)).toEqual({ domain: { name: 'T' }, types: { EIP712Domain: [{ name: 'name', type: 'string' }], M: [{ name: 'n', type: 'uint256' }] }, primaryType: 'M', message: { n: '3' } });
+    await expect(account.sendTransaction({ to: '0x12', data: '0x', chainId: 31337 })).rejects.toThrow(TypeError);
+  });
+
+  test('answers that are not a hash or a signature are WalletUnavailableError', async () => {
+    const provider = fake({ eth_requestAccounts: [address], eth_chainId: '0x1', eth_sendTransaction: true, eth_signTypedData_v4: null });
+    const account = (await injectedConnector(info, provider).connect()) as EthereumWalletAccount;
+    await expect(account.sendTransaction({ to: address, data: '0x', chainId: 1 })).rejects.toThrow(new WalletUnavailableError('Fake answered eth_sendTransaction with true, not a transaction hash'));
+    await expect(account.signTypedData({ domain: {}, types: { M: [] }, primaryType: 'M', message: {} })).rejects.toThrow(/answered eth_signTypedData_v4 with no signature/);
+  });
+
   test('refuses a wallet that gives no account', async () => {
     const empty = fake({ eth_requestAccounts: [], eth_chainId: '0x1' });
     await expect(injectedConnector(info, empty).connect()).rejects.toThrow(/gave no account: unlock it/);
@@ -151,5 +194,78 @@ describe('injectedConnector', () => {
     const account = (await legacy.connect()) as EthereumWalletAccount;
     await legacy.disconnect(); // the wallet answers 4200: still resolves
     await expect(account.signMessage({ message: 'x' })).rejects.toThrow(/disconnected: connect it again/);
+  });
+});
+
+describe('injected: getting the wallet onto the transaction chain', () => {
+  const HARDHAT = { chainName: 'Hardhat', rpcUrls: [RPC], nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 } };
+  const uninstall: (() => void)[] = [];
+  let installed = 0;
+  afterEach(() => {
+    for (const u of uninstall.splice(0)) u();
+  });
+
+  /** A wallet on chain 1 (no RPC there), funded on the local chain, and its connected account. */
+  async function onMainnet(options: Parameters<typeof installInjectedEthereumWalletInPage>[0] = { chainId: 1 }) {
+    const rdns = `org.tabnode.chains${++installed}`; // one wallet per connector, even with several in a test
+    const wallet = installInjectedEthereumWalletInPage({ rdns, ...options });
+    uninstall.push(wallet.uninstall);
+    await fundAccount(RPC, wallet.address);
+    const connector = (await discoverInjectedWallets(window, 20)).find((c) => c.info.id === `eip6963:${rdns}`)!;
+    const account = (await connector.connect()) as EthereumWalletAccount;
+    wallet.requests.length = 0;
+    return { wallet, account };
+  }
+  const tx = { to: `0x${'ab'.repeat(20)}` as const, data: '0xc0ffee' as const, value: 1n, chainId: 31337 };
+
+  test('unknown chain (4902): adds it with the given params, switches, then sends; the tx is mined', async () => {
+    const { wallet, account } = await onMainnet();
+    const hash = await account.sendTransaction(tx, HARDHAT);
+    expect(wallet.requests).toEqual(['eth_chainId', 'wallet_switchEthereumChain', 'wallet_addEthereumChain', 'eth_chainId', 'eth_chainId', 'eth_sendTransaction']);
+    expect(wallet.chainId).toBe(31337);
+    const receipt = await createPublicClient({ transport: http(RPC) }).waitForTransactionReceipt({ hash, pollingInterval: 50 });
+    expect(receipt.from.toLowerCase()).toBe(account.address.toLowerCase());
+  });
+
+  test('a chain the wallet knows: one switch, no add', async () => {
+    const { wallet, account } = await onMainnet({ chainId: 1, knownChains: { 31337: RPC } });
+    await account.sendTransaction(tx);
+    expect(wallet.requests).toEqual(['eth_chainId', 'wallet_switchEthereumChain', 'eth_chainId', 'eth_sendTransaction']);
+  });
+
+  test('unknown chain without params, a wallet that cannot add or switch: WalletChainError saying what to do', async () => {
+    const unknown = await onMainnet();
+    const noParams = await unknown.account.sendTransaction(tx).catch((e: unknown) => e);
+    expect(noParams).toBeInstanceOf(WalletChainError);
+    expect(noParams).toMatchObject({ chainId: 31337, message: expect.stringMatching(/does not know chain 31337: add that network/) });
+    expect(unknown.wallet.chainId).toBe(1);
+
+    const noAdd = await onMainnet({ chainId: 1, addChains: false });
+    await expect(noAdd.account.sendTransaction(tx, HARDHAT)).rejects.toThrow(/could not add chain 31337 \(Hardhat, http:\/\/127\.0\.0\.1:\d+\)/);
+
+    const noSwitch = await onMainnet({ chainId: 1, switchChains: false });
+    const refused = await noSwitch.account.sendTransaction(tx, HARDHAT).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(WalletChainError);
+    expect(String(refused)).toMatch(/will not switch to chain 31337 .*switch it to that network yourself/);
+    expect(noSwitch.wallet.requests).not.toContain('eth_sendTransaction');
+  });
+
+  test('the user declining the switch is WalletRejectedError', async () => {
+    const { wallet, account } = await onMainnet({ chainId: 1, knownChains: { 31337: RPC } });
+    wallet.setReject(true);
+    await expect(account.sendTransaction(tx)).rejects.toBeInstanceOf(WalletRejectedError);
+    expect(wallet.chainId).toBe(1);
+  });
+
+  test("typed data for another chain's domain switches the wallet there first (wallets refuse a mismatch)", async () => {
+    const { wallet, account } = await onMainnet({ chainId: 1, knownChains: { 31337: '' } });
+    const data = { domain: { name: 'T', chainId: 31337 }, types: { M: [{ name: 'n', type: 'uint256' }] }, primaryType: 'M', message: { n: 5n } };
+    await expect(account.signTypedData(data)).resolves.toMatch(/^0x[0-9a-f]{130}$/);
+    expect(wallet.requests).toEqual(['eth_chainId', 'wallet_switchEthereumChain', 'eth_chainId', 'eth_signTypedData_v4']);
+  });
+
+  test('without an RPC the wallet cannot send: WalletUnavailableError says it does not support it', async () => {
+    const { account } = await onMainnet({ chainId: 1, knownChains: { 31337: '' } });
+    await expect(account.sendTransaction(tx)).rejects.toThrow(/Test Wallet does not support eth_sendTransaction \(.*no RPC URL there\): use a wallet that does/);
   });
 });

@@ -3,9 +3,11 @@
  * legacy `window.ethereum` as the fallback when nothing announces itself.
  */
 import { getAddress, stringToHex } from 'viem';
-import type { EthereumWalletAccount, WalletConnector, WalletInfo } from './connector.ts';
+import type { EthereumChainParams, EthereumTransaction, EthereumTypedData, EthereumWalletAccount, WalletConnector, WalletInfo } from './connector.ts';
 import { WalletRejectedError, WalletUnavailableError } from './connector.ts';
 import { safeIcon, sessions } from './connectorParts.ts';
+import { domainChainId, signatureFrom, transactionRequest, txHashFrom, typedDataJson } from './ethereumRequests.ts';
+import { ensureChain } from './injectedChain.ts';
 
 /** The EIP-1193 surface we use. */
 export interface Eip1193Provider {
@@ -29,6 +31,7 @@ export interface Eip6963ProviderDetail {
 const USER_REJECTED = 4001;
 const UNAUTHORIZED = 4100;
 const REQUEST_PENDING = -32002;
+const UNSUPPORTED_METHOD = 4200;
 
 /**
  * Lists the injected Ethereum wallets of this page: every wallet that answers an EIP-6963
@@ -77,13 +80,16 @@ export async function discoverInjectedWallets(win: Window = window, waitMs = 300
 /** A connector over one EIP-1193 provider. */
 export function injectedConnector(info: WalletInfo, provider: Eip1193Provider): WalletConnector {
   const session = sessions(info.name);
+  const raw = (method: string, params?: unknown): Promise<unknown> =>
+    provider.request(params === undefined ? { method } : { method, params });
   const request = async (method: string, params?: unknown): Promise<unknown> => {
     try {
-      return await provider.request(params === undefined ? { method } : { method, params });
+      return await raw(method, params);
     } catch (err) {
       throw walletErrorFromEip1193(info.name, method, err);
     }
   };
+  const currentChain = async (): Promise<number> => parseChainId(info.name, await request('eth_chainId'));
 
   return {
     info,
@@ -94,7 +100,7 @@ export function injectedConnector(info: WalletInfo, provider: Eip1193Provider): 
         throw new WalletUnavailableError(`${info.name} gave no account: unlock it and pick an account, then try again`);
       }
       const address = getAddress(first);
-      const chainId = parseChainId(info.name, await request('eth_chainId'));
+      const chainId = await currentChain();
       const live = session.open();
       return {
         kind: 'ethereum',
@@ -102,11 +108,22 @@ export function injectedConnector(info: WalletInfo, provider: Eip1193Provider): 
         chainId,
         async signMessage({ message }: { message: string }): Promise<string> {
           live();
-          const signature = await request('personal_sign', [stringToHex(message), address]);
-          if (typeof signature !== 'string' || !/^0x[0-9a-fA-F]+$/.test(signature)) {
-            throw new WalletUnavailableError(`${info.name} answered personal_sign with no signature`);
-          }
-          return signature;
+          return signatureFrom(info.name, 'personal_sign', await request('personal_sign', [stringToHex(message), address]));
+        },
+        async sendTransaction(tx: EthereumTransaction, chain?: EthereumChainParams): Promise<`0x${string}`> {
+          const params = transactionRequest(address, tx);
+          live();
+          await ensureChain(info.name, raw, currentChain, tx.chainId, chain);
+          live();
+          return txHashFrom(info.name, await request('eth_sendTransaction', [params]));
+        },
+        async signTypedData(typedData: EthereumTypedData, chain?: EthereumChainParams): Promise<`0x${string}`> {
+          const json = typedDataJson(typedData);
+          const domainChain = domainChainId(typedData);
+          live();
+          if (domainChain !== undefined) await ensureChain(info.name, raw, currentChain, domainChain, chain);
+          live();
+          return signatureFrom(info.name, 'eth_signTypedData_v4', await request('eth_signTypedData_v4', [address, json]));
         },
       };
     },
@@ -131,6 +148,9 @@ function walletErrorFromEip1193(wallet: string, method: string, err: unknown): E
   }
   if (code === UNAUTHORIZED) {
     return new WalletUnavailableError(`${wallet} has not authorized this site for ${method}: connect again (${said})`);
+  }
+  if (code === UNSUPPORTED_METHOD) {
+    return new WalletUnavailableError(`${wallet} does not support ${method} (${said}): use a wallet that does`);
   }
   return new WalletUnavailableError(`${wallet} failed ${method}: ${said}`);
 }

@@ -6,12 +6,16 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { recoverMessageAddress } from 'viem';
+import { generatePrivateKey } from 'viem/accounts';
+import { startHardhatNode, HARDHAT_CHAIN_ID } from '../adapters/chain/testing/hardhatNode.ts';
+import type { HardhatNode } from '../adapters/chain/testing/hardhatNode.ts';
+import { fundAccount } from '../../e2e/wallets/fundAccount.ts';
 import { startRelay } from '../../e2e/wallets/relay.ts';
 import type { Relay } from '../../e2e/wallets/relay.ts';
 import { personalSignText, startWalletConnectWallet } from '../../e2e/wallets/walletConnectWallet.ts';
 import type { WalletConnectWallet } from '../../e2e/wallets/walletConnectWallet.ts';
 import type { EthereumWalletAccount } from './connector.ts';
-import { WalletRejectedError, WalletUnavailableError } from './connector.ts';
+import { WalletChainError, WalletRejectedError, WalletUnavailableError } from './connector.ts';
 import { runWalletConnectorContract } from './connectorContract.ts';
 import { walletConnectConnector } from './walletConnect.ts';
 import type { WalletConnectSettings } from './walletConnect.ts';
@@ -21,15 +25,17 @@ import { latestSession, sessionAccount } from './walletConnect/session.ts';
 const KEY = `0x${'42'.repeat(32)}` as const;
 
 let relay: Relay;
+let chain: HardhatNode;
 const wallets: WalletConnectWallet[] = [];
 let fixtures = 0;
 
 beforeAll(async () => {
-  relay = await startRelay();
-});
+  [relay, chain] = await Promise.all([startRelay(), startHardhatNode()]);
+}, 60_000);
 afterAll(async () => {
   await Promise.all(wallets.map((w) => w.close()));
-  await relay.close();
+  await relay?.close();
+  await chain?.stop();
 });
 
 /** A wallet double and connector settings of their own: a fresh project id is a fresh client. */
@@ -48,6 +54,23 @@ runWalletConnectorContract('WalletConnect in Node, through the local relay', asy
     reject: () => wallet.declineAll(),
     prompts: () => wallet.proposals.length,
     connectOptions: pairWith,
+    teardown: () => wallet.close(),
+  };
+});
+
+// The same wallet with a real chain behind it: transactions are signed by its fresh, funded
+// key and mined by Hardhat's node.
+runWalletConnectorContract('WalletConnect in Node, with a local chain', async () => {
+  const wallet = await startWalletConnectWallet({ relayUrl: relay.url, privateKey: generatePrivateKey(), chainId: HARDHAT_CHAIN_ID, rpcUrl: chain.url });
+  wallets.push(wallet);
+  await fundAccount(chain.url, wallet.address);
+  return {
+    connector: walletConnectConnector({ projectId: `node-test-${++fixtures}`, relayUrl: relay.url, chainId: HARDHAT_CHAIN_ID }),
+    expected: { address: wallet.address, chainId: HARDHAT_CHAIN_ID },
+    reject: () => wallet.declineAll(),
+    prompts: () => wallet.proposals.length,
+    connectOptions: { onPairingUri: (uri) => void wallet.pair(uri) },
+    chain: { rpcUrl: chain.url, chainId: HARDHAT_CHAIN_ID },
     teardown: () => wallet.close(),
   };
 });
@@ -124,6 +147,58 @@ describe('WalletConnect connector (Node)', () => {
     expect(error).toBeInstanceOf(WalletUnavailableError);
     expect((error as Error).message).toMatch(/could not use the WalletConnect relay at ws:\/\/127\.0\.0\.1:\d+ .*check the relay URL and project id in Settings/);
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  test('eth_signTypedData_v4 gets [address, JSON with EIP712Domain and bigints as decimals] on the domain chain', async () => {
+    const { wallet, settings, pairWith } = await pair();
+    const account = (await walletConnectConnector(settings).connect(pairWith)) as EthereumWalletAccount;
+    expect(wallet.proposals.at(-1)!.methods).toEqual(['personal_sign', 'eth_sendTransaction', 'eth_signTypedData_v4']);
+    await account.signTypedData({
+      domain: { name: 'T', chainId: 1 },
+      types: { M: [{ name: 'n', type: 'uint256' }] },
+      primaryType: 'M',
+      message: { n: 2n ** 70n },
+    });
+    const request = wallet.requests.at(-1)!;
+    expect(request).toMatchObject({ method: 'eth_signTypedData_v4', chainId: 'eip155:1', outcome: 'signed' });
+    const [address, json] = request.params as [string, string];
+    expect(address).toBe(account.address);
+    expect(JSON.parse(json)).toEqual({
+      domain: { name: 'T', chainId: 1 },
+      types: { EIP712Domain: [{ name: 'name', type: 'string' }, { name: 'chainId', type: 'uint256' }], M: [{ name: 'n', type: 'uint256' }] },
+      primaryType: 'M',
+      message: { n: (2n ** 70n).toString() },
+    });
+  });
+
+  test('extra chains (the anchoring chain) are asked for too, after the login chain', async () => {
+    const { wallet, settings, pairWith } = await pair();
+    const account = await walletConnectConnector({ ...settings, extraChainIds: [31337, 1] }).connect(pairWith);
+    expect(wallet.proposals.at(-1)!.chains).toEqual(['eip155:1', 'eip155:31337']);
+    expect(account.chainId).toBe(1); // the wallet approved only its own chain
+    await expect(walletConnectConnector({ ...settings, extraChainIds: [0] }).connect(pairWith)).rejects.toThrow(RangeError);
+  });
+
+  test('a transaction for a chain the session lacks is WalletChainError naming the fix; nothing reaches the wallet', async () => {
+    const { wallet, settings, pairWith } = await pair();
+    const account = (await walletConnectConnector(settings).connect(pairWith)) as EthereumWalletAccount;
+    const asked = wallet.requests.length;
+    const error = await account.sendTransaction({ to: `0x${'12'.repeat(20)}`, data: '0x', chainId: 10 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WalletChainError);
+    expect(error).toMatchObject({ chainId: 10, message: expect.stringMatching(/approved this session for chain 1, not chain 10: set WalletConnect's chain to 10 in Settings/) });
+    expect(wallet.requests).toHaveLength(asked);
+  });
+
+  test('a wallet that approved only personal_sign: anchoring calls say so; a wallet without an RPC answers 4200', async () => {
+    const wallet = await startWalletConnectWallet({ relayUrl: relay.url, privateKey: KEY, methods: ['personal_sign'] });
+    wallets.push(wallet);
+    const account = (await walletConnectConnector({ projectId: `node-test-${++fixtures}`, relayUrl: relay.url }).connect({ onPairingUri: (uri) => void wallet.pair(uri) })) as EthereumWalletAccount;
+    await expect(account.sendTransaction({ to: `0x${'12'.repeat(20)}`, data: '0x', chainId: 1 })).rejects.toThrow(
+      new WalletUnavailableError('Tabnode Test Wallet did not approve eth_sendTransaction for this session: it may not support it; disconnect and connect again, or use another wallet'),
+    );
+    const { settings, pairWith } = await pair();
+    const full = (await walletConnectConnector(settings).connect(pairWith)) as EthereumWalletAccount;
+    await expect(full.sendTransaction({ to: `0x${'12'.repeat(20)}`, data: '0x', chainId: 1 })).rejects.toThrow(/could not send the transaction: Tabnode Test Wallet cannot send transactions: it has no RPC URL for eip155:1/);
   });
 
   test('connect without onPairingUri is a programming error', async () => {

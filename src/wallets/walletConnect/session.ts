@@ -8,7 +8,7 @@ import { getAddress, isAddress } from 'viem';
 export interface SessionLike {
   topic: string;
   expiry: number;
-  namespaces: Record<string, { accounts: string[] } | undefined>;
+  namespaces: Record<string, { accounts: string[]; methods?: string[] } | undefined>;
   peer: { metadata: { name: string } };
 }
 
@@ -33,4 +33,19 @@ export function latestSession<S extends SessionLike>(sessions: S[], chainId: num
   return sessions
     .filter((s) => s.expiry > nowSeconds && sessionAccount(s, chainId) !== undefined)
     .sort((a, b) => b.expiry - a.expiry)[0];
+}
+
+/** The chains on which the wallet approved `address` in this session. */
+export function sessionChains(session: SessionLike, address: string): number[] {
+  return (session.namespaces.eip155?.accounts ?? []).flatMap((id) => {
+    const [namespace, chain, account] = id.split(':');
+    const parsed = Number(chain);
+    return namespace === 'eip155' && Number.isSafeInteger(parsed) && account?.toLowerCase() === address.toLowerCase() ? [parsed] : [];
+  });
+}
+
+/** Whether the wallet approved `method` for the session (sessions without a list: assume yes). */
+export function sessionAllows(session: SessionLike, method: string): boolean {
+  const methods = session.namespaces.eip155?.methods;
+  return methods === undefined || methods.includes(method);
 }

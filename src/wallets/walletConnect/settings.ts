@@ -22,6 +22,12 @@ export interface WalletConnectSettings {
   /** EIP-155 chain whose account to ask for. Default 1 (Ethereum mainnet). */
   chainId?: number;
   /**
+   * Other EIP-155 chains to ask the wallet for (optional: it may approve only some), e.g. the
+   * chain contexts are anchored on when it is not `chainId`. A session's chains are fixed at
+   * approval, so a transaction can only go to a chain asked for here (or `chainId`).
+   */
+  extraChainIds?: number[];
+  /**
    * Have WalletConnect's Verify service attest this page's origin to the wallet (its
    * "verified domain" badge). Default true. The SDK has no switch for it: false replaces the
    * attestation with an empty one. Without internet the attestation iframe stalls about 5 s
@@ -38,7 +44,7 @@ export const DEFAULT_RELAY_TIMEOUT_MS = 15_000;
 const FIX_IN_SETTINGS = 'set the WalletConnect project id and relay URL in Settings';
 
 /** Throws WalletUnavailableError naming the setting to fix; returns the trimmed values. */
-export function checkSettings(settings: WalletConnectSettings): { projectId: string; relayUrl: string; chainId: number } {
+export function checkSettings(settings: WalletConnectSettings): { projectId: string; relayUrl: string; chainId: number; chainIds: number[] } {
   const projectId = settings.projectId.trim();
   if (!projectId) throw new WalletUnavailableError(`WalletConnect has no project id: ${FIX_IN_SETTINGS}`);
   const relayUrl = settings.relayUrl.trim();
@@ -52,8 +58,12 @@ export function checkSettings(settings: WalletConnectSettings): { projectId: str
     throw new WalletUnavailableError(`WalletConnect relay URL ${JSON.stringify(relayUrl)} is not a ws:// or wss:// URL: ${FIX_IN_SETTINGS}`);
   }
   const chainId = settings.chainId ?? DEFAULT_CHAIN_ID;
-  if (!Number.isSafeInteger(chainId) || chainId <= 0) throw new RangeError(`chainId must be a positive integer, got ${chainId}`);
-  return { projectId, relayUrl, chainId };
+  for (const id of [chainId, ...(settings.extraChainIds ?? [])]) {
+    if (!Number.isSafeInteger(id) || id <= 0) throw new RangeError(`chain ids must be positive integers, got ${id}`);
+  }
+  // The login chain first: wallets list it first, and sessionAccount prefers it anyway.
+  const chainIds = [...new Set([chainId, ...(settings.extraChainIds ?? [])])];
+  return { projectId, relayUrl, chainId, chainIds };
 }
 
 /** The message for a relay that cannot be reached or refuses us. */
