@@ -37,7 +37,8 @@ export function anchorTransactions(d: { context: Hash32; chain: AnchorChain; own
           sent = await writer.submit(d.context, d.owner, mutation);
         } catch (e) {
           // Wallets estimate gas first: a lost compare-and-swap shows up here, as the registry's StaleSeq.
-          if (isStaleSeq(e)) continue;
+          // Not every wallet passes the revert data on: a seq that moved says the same.
+          if (isStaleSeq(e) || ('expectedSeq' in mutation && (await d.chain.view(d.context, d.owner)).seq !== mutation.expectedSeq)) continue;
           throw e;
         }
         entry.state = 'pending';
