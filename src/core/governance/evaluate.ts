@@ -118,6 +118,8 @@ export function createEvaluator() {
         return { root: body.member, keeps: body.role, reason: 'demoted-concurrently' };
       case 'revoke-key':
         return { key: idKey(e.c.revocation!.clientKey), reason: 'key-revoked-concurrently' };
+      case 'anchored-revoke-key':
+        return { key: idKey(body.clientKey), reason: 'key-revoked-concurrently' };
       case 'revoke-invite':
         return { invite: idKey(body.invite), reason: 'invite-revoked' };
       case 'set-origins':
@@ -128,6 +130,9 @@ export function createEvaluator() {
   }
 
   function affects(r: Reduction, target: Entry, s: GovState): boolean {
+    // An imported chain revocation stands on the chain's word, not its courier's authority:
+    // removing or revoking the member who carried it concurrently does not undo it.
+    if (target.c.op.body.kind === 'anchored-revoke-key') return false;
     if (r.key !== undefined) return target.c.author === r.key;
     if (r.invite !== undefined) return target.c.invite?.id === r.invite;
     if (r.origins !== undefined) {
