@@ -141,7 +141,6 @@ export async function checkIntrinsic(
   return { ok: true, checked };
 }
 
-
 /**
  * The evidence of an anchored revocation, checked on the chain the genesis binds: the event
  * must be there and say exactly what the op says. Not finding it is `unverifiable`, not a
