@@ -4,6 +4,7 @@ import { createReplica } from '../context/replica.ts';
 import { deltaBody, genesis, invite, joinBody, op, person, recordingSink, shuffle, T0, type Device, type Person } from '../context/testkit.ts';
 import { toHex } from '../crypto/index.ts';
 import { idKey, type Op } from '../ops/op.ts';
+import { governanceRoot } from '../state/governanceRoot.ts';
 import { APP, bindingFor, ethPerson, memoryRegistry, type EthPerson } from './anchorDoubles.testing.ts';
 import { anchoredRevokeBody } from './binding.ts';
 
@@ -98,6 +99,7 @@ async function replay(ctx: Uint8Array, ops: Op[], registry: ReturnType<typeof me
     verdicts: Object.fromEntries(ops.map((o) => [idKey(o.id), replica.verdict(idKey(o.id))?.valid ?? 'absent'])),
     heads: replica.heads(),
     revoked: [...gov.revokedKeys].sort(),
+    governanceRoot: toHex(governanceRoot(gov)),
     applied: [...sink.applied.values()].sort(),
   };
 }
@@ -145,6 +147,7 @@ describe('anchored revocation: convergence', () => {
           expect(other.verdicts).toEqual(reference.verdicts);
           expect(other.heads).toEqual(reference.heads);
           expect(other.revoked).toEqual(reference.revoked);
+          expect(other.governanceRoot).toEqual(reference.governanceRoot);
           expect(other.applied).toEqual(reference.applied);
         }
       }),
