@@ -166,6 +166,7 @@ export function contextService(d: ContextServiceDeps) {
           nonce: d.randomBytes(16),
           delegation: identity.delegation,
           origins,
+          anchor: undefined,
         },
       });
       const id = idKey(genesis.id);
