@@ -55,6 +55,13 @@ async function build(): Promise<ContextSamples> {
     await op(bob.device, ctx, [join], { kind: 'leave' }),
     await op(alice.device, ctx, [join], await revokeKeyBody(alice.root, laptop)),
     await op(alice.device, ctx, [g, join], { kind: 'revoke-invite', invite: new Uint8Array(32).fill(3) }),
+    await op(bob.device, ctx, [join], {
+      kind: 'anchored-revoke-key',
+      clientKey: laptop.signer.publicKey,
+      evidence: { txHash: new Uint8Array(32).fill(0x7a), logIndex: 2, blockNumber: 19_000_000, blockTime: 1_764_000_000, by: new Uint8Array(20).fill(0x11), asAdmin: true },
+    }),
+    // A genesis anchored to a chain registry (its own context).
+    await genesis(alice, 'Anchored', T0, [], { chainId: 31337, registry: '0x5fbdb2315678afecb367f032d93f642f64180aa3', owner: '0x70997970c51812dc3a010c7d01b50e0d17dc79c8' }),
     await op(bob.device, ctx, [join], deltaBody('hello')),
     await op(bob.device, ctx, [g, join], {
       kind: 'delta',

@@ -6,3 +6,4 @@ export * from './mesh/index.ts';
 export * from './store/index.ts';
 export * from './ops/op.ts';
 export * from './ops/roles.ts';
+export * from './anchor/index.ts';

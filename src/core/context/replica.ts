@@ -1,7 +1,11 @@
 import type { ProofOptions } from '../identity/index.ts';
 import { DecodeError } from '../codec/index.ts';
 import { createDag, DAG_LIMITS } from '../dag/dag.ts';
-import { checkIntrinsic, type CheckedOp, type IntrinsicRefusal } from '../governance/checkedOp.ts';
+import { checkIntrinsic, type CheckedOp, type IntrinsicRefusal, type KnownBinding } from '../governance/checkedOp.ts';
+import { cloneGovState, type GovState } from '../governance/state.ts';
+import { genesisBinding } from '../anchor/binding.ts';
+import type { Hash32 } from '../anchor/AnchorChain.ts';
+import { memberSetRoot } from '../anchor/memberSetRoot.ts';
 import { createEvaluator, type OpVerdict } from '../governance/evaluate.ts';
 import { decodeOp, encodeOp, idKey, OP_LIMITS, type Op } from '../ops/op.ts';
 import { createHistory } from './history.ts';
@@ -95,6 +99,17 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
   let refusedBytes = 0;
   /** Counts receives that changed the DAG or verdicts: what views derived from them are keyed on. */
   let changes = 0;
+  /**
+   * The chain the genesis binds (null: none), for checking anchored revocations' evidence.
+   * Undefined until the genesis is seen; its id is its content's hash, so any copy with the
+   * context id tells it, even one whose signature fails.
+   */
+  let binding: KnownBinding;
+
+  function learnBinding(ops: Iterable<Op>): void {
+    if (binding !== undefined) return;
+    for (const op of ops) if (idKey(op.id) === contextKey && op.body.kind === 'genesis') binding = genesisBinding(op) ?? null;
+  }
 
   function validDeltas(): [string, Uint8Array][] {
     const out: [string, Uint8Array][] = [];
@@ -216,7 +231,8 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
         seen.add(key);
         fresh.push({ op, bytes: input instanceof Uint8Array ? input : encodeOp(op) });
       }
-      const verdicts = await Promise.all(fresh.map(({ op, bytes }) => checkIntrinsic(op, contextId, proofs, bytes)));
+      learnBinding(fresh.map((f) => f.op));
+      const verdicts = await Promise.all(fresh.map(({ op, bytes }) => checkIntrinsic(op, contextId, proofs, bytes, binding)));
       const dropped = new Set<string>();
       for (const [i, verdict] of verdicts.entries()) {
         const { op, bytes } = fresh[i]!;
@@ -261,6 +277,32 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
     changes: () => changes,
     refusedBytes: () => refusedBytes,
     governance: () => evaluator.current(),
+
+    /** Whether an op is in the DAG at all (history or refused). */
+    hasOp: (key: string) => dag.has(key),
+    /** Whether an op is here and valid. */
+    isValidOp: (key: string) => evaluator.verdict(key)?.valid === true,
+    /**
+     * Governance after an op (its causal past plus itself) when it is history and valid, else
+     * undefined. Cheap: the evaluator caches states per causal past; this copies one.
+     */
+    governanceAt(opKey: string): GovState | undefined {
+      if (!history.has(opKey)) return undefined;
+      const s = evaluator.stateAfter(opKey);
+      return s && cloneGovState(s);
+    },
+    /** memberSetRoot() of the governance after an op (what an anchor at it states), if valid history. */
+    memberRootAt(opKey: string): Hash32 | undefined {
+      if (!history.has(opKey)) return undefined;
+      const s = evaluator.stateAfter(opKey);
+      return s && memberSetRoot(s);
+    },
+    /** The valid governance op last in canonical order. */
+    latestGovernanceKey: (): string | undefined => evaluator.latestGovernance(),
+    /** Valid governance ops not in an op's causal past (0: an anchor at it covers all governance). */
+    governanceOutside: (opKey: string): number | undefined => evaluator.governanceOutside(opKey),
+    /** The chain the genesis binds: the binding, null for none, undefined before the genesis is here. */
+    binding: (): KnownBinding => binding,
   };
 }
 

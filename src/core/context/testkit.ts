@@ -5,6 +5,8 @@ import { signInvite, type Invite } from '../invitation/invite.ts';
 import { GENESIS_CONTEXT, signOp, type Op, type OpBody } from '../ops/op.ts';
 import type { Role } from '../ops/roles.ts';
 import * as Y from 'yjs';
+import type { AnchorBinding } from '../anchor/AnchorChain.ts';
+import { anchorFieldOf } from '../anchor/binding.ts';
 import type { StateSink } from './replica.ts';
 
 export const T0 = Date.UTC(2026, 10, 24);
@@ -43,13 +45,16 @@ export async function person(name: string, n: number): Promise<Person> {
   return { name, root, rootId: localRootId(root.publicKey), device: await newDevice(root, name) };
 }
 
-/** `origins`: the sites wallet delegations may be signed for (local roots need none). */
-export async function genesis(owner: Pick<Person, 'device'>, name = 'Test context', time = T0, origins: string[] = []): Promise<Op> {
+/**
+ * `origins`: the sites wallet delegations may be signed for (local roots need none);
+ * `anchor`: the chain registry it is bound to (the owner must be an Ethereum root).
+ */
+export async function genesis(owner: Pick<Person, 'device'>, name = 'Test context', time = T0, origins: string[] = [], anchor?: AnchorBinding): Promise<Op> {
   return signOp(owner.device.signer, {
     context: GENESIS_CONTEXT,
     parents: [],
     time,
-    body: { kind: 'genesis', name, appId: new Uint8Array(32), verifiable: false, nonce: new Uint8Array(16), delegation: owner.device.delegation, origins },
+    body: { kind: 'genesis', name, appId: new Uint8Array(32), verifiable: false, nonce: new Uint8Array(16), delegation: owner.device.delegation, origins, anchor: anchor && anchorFieldOf(anchor) },
   });
 }
 

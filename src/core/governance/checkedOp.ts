@@ -14,6 +14,8 @@ import { GENESIS_CONTEXT, encodeOp, idKey, verifyOpSignature, type Op } from '..
 import { bytesEqual } from '../crypto/index.ts';
 import { refuse, type Verdict } from '../identity/verdict.ts';
 import { checkStateUpdate } from '../state/checkUpdate.ts';
+import type { Address, AnchorBinding } from '../anchor/AnchorChain.ts';
+import { bindingOf, contextWord, evidenceMismatch, genesisAnchorRefusal, toAddress } from '../anchor/binding.ts';
 
 /** An op whose signature and embedded certificates have been verified, with them decoded. */
 export interface CheckedOp {
@@ -29,6 +31,8 @@ export interface CheckedOp {
   origin?: string;
   invite?: Invite & { id: string };
   revocation?: RevocationClaims;
+  /** An `anchored-revoke-key` whose evidence this node found on the context's chain. */
+  chainRevocation?: { clientKey: string; by: Address; asAdmin: boolean };
 }
 
 export type IntrinsicRefusal =
@@ -38,8 +42,18 @@ export type IntrinsicRefusal =
   | 'bad-invite'
   | 'bad-revocation'
   | 'malformed'
-  /** A contract account's proof this node cannot check (no RPC set): other nodes may. */
+  /** A genesis binding a chain it may not (the owner is not the creator's Ethereum address). */
+  | 'bad-anchor'
+  /** Chain evidence the chain contradicts, or in a context bound to no chain. */
+  | 'bad-evidence'
+  /** A proof this node cannot check now (no RPC set, the chain not answering or not there yet): other nodes may. */
   | 'unverifiable';
+
+/**
+ * What the caller knows of the context's chain binding: the binding, `null` when the genesis
+ * is known and binds none, undefined when the genesis is not here yet.
+ */
+export type KnownBinding = AnchorBinding | null | undefined;
 
 /**
  * What can be known about an op from the op alone: it belongs to this context, its author
@@ -51,6 +65,7 @@ export async function checkIntrinsic(
   contextId: Uint8Array,
   proofs: ProofOptions = {},
   bytes?: Uint8Array,
+  binding?: KnownBinding,
 ): Promise<Verdict<IntrinsicRefusal> & { checked?: CheckedOp }> {
   const isGenesis = op.body.kind === 'genesis';
   if (isGenesis) {
@@ -91,6 +106,16 @@ export async function checkIntrinsic(
     checked.delegation = claims;
     if (origin !== undefined) checked.origin = origin;
   }
+  if (body.kind === 'genesis' && body.anchor) {
+    // From the op alone: the registry keys the context by the owner, so only that owner creates it.
+    const why = genesisAnchorRefusal(bindingOf(body.anchor), checked.delegation!.root);
+    if (why) return refuse('bad-anchor', why);
+  }
+  if (body.kind === 'anchored-revoke-key') {
+    const why = await checkChainEvidence(body, contextId, proofs, binding);
+    if (why) return why;
+    checked.chainRevocation = { clientKey: toHex(body.clientKey), by: toAddress(body.evidence.by), asAdmin: body.evidence.asAdmin };
+  }
   if (body.kind === 'join') {
     const verdict = await checkInviteStandalone(body.invite, op.time);
     if (!verdict.ok) return refuse('bad-invite', `the invite: ${verdict.message}`);
@@ -116,3 +141,28 @@ export async function checkIntrinsic(
   return { ok: true, checked };
 }
 
+/**
+ * The evidence of an anchored revocation, checked on the chain the genesis binds: the event
+ * must be there and say exactly what the op says. Not finding it is `unverifiable`, not a
+ * forgery: this node's RPC may lag the one that saw it.
+ */
+async function checkChainEvidence(
+  body: Extract<Op['body'], { kind: 'anchored-revoke-key' }>,
+  contextId: Uint8Array,
+  proofs: ProofOptions,
+  binding: KnownBinding,
+): Promise<Verdict<IntrinsicRefusal> | undefined> {
+  if (binding === null) return refuse('bad-evidence', 'the context is not anchored to a chain: there is no registry to import revocations from');
+  if (binding === undefined) return refuse('unverifiable', "the context's genesis is not here yet, so the chain the evidence is on is unknown");
+  if (!proofs.anchors) return refuse('unverifiable', `no RPC for chain ${binding.chainId} is set: the on-chain revocation cannot be checked here`);
+  const txHash = `0x${toHex(body.evidence.txHash)}` as const;
+  let event;
+  try {
+    event = await proofs.anchors.eventAt(binding, contextWord(contextId), txHash, body.evidence.logIndex);
+  } catch (e) {
+    return refuse('unverifiable', `chain ${binding.chainId} did not answer about tx ${txHash}: ${(e as Error).message}`);
+  }
+  const why = evidenceMismatch(event, body.clientKey, body.evidence);
+  if (why) return refuse(event ? 'bad-evidence' : 'unverifiable', why);
+  return undefined;
+}

@@ -118,6 +118,8 @@ export function createEvaluator() {
         return { root: body.member, keeps: body.role, reason: 'demoted-concurrently' };
       case 'revoke-key':
         return { key: idKey(e.c.revocation!.clientKey), reason: 'key-revoked-concurrently' };
+      case 'anchored-revoke-key':
+        return { key: idKey(body.clientKey), reason: 'key-revoked-concurrently' };
       case 'revoke-invite':
         return { invite: idKey(body.invite), reason: 'invite-revoked' };
       case 'set-origins':
@@ -128,6 +130,9 @@ export function createEvaluator() {
   }
 
   function affects(r: Reduction, target: Entry, s: GovState): boolean {
+    // An imported chain revocation stands on the chain's word, not its courier's authority:
+    // removing or revoking the member who carried it concurrently does not undo it.
+    if (target.c.op.body.kind === 'anchored-revoke-key') return false;
     if (r.key !== undefined) return target.c.author === r.key;
     if (r.invite !== undefined) return target.c.invite?.id === r.invite;
     if (r.origins !== undefined) {
@@ -319,6 +324,34 @@ export function createEvaluator() {
     /** Governance in the causal past of an op with these parents (e.g. one about to be created). */
     stateAtParents(parents: Uint8Array[]): GovState {
       return cloneGovState(stateAt(pastOf(parents)));
+    },
+
+    /**
+     * Governance after a valid op (its causal past plus itself), or undefined for an op absent
+     * or invalid. Shared with the evaluator's cache: do not change it. Cost: one pass over the
+     * governance ops the first time a causal past is asked for, then a lookup until the next
+     * governance op arrives.
+     */
+    stateAfter(key: string): Readonly<GovState> | undefined {
+      const e = entries.get(key);
+      if (!e?.verdict.valid) return undefined;
+      return stateAt(e.govPast | e.bit);
+    },
+
+    /** The valid governance op last in canonical order (what an anchor certifies when nothing is concurrent). */
+    latestGovernance(): string | undefined {
+      for (let i = govOrder.length - 1; i >= 0; i--) if (govOrder[i]!.verdict.valid) return govOrder[i]!.c.key;
+      return undefined;
+    },
+
+    /** How many valid governance ops are outside an op's causal past and itself (not covered by an anchor at it). */
+    governanceOutside(key: string): number | undefined {
+      const e = entries.get(key);
+      if (!e) return undefined;
+      const mask = e.govPast | e.bit;
+      let n = 0;
+      for (const g of govOrder) if (g.verdict.valid && (mask & g.bit) === 0n) n++;
+      return n;
     },
 
     size: () => entries.size,

@@ -2,6 +2,8 @@ import { DELEGATION_LIMITS, ORIGIN_LIMITS, originRefusal, type RootId } from '..
 import { atLeast, roleRank, type Role } from '../ops/roles.ts';
 import { toHex } from '../crypto/index.ts';
 import type { CheckedOp } from './checkedOp.ts';
+import { bindingOf, sameAddress } from '../anchor/binding.ts';
+import { parseRootId } from '../identity/rootId.ts';
 import { keyInfoFrom, ownerCount, type GovState } from './state.ts';
 
 export type RuleRefusal =
@@ -20,7 +22,8 @@ export type RuleRefusal =
   | 'duplicate-genesis'
   | 'origin-not-allowed'
   | 'bad-origins'
-  | 'origin-in-use';
+  | 'origin-in-use'
+  | 'not-anchored';
 
 export interface Refusal {
   reason: RuleRefusal;
@@ -132,6 +135,8 @@ export function judge(c: CheckedOp, s: GovState): Refusal | undefined {
       if (!target && !s.members.has(revoked.root)) return no('not-your-key', 'only a member root revokes keys this context has not seen');
       return undefined;
     }
+    case 'anchored-revoke-key':
+      return judgeChainRevocation(c, s);
     case 'set-origins': {
       const missing = body.remove.find((o) => !s.origins.has(o));
       if (missing) return no('bad-origins', `${missing} is not an allowed origin`);
@@ -160,6 +165,7 @@ export function apply(c: CheckedOp, s: GovState): void {
       s.appId = body.appId;
       s.verifiable = body.verifiable;
       s.origins = new Set(body.origins);
+      if (body.anchor) s.anchor = bindingOf(body.anchor);
       s.members.set(c.delegation!.root, { role: 'owner' });
       s.keys.set(c.author, keyInfoFrom(c.delegation!, c.origin));
       return;
@@ -192,6 +198,10 @@ export function apply(c: CheckedOp, s: GovState): void {
     case 'revoke-key':
       s.revokedKeys.add(toHex(c.revocation!.clientKey));
       return;
+    case 'anchored-revoke-key':
+      // Terminal like the chain's: a revoked key is never registered again (judge checks revokedKeys).
+      s.revokedKeys.add(toHex(body.clientKey));
+      return;
     case 'revoke-invite':
       s.revokedInvites.add(toHex(body.invite));
       return;
@@ -207,4 +217,24 @@ export function apply(c: CheckedOp, s: GovState): void {
 
 export function isGovernance(c: CheckedOp): boolean {
   return c.op.body.kind !== 'delta';
+}
+
+/**
+ * An imported on-chain revocation (its evidence was checked on chain by the intrinsic gate).
+ * The author only carries it: any member may. The chain vouched for `by` as an admin; a
+ * self-claimed one counts only from the key's own Ethereum root. A key already revoked is
+ * fine: several members import the same event, and none of them should be refused for it.
+ */
+function judgeChainRevocation(c: CheckedOp, s: GovState): Refusal | undefined {
+  const evidence = c.chainRevocation;
+  if (!evidence) return no('not-anchored', 'the on-chain revocation was not checked on chain');
+  if (!s.anchor) return no('not-anchored', 'the context is not anchored to a chain');
+  if (evidence.asAdmin || s.revokedKeys.has(evidence.clientKey)) return undefined;
+  const target = s.keys.get(evidence.clientKey);
+  if (!target) return no('not-your-key', 'a revocation by a key owner names a key this context has not seen, so its owner cannot be checked');
+  const root = parseRootId(target.root);
+  if (root.kind !== 'ethereum' || !sameAddress(root.address, evidence.by)) {
+    return no('not-your-key', `the key belongs to ${target.root}, not to ${evidence.by}, which revoked it on chain without being an admin`);
+  }
+  return undefined;
 }

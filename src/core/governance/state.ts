@@ -1,3 +1,4 @@
+import type { AnchorBinding } from '../anchor/AnchorChain.ts';
 import type { DelegationClaims, RootId } from '../identity/index.ts';
 import type { Role } from '../ops/roles.ts';
 
@@ -30,6 +31,8 @@ export interface GovState {
   joinedWith: Map<RootId, readonly string[]>;
   /** Sites members may sign in from with a wallet (canonical origins). */
   origins: Set<string>;
+  /** The chain registry the genesis bound the context to (addresses lowercase); none if unanchored. */
+  anchor?: AnchorBinding;
 }
 
 export function emptyGovState(): GovState {
@@ -59,6 +62,7 @@ export function cloneGovState(s: GovState): GovState {
     revokedInvites: new Set(s.revokedInvites),
     joinedWith: new Map(s.joinedWith),
     origins: new Set(s.origins),
+    ...(s.anchor && { anchor: s.anchor }),
   };
 }
 

@@ -1,5 +1,5 @@
 import { verifyEd25519 } from '../crypto/index.ts';
-import type { AccountVerifier } from './accountVerifier.ts';
+import type { AccountVerifier, AnchorEventSource } from './accountVerifier.ts';
 import { localRootPublicKey, parseRootId } from './rootId.ts';
 import { checkContractSignature, ethereumRoot, recoverMessageSigner } from './siwe.ts';
 import { verifyStarknetProof, type Snip12TypedData, type StarknetSignatureProof } from './starknet.ts';
@@ -15,6 +15,8 @@ import { accept, refuse, type Verdict } from './verdict.ts';
 export interface ProofOptions {
   /** Checks contract-account signatures on their chain (an RPC); without it they are `unverifiable`. */
   accounts?: AccountVerifier;
+  /** Checks on-chain evidence (anchored key revocations); without it such ops are `unverifiable`. */
+  anchors?: AnchorEventSource;
 }
 
 /** A wallet's answer that does not prove the claims it was asked to sign. */

@@ -36,6 +36,24 @@ const parentsField: Codec<Uint8Array[]> = {
   },
 };
 
+/** What a genesis binds a context to: the chain, its registry contract, the owner's address. */
+export const anchorField = struct({ chainId: varuint, registry: fixedBytes(20), owner: fixedBytes(20) });
+
+/** Where a `KeyRevoked` event is on chain, and what it said (checked against the chain). */
+export const chainEvidenceField = struct({
+  txHash: id32,
+  logIndex: varuint,
+  blockNumber: varuint,
+  /** Block timestamp, seconds. */
+  blockTime: varuint,
+  /** The address that revoked. */
+  by: fixedBytes(20),
+  /** `by` revoked as an admin of the context on chain; otherwise as the key's own root. */
+  asAdmin: bool,
+});
+
+export type ChainEvidence = Infer<typeof chainEvidenceField>;
+
 const embeddedDelegation = struct({ delegation: bytes(2048) });
 
 const bodySchema = taggedUnion({
@@ -49,6 +67,11 @@ const bodySchema = taggedUnion({
     delegation: bytes(2048),
     /** Sites members may sign in from with a wallet (docs/decisions/allowed-origins.md). */
     origins: originsField,
+    /**
+     * The registry on an EVM chain the context is anchored to, keyed by the owner's address
+     * (docs/governance.md, Anchoring). A field added pre-release: older genesis ops no longer decode.
+     */
+    anchor: optional(anchorField),
   }),
   /** A member's new device (client key) starts acting in the context. */
   'add-device': embeddedDelegation,
@@ -60,6 +83,11 @@ const bodySchema = taggedUnion({
   /** A root-signed revocation of one client key, posted by any member. */
   'revoke-key': struct({ revocation: bytes(1024) }),
   'revoke-invite': struct({ invite: id32 }),
+  /**
+   * A client key revocation made on chain (a `KeyRevoked` event of the context's registry),
+   * imported by any member whose node saw it. Every node checks the evidence on the chain.
+   */
+  'anchored-revoke-key': struct({ clientKey: id32, evidence: chainEvidenceField }),
   /**
    * A change to the shared state: a Yjs update produced by a writer (built-in or app). With
    * `call` recorded, any member can re-run the method at the op's parents and check the

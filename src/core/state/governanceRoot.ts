@@ -5,6 +5,7 @@ import { rootIdField, sortOrigins } from '../identity/index.ts';
 import { ROLES } from '../ops/roles.ts';
 import { compareIds } from '../ops/op.ts';
 import { compareUtf8 } from './layout.ts';
+import { anchorFieldOf } from '../anchor/binding.ts';
 
 // Encoded only to be hashed, never decoded: the bounds are sanity limits, not wire limits.
 const MANY = 1 << 24;
@@ -24,6 +25,8 @@ const schema = struct({
   inviteUses: list(struct({ invite: id32, uses: varuint }), MANY),
   /** Allowed origins, sorted. */
   origins: list(string(1024), MANY),
+  /** The chain registry the genesis bound the context to: peers agreeing on governance agree on it. */
+  anchor: optional(struct({ chainId: varuint, registry: fixedBytes(20), owner: fixedBytes(20) })),
 });
 
 /** A GovState that cannot be hashed: a key or id that is not 64 lowercase hex digits. */
@@ -51,6 +54,7 @@ export function governanceRoot(s: GovState): Uint8Array {
     revokedInvites: ids(s.revokedInvites, 'revoked invite'),
     inviteUses,
     origins: sortOrigins(s.origins),
+    anchor: s.anchor && anchorFieldOf(s.anchor),
   });
   return taggedHash('tabnode/governance-root/v1', encoded);
 }

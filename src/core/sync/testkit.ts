@@ -2,15 +2,17 @@
 // simulated clock, persisting nothing.
 import { createReplica } from '../context/replica.ts';
 import { recordingSink, type Person } from '../context/testkit.ts';
+import type { ProofOptions } from '../identity/index.ts';
 import type { Scheduler } from '../mesh/Scheduler.ts';
 import { seededRandom } from '../mesh/seededRandom.ts';
 import { createContextSync, type SyncEvent } from './contextSync.ts';
 
 let seeds = 1;
 
-export function syncNode(who: Person, context: Uint8Array, scheduler: Scheduler, options: { onChange?(e: SyncEvent): void; now?(): number } = {}) {
+/** `proofs`: what the node checks wallet proofs and chain evidence with (its RPC). */
+export function syncNode(who: Pick<Person, 'device'>, context: Uint8Array, scheduler: Scheduler, options: { onChange?(e: SyncEvent): void; now?(): number; proofs?: ProofOptions } = {}) {
   const sink = recordingSink();
-  const replica = createReplica(context, sink);
+  const replica = createReplica(context, sink, options.proofs);
   const random = seededRandom(seeds++);
   const sync = createContextSync({
     replica,

@@ -15,6 +15,7 @@ import type { ContextApp, MethodInfo } from '../apps/contextApp.ts';
 import { KV_APP_ID } from '../apps/kvApp.ts';
 import { openContext, type RunningContext } from './openContext.ts';
 import type { AnchorBinding } from '../../core/anchor/AnchorChain.ts';
+import { anchorFieldOf } from '../../core/anchor/binding.ts';
 import type { AnchorPolicy } from '../../core/anchor/policy.ts';
 import { contextAnchors, type ContextAnchors, type ContextAnchorsDeps } from '../anchors/contextAnchors.ts';
 import { defaultOrigins, siteOrigin } from './origins.ts';
@@ -62,10 +63,7 @@ export interface ContextServiceDeps {
 
 const DAY = 86_400_000;
 
-function addressBytes(address: string): Uint8Array {
-  if (!/^0x[0-9a-fA-F]{40}$/.test(address)) throw new Error(`"${address.slice(0, 60)}" is not an Ethereum address (0x and 40 hex digits)`);
-  return fromHex(address.slice(2).toLowerCase());
-}
+
 
 /** Every context of this profile: create, join by link, act, and observe. */
 export function contextService(d: ContextServiceDeps) {
@@ -188,7 +186,7 @@ export function contextService(d: ContextServiceDeps) {
           nonce: d.randomBytes(16),
           delegation: identity.delegation,
           origins,
-          anchor: options.anchor && { chainId: options.anchor.chainId, registry: addressBytes(options.anchor.registry), owner: addressBytes(options.anchor.owner) },
+          anchor: options.anchor && anchorFieldOf(options.anchor),
         },
       });
       const id = idKey(genesis.id);

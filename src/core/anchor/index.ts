@@ -1,0 +1,5 @@
+export * from './AnchorChain.ts';
+export * from './recordHash.ts';
+export * from './binding.ts';
+export * from './memberSetRoot.ts';
+export * from './compare.ts';
