@@ -18,6 +18,8 @@ import { meshWithin } from './contexts/meshPort.ts';
 import type { WalletAccount } from '../wallets/connector.ts';
 import { anchorsApi, storedPolicy, type AnchorsApi, type WriterFor } from './anchors/anchorsApi.ts';
 import { chainAccess } from './anchors/chainAccess.ts';
+import { evidenceSource } from './anchors/evidenceSource.ts';
+import type { AnchorWatchTimings } from './anchors/watch.ts';
 import { walletAnchorWriter } from './anchors/walletWriter.ts';
 import { defaultSettings, outsideConnectPolicy, settingsToStored, validateSettings, withDefaults, type ChainPreset, type NodeSettings, type PolicyBlock } from './settings.ts';
 
@@ -62,6 +64,8 @@ export interface NodeDeps {
   chainPreset?: () => Promise<ChainPreset | undefined>;
   /** How a wallet writes to a registry (default: it sends the transactions itself). */
   writerFor?: WriterFor;
+  /** Shorter chain polling and withheld-history bound, for tests. */
+  anchorTimings?: AnchorWatchTimings;
 }
 
 export async function createNode({ store, platform, origin, connectPolicy, chainPreset, ...deps }: NodeDeps): Promise<TabnodeNode> {
@@ -70,10 +74,10 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
   const defaults = defaultSettings(origin, preset);
   const mesh = meshWithin(deps.mesh, (url) => allowsConnection(servedPolicy, url, origin));
   const getSettings = async () => withDefaults((await store.setting('network')) as Partial<NodeSettings> | undefined, origin, preset);
-  const chainFor = chainAccess(getSettings);
   const writerFor = deps.writerFor ?? walletAnchorWriter;
   const autoWallet: { current?: WalletAccount } = {};
-  const proofs = { accounts: settingsAccountVerifier(getSettings) };
+  const chainFor = chainAccess(getSettings);
+  const proofs = { accounts: settingsAccountVerifier(getSettings), anchors: evidenceSource(chainFor) };
   const identity = identityService(store, platform, { origin, proofs });
   await identity.device();
   const vault = await openVault(store);
@@ -97,6 +101,7 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
     proofs,
     anchoring: {
       chainFor,
+      ...(deps.anchorTimings ? { timings: deps.anchorTimings } : {}),
       policy: (contextId) => storedPolicy(store, contextId),
       async autoWriter(binding) {
         const wallet = autoWallet.current;

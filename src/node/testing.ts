@@ -5,12 +5,13 @@ import { createInlineRuntime } from '../runtime/index.ts';
 import type { memoryMeshHub } from './contexts/memoryMesh.ts';
 import { createNode, type TabnodeNode } from './createNode.ts';
 import { realTimeScheduler } from './scheduler.ts';
+import type { AnchorWatchTimings } from './anchors/watch.ts';
 
 /** A node named `name` on `hub` with no identity yet (log it in as the test needs). */
 export function bareTestNode(
   hub: ReturnType<typeof memoryMeshHub>,
   name: string,
-  options: { store?: Store; origin?: string; now?: () => number } = {},
+  options: { store?: Store; origin?: string; now?: () => number; anchorTimings?: AnchorWatchTimings } = {},
 ): Promise<TabnodeNode> {
   return createNode({
     store: options.store ?? memoryStore(),
@@ -18,6 +19,7 @@ export function bareTestNode(
     mesh: hub.port(name),
     scheduler: realTimeScheduler,
     runtime: () => createInlineRuntime(),
+    ...(options.anchorTimings ? { anchorTimings: options.anchorTimings } : {}),
     platform: { now: options.now ?? (() => Date.now()), randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)), generateDeviceKey, importRootSeed, signerFor },
   });
 }

@@ -1,5 +1,4 @@
 import type { AnchorBinding, AnchorChain, AnchorRecord, AnchorWriter, Hash32 } from '../../core/anchor/AnchorChain.ts';
-import { memberSetRoot } from '../../core/anchor/memberSetRoot.ts';
 import { anchorDue, DEFAULT_ANCHOR_POLICY, type AnchorPolicy } from '../../core/anchor/policy.ts';
 import { toHash32 } from '../../core/anchor/recordHash.ts';
 import { fromHex, toHex } from '../../core/crypto/index.ts';
@@ -7,7 +6,7 @@ import type { Scheduler } from '../../core/mesh/Scheduler.ts';
 import type { RunningContext } from '../contexts/openContext.ts';
 import { anchorTransactions } from './transactions.ts';
 import type { AnchorsView, AnchorTxView } from './view.ts';
-import { watchAnchors, type AnchorWatch, type LocalGovernanceView } from './watch.ts';
+import { watchAnchors, type AnchorWatch, type AnchorWatchTimings, type LocalGovernanceView } from './watch.ts';
 
 /** How this node reaches a binding's chain, or why it cannot. */
 export type ChainAccess = { chain: AnchorChain; confirmations: number } | { problem: 'no-rpc' | 'other-chain' | 'unreachable'; message: string };
@@ -21,6 +20,7 @@ export interface ContextAnchorsDeps {
   policy(): Promise<AnchorPolicy>;
   /** The wallet that anchors when the policy says so (an admin's, connected in this tab). */
   autoWriter(binding: AnchorBinding): Promise<AnchorWriter | undefined>;
+  timings?: AnchorWatchTimings;
 }
 
 const ZERO: Hash32 = `0x${'0'.repeat(64)}`;
@@ -49,13 +49,11 @@ export function contextAnchors(d: ContextAnchorsDeps) {
   const context = `0x${ctx.replica.contextKey}` as Hash32;
 
   const local: LocalGovernanceView = {
-    has: (key) => ctx.replica.dag.has(key),
-    isValid: (key) => Boolean(ctx.replica.inHistory(key) && ctx.replica.verdict(key)?.valid),
-    memberRootAt(key) {
-      const g = ctx.replica.governanceAt(key);
-      return g && memberSetRoot(g);
-    },
+    has: (key) => ctx.replica.hasOp(key),
+    isValid: (key) => ctx.replica.isValidOp(key),
+    memberRootAt: (key) => ctx.replica.memberRootAt(key),
     latestGovernanceKey: () => ctx.replica.latestGovernanceKey(),
+    governanceOutside: (key) => ctx.replica.governanceOutside(key),
   };
 
   function ensure(): Promise<void> | undefined {
@@ -75,6 +73,7 @@ export function contextAnchors(d: ContextAnchorsDeps) {
         confirmations,
         local,
         scheduler: d.scheduler,
+        ...(d.timings ? { timings: d.timings } : {}),
         alert: (kind, message) => ctx.raiseAlert(kind, message),
         onChange: () => {
           noteConfirmedAnchor();

@@ -1,5 +1,6 @@
-import type { AnchorBinding, AnchorChain, AnchorRecord, Hash32, RegistryEvent } from '../../core/anchor/AnchorChain.ts';
-import { compareAnchor, type AnchorComparison } from '../../core/anchor/compare.ts';
+import type { AnchorBinding, AnchorChain, AnchorRecord, ChainPosition, Hash32, RegistryEvent } from '../../core/anchor/AnchorChain.ts';
+import type { KeyRevokedEvent } from '../../core/anchor/binding.ts';
+import { compareAnchor, type AnchorComparison, type AnchorLocalView } from '../../core/anchor/compare.ts';
 import { anchorRecordHash } from '../../core/anchor/recordHash.ts';
 import type { Scheduler } from '../../core/mesh/Scheduler.ts';
 import type { AnchorEntryView, AnchorStatus } from './view.ts';
@@ -22,14 +23,7 @@ export const ANCHOR_WATCH = {
   revokedShown: 50,
 } as const;
 
-export type KeyRevokedEvent = Extract<RegistryEvent, { kind: 'key-revoked' }>;
-
-export interface LocalGovernanceView {
-  has(key: string): boolean;
-  isValid(key: string): boolean;
-  memberRootAt(key: string): Hash32 | undefined;
-  latestGovernanceKey(): string | undefined;
-}
+export type LocalGovernanceView = AnchorLocalView;
 
 export interface WatchDeps {
   context: Hash32;
@@ -44,8 +38,14 @@ export interface WatchDeps {
   onAppHash(hash: Hash32): void;
   alert(kind: 'anchor', message: string): void;
   onChange(): void;
-  /** Time between polls while nothing changes, before back-off (tests shorten it). */
+  timings?: AnchorWatchTimings;
+}
+
+/** Tests shorten these; the node runs on ANCHOR_WATCH. */
+export interface AnchorWatchTimings {
+  /** Time between polls while things change (doubles while nothing does, up to maxPollMs). */
   pollMs?: number;
+  withheldAfterMs?: number;
 }
 
 export interface AnchorWatch {
@@ -66,13 +66,15 @@ export interface AnchorWatch {
 }
 
 export function watchAnchors(d: WatchDeps): AnchorWatch {
-  const base = d.pollMs ?? ANCHOR_WATCH.minPollMs;
+  const base = d.timings?.pollMs ?? ANCHOR_WATCH.minPollMs;
+  const withheldAfterMs = d.timings?.withheldAfterMs ?? ANCHOR_WATCH.withheldAfterMs;
   let stopped = false;
   let fromBlock = 0n;
   let registered = false;
   let seq = 0n;
   let appHash: Hash32 | undefined;
   let latest: AnchorEntryView | undefined;
+  let latestAt: ChainPosition | undefined;
   const history: AnchorEntryView[] = [];
   const revoked: string[] = [];
   const revokedSet = new Set<string>();
@@ -106,6 +108,7 @@ export function watchAnchors(d: WatchDeps): AnchorWatch {
     } else if (e.kind === 'anchored') {
       seq = e.seq;
       latest = { seq: e.seq.toString(), record: e.record, by: e.by, blockNumber: e.at.blockNumber.toString(), txHash: e.at.txHash, at: e.at.timestamp * 1000 };
+      latestAt = e.at;
       latestSeenAt = d.scheduler.now();
       history.unshift(latest);
       if (history.length > ANCHOR_WATCH.history) history.pop();
@@ -122,7 +125,7 @@ export function watchAnchors(d: WatchDeps): AnchorWatch {
   function compare(): boolean {
     const before = comparison?.status;
     comparison = latest
-      ? compareAnchor({ record: latest.record, local: d.local, waitedMs: d.scheduler.now() - latestSeenAt, withheldAfterMs: ANCHOR_WATCH.withheldAfterMs })
+      ? compareAnchor({ record: latest.record, local: d.local, waitedMs: d.scheduler.now() - latestSeenAt, withheldAfterMs, seq: BigInt(latest.seq), ...(latestAt ? { at: latestAt } : {}) })
       : undefined;
     const now = comparison?.status;
     if (latest && comparison && (now === 'withheld' || now === 'mismatch' || now === 'fork')) {

@@ -17,7 +17,7 @@ import type { NodeSettings } from '../settings.ts';
 import { membershipTasks } from './membership.ts';
 import type { MeshPort } from './meshPort.ts';
 import type { AuditEntry, CallOutcome, EventView, VerificationView } from './view.ts';
-import type { KeyRevokedEvent } from '../anchors/watch.ts';
+import { anchoredRevokeBody, type KeyRevokedEvent } from '../../core/anchor/binding.ts';
 import { rendezvous } from '../../core/context/rendezvous.ts';
 import { inviteCodec, signInvite, type Invite } from '../../core/invitation/index.ts';
 import { idKey, signOp, type OpBody } from '../../core/ops/op.ts';
@@ -480,19 +480,7 @@ export async function openContext(d: ContextDeps) {
      * Import a key revocation read from the context's registry on chain, with its evidence,
      * so it takes effect here and at every peer (docs/governance.md, anchored revocations).
      */
-    importChainRevocation: (e: KeyRevokedEvent) =>
-      publish({
-        kind: 'anchored-revoke-key',
-        clientKey: fromHex(e.clientKey.slice(2).toLowerCase()),
-        evidence: {
-          txHash: fromHex(e.at.txHash.slice(2).toLowerCase()),
-          logIndex: e.at.logIndex,
-          blockNumber: Number(e.at.blockNumber),
-          blockTime: e.at.timestamp,
-          by: fromHex(e.by.slice(2).toLowerCase()),
-          asAdmin: e.asAdmin,
-        },
-      }),
+    importChainRevocation: (e: KeyRevokedEvent) => publish(anchoredRevokeBody(e)),
     /**
      * Stop running the app (a reason) or allow it again (undefined): the anchoring service
      * holds the app to the hash the registry records.

@@ -1,0 +1,181 @@
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { createPublicClient, createWalletClient, http, parseEther } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { eip1193AnchorWriter } from '../../adapters/chain/registry/eip1193AnchorWriter.ts';
+import { startRegistryNode, type RegistryNode } from '../../adapters/chain/registry/testkit.ts';
+import type { Address, Hash32 } from '../../core/anchor/AnchorChain.ts';
+import { sha256, toHex } from '../../core/crypto/index.ts';
+import { ensureAppsBuilt, readApp } from '../../runtime/testkit.ts';
+import type { EthereumWalletAccount } from '../../wallets/connector.ts';
+import { memoryMeshHub } from '../contexts/memoryMesh.ts';
+import type { TabnodeNode } from '../createNode.ts';
+import { realTimeScheduler } from '../scheduler.ts';
+import { bareTestNode, until } from '../testing.ts';
+
+/*
+ * The anchoring service end to end, minus browsers: nodes in one process over memory links,
+ * a real Hardhat chain with the registry, a wallet that signs with a real key.
+ */
+
+let chain: RegistryNode;
+const nodes: TabnodeNode[] = [];
+const timings = { pollMs: 100, withheldAfterMs: 1500 };
+
+beforeAll(async () => {
+  [chain] = await Promise.all([startRegistryNode(), ensureAppsBuilt()]);
+}, 120_000);
+afterAll(() => chain?.stop());
+afterEach(async () => {
+  await Promise.all(nodes.splice(0).map((n) => n.close()));
+});
+
+/** An Ethereum wallet on the local chain: real key, funded, sends its own transactions. */
+async function fundedWallet(): Promise<EthereumWalletAccount & { privateKey: `0x${string}` }> {
+  const privateKey = generatePrivateKey();
+  const account = privateKeyToAccount(privateKey);
+  const devChain = { id: chain.chainId, name: 'dev', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [chain.url] } } };
+  const pub = createPublicClient({ transport: http(chain.url) });
+  await pub.waitForTransactionReceipt({ hash: (await chain.request({ method: 'eth_sendTransaction', params: [{ from: chain.accounts[0], to: account.address, value: `0x${parseEther('10').toString(16)}` }] })) as `0x${string}` });
+  const wallet = createWalletClient({ account, chain: devChain, transport: http(chain.url) });
+  return {
+    kind: 'ethereum',
+    address: account.address,
+    chainId: chain.chainId,
+    privateKey,
+    signMessage: ({ message }) => account.signMessage({ message }),
+    signTypedData: (data) => account.signTypedData(data as never),
+    sendTransaction: (tx) => wallet.sendTransaction({ to: tx.to, data: tx.data, value: tx.value ?? 0n }),
+  };
+}
+
+async function node(hub: ReturnType<typeof memoryMeshHub>, name: string, wallet?: EthereumWalletAccount, options: { chain?: boolean } = {}): Promise<TabnodeNode> {
+  const n = await bareTestNode(hub, name, { anchorTimings: timings });
+  nodes.push(n);
+  if (wallet) await n.identity.loginWithWallet(wallet, name);
+  else await n.identity.useLocalRoot(n.identity.newPhrase(), name);
+  if (options.chain === false) return n;
+  const current = await n.settings.get();
+  await n.settings.update({ ...current, chain: { rpcUrl: chain.url, chainId: chain.chainId, registry: chain.registry, confirmations: 0 } });
+  return n;
+}
+
+const rootOf = async (n: TabnodeNode) => (await n.identity.status()).root!.id;
+const anchorsOf = async (n: TabnodeNode, id: string) => (await n.contexts.view(id)).anchors;
+
+describe('anchoring a context on chain', () => {
+  test('register, anchor on removal, peers verify; a member kept from the removal alerts withheld history', async () => {
+    const hub = memoryMeshHub(realTimeScheduler);
+    const wallet = await fundedWallet();
+    const a = await node(hub, 'A', wallet);
+    const [b, c] = [await node(hub, 'B'), await node(hub, 'C')];
+    const id = await a.contexts.create('Anchored', { anchor: { chainId: chain.chainId, registry: chain.registry, owner: wallet.address.toLowerCase() as Address } });
+
+    const registered = await a.anchors.register(id, wallet);
+    expect(registered).toMatchObject({ kind: 'register', state: 'confirmed' });
+    expect(Number(registered.gasUsed)).toBeGreaterThan(21_000);
+    await until('A sees its registration', async () => (await anchorsOf(a, id))?.registered);
+
+    await b.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
+    await c.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
+    for (const n of [a, b, c]) await until('three members', async () => (await n.contexts.view(id)).members.length === 3 && !(await n.contexts.view(id)).joining);
+    // B and C learnt the binding from the genesis op.
+    expect((await anchorsOf(b, id))?.binding).toEqual({ chainId: chain.chainId, registry: chain.registry, owner: wallet.address.toLowerCase() });
+
+    // C is kept away from what follows: it never receives its removal.
+    await c.contexts.setOnline(id, false);
+    a.anchors.useWallet(wallet);
+    expect(await a.contexts.remove(id, await rootOf(c))).toMatchObject({ valid: true });
+
+    const anchored = await until('the policy anchors the removal', async () => {
+      const v = await anchorsOf(a, id);
+      return v?.status === 'in-sync' && v.latest ? v : undefined;
+    });
+    const tx = anchored.txs.find((t) => t.kind === 'anchor' && t.state === 'confirmed');
+    expect(Number(tx?.gasUsed)).toBeLessThanOrEqual(50_000);
+    await until('B verifies the same anchor', async () => {
+      const v = await anchorsOf(b, id);
+      return v?.status === 'in-sync' && v.latest?.txHash === anchored.latest!.txHash;
+    });
+
+    const withheld = await until('C, shown a history without its removal, alerts', async () => {
+      const v = await c.contexts.view(id);
+      return v.anchors?.status === 'withheld' ? v : undefined;
+    });
+    const alert = withheld.alerts.find((al) => al.kind === 'anchor');
+    expect(alert?.message).toMatch(/Withheld history/);
+    expect(alert?.message).toContain(anchored.latest!.txHash);
+    expect(alert?.message).toContain(`block ${anchored.latest!.blockNumber}`);
+  }, 90_000);
+
+  test('a key revoked on chain while the revoker is cut off is imported by a peer, which refuses the key’s later writes', async () => {
+    const hub = memoryMeshHub(realTimeScheduler);
+    const wallet = await fundedWallet();
+    const a = await node(hub, 'A', wallet);
+    // B's device is lost to an attacker: it reads no chain and keeps writing.
+    const [b, d] = [await node(hub, 'B', undefined, { chain: false }), await node(hub, 'D')];
+    const id = await a.contexts.create('Revocations', { anchor: { chainId: chain.chainId, registry: chain.registry, owner: wallet.address.toLowerCase() as Address } });
+    await a.anchors.register(id, wallet);
+    await b.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
+    await d.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
+    for (const n of [a, b, d]) await until('three members', async () => (await n.contexts.view(id)).members.length === 3 && !(await n.contexts.view(id)).joining);
+
+    const bRoot = await rootOf(b);
+    const bKey = (await d.contexts.view(id)).members.find((m) => m.root === bRoot)!.devices[0]!.key;
+    // Both the revoker and the revoked device are cut off from everyone.
+    await a.contexts.setOnline(id, false);
+    await b.contexts.setOnline(id, false);
+    expect(await a.anchors.revokeKey(id, bKey, wallet)).toMatchObject({ state: 'confirmed' });
+
+    await until('D imports the revocation from the chain', async () => {
+      const v = await d.contexts.view(id);
+      return v.members.find((m) => m.root === bRoot)?.devices.find((k) => k.key === bKey)?.revoked;
+    });
+    const late = await b.contexts.write(id, { method: 'set', args: { key: 'late', value: 1 } });
+    expect(late.valid).toBe(true); // B's device has not heard of it
+    await b.contexts.setOnline(id, true);
+    // D no longer admits the revoked key: its link is refused, its writes never taken.
+    await until('D refuses B’s device', async () => (await d.contexts.view(id)).peers.some((p) => p.key === bKey && p.state === 'refused'));
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await d.contexts.view(id)).kv.map(([k]) => k)).not.toContain('late');
+    expect((await anchorsOf(d, id))?.revokedOnChain).toContain(bKey);
+  }, 90_000);
+
+  test('an app that differs from the anchored hash is refused with an alert', async () => {
+    const hub = memoryMeshHub(realTimeScheduler);
+    const wallet = await fundedWallet();
+    const a = await node(hub, 'A', wallet);
+    const b = await node(hub, 'B');
+    const board = readApp('team-board');
+    const appId = await a.apps.install(board);
+    expect(appId).toBe(toHex(sha256(board)));
+    const id = await a.contexts.create('Board', { app: appId, anchor: { chainId: chain.chainId, registry: chain.registry, owner: wallet.address.toLowerCase() as Address } });
+    await a.anchors.register(id, wallet);
+    await b.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
+    await until('B is in', async () => !(await b.contexts.view(id)).joining);
+    await until('B sees the app matches', async () => (await anchorsOf(b, id))?.appMatches === true);
+    expect(await b.contexts.call(id, 'create_task', { title: 'ok' })).toBeDefined();
+
+    // The owner records another binary's hash on chain: the one this context runs is no longer it.
+    const other = `0x${toHex(sha256(new TextEncoder().encode('another build')))}` as Hash32;
+    const writer = eip1193AnchorWriter({
+      request: async ({ method, params }) => {
+        if (method === 'eth_chainId') return `0x${chain.chainId.toString(16)}`;
+        if (method !== 'eth_sendTransaction') throw new Error(method);
+        const tx = (params as [{ to: `0x${string}`; data: `0x${string}` }])[0];
+        return wallet.sendTransaction({ to: tx.to, data: tx.data, chainId: chain.chainId });
+      },
+      from: wallet.address,
+      chain: { rpcUrl: chain.url, chainId: chain.chainId, registry: chain.registry },
+    });
+    const owner = wallet.address.toLowerCase() as Address;
+    const seq = (await (await import('../../adapters/chain/registry/viemAnchorChain.ts')).viemAnchorChain({ rpcUrl: chain.url, chainId: chain.chainId, registry: chain.registry }).view(`0x${id}`, owner)).seq;
+    await writer.wait(await writer.submit(`0x${id}`, owner, { kind: 'set-app', expectedSeq: seq, appHash: other }));
+
+    const refused = await until('B refuses the app', async () => {
+      const v = await b.contexts.view(id);
+      return v.anchors?.appMatches === false && v.alerts.some((al) => al.kind === 'app-integrity') ? v : undefined;
+    });
+    expect(refused.alerts.find((al) => al.kind === 'app-integrity')?.message).toMatch(/not the one anchored on chain/);
+    await expect(b.contexts.call(id, 'create_task', { title: 'refused' })).rejects.toThrow(/anchored on chain/);
+  }, 90_000);
+});
