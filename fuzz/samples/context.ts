@@ -76,8 +76,8 @@ async function build(): Promise<ContextSamples> {
   ];
   const heads = ops.slice(-3).map((o) => o.id);
   const checkpoints = [
-    await signCheckpoint(alice.device.signer, { context: ctx, heads, governanceRoot: new Uint8Array(32).fill(1), stateRoot: new Uint8Array(32).fill(2), opCount: ops.length, time: T0 }),
-    await signCheckpoint(bob.device.signer, { context: ctx, heads: [g.id], governanceRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), opCount: 1, time: 0 }),
+    await signCheckpoint(alice.device.signer, { context: ctx, heads, governanceRoot: new Uint8Array(32).fill(1), stateRoot: new Uint8Array(32).fill(2), opCount: ops.length, time: T0, anchor: { seq: 3, recordHash: new Uint8Array(32).fill(4), blockNumber: 9, txHash: new Uint8Array(32).fill(5) } }),
+    await signCheckpoint(bob.device.signer, { context: ctx, heads: [g.id], governanceRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), opCount: 1, time: 0, anchor: undefined }),
   ].map(encodeCheckpoint);
   const doc = new Y.Doc();
   for (const u of updates.slice(0, 3)) Y.applyUpdate(doc, u);

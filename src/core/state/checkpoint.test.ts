@@ -25,6 +25,7 @@ const claims = {
   stateRoot: id(30),
   opCount: 1234,
   time: 1_700_000_000_000,
+  anchor: undefined,
 };
 
 describe('checkpoint', () => {

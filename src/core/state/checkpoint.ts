@@ -1,4 +1,4 @@
-import { DecodeError, EncodeError, encodeWith, envelope, fixedBytes, list, struct, varuint, type Codec, type Infer } from '../codec/index.ts';
+import { DecodeError, EncodeError, encodeWith, envelope, fixedBytes, list, optional, struct, varuint, type Codec, type Infer } from '../codec/index.ts';
 import { bytesEqual, concatBytes, verifyEd25519, type Signer } from '../crypto/index.ts';
 import { compareIds, sortIds } from '../ops/op.ts';
 
@@ -36,6 +36,11 @@ const claimsSchema = struct({
   time: varuint,
   /** The client key that signs. */
   author: id32,
+  /**
+   * The latest anchor of the context this node has confirmed on chain (none: not anchored,
+   * or no RPC): peers with another record under the same seq read different chains.
+   */
+  anchor: optional(struct({ seq: varuint, recordHash: id32, blockNumber: varuint, txHash: id32 })),
 });
 
 /** What a node states: "with exactly these heads, my governance and state roots are these". */

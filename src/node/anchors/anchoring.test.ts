@@ -30,17 +30,16 @@ afterEach(async () => {
 });
 
 /** An Ethereum wallet on the local chain: real key, funded, sends its own transactions. */
-async function fundedWallet(): Promise<EthereumWalletAccount & { privateKey: `0x${string}` }> {
-  const privateKey = generatePrivateKey();
+async function fundedWallet(on: RegistryNode = chain, privateKey: `0x${string}` = generatePrivateKey()): Promise<EthereumWalletAccount & { privateKey: `0x${string}` }> {
   const account = privateKeyToAccount(privateKey);
-  const devChain = { id: chain.chainId, name: 'dev', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [chain.url] } } };
-  const pub = createPublicClient({ transport: http(chain.url) });
-  await pub.waitForTransactionReceipt({ hash: (await chain.request({ method: 'eth_sendTransaction', params: [{ from: chain.accounts[0], to: account.address, value: `0x${parseEther('10').toString(16)}` }] })) as `0x${string}` });
-  const wallet = createWalletClient({ account, chain: devChain, transport: http(chain.url) });
+  const devChain = { id: on.chainId, name: 'dev', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [on.url] } } };
+  const pub = createPublicClient({ transport: http(on.url) });
+  await pub.waitForTransactionReceipt({ hash: (await on.request({ method: 'eth_sendTransaction', params: [{ from: on.accounts[0], to: account.address, value: `0x${parseEther('10').toString(16)}` }] })) as `0x${string}` });
+  const wallet = createWalletClient({ account, chain: devChain, transport: http(on.url) });
   return {
     kind: 'ethereum',
     address: account.address,
-    chainId: chain.chainId,
+    chainId: on.chainId,
     privateKey,
     signMessage: ({ message }) => account.signMessage({ message }),
     signTypedData: (data) => account.signTypedData(data as never),
@@ -48,14 +47,15 @@ async function fundedWallet(): Promise<EthereumWalletAccount & { privateKey: `0x
   };
 }
 
-async function node(hub: ReturnType<typeof memoryMeshHub>, name: string, wallet?: EthereumWalletAccount, options: { chain?: boolean } = {}): Promise<TabnodeNode> {
+async function node(hub: ReturnType<typeof memoryMeshHub>, name: string, wallet?: EthereumWalletAccount, options: { chain?: boolean; reads?: RegistryNode } = {}): Promise<TabnodeNode> {
   const n = await bareTestNode(hub, name, { anchorTimings: timings });
   nodes.push(n);
   if (wallet) await n.identity.loginWithWallet(wallet, name);
   else await n.identity.useLocalRoot(n.identity.newPhrase(), name);
   if (options.chain === false) return n;
   const current = await n.settings.get();
-  await n.settings.update({ ...current, chain: { rpcUrl: chain.url, chainId: chain.chainId, registry: chain.registry, confirmations: 0 } });
+  const reads = options.reads ?? chain;
+  await n.settings.update({ ...current, chain: { rpcUrl: reads.url, chainId: reads.chainId, registry: reads.registry, confirmations: 0 } });
   return n;
 }
 
@@ -177,5 +177,48 @@ describe('anchoring a context on chain', () => {
     });
     expect(refused.alerts.find((al) => al.kind === 'app-integrity')?.message).toMatch(/not the one anchored on chain/);
     await expect(b.contexts.call(id, 'create_task', { title: 'refused' })).rejects.toThrow(/anchored on chain/);
+  }, 90_000);
+
+  test('two nodes that read different anchors for the context alert, naming both', async () => {
+    // A second chain with the registry at the same address: what a node behind a lying or forked RPC sees.
+    const other = await startRegistryNode();
+    try {
+      expect(other.registry).toBe(chain.registry);
+      const hub = memoryMeshHub(realTimeScheduler);
+      const wallet = await fundedWallet();
+      const a = await node(hub, 'A', wallet);
+      const b = await node(hub, 'B', undefined, { reads: other });
+      const owner = wallet.address.toLowerCase() as Address;
+      const id = await a.contexts.create('Two chains', { anchor: { chainId: chain.chainId, registry: chain.registry, owner } });
+      await a.anchors.register(id, wallet);
+      await b.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
+      await until('B is in', async () => !(await b.contexts.view(id)).joining);
+      expect(await a.anchors.anchor(id, wallet)).toMatchObject({ state: 'confirmed' });
+
+      // The same owner key registers and anchors another record on the other chain.
+      const twin = await fundedWallet(other, wallet.privateKey);
+      const writer = eip1193AnchorWriter({
+        request: async ({ method, params }) => {
+          if (method === 'eth_chainId') return `0x${other.chainId.toString(16)}`;
+          const tx = (params as [{ to: `0x${string}`; data: `0x${string}` }])[0];
+          return twin.sendTransaction({ to: tx.to, data: tx.data, chainId: other.chainId });
+        },
+        from: twin.address,
+        chain: { rpcUrl: other.url, chainId: other.chainId, registry: other.registry },
+      });
+      const appHash = `0x${(await a.contexts.view(id)).appId}` as Hash32;
+      await writer.wait(await writer.submit(`0x${id}`, owner, { kind: 'register', appHash, admins: [] }));
+      const fake = `0x${'ab'.repeat(32)}` as Hash32;
+      await writer.wait(await writer.submit(`0x${id}`, owner, { kind: 'anchor', expectedSeq: 1n, record: { govHead: fake, memberRoot: fake, stateRoot: fake, epoch: 0n } }));
+
+      const aSeq = (await anchorsOf(a, id))!.latest!.seq;
+      await until('B has read the other anchor', async () => (await anchorsOf(b, id))?.latest?.seq === aSeq);
+      for (const [n, name] of [[a, 'A'], [b, 'B']] as const) {
+        const alert = await until(`${name} alerts different anchors`, async () => (await n.contexts.view(id)).alerts.find((al) => al.message.startsWith('Different anchors')), 20_000);
+        expect(alert.message).toContain(`anchor #${aSeq}`);
+      }
+    } finally {
+      await other.stop();
+    }
   }, 90_000);
 });

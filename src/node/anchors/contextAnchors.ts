@@ -1,9 +1,9 @@
 import type { AnchorBinding, AnchorChain, AnchorRecord, AnchorWriter, Hash32 } from '../../core/anchor/AnchorChain.ts';
 import { anchorDue, DEFAULT_ANCHOR_POLICY, type AnchorPolicy } from '../../core/anchor/policy.ts';
-import { toHash32 } from '../../core/anchor/recordHash.ts';
+import { anchorRecordHash, hash32Bytes, toHash32 } from '../../core/anchor/recordHash.ts';
 import { fromHex, toHex } from '../../core/crypto/index.ts';
 import type { Scheduler } from '../../core/mesh/Scheduler.ts';
-import type { RunningContext } from '../contexts/openContext.ts';
+import type { AnchorClaim, RunningContext } from '../contexts/openContext.ts';
 import { anchorTransactions } from './transactions.ts';
 import type { AnchorsView, AnchorTxView } from './view.ts';
 import { watchAnchors, type AnchorWatch, type AnchorWatchTimings, type LocalGovernanceView } from './watch.ts';
@@ -22,6 +22,9 @@ export interface ContextAnchorsDeps {
   autoWriter(binding: AnchorBinding): Promise<AnchorWriter | undefined>;
   timings?: AnchorWatchTimings;
 }
+
+/** Distinct peer-anchor alerts remembered (so a repeating checkpoint alerts once). */
+const MAX_PEER_ALERTS = 100;
 
 const ZERO: Hash32 = `0x${'0'.repeat(64)}`;
 
@@ -45,6 +48,7 @@ export function contextAnchors(d: ContextAnchorsDeps) {
   let anchoredAt = d.now();
   let autoAnchoring = false;
   let lastSeenHead: string | undefined;
+  const peerAlerts = new Set<string>();
 
   const context = `0x${ctx.replica.contextKey}` as Hash32;
 
@@ -92,9 +96,40 @@ export function contextAnchors(d: ContextAnchorsDeps) {
           else ctx.refuseApp(`its app ${appId.slice(0, 12)}… is not the one anchored on chain (${hash.slice(0, 14)}…): refusing to run it`);
         },
       });
+      ctx.attachAnchors({ claim, peerClaim });
       d.onChange();
     })();
     return starting;
+  }
+
+  /** What this node's checkpoints say it has confirmed on chain. */
+  function claim(): AnchorClaim | undefined {
+    const latest = watch?.latest;
+    if (!latest) return undefined;
+    return { seq: Number(latest.seq), recordHash: hash32Bytes(anchorRecordHash(latest.record)), blockNumber: Number(latest.blockNumber), txHash: hash32Bytes(latest.txHash) };
+  }
+
+  /**
+   * A member's checkpoint names its latest anchor. Same seq, another record: the two nodes
+   * read different chains (a fork, or a lying RPC). A later anchor in a block this node has
+   * already read, but that it did not see: the same, one way or the other.
+   */
+  function peerClaim(peer: AnchorClaim, label: string): void {
+    if (!watch) return;
+    const latest = watch.latest;
+    const theirs = `anchor #${peer.seq} (block ${peer.blockNumber}, tx 0x${toHex(peer.txHash)})`;
+    let problem: string | undefined;
+    if (latest && BigInt(latest.seq) === BigInt(peer.seq) && anchorRecordHash(latest.record) !== toHash32(peer.recordHash)) {
+      problem = `${label} sees ${theirs} with another record than this node's anchor #${latest.seq} (block ${latest.blockNumber}, tx ${latest.txHash}): the two nodes read different chains, or an RPC lies`;
+    } else if ((!latest || BigInt(latest.seq) < BigInt(peer.seq)) && watch.scannedTo >= BigInt(peer.blockNumber)) {
+      problem = `${label} sees ${theirs}, which this node's chain does not show although it has read that block: the two nodes read different chains, or an RPC lies`;
+    }
+    if (!problem) return;
+    const id = `${label}/${peer.seq}`;
+    if (peerAlerts.has(id)) return;
+    if (peerAlerts.size >= MAX_PEER_ALERTS) peerAlerts.delete(peerAlerts.values().next().value!);
+    peerAlerts.add(id);
+    ctx.raiseAlert('anchor', `Different anchors: ${problem}`);
   }
 
   function noteConfirmedAnchor(): void {
@@ -207,6 +242,7 @@ export function contextAnchors(d: ContextAnchorsDeps) {
     close(): void {
       closed = true;
       watch?.stop();
+      ctx.attachAnchors(undefined);
     },
   };
   return api;

@@ -58,6 +58,8 @@ export interface AnchorWatch {
   readonly status: AnchorStatus;
   readonly statusMessage: string | undefined;
   readonly lastBlock: bigint | undefined;
+  /** Every block up to this one has been read (confirmed events only); -1 before the first poll. */
+  readonly scannedTo: bigint;
   readonly checkedAt: number | undefined;
   readonly error: string | undefined;
   /** Poll soon: local governance changed, or a transaction was just confirmed. */
@@ -227,6 +229,9 @@ export function watchAnchors(d: WatchDeps): AnchorWatch {
     },
     get lastBlock() {
       return lastBlock;
+    },
+    get scannedTo() {
+      return fromBlock - 1n;
     },
     get checkedAt() {
       return checkedAt;

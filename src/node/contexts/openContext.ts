@@ -33,10 +33,20 @@ import {
   signCheckpoint,
   snapshotCodec,
   verifyCheckpoint,
+  type Checkpoint,
   type StateCall,
 } from '../../core/state/index.ts';
 import { createContextSync, type PeerInfo, type SyncEvent } from '../../core/sync/contextSync.ts';
 import type { Alert, CheckpointAgreement, ContextView, InvalidOpView, MemberView, OpOutcome } from './view.ts';
+
+/** The latest anchor a node has confirmed on chain, as checkpoints carry it. */
+export type AnchorClaim = NonNullable<Checkpoint['anchor']>;
+
+export interface AnchorHooks {
+  claim(): AnchorClaim | undefined;
+  /** A member's checkpoint named this anchor (its signature and key were checked). */
+  peerClaim(claim: AnchorClaim, peerLabel: string): void;
+}
 
 export const CONTEXT_TIMINGS = { checkpointMs: 4000, antiEntropyMs: 3000, snapshotEveryDeltas: 200 } as const;
 
@@ -152,6 +162,7 @@ export async function openContext(d: ContextDeps) {
     const comparison = compareCheckpoint(localView(), cp);
     const peerKey = toHex(cp.author);
     const label = replica.governance().keys.get(peerKey)?.label ?? peerKey.slice(0, 8);
+    if (cp.anchor && replica.governance().keys.has(peerKey)) anchorHooks?.peerClaim(cp.anchor, label);
     const previous = agreements.get(peerKey)?.comparison;
     agreements.set(peerKey, { peer: peerKey, label, comparison, at: d.now() });
     if (comparison === 'diverged' && previous !== 'diverged') {
@@ -207,6 +218,7 @@ export async function openContext(d: ContextDeps) {
       stateRoot: view.stateRoot,
       opCount: replica.historySize(),
       time: d.now(),
+      anchor: anchorHooks?.claim(),
     }).then((cp) => sync.broadcastCheckpoint(encodeCheckpoint(cp)));
     d.scheduler.schedule(CONTEXT_TIMINGS.checkpointMs, checkpointLoop);
   }
@@ -259,6 +271,9 @@ export async function openContext(d: ContextDeps) {
     d.onChange();
     return view;
   }
+
+  /** The anchoring service's side of checkpoints: what this node has confirmed on chain, and what peers say. */
+  let anchorHooks: AnchorHooks | undefined;
 
   /** Why this node will not run the context's app (it differs from the hash anchored on chain). */
   let appRefused: string | undefined;
@@ -473,6 +488,10 @@ export async function openContext(d: ContextDeps) {
     raiseAlert: (kind: Alert['kind'], message: string) => {
       alert(kind, message);
       d.onChange();
+    },
+    /** Let the anchoring service put its latest confirmed anchor in checkpoints and hear peers'. */
+    attachAnchors(hooks: AnchorHooks | undefined): void {
+      anchorHooks = hooks;
     },
     /** The root this context acts as here. */
     signingRoot: identity.root,
