@@ -7,12 +7,13 @@ import { createNode } from './createNode.ts';
 import { memoryMeshHub } from './contexts/memoryMesh.ts';
 import { createInlineRuntime } from '../runtime/index.ts';
 import { realTimeScheduler } from './scheduler.ts';
-import { SettingsError } from './settings.ts';
+import { SettingsError, type ChainPreset } from './settings.ts';
 
 const DAY = 86_400_000;
 
-function testNode(clock = { now: Date.UTC(2026, 10, 24) }) {
+function testNode(clock = { now: Date.UTC(2026, 10, 24) }, chainPreset?: ChainPreset) {
   return createNode({
+    ...(chainPreset ? { chainPreset: async () => chainPreset } : {}),
     store: memoryStore(),
     origin: 'http://127.0.0.1:8080',
     mesh: memoryMeshHub(realTimeScheduler).port('test'),
@@ -84,6 +85,19 @@ describe('node identity', () => {
 });
 
 describe('node settings', () => {
+  test('the chain the serving site offers is the default: anchoring and contract-account checks use it', async () => {
+    const node = await testNode(undefined, { kind: 'local', chainId: 31337, registry: '0x5fbdb2315678afecb367f032d93f642f64180aa3', rpcPath: '/chain', faucet: true });
+    const s = await node.settings.get();
+    expect(s.chain).toEqual({ rpcUrl: 'http://127.0.0.1:8080/chain', chainId: 31337, registry: '0x5fbdb2315678afecb367f032d93f642f64180aa3', confirmations: 0 });
+    expect(s.rpc.ethereum).toBe('http://127.0.0.1:8080/chain');
+    // Someone who set no chain keeps none after a reset too; the preset comes back.
+    await node.settings.update({ ...s, chain: { rpcUrl: '', chainId: 0, registry: '', confirmations: 0 } });
+    expect((await node.settings.get()).chain.rpcUrl).toBe('');
+    expect((await node.settings.reset()).chain.chainId).toBe(31337);
+    const remote = await testNode(undefined, { kind: 'remote', chainId: 8453, registry: '0x5fbdb2315678afecb367f032d93f642f64180aa3', rpcPath: '/chain', faucet: false });
+    expect((await remote.settings.get()).chain.confirmations).toBe(3);
+  });
+
   test('default to the own origin, validate, and reset', async () => {
     const node = await testNode();
     const defaults = await node.settings.get();
@@ -94,6 +108,7 @@ describe('node settings', () => {
       maxConns: 20,
       walletConnect: { projectId: '', relayUrl: 'wss://relay.walletconnect.org' },
       rpc: { ethereum: '', starknet: '' },
+      chain: { rpcUrl: '', chainId: 0, registry: '', confirmations: 0 },
     });
     const next = {
       signalingUrls: ['wss://signal.example/'],
