@@ -83,8 +83,6 @@ export async function chainGasFigures(): Promise<ChainGasReport> {
       notes: [
         `anchor ≤ ${CHAIN.anchorGoalGas.toLocaleString('en-US')} gas: ${worstAnchor <= BigInt(CHAIN.anchorGoalGas) ? 'met' : 'not met'} (worst direct anchor ${worstAnchor.toLocaleString('en-US')})`,
         'gas is for the whole transaction (21,000 base and calldata included), on Hardhat 2 (cancun rules); an L2 adds its own L1 data fee',
-        // Hook: the anchoring service (issue 11 part 3-4) reports here the time from an anchor's confirmation to a peer's comparison.
-        "time from an anchor's confirmation to a peer's comparison: not measured yet (needs the anchoring service in the node)",
       ],
     };
   } finally {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { launchPeers, startApp } from '../e2e/harness.ts';
 import { BENCH_DIST_DIR } from './benchDist.ts';
 import { CHAIN, chainGasFigures, renderGas } from './chainGas.ts';
+import { anchorLatencyFigures } from './anchorLatency.ts';
 import { FIRST_LOAD_BUDGET_KB, firstLoadJs } from './bundleSize.ts';
 import { deltaFixture } from './deltaFixture.ts';
 import { ed25519Figures } from './ed25519.ts';
@@ -100,6 +101,15 @@ try {
   for (const note of chain.notes) console.log(`- ${note}`);
 } catch (e) {
   console.log(`not measured: the chain run failed: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+console.log(`\nFrom an anchor's confirmation on chain to a peer's comparison of it with its history (two nodes, memory links, real Hardhat chain), beside the change itself crossing the mesh\n`);
+try {
+  const latency = await anchorLatencyFigures();
+  console.log(renderTimings(latency.rows));
+  for (const note of latency.notes) console.log(`- ${note}`);
+} catch (e) {
+  console.log(`not measured: the anchoring run failed: ${e instanceof Error ? e.message : String(e)}`);
 }
 
 const bundle = firstLoadJs(fileURLToPath(new URL('../dist', import.meta.url)));

@@ -16,6 +16,8 @@ export const ANCHOR_WATCH = {
   firstPollMs: 500,
   minPollMs: 1_000,
   maxPollMs: 30_000,
+  /** Polls at the base interval after a poke (an anchor of a governance change is likely soon). */
+  eagerPolls: 10,
   /** How long an anchored head may be missing here before "withheld history". */
   withheldAfterMs: 20_000,
   maxBlockRange: 5_000n,
@@ -90,6 +92,7 @@ export function watchAnchors(d: WatchDeps): AnchorWatch {
   let delay = base;
   /** Only the latest scheduled poll runs: a poke supersedes the timer it replaces. */
   let generation = 0;
+  let eager = 0;
   let running = false;
   let again = false;
 
@@ -175,7 +178,8 @@ export function watchAnchors(d: WatchDeps): AnchorWatch {
       const changed = await poll();
       error = undefined;
       checkedAt = d.scheduler.now();
-      delay = changed || again ? base : Math.min(ANCHOR_WATCH.maxPollMs, delay * 2);
+      if (eager > 0) eager--;
+      delay = changed || again || eager > 0 ? base : Math.min(ANCHOR_WATCH.maxPollMs, delay * 2);
       if (changed) d.onChange();
     } catch (e) {
       const message = (e as Error).message;
@@ -241,6 +245,7 @@ export function watchAnchors(d: WatchDeps): AnchorWatch {
     },
     poke() {
       delay = base;
+      eager = ANCHOR_WATCH.eagerPolls;
       if (running) again = true;
       else scheduleNext(0);
     },
