@@ -75,7 +75,7 @@ export async function anchorLatencyFigures(): Promise<{ rows: Timed[]; notes: st
       const confirmedAt = performance.now();
       await until(async () => {
         const v = (await b.contexts.view(id)).anchors;
-        return v?.latest?.txHash === tx.txHash && v.status === 'in-sync';
+        return v?.latest?.txHash === tx.txHash && v?.status === 'in-sync';
       });
       compared.push(performance.now() - confirmedAt);
       // Let B's polling back off, as it would between real changes.
