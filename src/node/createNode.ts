@@ -19,6 +19,7 @@ import type { WalletAccount } from '../wallets/connector.ts';
 import { anchorsApi, storedPolicy, type AnchorsApi, type WriterFor } from './anchors/anchorsApi.ts';
 import { chainAccess } from './anchors/chainAccess.ts';
 import { evidenceSource } from './anchors/evidenceSource.ts';
+import { FaucetError, fundFromFaucet } from './anchors/chainPreset.ts';
 import type { AnchorWatchTimings } from './anchors/watch.ts';
 import { walletAnchorWriter } from './anchors/walletWriter.ts';
 import { defaultSettings, outsideConnectPolicy, settingsToStored, validateSettings, withDefaults, type ChainPreset, type NodeSettings, type PolicyBlock } from './settings.ts';
@@ -37,6 +38,12 @@ export interface TabnodeNode {
   apps: AppRegistry;
   /** Chain anchoring: register, anchor, revoke on chain, policies (reading runs by itself). */
   anchors: AnchorsApi;
+  /** The chain the serving site offers (`/chain/config`), and its dev faucet (local chains only). */
+  chain: {
+    preset(): ChainPreset | undefined;
+    /** Fund a wallet from the local dev chain's faucet; the funding tx hash. */
+    fund(address: string): Promise<string>;
+  };
   settings: {
     get(): Promise<NodeSettings>;
     update(next: NodeSettings): Promise<NodeSettings>;
@@ -157,6 +164,13 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
     directory,
     apps,
     anchors: anchorsApi({ contexts, store, settings: getSettings, writerFor, autoWallet }),
+    chain: {
+      preset: () => preset,
+      async fund(address) {
+        if (!preset?.faucet) throw new FaucetError('this site offers no faucet (only its local dev chain has one)');
+        return fundFromFaucet(origin, address);
+      },
+    },
     settings: {
       get: getSettings,
       async update(next) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fetchChainPreset, parseChainPreset } from './chainPreset.ts';
+import { fetchChainPreset, FaucetError, fundFromFaucet, parseChainPreset } from './chainPreset.ts';
 
 const good = { kind: 'local', chainId: 31337, registry: '0x5FbDB2315678afecb367f032d93F642f64180aa3', rpcPath: '/chain', faucet: true };
 
@@ -25,5 +25,26 @@ describe('chain preset', () => {
     expect(await fetchChainPreset('http://127.0.0.1:1', huge)).toBeUndefined();
     const ok = (async () => new Response(JSON.stringify(good))) as typeof fetch;
     expect((await fetchChainPreset('http://127.0.0.1:1', ok))?.chainId).toBe(31337);
+  });
+});
+
+describe('dev faucet', () => {
+  const answer = (status: number, body: unknown) => (async () => new Response(JSON.stringify(body), { status })) as typeof fetch;
+  const address = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+
+  it('returns the funding transaction', async () => {
+    let asked: unknown;
+    const ok = (async (_url: URL, init: RequestInit) => {
+      asked = JSON.parse(init.body as string);
+      return new Response(JSON.stringify({ address, amountWei: '1', txHash: '0xabc' }));
+    }) as unknown as typeof fetch;
+    expect(await fundFromFaucet('http://127.0.0.1:1', address, ok)).toBe('0xabc');
+    expect(asked).toEqual({ address });
+  });
+
+  it('says why it was refused, in the faucet’s words', async () => {
+    await expect(fundFromFaucet('http://127.0.0.1:1', address, answer(429, { error: 'faucet rate limit: 5 requests, then one per 12 s; try again later' }))).rejects.toThrow(/rate limit/);
+    await expect(fundFromFaucet('http://127.0.0.1:1', address, answer(404, {}))).rejects.toThrow(/offers no faucet/);
+    await expect(fundFromFaucet('http://127.0.0.1:1', 'nope', answer(200, {}))).rejects.toThrow(FaucetError);
   });
 });

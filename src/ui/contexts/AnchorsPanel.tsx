@@ -54,6 +54,9 @@ export function AnchorsPanel({ view }: { view: ContextView }) {
     }
   }
 
+  const preset = node.chain.preset();
+  const faucet = preset?.faucet && preset.chainId === anchors.binding.chainId;
+
   const revocable = view.members.flatMap((m) => m.devices.filter((d) => !d.revoked && (admin || m.me)).map((d) => ({ ...d, root: m.root })));
 
   return (
@@ -113,6 +116,17 @@ export function AnchorsPanel({ view }: { view: ContextView }) {
           {anchors.registered && (
             <button type="button" className="button primary small" data-testid="anchor-now" disabled={Boolean(busy)} onClick={() => void withWallet('Anchor', (w) => node.anchors.anchor(view.id, w))}>
               Anchor now
+            </button>
+          )}
+          {faucet && (
+            <button
+              type="button"
+              className="button secondary small"
+              disabled={Boolean(busy)}
+              onClick={() => void withWallet('Funding from the dev faucet', async (w) => void (w.kind === 'ethereum' && (await node.chain.fund(w.address))))}
+              title="The local dev chain only: 10 test ETH to pay for anchoring transactions"
+            >
+              Get test ETH
             </button>
           )}
           <button

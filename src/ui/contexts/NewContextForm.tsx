@@ -47,7 +47,13 @@ export function NewContextForm() {
       if (anchor) {
         // The owner's wallet registers it on chain (its address is in the genesis).
         const wallet = await walletFor(node.devices.isRootWallet, await node.settings.get());
-        if (wallet) await node.anchors.register(id, wallet);
+        if (wallet?.kind === 'ethereum') {
+          // On the site's local dev chain a new wallet has no ETH: its faucet pays for the registration.
+          const preset = node.chain.preset();
+          if (preset?.faucet && preset.chainId === anchor.chainId) await node.chain.fund(wallet.address);
+          const tx = await node.anchors.register(id, wallet);
+          if (tx.state === 'failed') throw new Error(`the context was created, but registering it on chain failed: ${tx.error} (try again from its Anchors panel)`);
+        }
       }
       navigate({ page: 'context', id });
     } catch (e) {
