@@ -8,14 +8,12 @@
  * `window.tabnodeInjected`, and a Node-side proxy turns it back into a WalletConnector so
  * the shared contract runs against the page.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createPublicClient, http } from 'viem';
 import { generatePrivateKey } from 'viem/accounts';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startHardhatNode, HARDHAT_CHAIN_ID } from '../../src/adapters/chain/testing/hardhatNode.ts';
 import type { HardhatNode } from '../../src/adapters/chain/testing/hardhatNode.ts';
@@ -24,12 +22,11 @@ import { WalletChainError, WalletRejectedError, WalletUnavailableError } from '.
 import { runWalletConnectorContract } from '../../src/wallets/connectorContract.ts';
 import { forwardErrors, launchBrowser, startApp } from '../harness.ts';
 import type { App } from '../harness.ts';
+import { buildConnectorPage } from './connectorPage.ts';
 import { fundAccount } from './fundAccount.ts';
 import { installInjectedEthereumWallet } from './injectedEthereum.ts';
 import type { InjectedEthereumWalletOptions, TestEthereumWallet } from './injectedEthereum.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CONNECTOR = join(ROOT, 'src/wallets/injected.ts');
 const WALLET_ID = 'eip6963:org.tabnode.testwallet';
 
 let chain: HardhatNode;
@@ -39,7 +36,7 @@ let pageDir: string;
 
 beforeAll(async () => {
   pageDir = await mkdtemp(join(tmpdir(), 'tabnode-injected-e2e-'));
-  [chain, browser] = await Promise.all([startHardhatNode(), launchBrowser(), buildConnectorPage(pageDir)]);
+  [chain, browser] = await Promise.all([startHardhatNode(), launchBrowser(), buildConnectorPage(pageDir, { connector: 'src/wallets/injected.ts', pageEntry: PAGE_ENTRY, title: 'Injected e2e' })]);
   app = await startApp({ distDir: join(pageDir, 'out') });
 });
 
@@ -50,28 +47,6 @@ afterAll(async () => {
   if (pageDir) await rm(pageDir, { recursive: true, force: true });
 });
 
-/** A page whose only script puts the injected connector on `window.tabnodeInjected`. */
-async function buildConnectorPage(dir: string): Promise<void> {
-  const entry = join(dir, 'entry.js');
-  await writeFile(entry, PAGE_ENTRY.replace('CONNECTOR', JSON.stringify(relative(dir, CONNECTOR))));
-  await build({
-    configFile: false,
-    root: ROOT,
-    publicDir: false,
-    logLevel: 'warn',
-    cacheDir: join(dir, 'vite-cache'),
-    build: {
-      outDir: join(dir, 'out'),
-      emptyOutDir: true,
-      target: 'es2022',
-      rollupOptions: { input: { harness: entry }, output: { entryFileNames: 'harness.js' } },
-    },
-  });
-  await writeFile(
-    join(dir, 'out', 'index.html'),
-    '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>Injected e2e</title><script type="module" src="/harness.js"></script>',
-  );
-}
 
 /** Plain JS, bundled by Vite: the page side of the proxy below. One connector per page, as the app keeps. */
 const PAGE_ENTRY = `

@@ -13,14 +13,12 @@
  * Also here: the relay's own protocol and bounds, with raw WebSocket clients.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { recoverMessageAddress } from 'viem';
 import { generatePrivateKey } from 'viem/accounts';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import type { EthereumWalletAccount, WalletConnector } from '../../src/wallets/connector.ts';
@@ -31,6 +29,7 @@ import type { WalletConnectSettings } from '../../src/wallets/walletConnect.ts';
 import { startHardhatNode, HARDHAT_CHAIN_ID } from '../../src/adapters/chain/testing/hardhatNode.ts';
 import type { HardhatNode } from '../../src/adapters/chain/testing/hardhatNode.ts';
 import { forwardErrors, launchBrowser, startApp } from '../harness.ts';
+import { buildConnectorPage } from './connectorPage.ts';
 import { fundAccount } from './fundAccount.ts';
 import type { App } from '../harness.ts';
 import { startRelay } from './relay.ts';
@@ -38,8 +37,6 @@ import type { Relay } from './relay.ts';
 import { startWalletConnectWallet } from './walletConnectWallet.ts';
 import type { WalletConnectWallet, WalletConnectWalletOptions } from './walletConnectWallet.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CONNECTOR = join(ROOT, 'src/wallets/walletConnect.ts');
 const KEY = `0x${'7e'.repeat(32)}` as const;
 
 let relay: Relay;
@@ -61,7 +58,7 @@ beforeAll(async () => {
     startRelay(),
     launchBrowser(),
     startHardhatNode(),
-    buildConnectorPage(pageDir),
+    buildConnectorPage(pageDir, { connector: 'src/wallets/walletConnect.ts', pageEntry: PAGE_ENTRY, title: 'WalletConnect e2e' }),
   ]);
   // The page's policy lets it reach both relays, as an operator would allow theirs.
   app = await startApp({ distDir: join(pageDir, 'out'), connectSrc: [relay.url, deadRelayUrl] });
@@ -75,31 +72,6 @@ afterAll(async () => {
   if (pageDir) await rm(pageDir, { recursive: true, force: true });
 });
 
-/**
- * Builds a page whose only script puts the connector on `window.tabnodeWalletConnect`.
- * The connector is imported dynamically, as the app does: the SDK lands in its own chunk.
- */
-async function buildConnectorPage(dir: string): Promise<void> {
-  const entry = join(dir, 'entry.js');
-  await writeFile(entry, PAGE_ENTRY.replace('CONNECTOR', JSON.stringify(relative(dir, CONNECTOR))));
-  await build({
-    configFile: false,
-    root: ROOT,
-    publicDir: false,
-    logLevel: 'warn',
-    cacheDir: join(dir, 'vite-cache'),
-    build: {
-      outDir: join(dir, 'out'),
-      emptyOutDir: true,
-      target: 'es2022',
-      rollupOptions: { input: { harness: entry }, output: { entryFileNames: 'harness.js' } },
-    },
-  });
-  await writeFile(
-    join(dir, 'out', 'index.html'),
-    '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>WalletConnect e2e</title><script type="module" src="/harness.js"></script>',
-  );
-}
 
 /** Plain JS, bundled by Vite: the page side of the proxy below. */
 const PAGE_ENTRY = `

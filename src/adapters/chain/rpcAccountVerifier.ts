@@ -193,7 +193,8 @@ function timedFetch(timeoutMs: number): typeof fetch {
   };
 }
 
-function checkedUrl(url: string): string {
+/** An http(s) RPC URL as given; anything else throws RpcUrlError. */
+export function checkedUrl(url: string): string {
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -1,5 +1,5 @@
 import type { Address } from '../../../core/anchor/AnchorChain.ts';
-import { DEFAULT_RPC_TIMEOUT_MS, RpcChainMismatchError, RpcUnavailableError, RpcUrlError } from '../rpcAccountVerifier.ts';
+import { checkedUrl, DEFAULT_RPC_TIMEOUT_MS, RpcChainMismatchError, RpcUnavailableError } from '../rpcAccountVerifier.ts';
 import { lowerAddress } from './registryKey.ts';
 
 /*
@@ -64,13 +64,3 @@ async function connect(rpc: Required<RegistryRpc>): Promise<RegistryClient> {
   return { viem, client, rpc, call };
 }
 
-function checkedUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new RpcUrlError(url);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new RpcUrlError(url);
-  return url;
-}
