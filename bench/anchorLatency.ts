@@ -4,14 +4,11 @@
 // polling (ANCHOR_WATCH timings, not shortened). Baseline, in the same run: the same
 // change (the write that precedes each anchor) reaching the peer over the mesh.
 import { fileURLToPath } from 'node:url';
-import { createWalletClient, http, parseEther, createPublicClient } from 'viem';
-import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { startRegistryNode } from '../src/adapters/chain/registry/testkit.ts';
+import { fundedTestWallet, startRegistryNode } from '../src/adapters/chain/registry/testkit.ts';
 import type { Address } from '../src/core/anchor/AnchorChain.ts';
 import { memoryMeshHub } from '../src/node/contexts/memoryMesh.ts';
 import { realTimeScheduler } from '../src/node/scheduler.ts';
 import { bareTestNode } from '../src/node/testing.ts';
-import type { EthereumWalletAccount } from '../src/wallets/connector.ts';
 import { renderTimings, type Timed } from './table.ts';
 
 export const ANCHOR_LATENCY = { rounds: 8 } as const;
@@ -35,26 +32,14 @@ export async function anchorLatencyFigures(): Promise<{ rows: Timed[]; notes: st
   const nodes = [await bareTestNode(hub, 'A'), await bareTestNode(hub, 'B')];
   try {
     const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
-    const account = privateKeyToAccount(generatePrivateKey());
-    const pub = createPublicClient({ transport: http(chain.url) });
-    await pub.waitForTransactionReceipt({ hash: (await chain.request({ method: 'eth_sendTransaction', params: [{ from: chain.accounts[0], to: account.address, value: `0x${parseEther('10').toString(16)}` }] })) as `0x${string}` });
-    const devChain = { id: chain.chainId, name: 'dev', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [chain.url] } } };
-    const sender = createWalletClient({ account, chain: devChain, transport: http(chain.url) });
-    const wallet: EthereumWalletAccount = {
-      kind: 'ethereum',
-      address: account.address,
-      chainId: chain.chainId,
-      signMessage: ({ message }) => account.signMessage({ message }),
-      signTypedData: (data) => account.signTypedData(data as never),
-      sendTransaction: (tx) => sender.sendTransaction({ to: tx.to, data: tx.data }),
-    };
+    const wallet = await fundedTestWallet(chain);
     await a.identity.loginWithWallet(wallet, 'A');
     await b.identity.useLocalRoot(b.identity.newPhrase(), 'B');
     for (const n of nodes) {
       const s = await n.settings.get();
       await n.settings.update({ ...s, chain: { rpcUrl: chain.url, chainId: chain.chainId, registry: chain.registry, confirmations: 0 } });
     }
-    const id = await a.contexts.create('Bench', { anchor: { chainId: chain.chainId, registry: chain.registry, owner: account.address.toLowerCase() as Address } });
+    const id = await a.contexts.create('Bench', { anchor: { chainId: chain.chainId, registry: chain.registry, owner: wallet.address.toLowerCase() as Address } });
     await a.anchors.register(id, wallet);
     await b.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
     await until(async () => !(await b.contexts.view(id)).joining && (await a.contexts.view(id)).members.length === 2);

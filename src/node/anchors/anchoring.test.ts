@@ -1,8 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createPublicClient, createWalletClient, http, parseEther } from 'viem';
-import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { eip1193AnchorWriter } from '../../adapters/chain/registry/eip1193AnchorWriter.ts';
-import { startRegistryNode, type RegistryNode } from '../../adapters/chain/registry/testkit.ts';
+import { fundedTestWallet, startRegistryNode, type RegistryNode } from '../../adapters/chain/registry/testkit.ts';
 import type { Address, Hash32 } from '../../core/anchor/AnchorChain.ts';
 import { sha256, toHex } from '../../core/crypto/index.ts';
 import { ensureAppsBuilt, readApp } from '../../runtime/testkit.ts';
@@ -29,23 +27,7 @@ afterEach(async () => {
   await Promise.all(nodes.splice(0).map((n) => n.close()));
 });
 
-/** An Ethereum wallet on the local chain: real key, funded, sends its own transactions. */
-async function fundedWallet(on: RegistryNode = chain, privateKey: `0x${string}` = generatePrivateKey()): Promise<EthereumWalletAccount & { privateKey: `0x${string}` }> {
-  const account = privateKeyToAccount(privateKey);
-  const devChain = { id: on.chainId, name: 'dev', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [on.url] } } };
-  const pub = createPublicClient({ transport: http(on.url) });
-  await pub.waitForTransactionReceipt({ hash: (await on.request({ method: 'eth_sendTransaction', params: [{ from: on.accounts[0], to: account.address, value: `0x${parseEther('10').toString(16)}` }] })) as `0x${string}` });
-  const wallet = createWalletClient({ account, chain: devChain, transport: http(on.url) });
-  return {
-    kind: 'ethereum',
-    address: account.address,
-    chainId: on.chainId,
-    privateKey,
-    signMessage: ({ message }) => account.signMessage({ message }),
-    signTypedData: (data) => account.signTypedData(data as never),
-    sendTransaction: (tx) => wallet.sendTransaction({ to: tx.to, data: tx.data, value: tx.value ?? 0n }),
-  };
-}
+const fundedWallet = (on: RegistryNode = chain, privateKey?: `0x${string}`) => fundedTestWallet(on, privateKey);
 
 async function node(hub: ReturnType<typeof memoryMeshHub>, name: string, wallet?: EthereumWalletAccount, options: { chain?: boolean; reads?: RegistryNode } = {}): Promise<TabnodeNode> {
   const n = await bareTestNode(hub, name, { anchorTimings: timings });

@@ -1,4 +1,5 @@
 import type { Address } from '../../../core/anchor/AnchorChain.ts';
+import type { EthereumWalletAccount } from '../../../wallets/connector.ts';
 import { startHardhatNode, type HardhatNode } from '../testing/hardhatNode.ts';
 import { deployRegistry } from './deploy.ts';
 import type { Eip1193Request } from './eip1193AnchorWriter.ts';
@@ -58,4 +59,27 @@ export async function startRegistryNode(): Promise<RegistryNode> {
     await node.stop();
     throw e;
   }
+}
+
+/**
+ * A wallet account for tests and the bench: a fresh (or given) real key on `chain`, funded
+ * with 10 ETH from the node's first account, sending its own transactions through viem.
+ */
+export async function fundedTestWallet(chain: RegistryNode, privateKey?: `0x${string}`): Promise<EthereumWalletAccount & { privateKey: `0x${string}` }> {
+  const [{ createPublicClient, createWalletClient, http, parseEther }, { generatePrivateKey, privateKeyToAccount }] = await Promise.all([import('viem'), import('viem/accounts')]);
+  const key = privateKey ?? generatePrivateKey();
+  const account = privateKeyToAccount(key);
+  const funding = (await chain.request({ method: 'eth_sendTransaction', params: [{ from: chain.accounts[0], to: account.address, value: `0x${parseEther('10').toString(16)}` }] })) as `0x${string}`;
+  await createPublicClient({ transport: http(chain.url) }).waitForTransactionReceipt({ hash: funding, pollingInterval: 50 });
+  const devChain = { id: chain.chainId, name: 'dev', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [chain.url] } } };
+  const sender = createWalletClient({ account, chain: devChain, transport: http(chain.url) });
+  return {
+    kind: 'ethereum',
+    address: account.address,
+    chainId: chain.chainId,
+    privateKey: key,
+    signMessage: ({ message }) => account.signMessage({ message }),
+    signTypedData: (data) => account.signTypedData(data as never),
+    sendTransaction: (tx) => sender.sendTransaction({ to: tx.to, data: tx.data, value: tx.value ?? 0n }),
+  };
 }
