@@ -17,7 +17,9 @@ export async function listWallets(settings: NodeSettings): Promise<WalletConnect
   // WalletConnect's Verify attestation exists only beside its own relay: a self-hosted
   // relay has none, and asking for it costs seconds per request.
   const verify = wc.relayUrl === DEFAULT_WALLETCONNECT_RELAY;
-  return discoverWallets(wc.projectId ? { walletConnect: { projectId: wc.projectId, relayUrl: wc.relayUrl, verify } } : {});
+  // The session also asks for the anchoring chain, so the wallet can send registry transactions there.
+  const extraChainIds = settings.chain.rpcUrl ? [settings.chain.chainId] : [];
+  return discoverWallets(wc.projectId ? { walletConnect: { projectId: wc.projectId, relayUrl: wc.relayUrl, verify, extraChainIds } } : {});
 }
 
 export async function connectWallet(connector: WalletConnector, options: ConnectOptions = {}): Promise<WalletAccount> {
