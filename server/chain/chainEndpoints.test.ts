@@ -190,7 +190,7 @@ describe('GET /chain/config', () => {
     const response = await fetch(new URL('/chain/config', server.url));
     expect(response.status).toBe(200);
     // The chain id was read from the node (the option left it out).
-    expect(await response.json()).toEqual({ kind: 'local', chainId: 31337, registry, rpcPath: '/chain', faucet: true });
+    expect(await response.json()).toEqual({ kind: 'local', chainId: 31337, registry, rpcPath: '/chain', faucet: true, relay: true });
   });
 
   it('says none when the server runs no chain (the default of startServer), and /chain says so too', async () => {
@@ -214,7 +214,7 @@ describe('GET /chain/config', () => {
     const d = tempDist();
     const remote = await startServer({ port: 0, distDir: d.dir, chain: { rpcUrl: 'https://rpc.example.org/v1/KEY', registry, chainId: 11155111 } });
     try {
-      expect(await (await fetch(new URL('/chain/config', remote.url))).json()).toEqual({ kind: 'remote', chainId: 11155111, registry, rpcPath: '/chain', faucet: false });
+      expect(await (await fetch(new URL('/chain/config', remote.url))).json()).toEqual({ kind: 'remote', chainId: 11155111, registry, rpcPath: '/chain', faucet: false, relay: false });
       const faucet = await post(new URL('/chain/faucet', remote.url).href, { address: registry });
       expect(faucet.status).toBe(404);
       expect(faucet.json.error).toContain('local chain only');

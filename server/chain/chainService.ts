@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Address } from '../../src/core/anchor/AnchorChain.ts';
 import { createFaucet } from './faucet.ts';
+import { createRelay, type RelayOptions } from './relay.ts';
 import type { FaucetOptions } from './faucet.ts';
 import { sendJson, sendJsonAndClose } from './httpBody.ts';
 import { RPC_ERROR, rpcError } from './jsonRpc.ts';
@@ -30,6 +31,8 @@ export type ChainConfig =
       rpcPath: typeof CHAIN_PATH;
       /** Whether POST /chain/faucet funds an address. */
       faucet: boolean;
+      /** Whether POST /chain/relay sends signed (…BySig) registry calls and pays for them (dev chains). */
+      relay: boolean;
     }
   | { kind: 'none' };
 
@@ -44,6 +47,7 @@ export interface ChainStatus {
 export interface ChainServiceOptions {
   proxy?: ProxyLimits;
   faucet?: Omit<FaucetOptions, 'rpcUrl'>;
+  relay?: Omit<RelayOptions, 'rpcUrl' | 'registry'>;
   local?: LocalChainOptions;
 }
 
@@ -62,6 +66,7 @@ interface Active {
   status: ChainStatus;
   proxy?: Handler;
   faucet?: Handler;
+  relay?: Handler;
   stop?: () => Promise<void>;
 }
 
@@ -103,7 +108,12 @@ export function startChainService(option: ChainOption, options: ChainServiceOpti
       sendJsonAndClose(res, 404, { error: `no faucet: ${why}` });
       return;
     }
-    sendJsonAndClose(res, 404, { error: `no such chain endpoint; there are POST ${CHAIN_PATH}, GET ${CHAIN_PATH}/config and POST ${CHAIN_PATH}/faucet` });
+    if (path === `${CHAIN_PATH}/relay`) {
+      if (a.relay) return a.relay(req, res);
+      sendJsonAndClose(res, 404, { error: 'no relayer: it runs on a dev chain with a registry only (the embedded local chain)' });
+      return;
+    }
+    sendJsonAndClose(res, 404, { error: `no such chain endpoint; there are POST ${CHAIN_PATH}, GET ${CHAIN_PATH}/config, POST ${CHAIN_PATH}/faucet and POST ${CHAIN_PATH}/relay` });
   };
 
   return {
@@ -135,7 +145,7 @@ async function activateLocal(options: ChainServiceOptions): Promise<Active> {
       },
     };
   }
-  const config: ChainConfig = { kind: 'local', chainId: chain.chainId, registry: chain.registry, rpcPath: CHAIN_PATH, faucet: true };
+  const config: ChainConfig = { kind: 'local', chainId: chain.chainId, registry: chain.registry, rpcPath: CHAIN_PATH, faucet: true, relay: chain.registry !== null };
   return {
     status: {
       config,
@@ -144,6 +154,7 @@ async function activateLocal(options: ChainServiceOptions): Promise<Active> {
     },
     proxy: createRpcProxy({ upstreamUrl: chain.rpcUrl, ...options.proxy }),
     faucet: createFaucet({ ...options.faucet, rpcUrl: chain.rpcUrl }),
+    ...(chain.registry ? { relay: createRelay({ ...options.relay, rpcUrl: chain.rpcUrl, registry: chain.registry }) } : {}),
     stop: chain.stop,
   };
 }
@@ -167,12 +178,15 @@ async function activateExternal(chain: ExternalChain, options: ChainServiceOptio
   }
   const kind = isLoopbackUrl(new URL(chain.rpcUrl)) ? 'local' : 'remote';
   const faucet = chain.faucet === true;
+  // The dev relayer pays from the same unlocked account as the faucet: dev chains only.
+  const relay = faucet && chain.registry !== null;
   return {
     status: {
-      config: { kind, chainId, registry: chain.registry, rpcPath: CHAIN_PATH, faucet },
+      config: { kind, chainId, registry: chain.registry, rpcPath: CHAIN_PATH, faucet, relay },
       description: `${kind} chain ${chainId} (${where}) at ${CHAIN_PATH}, registry ${chain.registry ?? 'none'}${faucet ? `, faucet at ${CHAIN_PATH}/faucet` : ''}`,
     },
     proxy: createRpcProxy({ upstreamUrl: chain.rpcUrl, ...options.proxy }),
     faucet: faucet ? createFaucet({ ...options.faucet, rpcUrl: chain.rpcUrl }) : undefined,
+    relay: relay && chain.registry ? createRelay({ ...options.relay, rpcUrl: chain.rpcUrl, registry: chain.registry }) : undefined,
   };
 }

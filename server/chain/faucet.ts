@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { originRefusal } from '../originPolicy.ts';
 import { clientBuckets } from './clientBuckets.ts';
 import { BodyTooLargeError, isJsonContentType, readBody, sendJson, sendJsonAndClose } from './httpBody.ts';
+import { devPayer } from './devPayer.ts';
 import { rpcCall, RpcCallError, RpcUpstreamError } from './rpcClient.ts';
 
 export interface FaucetOptions {
@@ -34,18 +35,7 @@ export function createFaucet(options: FaucetOptions): (req: IncomingMessage, res
   const amountWei = options.amountWei ?? DEFAULT_FAUCET.amountWei;
   const limit = { burst: options.burstPerIp ?? DEFAULT_FAUCET.burstPerIp, perSecond: 1 / (options.secondsPerRequest ?? DEFAULT_FAUCET.secondsPerRequest) };
   const buckets = clientBuckets(limit);
-  let funder: Promise<`0x${string}`> | undefined;
-
-  // The last unlocked account: the first deploys the registry and is what tests use.
-  const funderAccount = () => {
-    funder ??= rpcCall<`0x${string}`[]>(options.rpcUrl, 'eth_accounts').then((accounts) => {
-      const last = accounts.at(-1);
-      if (!last) throw new RpcUpstreamError('the local chain has no unlocked account to pay from');
-      return last;
-    });
-    funder.catch(() => (funder = undefined)); // retried on the next request
-    return funder;
-  };
+  const funderAccount = devPayer(options.rpcUrl);
 
   return async (req, res) => {
     if (req.method !== 'POST') {

@@ -86,7 +86,7 @@ describe('node identity', () => {
 
 describe('node settings', () => {
   test('the chain the serving site offers is the default: anchoring and contract-account checks use it', async () => {
-    const node = await testNode(undefined, { kind: 'local', chainId: 31337, registry: '0x5fbdb2315678afecb367f032d93f642f64180aa3', rpcPath: '/chain', faucet: true });
+    const node = await testNode(undefined, { kind: 'local', chainId: 31337, registry: '0x5fbdb2315678afecb367f032d93f642f64180aa3', rpcPath: '/chain', faucet: true, relay: true });
     const s = await node.settings.get();
     expect(s.chain).toEqual({ rpcUrl: 'http://127.0.0.1:8080/chain', chainId: 31337, registry: '0x5fbdb2315678afecb367f032d93f642f64180aa3', confirmations: 0 });
     expect(s.rpc.ethereum).toBe('http://127.0.0.1:8080/chain');
@@ -94,7 +94,7 @@ describe('node settings', () => {
     await node.settings.update({ ...s, chain: { rpcUrl: '', chainId: 0, registry: '', confirmations: 0 } });
     expect((await node.settings.get()).chain.rpcUrl).toBe('');
     expect((await node.settings.reset()).chain.chainId).toBe(31337);
-    const remote = await testNode(undefined, { kind: 'remote', chainId: 8453, registry: '0x5fbdb2315678afecb367f032d93f642f64180aa3', rpcPath: '/chain', faucet: false });
+    const remote = await testNode(undefined, { kind: 'remote', chainId: 8453, registry: '0x5fbdb2315678afecb367f032d93f642f64180aa3', rpcPath: '/chain', faucet: false, relay: false });
     expect((await remote.settings.get()).chain.confirmations).toBe(3);
   });
 

@@ -16,10 +16,10 @@ import { identityService, type IdentityService, type Platform } from './identity
 import { allowsConnection, UNRESTRICTED, type ConnectPolicy } from './connectPolicy.ts';
 import { meshWithin } from './contexts/meshPort.ts';
 import type { WalletAccount } from '../wallets/connector.ts';
-import { anchorsApi, storedPolicy, type AnchorsApi, type WriterFor } from './anchors/anchorsApi.ts';
+import { anchorsApi, storedPolicy, type AnchorsApi, type HowToSend, type WriterFor } from './anchors/anchorsApi.ts';
 import { chainAccess } from './anchors/chainAccess.ts';
 import { evidenceSource } from './anchors/evidenceSource.ts';
-import { FaucetError, fundFromFaucet } from './anchors/chainPreset.ts';
+import { FaucetError, fundFromFaucet, RelayError, relayThroughSite } from './anchors/chainPreset.ts';
 import type { AnchorWatchTimings } from './anchors/watch.ts';
 import { walletAnchorWriter } from './anchors/walletWriter.ts';
 import { defaultSettings, outsideConnectPolicy, settingsToStored, validateSettings, withDefaults, type ChainPreset, type NodeSettings, type PolicyBlock } from './settings.ts';
@@ -81,8 +81,13 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
   const defaults = defaultSettings(origin, preset);
   const mesh = meshWithin(deps.mesh, (url) => allowsConnection(servedPolicy, url, origin));
   const getSettings = async () => withDefaults((await store.setting('network')) as Partial<NodeSettings> | undefined, origin, preset);
-  const writerFor = deps.writerFor ?? walletAnchorWriter;
-  const autoWallet: { current?: WalletAccount } = {};
+  const writerFor: WriterFor =
+    deps.writerFor ??
+    ((wallet, binding, settings, how) => {
+      if (how?.relayed && !preset?.relay) throw new RelayError('this site offers no relayer (only its local dev chain has one): send the transaction from your wallet');
+      return walletAnchorWriter(wallet, binding, settings, how?.relayed ? { relay: (data) => relayThroughSite(origin, data) } : {});
+    });
+  const autoWallet: { current?: WalletAccount; how?: HowToSend } = {};
   const chainFor = chainAccess(getSettings);
   const proofs = { accounts: settingsAccountVerifier(getSettings), anchors: evidenceSource(chainFor) };
   const identity = identityService(store, platform, { origin, proofs });
@@ -112,7 +117,7 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
       policy: (contextId) => storedPolicy(store, contextId),
       async autoWriter(binding) {
         const wallet = autoWallet.current;
-        return wallet && writerFor(wallet, binding, await getSettings());
+        return wallet && writerFor(wallet, binding, await getSettings(), autoWallet.how);
       },
     },
   });

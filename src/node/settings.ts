@@ -49,6 +49,8 @@ export interface ChainPreset {
   registry: string;
   rpcPath: string;
   faucet: boolean;
+  /** POST `/chain/relay` sends signed (EIP-712) registry calls and pays for them (dev chains). */
+  relay: boolean;
   kind: 'local' | 'remote';
 }
 

@@ -6,12 +6,13 @@ import type { memoryMeshHub } from './contexts/memoryMesh.ts';
 import { createNode, type TabnodeNode } from './createNode.ts';
 import { realTimeScheduler } from './scheduler.ts';
 import type { AnchorWatchTimings } from './anchors/watch.ts';
+import type { ChainPreset } from './settings.ts';
 
 /** A node named `name` on `hub` with no identity yet (log it in as the test needs). */
 export function bareTestNode(
   hub: ReturnType<typeof memoryMeshHub>,
   name: string,
-  options: { store?: Store; origin?: string; now?: () => number; anchorTimings?: AnchorWatchTimings } = {},
+  options: { store?: Store; origin?: string; now?: () => number; anchorTimings?: AnchorWatchTimings; chainPreset?: () => Promise<ChainPreset | undefined> } = {},
 ): Promise<TabnodeNode> {
   return createNode({
     store: options.store ?? memoryStore(),
@@ -20,6 +21,7 @@ export function bareTestNode(
     scheduler: realTimeScheduler,
     runtime: () => createInlineRuntime(),
     ...(options.anchorTimings ? { anchorTimings: options.anchorTimings } : {}),
+    ...(options.chainPreset ? { chainPreset: options.chainPreset } : {}),
     platform: { now: options.now ?? (() => Date.now()), randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)), generateDeviceKey, importRootSeed, signerFor },
   });
 }

@@ -9,6 +9,10 @@ import { memoryMeshHub } from '../contexts/memoryMesh.ts';
 import type { TabnodeNode } from '../createNode.ts';
 import { realTimeScheduler } from '../scheduler.ts';
 import { bareTestNode, until } from '../testing.ts';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { startServer } from '../../../server/main.ts';
+import { tempDist } from '../../../server/chain/chainTestKit.ts';
+import { fetchChainPreset } from './chainPreset.ts';
 
 /*
  * The anchoring service end to end, minus browsers: nodes in one process over memory links,
@@ -201,6 +205,42 @@ describe('anchoring a context on chain', () => {
       }
     } finally {
       await other.stop();
+    }
+  }, 90_000);
+
+  test('an admin with no ETH anchors by signature; the site’s dev relayer sends and pays', async () => {
+    const dist = tempDist();
+    const server = await startServer({ port: 0, host: '127.0.0.1', distDir: dist.dir, chain: { rpcUrl: chain.url, registry: chain.registry, faucet: true } });
+    try {
+      await server.chain;
+      const hub = memoryMeshHub(realTimeScheduler);
+      const a = await bareTestNode(hub, 'A', { origin: new URL(server.url).origin, chainPreset: () => fetchChainPreset(new URL(server.url).origin), anchorTimings: timings });
+      nodes.push(a);
+      expect(a.chain.preset()).toMatchObject({ relay: true, chainId: chain.chainId });
+      // A wallet that holds nothing: it can only sign.
+      const unfunded = privateKeyToAccount(generatePrivateKey());
+      const wallet: EthereumWalletAccount = {
+        kind: 'ethereum',
+        address: unfunded.address,
+        chainId: chain.chainId,
+        signMessage: ({ message }) => unfunded.signMessage({ message }),
+        signTypedData: (data) => unfunded.signTypedData(data as never),
+        sendTransaction: () => Promise.reject(new Error('this wallet has no ETH to send transactions with')),
+      };
+      await a.identity.loginWithWallet(wallet, 'A');
+      await a.settings.update({ ...(await a.settings.get()), chain: { rpcUrl: chain.url, chainId: chain.chainId, registry: chain.registry, confirmations: 0 } });
+      const id = await a.contexts.create('Signed only', { anchor: { chainId: chain.chainId, registry: chain.registry, owner: wallet.address.toLowerCase() as Address } });
+
+      expect(await a.anchors.register(id, wallet, { relayed: true })).toMatchObject({ state: 'confirmed' });
+      const anchored = await a.anchors.anchor(id, wallet, { relayed: true });
+      expect(anchored).toMatchObject({ kind: 'anchor', state: 'confirmed' });
+      expect(Number(anchored.gasUsed)).toBeGreaterThan(21_000);
+      await until('A reads its relayed anchor back', async () => (await anchorsOf(a, id))?.status === 'in-sync');
+      // Sent by the wallet itself it would fail: it has nothing to pay with.
+      expect(await a.anchors.anchor(id, wallet)).toMatchObject({ state: 'failed' });
+    } finally {
+      await server.close();
+      dist.remove();
     }
   }, 90_000);
 });

@@ -9,17 +9,22 @@ import type { AnchorTxView } from './view.ts';
 /** What the UI does with anchoring; reading and checking run on their own for every anchored context. */
 export interface AnchorsApi {
   /** Register a context on its chain (its owner's wallet). */
-  register(contextId: string, wallet: WalletAccount): Promise<AnchorTxView>;
+  register(contextId: string, wallet: WalletAccount, how?: HowToSend): Promise<AnchorTxView>;
   /** Anchor the governance head, member set and state root now (an admin's wallet). */
-  anchor(contextId: string, wallet: WalletAccount): Promise<AnchorTxView>;
+  anchor(contextId: string, wallet: WalletAccount, how?: HowToSend): Promise<AnchorTxView>;
   /** Revoke a client key (hex) on chain: terminal, imported by every node with an RPC. */
-  revokeKey(contextId: string, clientKeyHex: string, wallet: WalletAccount): Promise<AnchorTxView>;
+  revokeKey(contextId: string, clientKeyHex: string, wallet: WalletAccount, how?: HowToSend): Promise<AnchorTxView>;
   setPolicy(contextId: string, policy: AnchorPolicy): Promise<void>;
   /** The wallet that makes the anchors policies ask for, in this tab (none: nothing automatic). */
-  useWallet(wallet: WalletAccount | undefined): void;
+  useWallet(wallet: WalletAccount | undefined, how?: HowToSend): void;
 }
 
-export type WriterFor = (wallet: WalletAccount, binding: AnchorBinding, settings: NodeSettings) => Promise<AnchorWriter>;
+/** `relayed`: the wallet signs (EIP-712) and the site's dev relayer sends and pays; default: the wallet sends the transaction. */
+export interface HowToSend {
+  relayed?: boolean;
+}
+
+export type WriterFor = (wallet: WalletAccount, binding: AnchorBinding, settings: NodeSettings, how?: HowToSend) => Promise<AnchorWriter>;
 
 const policyKey = (contextId: string) => `anchor-policy/${contextId}`;
 
@@ -28,24 +33,25 @@ export async function storedPolicy(store: Store, contextId: string): Promise<Anc
   return { ...DEFAULT_ANCHOR_POLICY, ...stored };
 }
 
-export function anchorsApi(d: { contexts: ContextService; store: Store; settings(): Promise<NodeSettings>; writerFor: WriterFor; autoWallet: { current?: WalletAccount } }): AnchorsApi {
-  async function withWriter<T>(contextId: string, wallet: WalletAccount, run: (a: Awaited<ReturnType<ContextService['anchors']>>, w: AnchorWriter) => Promise<T>): Promise<T> {
+export function anchorsApi(d: { contexts: ContextService; store: Store; settings(): Promise<NodeSettings>; writerFor: WriterFor; autoWallet: { current?: WalletAccount; how?: HowToSend } }): AnchorsApi {
+  async function withWriter<T>(contextId: string, wallet: WalletAccount, how: HowToSend, run: (a: Awaited<ReturnType<ContextService['anchors']>>, w: AnchorWriter) => Promise<T>): Promise<T> {
     const anchors = await d.contexts.anchors(contextId);
     const binding = anchors.view()?.binding;
     if (!binding) throw new Error('this context is not anchored to a chain (its genesis binds none)');
-    return run(anchors, await d.writerFor(wallet, binding, await d.settings()));
+    return run(anchors, await d.writerFor(wallet, binding, await d.settings(), how));
   }
   return {
-    register: (id, wallet) => withWriter(id, wallet, (a, w) => a.register(w)),
-    anchor: (id, wallet) => withWriter(id, wallet, (a, w) => a.anchor(w)),
-    revokeKey: (id, key, wallet) => withWriter(id, wallet, (a, w) => a.revokeKey(w, key)),
+    register: (id, wallet, how = {}) => withWriter(id, wallet, how, (a, w) => a.register(w)),
+    anchor: (id, wallet, how = {}) => withWriter(id, wallet, how, (a, w) => a.anchor(w)),
+    revokeKey: (id, key, wallet, how = {}) => withWriter(id, wallet, how, (a, w) => a.revokeKey(w, key)),
     async setPolicy(contextId, policy) {
       const valid = validatePolicy(policy);
       await d.store.putSetting(policyKey(contextId), valid as unknown as SettingValue);
       (await d.contexts.anchors(contextId)).setPolicy(valid);
     },
-    useWallet(wallet) {
+    useWallet(wallet, how = {}) {
       d.autoWallet.current = wallet;
+      d.autoWallet.how = how;
     },
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fetchChainPreset, FaucetError, fundFromFaucet, parseChainPreset } from './chainPreset.ts';
 
-const good = { kind: 'local', chainId: 31337, registry: '0x5FbDB2315678afecb367f032d93F642f64180aa3', rpcPath: '/chain', faucet: true };
+const good = { kind: 'local', chainId: 31337, registry: '0x5FbDB2315678afecb367f032d93F642f64180aa3', rpcPath: '/chain', faucet: true, relay: true };
 
 describe('chain preset', () => {
   it('takes what the server offers, registry in lower case', () => {

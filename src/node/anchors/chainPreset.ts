@@ -28,7 +28,7 @@ export function parseChainPreset(value: unknown): ChainPreset | undefined {
   if (typeof v.chainId !== 'number' || !Number.isSafeInteger(v.chainId) || v.chainId <= 0) return undefined;
   if (typeof v.registry !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(v.registry)) return undefined;
   if (typeof v.rpcPath !== 'string' || !v.rpcPath.startsWith('/') || v.rpcPath.startsWith('//')) return undefined;
-  return { kind: v.kind, chainId: v.chainId, registry: v.registry.toLowerCase(), rpcPath: v.rpcPath, faucet: v.faucet === true };
+  return { kind: v.kind, chainId: v.chainId, registry: v.registry.toLowerCase(), rpcPath: v.rpcPath, faucet: v.faucet === true, relay: v.relay === true };
 }
 
 /** The dev faucet refused or failed; the message says why (its own words when it gave some). */
@@ -65,4 +65,27 @@ export async function fundFromFaucet(origin: string, address: string, fetchFn: t
     throw new FaucetError(response.status === 404 ? 'this site offers no faucet (only its local dev chain has one)' : `the faucet refused: ${why}`);
   }
   return body.txHash;
+}
+
+/** The site's dev relayer refused or failed. */
+export class RelayError extends Error {
+  override readonly name = 'RelayError';
+}
+
+/**
+ * Hand a signed registry call (`…BySig` calldata) to the site's dev relayer (`POST
+ * /chain/relay`), which sends it and pays; the transaction hash.
+ */
+export async function relayThroughSite(origin: string, data: string, fetchFn: typeof fetch = fetch): Promise<`0x${string}`> {
+  let response: Response;
+  try {
+    response = await fetchFn(new URL('/chain/relay', origin), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data }), signal: AbortSignal.timeout(FAUCET_TIMEOUT_MS) });
+  } catch (e) {
+    throw new RelayError(`the relayer did not answer: ${(e as Error).message}`);
+  }
+  const body = (await response.json().catch(() => ({}))) as { txHash?: unknown; error?: unknown };
+  if (!response.ok || typeof body.txHash !== 'string' || !/^0x[0-9a-f]{64}$/i.test(body.txHash)) {
+    throw new RelayError(response.status === 404 ? 'this site offers no relayer (only its local dev chain has one)' : `the relayer refused: ${typeof body.error === 'string' ? body.error : `HTTP ${response.status}`}`);
+  }
+  return body.txHash as `0x${string}`;
 }

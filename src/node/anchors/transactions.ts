@@ -44,7 +44,8 @@ export function anchorTransactions(d: { context: Hash32; chain: AnchorChain; own
         entry.state = 'pending';
         entry.txHash = sent.txHash;
         d.onChange();
-        const done = await writer.wait(sent, d.confirmations);
+        // A writer counts the including block as the first confirmation; Settings count blocks on top.
+        const done = await writer.wait(sent, d.confirmations + 1);
         entry.blockNumber = done.blockNumber.toString();
         entry.gasUsed = done.gasUsed.toString();
         if (done.success) {

@@ -35,6 +35,7 @@ export function AnchorsPanel({ view }: { view: ContextView }) {
   const [busy, setBusy] = useState<string>();
   const [error, setError] = useState<string>();
   const [keyToRevoke, setKeyToRevoke] = useState('');
+  const [relayed, setRelayed] = useState(false);
   if (!anchors) return null;
   const admin = view.myRole === 'owner' || view.myRole === 'admin';
   const owner = view.myRole === 'owner';
@@ -56,6 +57,8 @@ export function AnchorsPanel({ view }: { view: ContextView }) {
 
   const preset = node.chain.preset();
   const faucet = preset?.faucet && preset.chainId === anchors.binding.chainId;
+  const relayer = preset?.relay && preset.chainId === anchors.binding.chainId;
+  const how = { relayed: Boolean(relayer && relayed) };
 
   const revocable = view.members.flatMap((m) => m.devices.filter((d) => !d.revoked && (admin || m.me)).map((d) => ({ ...d, root: m.root })));
 
@@ -109,12 +112,12 @@ export function AnchorsPanel({ view }: { view: ContextView }) {
       {admin && (
         <div className="actions">
           {owner && !anchors.registered && (
-            <button type="button" className="button primary small" disabled={Boolean(busy)} onClick={() => void withWallet('Register', (w) => node.anchors.register(view.id, w))}>
+            <button type="button" className="button primary small" disabled={Boolean(busy)} onClick={() => void withWallet('Register', (w) => node.anchors.register(view.id, w, how))}>
               Register on chain
             </button>
           )}
           {anchors.registered && (
-            <button type="button" className="button primary small" data-testid="anchor-now" disabled={Boolean(busy)} onClick={() => void withWallet('Anchor', (w) => node.anchors.anchor(view.id, w))}>
+            <button type="button" className="button primary small" data-testid="anchor-now" disabled={Boolean(busy)} onClick={() => void withWallet('Anchor', (w) => node.anchors.anchor(view.id, w, how))}>
               Anchor now
             </button>
           )}
@@ -133,19 +136,25 @@ export function AnchorsPanel({ view }: { view: ContextView }) {
             type="button"
             className="button secondary small"
             disabled={Boolean(busy)}
-            onClick={() => void withWallet('Automatic anchoring', async (w) => node.anchors.useWallet(w))}
+            onClick={() => void withWallet('Automatic anchoring', async (w) => node.anchors.useWallet(w, how))}
             title="Anchor what the policy asks for with this wallet, without asking each time in this tab"
           >
             Anchor automatically with my wallet
           </button>
         </div>
       )}
+      {(admin || revocable.length > 0) && relayer && (
+        <label className="check">
+          <input type="checkbox" checked={relayed} onChange={(e) => setRelayed(e.target.checked)} data-testid="anchor-relayed" /> Sign only (EIP-712): the site's dev relayer sends
+          the transaction and pays
+        </label>
+      )}
       {anchors.registered && revocable.length > 0 && (
         <form
           className="inline-form"
           onSubmit={(e: FormEvent) => {
             e.preventDefault();
-            if (keyToRevoke) void withWallet('Revocation on chain', (w) => node.anchors.revokeKey(view.id, keyToRevoke, w));
+            if (keyToRevoke) void withWallet('Revocation on chain', (w) => node.anchors.revokeKey(view.id, keyToRevoke, w, how));
           }}
         >
           <label>
