@@ -47,6 +47,7 @@ export function contextAnchors(d: ContextAnchorsDeps) {
   let anchoredOps = 0;
   let anchoredAt = d.now();
   let autoAnchoring = false;
+  let failedAutoHead: string | undefined;
   let lastSeenHead: string | undefined;
   const peerAlerts = new Set<string>();
 
@@ -166,12 +167,16 @@ export function contextAnchors(d: ContextAnchorsDeps) {
 
   async function maybeAutoAnchor(): Promise<void> {
     if (autoAnchoring || closed || !binding || !dueReason()) return;
-    if (!isAdmin()) return;
+    // One automatic attempt per governance head: a declined or failed one is not re-asked
+    // on every change (the panel shows it; "Anchor now" tries again).
+    const head = local.latestGovernanceKey();
+    if (!isAdmin() || head === failedAutoHead) return;
     const writer = await d.autoWriter(binding);
     if (!writer) return;
     autoAnchoring = true;
     try {
-      await api.anchor(writer);
+      const tx = await api.anchor(writer);
+      failedAutoHead = tx.state === 'failed' ? head : undefined;
     } finally {
       autoAnchoring = false;
     }
