@@ -79,7 +79,7 @@ describe('anchoring on chain across real browsers', () => {
     await eventually('an Ethereum root', () => rootId(A), (id) => id?.toLowerCase() === `eip155:${chain.chainId}:${aAddress.toLowerCase()}`, 60_000);
 
     await A.goto(app.url);
-    await A.getByLabel('Name').fill('Anchored team');
+    await A.getByLabel('Name', { exact: true }).fill('Anchored team');
     const box = A.getByTestId('anchor-context');
     await box.waitFor();
     expect(await box.isChecked()).toBe(true);
@@ -194,8 +194,8 @@ describe('anchoring on chain across real browsers', () => {
 
   test('an app whose hash differs from the one anchored is flagged and refused', async () => {
     await A.goto(app.url);
-    await A.getByLabel('Name').fill('Anchored board');
-    await A.getByLabel('App').selectOption('team-board');
+    await A.getByLabel('Name', { exact: true }).fill('Anchored board');
+    await A.locator('form[aria-labelledby=create-context-title] select').selectOption('team-board');
     expect(await A.getByTestId('anchor-context').isChecked()).toBe(true);
     await A.getByRole('button', { name: 'Create context' }).click();
     await A.getByRole('heading', { name: 'Board', exact: true }).waitFor({ timeout: 60_000 });
