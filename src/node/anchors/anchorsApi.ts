@@ -17,6 +17,8 @@ export interface AnchorsApi {
   setPolicy(contextId: string, policy: AnchorPolicy): Promise<void>;
   /** The wallet that makes the anchors policies ask for, in this tab (none: nothing automatic). */
   useWallet(wallet: WalletAccount | undefined): void;
+  /** The address of the wallet set by useWallet (lowercase), if any. */
+  automaticWallet(): string | undefined;
 }
 
 export type WriterFor = (wallet: WalletAccount, binding: AnchorBinding, settings: NodeSettings) => Promise<AnchorWriter>;
@@ -46,6 +48,9 @@ export function anchorsApi(d: { contexts: ContextService; store: Store; settings
     },
     useWallet(wallet) {
       d.autoWallet.current = wallet;
+    },
+    automaticWallet() {
+      return d.autoWallet.current?.address.toLowerCase();
     },
   };
 }

@@ -35,9 +35,12 @@ export function AnchorsPanel({ view }: { view: ContextView }) {
   const [busy, setBusy] = useState<string>();
   const [error, setError] = useState<string>();
   const [keyToRevoke, setKeyToRevoke] = useState('');
+  // Re-render after "Stop anchoring automatically": the wallet lives in the node, not here.
+  const [, setStopped] = useState(0);
   if (!anchors) return null;
   const admin = view.myRole === 'owner' || view.myRole === 'admin';
   const owner = view.myRole === 'owner';
+  const automatic = node.anchors.automaticWallet();
 
   async function withWallet(what: string, run: (wallet: WalletAccount) => Promise<AnchorTxView | void>) {
     setBusy(what);
@@ -115,16 +118,29 @@ export function AnchorsPanel({ view }: { view: ContextView }) {
               Anchor now
             </button>
           )}
-          <button
-            type="button"
-            className="button secondary small"
-            disabled={Boolean(busy)}
-            onClick={() => void withWallet('Automatic anchoring', async (w) => node.anchors.useWallet(w))}
-            title="Anchor what the policy asks for with this wallet, without asking each time in this tab"
-          >
-            Anchor automatically with my wallet
-          </button>
+          {automatic ?
+            <button type="button" className="button secondary small" disabled={Boolean(busy)} onClick={() => {
+                node.anchors.useWallet(undefined);
+                setStopped((n) => n + 1);
+              }}>
+              Stop anchoring automatically
+            </button>
+          : <button
+              type="button"
+              className="button secondary small"
+              disabled={Boolean(busy)}
+              onClick={() => void withWallet('Automatic anchoring', async (w) => node.anchors.useWallet(w))}
+              title="Anchor what the policy asks for with this wallet, without asking each time in this tab"
+            >
+              Anchor automatically with my wallet
+            </button>
+          }
         </div>
+      )}
+      {admin && automatic && (
+        <p className="muted small" data-testid="anchoring-automatically">
+          Anchoring automatically: your wallet <code title={automatic}>{short(automatic)}</code> makes the anchors the policy asks for, while this tab is open.
+        </p>
       )}
       {anchors.registered && revocable.length > 0 && (
         <form
@@ -178,7 +194,13 @@ export function AnchorsPanel({ view }: { view: ContextView }) {
       )}
       {anchors.revokedOnChain.length > 0 && (
         <p className="muted" data-testid="revoked-on-chain">
-          Keys revoked on chain: {anchors.revokedOnChain.map(short).join(', ')}
+          Keys revoked on chain:{' '}
+          {anchors.revokedOnChain
+            .map((key) => {
+              const device = view.members.flatMap((m) => m.devices).find((d) => d.key === key);
+              return device ? `${device.label} (${short(key)})` : short(key);
+            })
+            .join(', ')}
         </p>
       )}
       <PolicyForm view={view} anchors={anchors} editable={admin} />
