@@ -106,7 +106,8 @@ describe('anchoring on chain across real browsers', () => {
 
   test('with automatic anchoring on, A removes C (kept offline); the policy anchors it and B verifies the same anchor', async () => {
     await A.getByRole('button', { name: 'Anchor automatically with my wallet' }).click();
-    await A.getByText('Automatic anchoring: waiting for the wallet').waitFor({ state: 'detached' }).catch(() => undefined);
+    await A.getByTestId('anchoring-automatically').waitFor();
+    expect(await A.getByTestId('anchoring-automatically').textContent()).toContain(aAddress.toLowerCase().slice(0, 10));
 
     // C works offline for this context: it never receives its removal.
     await C.getByRole('button', { name: 'Work offline' }).click();
@@ -150,14 +151,12 @@ describe('anchoring on chain across real browsers', () => {
   });
 
   test('a device revoked on chain while its revoker and the device are cut off: B imports it and refuses the device', async () => {
-    // Step back online for A so D's join reaches everyone (it never left: only C did).
     await joinByLink(D, await invite(contextId), contextId);
     for (const p of [A, B, D]) await eventually('A, B and D are members', () => view(p), (v) => v.members.length === 3 && !v.joining, 60_000);
     // D's device is lost: it reads no chain, so it never learns of its own revocation.
     await D.goto(new URL('/settings', app.url).href);
     await D.getByTestId('chain-rpc').fill('');
     await D.getByRole('button', { name: 'Save', exact: true }).click();
-    await D.getByRole('status').filter({ hasText: /saved/i }).waitFor().catch(() => undefined);
     await eventually('D reads no chain', () => D.evaluate(async () => (await window.tabnode!.settings.get()).chain.rpcUrl), (u) => u === '');
     await D.goto(contextUrl(contextId));
     await eventually('D knows it reads no chain', () => anchors(D), (a) => a?.chain.state === 'no-rpc');
@@ -179,7 +178,9 @@ describe('anchoring on chain across real browsers', () => {
     await eventually('B imports the revocation from the chain', () => view(B), (v) => v.members.find((m) => m.root === dRoot)?.devices.find((k) => k.key === dKey)?.revoked === true, 60_000);
     expect((await anchors(B))!.revokedOnChain).toContain(dKey);
     await B.getByTestId('revoked-on-chain').waitFor();
-    expect(await B.getByTestId('revoked-on-chain').textContent()).toContain(dKey.slice(0, 10));
+    expect(await B.getByTestId('revoked-on-chain').textContent()).toContain(`Dan phone (${dKey.slice(0, 10)}`);
+    // B's members list shows the device revoked.
+    await B.locator(`[data-testid=member][data-root="${dRoot}"] [data-testid=revoked-device][data-key="${dKey}"]`).waitFor();
 
     // D has not heard of it: it writes, and comes back.
     const late = await D.evaluate((id) => window.tabnode!.contexts.write(id, { method: 'set', args: { key: 'late-from-lost-device', value: 1 } }), contextId);
@@ -190,6 +191,23 @@ describe('anchoring on chain across real browsers', () => {
     expect((await view(B)).kv.map(([k]) => k)).not.toContain('late-from-lost-device');
     await B.getByTestId('anchors-panel').scrollIntoViewIfNeeded();
     await screenshot(B, 'anchors-panel-member-revoked-on-chain');
+
+    // A comes back: A and B exchange what they did apart (each imported the revocation) and
+    // agree on the latest anchor, with no alarm. (Not 'in-sync': the two concurrent import
+    // ops leave one governance op outside any anchorable head, so both stay 'behind'; see
+    // the report of this branch.)
+    await A.getByRole('button', { name: 'Go back online' }).click();
+    const aLatest = (await eventually('A has anchored its import of the revocation', () => anchors(A), (a) => a?.latest !== undefined && !['withheld', 'mismatch', 'fork'].includes(a.status), 60_000))!.latest!;
+    await eventually(
+      'A and B agree on the latest anchor',
+      async () => {
+        const [a, b] = [await view(A), await view(B)];
+        return { a: a.anchors?.status, b: b.anchors?.status, aSeq: a.anchors?.latest?.seq, bSeq: b.anchors?.latest?.seq, aOps: a.opCount, bOps: b.opCount, aRoot: a.stateRoot, bRoot: b.stateRoot };
+      },
+      (v) => v.aSeq === v.bSeq && v.bSeq !== undefined && BigInt(v.bSeq) >= BigInt(aLatest.seq) && v.aOps === v.bOps && v.aRoot === v.bRoot && ![v.a, v.b].some((st) => ['withheld', 'mismatch', 'fork', 'awaiting-history'].includes(st ?? '')),
+      60_000,
+    );
+    expect((await view(B)).kv.map(([k]) => k)).not.toContain('late-from-lost-device');
   });
 
   test('an app whose hash differs from the one anchored is flagged and refused', async () => {
@@ -229,6 +247,7 @@ describe('anchoring on chain across real browsers', () => {
     const refused = await eventually('B flags the app', () => view(B, boardId), (v) => v.anchors?.appMatches === false && v.alerts.some((a) => a.kind === 'app-integrity'), 60_000);
     expect(refused.alerts.find((a) => a.kind === 'app-integrity')?.message).toMatch(/not the one anchored on chain/);
     await B.locator('[data-testid=app-anchor][data-matches=false]').waitFor();
+    await B.getByTestId('app-refused').waitFor();
     const call = await B.evaluate((id) => window.tabnode!.contexts.call(id, 'create_task', { title: 'refused' }).then(() => 'ran', (e: Error) => e.message), boardId);
     expect(call).toMatch(/anchored on chain/);
     await B.getByTestId('anchors-panel').scrollIntoViewIfNeeded();
