@@ -48,6 +48,13 @@ export function anchorsApi(d: { contexts: ContextService; store: Store; settings
     },
     useWallet(wallet) {
       d.autoWallet.current = wallet;
+      // Anchors already due (a change made before the wallet was set) are made now, not at the next change.
+      if (wallet) {
+        void d.contexts
+          .list()
+          .then((all) => Promise.all(all.map((c) => d.contexts.anchors(c.id).then((a) => a.walletSet(), () => undefined))))
+          .catch(() => undefined);
+      }
     },
     automaticWallet() {
       return d.autoWallet.current?.address.toLowerCase();
