@@ -221,6 +221,11 @@ describe('anchoring on chain across real browsers', () => {
     await eventually('registered', () => anchors(A, boardId), (a) => a?.registered === true, 60_000);
 
     await joinByLink(B, await invite(boardId), boardId);
+    // B's joining is due an anchor; A (reloaded since) turns automatic anchoring on and it is made.
+    await eventually('an anchor is due on A', () => anchors(A, boardId), (a) => a?.due !== undefined, 30_000);
+    await A.getByRole('button', { name: 'Anchor automatically with my wallet' }).click();
+    const boardAnchor = (await eventually('A anchors what was due', () => anchors(A, boardId), (a) => a?.status === 'in-sync' && a.latest !== undefined, 60_000))!.latest!;
+    await eventually('B verifies it', () => anchors(B, boardId), (a) => a?.status === 'in-sync' && a.latest?.txHash === boardAnchor.txHash, 60_000);
     await eventually('B sees the app matches', () => anchors(B, boardId), (a) => a?.appMatches === true, 60_000);
     await B.locator('[data-testid=app-anchor][data-matches=true]').waitFor();
     expect(await B.evaluate((id) => window.tabnode!.contexts.call(id, 'create_task', { title: 'ok' }).then(() => 'ran'), boardId)).toBe('ran');
