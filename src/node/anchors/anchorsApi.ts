@@ -17,6 +17,8 @@ export interface AnchorsApi {
   setPolicy(contextId: string, policy: AnchorPolicy): Promise<void>;
   /** The wallet that makes the anchors policies ask for, in this tab (none: nothing automatic). */
   useWallet(wallet: WalletAccount | undefined, how?: HowToSend): void;
+  /** The address of the wallet set by useWallet (lowercase), if any. */
+  automaticWallet(): string | undefined;
 }
 
 /** `relayed`: the wallet signs (EIP-712) and the site's dev relayer sends and pays; default: the wallet sends the transaction. */
@@ -52,6 +54,16 @@ export function anchorsApi(d: { contexts: ContextService; store: Store; settings
     useWallet(wallet, how = {}) {
       d.autoWallet.current = wallet;
       d.autoWallet.how = how;
+      // Anchors already due (a change made before the wallet was set) are made now, not at the next change.
+      if (wallet) {
+        void d.contexts
+          .list()
+          .then((all) => Promise.all(all.map((c) => d.contexts.anchors(c.id).then((a) => a.walletSet(), () => undefined))))
+          .catch(() => undefined);
+      }
+    },
+    automaticWallet() {
+      return d.autoWallet.current?.address.toLowerCase();
     },
   };
 }

@@ -215,6 +215,10 @@ export function contextAnchors(d: ContextAnchorsDeps) {
       watch?.poke();
       void maybeAutoAnchor();
     },
+    /** A wallet for automatic anchoring was just set: make the anchor the policy already wants. */
+    walletSet(): void {
+      void maybeAutoAnchor();
+    },
     setPolicy(next: AnchorPolicy): void {
       policy = next;
       void maybeAutoAnchor();

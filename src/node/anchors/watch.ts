@@ -137,7 +137,9 @@ export function watchAnchors(d: WatchDeps): AnchorWatch {
       const id = `${latest.seq}/${now}`;
       if (!alerted.has(id)) {
         alerted.add(id);
-        d.alert('anchor', `${labels[now]} against ${where(latest)}: ${'message' in comparison ? comparison.message : ''}`);
+        // The comparison's message names the anchor already (seq, block, tx): say it once.
+        const detail = ('message' in comparison ? comparison.message : '').replace(/^[a-z ]+: /, '');
+        d.alert('anchor', `${labels[now]} — ${detail.includes(latest.txHash) ? detail : `${where(latest)}: ${detail}`}`);
       }
     }
     return before !== now;

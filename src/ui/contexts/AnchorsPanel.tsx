@@ -36,9 +36,12 @@ export function AnchorsPanel({ view }: { view: ContextView }) {
   const [error, setError] = useState<string>();
   const [keyToRevoke, setKeyToRevoke] = useState('');
   const [relayed, setRelayed] = useState(false);
+  // Re-render after "Stop anchoring automatically": the wallet lives in the node, not here.
+  const [, setStopped] = useState(0);
   if (!anchors) return null;
   const admin = view.myRole === 'owner' || view.myRole === 'admin';
   const owner = view.myRole === 'owner';
+  const automatic = node.anchors.automaticWallet();
 
   async function withWallet(what: string, run: (wallet: WalletAccount) => Promise<AnchorTxView | void>) {
     setBusy(what);
@@ -132,16 +135,29 @@ export function AnchorsPanel({ view }: { view: ContextView }) {
               Get test ETH
             </button>
           )}
-          <button
-            type="button"
-            className="button secondary small"
-            disabled={Boolean(busy)}
-            onClick={() => void withWallet('Automatic anchoring', async (w) => node.anchors.useWallet(w, how))}
-            title="Anchor what the policy asks for with this wallet, without asking each time in this tab"
-          >
-            Anchor automatically with my wallet
-          </button>
+          {automatic ?
+            <button type="button" className="button secondary small" disabled={Boolean(busy)} onClick={() => {
+                node.anchors.useWallet(undefined);
+                setStopped((n) => n + 1);
+              }}>
+              Stop anchoring automatically
+            </button>
+          : <button
+              type="button"
+              className="button secondary small"
+              disabled={Boolean(busy)}
+              onClick={() => void withWallet('Automatic anchoring', async (w) => node.anchors.useWallet(w, how))}
+              title="Anchor what the policy asks for with this wallet, without asking each time in this tab"
+            >
+              Anchor automatically with my wallet
+            </button>
+          }
         </div>
+      )}
+      {admin && automatic && (
+        <p className="muted small" data-testid="anchoring-automatically">
+          Anchoring automatically: your wallet <code title={automatic}>{short(automatic)}</code> makes the anchors the policy asks for, while this tab is open.
+        </p>
       )}
       {(admin || revocable.length > 0) && relayer && (
         <label className="check">
@@ -201,7 +217,13 @@ export function AnchorsPanel({ view }: { view: ContextView }) {
       )}
       {anchors.revokedOnChain.length > 0 && (
         <p className="muted" data-testid="revoked-on-chain">
-          Keys revoked on chain: {anchors.revokedOnChain.map(short).join(', ')}
+          Keys revoked on chain:{' '}
+          {anchors.revokedOnChain
+            .map((key) => {
+              const device = view.members.flatMap((m) => m.devices).find((d) => d.key === key);
+              return device ? `${device.label} (${short(key)})` : short(key);
+            })
+            .join(', ')}
         </p>
       )}
       <PolicyForm view={view} anchors={anchors} editable={admin} />

@@ -50,7 +50,16 @@ export function ContextPage({ id }: { id: string }) {
           </p>
         )}
       </header>
-      {view.joining ? null : isBoard ? <BoardPanel view={view} onOutcome={onOutcome} /> : <DataPanel view={view} onOutcome={onOutcome} />}
+      {view.joining ? null
+      : view.anchors?.appMatches === false ?
+        // Not the app anchored on chain: it is not run, so its data is not shown as editable either.
+        <section className="card" data-testid="app-refused">
+          <h2>App not run</h2>
+          <p className="error">This context's app differs from the hash anchored on chain: this node refuses to run it (see Anchors and Alerts below).</p>
+        </section>
+      : isBoard ?
+        <BoardPanel view={view} onOutcome={onOutcome} />
+      : <DataPanel view={view} onOutcome={onOutcome} />}
       <MembersPanel view={view} onOutcome={onOutcome} />
       {view.joining ? null : <OriginsPanel view={view} onOutcome={onOutcome} />}
       {view.joining ? null : <AnchorsPanel view={view} />}

@@ -39,8 +39,15 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
           <li key={m.root} data-testid="member" data-root={m.root} data-role={m.role}>
             <span className={m.online ? 'dot online' : 'dot'} aria-label={m.online ? 'online' : 'offline'} title={m.online ? 'online' : 'offline'} />
             <span className="who">
-              <strong>{m.devices.find((d) => !d.revoked)?.label ?? shortRoot(m.root)}</strong>
+              <strong>{(m.devices.find((d) => !d.revoked) ?? m.devices[0])?.label ?? shortRoot(m.root)}</strong>
               {m.me && <span className="badge">you</span>}
+              {m.devices
+                .filter((d) => d.revoked)
+                .map((d) => (
+                  <span key={d.key} className="badge bad" data-testid="revoked-device" data-key={d.key} title="This device key is revoked: its later writes are refused">
+                    {d.label}: revoked
+                  </span>
+                ))}
               {stranded(m).map((d) => (
                 <span key={d.key} className="badge bad" title="Its wallet delegation was signed on a site this context no longer allows: it must sign in again on an allowed site">
                   {d.label}: signed in on {d.origin}, not allowed
