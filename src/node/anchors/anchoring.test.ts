@@ -243,4 +243,29 @@ describe('anchoring a context on chain', () => {
       dist.remove();
     }
   }, 90_000);
+
+  test('after concurrent governance changes, an anchor covers them all (merging the heads first) and every node is in sync', async () => {
+    const hub = memoryMeshHub(realTimeScheduler);
+    const wallet = await fundedWallet();
+    const a = await node(hub, 'A', wallet);
+    const [b, c] = [await node(hub, 'B'), await node(hub, 'C')];
+    const id = await a.contexts.create('Concurrent', { anchor: { chainId: chain.chainId, registry: chain.registry, owner: wallet.address.toLowerCase() as Address } });
+    await a.anchors.register(id, wallet);
+    // Two joins made at once, neither seeing the other: two governance heads.
+    const [linkB, linkC] = [await a.contexts.invite(id, { role: 'writer' }), await a.contexts.invite(id, { role: 'writer' })];
+    await Promise.all([b.contexts.join(linkB), c.contexts.join(linkC)]);
+    for (const n of [a, b, c]) await until('three members', async () => (await n.contexts.view(id)).members.length === 3 && !(await n.contexts.view(id)).joining);
+    await until('A has both joins', async () => (await a.contexts.view(id)).heads.length >= 1);
+
+    const tx = await a.anchors.anchor(id, wallet);
+    expect(tx.state).toBe('confirmed');
+    for (const [n, name] of [[a, 'A'], [b, 'B'], [c, 'C']] as const) {
+      await until(`${name} in sync with the anchor`, async () => {
+        const v = await anchorsOf(n, id);
+        return v?.status === 'in-sync' && v.latest?.txHash === tx.txHash;
+      });
+    }
+    // Nothing left for the policy to anchor.
+    expect((await anchorsOf(a, id))?.due).toBeUndefined();
+  }, 90_000);
 });

@@ -49,6 +49,7 @@ export function contextAnchors(d: ContextAnchorsDeps) {
   let autoAnchoring = false;
   let failedAutoHead: string | undefined;
   let lastSeenHead: string | undefined;
+  let lastSeenOutside: number | undefined;
   const peerAlerts = new Set<string>();
 
   const context = `0x${ctx.replica.contextKey}` as Hash32;
@@ -144,18 +145,37 @@ export function contextAnchors(d: ContextAnchorsDeps) {
 
   function dueReason(): string | undefined {
     if (!watch?.registered) return undefined;
-    const head = local.latestGovernanceKey();
+    // Changed: a valid governance op lies outside what the last anchor covers (a head missing
+    // here is someone else's anchor still on its way: not ours to answer).
+    const governanceChanged = anchoredHead ? (ctx.replica.governanceOutside(anchoredHead) ?? 0) > 0 : local.latestGovernanceKey() !== undefined;
     return anchorDue(policy, {
-      governanceChanged: head !== undefined && head !== anchoredHead,
+      governanceChanged,
       opsSinceAnchor: ctx.replica.historySize() - anchoredOps,
       msSinceAnchor: d.now() - anchoredAt,
     });
   }
 
-  /** The record for an anchor now: the latest governance op, its member set, the state root. */
-  function currentRecord(): AnchorRecord {
-    const head = local.latestGovernanceKey();
-    if (!head) throw new Error('nothing to anchor yet: the context has no governance history here');
+  /**
+   * The op an anchor names: one whose causal past holds every valid governance op here. The
+   * latest governance op when nothing is concurrent with it; else a head that covers them
+   * all; else (concurrent changes left several heads) an empty change that merges the heads,
+   * published first. Without it, an anchor would leave a concurrent change out and the
+   * context would stay "behind" for good.
+   */
+  async function headToAnchor(): Promise<string> {
+    const covers = (key: string | undefined): key is string => key !== undefined && ctx.replica.governanceOutside(key) === 0;
+    const latest = local.latestGovernanceKey();
+    if (!latest) throw new Error('nothing to anchor yet: the context has no governance history here');
+    if (covers(latest)) return latest;
+    const head = ctx.replica.heads().find(covers);
+    if (head) return head;
+    const merged = await ctx.mergeHeads();
+    if (!merged.valid || !covers(merged.key)) throw new Error(`could not merge the concurrent changes before anchoring: ${merged.message ?? 'the merge op is not valid'}`);
+    return merged.key;
+  }
+
+  /** The record for an anchor at `head`: its member set and this node's state root. */
+  function recordAt(head: string): AnchorRecord {
     return { govHead: `0x${head}`, memberRoot: local.memberRootAt(head)!, stateRoot: toHash32(fromHex(ctx.view().stateRoot)), epoch: 0n };
   }
 
@@ -167,9 +187,9 @@ export function contextAnchors(d: ContextAnchorsDeps) {
 
   async function maybeAutoAnchor(): Promise<void> {
     if (autoAnchoring || closed || !binding || !dueReason()) return;
-    // One automatic attempt per governance head: a declined or failed one is not re-asked
+    // One automatic attempt per state of governance: a declined or failed one is not re-asked
     // on every change (the panel shows it; "Anchor now" tries again).
-    const head = local.latestGovernanceKey();
+    const head = `${local.latestGovernanceKey()}/${anchoredHead ? ctx.replica.governanceOutside(anchoredHead) : '-'}`;
     if (!isAdmin() || head === failedAutoHead) return;
     const writer = await d.autoWriter(binding);
     if (!writer) return;
@@ -196,9 +216,10 @@ export function contextAnchors(d: ContextAnchorsDeps) {
       return txs.run('register', writer, () => ({ kind: 'register', appHash, admins: [] })).finally(() => watch?.poke());
     },
     /** Anchor the current governance head, member set and state root. */
-    anchor(writer: AnchorWriter): Promise<AnchorTxView> {
+    async anchor(writer: AnchorWriter): Promise<AnchorTxView> {
       const { txs } = ready();
-      return txs.run('anchor', writer, (expectedSeq) => ({ kind: 'anchor', expectedSeq, record: currentRecord() })).finally(() => watch?.poke());
+      const record = recordAt(await headToAnchor());
+      return txs.run('anchor', writer, (expectedSeq) => ({ kind: 'anchor', expectedSeq, record })).finally(() => watch?.poke());
     },
     /** Revoke a client key on chain (terminal): every node with an RPC imports it. */
     revokeKey(writer: AnchorWriter, clientKeyHex: string): Promise<AnchorTxView> {
@@ -209,9 +230,13 @@ export function contextAnchors(d: ContextAnchorsDeps) {
     /** Something changed here: when it is governance, check the chain again soon (and anchor, if the policy says so). */
     changed(): void {
       if (!starting) void ensure();
+      // Governance changed here: a new latest op, or one more op outside the last anchor (a
+      // concurrent change merged in need not change the latest).
       const head = local.latestGovernanceKey();
-      if (head === lastSeenHead) return;
+      const outside = anchoredHead ? ctx.replica.governanceOutside(anchoredHead) : undefined;
+      if (head === lastSeenHead && outside === lastSeenOutside) return;
       lastSeenHead = head;
+      lastSeenOutside = outside;
       watch?.poke();
       void maybeAutoAnchor();
     },

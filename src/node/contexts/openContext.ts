@@ -48,6 +48,9 @@ export interface AnchorHooks {
   peerClaim(claim: AnchorClaim, peerLabel: string): void;
 }
 
+/** A Yjs update that changes nothing. */
+const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
+
 export const CONTEXT_TIMINGS = { checkpointMs: 4000, antiEntropyMs: 3000, snapshotEveryDeltas: 200 } as const;
 
 export interface ContextDeps {
@@ -426,6 +429,11 @@ export async function openContext(d: ContextDeps) {
       return { output: result.output ? parseJson(result.output) : null, update: result.update };
     },
 
+    /**
+     * Publish an empty change whose parents are all the heads: one op whose causal past holds
+     * everything here (an anchor names such an op).
+     */
+    mergeHeads: () => publish({ kind: 'delta', writer: 'merge', update: EMPTY_UPDATE, call: undefined, events: [] }),
     publishRawDelta: (delta: { update: Uint8Array; call?: { method: string; input: Uint8Array } }) =>
       publish({ kind: 'delta', writer: 'raw', update: delta.update, call: delta.call, events: [] }),
 
