@@ -2,9 +2,9 @@
 // fixed amount from one of the node's unlocked test accounts, so a wallet the user connects
 // can pay for anchors at once. Never built for a remote RPC (chainService.ts refuses it).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { originRefusal } from '../originPolicy.ts';
 import { clientBuckets } from './clientBuckets.ts';
-import { BodyTooLargeError, isJsonContentType, readBody, sendJson, sendJsonAndClose } from './httpBody.ts';
+import { sendJson } from './httpBody.ts';
+import { sameOriginJsonPost } from './sameOriginJsonPost.ts';
 import { devPayer } from './devPayer.ts';
 import { rpcCall, RpcCallError, RpcUpstreamError } from './rpcClient.ts';
 
@@ -38,29 +38,9 @@ export function createFaucet(options: FaucetOptions): (req: IncomingMessage, res
   const funderAccount = devPayer(options.rpcUrl);
 
   return async (req, res) => {
-    if (req.method !== 'POST') {
-      sendJsonAndClose(res, 405, { error: 'the faucet takes POST {"address":"0x…"}' }, { Allow: 'POST' });
-      return;
-    }
-    // Only the app's own pages (and tools that send no Origin), like the signaling relay.
-    const refused = originRefusal(req.headers.origin, req.headers.host, { allowedOrigins: [], allowMissingOrigin: true });
-    if (refused) {
-      sendJsonAndClose(res, 403, { error: refused });
-      return;
-    }
-    if (!isJsonContentType(req)) {
-      sendJsonAndClose(res, 415, { error: 'send {"address":"0x…"} with Content-Type: application/json' });
-      return;
-    }
-    let address: string;
-    try {
-      const body = JSON.parse((await readBody(req, MAX_BODY_BYTES)).toString('utf8')) as { address?: unknown } | null;
-      address = typeof body?.address === 'string' ? body.address : '';
-    } catch (e) {
-      if (e instanceof BodyTooLargeError) sendJsonAndClose(res, 413, { error: `the faucet takes at most ${MAX_BODY_BYTES} bytes: {"address":"0x…"}` });
-      else sendJson(res, 400, { error: 'the body is not JSON: send {"address":"0x…"}' });
-      return;
-    }
+    const body = await sameOriginJsonPost(req, res, { what: 'the faucet', example: '{"address":"0x…"}', maxBytes: MAX_BODY_BYTES });
+    if (body === undefined) return;
+    const address = typeof body?.address === 'string' ? body.address : '';
     if (!ADDRESS.test(address)) {
       sendJson(res, 400, { error: 'address must be 0x followed by 40 hex digits (an Ethereum account)' });
       return;

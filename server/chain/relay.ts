@@ -6,10 +6,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toFunctionSelector, type AbiFunction } from 'viem';
 import { registryAbi } from '../../src/adapters/chain/registry/artifact.ts';
-import { originRefusal } from '../originPolicy.ts';
 import { clientBuckets } from './clientBuckets.ts';
 import { devPayer } from './devPayer.ts';
-import { BodyTooLargeError, isJsonContentType, readBody, sendJson, sendJsonAndClose } from './httpBody.ts';
+import { sendJson } from './httpBody.ts';
+import { sameOriginJsonPost } from './sameOriginJsonPost.ts';
 import { rpcCall, RpcCallError, RpcUpstreamError } from './rpcClient.ts';
 
 export interface RelayOptions {
@@ -42,28 +42,9 @@ export function createRelay(options: RelayOptions): (req: IncomingMessage, res: 
   const buckets = clientBuckets(limit);
   const payer = devPayer(options.rpcUrl);
   return async (req, res) => {
-    if (req.method !== 'POST') {
-      sendJsonAndClose(res, 405, { error: 'the relayer takes POST {"data":"0x…"} (a registry …BySig call)' }, { Allow: 'POST' });
-      return;
-    }
-    const refused = originRefusal(req.headers.origin, req.headers.host, { allowedOrigins: [], allowMissingOrigin: true });
-    if (refused) {
-      sendJsonAndClose(res, 403, { error: refused });
-      return;
-    }
-    if (!isJsonContentType(req)) {
-      sendJsonAndClose(res, 415, { error: 'send {"data":"0x…"} with Content-Type: application/json' });
-      return;
-    }
-    let data: string;
-    try {
-      const body = JSON.parse((await readBody(req, MAX_RELAY_BODY_BYTES)).toString('utf8')) as { data?: unknown } | null;
-      data = typeof body?.data === 'string' ? body.data : '';
-    } catch (e) {
-      if (e instanceof BodyTooLargeError) sendJsonAndClose(res, 413, { error: `the relayer takes at most ${MAX_RELAY_BODY_BYTES} bytes` });
-      else sendJson(res, 400, { error: 'the body is not JSON: send {"data":"0x…"}' });
-      return;
-    }
+    const body = await sameOriginJsonPost(req, res, { what: 'the relayer', example: '{"data":"0x…"} (a registry …BySig call)', maxBytes: MAX_RELAY_BODY_BYTES });
+    if (body === undefined) return;
+    const data = typeof body?.data === 'string' ? body.data : '';
     if (!/^0x([0-9a-fA-F]{2}){4,}$/.test(data)) {
       sendJson(res, 400, { error: 'data must be 0x-hex calldata (a registry …BySig call)' });
       return;
