@@ -63,7 +63,9 @@ export function AnchorsPanel({ view }: { view: ContextView }) {
   const relayer = preset?.relay && preset.chainId === anchors.binding.chainId;
   const how = { relayed: Boolean(relayer && relayed) };
 
-  const revocable = view.members.flatMap((m) => m.devices.filter((d) => !d.revoked && (admin || m.me)).map((d) => ({ ...d, root: m.root })));
+  // Only an Ethereum wallet signs for the registry: an admin revokes any device, anyone else its own root's.
+  const ethereumRoot = view.myRoot.startsWith('eip155:');
+  const revocable = ethereumRoot ? view.members.flatMap((m) => m.devices.filter((d) => !d.revoked && (admin || m.me)).map((d) => ({ ...d, root: m.root }))) : [];
 
   return (
     <section className="card" aria-labelledby="anchors-title" data-testid="anchors-panel">
@@ -105,7 +107,7 @@ export function AnchorsPanel({ view }: { view: ContextView }) {
             </dd>
           </>
         )}
-        {anchors.due && (
+        {admin && anchors.due && (
           <>
             <dt>Policy</dt>
             <dd>an anchor is due ({anchors.due})</dd>
