@@ -268,4 +268,35 @@ describe('anchoring a context on chain', () => {
     // Nothing left for the policy to anchor.
     expect((await anchorsOf(a, id))?.due).toBeUndefined();
   }, 90_000);
+
+  test('a member made admin is made admin on chain too, and anchors with its own wallet; demoted, it no longer can', async () => {
+    const hub = memoryMeshHub(realTimeScheduler);
+    const [ownerWallet, adminWallet] = [await fundedWallet(), await fundedWallet()];
+    const a = await node(hub, 'A', ownerWallet);
+    const e = await node(hub, 'E', adminWallet);
+    const owner = ownerWallet.address.toLowerCase() as Address;
+    const id = await a.contexts.create('Two admins', { anchor: { chainId: chain.chainId, registry: chain.registry, owner } });
+    await a.anchors.register(id, ownerWallet);
+    await e.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
+    await until('E is in', async () => (await a.contexts.view(id)).members.length === 2 && !(await e.contexts.view(id)).joining);
+    a.anchors.useWallet(ownerWallet);
+
+    const eRoot = await rootOf(e);
+    const eAddress = adminWallet.address.toLowerCase();
+    expect(await a.contexts.setRole(id, eRoot, 'admin')).toMatchObject({ valid: true });
+    await until('the owner’s policy adds E on chain', async () => (await anchorsOf(a, id))?.chainAdmins.includes(eAddress));
+    await until('E reads itself admin on chain', async () => (await anchorsOf(e, id))?.chainAdmins.includes(eAddress));
+    await until('E is admin here', async () => (await e.contexts.view(id)).myRole === 'admin');
+    expect(await e.anchors.anchor(id, adminWallet)).toMatchObject({ state: 'confirmed' });
+
+    expect(await a.contexts.setRole(id, eRoot, 'writer')).toMatchObject({ valid: true });
+    await until('the owner’s policy removes E on chain', async () => {
+      const v = await anchorsOf(a, id);
+      return v && !v.chainAdmins.includes(eAddress) && v.adminChanges.length === 0;
+    });
+    await until('E reads the change', async () => !(await anchorsOf(e, id))?.chainAdmins.includes(eAddress));
+    // The registry itself refuses it now (E's node would not even offer it in the panel).
+    const refused = await (await e.contexts.anchors(id)).anchor(await (await import('./walletWriter.ts')).walletAnchorWriter(adminWallet, { chainId: chain.chainId, registry: chain.registry, owner }, await e.settings.get()));
+    expect(refused.state).toBe('failed');
+  }, 90_000);
 });

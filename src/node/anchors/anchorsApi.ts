@@ -14,6 +14,8 @@ export interface AnchorsApi {
   anchor(contextId: string, wallet: WalletAccount, how?: HowToSend): Promise<AnchorTxView>;
   /** Revoke a client key (hex) on chain: terminal, imported by every node with an RPC. */
   revokeKey(contextId: string, clientKeyHex: string, wallet: WalletAccount, how?: HowToSend): Promise<AnchorTxView>;
+  /** Make the chain's admins the context's Ethereum-rooted owner and admins (an admin's wallet). */
+  syncAdmins(contextId: string, wallet: WalletAccount, how?: HowToSend): Promise<AnchorTxView | undefined>;
   setPolicy(contextId: string, policy: AnchorPolicy): Promise<void>;
   /** The wallet that makes the anchors policies ask for, in this tab (none: nothing automatic). */
   useWallet(wallet: WalletAccount | undefined, how?: HowToSend): void;
@@ -46,6 +48,7 @@ export function anchorsApi(d: { contexts: ContextService; store: Store; settings
     register: (id, wallet, how = {}) => withWriter(id, wallet, how, (a, w) => a.register(w)),
     anchor: (id, wallet, how = {}) => withWriter(id, wallet, how, (a, w) => a.anchor(w)),
     revokeKey: (id, key, wallet, how = {}) => withWriter(id, wallet, how, (a, w) => a.revokeKey(w, key)),
+    syncAdmins: (id, wallet, how = {}) => withWriter(id, wallet, how, (a, w) => a.syncAdmins(w)),
     async setPolicy(contextId, policy) {
       const valid = validatePolicy(policy);
       await d.store.putSetting(policyKey(contextId), valid as unknown as SettingValue);

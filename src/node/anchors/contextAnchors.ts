@@ -2,6 +2,7 @@ import type { AnchorBinding, AnchorChain, AnchorRecord, AnchorWriter, Hash32 } f
 import { anchorDue, DEFAULT_ANCHOR_POLICY, type AnchorPolicy } from '../../core/anchor/policy.ts';
 import { anchorRecordHash, hash32Bytes, toHash32 } from '../../core/anchor/recordHash.ts';
 import { fromHex, toHex } from '../../core/crypto/index.ts';
+import { parseRootId } from '../../core/identity/index.ts';
 import type { Scheduler } from '../../core/mesh/Scheduler.ts';
 import type { AnchorClaim, RunningContext } from '../contexts/openContext.ts';
 import { anchorTransactions } from './transactions.ts';
@@ -186,20 +187,47 @@ export function contextAnchors(d: ContextAnchorsDeps) {
   }
 
   async function maybeAutoAnchor(): Promise<void> {
-    if (autoAnchoring || closed || !binding || !dueReason()) return;
+    if (autoAnchoring || closed || !binding || !watch?.registered) return;
+    const changes = adminChanges();
+    if (!dueReason() && changes.length === 0) return;
     // One automatic attempt per state of governance: a declined or failed one is not re-asked
     // on every change (the panel shows it; "Anchor now" tries again).
-    const head = `${local.latestGovernanceKey()}/${anchoredHead ? ctx.replica.governanceOutside(anchoredHead) : '-'}`;
-    if (!isAdmin() || head === failedAutoHead) return;
+    const state = `${local.latestGovernanceKey()}/${anchoredHead ? ctx.replica.governanceOutside(anchoredHead) : '-'}/${changes.length}`;
+    if (!isAdmin() || state === failedAutoHead) return;
     const writer = await d.autoWriter(binding);
     if (!writer) return;
     autoAnchoring = true;
     try {
-      const tx = await api.anchor(writer);
-      failedAutoHead = tx.state === 'failed' ? head : undefined;
+      // A role change is mirrored on chain first (by a wallet the chain already takes as admin).
+      const synced = changes.length > 0 && watch.admins.includes(writer.from.toLowerCase()) ? await api.syncAdmins(writer) : undefined;
+      const tx = dueReason() && synced?.state !== 'failed' ? await api.anchor(writer) : synced;
+      failedAutoHead = tx?.state === 'failed' ? state : undefined;
     } finally {
       autoAnchoring = false;
     }
+  }
+
+  /** The addresses of the context's Ethereum-rooted owner and admins: who should anchor on chain. */
+  function wantedAdmins(): Set<string> {
+    const wanted = new Set<string>(binding ? [binding.owner.toLowerCase()] : []);
+    for (const [root, m] of ctx.replica.governance().members) {
+      if (m.role !== 'owner' && m.role !== 'admin') continue;
+      const parsed = parseRootId(root);
+      if (parsed.kind === 'ethereum') wanted.add(parsed.address.toLowerCase());
+    }
+    return wanted;
+  }
+
+  /** Admin changes that make the chain's admin set the context's (the owner always stays). */
+  function adminChanges(): { admin: string; enabled: boolean }[] {
+    if (!watch?.registered || !binding) return [];
+    const wanted = wantedAdmins();
+    const onChain = new Set(watch.admins);
+    const owner = binding.owner.toLowerCase();
+    return [
+      ...[...wanted].filter((a) => !onChain.has(a)).map((admin) => ({ admin, enabled: true })),
+      ...[...onChain].filter((a) => a !== owner && !wanted.has(a)).map((admin) => ({ admin, enabled: false })),
+    ];
   }
 
   const isAdmin = () => {
@@ -213,7 +241,23 @@ export function contextAnchors(d: ContextAnchorsDeps) {
     register(writer: AnchorWriter): Promise<AnchorTxView> {
       const { txs } = ready();
       const appHash = `0x${toHex(ctx.replica.governance().appId)}` as Hash32;
-      return txs.run('register', writer, () => ({ kind: 'register', appHash, admins: [] })).finally(() => watch?.poke());
+      const owner = binding!.owner.toLowerCase();
+      const admins = [...wantedAdmins()].filter((a) => a !== owner) as `0x${string}`[];
+      return txs.run('register', writer, () => ({ kind: 'register', appHash, admins })).finally(() => watch?.poke());
+    },
+    /**
+     * Make the chain's admins the context's Ethereum-rooted owner and admins, one `setAdmin`
+     * each; the last transaction (or undefined when nothing differs).
+     */
+    async syncAdmins(writer: AnchorWriter): Promise<AnchorTxView | undefined> {
+      const { txs } = ready();
+      let last: AnchorTxView | undefined;
+      for (const change of adminChanges()) {
+        last = await txs.run('set-admin', writer, (expectedSeq) => ({ kind: 'set-admin', expectedSeq, admin: change.admin as `0x${string}`, enabled: change.enabled }));
+        if (last.state !== 'confirmed') break;
+      }
+      watch?.poke();
+      return last;
     },
     /** Anchor the current governance head, member set and state root. */
     async anchor(writer: AnchorWriter): Promise<AnchorTxView> {
@@ -268,6 +312,8 @@ export function contextAnchors(d: ContextAnchorsDeps) {
         history: watch?.history ?? [],
         ...(appHash && appHash !== ZERO ? { appHash, appMatches: appHash.slice(2).toLowerCase() === toHex(ctx.replica.governance().appId) } : {}),
         revokedOnChain: watch?.revoked ?? [],
+        chainAdmins: watch ? [binding.owner.toLowerCase(), ...watch.admins.filter((a) => a !== binding!.owner.toLowerCase())] : [],
+        adminChanges: adminChanges(),
         txs: txs?.list() ?? [],
         policy,
         ...(due ? { due } : {}),

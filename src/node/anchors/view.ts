@@ -54,6 +54,13 @@ export interface AnchorsView {
   appMatches?: boolean;
   /** Client keys revoked on chain (hex), bounded. */
   revokedOnChain: string[];
+  /** Who may anchor on chain (lowercase addresses, the owner first). */
+  chainAdmins: string[];
+  /**
+   * What would make the admins on chain the context's Ethereum-rooted owner and admins:
+   * addresses to add (`enabled`) or remove. Empty when they match.
+   */
+  adminChanges: { admin: string; enabled: boolean }[];
   txs: AnchorTxView[];
   policy: AnchorPolicy;
   /** Why the policy wants an anchor now, if it does. */

@@ -23,6 +23,8 @@ export const ANCHOR_WATCH = {
   maxBlockRange: 5_000n,
   history: 20,
   revokedShown: 50,
+  /** Admin addresses tracked (the owner adds them, paying for each). */
+  admins: 256,
 } as const;
 
 export type LocalGovernanceView = AnchorLocalView;
@@ -57,6 +59,8 @@ export interface AnchorWatch {
   readonly history: AnchorEntryView[];
   readonly appHash: Hash32 | undefined;
   readonly revoked: string[];
+  /** The context's admins on chain (lowercase addresses; the owner included), from the events. */
+  readonly admins: string[];
   readonly status: AnchorStatus;
   readonly statusMessage: string | undefined;
   readonly lastBlock: bigint | undefined;
@@ -96,11 +100,19 @@ export function watchAnchors(d: WatchDeps): AnchorWatch {
   let running = false;
   let again = false;
 
+  const admins = new Set<string>();
+  function setAdmin(address: string, enabled: boolean): void {
+    const a = address.toLowerCase();
+    if (!enabled) admins.delete(a);
+    else if (admins.size < ANCHOR_WATCH.admins) admins.add(a);
+  }
+
   const where = (e: AnchorEntryView) => `anchor #${e.seq} (block ${e.blockNumber}, tx ${e.txHash})`;
 
   function take(e: RegistryEvent): void {
     if (e.kind === 'registered') {
       registered = true;
+      for (const a of [d.binding.owner, ...e.admins]) setAdmin(a, true);
       seq = e.seq;
       appHash = e.appHash;
       d.onAppHash(e.appHash);
@@ -110,6 +122,7 @@ export function watchAnchors(d: WatchDeps): AnchorWatch {
       d.onAppHash(e.appHash);
     } else if (e.kind === 'admin-set') {
       seq = e.seq;
+      setAdmin(e.admin, e.enabled);
     } else if (e.kind === 'anchored') {
       seq = e.seq;
       latest = { seq: e.seq.toString(), record: e.record, by: e.by, blockNumber: e.at.blockNumber.toString(), txHash: e.at.txHash, at: e.at.timestamp * 1000 };
@@ -222,6 +235,9 @@ export function watchAnchors(d: WatchDeps): AnchorWatch {
     },
     get revoked() {
       return [...revoked];
+    },
+    get admins() {
+      return [...admins];
     },
     get status(): AnchorStatus {
       if (!registered) return 'unregistered';

@@ -107,6 +107,24 @@ export function AnchorsPanel({ view }: { view: ContextView }) {
             </dd>
           </>
         )}
+        {anchors.chainAdmins.length > 0 && (
+          <>
+            <dt>Admins on chain</dt>
+            <dd data-testid="chain-admins">
+              {anchors.chainAdmins.map((a) => (
+                <code key={a} title={a}>
+                  {short(a)}{' '}
+                </code>
+              ))}
+              {anchors.adminChanges.length > 0 && (
+                <span className="muted" data-testid="admin-changes">
+                  {' '}
+                  — differs from the context: {anchors.adminChanges.map((c) => `${c.enabled ? 'add' : 'remove'} ${short(c.admin)}`).join(', ')}
+                </span>
+              )}
+            </dd>
+          </>
+        )}
         {admin && anchors.due && (
           <>
             <dt>Policy</dt>
@@ -124,6 +142,11 @@ export function AnchorsPanel({ view }: { view: ContextView }) {
           {anchors.registered && (
             <button type="button" className="button primary small" data-testid="anchor-now" disabled={Boolean(busy)} onClick={() => void withWallet('Anchor', (w) => node.anchors.anchor(view.id, w, how))}>
               Anchor now
+            </button>
+          )}
+          {anchors.registered && anchors.adminChanges.length > 0 && (
+            <button type="button" className="button secondary small" disabled={Boolean(busy)} onClick={() => void withWallet('Admins on chain', (w) => node.anchors.syncAdmins(view.id, w, how))}>
+              Update admins on chain
             </button>
           )}
           {faucet && (
