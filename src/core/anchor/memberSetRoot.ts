@@ -6,7 +6,7 @@ import { ROLES, type Role } from '../ops/roles.ts';
 import { compareUtf8 } from '../state/layout.ts';
 import { merkleRoot } from '../state/merkle.ts';
 import type { Hash32 } from './AnchorChain.ts';
-import { toHash32 } from './recordHash.ts';
+import { toHash32 } from './hash32.ts';
 
 const leafSchema = struct({ root: rootIdField, role: oneOf(ROLES) });
 const TAGS = { node: 'tabnode/member-set/node/v1', empty: 'tabnode/member-set/empty/v1' };

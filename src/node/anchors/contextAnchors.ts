@@ -1,6 +1,7 @@
 import type { AnchorBinding, AnchorChain, AnchorRecord, AnchorWriter, Hash32 } from '../../core/anchor/AnchorChain.ts';
 import { anchorDue, DEFAULT_ANCHOR_POLICY, type AnchorPolicy } from '../../core/anchor/policy.ts';
-import { anchorRecordHash, hash32Bytes, toHash32 } from '../../core/anchor/recordHash.ts';
+import { hash32Bytes, toHash32 } from '../../core/anchor/hash32.ts';
+import { anchorRecordHash } from '../../core/anchor/recordHash.ts';
 import { fromHex, toHex } from '../../core/crypto/index.ts';
 import { parseRootId } from '../../core/identity/index.ts';
 import type { Scheduler } from '../../core/mesh/Scheduler.ts';

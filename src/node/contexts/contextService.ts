@@ -17,7 +17,7 @@ import { openContext, type RunningContext } from './openContext.ts';
 import type { AnchorBinding } from '../../core/anchor/AnchorChain.ts';
 import { anchorFieldOf } from '../../core/anchor/binding.ts';
 import type { AnchorPolicy } from '../../core/anchor/policy.ts';
-import { contextAnchors, type ContextAnchors, type ContextAnchorsDeps } from '../anchors/contextAnchors.ts';
+import type { ContextAnchors, ContextAnchorsDeps } from '../anchors/contextAnchors.ts';
 import { defaultOrigins, siteOrigin } from './origins.ts';
 import type { AuditEntry, CallOutcome, EventView, VerificationView } from './view.ts';
 import type { ContextView, OpOutcome } from './view.ts';
@@ -68,7 +68,32 @@ const DAY = 86_400_000;
 /** Every context of this profile: create, join by link, act, and observe. */
 export function contextService(d: ContextServiceDeps) {
   const running = new Map<string, Promise<RunningContext>>();
+  /** Anchored contexts' anchoring, made once the genesis (and so the binding) is known. */
   const anchorsOf = new Map<string, ContextAnchors>();
+  const attaching = new Map<string, Promise<ContextAnchors | undefined>>();
+
+  /**
+   * Start a context's anchoring when its genesis binds a chain. The anchoring code (and the
+   * keccak it needs) loads only then: most contexts, and the first load, do without it.
+   */
+  function attachAnchors(id: string, opened: RunningContext): Promise<ContextAnchors | undefined> | undefined {
+    const anchoring = d.anchoring;
+    if (!anchoring || anchorsOf.has(id) || !opened.replica.binding()) return undefined;
+    const pending = attaching.get(id);
+    if (pending) return pending;
+    const made = import('../anchors/contextAnchors.ts').then(({ contextAnchors }) => {
+      // Closed or reopened meanwhile: this one is stale.
+      if (attaching.get(id) !== made) return undefined;
+      attaching.delete(id);
+      const anchors = contextAnchors({ ...anchoring, ctx: opened, scheduler: d.scheduler, now: d.now, onChange: changed, policy: () => anchoring.policy(id) });
+      anchorsOf.set(id, anchors);
+      void anchors.ensure();
+      changed();
+      return anchors;
+    });
+    attaching.set(id, made);
+    return made;
+  }
   const listeners = new Set<() => void>();
   const changed = () => listeners.forEach((l) => l());
 
@@ -80,7 +105,8 @@ export function contextService(d: ContextServiceDeps) {
     ctx = (async () => {
       const record = (await d.store.contexts()).find((c) => c.id === id);
       if (!record) throw new ContextNotFoundError(id);
-      const opened = await openContext({
+      let opened: RunningContext | undefined;
+      opened = await openContext({
         record,
         store: d.store,
         identity: await d.identity.signing(),
@@ -90,7 +116,9 @@ export function contextService(d: ContextServiceDeps) {
         now: d.now,
         randomBytes: d.randomBytes,
         onChange: () => {
-          anchorsOf.get(id)?.changed();
+          const anchors = anchorsOf.get(id);
+          if (anchors) anchors.changed();
+          else if (opened) void attachAnchors(id, opened);
           changed();
         },
         proofs: d.proofs,
@@ -106,11 +134,10 @@ export function contextService(d: ContextServiceDeps) {
           },
         },
       });
-      const anchoring = d.anchoring;
-      if (anchoring) {
-        anchorsOf.get(id)?.close();
-        anchorsOf.set(id, contextAnchors({ ...anchoring, ctx: opened, scheduler: d.scheduler, now: d.now, onChange: changed, policy: () => anchoring.policy(id) }));
-      }
+      anchorsOf.get(id)?.close();
+      anchorsOf.delete(id);
+      attaching.delete(id);
+      void attachAnchors(id, opened);
       return opened;
     })();
     running.set(id, ctx);
@@ -136,6 +163,7 @@ export function contextService(d: ContextServiceDeps) {
     for (const ctx of old) (await ctx.catch(() => undefined))?.close();
     for (const a of anchorsOf.values()) a.close();
     anchorsOf.clear();
+    attaching.clear();
     await Promise.all((await d.store.contexts()).map((c) => start(c.id)));
     changed();
   }
@@ -206,9 +234,10 @@ export function contextService(d: ContextServiceDeps) {
 
     /** The chain anchoring of an open context (register, anchor, revoke on chain, policy). */
     async anchors(id: string): Promise<ContextAnchors> {
-      await start(id);
-      const anchors = anchorsOf.get(id);
-      if (!anchors) throw new Error('this node has no chain anchoring configured');
+      const opened = await start(id);
+      if (!d.anchoring) throw new Error('this node has no chain anchoring configured');
+      const anchors = anchorsOf.get(id) ?? (await attachAnchors(id, opened));
+      if (!anchors) throw new Error('this context is not anchored to a chain (its genesis binds none), or its history has not arrived yet');
       await anchors.ensure();
       return anchors;
     },
@@ -408,6 +437,7 @@ export function contextService(d: ContextServiceDeps) {
       running.clear();
       for (const a of anchorsOf.values()) a.close();
       anchorsOf.clear();
+      attaching.clear();
     },
 
     /**

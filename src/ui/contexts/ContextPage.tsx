@@ -1,12 +1,14 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useNode } from '../shell/nodeContext.ts';
 import { useLive } from '../shell/useLive.ts';
-import { AnchorsPanel } from './AnchorsPanel.tsx';
 import { BoardPanel } from './BoardPanel.tsx';
 import { DataPanel } from './DataPanel.tsx';
 import { MembersPanel } from './MembersPanel.tsx';
 import { OriginsPanel } from './OriginsPanel.tsx';
 import { SyncPanel } from './SyncPanel.tsx';
+
+// Only anchored contexts show it: its code loads with the first one.
+const AnchorsPanel = lazy(() => import('./AnchorsPanel.tsx').then((m) => ({ default: m.AnchorsPanel })));
 
 /** One context: its shared data, its members, and how it syncs. */
 export function ContextPage({ id }: { id: string }) {
@@ -62,7 +64,11 @@ export function ContextPage({ id }: { id: string }) {
       : <DataPanel view={view} onOutcome={onOutcome} />}
       <MembersPanel view={view} onOutcome={onOutcome} />
       {view.joining ? null : <OriginsPanel view={view} onOutcome={onOutcome} />}
-      {view.joining ? null : <AnchorsPanel view={view} />}
+      {view.joining || !view.anchors ? null : (
+        <Suspense fallback={null}>
+          <AnchorsPanel view={view} />
+        </Suspense>
+      )}
       <SyncPanel view={view} />
     </>
   );

@@ -1,6 +1,7 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import type { Address, AnchorChain, AnchorWriter, ChainPosition, ConfirmedTx, Hash32, RegistryEvent, RegistryMutation } from '../../../core/anchor/AnchorChain.ts';
-import { anchorRecordHash, toHash32 } from '../../../core/anchor/recordHash.ts';
+import { toHash32 } from '../../../core/anchor/hash32.ts';
+import { anchorRecordHash } from '../../../core/anchor/recordHash.ts';
 import { RegistryRevertError } from './errors.ts';
 import { lowerAddress, registryKey } from './registryKey.ts';
 

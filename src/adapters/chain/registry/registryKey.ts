@@ -1,6 +1,6 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import type { Address, Hash32 } from '../../../core/anchor/AnchorChain.ts';
-import { hash32Bytes, toHash32 } from '../../../core/anchor/recordHash.ts';
+import { hash32Bytes, toHash32 } from '../../../core/anchor/hash32.ts';
 import { fromHex } from '../../../core/crypto/index.ts';
 
 /** A value that is not a 20-byte 0x address. */
