@@ -1,5 +1,6 @@
 // `npm run bench`: every figure beside a baseline measured in the same run, as a ratio.
 // Node figures run here; Chromium figures run in bench.html in a real browser.
+// `npm run bench -- chain bundle` runs only the named sections (names: see SECTIONS).
 import { fileURLToPath } from 'node:url';
 import { launchPeers, startApp } from '../e2e/harness.ts';
 import { BENCH_DIST_DIR } from './benchDist.ts';
@@ -31,89 +32,111 @@ async function browserFigures(): Promise<Figure[]> {
   }
 }
 
-const node = `Node ${process.version}`;
-const fixture = await deltaFixture();
-const figures = [
-  ...(await ed25519Figures(node)),
-  ...(await verifyApplyFigures(node, fixture)),
-  ...(await opCodecFigures(node, fixture.deltaOps)),
-  ...(await browserFigures()),
-];
-const stageNames: string[] = Object.values(VERIFY_APPLY.stages);
-
-console.log('\nEd25519 throughput, WebCrypto against noble (ratio > 1: WebCrypto is faster)\n');
-console.log(renderTable(ed25519Comparisons(figures)));
-
-console.log(`\nVerify + apply of signed state deltas against raw Yjs (goal: ≥ 10,000 ops/s in Chromium, ratio ≥ 0.5x; fastest of several runs)\n`);
-console.log(renderTable(pairComparisons(figures, [[VERIFY_APPLY.full, VERIFY_APPLY.baseline]])));
-console.log('\nWhere verify + apply spends its time (each stage timed alone over the same ops)\n');
-console.log(renderStages(figures.filter((f) => f.name === VERIFY_APPLY.full), figures.filter((f) => stageNames.includes(f.name))));
-
-console.log('\nSigned-op codec against JSON of the same ops (ratio > 1: the op codec is faster)\n');
-console.log(
-  renderTable(
-    pairComparisons(figures, [
-      [OP_CODEC.encode, OP_CODEC.encodeBaseline],
-      [OP_CODEC.decode, OP_CODEC.decodeBaseline],
-    ]),
-  ),
-);
-
-console.log(`\nApp runtime in Chromium, each beside a baseline in the same run (ratio = mean time / baseline mean time; goal: call round trip ≤ ${RUNTIME.goalRatio}x a bare Worker echo)\n`);
-try {
-  const rt = await runtimeFigures();
-  console.log(renderRates(rt.roundTrips, 'calls'));
-  console.log('');
-  console.log(renderRates(rt.writes, 'writes'));
-  for (const note of rt.notes) console.log(`- ${note}`);
-} catch (e) {
-  console.log(`not measured: the runtime run failed: ${e instanceof Error ? e.message : String(e)}`);
+/** Prints a section's title, then its figures; a failure says so and the run goes on. */
+async function section(title: string, what: string, print: () => Promise<void>): Promise<void> {
+  console.log(`\n${title}\n`);
+  try {
+    await print();
+  } catch (e) {
+    console.log(`not measured: the ${what} run failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
-console.log(
-  `\nTwo Chromium peers on the app's pages, over WebRTC through the app's /signal, against baselines between the same two pages in the same run ` +
-    `(ratio = time / baseline time; goals: catch-up ≤ ${P2P.catchUpGoalMs / 1000} s, latency ≤ ${P2P.latencyGoalRatio}x plain y-webrtc)\n`,
-);
-try {
-  const p2p = await p2pFigures();
-  console.log(renderTimings(p2p.rows));
-  for (const note of p2p.notes) console.log(`- ${note}`);
-} catch (e) {
-  console.log(`not measured: the two-browser run failed: ${e instanceof Error ? e.message : String(e)}`);
+const notes = (list: string[]) => list.forEach((note) => console.log(`- ${note}`));
+
+const SECTIONS: Record<string, () => Promise<void>> = {
+  async core() {
+    const node = `Node ${process.version}`;
+    const fixture = await deltaFixture();
+    const figures = [
+      ...(await ed25519Figures(node)),
+      ...(await verifyApplyFigures(node, fixture)),
+      ...(await opCodecFigures(node, fixture.deltaOps)),
+      ...(await browserFigures()),
+    ];
+    const stageNames: string[] = Object.values(VERIFY_APPLY.stages);
+
+    console.log('\nEd25519 throughput, WebCrypto against noble (ratio > 1: WebCrypto is faster)\n');
+    console.log(renderTable(ed25519Comparisons(figures)));
+
+    console.log(`\nVerify + apply of signed state deltas against raw Yjs (goal: ≥ 10,000 ops/s in Chromium, ratio ≥ 0.5x; fastest of several runs)\n`);
+    console.log(renderTable(pairComparisons(figures, [[VERIFY_APPLY.full, VERIFY_APPLY.baseline]])));
+    console.log('\nWhere verify + apply spends its time (each stage timed alone over the same ops)\n');
+    console.log(renderStages(figures.filter((f) => f.name === VERIFY_APPLY.full), figures.filter((f) => stageNames.includes(f.name))));
+
+    console.log('\nSigned-op codec against JSON of the same ops (ratio > 1: the op codec is faster)\n');
+    console.log(
+      renderTable(
+        pairComparisons(figures, [
+          [OP_CODEC.encode, OP_CODEC.encodeBaseline],
+          [OP_CODEC.decode, OP_CODEC.decodeBaseline],
+        ]),
+      ),
+    );
+  },
+
+  runtime: () =>
+    section(`App runtime in Chromium, each beside a baseline in the same run (ratio = mean time / baseline mean time; goal: call round trip ≤ ${RUNTIME.goalRatio}x a bare Worker echo)`, 'runtime', async () => {
+      const rt = await runtimeFigures();
+      console.log(renderRates(rt.roundTrips, 'calls'));
+      console.log('');
+      console.log(renderRates(rt.writes, 'writes'));
+      notes(rt.notes);
+    }),
+
+  p2p: () =>
+    section(
+      `Two Chromium peers on the app's pages, over WebRTC through the app's /signal, against baselines between the same two pages in the same run ` +
+        `(ratio = time / baseline time; goals: catch-up ≤ ${P2P.catchUpGoalMs / 1000} s, latency ≤ ${P2P.latencyGoalRatio}x plain y-webrtc)`,
+      'two-browser',
+      async () => {
+        const p2p = await p2pFigures();
+        console.log(renderTimings(p2p.rows));
+        notes(p2p.notes);
+      },
+    ),
+
+  reconnect: () =>
+    section(`Reconnection between two Chromium peers on the mesh fixture page, against plain y-webrtc in the same rounds (goal: p99 ≤ ${RECONNECT.goalMs / 1000} s)`, 'reconnection', async () => {
+      const reconnect = await reconnectFigures();
+      console.log(renderTimings(reconnect.rows));
+      notes(reconnect.notes);
+    }),
+
+  async chain() {
+    await section(
+      `Registry gas on a fresh local chain (Hardhat 2), each transaction beside a plain ETH transfer in the same run ` +
+        `(ratio = gas / baseline gas; goal: an anchor ≤ ${CHAIN.anchorGoalGas.toLocaleString('en-US')} gas)`,
+      'chain',
+      async () => {
+        const chain = await chainGasFigures();
+        console.log(renderGas(chain.rows));
+        notes(chain.notes);
+      },
+    );
+    await section(
+      "From an anchor's confirmation on chain to a peer's comparison of it with its history (two nodes, memory links, real Hardhat chain), beside the change itself crossing the mesh",
+      'anchoring',
+      async () => {
+        const latency = await anchorLatencyFigures();
+        console.log(renderTimings(latency.rows));
+        notes(latency.notes);
+      },
+    );
+  },
+
+  async bundle() {
+    const bundle = firstLoadJs(fileURLToPath(new URL('../dist', import.meta.url)));
+    console.log(`\nFirst-load JavaScript of the app (${bundle.files.join(', ')}; lazily loaded chunks not counted)\n`);
+    console.log(renderBudgets([{ measure: 'first-load JS, gzip -9', value: bundle.gzipKb, budget: FIRST_LOAD_BUDGET_KB, unit: 'kB' }]));
+  },
+};
+
+const asked = process.argv.slice(2);
+const unknown = asked.filter((name) => !(name in SECTIONS));
+if (unknown.length > 0) {
+  console.error(`no benchmark named ${unknown.join(', ')}; the names are: ${Object.keys(SECTIONS).join(', ')} (none: all of them)`);
+  process.exit(2);
 }
-
-console.log(`\nReconnection between two Chromium peers on the mesh fixture page, against plain y-webrtc in the same rounds (goal: p99 ≤ ${RECONNECT.goalMs / 1000} s)\n`);
-try {
-  const reconnect = await reconnectFigures();
-  console.log(renderTimings(reconnect.rows));
-  for (const note of reconnect.notes) console.log(`- ${note}`);
-} catch (e) {
-  console.log(`not measured: the reconnection run failed: ${e instanceof Error ? e.message : String(e)}`);
-}
-
-console.log(
-  `\nRegistry gas on a fresh local chain (Hardhat 2), each transaction beside a plain ETH transfer in the same run ` +
-    `(ratio = gas / baseline gas; goal: an anchor ≤ ${CHAIN.anchorGoalGas.toLocaleString('en-US')} gas)\n`,
-);
-try {
-  const chain = await chainGasFigures();
-  console.log(renderGas(chain.rows));
-  for (const note of chain.notes) console.log(`- ${note}`);
-} catch (e) {
-  console.log(`not measured: the chain run failed: ${e instanceof Error ? e.message : String(e)}`);
-}
-
-console.log(`\nFrom an anchor's confirmation on chain to a peer's comparison of it with its history (two nodes, memory links, real Hardhat chain), beside the change itself crossing the mesh\n`);
-try {
-  const latency = await anchorLatencyFigures();
-  console.log(renderTimings(latency.rows));
-  for (const note of latency.notes) console.log(`- ${note}`);
-} catch (e) {
-  console.log(`not measured: the anchoring run failed: ${e instanceof Error ? e.message : String(e)}`);
-}
-
-const bundle = firstLoadJs(fileURLToPath(new URL('../dist', import.meta.url)));
-console.log(`\nFirst-load JavaScript of the app (${bundle.files.join(', ')}; lazily loaded chunks not counted)\n`);
-console.log(renderBudgets([{ measure: 'first-load JS, gzip -9', value: bundle.gzipKb, budget: FIRST_LOAD_BUDGET_KB, unit: 'kB' }]));
-
+for (const [name, run] of Object.entries(SECTIONS)) if (asked.length === 0 || asked.includes(name)) await run();
 console.log('');

@@ -21,4 +21,5 @@ if (!run([process.execPath, 'scripts/build-apps.mjs'])) process.exit(1);
 // build (the app and bench.html, served together: vite.bench.config.ts).
 if (buildFreshness(root).stale && !run([process.execPath, 'node_modules/vite/bin/vite.js', 'build'])) process.exit(1);
 if (buildFreshness(root, BENCH_BUILD).stale && !run([process.execPath, 'node_modules/vite/bin/vite.js', 'build', '--config', 'vite.bench.config.ts'])) process.exit(1);
-process.exit(run([process.execPath, '--import', 'tsx', 'bench/run.ts']) ? 0 : 1);
+// `npm run bench -- <name> …` runs only those sections of bench/run.ts.
+process.exit(run([process.execPath, '--import', 'tsx', 'bench/run.ts', ...process.argv.slice(2)]) ? 0 : 1);
