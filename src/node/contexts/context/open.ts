@@ -1,24 +1,19 @@
-import * as Y from 'yjs';
 import { toBase58 } from '../../../core/codec/index.ts';
 import { fromHex, toHex } from '../../../core/crypto/index.ts';
-import { anchoredRevokeBody, type KeyRevokedEvent } from '../../../core/anchor/binding.ts';
 import { createReplica, type StateSink } from '../../../core/context/replica.ts';
-import { rendezvous } from '../../../core/context/rendezvous.ts';
-import type { CheckedOp } from '../../../core/governance/checkedOp.ts';
 import type { ProofOptions } from '../../../core/identity/index.ts';
 import { inviteCodec, signInvite, type Invite } from '../../../core/invitation/index.ts';
 import type { Scheduler } from '../../../core/mesh/Scheduler.ts';
-import { idKey, signOp, type OpBody } from '../../../core/ops/op.ts';
 import type { Role } from '../../../core/ops/roles.ts';
 import { createContextState, createWriteSession, type StateCall } from '../../../core/state/index.ts';
 import type { ContextRecord, Store } from '../../../core/store/index.ts';
-import { createContextSync, type ContextSync, type SyncEvent } from '../../../core/sync/contextSync.ts';
+import { createContextSync, type ContextSync } from '../../../core/sync/contextSync.ts';
 import { AppCallError, type ContextApp } from '../../apps/contextApp.ts';
 import type { SigningIdentity } from '../../identityService.ts';
 import type { NodeSettings } from '../../settings.ts';
 import { membershipTasks } from '../membership.ts';
 import type { MeshPort } from '../meshPort.ts';
-import type { Alert, AuditEntry, CallOutcome, ContextView, EventView, MemberView, OpOutcome } from '../view.ts';
+import type { Alert, AuditEntry, ContextView, EventView, OpOutcome } from '../view.ts';
 import { createAlerts } from './alerts.ts';
 import { createAppHost } from './app.ts';
 import { createAppCalls } from './appCalls.ts';
@@ -27,14 +22,14 @@ import { createDerived } from './derived.ts';
 import { createEventLog } from './events.ts';
 import { createPersistence } from './persistence.ts';
 import { selectAudit } from './selectors/audit.ts';
-import { executorOf, publishedEventView, selectEvents } from './selectors/events.ts';
+import { selectEvents } from './selectors/events.ts';
 import { selectJoinProblem, selectView } from './selectors/view.ts';
+import { createOnline } from './online.ts';
+import { contextOps, createPublisher } from './publishing.ts';
+import { createSyncEventHandler } from './syncEvents.ts';
 import { createVerifier } from './verification.ts';
 
 export type { AnchorClaim, AnchorHooks } from './checkpoints.ts';
-
-/** A Yjs update that changes nothing. */
-const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
 
 export const CONTEXT_TIMINGS = { checkpointMs: 4000, antiEntropyMs: 3000, snapshotEveryDeltas: 200 } as const;
 
@@ -120,48 +115,8 @@ export async function openContext(d: ContextDeps) {
   });
   const verifier = createVerifier({ contextId, replica, alerts, app: app.ensure, onChange: d.onChange });
 
-  async function onSyncEvent(event: SyncEvent): Promise<void> {
-    if (event.kind === 'rejected') {
-      await store.putRejections(
-        event.rejections.map((r) => ({ context: record.id, reason: r.reason, message: r.message, at: d.now(), ...(r.key ? { key: r.key } : {}), ...(event.from ? { from: event.from } : {}) })),
-      );
-      alert('rejected-op', `${event.rejections.length} op(s) refused: ${event.rejections[0]!.message}`);
-    }
-    if (event.kind === 'breach') alert('quota', event.message);
-    if (event.kind === 'clock' && !alerts.list().some((a) => a.kind === 'clock' && a.message === event.message)) alert('clock', event.message);
-    if (event.kind === 'checkpoint') await checkpoints.receive(event.bytes);
-    if (event.kind === 'ops') {
-      await tryJoin();
-      await catchUpRevocations();
-      // New deltas, and older ones a late op made valid (both once).
-      const deltas = new Map([...event.result.added, ...event.result.accepted].filter((c) => c.op.body.kind === 'delta').map((c) => [c.key, c]));
-      for (const c of deltas.values()) await onDelta(c);
-    }
-    d.onChange();
-  }
-
-  /** A delta from another node: show its events; re-run its recorded call if there is one. */
-  async function onDelta(c: CheckedOp): Promise<void> {
-    const body = c.op.body;
-    if (body.kind !== 'delta' || c.author === myKey || !replica.verdict(c.key)?.valid) return;
-    const executor = executorOf(replica.governance(), c);
-    for (const e of body.events) eventLog.emit(publishedEventView(e, executor, c.key, d.now()));
-    if (body.call) await verifier.verify(c.key);
-  }
-
-  function parents(): Uint8Array[] {
-    return replica.parents();
-  }
-
-  async function publish(body: OpBody): Promise<OpOutcome> {
-    const op = await signOp(identity.signer, { context: contextId, parents: parents(), time: d.now(), body });
-    const result = await sync.publish([op]);
-    const key = idKey(op.id);
-    if (result.rejected.length) return { key, valid: false, reason: result.rejected[0]!.reason, message: result.rejected[0]!.message };
-    d.onChange();
-    const v = replica.verdict(key);
-    return v?.valid ? { key, valid: true } : { key, valid: false, reason: v?.reason ?? 'unknown', message: v && !v.valid ? v.message : 'not judged' };
-  }
+  const publish = createPublisher({ signer: identity.signer, contextId, replica, sync, now: d.now, onChange: d.onChange });
+  const parents = () => replica.parents();
 
   const membership = membershipTasks({
     record,
@@ -179,6 +134,20 @@ export async function openContext(d: ContextDeps) {
     onChange: d.onChange,
   });
   const { tryJoin, catchUpRevocations } = membership;
+  const onSyncEvent = createSyncEventHandler({
+    contextKey: record.id,
+    myKey,
+    store,
+    replica,
+    alerts,
+    events: eventLog,
+    receiveCheckpoint: checkpoints.receive,
+    verify: verifier.verify,
+    tryJoin,
+    catchUpRevocations,
+    now: d.now,
+    onChange: d.onChange,
+  });
 
   const calls = createAppCalls({
     contextKey: record.id,
@@ -199,18 +168,7 @@ export async function openContext(d: ContextDeps) {
   await sync.load(await persistence.storedOps());
   // Re-check the newest recorded calls of others after a reload (results are not stored).
   void verifier.recheck(myKey, RECHECK_ON_LOAD, () => closed);
-  const room = rendezvous(contextId, record.secret);
-  const joinMesh = () =>
-    d.mesh.join({
-      room: room.room,
-      password: room.password,
-      signalingUrls: record.signaling.length ? [...new Set([...record.signaling, ...d.settings.signalingUrls])] : d.settings.signalingUrls,
-      iceServers: d.settings.iceServers,
-      maxConns: d.settings.maxConns,
-      iceTransportPolicy: d.settings.iceTransportPolicy,
-      onLink: (link) => sync.addLink(link),
-    });
-  let meshHandle: { leave(): void } | undefined = joinMesh();
+  const online = createOnline({ contextId, record, settings: d.settings, mesh: d.mesh, sync, onChange: d.onChange });
   checkpoints.start(1000);
   void tryJoin();
   void catchUpRevocations();
@@ -234,13 +192,7 @@ export async function openContext(d: ContextDeps) {
     call: calls.call,
     dryRun: calls.dryRun,
 
-    /**
-     * Publish an empty change whose parents are all the heads: one op whose causal past holds
-     * everything here (an anchor names such an op).
-     */
-    mergeHeads: () => publish({ kind: 'delta', writer: 'merge', update: EMPTY_UPDATE, call: undefined, events: [] }),
-    publishRawDelta: (delta: { update: Uint8Array; call?: { method: string; input: Uint8Array } }) =>
-      publish({ kind: 'delta', writer: 'raw', update: delta.update, call: delta.call, events: [] }),
+    ...contextOps(publish),
 
     methods: async () => (await app.ensure()).methods(),
     /**
@@ -255,10 +207,6 @@ export async function openContext(d: ContextDeps) {
     /** Every op with who made it, from which device, and whether it counts. */
     audit: (): AuditEntry[] => selectAudit(replica.governance(), history(), verifier.all()),
 
-    setRole: (member: MemberView['root'], role: Role) => publish({ kind: 'set-role', member, role }),
-    remove: (member: MemberView['root']) => publish({ kind: 'remove', member }),
-    changeOrigins: (add: string[], remove: string[]) => publish({ kind: 'set-origins', add, remove }),
-    leave: () => publish({ kind: 'leave' }),
     catchUpRevocations,
     /** Raise an alert (the anchoring service reports what it finds on chain). */
     raiseAlert: (kind: Alert['kind'], message: string) => {
@@ -272,11 +220,6 @@ export async function openContext(d: ContextDeps) {
     /** The root this context acts as here. */
     signingRoot: identity.root,
     /**
-     * Import a key revocation read from the context's registry on chain, with its evidence,
-     * so it takes effect here and at every peer (docs/governance.md, anchored revocations).
-     */
-    importChainRevocation: (e: KeyRevokedEvent) => publish(anchoredRevokeBody(e)),
-    /**
      * Stop running the app (a reason) or allow it again (undefined): the anchoring service
      * holds the app to the hash the registry records.
      */
@@ -285,8 +228,6 @@ export async function openContext(d: ContextDeps) {
     },
     /** Who this open context signs as: the root, the device key (base58), its delegation's expiry. */
     signingAs: { root: identity.root as string, key: toBase58(identity.signer.publicKey), expiry: membership.myDelegationExpiry },
-    /** Publish a root's signed revocation of one of its keys (canonical revocation bytes). */
-    revokeKey: (revocation: Uint8Array) => publish({ kind: 'revoke-key', revocation }),
 
     /** Sign an invite with this device's key, carrying the rendezvous secret and signaling. */
     invite(options: { role: Role; expiresInMs: number; maxUses: number }): Promise<Invite> {
@@ -311,7 +252,7 @@ export async function openContext(d: ContextDeps) {
         recordName: record.name,
         g: replica.governance(),
         me: { root: identity.root, key: myKey },
-        online: meshHandle !== undefined,
+        online: online.isOnline(),
         joining,
         joinProblem: selectJoinProblem({ membershipProblem: membership.problem(), joining, peers, alerts: alerts.list(), historySize: replica.dag.size() }),
         peers,
@@ -331,22 +272,14 @@ export async function openContext(d: ContextDeps) {
 
     rejections: () => store.rejections(record.id),
 
-    /** Work offline (leave the mesh; ops made meanwhile sync on return) or go back online. */
-    setOnline(online: boolean): void {
-      if (online && !meshHandle) meshHandle = joinMesh();
-      if (!online && meshHandle) {
-        meshHandle.leave();
-        meshHandle = undefined;
-      }
-      d.onChange();
-    },
-    isOnline: () => meshHandle !== undefined,
+    setOnline: online.setOnline,
+    isOnline: online.isOnline,
 
     close(): void {
       closed = true;
       app.close();
       sync.stop();
-      meshHandle?.leave();
+      online.leave();
     },
   };
 }
