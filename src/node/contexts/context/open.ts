@@ -1,19 +1,12 @@
 import { toBase58 } from '../../../core/codec/index.ts';
 import { fromHex, toHex } from '../../../core/crypto/index.ts';
 import { createReplica, type StateSink } from '../../../core/context/replica.ts';
-import type { ProofOptions } from '../../../core/identity/index.ts';
-import { inviteCodec, signInvite, type Invite } from '../../../core/invitation/index.ts';
-import type { Scheduler } from '../../../core/mesh/Scheduler.ts';
-import type { Role } from '../../../core/ops/roles.ts';
+import { inviteCodec, type Invite } from '../../../core/invitation/index.ts';
 import { createContextState, createWriteSession, type StateCall } from '../../../core/state/index.ts';
-import type { ContextRecord, Store } from '../../../core/store/index.ts';
-import { createContextSync, type ContextSync } from '../../../core/sync/contextSync.ts';
-import { AppCallError, type ContextApp } from '../../apps/contextApp.ts';
-import type { SigningIdentity } from '../../identityService.ts';
-import type { NodeSettings } from '../../settings.ts';
+import { createContextSync } from '../../../core/sync/contextSync.ts';
+import { AppCallError } from '../../apps/contextApp.ts';
 import { membershipTasks } from '../membership.ts';
-import type { MeshPort } from '../meshPort.ts';
-import type { Alert, AuditEntry, ContextView, EventView, OpOutcome } from '../view.ts';
+import type { Alert, OpOutcome } from '../view.ts';
 import { createAlerts } from './alerts.ts';
 import { createAppHost } from './app.ts';
 import { createAppCalls } from './appCalls.ts';
@@ -21,35 +14,17 @@ import { createCheckpoints, type AnchorHooks } from './checkpoints.ts';
 import { createDerived } from './derived.ts';
 import { createEventLog } from './events.ts';
 import { createPersistence } from './persistence.ts';
-import { selectAudit } from './selectors/audit.ts';
-import { selectEvents } from './selectors/events.ts';
-import { selectJoinProblem, selectView } from './selectors/view.ts';
 import { createOnline } from './online.ts';
 import { contextOps, createPublisher } from './publishing.ts';
 import { createSyncEventHandler } from './syncEvents.ts';
 import { createVerifier } from './verification.ts';
+import { CONTEXT_TIMINGS, type ContextDeps } from './deps.ts';
+import { createProjections } from './projections.ts';
+import { signContextInvite, type InviteOptions } from './invites.ts';
 
 export type { AnchorClaim, AnchorHooks } from './checkpoints.ts';
 
-export const CONTEXT_TIMINGS = { checkpointMs: 4000, antiEntropyMs: 3000, snapshotEveryDeltas: 200 } as const;
-
-export interface ContextDeps {
-  record: ContextRecord;
-  store: Store;
-  identity: SigningIdentity;
-  mesh: MeshPort;
-  settings: NodeSettings;
-  scheduler: Scheduler;
-  now(): number;
-  randomBytes(length: number): Uint8Array;
-  onChange(): void;
-  /** How contract-account proofs are checked (an RPC from Settings). */
-  proofs: ProofOptions;
-  /** The app of a context, once its genesis (and so its app id) is known. */
-  appFor(appId: string, sync: ContextSync): Promise<ContextApp>;
-  /** This member's private storage, decrypted / encrypted by the node's vault. */
-  privateStorage: { load(context: string): Promise<[string, Uint8Array][]>; write(context: string, writes: [string, Uint8Array | null][]): Promise<void> };
-}
+export { CONTEXT_TIMINGS, type ContextDeps } from './deps.ts';
 
 /** Recorded calls re-run when a context opens (the newest ones). */
 const RECHECK_ON_LOAD = 50;
@@ -173,7 +148,20 @@ export async function openContext(d: ContextDeps) {
   void tryJoin();
   void catchUpRevocations();
 
-  const history = () => ({ ops: replica.dag.all(), verdict: replica.verdict });
+  const projections = createProjections({
+    record,
+    me: { root: identity.root, key: myKey },
+    replica,
+    state,
+    sync,
+    derived,
+    alerts,
+    events: eventLog,
+    verifications: verifier.all,
+    agreements: checkpoints.agreements,
+    membershipProblem: membership.problem,
+    isOnline: online.isOnline,
+  });
 
   return {
     id: record.id,
@@ -195,17 +183,12 @@ export async function openContext(d: ContextDeps) {
     ...contextOps(publish),
 
     methods: async () => (await app.ensure()).methods(),
-    /**
-     * Recent events: others' from the ops themselves (so a reload loses none), mine with
-     * their whole payloads as this node saw them.
-     */
-    events: (): EventView[] => selectEvents(replica.governance(), history(), eventLog.mine()),
+    events: projections.events,
     onEvent: eventLog.onEvent,
     verify: verifier.verify,
     verifications: () => [...verifier.all().values()],
 
-    /** Every op with who made it, from which device, and whether it counts. */
-    audit: (): AuditEntry[] => selectAudit(replica.governance(), history(), verifier.all()),
+    audit: projections.audit,
 
     catchUpRevocations,
     /** Raise an alert (the anchoring service reports what it finds on chain). */
@@ -230,45 +213,16 @@ export async function openContext(d: ContextDeps) {
     signingAs: { root: identity.root as string, key: toBase58(identity.signer.publicKey), expiry: membership.myDelegationExpiry },
 
     /** Sign an invite with this device's key, carrying the rendezvous secret and signaling. */
-    invite(options: { role: Role; expiresInMs: number; maxUses: number }): Promise<Invite> {
-      return signInvite(identity.signer, {
-        context: contextId,
-        contextName: replica.governance().name || record.name,
-        role: options.role,
-        expiresAt: d.now() + options.expiresInMs,
-        maxUses: options.maxUses,
-        secret: record.secret,
-        signaling: d.settings.signalingUrls,
-        nonce: d.randomBytes(16),
-      });
-    },
+    invite: (options: InviteOptions): Promise<Invite> =>
+      signContextInvite(
+        identity.signer,
+        { id: contextId, name: replica.governance().name || record.name, secret: record.secret, signaling: d.settings.signalingUrls },
+        options,
+        d.now(),
+        d.randomBytes(16),
+      ),
 
-    view(): ContextView {
-      const peers = sync.peers();
-      const local = derived.localView();
-      const joining = Boolean(record.invite || record.rejoin);
-      return selectView({
-        id: record.id,
-        recordName: record.name,
-        g: replica.governance(),
-        me: { root: identity.root, key: myKey },
-        online: online.isOnline(),
-        joining,
-        joinProblem: selectJoinProblem({ membershipProblem: membership.problem(), joining, peers, alerts: alerts.list(), historySize: replica.dag.size() }),
-        peers,
-        closedPeers: sync.closedPeers(),
-        kv: derived.kvEntries(),
-        opCount: replica.historySize(),
-        heads: replica.heads(),
-        pending: replica.dag.pendingCount(),
-        stuck: state.stuck().length,
-        invalidOps: derived.fromHistory().invalidOps,
-        checkpoints: checkpoints.agreements(),
-        alerts: [...alerts.list()],
-        stateRoot: local.stateRoot,
-        governanceRoot: local.governanceRoot,
-      });
-    },
+    view: projections.view,
 
     rejections: () => store.rejections(record.id),
 
