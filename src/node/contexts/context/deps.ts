@@ -1,0 +1,29 @@
+import type { ProofOptions } from '../../../core/identity/index.ts';
+import type { Scheduler } from '../../../core/mesh/Scheduler.ts';
+import type { ContextRecord, Store } from '../../../core/store/index.ts';
+import type { ContextSync } from '../../../core/sync/contextSync.ts';
+import type { ContextApp } from '../../apps/contextApp.ts';
+import type { SigningIdentity } from '../../identityService.ts';
+import type { NodeSettings } from '../../settings.ts';
+import type { MeshPort } from '../meshPort.ts';
+
+export const CONTEXT_TIMINGS = { checkpointMs: 4000, antiEntropyMs: 3000, snapshotEveryDeltas: 200 } as const;
+
+/** What a running context is given by its node. */
+export interface ContextDeps {
+  record: ContextRecord;
+  store: Store;
+  identity: SigningIdentity;
+  mesh: MeshPort;
+  settings: NodeSettings;
+  scheduler: Scheduler;
+  now(): number;
+  randomBytes(length: number): Uint8Array;
+  onChange(): void;
+  /** How contract-account proofs are checked (an RPC from Settings). */
+  proofs: ProofOptions;
+  /** The app of a context, once its genesis (and so its app id) is known. */
+  appFor(appId: string, sync: ContextSync): Promise<ContextApp>;
+  /** This member's private storage, decrypted / encrypted by the node's vault. */
+  privateStorage: { load(context: string): Promise<[string, Uint8Array][]>; write(context: string, writes: [string, Uint8Array | null][]): Promise<void> };
+}

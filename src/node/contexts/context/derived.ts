@@ -1,0 +1,44 @@
+import { fromHex } from '../../../core/crypto/index.ts';
+import type { Replica } from '../../../core/context/replica.ts';
+import { governanceRoot, readKv, type ContextState } from '../../../core/state/index.ts';
+import type { ContextView, InvalidOpView } from '../view.ts';
+import { selectInvalidOps } from './selectors/invalidOps.ts';
+
+/**
+ * What views and checkpoints derive from the whole history or state, recomputed only when
+ * it can have changed: verdicts and governance change only as a receive changes the DAG,
+ * the state only when its root (cached by the state itself) is a new object.
+ */
+export function createDerived(replica: Replica, state: ContextState) {
+  let derivedAt = -1;
+  let derived: { governanceRoot: Uint8Array; invalidOps: InvalidOpView[] } = { governanceRoot: new Uint8Array(32), invalidOps: [] };
+  let kvFor: Uint8Array | undefined;
+  let kv: ContextView['kv'] = [];
+
+  function fromHistory() {
+    if (derivedAt === replica.changes()) return derived;
+    const g = replica.governance();
+    derived = { governanceRoot: governanceRoot(g), invalidOps: selectInvalidOps(g, { ops: replica.dag.all(), verdict: replica.verdict }) };
+    derivedAt = replica.changes();
+    return derived;
+  }
+
+  function kvEntries(): ContextView['kv'] {
+    const root = state.root();
+    if (root !== kvFor) {
+      kv = readKv(state.doc);
+      kvFor = root;
+    }
+    return kv;
+  }
+
+  /** What a checkpoint carries and compares: heads, governance root, state root. */
+  function localView() {
+    const heads = replica.heads().slice(0, 64).map(fromHex);
+    return { heads, governanceRoot: fromHistory().governanceRoot, stateRoot: state.root() };
+  }
+
+  return { fromHistory, kvEntries, localView };
+}
+
+export type Derived = ReturnType<typeof createDerived>;

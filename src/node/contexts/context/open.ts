@@ -1,0 +1,241 @@
+import { toBase58 } from '../../../core/codec/index.ts';
+import { fromHex, toHex } from '../../../core/crypto/index.ts';
+import { createReplica, type StateSink } from '../../../core/context/replica.ts';
+import { inviteCodec, type Invite } from '../../../core/invitation/index.ts';
+import { createContextState, createWriteSession, type StateCall } from '../../../core/state/index.ts';
+import { createContextSync } from '../../../core/sync/contextSync.ts';
+import { AppCallError } from '../../apps/contextApp.ts';
+import { membershipTasks } from '../membership.ts';
+import type { Alert, OpOutcome } from '../view.ts';
+import { createAlerts } from './alerts.ts';
+import { createAppHost } from './app.ts';
+import { createAppCalls } from './appCalls.ts';
+import { createCheckpoints, type AnchorHooks } from './checkpoints.ts';
+import { createDerived } from './derived.ts';
+import { createEventLog } from './events.ts';
+import { createPersistence } from './persistence.ts';
+import { createOnline } from './online.ts';
+import { contextOps, createPublisher } from './publishing.ts';
+import { createSyncEventHandler } from './syncEvents.ts';
+import { createVerifier } from './verification.ts';
+import { CONTEXT_TIMINGS, type ContextDeps } from './deps.ts';
+import { createProjections } from './projections.ts';
+import { signContextInvite, type InviteOptions } from './invites.ts';
+
+export type { AnchorClaim, AnchorHooks } from './checkpoints.ts';
+
+export { CONTEXT_TIMINGS, type ContextDeps } from './deps.ts';
+
+/** Recorded calls re-run when a context opens (the newest ones). */
+const RECHECK_ON_LOAD = 50;
+
+/** One context, running: verified replica, state, sync over the mesh, checkpoints, snapshots. */
+export async function openContext(d: ContextDeps) {
+  const { record, store, identity } = d;
+  const contextId = fromHex(record.id);
+  const state = createContextState();
+  const alerts = createAlerts(() => d.now());
+  const alert = alerts.raise;
+  const app = createAppHost({ contextKey: record.id, state, alerts, appFor: (appId, sync) => d.appFor(appId, sync), loadPrivate: (context) => d.privateStorage.load(context), onChange: d.onChange });
+  // Valid state reaches the app's own replica (a worker's Y.Doc) through the same gate.
+  const sink: StateSink = {
+    apply(key, update) {
+      state.apply(key, update);
+      app.stateChanged(update);
+    },
+    rebuild(valid) {
+      state.rebuild(valid);
+      app.stateChanged(null);
+    },
+  };
+  const replica = createReplica(contextId, sink, d.proofs);
+  const eventLog = createEventLog(identity.root);
+  const writeSession = createWriteSession(() => new DataView(d.randomBytes(4).buffer).getUint32(0));
+  const persistence = createPersistence({ contextId: record.id, store, state, snapshotEveryDeltas: CONTEXT_TIMINGS.snapshotEveryDeltas });
+  const derived = createDerived(replica, state);
+  let closed = false;
+
+  const myKey = toHex(identity.signer.publicKey);
+  const isMember = () => replica.governance().members.has(identity.root);
+
+  const sync = createContextSync({
+    replica,
+    identity: {
+      signer: identity.signer,
+      delegation: identity.delegation,
+      credential: () => (record.invite && !isMember() ? { kind: 'invite', invite: inviteCodec.decode(record.invite) } : { kind: 'member' }),
+    },
+    scheduler: d.scheduler,
+    randomBytes: d.randomBytes,
+    now: d.now,
+    antiEntropyMs: CONTEXT_TIMINGS.antiEntropyMs,
+    persist: persistence.persist,
+    onChange: (event) => void onSyncEvent(event),
+    apps: { get: (hash) => store.app(hash), put: (hash, bytes) => store.putApp(hash, bytes) },
+  });
+  app.bind(replica, sync);
+
+  const checkpoints = createCheckpoints({
+    contextId,
+    contextKey: record.id,
+    signer: identity.signer,
+    replica,
+    derived,
+    alerts,
+    scheduler: d.scheduler,
+    checkpointMs: CONTEXT_TIMINGS.checkpointMs,
+    now: d.now,
+    isClosed: () => closed,
+    broadcast: (bytes) => sync.broadcastCheckpoint(bytes),
+  });
+  const verifier = createVerifier({ contextId, replica, alerts, app: app.ensure, onChange: d.onChange });
+
+  const publish = createPublisher({ signer: identity.signer, contextId, replica, sync, now: d.now, onChange: d.onChange });
+  const parents = () => replica.parents();
+
+  const membership = membershipTasks({
+    record,
+    store,
+    identity,
+    replica,
+    contextId,
+    proofs: d.proofs,
+    now: d.now,
+    isClosed: () => closed,
+    parents,
+    publish,
+    publishSigned: (op) => sync.publish([op]),
+    alert,
+    onChange: d.onChange,
+  });
+  const { tryJoin, catchUpRevocations } = membership;
+  const onSyncEvent = createSyncEventHandler({
+    contextKey: record.id,
+    myKey,
+    store,
+    replica,
+    alerts,
+    events: eventLog,
+    receiveCheckpoint: checkpoints.receive,
+    verify: verifier.verify,
+    tryJoin,
+    catchUpRevocations,
+    now: d.now,
+    onChange: d.onChange,
+  });
+
+  const calls = createAppCalls({
+    contextKey: record.id,
+    contextId,
+    myRoot: identity.root,
+    replica,
+    state,
+    writeSession,
+    app,
+    events: eventLog,
+    publish,
+    writePrivate: (context, writes) => d.privateStorage.write(context, writes),
+    now: d.now,
+  });
+
+  // Start: snapshot, stored ops, then the mesh.
+  await persistence.loadSnapshot();
+  await sync.load(await persistence.storedOps());
+  // Re-check the newest recorded calls of others after a reload (results are not stored).
+  void verifier.recheck(myKey, RECHECK_ON_LOAD, () => closed);
+  const online = createOnline({ contextId, record, settings: d.settings, mesh: d.mesh, sync, onChange: d.onChange });
+  checkpoints.start(1000);
+  void tryJoin();
+  void catchUpRevocations();
+
+  const projections = createProjections({
+    record,
+    me: { root: identity.root, key: myKey },
+    replica,
+    state,
+    sync,
+    derived,
+    alerts,
+    events: eventLog,
+    verifications: verifier.all,
+    agreements: checkpoints.agreements,
+    membershipProblem: membership.problem,
+    isOnline: online.isOnline,
+  });
+
+  return {
+    id: record.id,
+    record,
+    replica,
+    state,
+    sync,
+
+    /** Shorthand for the key/value methods (`set`, `remove`) of the built-in app. */
+    async write(call: StateCall): Promise<OpOutcome> {
+      const outcome = await this.call(call.method, call.args);
+      if (!outcome.op) throw new AppCallError('no-change', `${call.method} changed nothing`);
+      return outcome.op;
+    },
+
+    call: calls.call,
+    dryRun: calls.dryRun,
+
+    ...contextOps(publish),
+
+    methods: async () => (await app.ensure()).methods(),
+    events: projections.events,
+    onEvent: eventLog.onEvent,
+    verify: verifier.verify,
+    verifications: () => [...verifier.all().values()],
+
+    audit: projections.audit,
+
+    catchUpRevocations,
+    /** Raise an alert (the anchoring service reports what it finds on chain). */
+    raiseAlert: (kind: Alert['kind'], message: string) => {
+      alert(kind, message);
+      d.onChange();
+    },
+    /** Let the anchoring service put its latest confirmed anchor in checkpoints and hear peers'. */
+    attachAnchors(hooks: AnchorHooks | undefined): void {
+      checkpoints.attachAnchors(hooks);
+    },
+    /** The root this context acts as here. */
+    signingRoot: identity.root,
+    /**
+     * Stop running the app (a reason) or allow it again (undefined): the anchoring service
+     * holds the app to the hash the registry records.
+     */
+    refuseApp(reason: string | undefined): void {
+      app.refuse(reason);
+    },
+    /** Who this open context signs as: the root, the device key (base58), its delegation's expiry. */
+    signingAs: { root: identity.root as string, key: toBase58(identity.signer.publicKey), expiry: membership.myDelegationExpiry },
+
+    /** Sign an invite with this device's key, carrying the rendezvous secret and signaling. */
+    invite: (options: InviteOptions): Promise<Invite> =>
+      signContextInvite(
+        identity.signer,
+        { id: contextId, name: replica.governance().name || record.name, secret: record.secret, signaling: d.settings.signalingUrls },
+        options,
+        d.now(),
+        d.randomBytes(16),
+      ),
+
+    view: projections.view,
+
+    rejections: () => store.rejections(record.id),
+
+    setOnline: online.setOnline,
+    isOnline: online.isOnline,
+
+    close(): void {
+      closed = true;
+      app.close();
+      sync.stop();
+      online.leave();
+    },
+  };
+}
+
+export type RunningContext = Awaited<ReturnType<typeof openContext>>;

@@ -1,0 +1,68 @@
+import type { Replica } from '../../../core/context/replica.ts';
+import type { RootId } from '../../../core/identity/index.ts';
+import type { ContextState } from '../../../core/state/index.ts';
+import type { ContextRecord } from '../../../core/store/index.ts';
+import type { ContextSync } from '../../../core/sync/contextSync.ts';
+import type { AuditEntry, CheckpointAgreement, ContextView, EventView, VerificationView } from '../view.ts';
+import type { Alerts } from './alerts.ts';
+import type { Derived } from './derived.ts';
+import type { EventLog } from './events.ts';
+import { selectAudit } from './selectors/audit.ts';
+import { selectEvents } from './selectors/events.ts';
+import { selectJoinProblem, selectView } from './selectors/view.ts';
+
+/** The running context read out as plain data, through the pure selectors. */
+export function createProjections(p: {
+  record: ContextRecord;
+  me: { root: RootId; key: string };
+  replica: Replica;
+  state: ContextState;
+  sync: ContextSync;
+  derived: Derived;
+  alerts: Alerts;
+  events: EventLog;
+  verifications(): ReadonlyMap<string, VerificationView>;
+  agreements(): CheckpointAgreement[];
+  membershipProblem(): string | undefined;
+  isOnline(): boolean;
+}) {
+  const { record, replica, state, sync, derived } = p;
+  const history = () => ({ ops: replica.dag.all(), verdict: replica.verdict });
+  return {
+    /**
+     * Recent events: others' from the ops themselves (so a reload loses none), mine with
+     * their whole payloads as this node saw them.
+     */
+    events: (): EventView[] => selectEvents(replica.governance(), history(), p.events.mine()),
+
+    /** Every op with who made it, from which device, and whether it counts. */
+    audit: (): AuditEntry[] => selectAudit(replica.governance(), history(), p.verifications()),
+
+    view(): ContextView {
+      const peers = sync.peers();
+      const local = derived.localView();
+      const joining = Boolean(record.invite || record.rejoin);
+      return selectView({
+        id: record.id,
+        recordName: record.name,
+        g: replica.governance(),
+        me: p.me,
+        online: p.isOnline(),
+        joining,
+        joinProblem: selectJoinProblem({ membershipProblem: p.membershipProblem(), joining, peers, alerts: p.alerts.list(), historySize: replica.dag.size() }),
+        peers,
+        closedPeers: sync.closedPeers(),
+        kv: derived.kvEntries(),
+        opCount: replica.historySize(),
+        heads: replica.heads(),
+        pending: replica.dag.pendingCount(),
+        stuck: state.stuck().length,
+        invalidOps: derived.fromHistory().invalidOps,
+        checkpoints: p.agreements(),
+        alerts: [...p.alerts.list()],
+        stateRoot: local.stateRoot,
+        governanceRoot: local.governanceRoot,
+      });
+    },
+  };
+}
