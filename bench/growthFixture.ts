@@ -3,11 +3,12 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as Y from 'yjs';
-import { genesis, invite, joinBody, op, T0, type Device } from '../src/core/context/testkit.ts';
+import { invite, joinBody, op, T0, type Device } from '../src/core/context/testkit.ts';
 import { seedSigner, taggedHash } from '../src/core/crypto/index.ts';
 import { delegationCodec, signLocalDelegation } from '../src/core/identity/index.ts';
-import { encodeOp, opId, sortIds, type Op, type OpBody, type UnsignedOp } from '../src/core/ops/op.ts';
+import { encodeOp, GENESIS_CONTEXT, opId, signOp, sortIds, type Op, type OpBody, type UnsignedOp } from '../src/core/ops/op.ts';
 import { draftUpdate } from '../src/core/state/draft.ts';
+import { KV_APP_ID } from '../src/node/apps/kvApp.ts';
 import { webCryptoHeldSigner } from './ed25519.ts';
 
 /** A context's history, encoded, parents before children: what a store holds for it. */
@@ -27,7 +28,7 @@ export const GROWTH_KEYS = 500;
 /** The owner plus this many joined writers author the deltas. */
 export const GROWTH_JOINERS = 4;
 /** Bumped whenever the fixture's content changes, so stale caches are not read. */
-const VERSION = 1;
+const VERSION = 3;
 const CACHE_DIR = fileURLToPath(new URL('./.cache/', import.meta.url));
 
 /** A deterministic pseudo-random stream (so the cached fixture is the one a build gives). */
@@ -36,8 +37,18 @@ function lcg(seed: number): () => number {
   return () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
 }
 
-async function heldKeyDevice(root: Awaited<ReturnType<typeof seedSigner>>, n: number): Promise<Device> {
-  const signer = await webCryptoHeldSigner(new Uint8Array(32).fill(0xc0 + n));
+/** Member `n`'s seeds (0: the owner): a node given them in its store signs as that member. */
+export const memberSeeds = (n: number) => ({ root: new Uint8Array(32).fill(0x40 + n), device: new Uint8Array(32).fill(0xc0 + n) });
+
+/** Member `n`'s device: its key held by WebCrypto, delegated by its local root (deterministic bytes). */
+export async function memberDevice(n: number): Promise<Device & { rootPublicKey: Uint8Array; expiresAt: number }> {
+  const seeds = memberSeeds(n);
+  const root = await seedSigner(seeds.root);
+  return { ...(await heldKeyDevice(root, seeds.device)), rootPublicKey: root.publicKey, expiresAt: T0 + 300 * DAY };
+}
+
+async function heldKeyDevice(root: Awaited<ReturnType<typeof seedSigner>>, seed: Uint8Array): Promise<Device> {
+  const signer = await webCryptoHeldSigner(seed);
   const delegation = await signLocalDelegation(root, { clientKey: signer.publicKey, label: 'growth', issuedAt: T0 - DAY, expiresAt: T0 + 300 * DAY });
   return { signer, delegation: delegationCodec.encode(delegation) };
 }
@@ -51,14 +62,15 @@ async function heldKeyDevice(root: Awaited<ReturnType<typeof seedSigner>>, n: nu
  */
 export async function buildGrowthFixture(total: number): Promise<GrowthFixture> {
   const writers = GROWTH_JOINERS + 1;
-  const devices = await Promise.all(
-    Array.from({ length: writers }, async (_, i) => {
-      const seed = new Uint8Array(32).fill(0x40 + i);
-      return heldKeyDevice(await seedSigner(seed), i);
-    }),
-  );
+  const devices = await Promise.all(Array.from({ length: writers }, (_, i) => memberDevice(i)));
   const owner = devices[0]!;
-  const g = await genesis({ device: owner }, 'growth bench');
+  // The built-in kv app, as contexts.create makes it: a node opening the context can write in it.
+  const g = await signOp(owner.signer, {
+    context: GENESIS_CONTEXT,
+    parents: [],
+    time: T0,
+    body: { kind: 'genesis', name: 'growth bench', appId: KV_APP_ID, verifiable: false, nonce: new Uint8Array(16), delegation: owner.delegation, origins: [], anchor: undefined },
+  });
   const ctx = g.id;
   const governanceOps: Op[] = [g];
   for (const [i, d] of devices.slice(1).entries()) {
