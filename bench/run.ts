@@ -9,12 +9,13 @@ import { anchorLatencyFigures } from './anchorLatency.ts';
 import { FIRST_LOAD_BUDGET_KB, firstLoadJs } from './bundleSize.ts';
 import { deltaFixture } from './deltaFixture.ts';
 import { ed25519Figures } from './ed25519.ts';
+import { GROWTH, growthFigures } from './growth.ts';
 import type { Figure } from './measure.ts';
 import { OP_CODEC, opCodecFigures } from './opCodec.ts';
 import { P2P, p2pFigures } from './p2p.ts';
 import { RECONNECT, reconnectFigures } from './reconnect.ts';
 import { RUNTIME, runtimeFigures } from './runtime.ts';
-import { ed25519Comparisons, pairComparisons, renderBudgets, renderRates, renderStages, renderTable, renderTimings } from './table.ts';
+import { ed25519Comparisons, pairComparisons, renderBudgets, renderRates, renderSizes, renderStages, renderTable, renderTimings } from './table.ts';
 import { VERIFY_APPLY, verifyApplyFigures } from './verifyApply.ts';
 
 async function browserFigures(): Promise<Figure[]> {
@@ -124,6 +125,24 @@ const SECTIONS: Record<string, () => Promise<void>> = {
       },
     );
   },
+
+  growth: () =>
+    section(
+      `Growth of a context's costs with its history, in Node on the real node path (bareTestNode over a memory store holding ${GROWTH.sizes.map((n) => n.toLocaleString('en-US')).join(' / ')} signed ops), ` +
+        `each beside a smaller context or a fresh one in the same run (ratio = figure / baseline figure; goals: cold open ≤ 150 ms at 10k, ≤ 500 ms at 100k; write at 100k ≤ ${GROWTH.writeGoalRatio}x fresh; heap at 100k ≤ 150 MB, the last two measured in Chromium by the goals, here in Node)`,
+      'growth',
+      async () => {
+        const g = await growthFigures();
+        console.log(renderTimings(g.coldOpen));
+        console.log('');
+        console.log(renderTimings(g.writes));
+        console.log('');
+        console.log(renderSizes(g.heap));
+        console.log('');
+        console.log(renderSizes(g.stored));
+        notes(g.notes);
+      },
+    ),
 
   async bundle() {
     const bundle = firstLoadJs(fileURLToPath(new URL('../dist', import.meta.url)));

@@ -137,3 +137,27 @@ export function grid(header: string[], body: string[][]): string {
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line)].join('\n');
 }
+
+/** A size beside its baseline's (lower is better); a string says why it was not measured. */
+export interface Sized {
+  measure: string;
+  bytes: number | string;
+  baseline: string;
+  baselineBytes: number | string;
+  /** An absolute goal for the size. */
+  goalBytes?: number;
+}
+
+const fmtBytes = (b: number | string) =>
+  typeof b === 'string' ? b : Math.abs(b) >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : Math.abs(b) >= 1e3 ? `${(b / 1e3).toFixed(1)} kB` : `${Math.round(b)} B`;
+
+/** Sizes beside their baselines, with the ratio size / baseline size (> 1: bigger than the baseline). */
+export function renderSizes(rows: Sized[]): string {
+  const header = ['measure', 'size', 'baseline', 'baseline size', 'ratio', 'goal'];
+  const body = rows.map((r) => {
+    const ratio = typeof r.bytes === 'number' && typeof r.baselineBytes === 'number' && r.baselineBytes > 0 ? r.bytes / r.baselineBytes : undefined;
+    const goal = r.goalBytes === undefined ? '' : `≤ ${fmtBytes(r.goalBytes)}${typeof r.bytes === 'number' ? (r.bytes <= r.goalBytes ? ': met' : ': not met') : ''}`;
+    return [r.measure, fmtBytes(r.bytes), r.baseline, fmtBytes(r.baselineBytes), ratio === undefined ? '-' : `${ratio.toFixed(2)}x`, goal];
+  });
+  return grid(header, body);
+}
