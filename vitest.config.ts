@@ -11,7 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'server/**/*.test.ts', 'scripts/**/*.test.ts', 'build/**/*.test.ts', 'fuzz/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'server/**/*.test.ts', 'scripts/**/*.test.ts', 'build/**/*.test.ts', 'fuzz/**/*.test.ts', 'bench/**/*.test.ts'],
           exclude: ['src/**/*.browser.test.ts'],
           environment: 'node',
         },
