@@ -4,7 +4,7 @@
  * and reach it directly (the node answers CORS preflights).
  */
 import type { TestProject } from 'vitest/node';
-import { startHardhatNode } from '../../src/adapters/chain/testing/hardhatNode.ts';
+import { startHardhatNode } from '../../src/adapters/chain/hardhatNode.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

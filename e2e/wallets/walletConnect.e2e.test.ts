@@ -26,8 +26,8 @@ import { WalletChainError, WalletRejectedError, WalletUnavailableError } from '.
 import { runWalletConnectorContract } from '../../src/wallets/connectorContract.ts';
 import { WALLETCONNECT_INFO } from '../../src/wallets/walletConnect.ts';
 import type { WalletConnectSettings } from '../../src/wallets/walletConnect.ts';
-import { startHardhatNode, HARDHAT_CHAIN_ID } from '../../src/adapters/chain/testing/hardhatNode.ts';
-import type { HardhatNode } from '../../src/adapters/chain/testing/hardhatNode.ts';
+import { startHardhatNode, HARDHAT_CHAIN_ID } from '../../src/adapters/chain/hardhatNode.ts';
+import type { HardhatNode } from '../../src/adapters/chain/hardhatNode.ts';
 import { forwardErrors, launchBrowser, startApp } from '../harness.ts';
 import { buildConnectorPage } from './connectorPage.ts';
 import { fundAccount } from './fundAccount.ts';

@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { recoverMessageAddress } from 'viem';
 import { generatePrivateKey } from 'viem/accounts';
-import { startHardhatNode, HARDHAT_CHAIN_ID } from '../adapters/chain/testing/hardhatNode.ts';
-import type { HardhatNode } from '../adapters/chain/testing/hardhatNode.ts';
+import { startHardhatNode, HARDHAT_CHAIN_ID } from '../adapters/chain/hardhatNode.ts';
+import type { HardhatNode } from '../adapters/chain/hardhatNode.ts';
 import { fundAccount } from '../../e2e/wallets/fundAccount.ts';
 import { startRelay } from '../../e2e/wallets/relay.ts';
 import type { Relay } from '../../e2e/wallets/relay.ts';

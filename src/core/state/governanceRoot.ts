@@ -3,7 +3,7 @@ import { fromHex, taggedHash } from '../crypto/index.ts';
 import type { GovState } from '../governance/state.ts';
 import { rootIdField, sortOrigins } from '../identity/index.ts';
 import { ROLES } from '../ops/roles.ts';
-import { compareIds } from '../ops/op.ts';
+import { anchorField, compareIds } from '../ops/op.ts';
 import { compareUtf8 } from './layout.ts';
 import { anchorFieldOf } from '../anchor/binding.ts';
 
@@ -26,7 +26,7 @@ const schema = struct({
   /** Allowed origins, sorted. */
   origins: list(string(1024), MANY),
   /** The chain registry the genesis bound the context to: peers agreeing on governance agree on it. */
-  anchor: optional(struct({ chainId: varuint, registry: fixedBytes(20), owner: fixedBytes(20) })),
+  anchor: optional(anchorField),
 });
 
 /** A GovState that cannot be hashed: a key or id that is not 64 lowercase hex digits. */

@@ -1,17 +1,7 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import type { Address, Hash32 } from '../../../core/anchor/AnchorChain.ts';
 import { hash32Bytes, toHash32 } from '../../../core/anchor/hash32.ts';
-import { fromHex } from '../../../core/crypto/index.ts';
-
-/** A value that is not a 20-byte 0x address. */
-export class AddressError extends Error {
-  override readonly name = 'AddressError';
-}
-
-export function addressBytes(value: string, what = 'address'): Uint8Array {
-  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) throw new AddressError(`${what} "${value.slice(0, 80)}" is not 0x and 40 hex digits`);
-  return fromHex(value.slice(2).toLowerCase());
-}
+import { addressBytes } from '../../../core/anchor/binding.ts';
 
 /** Addresses are compared and reported lowercase (the chain ignores case; checksums are for people). */
 export function lowerAddress(value: string, what = 'address'): Address {

@@ -1,6 +1,6 @@
 import type { Address } from '../../../core/anchor/AnchorChain.ts';
 import type { EthereumWalletAccount } from '../../../wallets/connector.ts';
-import { startHardhatNode, type HardhatNode } from '../testing/hardhatNode.ts';
+import { startHardhatNode, type HardhatNode } from '../hardhatNode.ts';
 import { deployRegistry } from './deploy.ts';
 import type { Eip1193Request } from './eip1193AnchorWriter.ts';
 
