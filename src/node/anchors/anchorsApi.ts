@@ -40,7 +40,7 @@ export async function storedPolicy(store: Store, contextId: string): Promise<Anc
 export function anchorsApi(d: { contexts: ContextService; store: Store; settings(): Promise<NodeSettings>; writerFor: WriterFor; autoWallet: { current?: WalletAccount; how?: HowToSend } }): AnchorsApi {
   async function withWriter<T>(contextId: string, wallet: WalletAccount, how: HowToSend, run: (a: Awaited<ReturnType<ContextService['anchors']>>, w: AnchorWriter) => Promise<T>): Promise<T> {
     const anchors = await d.contexts.anchors(contextId);
-    const binding = anchors.view()?.binding;
+    const binding = anchors.binding();
     if (!binding) throw new Error('this context is not anchored to a chain (its genesis binds none)');
     return run(anchors, await d.writerFor(wallet, binding, await d.settings(), how));
   }

@@ -8,7 +8,8 @@ import type { Scheduler } from '../../core/mesh/Scheduler.ts';
 import type { AnchorClaim, RunningContext } from '../contexts/openContext.ts';
 import { anchorTransactions } from './transactions.ts';
 import type { AnchorsView, AnchorTxView } from './view.ts';
-import { watchAnchors, type AnchorWatch, type AnchorWatchTimings, type LocalGovernanceView } from './watch.ts';
+import { watchAnchors, type AnchorWatch, type AnchorWatchTimings } from './watch.ts';
+import type { AnchorLocalView } from '../../core/anchor/compare.ts';
 
 /** How this node reaches a binding's chain, or why it cannot. */
 export type ChainAccess = { chain: AnchorChain; confirmations: number } | { problem: 'no-rpc' | 'other-chain' | 'unreachable'; message: string };
@@ -56,7 +57,7 @@ export function contextAnchors(d: ContextAnchorsDeps) {
 
   const context = `0x${ctx.replica.contextKey}` as Hash32;
 
-  const local: LocalGovernanceView = {
+  const local: AnchorLocalView = {
     has: (key) => ctx.replica.hasOp(key),
     isValid: (key) => ctx.replica.isValidOp(key),
     memberRootAt: (key) => ctx.replica.memberRootAt(key),
@@ -80,6 +81,7 @@ export function contextAnchors(d: ContextAnchorsDeps) {
         chain,
         confirmations,
         local,
+        version: () => ctx.replica.changes(),
         scheduler: d.scheduler,
         ...(d.timings ? { timings: d.timings } : {}),
         alert: (kind, message) => ctx.raiseAlert(kind, message),
@@ -219,9 +221,16 @@ export function contextAnchors(d: ContextAnchorsDeps) {
     return wanted;
   }
 
-  /** Admin changes that make the chain's admin set the context's (the owner always stays). */
+  /** Admin changes that make the chain's admin set the context's (the owner always stays); recomputed only when either side changed. */
+  let adminChangesCache: { key: string; changes: { admin: string; enabled: boolean }[] } | undefined;
   function adminChanges(): { admin: string; enabled: boolean }[] {
     if (!watch?.registered || !binding) return [];
+    const key = `${ctx.replica.changes()}/${watch.admins.join()}`;
+    if (adminChangesCache?.key !== key) adminChangesCache = { key, changes: computeAdminChanges(binding, watch) };
+    return adminChangesCache.changes;
+  }
+
+  function computeAdminChanges(binding: AnchorBinding, watch: AnchorWatch): { admin: string; enabled: boolean }[] {
     const wanted = wantedAdmins();
     const onChain = new Set(watch.admins);
     const owner = binding.owner.toLowerCase();
@@ -238,6 +247,8 @@ export function contextAnchors(d: ContextAnchorsDeps) {
 
   const api = {
     ensure,
+    /** The chain the genesis binds, once known. */
+    binding: (): AnchorBinding | undefined => binding,
     /** Register the context on its chain: the owner's wallet, once. */
     register(writer: AnchorWriter): Promise<AnchorTxView> {
       const { txs } = ready();

@@ -29,7 +29,7 @@ export type AnchorStatus =
 
 /** A transaction this node asked a wallet to make. */
 export interface AnchorTxView {
-  kind: 'register' | 'anchor' | 'revoke-key' | 'set-app' | 'set-admin';
+  kind: 'register' | 'anchor' | 'revoke-key' | 'set-admin';
   state: 'signing' | 'pending' | 'confirmed' | 'failed';
   txHash?: Hash32;
   blockNumber?: string;

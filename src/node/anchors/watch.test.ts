@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { memoryAnchorChain } from '../../adapters/chain/registry/memoryAnchorChain.ts';
 import type { AnchorChain, Address, Hash32 } from '../../core/anchor/AnchorChain.ts';
 import { simScheduler } from '../../core/mesh/simScheduler.ts';
-import { ANCHOR_WATCH, watchAnchors, type LocalGovernanceView } from './watch.ts';
+import { ANCHOR_WATCH, watchAnchors, } from './watch.ts';
+import type { AnchorLocalView as LocalGovernanceView } from '../../core/anchor/compare.ts';
 
 const owner = `0x${'11'.repeat(20)}` as Address;
 const context = `0x${'22'.repeat(32)}` as Hash32;

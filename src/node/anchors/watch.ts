@@ -1,4 +1,4 @@
-import type { AnchorBinding, AnchorChain, AnchorRecord, ChainPosition, Hash32, RegistryEvent } from '../../core/anchor/AnchorChain.ts';
+import type { AnchorBinding, AnchorChain, ChainPosition, Hash32, RegistryEvent } from '../../core/anchor/AnchorChain.ts';
 import type { KeyRevokedEvent } from '../../core/anchor/binding.ts';
 import { compareAnchor, type AnchorComparison, type AnchorLocalView } from '../../core/anchor/compare.ts';
 import { anchorRecordHash } from '../../core/anchor/recordHash.ts';
@@ -27,14 +27,15 @@ export const ANCHOR_WATCH = {
   admins: 256,
 } as const;
 
-export type LocalGovernanceView = AnchorLocalView;
 
 export interface WatchDeps {
   context: Hash32;
   binding: AnchorBinding;
   chain: AnchorChain;
   confirmations: number;
-  local: LocalGovernanceView;
+  local: AnchorLocalView;
+  /** Changes whenever the local history does (replica.changes()): reads re-judge only then. Without it, every read re-judges. */
+  version?: () => number;
   scheduler: Scheduler;
   /** A chain-revoked key: import it into the context (the caller skips keys already revoked). */
   onRevoked(event: KeyRevokedEvent): Promise<void>;
@@ -54,7 +55,6 @@ export interface AnchorWatchTimings {
 
 export interface AnchorWatch {
   readonly registered: boolean;
-  readonly seq: bigint;
   readonly latest: AnchorEntryView | undefined;
   readonly history: AnchorEntryView[];
   readonly appHash: Hash32 | undefined;
@@ -87,6 +87,8 @@ export function watchAnchors(d: WatchDeps): AnchorWatch {
   const revoked: string[] = [];
   const revokedSet = new Set<string>();
   let comparison: AnchorComparison | undefined;
+  /** The local history version `comparison` was judged at. */
+  let judgedAt: number | undefined;
   /** When this node first saw the latest anchor (the withheld bound counts from here). */
   let latestSeenAt = 0;
   const alerted = new Set<string>();
@@ -221,9 +223,6 @@ export function watchAnchors(d: WatchDeps): AnchorWatch {
     get registered() {
       return registered;
     },
-    get seq() {
-      return seq;
-    },
     get latest() {
       return latest;
     },
@@ -242,8 +241,12 @@ export function watchAnchors(d: WatchDeps): AnchorWatch {
     get status(): AnchorStatus {
       if (!registered) return 'unregistered';
       if (!latest) return 'unanchored';
-      // Re-judged on read: history may have arrived since the last poll.
-      compare();
+      // Re-judged on read when history arrived since (or the withheld bound may have passed).
+      const version = d.version?.();
+      if (version === undefined || version !== judgedAt || comparison?.status === 'awaiting-history') {
+        compare();
+        judgedAt = version;
+      }
       return comparison!.status;
     },
     get statusMessage() {
@@ -279,4 +282,3 @@ const labels: Record<'withheld' | 'mismatch' | 'fork', string> = {
   fork: "Fork: this node's rules refuse the governance head anchored on chain",
 };
 
-export type { AnchorRecord };
