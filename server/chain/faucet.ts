@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clientBuckets } from './clientBuckets.ts';
 import { sendJson } from './httpBody.ts';
-import { sameOriginJsonPost } from './sameOriginJsonPost.ts';
+import { sameOriginJsonPost, withinLimit } from './sameOriginJsonPost.ts';
 import { devPayer } from './devPayer.ts';
 import { rpcCall, RpcCallError, RpcUpstreamError } from './rpcClient.ts';
 
@@ -46,11 +46,7 @@ export function createFaucet(options: FaucetOptions): (req: IncomingMessage, res
       return;
     }
 
-    if (!buckets.take(req)) {
-      const wait = Math.ceil(1 / limit.perSecond);
-      sendJson(res, 429, { error: `faucet rate limit: ${limit.burst} requests, then one per ${wait} s; try again later` }, { 'Retry-After': String(wait) });
-      return;
-    }
+    if (!withinLimit(req, res, buckets, limit, 'faucet')) return;
 
     try {
       const from = await funderAccount();

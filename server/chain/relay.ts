@@ -9,7 +9,7 @@ import { registryAbi } from '../../src/adapters/chain/registry/artifact.ts';
 import { clientBuckets } from './clientBuckets.ts';
 import { devPayer } from './devPayer.ts';
 import { sendJson } from './httpBody.ts';
-import { sameOriginJsonPost } from './sameOriginJsonPost.ts';
+import { sameOriginJsonPost, withinLimit } from './sameOriginJsonPost.ts';
 import { rpcCall, RpcCallError, RpcUpstreamError } from './rpcClient.ts';
 
 export interface RelayOptions {
@@ -53,11 +53,7 @@ export function createRelay(options: RelayOptions): (req: IncomingMessage, res: 
       sendJson(res, 400, { error: 'the relayer only sends the registry’s signed (…BySig) calls: the signature, not the relayer, is the authority' });
       return;
     }
-    if (!buckets.take(req)) {
-      const wait = Math.ceil(1 / limit.perSecond);
-      sendJson(res, 429, { error: `relayer rate limit: ${limit.burst} requests, then one per ${wait} s; try again later` }, { 'Retry-After': String(wait) });
-      return;
-    }
+    if (!withinLimit(req, res, buckets, limit, 'relayer')) return;
     try {
       const from = await payer();
       const txHash = await rpcCall<`0x${string}`>(options.rpcUrl, 'eth_sendTransaction', [{ from, to: options.registry, data }]);

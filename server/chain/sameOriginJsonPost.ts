@@ -3,6 +3,7 @@
 // request itself when it is not one, so the endpoint only sees bodies worth reading.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { originRefusal } from '../originPolicy.ts';
+import type { ClientBuckets } from './clientBuckets.ts';
 import { BodyTooLargeError, isJsonContentType, readBody, sendJson, sendJsonAndClose } from './httpBody.ts';
 
 /** The parsed JSON body (an object, or null), or undefined when the request was answered with an error. */
@@ -33,4 +34,12 @@ export async function sameOriginJsonPost(
     else sendJson(res, 400, { error: `the body is not JSON: send ${example}` });
     return undefined;
   }
+}
+
+/** Takes one request from the client's bucket; over the limit, answers 429 with Retry-After and returns false. */
+export function withinLimit(req: IncomingMessage, res: ServerResponse, buckets: ClientBuckets, limit: { burst: number; perSecond: number }, what: string): boolean {
+  if (buckets.take(req)) return true;
+  const wait = Math.ceil(1 / limit.perSecond);
+  sendJson(res, 429, { error: `${what} rate limit: ${limit.burst} requests, then one per ${wait} s; try again later` }, { 'Retry-After': String(wait) });
+  return false;
 }

@@ -19,7 +19,7 @@ import type { WalletAccount } from '../wallets/connector.ts';
 import { anchorsApi, storedPolicy, type AnchorsApi, type HowToSend, type WriterFor } from './anchors/anchorsApi.ts';
 import { chainAccess } from './anchors/chainAccess.ts';
 import { evidenceSource } from './anchors/evidenceSource.ts';
-import { FaucetError, fundFromFaucet, RelayError, relayThroughSite } from './anchors/chainPreset.ts';
+import { FaucetError, fundFromFaucet, RelayError, relayThroughSite } from './anchors/devServices.ts';
 import type { AnchorWatchTimings } from './anchors/watch.ts';
 import { walletAnchorWriter } from './anchors/walletWriter.ts';
 import { defaultSettings, outsideConnectPolicy, settingsToStored, validateSettings, withDefaults, type ChainPreset, type NodeSettings, type PolicyBlock } from './settings.ts';

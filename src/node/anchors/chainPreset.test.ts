@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fetchChainPreset, FaucetError, fundFromFaucet, parseChainPreset } from './chainPreset.ts';
+import { fetchChainPreset, parseChainPreset } from './chainPreset.ts';
+import { FaucetError, fundFromFaucet } from './devServices.ts';
 
 const good = { kind: 'local', chainId: 31337, registry: '0x5FbDB2315678afecb367f032d93F642f64180aa3', rpcPath: '/chain', faucet: true, relay: true };
 
