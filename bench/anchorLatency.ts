@@ -8,23 +8,15 @@ import { fundedTestWallet, startRegistryNode } from '../src/adapters/chain/regis
 import type { Address } from '../src/core/anchor/AnchorChain.ts';
 import { memoryMeshHub } from '../src/node/contexts/memoryMesh.ts';
 import { realTimeScheduler } from '../src/node/scheduler.ts';
-import { bareTestNode } from '../src/node/testing.ts';
+import { bareTestNode, until as untilTrue } from '../src/node/testing.ts';
+import { median } from './measure.ts';
 import { renderTimings, type Timed } from './table.ts';
 
 export const ANCHOR_LATENCY = { rounds: 8 } as const;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await sleep(5);
-  }
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** Polls every 5 ms: the figures are about a second, so 25 ms steps would show. */
+const until = <T>(fn: () => Promise<T | undefined | false>) => untilTrue('the peer', fn, 60_000, 5);
 
 export async function anchorLatencyFigures(): Promise<{ rows: Timed[]; notes: string[] }> {
   const chain = await startRegistryNode();

@@ -3,6 +3,7 @@
 // owner's identity and a context of N signed ops (growthFixture), opened cold.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { median } from './measure.ts';
 import { toBase58 } from '../src/core/codec/text.ts';
 import { toHex } from '../src/core/crypto/index.ts';
 import { localRootId } from '../src/core/identity/index.ts';
@@ -77,7 +78,6 @@ function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Open the fixture's context cold in a new node; then time writes in it against a fresh context of the same node. */
 async function openCold(f: GrowthFixture, gc: () => void, withWrites: boolean): Promise<Opened> {

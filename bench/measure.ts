@@ -41,3 +41,6 @@ export async function bestRate(once: () => Promise<unknown> | unknown, items: nu
   }
   return (items * 1000) / best;
 }
+
+/** The middle value (the upper one of an even count). */
+export const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;

@@ -8,6 +8,7 @@
 import type { Page } from 'playwright-core';
 import { launchPeers, startApp } from '../e2e/harness.ts';
 import { BENCH_DIST_DIR } from './benchDist.ts';
+import { median } from './measure.ts';
 import type { RoundTrips } from './runtimePage.ts';
 import type { Rated } from './table.ts';
 
@@ -61,7 +62,6 @@ function workerRoundTrips(log: TraceEntry[]): Record<string, number> {
   return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 const fail = (e: unknown) => `not measured: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 160)}`;
 const perSec = (n: number, ms: number) => (n * 1000) / ms;

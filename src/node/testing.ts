@@ -33,13 +33,13 @@ export async function testNode(hub: ReturnType<typeof memoryMeshHub>, name: stri
   return node;
 }
 
-/** Poll until `fn` gives something truthy. */
-export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+/** Poll until `fn` gives something truthy, every `everyMs` (benchmarks poll finer). */
+export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 15_000, everyMs = 25): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
     if (v) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
