@@ -19,7 +19,7 @@ const word = (b: number) => `0x${b.toString(16).padStart(2, '0').repeat(32)}` as
 
 beforeAll(async () => {
   chain = await startRegistryNode();
-  server = await startServer({ port: 0, distDir: dist.dir, chain: { rpcUrl: chain.url, registry: chain.registry, faucet: true }, chainService: { relay: { burstPerIp: 4, secondsPerRequest: 60 } } });
+  server = await startServer({ port: 0, distDir: dist.dir, chain: { rpcUrl: chain.url, registry: chain.registry, faucet: true }, chainService: { relay: { burstPerIp: 5, secondsPerRequest: 60 } } });
   await server.chain;
   relayUrl = new URL('/chain/relay', server.url).href;
 }, 60_000);
@@ -68,6 +68,10 @@ describe('POST /chain/relay (dev chains)', () => {
     expect(refused.status).toBe(422);
     expect(((await refused.json()) as { error: string }).error).toMatch(/BadSignature|revert/i);
     expect((await reader.view(context, ownerAddress)).seq).toBe(2n);
+    // The honest signed call still goes through afterwards.
+    const ok = await relay({ data: honest });
+    await pub.waitForTransactionReceipt({ hash: ((await ok.json()) as { txHash: `0x${string}` }).txHash });
+    expect((await reader.view(context, ownerAddress)).seq).toBe(3n);
   });
 
   it('is rate-limited per client and bounded in size', async () => {

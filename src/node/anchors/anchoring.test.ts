@@ -124,6 +124,9 @@ describe('anchoring a context on chain', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect((await d.contexts.view(id)).kv.map(([k]) => k)).not.toContain('late');
     expect((await anchorsOf(d, id))?.revokedOnChain).toContain(bKey);
+    // Honest members go on: D still writes.
+    expect(await d.contexts.write(id, { method: 'set', args: { key: 'after', value: 2 } })).toMatchObject({ valid: true });
+    expect((await d.contexts.view(id)).kv.map(([k]) => k)).toContain('after');
   }, 90_000);
 
   test('an app that differs from the anchored hash is refused with an alert', async () => {
