@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { ContextView } from '../../node/index.ts';
 import type { AnchorsView, AnchorStatus, AnchorTxView } from '../../node/anchors/view.ts';
 import type { WalletAccount } from '../../wallets/connector.ts';
+import { parseRootId } from '../../core/identity/rootId.ts';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 import { useNode } from '../shell/nodeContext.ts';
 import { walletFor } from '../wallet/walletSession.ts';
@@ -64,7 +65,7 @@ export function AnchorsPanel({ view }: { view: ContextView }) {
   const how = { relayed: Boolean(relayer && relayed) };
 
   // Only an Ethereum wallet signs for the registry: an admin revokes any device, anyone else its own root's.
-  const ethereumRoot = view.myRoot.startsWith('eip155:');
+  const ethereumRoot = parseRootId(view.myRoot).kind === 'ethereum';
   const revocable = ethereumRoot ? view.members.flatMap((m) => m.devices.filter((d) => !d.revoked && (admin || m.me)).map((d) => ({ ...d, root: m.root }))) : [];
 
   return (

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ChainSettings } from '../../node/settings.ts';
 import { walletFor } from '../wallet/walletSession.ts';
+import { parseRootId } from '../../core/identity/rootId.ts';
 import { BUILTIN_APPS } from '../../node/apps/registry.ts';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 import { useNode } from '../shell/nodeContext.ts';
@@ -25,7 +26,7 @@ export function NewContextForm() {
     void Promise.all([node.identity.status(), node.settings.get()]).then(([status, settings]) => {
       const root = status.root;
       if (root?.kind !== 'ethereum' || !settings.chain.rpcUrl) return;
-      setAnchorable({ chain: settings.chain, owner: root.id.split(':')[2] as `0x${string}` });
+      setAnchorable({ chain: settings.chain, owner: parseRootId(root.id).address as `0x${string}` });
       setAnchored(true);
     });
   }, [node]);
