@@ -1,6 +1,8 @@
+import { AlertsPage } from './alerts/AlertsPage.tsx';
 import { ConsolePage } from './console/ConsolePage.tsx';
 import { ContextPage } from './contexts/ContextPage.tsx';
 import { ContextsPage } from './contexts/ContextsPage.tsx';
+import { DashboardPage } from './dashboard/DashboardPage.tsx';
 import { JoinPage } from './contexts/JoinPage.tsx';
 import { IdentityPage } from './identity/IdentityPage.tsx';
 import { Welcome } from './onboarding/Welcome.tsx';
@@ -49,6 +51,8 @@ export function App() {
     if (!signedIn) return <Welcome />;
     if (route.page === 'identity') return <IdentityPage status={status} />;
     if (route.page === 'console') return <ConsolePage />;
+    if (route.page === 'dashboard') return <DashboardPage />;
+    if (route.page === 'alerts') return <AlertsPage />;
     if (route.page === 'context') return <ContextPage id={route.id} />;
     return <ContextsPage />;
   }
@@ -69,6 +73,8 @@ export function App() {
         </a>
         <nav aria-label="Main">
           <NavLink to={{ page: 'contexts' }}>Contexts</NavLink>
+          <NavLink to={{ page: 'dashboard' }}>Dashboard</NavLink>
+          <NavLink to={{ page: 'alerts' }}>Alerts</NavLink>
           <NavLink to={{ page: 'console' }}>Console</NavLink>
           <NavLink to={{ page: 'identity' }}>Identity</NavLink>
           <NavLink to={{ page: 'settings' }}>Settings</NavLink>

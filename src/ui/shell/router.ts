@@ -7,12 +7,16 @@ export type Route =
   | { page: 'join' }
   | { page: 'identity' }
   | { page: 'console' }
+  | { page: 'dashboard' }
+  | { page: 'alerts' }
   | { page: 'settings' };
 
 export function parseRoute(path: string): Route {
   if (path === '/settings') return { page: 'settings' };
   if (path === '/identity') return { page: 'identity' };
   if (path === '/console') return { page: 'console' };
+  if (path === '/dashboard') return { page: 'dashboard' };
+  if (path === '/alerts') return { page: 'alerts' };
   if (path === '/join') return { page: 'join' };
   const m = /^\/contexts\/([0-9a-f]{64})$/.exec(path);
   if (m) return { page: 'context', id: m[1]! };
