@@ -21,6 +21,7 @@ import type { ContextAnchors, ContextAnchorsDeps } from '../anchors/contextAncho
 import { defaultOrigins, siteOrigin } from './origins.ts';
 import type { AuditEntry, CallOutcome, EventView, VerificationView } from './view.ts';
 import type { ContextView, OpOutcome } from './view.ts';
+import { exportAuditFile, type AuditExportFormat, type AuditFile } from './auditExport.ts';
 
 export interface ContextSummary {
   id: string;
@@ -386,6 +387,13 @@ export function contextService(d: ContextServiceDeps) {
     },
     async audit(id: string): Promise<AuditEntry[]> {
       return (await start(id)).audit();
+    },
+    /** The audit log as a file to save: JSON, CSV, or a bundle signed by this device (docs/audit-bundle.md). */
+    async exportAudit(id: string, format: AuditExportFormat): Promise<AuditFile> {
+      const ctx = await start(id);
+      const { signer } = await d.identity.signing();
+      const source = { id, name: ctx.replica.governance().name || ctx.record.name, replica: ctx.replica, entries: ctx.audit(), verifications: ctx.verifications() };
+      return exportAuditFile(source, format, signer, d.now());
     },
     async verifications(id: string): Promise<VerificationView[]> {
       return (await start(id)).verifications();
