@@ -39,7 +39,7 @@ function summary(r: BundleReport): string[] {
     ? `${r.exporter.root} (device "${r.exporter.device}", key ${r.exporter.key.slice(0, 16)}…${r.exporter.revoked ? ', since revoked' : ''})`
     : `key ${r.exporter.key.slice(0, 16)}… (not a device of this context)`;
   return [
-    `context:  ${r.context}`,
+    `context:  ${r.context}${r.name ? ` ("${r.name}")` : ''}`,
     `exported: ${new Date(r.exportedAt).toISOString()} by ${exporter}`,
     `ops:      ${r.ops} in the bundle: ${r.valid} valid; ${refused ? `refused by the rules: ${refused}` : 'none refused by the rules'}`,
     `re-runs:  ${r.reruns.confirmed} confirmed, ${r.reruns.mismatch} mismatch, ${r.reruns.failed} failed (as the exporter recorded them; not re-run here)`,

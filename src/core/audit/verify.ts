@@ -7,6 +7,8 @@ import { AUDIT_BUNDLE_LIMITS, opsHash, statementSigned, verdictsHash, type Audit
 /** What re-verifying a bundle found. `problems` empty means it verifies. */
 export interface BundleReport {
   context: string;
+  /** The context's name, as its replayed governance gives it. */
+  name: string;
   exportedAt: number;
   exporter: { key: string; root?: string; device?: string; revoked?: boolean };
   ops: number;
@@ -86,6 +88,7 @@ export async function verifyAuditBundle(b: AuditBundle): Promise<BundleReport> {
   if (!key) problem(`the exporter's key ${short(statement.exporter)} is not a device of this context`);
   return {
     context: statement.context,
+    name: g.name,
     exportedAt: statement.exportedAt,
     exporter: { key: statement.exporter, ...(key ? { root: key.root, device: key.label, revoked: g.revokedKeys.has(statement.exporter) } : {}) },
     ops: b.ops.length,

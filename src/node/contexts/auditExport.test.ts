@@ -1,0 +1,42 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { parseAuditBundle } from '../../core/audit/bundle.ts';
+import { verifyAuditBundle } from '../../core/audit/verify.ts';
+import type { TabnodeNode } from '../createNode.ts';
+import { auditedContext } from './auditedContext.testing.ts';
+import { AuditExportFormatError, type AuditExportFormat } from './auditExport.ts';
+
+const nodes: TabnodeNode[] = [];
+afterEach(async () => {
+  await Promise.all(nodes.splice(0).map((n) => n.close()));
+});
+
+describe('audit export', () => {
+  test('JSON, CSV and a signed bundle of one context, each with its file name', async () => {
+    const { admin, id, refusedKey } = await auditedContext(nodes);
+
+    const json = await admin.contexts.exportAudit(id, 'json');
+    expect(json).toMatchObject({ mimeType: 'application/json', filename: expect.stringMatching(new RegExp(`^tabnode-audit-audit-q4-cmd-${id.slice(0, 8)}-\\d{8}T\\d{6}Z\\.json$`)) });
+    const log = JSON.parse(json.text);
+    expect(log).toMatchObject({ format: 'tabnode-audit-log', version: 1, context: id, name: 'Audit "Q4", =cmd' });
+    expect(log.entries.map((e: { kind: string }) => e.kind)).toEqual(['genesis', 'join', 'join', 'delta', 'delta', 'delta']);
+    expect(log.entries.find((e: { op: string }) => e.op === refusedKey)).toMatchObject({ kind: 'delta', method: 'set', device: 'C', verdict: 'insufficient-role' });
+    expect(log.entries.filter((e: { rerun: string }) => e.rerun === 'confirmed').length).toBeGreaterThanOrEqual(1);
+    expect(log.entries[0].time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+
+    const csv = await admin.contexts.exportAudit(id, 'csv');
+    expect(csv.filename).toMatch(/\.csv$/);
+    const rows = csv.text.split('\r\n');
+    expect(rows[0]).toBe('time,op,kind,method,executor,device,verdict,rerun');
+    expect(rows).toHaveLength(log.entries.length + 2); // the last row ends with CRLF too
+    expect(rows.find((r) => r.includes(refusedKey))).toMatch(/,delta,set,tabnode:local:[^,]+,C,insufficient-role,/);
+
+    const file = await admin.contexts.exportAudit(id, 'bundle');
+    expect(file.filename).toMatch(/\.bundle\.json$/);
+    const report = await verifyAuditBundle(parseAuditBundle(file.text));
+    expect(report.problems).toEqual([]);
+    expect(report).toMatchObject({ context: id, ops: 6, valid: 5, refused: { 'insufficient-role': 1 }, exporter: { device: 'A' } });
+    expect(report.reruns.confirmed).toBeGreaterThanOrEqual(1);
+
+    await expect(admin.contexts.exportAudit(id, 'xml' as AuditExportFormat)).rejects.toThrow(AuditExportFormatError);
+  }, 40_000);
+});
