@@ -1,4 +1,5 @@
 import { useNode } from '../shell/nodeContext.ts';
+import { AuditExport } from './AuditExport.tsx';
 import { useLive } from '../shell/useLive.ts';
 
 /** Every op of the context: what, by whom (executor), from which device, and its verdict. */
@@ -8,6 +9,7 @@ export function AuditLog({ contextId }: { contextId: string }) {
   return (
     <section className="card" aria-labelledby="audit-title">
       <h2 id="audit-title">Audit log</h2>
+      <AuditExport contextId={contextId} />
       <div className="table-scroll">
         <table className="kv" data-testid="audit">
           <thead>
