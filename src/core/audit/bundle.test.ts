@@ -65,6 +65,11 @@ describe('audit bundle', () => {
     expect(report.problems.join('\n')).toMatch(/2 ops name parents that are not in the bundle/);
   });
 
+  test('an op listed twice is caught, even when the exporter signed it', async () => {
+    const report = await verifyAuditBundle(await signed((s) => ({ ops: [...s.ops, s.ops[3]!] })));
+    expect(report.problems).toEqual([expect.stringMatching(/op [0-9a-f]{12}… is listed twice/)]);
+  });
+
   test('a changed statement no longer carries the exporter’s signature', async () => {
     const bundle = await signed();
     const report = await verifyAuditBundle({ ...bundle, statement: { ...bundle.statement, exportedAt: bundle.statement.exportedAt + 1 } });

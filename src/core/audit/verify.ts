@@ -72,11 +72,17 @@ export async function verifyAuditBundle(b: AuditBundle): Promise<BundleReport> {
   let valid = 0;
   const refused: Record<string, number> = {};
   const reruns: Record<RerunResult, number> = { confirmed: 0, mismatch: 0, failed: 0 };
+  const seen = new Set<string>();
   for (const o of b.ops) {
     if (o.rerun) reruns[o.rerun]++;
     const key = keyOf(o.bytes);
     const v = key === undefined ? undefined : replica.verdict(key);
     if (!key || !v) continue; // not genuine: reported above
+    if (seen.has(key)) {
+      problem(`op ${short(key)} is listed twice`);
+      continue;
+    }
+    seen.add(key);
     const replayed = v.valid ? 'valid' : v.reason;
     if (v.valid) valid++;
     else refused[v.reason] = (refused[v.reason] ?? 0) + 1;

@@ -3,7 +3,10 @@ import { parseAuditBundle } from '../../core/audit/bundle.ts';
 import { verifyAuditBundle } from '../../core/audit/verify.ts';
 import type { TabnodeNode } from '../createNode.ts';
 import { auditedContext } from './auditedContext.testing.ts';
-import { AuditExportFormatError, type AuditExportFormat } from './auditExport.ts';
+import { realTimeScheduler } from '../scheduler.ts';
+import { testNode } from '../testing.ts';
+import { AuditExporterNotInContextError, AuditExportFormatError, type AuditExportFormat } from './auditExport.ts';
+import { memoryMeshHub } from './memoryMesh.ts';
 
 const nodes: TabnodeNode[] = [];
 afterEach(async () => {
@@ -38,5 +41,16 @@ describe('audit export', () => {
     expect(report.reruns.confirmed).toBeGreaterThanOrEqual(1);
 
     await expect(admin.contexts.exportAudit(id, 'xml' as AuditExportFormat)).rejects.toThrow(AuditExportFormatError);
+  }, 40_000);
+
+  test('a device not yet in the context is told to wait before it signs a bundle', async () => {
+    const { admin, id } = await auditedContext(nodes);
+    const link = await admin.contexts.invite(id, { role: 'writer' });
+    // On a mesh of its own: it never reaches the members, so it never joins.
+    const alone = await testNode(memoryMeshHub(realTimeScheduler), 'D');
+    nodes.push(alone);
+    await alone.contexts.join(link);
+    await expect(alone.contexts.exportAudit(id, 'bundle')).rejects.toThrow(AuditExporterNotInContextError);
+    expect((await alone.contexts.exportAudit(id, 'csv')).text).toBe('time,op,kind,method,executor,device,verdict,rerun\r\n');
   }, 40_000);
 });

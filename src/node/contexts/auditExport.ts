@@ -1,7 +1,7 @@
 import { encodeAuditBundle, signAuditBundle, type BundleOp } from '../../core/audit/bundle.ts';
 import { toCsv } from '../../core/audit/csv.ts';
 import type { Replica } from '../../core/context/replica.ts';
-import type { Signer } from '../../core/crypto/index.ts';
+import { toHex, type Signer } from '../../core/crypto/index.ts';
 import type { AuditEntry, VerificationView } from './view.ts';
 
 export type AuditExportFormat = 'json' | 'csv' | 'bundle';
@@ -12,6 +12,14 @@ export interface AuditFile {
   filename: string;
   mimeType: string;
   text: string;
+}
+
+/** A bundle signed by a key the context does not know would not verify anywhere. */
+export class AuditExporterNotInContextError extends Error {
+  override readonly name = 'AuditExporterNotInContextError';
+  constructor() {
+    super('this device is not part of the context yet, so a bundle it signs would not verify: wait until it has joined (the JSON and CSV logs work now)');
+  }
 }
 
 export class AuditExportFormatError extends Error {
@@ -84,6 +92,7 @@ export async function exportAuditFile(source: AuditSource, format: AuditExportFo
     case 'csv':
       return { filename: `${base}.csv`, mimeType: 'text/csv', text: auditLogCsv(source.entries) };
     case 'bundle': {
+      if (!source.replica.governance().keys.has(toHex(signer.publicKey))) throw new AuditExporterNotInContextError();
       const bundle = await signAuditBundle({ context: source.id, ops: bundleOps(source.replica, source.verifications), exportedAt, signer });
       return { filename: `${base}.bundle.json`, mimeType: 'application/json', text: encodeAuditBundle(bundle) };
     }
