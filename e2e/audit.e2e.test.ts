@@ -105,5 +105,9 @@ describe('audit export', () => {
     expect(lines[0]).toBe('time,op,kind,method,executor,device,verdict,rerun');
     expect(lines).toHaveLength(rows.length + 1);
     expect(lines[4]).toMatch(new RegExp(`,${rows[3]!.op},delta,set,tabnode:local:\\w+,Bob laptop,valid,confirmed$`));
+
+    await A.setViewportSize({ width: 375, height: 800 });
+    await A.getByTestId('audit-export').scrollIntoViewIfNeeded();
+    await screenshot(A, 'audit-export-narrow');
   });
 });
