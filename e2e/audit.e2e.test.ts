@@ -66,7 +66,7 @@ describe('audit export', () => {
     await eventually('A re-ran and confirmed B’s write', () => A.evaluate((i) => window.tabnode!.contexts.audit(i), id), (log) => log.some((e) => e.key === bWrite.key && e.verification === 'confirmed'));
 
     await A.goto(`${app.url}console`);
-    await eventually('the audit log lists four ops', () => A.locator('[data-testid=audit] tbody tr').count(), (n) => n === 4);
+    await eventually('the audit log lists the four ops', () => A.locator('[data-testid=audit] tbody tr').count(), (n) => n >= 4);
     const exportPanel = A.getByTestId('audit-export');
     await exportPanel.getByRole('button', { name: 'Download signed bundle' }).waitFor();
 
@@ -75,8 +75,11 @@ describe('audit export', () => {
     await eventually('the export says where it saved', () => exportPanel.getByRole('status').textContent(), (t) => Boolean(t?.startsWith('Saved tabnode-audit-')));
     await screenshot(A, 'audit-export');
 
+    const ops: { verdict: string }[] = JSON.parse(await readFile(bundle, 'utf8')).ops;
+    expect(ops.filter((o) => o.verdict === 'valid')).toHaveLength(4);
     const verified = await verifyAudit(bundle);
-    expect(verified.output).toMatch(/ops: +4 in the bundle: 4 valid; none refused by the rules/);
+    // Under load a joiner may sign its join twice (the second refused): counted, not assumed.
+    expect(verified.output).toMatch(new RegExp(`ops: +${ops.length} in the bundle: 4 valid;`));
     expect(verified.output).toMatch(/device "Alice laptop"/);
     expect(verified.output).toMatch(/^VERIFIED/m);
     expect(verified.code).toBe(0);
@@ -98,13 +101,15 @@ describe('audit export', () => {
     expect(json).toMatchObject({ format: 'tabnode-audit-log', context: id, name: 'Quarterly audit' });
     type Row = { op: string; kind: string; device: string; verdict: string; rerun: string; method: string };
     const rows: Row[] = json.entries;
-    expect(rows.map((e) => `${e.kind} by ${e.device}`)).toEqual(['genesis by Alice laptop', 'join by Bob laptop', 'delta by Alice laptop', 'delta by Bob laptop']);
-    expect(rows[3]).toMatchObject({ method: 'set', verdict: 'valid', rerun: 'confirmed' });
+    const valid = rows.filter((e) => e.verdict === 'valid');
+    expect(valid.map((e) => `${e.kind} by ${e.device}`)).toEqual(['genesis by Alice laptop', 'join by Bob laptop', 'delta by Alice laptop', 'delta by Bob laptop']);
+    const bobsWrite = valid[3]!;
+    expect(bobsWrite).toMatchObject({ method: 'set', rerun: 'confirmed' });
     const csv = await readFile(await download(A, 'Download CSV'), 'utf8');
     const lines = csv.trimEnd().split('\r\n');
     expect(lines[0]).toBe('time,op,kind,method,executor,device,verdict,rerun');
     expect(lines).toHaveLength(rows.length + 1);
-    expect(lines[4]).toMatch(new RegExp(`,${rows[3]!.op},delta,set,tabnode:local:\\w+,Bob laptop,valid,confirmed$`));
+    expect(lines.find((l) => l.includes(bobsWrite.op))).toMatch(new RegExp(`,${bobsWrite.op},delta,set,tabnode:local:\\w+,Bob laptop,valid,confirmed$`));
 
     await A.setViewportSize({ width: 375, height: 800 });
     await A.getByTestId('audit-export').scrollIntoViewIfNeeded();

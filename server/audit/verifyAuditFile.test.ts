@@ -46,7 +46,8 @@ describe('npm run verify-audit', () => {
     const outcome = await verifyAuditFile(good);
     expect(outcome.code).toBe(0);
     const text = outcome.lines.join('\n');
-    expect(text).toMatch(/ops: +6 in the bundle: 5 valid; refused by the rules: 1 insufficient-role/);
+    const valid = bundle.ops.filter((o) => o.verdict === 'valid').length;
+    expect(text).toMatch(new RegExp(`ops: +${bundle.ops.length} in the bundle: ${valid} valid; refused by the rules: .*1 insufficient-role`));
     expect(text).toMatch(/by tabnode:local:\S+ \(device "A"/);
     expect(text).toMatch(/^VERIFIED/m);
   });
@@ -60,9 +61,10 @@ describe('npm run verify-audit', () => {
   });
 
   test('a removed op is refused', async () => {
-    const outcome = await verifyCopy('removed.json', JSON.stringify({ ...bundle, ops: bundle.ops.filter((_, i) => i !== 1) }));
+    // The genesis: every other op descends from it.
+    const outcome = await verifyCopy('removed.json', JSON.stringify({ ...bundle, ops: bundle.ops.slice(1) }));
     expect(outcome.code).toBe(1);
-    expect(outcome.lines.join('\n')).toMatch(/covers 6 ops but the bundle holds 5/);
+    expect(outcome.lines.join('\n')).toMatch(new RegExp(`covers ${bundle.ops.length} ops but the bundle holds ${bundle.ops.length - 1}`));
     expect(outcome.lines.join('\n')).toMatch(/name parents that are not in the bundle/);
   });
 
