@@ -7,6 +7,7 @@ import { inviteCodec } from '../../core/invitation/index.ts';
 import { idKey, signOp, type Op, type OpBody } from '../../core/ops/op.ts';
 import type { ContextRecord, Store } from '../../core/store/index.ts';
 import type { ReceiveResult } from '../../core/context/replica.ts';
+import { singleFlight } from '../../core/tasks/singleFlight.ts';
 import type { SigningIdentity } from '../identityService.ts';
 import type { Alert, OpOutcome } from './view.ts';
 
@@ -68,7 +69,7 @@ export function membershipTasks(d: MembershipDeps) {
   }
 
   /** While joining or rejoining: once the history allows it, make the join or add-device op. */
-  async function tryJoin(): Promise<void> {
+  async function attemptJoin(): Promise<void> {
     if ((!record.invite && !record.rejoin) || d.isClosed()) return;
     const g = replica.governance();
     if (g.members.size === 0) return; // the history has not arrived yet
@@ -104,6 +105,10 @@ export function membershipTasks(d: MembershipDeps) {
       problem = outcome.rejected[0]!.message;
     }
   }
+
+  // Sync events call this many times at once; two attempts in flight would sign two joins
+  // on one invite, and peers refuse the second as exhausted.
+  const tryJoin = singleFlight(attemptJoin);
 
   return {
     tryJoin,
