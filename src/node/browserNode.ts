@@ -25,6 +25,14 @@ export function openBrowserNode(dbName?: string): Promise<TabnodeNode> {
         importRootSeed,
         signerFor,
       },
-    }),
+    }).then(saveMetricsWhenHidden),
   );
+}
+
+/** A reload or a closed tab keeps the dashboard's latest samples: they are saved as the page goes. */
+function saveMetricsWhenHidden(node: TabnodeNode): TabnodeNode {
+  const save = () => void node.metrics.flush().catch(() => undefined);
+  addEventListener('pagehide', save);
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && save());
+  return node;
 }
