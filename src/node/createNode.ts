@@ -22,7 +22,7 @@ import { evidenceSource } from './anchors/evidenceSource.ts';
 import { FaucetError, fundFromFaucet, RelayError, relayThroughSite } from './anchors/devServices.ts';
 import type { AnchorWatchTimings } from './anchors/watch.ts';
 import { walletAnchorWriter } from './anchors/walletWriter.ts';
-import { metricsService, type MetricsApi, type MetricsTimings } from './metrics/metricsService.ts';
+import { metricsService, type MetricsApi, type MetricsJournal, type MetricsTimings } from './metrics/metricsService.ts';
 import { defaultSettings, outsideConnectPolicy, settingsToStored, validateSettings, withDefaults, type ChainPreset, type NodeSettings, type PolicyBlock } from './settings.ts';
 
 /**
@@ -78,6 +78,8 @@ export interface NodeDeps {
   anchorTimings?: AnchorWatchTimings;
   /** Shorter metrics sampling and saving, for tests. */
   metricsTimings?: Partial<MetricsTimings>;
+  /** Where metrics not saved yet go when the page goes away (sessionStorage in browsers). */
+  metricsJournal?: MetricsJournal;
 }
 
 export async function createNode({ store, platform, origin, connectPolicy, chainPreset, ...deps }: NodeDeps): Promise<TabnodeNode> {
@@ -100,7 +102,13 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
   const vault = await openVault(store);
   const apps = appRegistry(store, origin);
   // Counts what every context's sync does from the start; it reads contexts only when sampling.
-  const metrics = metricsService({ store, scheduler, contexts: { openViews: () => contexts.openViews() }, ...(deps.metricsTimings ? { timings: deps.metricsTimings } : {}) });
+  const metrics = metricsService({
+    store,
+    scheduler,
+    contexts: { openViews: () => contexts.openViews() },
+    ...(deps.metricsTimings ? { timings: deps.metricsTimings } : {}),
+    ...(deps.metricsJournal ? { journal: deps.metricsJournal } : {}),
+  });
   const contexts = contextService({
     observeSync: metrics.observe,
     vault,

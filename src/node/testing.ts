@@ -6,14 +6,14 @@ import type { memoryMeshHub } from './contexts/memoryMesh.ts';
 import { createNode, type TabnodeNode } from './createNode.ts';
 import { realTimeScheduler } from './scheduler.ts';
 import type { AnchorWatchTimings } from './anchors/watch.ts';
-import type { MetricsTimings } from './metrics/metricsService.ts';
+import type { MetricsJournal, MetricsTimings } from './metrics/metricsService.ts';
 import type { ChainPreset } from './settings.ts';
 
 /** A node named `name` on `hub` with no identity yet (log it in as the test needs). */
 export function bareTestNode(
   hub: ReturnType<typeof memoryMeshHub>,
   name: string,
-  options: { store?: Store; origin?: string; now?: () => number; anchorTimings?: AnchorWatchTimings; metricsTimings?: Partial<MetricsTimings>; chainPreset?: () => Promise<ChainPreset | undefined> } = {},
+  options: { store?: Store; origin?: string; now?: () => number; anchorTimings?: AnchorWatchTimings; metricsTimings?: Partial<MetricsTimings>; metricsJournal?: MetricsJournal; chainPreset?: () => Promise<ChainPreset | undefined> } = {},
 ): Promise<TabnodeNode> {
   return createNode({
     store: options.store ?? memoryStore(),
@@ -23,6 +23,7 @@ export function bareTestNode(
     runtime: () => createInlineRuntime(),
     ...(options.anchorTimings ? { anchorTimings: options.anchorTimings } : {}),
     ...(options.metricsTimings ? { metricsTimings: options.metricsTimings } : {}),
+    ...(options.metricsJournal ? { metricsJournal: options.metricsJournal } : {}),
     ...(options.chainPreset ? { chainPreset: options.chainPreset } : {}),
     platform: { now: options.now ?? (() => Date.now()), randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)), generateDeviceKey, importRootSeed, signerFor },
   });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { memoryStore, type Store } from '../../core/store/index.ts';
+import type { MetricsJournal } from '../../core/metrics/index.ts';
+import { memoryStore, type MetricsRecord, type Store } from '../../core/store/index.ts';
 import { memoryMeshHub } from '../contexts/memoryMesh.ts';
 import type { TabnodeNode } from '../createNode.ts';
 import { realTimeScheduler } from '../scheduler.ts';
@@ -10,8 +11,8 @@ import type { DashboardView } from './dashboardView.ts';
 const nodes: TabnodeNode[] = [];
 const FAST = { sampleMs: 100, saveEveryMs: 300 };
 
-async function node(hub: ReturnType<typeof memoryMeshHub>, name: string, store: Store = memoryStore(), signIn = true): Promise<TabnodeNode> {
-  const n = await bareTestNode(hub, name, { store, metricsTimings: FAST });
+async function node(hub: ReturnType<typeof memoryMeshHub>, name: string, store: Store = memoryStore(), signIn = true, journal?: MetricsJournal, timings = FAST): Promise<TabnodeNode> {
+  const n = await bareTestNode(hub, name, { store, metricsTimings: timings, ...(journal ? { metricsJournal: journal } : {}) });
   if (signIn) await n.identity.useLocalRoot(n.identity.newPhrase(), name);
   nodes.push(n);
   return n;
@@ -78,5 +79,42 @@ describe('metrics service', () => {
       return d.contexts.length === 1 && d;
     });
     expect(health(after, id).series.slice(0, before.length)).toEqual(before);
+  });
+
+  test('as the page goes, the points not saved yet are journaled; the next page takes them back', async () => {
+    const hub = memoryMeshHub(realTimeScheduler);
+    const store = memoryStore();
+    let journaled: MetricsRecord[] = [];
+    const journal: MetricsJournal = { write: (r) => void (journaled = r), take: () => journaled.splice(0) };
+    // Saved only when flushed here, so what the Store holds is known.
+    const a = await node(hub, 'A', store, true, journal, { sampleMs: 50, saveEveryMs: 3_600_000 });
+    const id = await a.contexts.create('Journaled');
+    await until('two samples', async () => health(await a.metrics.dashboard(), id).series.length >= 2);
+    await a.metrics.flush();
+    const saved = (await store.metrics())[0]!.points;
+    // Nothing was saved before: everything was journaled, and then saved.
+    expect(saved.slice(0, journaled[0]!.points.length)).toEqual(journaled[0]!.points);
+    await until('samples after the save', async () => health(await a.metrics.dashboard(), id).series.length > saved.length + 1);
+    const flushed = a.metrics.flush();
+    // Journaled at once, before the Store's save: only what the Store lacked.
+    expect(journaled).toHaveLength(1);
+    expect(journaled[0]!.points[0]!.t).toBeGreaterThan(saved.at(-1)!.t);
+    const series = health(await a.metrics.dashboard(), id).series;
+    expect([...saved, ...journaled[0]!.points]).toEqual(series.slice(0, saved.length + journaled[0]!.points.length));
+    await flushed;
+    await a.close();
+    nodes.splice(nodes.indexOf(a), 1);
+    const last = (await store.metrics())[0]!.points;
+
+    // A page whose Store save never landed: the journal restores the tail.
+    const tail = { context: id, savedAt: 0, points: [{ ...last.at(-1)!, t: last.at(-1)!.t + 1 }] };
+    journaled = [tail];
+    const again = await node(hub, 'A again', store, false, journal);
+    const restored = await until('the context open again', async () => {
+      const d = await again.metrics.dashboard();
+      return d.contexts.length === 1 && health(d, id).series;
+    });
+    expect(restored.slice(0, last.length + 1)).toEqual([...last, tail.points[0]]);
+    expect(journaled).toEqual([]);
   });
 });

@@ -1,11 +1,14 @@
 import { appendPoint, mergeSeries, SAMPLE_MS, type HealthPoint } from '../../core/metrics/index.ts';
 import type { Scheduler } from '../../core/mesh/Scheduler.ts';
-import type { Store } from '../../core/store/index.ts';
+import type { MetricsJournal } from '../../core/metrics/journal.ts';
+import type { MetricsRecord, Store } from '../../core/store/index.ts';
 import type { SyncEvent } from '../../core/sync/contextSync.ts';
 import type { ContextView } from '../contexts/view.ts';
 import { dashboardOf, type DashboardView } from './dashboardView.ts';
 import { samplePoint } from './samplePoint.ts';
 import { createTally, type Tally } from './tally.ts';
+
+export type { MetricsJournal } from '../../core/metrics/journal.ts';
 
 export interface MetricsTimings {
   /** How often every open context is sampled. */
@@ -19,7 +22,7 @@ export const METRICS_TIMINGS: MetricsTimings = { sampleMs: SAMPLE_MS, saveEveryM
 /** The Node API's side of it: the dashboard as plain data, and saving now. */
 export interface MetricsApi {
   dashboard(): Promise<DashboardView>;
-  /** Save what was sampled since the last save (the page is going away). */
+  /** The page is going away: journal what was sampled since the last save at once, and save it. */
   flush(): Promise<void>;
 }
 
@@ -28,7 +31,7 @@ export interface MetricsApi {
  * saved through the Store every `saveEveryMs`, so the dashboard's plots survive reloads.
  * Ops are counted as the sync layer reports them (`observe`), links from their counters.
  */
-export function metricsService(d: { store: Store; scheduler: Scheduler; contexts: { openViews(): Promise<ContextView[]> }; timings?: Partial<MetricsTimings> }) {
+export function metricsService(d: { store: Store; scheduler: Scheduler; contexts: { openViews(): Promise<ContextView[]> }; timings?: Partial<MetricsTimings>; journal?: MetricsJournal }) {
   const timings = { ...METRICS_TIMINGS, ...d.timings };
   const now = () => d.scheduler.now();
   const tallies = new Map<string, Tally>();
@@ -38,6 +41,8 @@ export function metricsService(d: { store: Store; scheduler: Scheduler; contexts
   /** Per context: when the interval now being counted began. */
   const since = new Map<string, number>();
   const dirty = new Set<string>();
+  /** Per context: the time of the newest point the Store holds. */
+  const savedThrough = new Map<string, number>();
   let lastSave = now();
   let stopped = false;
   let loading: Promise<void> | undefined;
@@ -56,7 +61,15 @@ export function metricsService(d: { store: Store; scheduler: Scheduler; contexts
   function load(): Promise<void> {
     loading ??= d.store.metrics().then(
       (records) => {
-        for (const r of records) series.set(r.context, mergeSeries(r.points, series.get(r.context) ?? []));
+        for (const r of records) {
+          series.set(r.context, mergeSeries(r.points, series.get(r.context) ?? []));
+          savedThrough.set(r.context, r.points.at(-1)?.t ?? -Infinity);
+        }
+        // What the previous page sampled after its last save (the Store gets it at the next save).
+        for (const r of d.journal?.take() ?? []) {
+          series.set(r.context, mergeSeries(series.get(r.context) ?? [], r.points));
+          dirty.add(r.context);
+        }
       },
       (e: unknown) => {
         loading = undefined; // read again next time
@@ -86,9 +99,21 @@ export function metricsService(d: { store: Store; scheduler: Scheduler; contexts
     lastSave = now();
     // One save at a time, in order: a later one never lands under an earlier one.
     saving = saving.then(async () => {
-      for (const id of ids) await d.store.putMetrics({ context: id, savedAt: lastSave, points: series.get(id) ?? [] });
+      for (const id of ids) {
+        const points = series.get(id) ?? [];
+        await d.store.putMetrics({ context: id, savedAt: lastSave, points });
+        savedThrough.set(id, points.at(-1)?.t ?? -Infinity);
+      }
     });
     return saving;
+  }
+
+  /** Per context, the points the Store does not hold yet. */
+  function unsaved(): MetricsRecord[] {
+    return [...series].flatMap(([context, points]) => {
+      const fresh = points.filter((p) => p.t > (savedThrough.get(context) ?? -Infinity));
+      return fresh.length ? [{ context, savedAt: now(), points: fresh }] : [];
+    });
   }
 
   function tick(): void {
@@ -115,7 +140,10 @@ export function metricsService(d: { store: Store; scheduler: Scheduler; contexts
         await load();
         return dashboardOf(await d.contexts.openViews(), (id) => series.get(id) ?? [], now(), timings.sampleMs);
       },
-      flush: () => save(),
+      flush(): Promise<void> {
+        d.journal?.write(unsaved());
+        return save();
+      },
     } satisfies MetricsApi,
     /** Stop sampling and save what is left. */
     async close(): Promise<void> {
