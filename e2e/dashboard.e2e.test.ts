@@ -83,6 +83,8 @@ describe('admin dashboard', () => {
       },
     );
     expect(d.contexts.map((c) => c.name)).toEqual(['Design team', 'Operations']);
+    // Latency: measured for B's ops in Design team; Operations had none from a peer that joined the history.
+    expect(await A.getByTestId('plot-latencyMs').getByTestId('plot-latest').textContent()).toMatch(/Design team: [\d.,]+ ms/);
     await eventually('the refusal by reason', () => A.locator(`[data-context="${ops}"] [data-testid=health-invalid]`).textContent(), (t) => Boolean(t?.includes('insufficient-role × 1')));
     await eventually('the latest refusals in the caption', () => A.getByTestId('plot-refused').getByTestId('plot-latest').textContent(), (t) => Boolean(t?.includes('Operations')));
 

@@ -19,10 +19,7 @@ export function AgreementTable({ matrix }: { matrix: AgreementMatrix }) {
         <p className="muted">No peers seen yet: rows appear as peers link up and send their checkpoints.</p>
       : <div className="table-scroll">
           <table className="kv agreement" data-testid="agreement-matrix">
-            <caption className="muted small">
-              Each peer’s latest checkpoint against this node: “agrees” is the same heads and state; “syncing” is different heads (nothing to compare yet); “—” is a peer not seen in that
-              context.
-            </caption>
+            <caption className="visually-hidden">Checkpoint agreement of each peer in each context</caption>
             <thead>
               <tr>
                 <th scope="col">Peer</th>
@@ -54,6 +51,10 @@ export function AgreementTable({ matrix }: { matrix: AgreementMatrix }) {
           {matrix.omitted > 0 && <p className="muted small">and {matrix.omitted} more peers not shown</p>}
         </div>
       }
+      <p className="muted small">
+        Each peer’s latest signed checkpoint against this node: “agrees” is the same heads and state; “syncing” is different heads (nothing to compare yet); “DIVERGED” is the same heads
+        with a different state; “—” is a peer not seen in that context.
+      </p>
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import type { ContextHealth, ReasonCount } from '../../node/index.ts';
 import { navigate } from '../shell/router.ts';
-import { valueText } from './plotSpecs.ts';
+import { latestOf, valueText } from './plotSpecs.ts';
 
 const BAD_ANCHOR = new Set(['withheld', 'mismatch', 'fork']);
 
@@ -67,7 +67,7 @@ export function ContextHealthCard({ health }: { health: ContextHealth }) {
           : <span className="muted">first sample soon</span>}
         </dd>
         <dt>Latency</dt>
-        <dd>{latest ? valueText(latest.latencyMs, 'ms') : '—'}</dd>
+        <dd>{latestOf(health.series, 'latencyMs') === null ? <span className="muted">no op from a peer lately</span> : `${valueText(latestOf(health.series, 'latencyMs'), 'ms')} (the latest measured)`}</dd>
         <dt>Invalid</dt>
         <dd data-testid="health-invalid">
           <Reasons items={health.invalid} empty="none" />

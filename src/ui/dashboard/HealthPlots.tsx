@@ -17,7 +17,7 @@ function HealthPlot({ spec, contexts }: { spec: PlotSpec; contexts: readonly Con
           {plot.names.map((name, i) => (
             <li key={`${i}-${name}`}>
               <span className="swatch" style={{ background: PALETTE[i % PALETTE.length] }} aria-hidden="true" />
-              {name}: <span className="value">{valueText(plot.latest[i]!, spec.unit)}</span>
+              {name}: <span className="value">{valueText(plot.latest[i]!, spec.unit, spec.unitOne)}</span>
             </li>
           ))}
           {plot.omitted > 0 && <li className="muted">and {plot.omitted} more contexts not drawn</li>}

@@ -1,4 +1,4 @@
-import { alignSeries, type HealthField } from '../../core/metrics/index.ts';
+import { alignSeries, type HealthField, type HealthPoint } from '../../core/metrics/index.ts';
 import type { ContextHealth } from '../../node/index.ts';
 
 /** The most contexts drawn in one plot (one line each); the rest are named in the caption. */
@@ -11,6 +11,8 @@ export interface PlotSpec {
   field: HealthField;
   title: string;
   unit: string;
+  /** The unit after a 1, where it differs. */
+  unitOne?: string;
   /** What the number is, shown under the plot. */
   about: string;
 }
@@ -24,15 +26,15 @@ export const PLOTS: readonly PlotSpec[] = [
     unit: 'ms',
     about: 'Median time from an op’s own timestamp (its author’s clock) to its arrival here, per sample; ops older than 60 s on arrival (catch-up) are left out. Peers’ clocks may differ a little.',
   },
-  { field: 'peers', title: 'Peers', unit: 'admitted links', about: 'Links to peers that proved their key and are admitted (ops flow).' },
-  { field: 'refused', title: 'Refusals', unit: 'ops per sample', about: 'Ops refused in each sample: rejected outright or invalid by the rules.' },
+  { field: 'peers', title: 'Peers', unit: 'peers', unitOne: 'peer', about: 'Peers linked that proved their key and are admitted (ops flow).' },
+  { field: 'refused', title: 'Refusals', unit: 'refused ops', unitOne: 'refused op', about: 'Ops refused in each sample: rejected outright or invalid by the rules.' },
 ];
 
 export interface PlotData {
   /** uPlot's data: seconds, then one column per context. */
   data: [number[], ...(number | null)[][]];
   names: string[];
-  /** Latest value per plotted context (null: no sample yet, or none in the last one). */
+  /** Latest value per plotted context: its newest sample that has one (null: none has). */
   latest: (number | null)[];
   points: number;
   /** Contexts not drawn (past MAX_PLOTTED_CONTEXTS). */
@@ -49,23 +51,32 @@ export function plotData(contexts: readonly ContextHealth[], field: HealthField)
   return {
     data: [xs, ...ys],
     names: shown.map((c) => c.name),
-    latest: shown.map((c) => c.series.at(-1)?.[field] ?? null),
+    latest: shown.map((c) => latestOf(c.series, field)),
     points: xs.length,
     omitted: contexts.length - shown.length,
   };
 }
 
+/** The newest value of a field in a series (latency is null in samples where no op arrived). */
+export function latestOf(series: readonly HealthPoint[], field: HealthField): number | null {
+  for (let i = series.length - 1; i >= 0; i--) {
+    const v = series[i]![field];
+    if (v !== null) return v;
+  }
+  return null;
+}
+
 const formatter = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 
-/** "0.4 ops/s" or "no data". */
-export function valueText(value: number | null, unit: string): string {
-  return value === null ? 'no data' : `${formatter.format(value)} ${unit}`;
+/** "0.4 ops/s", "1 peer", or "no data". */
+export function valueText(value: number | null, unit: string, unitOne = unit): string {
+  return value === null ? 'no data' : `${formatter.format(value)} ${value === 1 ? unitOne : unit}`;
 }
 
 /** The sentence a screen reader hears for a plot: what, over how long, and the latest values. */
 export function plotSummary(spec: PlotSpec, d: PlotData): string {
   if (!d.points) return `${spec.title}: no samples yet.`;
   const span = Math.max(1, Math.round((d.data[0].at(-1)! - d.data[0][0]!) / 60));
-  const latest = d.names.map((n, i) => `${n} ${valueText(d.latest[i]!, spec.unit)}`).join(', ');
+  const latest = d.names.map((n, i) => `${n} ${valueText(d.latest[i]!, spec.unit, spec.unitOne)}`).join(', ');
   return `${spec.title} over the last ${span} min (${d.points} samples). Latest: ${latest}.`;
 }
