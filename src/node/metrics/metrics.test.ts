@@ -117,4 +117,19 @@ describe('metrics service', () => {
     expect(restored.slice(0, last.length + 1)).toEqual([...last, tail.points[0]]);
     expect(journaled).toEqual([]);
   });
+
+  test('a save that fails is tried again with the next one', async () => {
+    const hub = memoryMeshHub(realTimeScheduler);
+    const inner = memoryStore();
+    let failures = 2;
+    const store: Store = {
+      ...inner,
+      putMetrics: (r) => (failures-- > 0 ? Promise.reject(new Error('quota exceeded')) : inner.putMetrics(r)),
+    };
+    const a = await node(hub, 'A', store);
+    const id = await a.contexts.create('Retried');
+    const saved = await until('saved despite the failures', async () => (await inner.metrics()).find((r) => r.context === id));
+    expect(failures).toBeLessThan(0);
+    expect(saved.points.length).toBeGreaterThan(0);
+  });
 });

@@ -98,14 +98,16 @@ export function metricsService(d: { store: Store; scheduler: Scheduler; contexts
     dirty.clear();
     lastSave = now();
     // One save at a time, in order: a later one never lands under an earlier one.
-    saving = saving.then(async () => {
+    const run = saving.then(async () => {
       for (const id of ids) {
         const points = series.get(id) ?? [];
         await d.store.putMetrics({ context: id, savedAt: lastSave, points });
         savedThrough.set(id, points.at(-1)?.t ?? -Infinity);
       }
     });
-    return saving;
+    // A failed save is tried again with the next one.
+    saving = run.catch(() => ids.forEach((id) => dirty.add(id)));
+    return run;
   }
 
   /** Per context, the points the Store does not hold yet. */
