@@ -6,6 +6,7 @@ import { realTimeScheduler } from './scheduler.ts';
 import { createNode, type TabnodeNode } from './createNode.ts';
 import { servedConnectPolicy } from './servedPolicy.ts';
 import { fetchChainPreset } from './anchors/chainPreset.ts';
+import { sessionMetricsJournal } from '../adapters/webstorage/metricsJournal.ts';
 
 /** A node wired to this browser: IndexedDB, WebCrypto, the wall clock. */
 export function openBrowserNode(dbName?: string): Promise<TabnodeNode> {
@@ -18,6 +19,7 @@ export function openBrowserNode(dbName?: string): Promise<TabnodeNode> {
       runtime: () => createWorkerRuntime(),
       connectPolicy: () => servedConnectPolicy(location.origin),
       chainPreset: () => fetchChainPreset(location.origin),
+      metricsJournal: sessionMetricsJournal(),
       platform: {
         now: () => Date.now(),
         randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),
@@ -25,6 +27,14 @@ export function openBrowserNode(dbName?: string): Promise<TabnodeNode> {
         importRootSeed,
         signerFor,
       },
-    }),
+    }).then(saveMetricsWhenHidden),
   );
+}
+
+/** A reload keeps the dashboard's latest samples: they are journaled (and saved) as the page goes. */
+function saveMetricsWhenHidden(node: TabnodeNode): TabnodeNode {
+  const save = () => void node.metrics.flush().catch(() => undefined);
+  addEventListener('pagehide', save);
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && save());
+  return node;
 }

@@ -22,6 +22,7 @@ import { evidenceSource } from './anchors/evidenceSource.ts';
 import { FaucetError, fundFromFaucet, RelayError, relayThroughSite } from './anchors/devServices.ts';
 import type { AnchorWatchTimings } from './anchors/watch.ts';
 import { walletAnchorWriter } from './anchors/walletWriter.ts';
+import { metricsService, type MetricsApi, type MetricsJournal, type MetricsTimings } from './metrics/metricsService.ts';
 import { defaultSettings, outsideConnectPolicy, settingsToStored, validateSettings, withDefaults, type ChainPreset, type NodeSettings, type PolicyBlock } from './settings.ts';
 
 /**
@@ -51,6 +52,8 @@ export interface TabnodeNode {
     /** The URLs in `candidate` (as entered) the served Content-Security-Policy will not let this page reach. */
     outsidePolicy(candidate: NodeSettings): Promise<PolicyBlock[]>;
   };
+  /** Every context's health now and over the last hour, for the dashboard (src/node/metrics). */
+  metrics: MetricsApi;
   /** Called after any change to what the node stores, from this tab or another. */
   onChange(listener: () => void): () => void;
   close(): Promise<void>;
@@ -73,6 +76,10 @@ export interface NodeDeps {
   writerFor?: WriterFor;
   /** Shorter chain polling and withheld-history bound, for tests. */
   anchorTimings?: AnchorWatchTimings;
+  /** Shorter metrics sampling and saving, for tests. */
+  metricsTimings?: Partial<MetricsTimings>;
+  /** Where metrics not saved yet go when the page goes away (sessionStorage in browsers). */
+  metricsJournal?: MetricsJournal;
 }
 
 export async function createNode({ store, platform, origin, connectPolicy, chainPreset, ...deps }: NodeDeps): Promise<TabnodeNode> {
@@ -94,7 +101,16 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
   await identity.device();
   const vault = await openVault(store);
   const apps = appRegistry(store, origin);
+  // Counts what every context's sync does from the start; it reads contexts only when sampling.
+  const metrics = metricsService({
+    store,
+    scheduler,
+    contexts: { openViews: () => contexts.openViews() },
+    ...(deps.metricsTimings ? { timings: deps.metricsTimings } : {}),
+    ...(deps.metricsJournal ? { journal: deps.metricsJournal } : {}),
+  });
   const contexts = contextService({
+    observeSync: metrics.observe,
     vault,
     appFor: async (appId, sync) => {
       if (appId === toHex(KV_APP_ID)) return kvApp();
@@ -161,6 +177,7 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
   await directory.start();
 
   const devices = devicesService({ store, platform, identity, contexts, proofs });
+  metrics.start();
 
   return {
     identity,
@@ -168,6 +185,7 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
     contexts,
     directory,
     apps,
+    metrics: metrics.api,
     anchors: anchorsApi({ contexts, store, settings: getSettings, writerFor, autoWallet }),
     chain: {
       preset: () => preset,
@@ -202,6 +220,7 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
     async close() {
       stopFollowing();
       await directory.stop();
+      await metrics.close();
       await contexts.closeAll();
       await store.close();
     },

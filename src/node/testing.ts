@@ -6,13 +6,14 @@ import type { memoryMeshHub } from './contexts/memoryMesh.ts';
 import { createNode, type TabnodeNode } from './createNode.ts';
 import { realTimeScheduler } from './scheduler.ts';
 import type { AnchorWatchTimings } from './anchors/watch.ts';
+import type { MetricsJournal, MetricsTimings } from './metrics/metricsService.ts';
 import type { ChainPreset } from './settings.ts';
 
 /** A node named `name` on `hub` with no identity yet (log it in as the test needs). */
 export function bareTestNode(
   hub: ReturnType<typeof memoryMeshHub>,
   name: string,
-  options: { store?: Store; origin?: string; now?: () => number; anchorTimings?: AnchorWatchTimings; chainPreset?: () => Promise<ChainPreset | undefined> } = {},
+  options: { store?: Store; origin?: string; now?: () => number; anchorTimings?: AnchorWatchTimings; metricsTimings?: Partial<MetricsTimings>; metricsJournal?: MetricsJournal; chainPreset?: () => Promise<ChainPreset | undefined> } = {},
 ): Promise<TabnodeNode> {
   return createNode({
     store: options.store ?? memoryStore(),
@@ -21,6 +22,8 @@ export function bareTestNode(
     scheduler: realTimeScheduler,
     runtime: () => createInlineRuntime(),
     ...(options.anchorTimings ? { anchorTimings: options.anchorTimings } : {}),
+    ...(options.metricsTimings ? { metricsTimings: options.metricsTimings } : {}),
+    ...(options.metricsJournal ? { metricsJournal: options.metricsJournal } : {}),
     ...(options.chainPreset ? { chainPreset: options.chainPreset } : {}),
     platform: { now: options.now ?? (() => Date.now()), randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)), generateDeviceKey, importRootSeed, signerFor },
   });

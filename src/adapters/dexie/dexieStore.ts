@@ -1,6 +1,7 @@
 import { bytesEqual } from '../../core/crypto/bytes.ts';
 import { Dexie } from 'dexie';
 import { MAX_REJECTIONS_KEPT, RootConflictError, type Store } from '../../core/store/index.ts';
+import { MAX_POINTS_PER_CONTEXT } from '../../core/metrics/point.ts';
 import { openDb } from './schema.ts';
 
 export const DEFAULT_DB_NAME = 'tabnode';
@@ -15,9 +16,11 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
   await db.open();
   const listeners = new Set<() => void>();
   const prefix = `idb://${name}/`;
+  // Saved metrics notify nobody (see Store): their table is left out.
+  const quiet = `${prefix}metrics/`;
   // Dexie fires this for writes in this tab and, over BroadcastChannel, in other tabs.
   const onMutated = (parts: Record<string, unknown>) => {
-    if (Object.keys(parts).some((key) => key.startsWith(prefix))) listeners.forEach((l) => l());
+    if (Object.keys(parts).some((key) => key.startsWith(prefix) && !key.startsWith(quiet))) listeners.forEach((l) => l());
   };
   Dexie.on('storagemutated', onMutated);
 
@@ -138,6 +141,12 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
       Dexie.on('storagemutated').unsubscribe(onMutated);
       db.close();
     },
+
+    // Metrics.
+    async putMetrics(record) {
+      await db.metrics.put({ ...record, points: record.points.slice(-MAX_POINTS_PER_CONTEXT) });
+    },
+    metrics: () => db.metrics.toArray(),
   };
 }
 

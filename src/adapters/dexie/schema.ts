@@ -1,5 +1,5 @@
 import { Dexie, type EntityTable } from 'dexie';
-import type { ContextRecord, DelegationRecord, DeviceKeyRecord, RejectionRecord, RevocationRecord, RootRecord, SettingValue } from '../../core/store/index.ts';
+import type { ContextRecord, DelegationRecord, DeviceKeyRecord, MetricsRecord, RejectionRecord, RevocationRecord, RootRecord, SettingValue } from '../../core/store/index.ts';
 
 type Slotted<T> = T & { slot: 'this' };
 
@@ -17,6 +17,7 @@ export interface TabnodeDb extends Dexie {
   vault: EntityTable<{ slot: 'this'; key: CryptoKey }, 'slot'>;
   privates: EntityTable<{ context: string; key: string; ciphertext: Uint8Array }, 'context'>;
   apps: EntityTable<{ hash: string; bytes: Uint8Array }, 'hash'>;
+  metrics: EntityTable<MetricsRecord, 'context'>;
 }
 
 export function openDb(name: string): TabnodeDb {
@@ -40,6 +41,10 @@ export function openDb(name: string): TabnodeDb {
     vault: '&slot',
     privates: '[context+key], context',
     apps: '&hash',
+  });
+  // v4: health series of the metrics service (one row per context).
+  db.version(4).stores({
+    metrics: '&context',
   });
   return db;
 }

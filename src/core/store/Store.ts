@@ -1,4 +1,5 @@
 import type { RootId, RootKind } from '../identity/index.ts';
+import type { HealthPoint } from '../metrics/point.ts';
 
 /**
  * A private key the node can sign with. In browsers it is a non-extractable WebCrypto
@@ -115,6 +116,21 @@ export interface Store {
   /** Called after any change, made by this store or by another tab on the same profile. */
   onChange(listener: () => void): () => void;
   close(): Promise<void>;
+
+  // ── Metrics (src/node/metrics): each context's health series, kept across reloads ──
+  // Saving a series does not notify `onChange` listeners: nothing else acts on it, and the
+  // metrics service saves every 30 s.
+  /** Replace a context's stored series; only its newest MAX_POINTS_PER_CONTEXT points are kept. */
+  putMetrics(record: MetricsRecord): Promise<void>;
+  /** Every context's stored series. */
+  metrics(): Promise<MetricsRecord[]>;
+}
+
+/** A context's health series as stored (src/core/metrics). */
+export interface MetricsRecord {
+  context: string;
+  savedAt: number;
+  points: HealthPoint[];
 }
 
 /** How many rejections a context keeps. */

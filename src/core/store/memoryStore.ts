@@ -1,5 +1,6 @@
 import { bytesEqual } from '../crypto/bytes.ts';
-import type { ContextRecord, DelegationRecord, DeviceKeyRecord, RejectionRecord, RevocationRecord, RootRecord, SettingValue, Store } from './Store.ts';
+import type { ContextRecord, DelegationRecord, DeviceKeyRecord, MetricsRecord, RejectionRecord, RevocationRecord, RootRecord, SettingValue, Store } from './Store.ts';
+import { MAX_POINTS_PER_CONTEXT } from '../metrics/point.ts';
 import { MAX_REJECTIONS_KEPT, RootConflictError } from './Store.ts';
 
 
@@ -17,6 +18,7 @@ export function memoryStore(): Store {
   let vaultKey: CryptoKey | undefined;
   const privates = new Map<string, Map<string, Uint8Array>>();
   const apps = new Map<string, Uint8Array>();
+  const metrics = new Map<string, MetricsRecord>();
   const listeners = new Set<() => void>();
   const changed = () => queueMicrotask(() => listeners.forEach((l) => l()));
 
@@ -111,5 +113,11 @@ export function memoryStore(): Store {
     async close() {
       listeners.clear();
     },
+
+    // Metrics: no change notification (see Store).
+    async putMetrics(record) {
+      metrics.set(record.context, structuredClone({ ...record, points: record.points.slice(-MAX_POINTS_PER_CONTEXT) }));
+    },
+    metrics: async () => [...metrics.values()].map((r) => structuredClone(r)),
   };
 }

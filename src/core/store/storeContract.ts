@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { RootId } from '../identity/index.ts';
 import type { DeviceKeyRecord, RootRecord, Store } from './Store.ts';
 import { RootConflictError } from './Store.ts';
+import { MAX_POINTS_PER_CONTEXT, type HealthPoint } from '../metrics/point.ts';
 
 const ROOT_A = 'tabnode:local:4vJ9JU1bJJE96FWSJKvHsmmFADCg4gpZQff4P3bkLKi' as RootId;
 const ROOT_B = 'tabnode:local:8qbHbw2BbbTHBW1sbeqakYXVKRQM8Ne7pLK7m6CVfeR1' as RootId;
@@ -154,6 +155,22 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
       const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, kept, new Uint8Array([42]));
       expect(new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv }, again, sealed))).toEqual(new Uint8Array([42]));
       await expect(crypto.subtle.decrypt({ name: 'AES-GCM', iv }, k2, sealed)).rejects.toThrow();
+      await store.close();
+    });
+
+    test('metrics: a context’s series is replaced on save, bounded to its newest points', async () => {
+      const store = await open();
+      expect(await store.metrics()).toEqual([]);
+      const point = (t: number): HealthPoint => ({ t, peers: 1, links: 2, refusedLinks: 0, opsIn: 0.4, opsOut: 1.2, published: 0.2, refused: 0, latencyMs: t % 2 ? null : 35, lag: 0 });
+      await store.putMetrics({ context: 'c1', savedAt: 1, points: [point(1), point(2)] });
+      await store.putMetrics({ context: 'c2', savedAt: 1, points: [point(5)] });
+      const many = Array.from({ length: MAX_POINTS_PER_CONTEXT + 10 }, (_, i) => point(100 + i));
+      await store.putMetrics({ context: 'c1', savedAt: 2, points: many });
+      const stored = new Map((await store.metrics()).map((r) => [r.context, r]));
+      expect([...stored.keys()].sort()).toEqual(['c1', 'c2']);
+      expect(stored.get('c1')!.savedAt).toBe(2);
+      expect(stored.get('c1')!.points).toEqual(many.slice(-MAX_POINTS_PER_CONTEXT));
+      expect(stored.get('c2')!.points).toEqual([point(5)]);
       await store.close();
     });
 

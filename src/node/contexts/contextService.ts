@@ -10,7 +10,7 @@ import type { IdentityService } from '../identityService.ts';
 import type { NodeSettings } from '../settings.ts';
 import type { MeshPort } from './meshPort.ts';
 import type { PrivateVault } from '../../adapters/webcrypto/vault.ts';
-import type { ContextSync } from '../../core/sync/contextSync.ts';
+import type { ContextSync, SyncEvent } from '../../core/sync/contextSync.ts';
 import type { ContextApp, MethodInfo } from '../apps/contextApp.ts';
 import { KV_APP_ID } from '../apps/kvApp.ts';
 import { openContext, type RunningContext } from './openContext.ts';
@@ -58,6 +58,8 @@ export interface ContextServiceDeps {
   origin: string;
   /** How contract-account proofs are checked (an RPC from Settings). */
   proofs: ProofOptions;
+  /** Hears every open context's sync events (the metrics service counts ops); keep it cheap. */
+  observeSync?(contextId: string, event: SyncEvent): void;
   /** Chain anchoring (src/node/anchors); without it anchored contexts are not checked on chain. */
   anchoring?: Omit<ContextAnchorsDeps, 'ctx' | 'scheduler' | 'now' | 'onChange' | 'policy'> & { policy(contextId: string): Promise<AnchorPolicy> };
 }
@@ -98,6 +100,11 @@ export function contextService(d: ContextServiceDeps) {
   const listeners = new Set<() => void>();
   const changed = () => listeners.forEach((l) => l());
 
+  async function fullView(id: string, ctx: RunningContext): Promise<ContextView> {
+    const anchors = anchorsOf.get(id)?.view();
+    return { ...ctx.view(), rejected: await ctx.rejections(), ...(anchors ? { anchors } : {}) };
+  }
+
   async function start(id: string): Promise<RunningContext> {
     let ctx = running.get(id);
     if (ctx) return ctx;
@@ -123,6 +130,7 @@ export function contextService(d: ContextServiceDeps) {
           changed();
         },
         proofs: d.proofs,
+        ...(d.observeSync ? { observeSync: (event: SyncEvent) => d.observeSync!(id, event) } : {}),
         appFor: d.appFor,
         privateStorage: {
           async load(context) {
@@ -228,9 +236,13 @@ export function contextService(d: ContextServiceDeps) {
     },
 
     async view(id: string): Promise<ContextView> {
-      const ctx = await start(id);
-      const anchors = anchorsOf.get(id)?.view();
-      return { ...ctx.view(), rejected: await ctx.rejections(), ...(anchors ? { anchors } : {}) };
+      return fullView(id, await start(id));
+    },
+
+    /** Views of the contexts open now, opening none (monitoring must not reopen a closed one). */
+    async openViews(): Promise<ContextView[]> {
+      const opened = await Promise.allSettled([...running].map(async ([id, ctx]) => fullView(id, await ctx)));
+      return opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     },
 
     /** The chain anchoring of an open context (register, anchor, revoke on chain, policy). */

@@ -1,7 +1,7 @@
 import type { ProofOptions } from '../../../core/identity/index.ts';
 import type { Scheduler } from '../../../core/mesh/Scheduler.ts';
 import type { ContextRecord, Store } from '../../../core/store/index.ts';
-import type { ContextSync } from '../../../core/sync/contextSync.ts';
+import type { ContextSync, SyncEvent } from '../../../core/sync/contextSync.ts';
 import type { ContextApp } from '../../apps/contextApp.ts';
 import type { SigningIdentity } from '../../identityService.ts';
 import type { NodeSettings } from '../../settings.ts';
@@ -20,6 +20,8 @@ export interface ContextDeps {
   now(): number;
   randomBytes(length: number): Uint8Array;
   onChange(): void;
+  /** Hears every sync event as it happens (the metrics service counts ops here); keep it cheap. */
+  observeSync?(event: SyncEvent): void;
   /** How contract-account proofs are checked (an RPC from Settings). */
   proofs: ProofOptions;
   /** The app of a context, once its genesis (and so its app id) is known. */

@@ -70,7 +70,10 @@ export async function openContext(d: ContextDeps) {
     now: d.now,
     antiEntropyMs: CONTEXT_TIMINGS.antiEntropyMs,
     persist: persistence.persist,
-    onChange: (event) => void onSyncEvent(event),
+    onChange: (event) => {
+      d.observeSync?.(event);
+      void onSyncEvent(event);
+    },
     apps: { get: (hash) => store.app(hash), put: (hash, bytes) => store.putApp(hash, bytes) },
   });
   app.bind(replica, sync);

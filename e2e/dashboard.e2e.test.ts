@@ -1,0 +1,120 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { DashboardView } from '../src/node/index.ts';
+import { FIRST_LOAD_BUDGET_KB, firstLoadJs } from '../bench/bundleSize.ts';
+import { eventually } from './eventually.ts';
+import { contextView, signIn } from './tabnode.ts';
+import { launchPeers, screenshot, startApp, unexpectedErrors, type App, type Peers } from './harness.ts';
+
+/**
+ * The admin dashboard between real Chromium peers: the admin holds two contexts, a writer
+ * and a reader work in them, and the dashboard shows both contexts' health, live plots and
+ * checkpoint agreement; a reload keeps the series.
+ */
+
+let app: App;
+let peers: Peers;
+let A: Page, B: Page;
+let team: string, ops: string;
+
+const dashboard = (page: Page): Promise<DashboardView> => page.evaluate(() => window.tabnode!.metrics.dashboard());
+const write = (page: Page, id: string, key: string) =>
+  page.evaluate(([c, k]) => window.tabnode!.contexts.write(c!, { method: 'set', args: { key: k!, value: k! } }), [id, key]);
+const points = (page: Page, field: string) => page.getByTestId(`plot-${field}`).getAttribute('data-points').then(Number);
+
+beforeAll(async () => {
+  app = await startApp();
+  peers = await launchPeers(2, { app });
+  [A, B] = peers.peers.map((p) => p.page) as [Page, Page];
+  await A.setViewportSize({ width: 1280, height: 900 });
+  await Promise.all([signIn(A, 'Admin laptop'), signIn(B, 'Bob laptop')]);
+  team = await A.evaluate(() => window.tabnode!.contexts.create('Design team'));
+  ops = await A.evaluate(() => window.tabnode!.contexts.create('Operations'));
+  for (const [id, role] of [[team, 'writer'], [ops, 'reader']] as const) {
+    const link = await A.evaluate(([c, r]) => window.tabnode!.contexts.invite(c!, { role: r as 'writer' | 'reader' }), [id, role]);
+    await B.evaluate((l) => window.tabnode!.contexts.join(l), link);
+    await eventually('B joined', () => contextView(B, id), (v) => !v.joining);
+  }
+});
+
+afterAll(async () => {
+  await peers?.close();
+  await app?.close();
+});
+
+describe('admin dashboard', () => {
+  test('uPlot is not part of the first load, which stays within its budget', () => {
+    const first = firstLoadJs(fileURLToPath(new URL('../dist', import.meta.url)));
+    expect(first.gzipKb).toBeLessThanOrEqual(FIRST_LOAD_BUDGET_KB);
+    expect(first.files.some((f) => /uplot/i.test(f))).toBe(false);
+  });
+
+  test('both contexts show their health and live plots; peers, links and refusals by reason show', async () => {
+    await A.goto(new URL('/dashboard', app.url).href);
+    await eventually('two context cards', () => A.getByTestId('context-health').count(), (n) => n === 2);
+    for (const id of [team, ops]) {
+      const card = A.locator(`[data-testid=context-health][data-context="${id}"]`);
+      await eventually('B linked and admitted', () => card.getByTestId('health-peers').textContent(), (t) => Boolean(t?.startsWith('1 peer admitted · 1 link')));
+    }
+
+    // Work happens in both contexts while the dashboard is open.
+    await write(A, team, 'a-1');
+    await write(A, ops, 'a-2');
+    expect(await write(B, team, 'b-1')).toMatchObject({ valid: true });
+    expect(await write(B, ops, 'b-2')).toMatchObject({ valid: false, reason: 'insufficient-role' });
+
+    await A.locator('[data-testid=plot-opsIn] canvas').first().waitFor();
+    const before = await points(A, 'opsIn');
+    await write(B, team, 'b-3');
+    // The plots advance: more samples, drawn as they come.
+    await eventually('the ops plot advances', () => points(A, 'opsIn'), (n) => n >= before + 2);
+    for (const field of ['opsOut', 'latencyMs', 'peers', 'refused']) expect(await points(A, field)).toBeGreaterThan(0);
+    const label = await A.getByTestId('plot-opsIn').getByRole('img').getAttribute('aria-label');
+    expect(label).toMatch(/^Ops in over the last \d+ min \(\d+ samples\)\. Latest: Design team .*, Operations .*\.$/);
+
+    const d = await eventually(
+      'B’s ops counted in, with their latency, and the reader’s write refused',
+      () => dashboard(A),
+      (v) => {
+        const t = v.contexts.find((c) => c.id === team)!;
+        const o = v.contexts.find((c) => c.id === ops)!;
+        return t.series.some((p) => p.opsIn > 0 && p.latencyMs !== null) && o.series.some((p) => p.refused > 0) && t.series.some((p) => p.opsOut > 0);
+      },
+    );
+    expect(d.contexts.map((c) => c.name)).toEqual(['Design team', 'Operations']);
+    // Latency: measured for B's ops in Design team; Operations had none from a peer that joined the history.
+    expect(await A.getByTestId('plot-latencyMs').getByTestId('plot-latest').textContent()).toMatch(/Design team: [\d.,]+ ms/);
+    await eventually('the refusal by reason', () => A.locator(`[data-context="${ops}"] [data-testid=health-invalid]`).textContent(), (t) => Boolean(t?.includes('insufficient-role × 1')));
+    await eventually('the latest refusals in the caption', () => A.getByTestId('plot-refused').getByTestId('plot-latest').textContent(), (t) => Boolean(t?.includes('Operations')));
+
+    await eventually('B agrees in both contexts', () => A.locator('[data-testid=agreement-matrix] tr[data-peer="Bob laptop"] td[data-cell=agree]').count(), (n) => n === 2, 45_000);
+    await screenshot(A, 'dashboard-wide');
+  });
+
+  test('readable at 375 px', async () => {
+    await A.setViewportSize({ width: 375, height: 800 });
+    await eventually('plots redrawn narrow', () => A.locator('[data-testid=plot-opsIn] canvas').first().evaluate((c) => c.getBoundingClientRect().width), (w) => w <= 360);
+    expect(await A.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await screenshot(A, 'dashboard-375');
+    await A.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  test('a reload keeps the series', async () => {
+    const before = await dashboard(A);
+    const kept = new Map(before.contexts.map((c) => [c.id, c.series]));
+    await A.reload();
+    await A.getByTestId('dashboard').waitFor();
+    const after = await eventually('both contexts again', () => dashboard(A), (v) => v.contexts.length === 2);
+    for (const c of after.contexts) {
+      const old = kept.get(c.id)!;
+      expect(old.length).toBeGreaterThan(2);
+      // Everything sampled before the reload came back (saved as the page went away).
+      expect(c.series.slice(0, old.length)).toEqual(old);
+    }
+    await eventually('the plots drawn from the kept series', () => points(A, 'opsIn'), (n) => n >= Math.max(...[...kept.values()].map((s) => s.length)));
+    await A.locator('[data-testid=plot-opsIn] canvas').first().waitFor();
+    await screenshot(A, 'dashboard-after-reload');
+    expect(unexpectedErrors(peers.peers)).toEqual([]);
+  });
+});

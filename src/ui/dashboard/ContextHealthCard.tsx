@@ -1,0 +1,109 @@
+import type { ContextHealth, ReasonCount } from '../../node/index.ts';
+import { navigate } from '../shell/router.ts';
+import { latestOf, valueText } from './plotSpecs.ts';
+
+const BAD_ANCHOR = new Set(['withheld', 'mismatch', 'fork']);
+
+function Reasons({ items, empty }: { items: ReasonCount[]; empty: string }) {
+  if (!items.length) return <span className="muted">{empty}</span>;
+  return (
+    <span className="reasons">
+      {items.map((r) => (
+        <span key={r.reason} className="badge bad" data-reason={r.reason}>
+          {r.reason} × {r.count}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** One context's health now: peers and links, sync lag, ops rates, refusals by reason, anchor. */
+export function ContextHealthCard({ health }: { health: ContextHealth }) {
+  const latest = health.series.at(-1);
+  const peers = latest?.peers ?? health.links.filter((l) => l.state === 'verified').length;
+  const refusedLinks = health.links.filter((l) => l.state === 'refused' || l.refusedBy).length;
+  const linkCount = health.links.length + health.moreLinks;
+  return (
+    <article className="health card" data-testid="context-health" data-context={health.id} aria-labelledby={`health-${health.id}`}>
+      <h3 id={`health-${health.id}`} className="health-title">
+        <a
+          href={`/contexts/${health.id}`}
+          onClick={(e) => {
+            e.preventDefault();
+            navigate({ page: 'context', id: health.id });
+          }}
+        >
+          {health.name}
+        </a>
+        {health.myRole && <span className="badge">{health.myRole}</span>}
+        {!health.online && <span className="badge warn">offline</span>}
+        {health.joining && <span className="badge warn">joining</span>}
+      </h3>
+      <dl className="facts">
+        <dt>Peers</dt>
+        <dd data-testid="health-peers">
+          {plural(peers, 'peer')} admitted · {plural(linkCount, 'link')}
+          {refusedLinks > 0 && <span className="error"> · {refusedLinks} refused</span>}
+        </dd>
+        <dt>Sync lag</dt>
+        <dd data-testid="health-lag">
+          {health.lag === 0 ? 'in step' : `${plural(health.lag, 'op')} behind`}
+          <span className="muted small">
+            {' '}
+            ({health.opCount} here, best peer {Math.max(health.remoteOpCount, health.opCount)}; {health.pending} waiting for parents
+            {health.stuck > 0 ? `, ${health.stuck} stuck` : ''})
+          </span>
+        </dd>
+        <dt>Ops</dt>
+        <dd data-testid="health-ops">
+          {latest ?
+            <>
+              in {valueText(latest.opsIn, 'ops/s')} · out {valueText(latest.opsOut, 'ops/s')} · made here {valueText(latest.published, 'ops/s')}
+            </>
+          : <span className="muted">first sample soon</span>}
+        </dd>
+        <dt>Latency</dt>
+        <dd>{latestOf(health.series, 'latencyMs') === null ? <span className="muted">no op from a peer lately</span> : `${valueText(latestOf(health.series, 'latencyMs'), 'ms')} (the latest measured)`}</dd>
+        <dt>Invalid</dt>
+        <dd data-testid="health-invalid">
+          <Reasons items={health.invalid} empty="none" />
+        </dd>
+        <dt>Rejected</dt>
+        <dd data-testid="health-rejected">
+          <Reasons items={health.rejected} empty="none" />
+        </dd>
+        <dt>Anchor</dt>
+        <dd data-testid="health-anchor">
+          {!health.anchor ?
+            <span className="muted">no chain bound</span>
+          : <>
+              <span className={`badge ${BAD_ANCHOR.has(health.anchor.status) ? 'bad' : health.anchor.status === 'in-sync' ? 'good' : ''}`}>{health.anchor.status}</span>
+              {health.anchor.seq && <span className="muted small"> seq {health.anchor.seq}</span>}
+              {health.anchor.chain !== 'reading' && <span className="muted small"> · chain {health.anchor.chain}</span>}
+              {health.anchor.message && <span className="muted small"> — {health.anchor.message}</span>}
+            </>
+          }
+        </dd>
+      </dl>
+      {linkCount > 0 && (
+        <details>
+          <summary>Links ({linkCount})</summary>
+          <ul className="list" data-testid="health-links">
+            {health.links.map((l, i) => (
+              <li key={`${i}-${l.label}`}>
+                <span className={`badge ${l.refusedBy || l.state === 'refused' ? 'bad' : l.state === 'verified' ? 'good' : ''}`}>{l.refusedBy ? 'refuses us' : l.state}</span> {l.label}
+                {l.refusal && <span className="muted small"> — we refused it: {l.refusal}</span>}
+                {l.refusedBy && <span className="muted small"> — it refused us: {l.refusedBy}</span>}
+              </li>
+            ))}
+            {health.moreLinks > 0 && <li className="muted">and {health.moreLinks} more</li>}
+          </ul>
+        </details>
+      )}
+    </article>
+  );
+}
