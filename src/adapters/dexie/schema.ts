@@ -1,4 +1,5 @@
 import { Dexie, type EntityTable } from 'dexie';
+import type { AlertRecord } from '../../core/alerts/index.ts';
 import type { ContextRecord, DelegationRecord, DeviceKeyRecord, RejectionRecord, RevocationRecord, RootRecord, SettingValue } from '../../core/store/index.ts';
 
 type Slotted<T> = T & { slot: 'this' };
@@ -17,6 +18,7 @@ export interface TabnodeDb extends Dexie {
   vault: EntityTable<{ slot: 'this'; key: CryptoKey }, 'slot'>;
   privates: EntityTable<{ context: string; key: string; ciphertext: Uint8Array }, 'context'>;
   apps: EntityTable<{ hash: string; bytes: Uint8Array }, 'hash'>;
+  alerts: EntityTable<AlertRecord, 'id'>;
 }
 
 export function openDb(name: string): TabnodeDb {
@@ -40,6 +42,10 @@ export function openDb(name: string): TabnodeDb {
     vault: '&slot',
     privates: '[context+key], context',
     apps: '&hash',
+  });
+  // v5: the node's alerts (v4 is left to the metrics section built alongside).
+  db.version(5).stores({
+    alerts: '&id, lastSeen',
   });
   return db;
 }

@@ -1,3 +1,5 @@
+import { keepNewest } from '../alerts/alertBook.ts';
+import type { AlertRecord } from '../alerts/alert.ts';
 import { bytesEqual } from '../crypto/bytes.ts';
 import type { ContextRecord, DelegationRecord, DeviceKeyRecord, RejectionRecord, RevocationRecord, RootRecord, SettingValue, Store } from './Store.ts';
 import { MAX_REJECTIONS_KEPT, RootConflictError } from './Store.ts';
@@ -17,6 +19,7 @@ export function memoryStore(): Store {
   let vaultKey: CryptoKey | undefined;
   const privates = new Map<string, Map<string, Uint8Array>>();
   const apps = new Map<string, Uint8Array>();
+  let alerts: AlertRecord[] = [];
   const listeners = new Set<() => void>();
   const changed = () => queueMicrotask(() => listeners.forEach((l) => l()));
 
@@ -103,6 +106,15 @@ export function memoryStore(): Store {
     async putSetting(key, value) {
       settings.set(key, structuredClone(value));
       changed();
+    },
+    alerts: async () => structuredClone(alerts),
+    async updateAlerts(change) {
+      const next = change(structuredClone(alerts));
+      if (next) {
+        alerts = keepNewest(structuredClone(next));
+        changed();
+      }
+      return structuredClone(alerts);
     },
     onChange(listener) {
       listeners.add(listener);
