@@ -440,6 +440,13 @@ export function contextService(d: ContextServiceDeps) {
       attaching.clear();
     },
 
+    /** Views of the contexts running now, for the node's alerts; never opens one (see `holdings`). */
+    async openViews(): Promise<ContextView[]> {
+      const opened = await Promise.allSettled([...running.values()]);
+      const contexts = opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      return Promise.all(contexts.map(async (ctx) => ({ ...ctx.view(), rejected: await ctx.rejections() })));
+    },
+
     /**
      * Read-only, for the membership directory: per open context, where its members meet and
      * who may learn that (members, revoked keys), and when it was last active (the newest
