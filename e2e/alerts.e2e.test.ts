@@ -74,7 +74,7 @@ describe('alerts across real browsers', () => {
     const [shown, ...more] = await eventually('one notification on A', () => shownOn(A), (n) => n.length > 0);
     expect(more).toEqual([]);
     expect(shown!.title).toBe('Tabnode: alert in Design team');
-    expect(shown!.body).toMatch(/^Bob laptop tried to change the shared data in “Design team” and was refused: .*\(insufficient-role\)\.$/);
+    expect(shown!.body).toMatch(/^Bob laptop tried to change the shared data in “Design team” and was refused: a reader cannot do this \(needs writer\)\.$/);
     expect(await A.evaluate(() => Notification.permission)).toBe('granted');
 
     await A.getByRole('link', { name: /Alerts/ }).click();
@@ -82,7 +82,7 @@ describe('alerts across real browsers', () => {
     const entry = A.locator('[data-testid=alert][data-kind=unauthorized]');
     await entry.waitFor();
     expect(await entry.count()).toBe(1);
-    expect(await entry.textContent()).toMatch(/Unauthorized action.*in Design team.*Bob laptop tried to change the shared data.*insufficient-role/);
+    expect(await entry.textContent()).toMatch(/Unauthorized action.*in Design team.*Bob laptop tried to change the shared data.*a reader cannot do this/);
     expect(await entry.textContent()).not.toMatch(/tabnode:local/);
     expect(await A.getByTestId('notifications').textContent()).toMatch(/notifications are on/);
     await screenshot(A, 'alerts-centre');

@@ -29,7 +29,7 @@ describe('node alerts', () => {
       return list.length ? list : undefined;
     });
     expect(alert).toMatchObject({ kind: 'unauthorized', severity: 'warning', context: id, contextName: 'Design team', count: 1, acknowledged: false });
-    expect(alert!.message).toMatch(/^Bob laptop tried to change the shared data in “Design team” and was refused: .*reader.*\(insufficient-role\)\.$/);
+    expect(alert!.message).toMatch(/^Bob laptop tried to change the shared data in “Design team” and was refused: a reader cannot do this \(needs writer\)\.$/);
     expect(alert!.message).not.toMatch(/tabnode:local/);
     // B's node does not alert about its own write: its caller was told at once.
     await b.alerts.refresh();

@@ -29,7 +29,7 @@ describe('a context view as alert observations', () => {
         kind: 'unauthorized',
         context: 'c1',
         contextName: 'Design team',
-        message: 'Bob laptop tried to change the shared data in “Design team” and was refused: a reader cannot do this (needs writer) (insufficient-role).',
+        message: 'Bob laptop tried to change the shared data in “Design team” and was refused: a reader cannot do this (needs writer).',
         source: 'op:k1',
         at: 5,
       },
@@ -55,23 +55,24 @@ describe('a context view as alert observations', () => {
     ]);
   });
 
-  test('stored refusals name the peer they came from; a peer refusing to sync is a failed sync', () => {
+  test('stored refusals name the peer they came from; a link dropped for a protocol error, or a peer refusing to sync, is a failed sync', () => {
     const out = contextObservations(
       view({
         rejected: [
           { context: 'c1', reason: 'not-admitted', message: 'not a member', from: 'L1', at: 7 },
           { context: 'c1', reason: 'bad-signature', message: 'forged', at: 8 },
         ],
-        closedPeers: [peer('L1', 'Eve phone', { state: 'closed' })],
+        closedPeers: [peer('L1', 'Eve phone', { state: 'closed', closeReason: 'peer left: bye' }), peer('L3', 'Dan tablet', { state: 'closed', closeReason: 'protocol error: expected type 48, got 100' })],
         peers: [peer('L2', 'Bob laptop', { refusedBy: 'not a member' })],
       }),
       100,
     );
     expect(out.map((o) => [o.kind, o.message])).toEqual([
-      ['unauthorized', 'An op from Eve phone was refused in “Design team”: not a member (not-admitted).'],
-      ['refused-op', 'An op from a peer was refused in “Design team”: forged (bad-signature).'],
+      ['unauthorized', 'Changes Eve phone sent to “Design team” were refused: not a member.'],
+      ['refused-op', 'Changes a peer sent to “Design team” were refused: forged.'],
+      ['sync-failed', 'Syncing “Design team” with Dan tablet failed: protocol error: expected type 48, got 100.'],
       ['sync-failed', 'Bob laptop refuses to sync “Design team” with this node: not a member.'],
     ]);
-    expect(out[2]!.at).toBe(100);
+    expect(out.slice(2).map((o) => o.at)).toEqual([100, 100]);
   });
 });

@@ -34,7 +34,8 @@ const ATTEMPT: Readonly<Record<string, string>> = {
 /**
  * A context's problems, as alert observations: its own alerts (divergence, verification,
  * quota, clock, anchor, app integrity, failed joins), its invalid ops by others (refused by
- * the rules), its stored refusals and the peers that refuse to sync with it. Pure: the
+ * the rules), its stored refusals, links dropped for protocol errors and the peers that
+ * refuse to sync with it. Pure: the
  * context view in (and the time, for what carries none), observations out, each with a
  * source that stays the same while the occurrence does.
  */
@@ -53,7 +54,7 @@ export function contextObservations(view: ContextView, now: number): AlertObserv
       ...where,
       id: `${kindOfRefusal(op.reason)}|${view.id}|${op.authorRoot ?? op.author}|${op.reason}`,
       kind: kindOfRefusal(op.reason),
-      message: `${who} tried to ${ATTEMPT[op.kind] ?? `make a ${op.kind} op`} in ${quoted} and was refused: ${op.message} (${op.reason}).`,
+      message: `${who} tried to ${ATTEMPT[op.kind] ?? `make a ${op.kind} op`} in ${quoted} and was refused: ${clause(op.message)}.`,
       source: `op:${op.key}`,
       at: Math.min(op.time, now), // the author's clock: never later than ours
     });
@@ -62,18 +63,29 @@ export function contextObservations(view: ContextView, now: number): AlertObserv
   for (const r of view.rejected) {
     const from = (r.from && peerName.get(r.from)) ?? 'a peer';
     const kind = kindOfRefusal(r.reason);
-    out.push({ ...where, id: `${kind}|${view.id}|${from}|${r.reason}`, kind, message: `An op from ${from} was refused in ${quoted}: ${r.message} (${r.reason}).`, source: `refused:${r.at}:${r.key ?? r.message}`, at: r.at });
+    out.push({ ...where, id: `${kind}|${view.id}|${from}|${r.reason}`, kind, message: `Changes ${from} sent to ${quoted} were refused: ${clause(r.message)}.`, source: `refused:${r.at}:${r.key ?? r.message}`, at: r.at });
+  }
+  for (const p of view.closedPeers) {
+    // A link this node dropped for breaking the protocol: quota cut-offs have alerts of their own.
+    if (!p.closeReason?.startsWith('protocol error')) continue;
+    const who = p.label ?? 'A peer';
+    out.push({ ...where, id: `sync-failed|${view.id}|${who}|protocol`, kind: 'sync-failed', message: `Syncing ${quoted} with ${who} failed: ${clause(p.closeReason)}.`, source: `closed:${p.linkId}`, at: now });
   }
   for (const p of view.peers) {
     if (!p.refusedBy) continue;
     const who = p.label ?? 'A peer';
-    out.push({ ...where, id: `sync-failed|${view.id}|${who}`, kind: 'sync-failed', message: `${who} refuses to sync ${quoted} with this node: ${p.refusedBy}.`, source: `refused-by:${p.linkId}:${p.refusedBy}`, at: now });
+    out.push({ ...where, id: `sync-failed|${view.id}|${who}`, kind: 'sync-failed', message: `${who} refuses to sync ${quoted} with this node: ${clause(p.refusedBy)}.`, source: `refused-by:${p.linkId}:${p.refusedBy}`, at: now });
   }
   return out;
 }
 
 function kindOfRefusal(reason: string): AlertKind {
   return UNAUTHORIZED_REASONS.has(reason) ? 'unauthorized' : 'refused-op';
+}
+
+/** A detector's message inside a sentence: without its own full stop. */
+function clause(text: string): string {
+  return text.trim().replace(/[.!]+$/, '');
 }
 
 /** A detector's message as a sentence: capitalised, ending in a full stop. */
