@@ -1,6 +1,6 @@
 import { useAlerts } from './useAlerts.ts';
 
-/** The count of open alerts, for the top bar's Alerts link (nothing when none are open). */
+/** The count of open alerts, for the top bar's Alerts link: read as "Alerts (2 open)"; nothing when none are open. */
 export function AlertBadge() {
   const { alerts } = useAlerts();
   const open = alerts?.filter((a) => !a.acknowledged) ?? [];
@@ -8,8 +8,8 @@ export function AlertBadge() {
   const critical = open.some((a) => a.severity === 'critical');
   return (
     <span className={`badge ${critical ? 'bad' : 'warn'}`} data-testid="alert-badge">
-      {open.length}
-      <span className="visually-hidden"> open</span>
+      <span aria-hidden="true">{open.length}</span>
+      <span className="visually-hidden"> ({open.length} open)</span>
     </span>
   );
 }
