@@ -35,11 +35,14 @@ export interface AlertsDeps {
 
 /** Least time between two passes: a catch-up changes contexts thousands of times a second. */
 export const MIN_PASS_GAP_MS = 500;
+/** A pass at least this often, contexts changing or not: a delegation nears its end by itself. */
+export const RECHECK_EVERY_MS = 60 * 60_000;
 
 /**
  * Feeds the one alert list from what the node already detects: each context's alerts,
  * invalid ops and stored refusals, and this device's delegation. Runs after every context
- * change, one pass at a time (changes during a pass make one more pass).
+ * change and every RECHECK_EVERY_MS, one pass at a time (changes during a pass make one
+ * more pass).
  */
 export function alertsService(d: AlertsDeps): AlertsApi {
   let running: Promise<void> | undefined;
@@ -76,7 +79,12 @@ export function alertsService(d: AlertsDeps): AlertsApi {
   }
 
   const stopListening = d.onContextsChange(() => void refresh().catch(reportPassFailure));
-  void refresh().catch(reportPassFailure);
+  const recheck = () => {
+    if (stopped) return;
+    void refresh().catch(reportPassFailure);
+    d.scheduler.schedule(RECHECK_EVERY_MS, recheck);
+  };
+  recheck();
 
   return {
     list: () => d.store.alerts(),
