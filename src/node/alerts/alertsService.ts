@@ -35,6 +35,8 @@ export interface AlertsDeps {
 
 /** Least time between two passes: a catch-up changes contexts thousands of times a second. */
 export const MIN_PASS_GAP_MS = 500;
+/** How many stored occurrences a service remembers (forgetting only costs a store read). */
+const MAX_REMEMBERED_OCCURRENCES = 10_000;
 /** A pass at least this often, contexts changing or not: a delegation nears its end by itself. */
 export const RECHECK_EVERY_MS = 60 * 60_000;
 
@@ -49,13 +51,20 @@ export function alertsService(d: AlertsDeps): AlertsApi {
   let again = false;
   let stopped = false;
 
+  /** Occurrences this service stored already: most passes find nothing new and skip the store. */
+  const stored = new Set<string>();
+
   async function pass(): Promise<void> {
     const now = d.now();
     const [views, signer] = await Promise.all([d.openViews(), d.signer()]);
     const observations: AlertObservation[] = views.flatMap((v) => contextObservations(v, now));
     const delegation = delegationObservation(signer, now);
     if (delegation) observations.push(delegation);
-    if (observations.length) await d.store.updateAlerts((current) => recordObservations(current, observations));
+    const fresh = observations.filter((o) => !stored.has(occurrence(o)));
+    if (!fresh.length) return;
+    await d.store.updateAlerts((current) => recordObservations(current, fresh));
+    if (stored.size + fresh.length > MAX_REMEMBERED_OCCURRENCES) stored.clear();
+    for (const o of fresh) stored.add(occurrence(o));
   }
 
   function refresh(): Promise<void> {
@@ -109,6 +118,10 @@ export function alertsService(d: AlertsDeps): AlertsApi {
       stopListening();
     },
   };
+}
+
+function occurrence(o: AlertObservation): string {
+  return `${o.id}\n${o.source}`;
 }
 
 /** A pass that failed (a context closing under it) is retried by the next change; say so. */
