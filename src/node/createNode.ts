@@ -10,6 +10,7 @@ import { appRegistry, type AppRegistry } from './apps/registry.ts';
 import { contextService, type ContextService } from './contexts/contextService.ts';
 import type { MeshPort } from './contexts/meshPort.ts';
 import { settingsAccountVerifier } from './accountChecks.ts';
+import { alertsService, type AlertsApi } from './alerts/alertsService.ts';
 import { devicesService, type DevicesService } from './devices.ts';
 import { directoryService, type DirectoryService } from './directory.ts';
 import { identityService, type IdentityService, type Platform } from './identityService.ts';
@@ -37,6 +38,8 @@ export interface TabnodeNode {
   /** Finds the contexts this root is a member of, so a new device of it gets them back. */
   directory: DirectoryService;
   apps: AppRegistry;
+  /** The node's alerts (every context's, and this device's delegation): list, acknowledge. */
+  alerts: AlertsApi;
   /** Chain anchoring: register, anchor, revoke on chain, policies (reading runs by itself). */
   anchors: AnchorsApi;
   /** The chain the serving site offers (`/chain/config`), and its dev faucet (local chains only). */
@@ -178,6 +181,7 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
 
   const devices = devicesService({ store, platform, identity, contexts, proofs });
   metrics.start();
+  const alerts = alertsService({ store, openViews: () => contexts.openViews(), onContextsChange: contexts.onChange, signer: () => signerOf(store), now: platform.now, scheduler });
 
   return {
     identity,
@@ -186,6 +190,7 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
     directory,
     apps,
     metrics: metrics.api,
+    alerts,
     anchors: anchorsApi({ contexts, store, settings: getSettings, writerFor, autoWallet }),
     chain: {
       preset: () => preset,
@@ -219,6 +224,7 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
     },
     async close() {
       stopFollowing();
+      alerts.stop();
       await directory.stop();
       await metrics.close();
       await contexts.closeAll();

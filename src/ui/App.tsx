@@ -1,3 +1,6 @@
+import type { ReactNode } from 'react';
+import { AlertBadge } from './alerts/AlertBadge.tsx';
+import { AlertNotifier } from './alerts/AlertNotifier.tsx';
 import { AlertsPage } from './alerts/AlertsPage.tsx';
 import { ConsolePage } from './console/ConsolePage.tsx';
 import { ContextPage } from './contexts/ContextPage.tsx';
@@ -10,7 +13,7 @@ import { Settings } from './settings/Settings.tsx';
 import { useIdentity } from './shell/useIdentity.ts';
 import { navigate, pathOf, useRoute, type Route } from './shell/router.ts';
 
-function NavLink({ to, children }: { to: Route; children: string }) {
+function NavLink({ to, children }: { to: Route; children: ReactNode }) {
   const route = useRoute();
   return (
     <a
@@ -74,13 +77,16 @@ export function App() {
         <nav aria-label="Main">
           <NavLink to={{ page: 'contexts' }}>Contexts</NavLink>
           <NavLink to={{ page: 'dashboard' }}>Dashboard</NavLink>
-          <NavLink to={{ page: 'alerts' }}>Alerts</NavLink>
+          <NavLink to={{ page: 'alerts' }}>
+            Alerts{signedIn && <AlertBadge />}
+          </NavLink>
           <NavLink to={{ page: 'console' }}>Console</NavLink>
           <NavLink to={{ page: 'identity' }}>Identity</NavLink>
           <NavLink to={{ page: 'settings' }}>Settings</NavLink>
         </nav>
       </header>
       <main id="main">{page()}</main>
+      {signedIn && <AlertNotifier />}
     </>
   );
 }

@@ -2,6 +2,7 @@ import { bytesEqual } from '../../core/crypto/bytes.ts';
 import { Dexie } from 'dexie';
 import { MAX_REJECTIONS_KEPT, RootConflictError, type Store } from '../../core/store/index.ts';
 import { MAX_POINTS_PER_CONTEXT } from '../../core/metrics/point.ts';
+import { keepNewest } from '../../core/alerts/index.ts';
 import { openDb } from './schema.ts';
 
 export const DEFAULT_DB_NAME = 'tabnode';
@@ -132,6 +133,22 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
     async putSetting(key, value) {
       await db.settings.put({ key, value });
     },
+    async alerts() {
+      return keepNewest(await db.alerts.toArray());
+    },
+    updateAlerts: (change) =>
+      db.transaction('rw', db.alerts, async () => {
+        const before = await db.alerts.toArray();
+        const proposed = change(structuredClone(before));
+        if (!proposed) return keepNewest(before);
+        const next = keepNewest(proposed);
+        // Write only what changed: most updates touch one alert of hundreds.
+        const old = new Map(before.map((a) => [a.id, JSON.stringify(a)]));
+        const kept = new Set(next.map((a) => a.id));
+        await db.alerts.bulkPut(next.filter((a) => old.get(a.id) !== JSON.stringify(a)));
+        await db.alerts.bulkDelete(before.filter((a) => !kept.has(a.id)).map((a) => a.id));
+        return next;
+      }),
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -1,4 +1,5 @@
 import { Dexie, type EntityTable } from 'dexie';
+import type { AlertRecord } from '../../core/alerts/index.ts';
 import type { ContextRecord, DelegationRecord, DeviceKeyRecord, MetricsRecord, RejectionRecord, RevocationRecord, RootRecord, SettingValue } from '../../core/store/index.ts';
 
 type Slotted<T> = T & { slot: 'this' };
@@ -18,6 +19,7 @@ export interface TabnodeDb extends Dexie {
   privates: EntityTable<{ context: string; key: string; ciphertext: Uint8Array }, 'context'>;
   apps: EntityTable<{ hash: string; bytes: Uint8Array }, 'hash'>;
   metrics: EntityTable<MetricsRecord, 'context'>;
+  alerts: EntityTable<AlertRecord, 'id'>;
 }
 
 export function openDb(name: string): TabnodeDb {
@@ -45,6 +47,10 @@ export function openDb(name: string): TabnodeDb {
   // v4: health series of the metrics service (one row per context).
   db.version(4).stores({
     metrics: '&context',
+  });
+  // v5: the node's alerts.
+  db.version(5).stores({
+    alerts: '&id, lastSeen',
   });
   return db;
 }

@@ -1,3 +1,4 @@
+import type { AlertRecord } from '../alerts/alert.ts';
 import type { RootId, RootKind } from '../identity/index.ts';
 import type { HealthPoint } from '../metrics/point.ts';
 
@@ -113,6 +114,18 @@ export interface Store {
   app(hash: string): Promise<Uint8Array | undefined>;
   setting(key: string): Promise<SettingValue | undefined>;
   putSetting(key: string, value: SettingValue): Promise<void>;
+
+  // --- Alerts (one node-wide list; src/core/alerts) ---
+  /** The alerts kept, newest (last seen) first. */
+  alerts(): Promise<AlertRecord[]>;
+  /**
+   * Change the alerts in one step, atomic across tabs: `change` gets the current list and
+   * returns the next one (or undefined: no change). The store keeps the newest
+   * MAX_ALERTS_KEPT and returns what it kept.
+   */
+  updateAlerts(change: (current: AlertRecord[]) => AlertRecord[] | undefined): Promise<AlertRecord[]>;
+  // --- end of alerts ---
+
   /** Called after any change, made by this store or by another tab on the same profile. */
   onChange(listener: () => void): () => void;
   close(): Promise<void>;

@@ -1,3 +1,5 @@
+import { keepNewest } from '../alerts/alertBook.ts';
+import type { AlertRecord } from '../alerts/alert.ts';
 import { bytesEqual } from '../crypto/bytes.ts';
 import type { ContextRecord, DelegationRecord, DeviceKeyRecord, MetricsRecord, RejectionRecord, RevocationRecord, RootRecord, SettingValue, Store } from './Store.ts';
 import { MAX_POINTS_PER_CONTEXT } from '../metrics/point.ts';
@@ -19,6 +21,7 @@ export function memoryStore(): Store {
   const privates = new Map<string, Map<string, Uint8Array>>();
   const apps = new Map<string, Uint8Array>();
   const metrics = new Map<string, MetricsRecord>();
+  let alerts: AlertRecord[] = [];
   const listeners = new Set<() => void>();
   const changed = () => queueMicrotask(() => listeners.forEach((l) => l()));
 
@@ -105,6 +108,15 @@ export function memoryStore(): Store {
     async putSetting(key, value) {
       settings.set(key, structuredClone(value));
       changed();
+    },
+    alerts: async () => structuredClone(alerts),
+    async updateAlerts(change) {
+      const next = change(structuredClone(alerts));
+      if (next) {
+        alerts = keepNewest(structuredClone(next));
+        changed();
+      }
+      return structuredClone(alerts);
     },
     onChange(listener) {
       listeners.add(listener);

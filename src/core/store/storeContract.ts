@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { acknowledgeAlerts, MAX_ALERTS_KEPT, recordObservations } from '../alerts/alertBook.ts';
+import type { AlertObservation } from '../alerts/alert.ts';
 import type { RootId } from '../identity/index.ts';
 import type { DeviceKeyRecord, RootRecord, Store } from './Store.ts';
 import { RootConflictError } from './Store.ts';
@@ -9,6 +11,10 @@ const ROOT_B = 'tabnode:local:8qbHbw2BbbTHBW1sbeqakYXVKRQM8Ne7pLK7m6CVfeR1' as R
 
 function deviceKey(fill: number): DeviceKeyRecord {
   return { publicKey: new Uint8Array(32).fill(fill), handle: { kind: 'seed', seed: new Uint8Array(32).fill(fill) }, createdAt: fill };
+}
+
+function observation(n: number, source = `op-${n}`): AlertObservation {
+  return { id: `unauthorized|c1|member-${n}`, kind: 'unauthorized', context: 'c1', contextName: 'One', message: `Member ${n} tried to write`, source, at: 1_000 + n };
 }
 
 function rootRecord(id: RootId): RootRecord {
@@ -174,6 +180,38 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
       await store.close();
     });
 
+    // --- Alerts section ---
+    test('alerts round-trip, newest first, and an update that changes nothing writes nothing', async () => {
+      const store = await open();
+      expect(await store.alerts()).toEqual([]);
+      const kept = await store.updateAlerts((current) => recordObservations(current, [observation(1), observation(2), observation(1, 'op-1b')]));
+      expect(kept.map((a) => [a.id, a.count])).toEqual([
+        ['unauthorized|c1|member-2', 1],
+        ['unauthorized|c1|member-1', 2],
+      ]);
+      expect(await store.alerts()).toEqual(kept);
+      let calls = 0;
+      store.onChange(() => calls++);
+      expect(await store.updateAlerts((current) => recordObservations(current, [observation(2)]))).toEqual(kept);
+      await store.updateAlerts((current) => acknowledgeAlerts(current, ['unauthorized|c1|member-2']));
+      const after = await store.alerts();
+      expect(after.find((a) => a.id === 'unauthorized|c1|member-2')?.acknowledged).toBe(true);
+      expect(after.find((a) => a.id === 'unauthorized|c1|member-1')?.acknowledged).toBe(false);
+      await store.close();
+    });
+
+    test(`alerts are bounded: the ${MAX_ALERTS_KEPT} seen most recently are kept`, async () => {
+      const store = await open();
+      const many = Array.from({ length: MAX_ALERTS_KEPT + 20 }, (_, i) => observation(i));
+      const kept = await store.updateAlerts((current) => recordObservations(current, many));
+      expect(kept).toHaveLength(MAX_ALERTS_KEPT);
+      expect(kept[0]?.message).toBe(`Member ${MAX_ALERTS_KEPT + 19} tried to write`);
+      expect(kept.some((a) => a.message === 'Member 19 tried to write')).toBe(false);
+      expect(await store.alerts()).toHaveLength(MAX_ALERTS_KEPT);
+      await store.close();
+    });
+    // --- end of alerts section ---
+
     if (openSecond) {
       test('two tabs racing for the device key end with the same one', async () => {
         const first = await open();
@@ -191,6 +229,15 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
         await first.putSetting('theme', 'dark');
         await heard;
         expect(await second.setting('theme')).toBe('dark');
+        await Promise.all([first.close(), second.close()]);
+      });
+
+      test('an alert acknowledged in one tab is acknowledged in the other', async () => {
+        const first = await open();
+        const second = await openSecond(first);
+        await first.updateAlerts((current) => recordObservations(current, [observation(1)]));
+        await second.updateAlerts((current) => acknowledgeAlerts(current, 'all'));
+        expect((await first.alerts()).map((a) => a.acknowledged)).toEqual([true]);
         await Promise.all([first.close(), second.close()]);
       });
     }

@@ -239,7 +239,7 @@ export function contextService(d: ContextServiceDeps) {
       return fullView(id, await start(id));
     },
 
-    /** Views of the contexts open now, opening none (monitoring must not reopen a closed one). */
+    /** Views of the contexts open now, opening none (the dashboard and alerts must not reopen a closed one). */
     async openViews(): Promise<ContextView[]> {
       const opened = await Promise.allSettled([...running].map(async ([id, ctx]) => fullView(id, await ctx)));
       return opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));

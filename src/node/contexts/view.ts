@@ -19,6 +19,9 @@ export interface InvalidOpView {
   key: string;
   kind: string;
   author: string;
+  /** The author's device label and root, when its key is known (for plain-words alerts). */
+  authorName?: string;
+  authorRoot?: RootId;
   reason: string;
   message: string;
   time: number;

@@ -12,7 +12,15 @@ export function selectInvalidOps(g: GovState, history: History): InvalidOpView[]
     const v = history.verdict(c.key);
     if (v && !v.valid) {
       const author = g.keys.get(c.author);
-      invalidOps.push({ key: c.key, kind: c.op.body.kind, author: author ? `${author.label} (${author.root})` : c.author.slice(0, 12), reason: v.reason, message: v.message, time: c.op.time });
+      invalidOps.push({
+        key: c.key,
+        kind: c.op.body.kind,
+        author: author ? `${author.label} (${author.root})` : c.author.slice(0, 12),
+        ...(author ? { authorName: author.label, authorRoot: author.root } : {}),
+        reason: v.reason,
+        message: v.message,
+        time: c.op.time,
+      });
     }
   }
   return invalidOps.slice(-MAX_INVALID_OPS);

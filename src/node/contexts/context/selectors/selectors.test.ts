@@ -43,7 +43,7 @@ describe('context selectors (plain inputs, no mesh)', () => {
     const ops = [op('k1', 'aa01', 1, 'set-role'), delta('k2', 'ffffffffffffffffffff', 2), delta('k3', 'bb01', 3)];
     const out = selectInvalidOps(governance(), history(ops, { k1: { valid: false, reason: 'insufficient-role', message: 'no' }, k2: { valid: false, reason: 'unknown-key', message: 'who' }, k3: valid }));
     expect(out).toEqual([
-      { key: 'k1', kind: 'set-role', author: `laptop (${ann})`, reason: 'insufficient-role', message: 'no', time: 1 },
+      { key: 'k1', kind: 'set-role', author: `laptop (${ann})`, authorName: 'laptop', authorRoot: ann, reason: 'insufficient-role', message: 'no', time: 1 },
       { key: 'k2', kind: 'delta', author: 'ffffffffffff', reason: 'unknown-key', message: 'who', time: 2 },
     ]);
     const many = Array.from({ length: MAX_INVALID_OPS + 5 }, (_, i) => delta(`m${i}`, 'bb01', i));
