@@ -2,6 +2,7 @@ import { defineConfig } from 'vite';
 import type { UserConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { starknetCoreWithoutEval } from './build/starknetCoreWithoutEval.ts';
+import { tabnodePwa } from './build/pwa.ts';
 
 /**
  * The production build: the app's one page (index.html), no source maps (they would
@@ -10,7 +11,8 @@ import { starknetCoreWithoutEval } from './build/starknetCoreWithoutEval.ts';
  */
 export const appConfig = {
   // Nothing in the bundle may evaluate code: the served policy has no 'unsafe-eval'.
-  plugins: [react(), starknetCoreWithoutEval()],
+  // tabnodePwa: the web manifest and the service worker (docs/offline.md).
+  plugins: [react(), starknetCoreWithoutEval(), tabnodePwa()],
   build: {
     // es2022: AssemblyScript bindings use top-level await.
     target: 'es2022',
