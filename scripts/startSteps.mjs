@@ -1,4 +1,5 @@
-// The steps `npm start` takes before it runs the server, each with the line it prints first.
+// The steps `npm start` takes before it runs the server, each with the line it prints first
+// (`npm test` takes the install step too).
 // Plain Node ESM with no dependencies: scripts/start.mjs runs it before `npm ci`.
 // Each step is decided only when its turn comes (the WASM apps change what the app build
 // depends on), so START_STEPS holds functions that answer a step or null (nothing to do).
