@@ -11,7 +11,8 @@ import { contextView, signIn } from './tabnode.ts';
 /**
  * The installable, offline app in real Chromium: the manifest, the service worker in
  * control, a reload with the network off (contexts, a context page and a local write from
- * IndexedDB), a second tab offline, and the "new version" banner when a changed worker waits.
+ * IndexedDB), a second tab offline that shares writes with the first, and the "new
+ * version" banner when a changed worker waits.
  * The app is served from a copy of dist/, so the test can publish a new service worker.
  */
 
@@ -116,6 +117,9 @@ describe('installable, offline app', () => {
     await second.goto(contextUrl);
     await second.getByTestId('context-name').waitFor();
     await eventually('the second tab reads the offline write', () => contextView(second, contextId), (v) => v.kv.some(([k]) => k === 'offline-note'));
+    // The two tabs still talk to each other (BroadcastChannel, no network involved).
+    expect(await setKey(second, 'from-second-tab', '"hello"')).toMatch(/from-second-tab/);
+    await eventually('the first tab gets the second tab’s write', () => contextView(A, contextId), (v) => v.kv.some(([k]) => k === 'from-second-tab'));
     await screenshot(second, 'pwa-offline-second-tab');
     await second.close();
 
@@ -137,6 +141,10 @@ describe('installable, offline app', () => {
     await banner.waitFor();
     expect(await banner.textContent()).toContain('A new version of Tabnode is ready.');
     await screenshot(A, 'pwa-update-banner');
+    const wide = A.viewportSize()!;
+    await A.setViewportSize({ width: 375, height: 700 });
+    await screenshot(A, 'pwa-update-banner-narrow');
+    await A.setViewportSize(wide);
 
     await Promise.all([A.waitForEvent('load'), banner.getByRole('button', { name: 'Reload' }).click()]);
     await A.getByRole('heading', { name: 'Your contexts' }).waitFor();
