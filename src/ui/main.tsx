@@ -20,8 +20,9 @@ holdInvitesFromAddressBar();
 
 const container = document.getElementById('root')!;
 
-// Offline use and the update prompt (docs/offline.md); the dev server has no worker to serve.
-if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+// Offline use and the update prompt (docs/offline.md); the dev server and the benchmark
+// build have no worker to serve.
+if (import.meta.env.PROD && import.meta.env.VITE_SERVICE_WORKER !== 'off' && 'serviceWorker' in navigator) {
   registerServiceWorker().catch((error: Error) => console.warn(`Tabnode works online only: the service worker did not register (${error.message})`));
 }
 
