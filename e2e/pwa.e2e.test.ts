@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { eventually } from './eventually.ts';
+import { setKey } from './kvPanel.ts';
 import { launchPeers, screenshot, startApp, type App, type Peers } from './harness.ts';
 import { contextView, signIn } from './tabnode.ts';
 
@@ -27,13 +28,6 @@ let contextUrl: string;
 let contextId: string;
 
 const controlled = (page: Page) => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null);
-
-async function setKey(page: Page, key: string, value: string): Promise<string> {
-  await page.getByLabel('Key', { exact: true }).fill(key);
-  await page.getByLabel('Value (JSON or text)').fill(value);
-  await page.getByRole('button', { name: 'Set', exact: true }).click();
-  return (await eventually('an outcome', () => page.getByTestId('outcome').textContent(), (t) => Boolean(t?.includes(key))))!;
-}
 
 beforeAll(async () => {
   served = await mkdtemp(join(tmpdir(), 'tabnode-pwa-'));
