@@ -75,6 +75,15 @@ describe('installable, offline app', () => {
     expect(cached.some((p) => /^\/assets\/worker-.+\.js$/.test(p))).toBe(true);
     expect(cached.some((p) => /^\/assets\/walletConnect-.+\.js$/.test(p))).toBe(true); // a lazy chunk
     expect(cached.some((p) => p.startsWith('/chain') || p.startsWith('/signal'))).toBe(false);
+
+    // Chromium's own verdict: the manifest parses without errors and nothing stops installing.
+    const cdp = await browserContext.newCDPSession(A);
+    const { errors: manifestErrors } = (await cdp.send('Page.getAppManifest')) as { errors: { message: string }[] };
+    expect(manifestErrors).toEqual([]);
+    const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] };
+    // Playwright's browser contexts are off the record, where Chromium never offers to install.
+    expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
+    await cdp.detach();
   });
 
   test('offline, a reload opens the app from the cache: contexts, a context page and a local write', async () => {
