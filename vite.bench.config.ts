@@ -1,5 +1,5 @@
 import { defineConfig } from 'vite';
-import { appConfig } from './vite.config.ts';
+import { appConfig, bundlePlugins } from './vite.config.ts';
 
 /**
  * `npm run bench` serves the app and bench.html from one origin (the runtime figures run
@@ -10,6 +10,10 @@ export const BENCH_OUT_DIR = 'dist-bench';
 
 export default defineConfig({
   ...appConfig,
+  // No service worker: its precaching (and the server compressing every chunk for it) would
+  // run beside the measurements. The app then skips registering one.
+  plugins: bundlePlugins,
+  define: { 'import.meta.env.VITE_SERVICE_WORKER': JSON.stringify('off') },
   build: {
     ...appConfig.build,
     outDir: BENCH_OUT_DIR,

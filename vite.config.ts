@@ -2,6 +2,10 @@ import { defineConfig } from 'vite';
 import type { UserConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { starknetCoreWithoutEval } from './build/starknetCoreWithoutEval.ts';
+import { tabnodePwa } from './build/pwa.ts';
+
+/** Every build of the app; nothing in the bundle may evaluate code (the policy has no 'unsafe-eval'). */
+export const bundlePlugins = [react(), starknetCoreWithoutEval()];
 
 /**
  * The production build: the app's one page (index.html), no source maps (they would
@@ -9,8 +13,8 @@ import { starknetCoreWithoutEval } from './build/starknetCoreWithoutEval.ts';
  * has its own build, vite.bench.config.ts, so it never ships.
  */
 export const appConfig = {
-  // Nothing in the bundle may evaluate code: the served policy has no 'unsafe-eval'.
-  plugins: [react(), starknetCoreWithoutEval()],
+  // tabnodePwa: the web manifest and the service worker (docs/offline.md).
+  plugins: [...bundlePlugins, tabnodePwa()],
   build: {
     // es2022: AssemblyScript bindings use top-level await.
     target: 'es2022',

@@ -100,10 +100,15 @@ describe('WASM apps across real browsers', () => {
 
     await A.getByLabel('New task').fill('Ship the launch page');
     await A.getByRole('button', { name: 'Add' }).click();
+    await eventually('A says the task was added', () => A.getByTestId('outcome').textContent(), (t) => t === 'Task added.');
     await B.getByRole('heading', { name: 'Board', exact: true }).waitFor();
     const card = B.locator('.task', { hasText: 'Ship the launch page' });
     await card.waitFor({ timeout: 30_000 });
     expect(await card.getByTestId('task-creator').textContent()).toBe('Alice laptop');
+
+    await card.getByLabel('Status of Ship the launch page').selectOption('doing');
+    await eventually('B says where the task went', () => B.getByTestId('outcome').textContent(), (t) => t === 'Task moved to Doing.');
+    await A.locator('[data-status=doing] .task', { hasText: 'Ship the launch page' }).waitFor();
     await screenshot(B, 'team-board');
   });
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { ContextView } from '../src/node/index.ts';
 import { eventually } from './eventually.ts';
+import { setKey } from './kvPanel.ts';
 import { contextView, signIn } from './tabnode.ts';
 import { launchPeers, screenshot, startApp, type App, type Peers } from './harness.ts';
 
@@ -18,19 +19,10 @@ let contextId: string;
 
 const view = (page: Page): Promise<ContextView> => contextView(page, contextId);
 
-
-
 async function joinByLink(page: Page, link: string): Promise<void> {
   await page.goto(link);
   await page.getByRole('button', { name: 'Join' }).click();
   await page.getByTestId('context-name').waitFor();
-}
-
-async function setKey(page: Page, key: string, value: string): Promise<string> {
-  await page.getByLabel('Key', { exact: true }).fill(key);
-  await page.getByLabel('Value (JSON or text)').fill(value);
-  await page.getByRole('button', { name: 'Set', exact: true }).click();
-  return (await eventually('an outcome', () => page.getByTestId('outcome').textContent(), (t) => Boolean(t?.includes(key))))!;
 }
 
 const keys = (v: ContextView) => v.kv.map(([k]) => k);

@@ -81,6 +81,7 @@ if (staleTargets().length > 0) {
     const stale = staleTargets();
     if (stale.length === 0) return;
     const { default: asc } = await import('assemblyscript/asc');
+    console.log(`build-apps: compiling ${stale.length} module${stale.length === 1 ? '' : 's'} with asc (a second or two each)`);
     for (const t of stale) {
       const started = performance.now();
       const bytes = await compile(asc, t);

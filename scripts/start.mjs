@@ -2,11 +2,9 @@
 // `npm start`: install dependencies and build the app when they are out of date, then run
 // the server. Plain Node with no dependencies, because it runs before anything is installed.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildFreshness, dependencyFreshness } from './freshness.mjs';
+import { START_STEPS } from './startSteps.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const MIN_NODE = [20, 19];
@@ -34,23 +32,14 @@ if (major < MIN_NODE[0] || (major === MIN_NODE[0] && minor < MIN_NODE[1])) {
   fail(`Node ${MIN_NODE.join('.')} or newer is required, this is ${process.versions.node}`);
 }
 
-const deps = dependencyFreshness(root);
-if (deps.stale) {
-  const args = existsSync(join(root, 'package-lock.json')) ? ['ci'] : ['install'];
-  say(`installing dependencies (npm ${args[0]}): ${deps.reason}`);
-  run('npm', args, `npm ${args[0]}`);
+for (const decide of START_STEPS) {
+  const step = decide(root, process.execPath);
+  if (!step) continue;
+  say(step.announce);
+  run(step.command, step.args, step.what);
 }
 
-// The WASM apps (AssemblyScript, compiled offline); a no-op when nothing changed.
-run(process.execPath, ['scripts/build-apps.mjs'], 'building the WASM apps');
-
-const build = buildFreshness(root);
-if (build.stale) {
-  say(`building the app (vite build): ${build.reason}`);
-  run(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], 'vite build');
-}
-
-say('starting the server');
+say('Starting the server…');
 // `--import tsx` runs the TypeScript server in this one child process, so signals we
 // forward reach the server itself rather than an intermediate launcher.
 // Our own arguments (`npm start -- --chain=none`) go to the server, which parses them.

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findChromium, HOW_TO_INSTALL } from './chromium.mjs';
 import { findTurnserver, HOW_TO_INSTALL_COTURN } from './coturn.mjs';
-import { buildFreshness, dependencyFreshness } from './freshness.mjs';
+import { buildFreshness } from './freshness.mjs';
+import { installStep } from './startSteps.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const results = join(root, 'test-results');
@@ -27,11 +28,10 @@ function run(args, what) {
   return result.status === 0;
 }
 
-const deps = dependencyFreshness(root);
-if (deps.stale) {
-  const cmd = existsSync(join(root, 'package-lock.json')) ? 'ci' : 'install';
-  say(`installing dependencies (npm ${cmd}): ${deps.reason}`);
-  if (!run(['npm', cmd], `npm ${cmd}`)) process.exit(1);
+const install = installStep(root);
+if (install) {
+  say(install.announce);
+  if (!run([install.command, ...install.args], install.what)) process.exit(1);
 }
 
 const chromium = findChromium();

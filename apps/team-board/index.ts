@@ -1,12 +1,13 @@
 // team-board: tasks shared by the context's members, with private per-member notes.
 //
 // Shared state: "task/<id>" → {id, title, status, creator, assignee}; "seq/<member>" → the
-// member's task counter. Ids are "<first 12 chars of the creator's id>-<n>", so members
-// creating tasks at the same time never collide.
+// member's task counter. Ids are a hash of the creator's full id, counter and title
+// (taskId.ts), so members creating tasks at the same time never collide.
 // Private storage: "note/<task id>" → the note's UTF-8 text (this member, this device).
 import {
   JsonObject, Methods, Private, State, emit, executor, input, jarr, jnull, jnum, jobj, jstr, panic, returnJson,
 } from "../sdk/index";
+import { taskId } from "./taskId";
 
 const STATUSES = ["todo", "doing", "done"];
 const MAX_TITLE: i32 = 200;
@@ -35,9 +36,12 @@ export function create_task(): void {
 
   const seqKey = "seq/" + me;
   const seq = State.get(seqKey);
-  const n = seq === null ? 1 : <i64>seq.asNumber() + 1;
+  let n = seq === null ? 1 : <i64>seq.asNumber() + 1;
+  let id = taskId(me, n, title);
+  // Never replace a task already here, whoever made it (a counter reset by a concurrent
+  // write from another device, or a title chosen to hit someone's id).
+  while (State.has("task/" + id)) id = taskId(me, ++n, title);
   State.set(seqKey, jnum(<f64>n));
-  const id = (me.length > 12 ? me.substring(0, 12) : me) + "-" + n.toString();
 
   const task = jobj()
     .setString("id", id)

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { sha256 } from '../core/crypto/sha256.ts';
 import { readKv } from '../core/state/kvWriter.ts';
+import { stateMap } from '../core/state/layout.ts';
 import { publishedEvents } from './events.ts';
 import { ensureAppsBuilt, harness, parseOutput, readApp } from './testkit.ts';
 
@@ -78,59 +79,101 @@ describe('kv-store', () => {
 describe('team-board', () => {
   const board = (executor = 'alice-root-id-0123456789') => harness(readApp('team-board'), { executor });
 
+  const idOf = (result: { output: Parameters<typeof parseOutput>[0] }) => (parseOutput(result.output) as { id: string }).id;
+
   test('create_task records the executor as creator; the title travels in events only as a hash', async () => {
     const h = await board();
     const created = await h.call('create_task', { title: '  Write the report ', assignee: 'bob' });
     const task = parseOutput(created.output);
-    expect(task).toEqual({ id: 'alice-root-i-1', title: 'Write the report', status: 'todo', creator: 'alice-root-id-0123456789', assignee: 'bob' });
-    expect(h.state()['task/alice-root-i-1']).toEqual(task);
+    const id = idOf(created);
+    expect(id).toMatch(/^[0-9a-f]{16}$/);
+    expect(task).toEqual({ id, title: 'Write the report', status: 'todo', creator: 'alice-root-id-0123456789', assignee: 'bob' });
+    expect(h.state()[`task/${id}`]).toEqual(task);
     expect(created.events.map((e) => [e.name, e.hashOnly])).toEqual([
       ['task_created', false],
       ['task_title', true],
     ]);
     const [createdEvent, titleEvent] = publishedEvents(created.events);
-    expect(JSON.parse(new TextDecoder().decode(createdEvent!.payload))).toEqual({ id: 'alice-root-i-1', creator: 'alice-root-id-0123456789', assignee: 'bob' });
-    const titlePayload = utf8('{"id":"alice-root-i-1","title":"Write the report"}');
+    expect(JSON.parse(new TextDecoder().decode(createdEvent!.payload))).toEqual({ id, creator: 'alice-root-id-0123456789', assignee: 'bob' });
+    const titlePayload = utf8(`{"id":"${id}","title":"Write the report"}`);
     expect(created.events[1]!.payload).toEqual(titlePayload);
     expect(titleEvent).toEqual({ name: 'task_title', hashed: true, payload: sha256(titlePayload) });
     expect(new TextDecoder().decode(titleEvent!.payload)).not.toContain('report');
   });
 
-  test('ids count per member, so concurrent creators never collide', async () => {
-    const alice = await board('alice');
-    const bob = await board('bob');
-    await alice.call('create_task', { title: 'a1' });
-    await alice.call('create_task', { title: 'a2' });
-    const b = await bob.call('create_task', { title: 'b1' });
+  test('members whose ids share a long prefix create first tasks concurrently: both survive the merge', async () => {
+    // Every local identity starts with "tabnode:local:", so a prefix of the id never told them apart.
+    const alice = await board('tabnode:local:alice-0123456789');
+    const bob = await board('tabnode:local:bob-0123456789');
+    const a1 = idOf(await alice.call('create_task', { title: 'Same title' }));
+    const a2 = idOf(await alice.call('create_task', { title: 'Same title' }));
+    const b1 = idOf(await bob.call('create_task', { title: 'Same title' }));
+    expect(new Set([a1, a2, b1]).size).toBe(3);
     const doc = new Y.Doc();
     for (const d of [alice.doc, bob.doc]) Y.applyUpdate(doc, Y.encodeStateAsUpdate(d));
-    expect(readKv(doc).map(([k]) => k)).toEqual(['seq/alice', 'seq/bob', 'task/alice-1', 'task/alice-2', 'task/bob-1']);
-    expect(parseOutput(b.output)).toMatchObject({ id: 'bob-1', creator: 'bob', assignee: null });
+    const merged = await board('carol');
+    await merged.runtime.setState(Y.encodeStateAsUpdate(doc));
+    const tasks = parseOutput((await merged.call('list_tasks', {})).output) as { id: string; creator: string }[];
+    expect(tasks.map((t) => [t.id, t.creator]).sort()).toEqual(
+      [
+        [a1, 'tabnode:local:alice-0123456789'],
+        [a2, 'tabnode:local:alice-0123456789'],
+        [b1, 'tabnode:local:bob-0123456789'],
+      ].sort(),
+    );
+  });
+
+  test('two devices of one member, same counter, different titles: different ids; a taken id is skipped', async () => {
+    const laptop = await board('alice');
+    const phone = await board('alice');
+    const fromLaptop = idOf(await laptop.call('create_task', { title: 'from the laptop' }));
+    const fromPhone = idOf(await phone.call('create_task', { title: 'from the phone' }));
+    expect(fromPhone).not.toBe(fromLaptop);
+    // A board whose counter was lost (say, overwritten) still holds the laptop's task: a new
+    // task that would hash to its id takes the next one instead of replacing it.
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(laptop.doc));
+    stateMap(doc).delete('seq/alice');
+    const again = await board('alice');
+    await again.runtime.setState(Y.encodeStateAsUpdate(doc));
+    const next = idOf(await again.call('create_task', { title: 'from the laptop' }));
+    expect(next).not.toBe(fromLaptop);
+    expect(parseOutput((await again.call('get_task', { id: fromLaptop })).output)).toMatchObject({ title: 'from the laptop' });
   });
 
   test('assign, set_status, list_tasks with filters, get_task', async () => {
     const h = await board('alice');
-    await h.call('create_task', { title: 'one' });
-    await h.call('create_task', { title: 'two', assignee: 'bob' });
-    await h.call('create_task', { title: 'three' });
-    const assigned = await h.call('assign', { id: 'alice-1', assignee: 'carol' });
-    expect(parseOutput(assigned.output)).toMatchObject({ id: 'alice-1', assignee: 'carol' });
-    expect(JSON.parse(new TextDecoder().decode(assigned.events[0]!.payload))).toEqual({ id: 'alice-1', assignee: 'carol', by: 'alice' });
-    await h.call('assign', { id: 'alice-2' }); // unassign
-    await h.call('set_status', { id: 'alice-3', status: 'doing' });
+    const one = idOf(await h.call('create_task', { title: 'one' }));
+    const two = idOf(await h.call('create_task', { title: 'two', assignee: 'bob' }));
+    const three = idOf(await h.call('create_task', { title: 'three' }));
+    const assigned = await h.call('assign', { id: one, assignee: 'carol' });
+    expect(parseOutput(assigned.output)).toMatchObject({ id: one, assignee: 'carol' });
+    expect(JSON.parse(new TextDecoder().decode(assigned.events[0]!.payload))).toEqual({ id: one, assignee: 'carol', by: 'alice' });
+    await h.call('assign', { id: two }); // unassign
+    await h.call('set_status', { id: three, status: 'doing' });
     const list = async (input: object) => (parseOutput((await h.call('list_tasks', input)).output) as { id: string }[]).map((t) => t.id);
-    expect(await list({})).toEqual(['alice-1', 'alice-2', 'alice-3']);
-    expect(await list({ status: 'doing' })).toEqual(['alice-3']);
-    expect(await list({ status: 'todo', assignee: 'carol' })).toEqual(['alice-1']);
-    expect(parseOutput((await h.call('get_task', { id: 'alice-2' })).output)).toMatchObject({ title: 'two', assignee: null });
+    expect(await list({})).toEqual([one, two, three].sort());
+    expect(await list({ status: 'doing' })).toEqual([three]);
+    expect(await list({ status: 'todo', assignee: 'carol' })).toEqual([one]);
+    expect(parseOutput((await h.call('get_task', { id: two })).output)).toMatchObject({ title: 'two', assignee: null });
     expect(parseOutput((await h.call('get_task', { id: 'nope' })).output)).toBe(null);
+  });
+
+  test('a board made before hashed ids keeps its tasks readable and editable', async () => {
+    const h = await board('alice');
+    const legacy = { id: 'tabnode:loca-1', title: 'old task', status: 'todo', creator: 'tabnode:local:x', assignee: null };
+    const doc = new Y.Doc();
+    stateMap(doc).set('task/tabnode:loca-1', legacy);
+    await h.runtime.setState(Y.encodeStateAsUpdate(doc));
+    expect(parseOutput((await h.call('get_task', { id: 'tabnode:loca-1' })).output)).toEqual(legacy);
+    expect(parseOutput((await h.call('set_status', { id: 'tabnode:loca-1', status: 'done' })).output)).toMatchObject({ status: 'done' });
   });
 
   test('bad calls panic and write nothing', async () => {
     const h = await board('alice');
-    await h.call('create_task', { title: 'one' });
+    const one = idOf(await h.call('create_task', { title: 'one' }));
     const before = h.state();
-    expect((await h.failure('set_status', { id: 'alice-1', status: 'lost' })).message).toMatch(/status must be todo, doing or done/);
+    expect((await h.failure('set_status', { id: one, status: 'lost' })).message).toMatch(/status must be todo, doing or done/);
     expect((await h.failure('assign', { id: 'nope', assignee: 'x' })).message).toMatch(/there is no task "nope"/);
     expect((await h.failure('create_task', { title: '   ' })).message).toMatch(/needs a title/);
     expect((await h.failure('create_task', { title: 'x'.repeat(201) })).message).toMatch(/at most 200/);
@@ -140,22 +183,23 @@ describe('team-board', () => {
   test('private notes stay in private storage: never in the update, not seen by other members', async () => {
     const alice = await board('alice');
     const created = await alice.call('create_task', { title: 'shared task' });
-    const noted = await alice.call('set_note', { id: 'alice-1', text: 'my secret plan' });
+    const id = idOf(created);
+    const noted = await alice.call('set_note', { id, text: 'my secret plan' });
     expect(noted.update).toBeNull();
-    expect(noted.privateWrites).toEqual([['note/alice-1', utf8('my secret plan')]]);
-    expect(parseOutput((await alice.call('get_note', { id: 'alice-1' })).output)).toBe('my secret plan');
+    expect(noted.privateWrites).toEqual([[`note/${id}`, utf8('my secret plan')]]);
+    expect(parseOutput((await alice.call('get_note', { id })).output)).toBe('my secret plan');
 
     // Bob has the same shared state (every update alice produced) but his own private storage.
     const bob = await board('bob');
     await bob.runtime.setState(Y.encodeStateAsUpdate(alice.doc));
-    expect(parseOutput((await bob.call('get_note', { id: 'alice-1' })).output)).toBe(null);
+    expect(parseOutput((await bob.call('get_note', { id })).output)).toBe(null);
     const everything = Y.encodeStateAsUpdate(alice.doc);
     expect(new TextDecoder().decode(everything)).not.toContain('secret');
     expect(new TextDecoder().decode(created.update!)).not.toContain('secret');
 
-    const cleared = await alice.call('set_note', { id: 'alice-1', text: '' });
-    expect(cleared.privateWrites).toEqual([['note/alice-1', null]]);
-    expect(parseOutput((await alice.call('get_note', { id: 'alice-1' })).output)).toBe(null);
+    const cleared = await alice.call('set_note', { id, text: '' });
+    expect(cleared.privateWrites).toEqual([[`note/${id}`, null]]);
+    expect(parseOutput((await alice.call('get_note', { id })).output)).toBe(null);
     expect((await alice.failure('set_note', { id: 'nope', text: 'x' })).code).toBe('panic');
   });
 });

@@ -1,7 +1,7 @@
 import { beforeAll, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { createInlineRuntime } from './inlineRuntime.ts';
-import { CONTEXT_ID, ensureAppsBuilt, harness, json, readApp } from './testkit.ts';
+import { CONTEXT_ID, ensureAppsBuilt, harness, json, parseOutput, readApp } from './testkit.ts';
 import type { CallRequest } from './types.ts';
 
 beforeAll(ensureAppsBuilt, 120_000);
@@ -9,9 +9,9 @@ beforeAll(ensureAppsBuilt, 120_000);
 /** A board with some history, as a full state update. */
 async function boardState(): Promise<Uint8Array> {
   const h = await harness(readApp('team-board'), { executor: 'alice' });
-  await h.call('create_task', { title: 'one' });
+  const one = await h.call('create_task', { title: 'one' });
   await h.call('create_task', { title: 'two' });
-  await h.call('set_status', { id: 'alice-1', status: 'done' });
+  await h.call('set_status', { id: (parseOutput(one.output) as { id: string }).id, status: 'done' });
   return Y.encodeStateAsUpdate(h.doc);
 }
 

@@ -10,6 +10,7 @@ import { JoinPage } from './contexts/JoinPage.tsx';
 import { IdentityPage } from './identity/IdentityPage.tsx';
 import { Welcome } from './onboarding/Welcome.tsx';
 import { Settings } from './settings/Settings.tsx';
+import { UpdateBanner } from './shell/UpdateBanner.tsx';
 import { useIdentity } from './shell/useIdentity.ts';
 import { navigate, pathOf, useRoute, type Route } from './shell/router.ts';
 
@@ -85,6 +86,7 @@ export function App() {
           <NavLink to={{ page: 'settings' }}>Settings</NavLink>
         </nav>
       </header>
+      <UpdateBanner />
       <main id="main">{page()}</main>
       {signedIn && <AlertNotifier />}
     </>

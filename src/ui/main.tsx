@@ -5,6 +5,7 @@ import type { TabnodeNode } from '../node/index.ts';
 import { App } from './App.tsx';
 import { holdInvitesFromAddressBar } from './contexts/heldInvite.ts';
 import { NodeContext } from './shell/nodeContext.ts';
+import { registerServiceWorker } from './shell/appUpdate.ts';
 import './styles.css';
 
 declare global {
@@ -18,6 +19,12 @@ declare global {
 holdInvitesFromAddressBar();
 
 const container = document.getElementById('root')!;
+
+// Offline use and the update prompt (docs/offline.md); the dev server and the benchmark
+// build have no worker to serve.
+if (import.meta.env.PROD && import.meta.env.VITE_SERVICE_WORKER !== 'off' && 'serviceWorker' in navigator) {
+  registerServiceWorker().catch((error: Error) => console.warn(`Tabnode works online only: the service worker did not register (${error.message})`));
+}
 
 openBrowserNode().then(
   (node) => {

@@ -69,3 +69,28 @@ test('a task made on A appears on B with A as creator; notes stay private; hashe
   const confirmed = await until('B confirms A’s call', async () => (await b.contexts.verifications(id)).find((v) => v.opKey === created.op!.key));
   expect(confirmed.result).toBe('confirmed');
 }, 60_000);
+
+test('two members’ concurrent first tasks both survive on both peers (local ids share their first 12 characters)', async () => {
+  const hub = memoryMeshHub(realTimeScheduler);
+  const { node: a } = await makeNode(hub, 'A');
+  const { node: b } = await makeNode(hub, 'B');
+  const appId = await a.apps.install(readApp('team-board'));
+  const id = await a.contexts.create('Sprint', { app: appId });
+  await b.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
+  await until('B joined', async () => !(await b.contexts.view(id)).joining);
+  const [aRoot, bRoot] = [(await a.identity.status()).root!.id, (await b.identity.status()).root!.id];
+  expect(aRoot.slice(0, 12)).toBe(bRoot.slice(0, 12));
+
+  const [fromA, fromB] = await Promise.all([
+    a.contexts.call(id, 'create_task', { title: 'A’s first' }),
+    b.contexts.call(id, 'create_task', { title: 'B’s first' }),
+  ]);
+  expect([fromA.op?.valid, fromB.op?.valid]).toEqual([true, true]);
+
+  const titles = async (node: TabnodeNode) => ((await node.contexts.call(id, 'list_tasks', {})).output as { title: string; creator: string }[]).map((t) => `${t.title} by ${t.creator}`).sort();
+  const expected = [`A’s first by ${aRoot}`, `B’s first by ${bRoot}`].sort();
+  await until('A has both tasks', async () => (await titles(a)).length === 2);
+  await until('B has both tasks', async () => (await titles(b)).length === 2);
+  expect(await titles(a)).toEqual(expected);
+  expect(await titles(b)).toEqual(expected);
+}, 60_000);

@@ -13,6 +13,15 @@ interface Task {
 }
 
 const STATUSES = ['todo', 'doing', 'done'] as const;
+const STATUS_LABELS: Record<Task['status'], string> = { todo: 'To do', doing: 'Doing', done: 'Done' };
+
+/** What a board action says: `done` when it went through, `what` names it in a refusal or error. */
+interface BoardAction {
+  what: string;
+  done: string;
+}
+
+type RunAction = (action: BoardAction, method: string, args: unknown) => Promise<void>;
 
 /** The team-board app: tasks with creator (the executor) and assignee, and private notes. */
 export function BoardPanel({ view, onOutcome }: { view: ContextView; onOutcome: (text: string, ok: boolean) => void }) {
@@ -23,20 +32,20 @@ export function BoardPanel({ view, onOutcome }: { view: ContextView; onOutcome: 
   const [error, setError] = useState<string>();
   const name = (root: string | null) => (root ? (view.members.find((m) => m.root === root)?.devices[0]?.label ?? `${root.slice(0, 18)}…`) : 'nobody');
 
-  async function run(what: string, method: string, args: unknown) {
+  const run: RunAction = async ({ what, done }, method, args) => {
     setError(undefined);
     try {
       const outcome = await node.contexts.call(view.id, method, args);
       if (outcome.op && !outcome.op.valid) onOutcome(`${what}: rejected (${outcome.op.reason}: ${outcome.op.message}).`, false);
-      else onOutcome(`${what}: done.`, true);
+      else onOutcome(done, true);
     } catch (e) {
       setError(`${what}: ${(e as Error).message}`);
     }
-  }
+  };
 
   async function create(event: FormEvent) {
     event.preventDefault();
-    await run('New task', 'create_task', assignee ? { title, assignee } : { title });
+    await run({ what: 'Adding the task', done: 'Task added.' }, 'create_task', assignee ? { title, assignee } : { title });
     setTitle('');
   }
 
@@ -46,7 +55,7 @@ export function BoardPanel({ view, onOutcome }: { view: ContextView; onOutcome: 
       <div className="board">
         {STATUSES.map((status) => (
           <div key={status} className="column" data-status={status}>
-            <h3>{status}</h3>
+            <h3>{STATUS_LABELS[status]}</h3>
             <ul className="tasks">
               {(tasks ?? [])
                 .filter((t) => t.status === status)
@@ -91,7 +100,7 @@ function TaskCard({
   task: Task;
   view: ContextView;
   name: (root: string | null) => string;
-  run: (what: string, method: string, args: unknown) => Promise<void>;
+  run: RunAction;
 }) {
   const node = useNode();
   const [note, setNote] = useState<string>();
@@ -112,9 +121,18 @@ function TaskCard({
         <label className="visually-hidden" htmlFor={`status-${task.id}`}>
           Status of {task.title}
         </label>
-        <select id={`status-${task.id}`} value={task.status} onChange={(e) => void run('Status', 'set_status', { id: task.id, status: e.target.value })}>
+        <select
+          id={`status-${task.id}`}
+          value={task.status}
+          onChange={(e) => {
+            const status = e.target.value as Task['status'];
+            void run({ what: 'Moving the task', done: `Task moved to ${STATUS_LABELS[status]}.` }, 'set_status', { id: task.id, status });
+          }}
+        >
           {STATUSES.map((s) => (
-            <option key={s}>{s}</option>
+            <option key={s} value={s}>
+              {STATUS_LABELS[s]}
+            </option>
           ))}
         </select>
         <button type="button" className="button small secondary" onClick={() => void toggleNote()}>
@@ -126,7 +144,7 @@ function TaskCard({
           className="note"
           onSubmit={(e) => {
             e.preventDefault();
-            void run('Private note', 'set_note', { id: task.id, text: note ?? '' });
+            void run({ what: 'Saving the note', done: note ? 'Private note saved on this device.' : 'Private note removed.' }, 'set_note', { id: task.id, text: note ?? '' });
           }}
         >
           <label className="field">
