@@ -11,6 +11,7 @@ import { contextService, type ContextService } from './contexts/contextService.t
 import type { MeshPort } from './contexts/meshPort.ts';
 import { settingsAccountVerifier } from './accountChecks.ts';
 import { devicesService, type DevicesService } from './devices.ts';
+import { keyRotationService, type KeyRotationService } from './keyRotation.ts';
 import { directoryService, type DirectoryService } from './directory.ts';
 import { identityService, type IdentityService, type Platform } from './identityService.ts';
 import { allowsConnection, UNRESTRICTED, type ConnectPolicy } from './connectPolicy.ts';
@@ -30,8 +31,11 @@ import { defaultSettings, outsideConnectPolicy, settingsToStored, validateSettin
  */
 export interface TabnodeNode {
   identity: IdentityService;
-  /** The devices this identity's root has delegated: list, revoke, renew, rotate. */
-  devices: DevicesService;
+  /**
+   * The devices this identity's root has delegated: list, revoke, renew, rotate; which
+   * expire soon or are stale (`hygiene`), and rotation on a cadence (`rotation`).
+   */
+  devices: DevicesService & { hygiene: KeyRotationService['hygiene']; rotation: Omit<KeyRotationService, 'start' | 'stop' | 'hygiene'> };
   contexts: ContextService;
   /** Finds the contexts this root is a member of, so a new device of it gets them back. */
   directory: DirectoryService;
@@ -73,6 +77,8 @@ export interface NodeDeps {
   writerFor?: WriterFor;
   /** Shorter chain polling and withheld-history bound, for tests. */
   anchorTimings?: AnchorWatchTimings;
+  /** When key-rotation checks run (default: `scheduler`); tests drive it with a virtual clock. */
+  rotationScheduler?: Scheduler;
 }
 
 export async function createNode({ store, platform, origin, connectPolicy, chainPreset, ...deps }: NodeDeps): Promise<TabnodeNode> {
@@ -161,10 +167,12 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
   await directory.start();
 
   const devices = devicesService({ store, platform, identity, contexts, proofs });
+  const rotation = keyRotationService({ store, platform, identity, devices, scheduler: deps.rotationScheduler ?? scheduler });
+  rotation.start();
 
   return {
     identity,
-    devices,
+    devices: { ...devices, hygiene: rotation.hygiene, rotation },
     contexts,
     directory,
     apps,
@@ -200,6 +208,7 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
       };
     },
     async close() {
+      rotation.stop();
       stopFollowing();
       await directory.stop();
       await contexts.closeAll();

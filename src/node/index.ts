@@ -5,3 +5,4 @@ export * from './createNode.ts';
 export * from './identityService.ts';
 export * from './settings.ts';
 export * from './devices.ts';
+export * from './keyRotation.ts';
