@@ -10,6 +10,7 @@ import {
   type DeviceHygieneReport,
   type RootKind,
 } from '../core/identity/index.ts';
+import { toBase58 } from '../core/codec/index.ts';
 import type { Scheduler } from '../core/mesh/Scheduler.ts';
 import type { Store } from '../core/store/index.ts';
 import { KeyAlreadyRotatedError, type DevicesService } from './devices.ts';
@@ -31,6 +32,8 @@ export type RotationCheck =
 
 export interface RotationStatus {
   cadenceDays: CadenceDays;
+  /** base58 of this device's current key */
+  key: string;
   /** When this device's current key was made. */
   keyCreatedAt: number;
   /** When it is due for rotation (none with the cadence off). */
@@ -123,6 +126,7 @@ export function keyRotationService(d: { store: Store; platform: Platform; identi
       const dueAt = rotationDueAt(key.createdAt, days);
       return {
         cadenceDays: days,
+        key: toBase58(key.publicKey),
         keyCreatedAt: key.createdAt,
         ...(dueAt !== undefined ? { dueAt } : {}),
         due: Boolean(root) && isRotationDue(key.createdAt, days, d.platform.now()),

@@ -45,6 +45,8 @@ export interface DeviceHygieneReport {
   withinDays: number;
   staleAfterDays: number;
   cadenceDays: CadenceDays;
+  /** The time the report is for. */
+  now: number;
 }
 
 export const DEVICE_HYGIENE = {
@@ -101,5 +103,6 @@ export function deviceHygiene(devices: readonly HygieneDevice[], options: Hygien
     withinDays,
     staleAfterDays,
     cadenceDays,
+    now,
   };
 }

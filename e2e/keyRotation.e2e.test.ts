@@ -1,0 +1,84 @@
+// Key rotation on a cadence between real Chromium peers: A sets a one-day cadence in
+// Settings, both browsers' clocks jump a day ahead (Playwright's clock, the same jump on
+// both so neither looks skewed to the other), A's key rotates by itself, and a write
+// signed by the new key reaches B, who sees the old key revoked.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { eventually } from './eventually.ts';
+import { forwardErrors, launchBrowser, screenshot, startApp, unexpectedErrors, type App } from './harness.ts';
+import { contextView, signIn } from './tabnode.ts';
+
+let app: App;
+let browser: Browser;
+const peers: { page: Page; errors: string[] }[] = [];
+
+/** A browser profile on a clock Playwright controls (it runs on by itself until told to jump). */
+async function peerOnClock(name: string): Promise<Page> {
+  const context = await browser.newContext();
+  await context.clock.install({ time: Date.now() });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  forwardErrors(name, errors, page);
+  peers.push({ page, errors });
+  await page.goto(app.url);
+  await signIn(page, `${name} laptop`);
+  return page;
+}
+
+const keyOf = (page: Page) => page.evaluate(async () => (await window.tabnode!.identity.status()).device.publicKey);
+
+beforeAll(async () => {
+  app = await startApp();
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('key rotation on a cadence', () => {
+  test('a one-day cadence set in Settings rotates the key a day later, and the new key’s write reaches the peer', async () => {
+    const [A, B] = await Promise.all([peerOnClock('A'), peerOnClock('B')]);
+    const id = await A.evaluate(() => window.tabnode!.contexts.create('Rotating team'));
+    const link = await A.evaluate((i) => window.tabnode!.contexts.invite(i, { role: 'writer' }), id);
+    await B.evaluate((l) => window.tabnode!.contexts.join(l), link);
+    await eventually('B joined', () => contextView(B, id), (v) => !v.joining, 60_000);
+    const oldKey = await keyOf(A);
+
+    await A.goto(new URL('/settings', app.url).href);
+    const section = A.getByTestId('rotation-cadence');
+    await expect(section.getByTestId('rotation-next').textContent()).resolves.not.toBe('Off');
+    await section.getByTestId('rotation-days').fill('1');
+    await section.getByRole('button', { name: 'Save rotation' }).click();
+    await section.getByText('Saved: a new key every day.').waitFor();
+    await screenshot(A, 'key-rotation-settings');
+    expect(await keyOf(A)).toBe(oldKey);
+
+    // A day and an hour later on both machines: A's hourly check finds the key due.
+    await Promise.all([A.clock.fastForward('25:00:00'), B.clock.fastForward('25:00:00')]);
+    const newKey = await eventually('A rotated its key', () => keyOf(A), (k) => k !== oldKey, 60_000);
+    const status = await A.evaluate(() => window.tabnode!.devices.rotation.status());
+    expect(status).toMatchObject({ cadenceDays: 1, due: false, automatic: true, last: { outcome: 'rotated', oldKey, newKey } });
+    await section.getByText(`${newKey.slice(0, 10)}…`).waitFor();
+    await screenshot(A, 'key-rotation-settings-after');
+
+    const write = await A.evaluate((i) => window.tabnode!.contexts.write(i, { method: 'set', args: { key: 'after-rotation', value: 'signed by the new key' } }), id);
+    expect(write.valid).toBe(true);
+    await eventually('B has the write by A’s new key', () => contextView(B, id), (v) => v.kv.some(([k]) => k === 'after-rotation'), 60_000);
+    const audit = await B.evaluate((i) => window.tabnode!.contexts.audit(i), id);
+    expect(audit.find((e) => e.key === write.key)).toMatchObject({ valid: true, device: 'A laptop' });
+    const rootA = status.rootKind && (await A.evaluate(async () => (await window.tabnode!.identity.status()).root!.id));
+    const aKeysOnB = await eventually(
+      'B sees A’s old key revoked',
+      () => B.evaluate((r) => window.tabnode!.contexts.devicesOf(r), rootA!),
+      (keys) => keys.some((k) => k.revoked),
+    );
+    expect(aKeysOnB.filter((k) => !k.revoked)).toHaveLength(1);
+
+    // A's devices: the old key is revoked, so nothing is stale or expiring.
+    const hygiene = await A.evaluate(() => window.tabnode!.devices.hygiene());
+    expect(hygiene).toMatchObject({ expiring: [], stale: [], cadenceDays: 1 });
+    expect(unexpectedErrors(peers)).toEqual([]);
+  }, 180_000);
+});

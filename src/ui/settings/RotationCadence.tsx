@@ -1,0 +1,103 @@
+import { useEffect, useState, type KeyboardEvent } from 'react';
+import { KEY_ROTATION } from '../../core/identity/index.ts';
+import { RotationDue } from '../identity/RotationDue.tsx';
+import { formatDate } from '../shell/formatDate.ts';
+import { useNode } from '../shell/nodeContext.ts';
+import { useLive } from '../shell/useLive.ts';
+
+/**
+ * How often this device's key is replaced, when the current one was made and when the next
+ * rotation is due. It sits inside the Settings form: its own button saves it, and Enter in
+ * its field saves the cadence rather than the network settings.
+ */
+export function RotationCadence() {
+  const node = useNode();
+  const { value: status } = useLive(() => node.devices.rotation.status(), [], 5000);
+  const [on, setOn] = useState(true);
+  const [days, setDays] = useState('');
+  const [loaded, setLoaded] = useState(false);
+  const [message, setMessage] = useState<{ ok: boolean; text: string }>();
+
+  useEffect(() => {
+    if (!status || loaded) return;
+    setOn(status.cadenceDays !== null);
+    setDays(String(status.cadenceDays ?? KEY_ROTATION.defaultDays));
+    setLoaded(true);
+  }, [status, loaded]);
+
+  async function save() {
+    try {
+      const before = status?.key;
+      const next = await node.devices.rotation.setCadence(on ? Number(days) : null);
+      const rotated = before !== undefined && next.key !== before;
+      setMessage({
+        ok: true,
+        text: next.cadenceDays === null ? 'Saved: this device keeps its key until you rotate it.' : `Saved: a new key every ${next.cadenceDays === 1 ? 'day' : `${next.cadenceDays} days`}.${rotated ? ' The key was older than that, so it was rotated now.' : ''}`,
+      });
+    } catch (e) {
+      setMessage({ ok: false, text: (e as Error).message });
+    }
+  }
+
+  const saveOnEnter = (e: KeyboardEvent) => {
+    if (e.key !== 'Enter') return;
+    e.preventDefault();
+    void save();
+  };
+
+  return (
+    <section className="rotation" aria-labelledby="rotation-title" data-testid="rotation-cadence">
+      <h2 id="rotation-title">Device key rotation</h2>
+      <p className="muted" id="rotation-help">
+        This browser's key signs everything you do. Replacing it regularly limits what a copied key could do: the new key is introduced in every
+        context and the old one is revoked. With a local identity it happens by itself; with a wallet you confirm it, since your wallet signs.
+      </p>
+      <div className="fields row">
+        <label className="check">
+          <input type="checkbox" checked={on} onChange={(e) => setOn(e.target.checked)} onKeyDown={saveOnEnter} data-testid="rotation-on" /> Rotate on a schedule
+        </label>
+        <label className="field">
+          <span>Every (days)</span>
+          <input
+            type="number"
+            inputMode="numeric"
+            min={KEY_ROTATION.minDays}
+            max={KEY_ROTATION.maxDays}
+            step={1}
+            disabled={!on}
+            aria-describedby="rotation-help"
+            data-testid="rotation-days"
+            value={days}
+            onChange={(e) => setDays(e.target.value)}
+            onKeyDown={saveOnEnter}
+          />
+        </label>
+        <button type="button" className="button secondary" onClick={() => void save()}>
+          Save rotation
+        </button>
+      </div>
+      {status && (
+        <dl className="facts" data-testid="rotation-facts">
+          <dt>Current key</dt>
+          <dd>
+            <code>{status.key.slice(0, 10)}…</code>, made {formatDate(status.keyCreatedAt)}
+          </dd>
+          <dt>Next rotation</dt>
+          <dd data-testid="rotation-next">
+            {status.dueAt === undefined ?
+              'Off'
+            : status.due ?
+              'Due now'
+            : formatDate(status.dueAt)}
+          </dd>
+        </dl>
+      )}
+      {status && <RotationDue status={status} />}
+      {message && (
+        <p className={message.ok ? 'result good' : 'result bad'} role={message.ok ? 'status' : 'alert'}>
+          {message.text}
+        </p>
+      )}
+    </section>
+  );
+}
