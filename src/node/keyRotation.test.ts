@@ -9,6 +9,7 @@ import type { TabnodeNode } from './createNode.ts';
 import { realTimeScheduler } from './scheduler.ts';
 import { bareTestNode, testNode, until } from './testing.ts';
 import { ethereumWallet } from './walletDoubles.testing.ts';
+import { laptopWithAbsentPhone } from './hygieneScenario.testing.ts';
 
 const HOUR = 3_600_000;
 const nodes: TabnodeNode[] = [];
@@ -163,4 +164,35 @@ describe('contexts after an automatic rotation', () => {
     expect(await keyOf(a!)).not.toBe(oldA);
     expect(await keyOf(b!)).not.toBe(oldB);
   });
+});
+
+describe('device hygiene', () => {
+  test('a device away longer than the stale window is stale; delegations near their end are expiring', async () => {
+    const { laptop, clock, phoneKey } = await laptopWithAbsentPhone();
+    nodes.push(laptop);
+    await laptop.devices.rotation.setCadence(null);
+    const laptopKey = await keyOf(laptop);
+    expect(await laptop.devices.hygiene()).toMatchObject({ expiring: [], stale: [], staleAfterDays: 30 });
+
+    clock.now += 31 * DAY_MS;
+    const month = await laptop.devices.hygiene();
+    expect(month.expiring).toEqual([]);
+    expect(month.stale.map((e) => [e.key, e.label, e.reasons])).toEqual([[phoneKey, 'Phone', ['not-seen']]]);
+
+    clock.now += 50 * DAY_MS; // 81 days: nine left on both delegations
+    const late = await laptop.devices.hygiene();
+    expect(late.expiring.map((e) => [e.label, e.daysLeft])).toEqual([
+      ['Laptop', 9],
+      ['Phone', 9],
+    ]);
+    expect(late.stale.map((e) => [e.key, e.reasons])).toEqual([[phoneKey, ['expiring', 'not-seen']]]);
+
+    // Revoking the phone takes it off both lists; turning a cadence on rotates the laptop's
+    // old key at once, and its fresh delegation ends nowhere near.
+    await laptop.devices.revoke(phoneKey);
+    expect((await laptop.devices.hygiene()).stale).toEqual([]);
+    await laptop.devices.rotation.setCadence(60);
+    expect(await keyOf(laptop)).not.toBe(laptopKey);
+    expect(await laptop.devices.hygiene()).toMatchObject({ expiring: [], stale: [] });
+  }, 60_000);
 });

@@ -36,6 +36,8 @@ export interface RotationStatus {
   key: string;
   /** When this device's current key was made. */
   keyCreatedAt: number;
+  /** The time this status is for. */
+  now: number;
   /** When it is due for rotation (none with the cadence off). */
   dueAt?: number;
   due: boolean;
@@ -124,12 +126,14 @@ export function keyRotationService(d: { store: Store; platform: Platform; identi
     async status(): Promise<RotationStatus> {
       const [root, key, days] = await Promise.all([d.store.root(), d.identity.device(), cadence()]);
       const dueAt = rotationDueAt(key.createdAt, days);
+      const now = d.platform.now();
       return {
+        now,
         cadenceDays: days,
         key: toBase58(key.publicKey),
         keyCreatedAt: key.createdAt,
         ...(dueAt !== undefined ? { dueAt } : {}),
-        due: Boolean(root) && isRotationDue(key.createdAt, days, d.platform.now()),
+        due: Boolean(root) && isRotationDue(key.createdAt, days, now),
         automatic: root?.kind === 'local',
         ...(root ? { rootKind: root.kind } : {}),
         ...(last ? { last } : {}),

@@ -1,9 +1,20 @@
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import { KEY_ROTATION } from '../../core/identity/index.ts';
+import type { RotationStatus } from '../../node/index.ts';
 import { RotationDue } from '../identity/RotationDue.tsx';
 import { formatDate } from '../shell/formatDate.ts';
 import { useNode } from '../shell/nodeContext.ts';
 import { useLive } from '../shell/useLive.ts';
+
+const HOUR_MS = 3_600_000;
+
+/** When the next rotation is, with how far off it is (a one-day cadence needs the hours). */
+function nextRotation(status: RotationStatus): string {
+  if (status.dueAt === undefined) return 'Off';
+  if (status.due) return 'Due now';
+  const hours = Math.max(1, Math.round((status.dueAt - status.now) / HOUR_MS));
+  return `${formatDate(status.dueAt)} (in ${hours < 48 ? `${hours} hour${hours === 1 ? '' : 's'}` : `${Math.round(hours / 24)} days`})`;
+}
 
 /**
  * How often this device's key is replaced, when the current one was made and when the next
@@ -48,34 +59,10 @@ export function RotationCadence() {
   return (
     <section className="rotation" aria-labelledby="rotation-title" data-testid="rotation-cadence">
       <h2 id="rotation-title">Device key rotation</h2>
-      <p className="muted" id="rotation-help">
+      <p className="muted">
         This browser's key signs everything you do. Replacing it regularly limits what a copied key could do: the new key is introduced in every
         context and the old one is revoked. With a local identity it happens by itself; with a wallet you confirm it, since your wallet signs.
       </p>
-      <div className="fields row">
-        <label className="check">
-          <input type="checkbox" checked={on} onChange={(e) => setOn(e.target.checked)} onKeyDown={saveOnEnter} data-testid="rotation-on" /> Rotate on a schedule
-        </label>
-        <label className="field">
-          <span>Every (days)</span>
-          <input
-            type="number"
-            inputMode="numeric"
-            min={KEY_ROTATION.minDays}
-            max={KEY_ROTATION.maxDays}
-            step={1}
-            disabled={!on}
-            aria-describedby="rotation-help"
-            data-testid="rotation-days"
-            value={days}
-            onChange={(e) => setDays(e.target.value)}
-            onKeyDown={saveOnEnter}
-          />
-        </label>
-        <button type="button" className="button secondary" onClick={() => void save()}>
-          Save rotation
-        </button>
-      </div>
       {status && (
         <dl className="facts" data-testid="rotation-facts">
           <dt>Current key</dt>
@@ -83,15 +70,44 @@ export function RotationCadence() {
             <code>{status.key.slice(0, 10)}…</code>, made {formatDate(status.keyCreatedAt)}
           </dd>
           <dt>Next rotation</dt>
-          <dd data-testid="rotation-next">
-            {status.dueAt === undefined ?
-              'Off'
-            : status.due ?
-              'Due now'
-            : formatDate(status.dueAt)}
-          </dd>
+          <dd data-testid="rotation-next">{nextRotation(status)}</dd>
+          {status.last?.outcome === 'rotated' && (
+            <>
+              <dt>Last rotated</dt>
+              <dd>{formatDate(status.last.at)}, automatically</dd>
+            </>
+          )}
         </dl>
       )}
+      <div className="fields">
+        <label className="check">
+          <input type="checkbox" checked={on} onChange={(e) => setOn(e.target.checked)} onKeyDown={saveOnEnter} data-testid="rotation-on" /> Rotate on a schedule
+        </label>
+        <label className="field">
+          <span>Every (days)</span>
+          <small id="rotation-days-help">
+            A whole number from {KEY_ROTATION.minDays} to {KEY_ROTATION.maxDays}.
+          </small>
+          <input
+            type="number"
+            inputMode="numeric"
+            min={KEY_ROTATION.minDays}
+            max={KEY_ROTATION.maxDays}
+            step={1}
+            disabled={!on}
+            aria-describedby="rotation-days-help"
+            data-testid="rotation-days"
+            value={days}
+            onChange={(e) => setDays(e.target.value)}
+            onKeyDown={saveOnEnter}
+          />
+        </label>
+      </div>
+      <div className="actions start">
+        <button type="button" className="button secondary" onClick={() => void save()}>
+          Save rotation
+        </button>
+      </div>
       {status && <RotationDue status={status} />}
       {message && (
         <p className={message.ok ? 'result good' : 'result bad'} role={message.ok ? 'status' : 'alert'}>
