@@ -20,7 +20,9 @@ function describe(reason: HygieneReason, entry: HygieneEntry, cadenceDays: numbe
   }
 }
 
-function HygieneTable({ title, entries, cadenceDays, now, testId }: { title: string; entries: HygieneEntry[]; cadenceDays: number | null; now: number; testId: string }) {
+/** One list of devices; `shows` picks the reasons that belong to it (a device may be on both). */
+function HygieneTable(p: { title: string; entries: HygieneEntry[]; shows: (r: HygieneReason) => boolean; cadenceDays: number | null; now: number; testId: string }) {
+  const { title, entries, cadenceDays, now, testId } = p;
   return (
     <>
       <h3>{title}</h3>
@@ -43,7 +45,12 @@ function HygieneTable({ title, entries, cadenceDays, now, testId }: { title: str
               <td>
                 <code>{e.key.slice(0, 10)}…</code>
               </td>
-              <td>{e.reasons.map((r) => describe(r, e, cadenceDays, now)).join('; ')}</td>
+              <td>
+                {e.reasons
+                  .filter(p.shows)
+                  .map((r) => describe(r, e, cadenceDays, now))
+                  .join('; ')}
+              </td>
               <td>{formatDate(e.expiresAt)}</td>
             </tr>
           ))}
@@ -73,10 +80,10 @@ export function DeviceHygiene() {
         </p>
       )}
       {report && report.expiring.length > 0 && (
-        <HygieneTable title={`Expiring within ${report.withinDays} days`} entries={report.expiring} cadenceDays={report.cadenceDays} now={report.now} testId="hygiene-expiring" />
+        <HygieneTable title={`Expiring within ${report.withinDays} days`} entries={report.expiring} shows={(r) => r === 'expiring'} cadenceDays={report.cadenceDays} now={report.now} testId="hygiene-expiring" />
       )}
       {report && report.stale.length > 0 && (
-        <HygieneTable title="Stale" entries={report.stale} cadenceDays={report.cadenceDays} now={report.now} testId="hygiene-stale" />
+        <HygieneTable title="Stale" entries={report.stale} shows={(r) => r !== 'expiring'} cadenceDays={report.cadenceDays} now={report.now} testId="hygiene-stale" />
       )}
       {report && (
         <p className="muted">

@@ -79,6 +79,7 @@ export function RotationCadence() {
           )}
         </dl>
       )}
+      {status && <RotationDue status={status} />}
       <div className="fields">
         <label className="check">
           <input type="checkbox" checked={on} onChange={(e) => setOn(e.target.checked)} onKeyDown={saveOnEnter} data-testid="rotation-on" /> Rotate on a schedule
@@ -108,7 +109,6 @@ export function RotationCadence() {
           Save rotation
         </button>
       </div>
-      {status && <RotationDue status={status} />}
       {message && (
         <p className={message.ok ? 'result good' : 'result bad'} role={message.ok ? 'status' : 'alert'}>
           {message.text}
