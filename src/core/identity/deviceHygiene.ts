@@ -16,13 +16,13 @@ export interface HygieneDevice {
 
 /** Why a device needs attention. */
 export type HygieneReason =
-  /** Its delegation ends within the warning window. */
+  /** Its delegation ends within the warning period. */
   | 'expiring'
   /** Its delegation has ended and it was never revoked. */
   | 'expired'
   /** Its key is older than the rotation cadence. */
   | 'key-old'
-  /** Nothing signed by it, nor a connection from it, within the stale window. */
+  /** Nothing signed by it, nor a connection from it, for longer than the stale period. */
   | 'not-seen';
 
 export interface HygieneEntry {
@@ -52,7 +52,7 @@ export interface DeviceHygieneReport {
 export const DEVICE_HYGIENE = {
   /** Warn about a delegation this many days before it ends. */
   withinDays: 14,
-  /** The widest warning window one may ask for. */
+  /** The longest warning period one may ask for. */
   maxWithinDays: 365,
   /** With no rotation cadence, a device unseen this long is stale. */
   staleAfterDays: 30,
