@@ -57,8 +57,9 @@ describe('key rotation on a cadence', () => {
 
     // A day and an hour later on both machines: A's hourly check finds the key due.
     await Promise.all([A.clock.fastForward('25:00:00'), B.clock.fastForward('25:00:00')]);
-    const newKey = await eventually('A rotated its key', () => keyOf(A), (k) => k !== oldKey, 60_000);
-    const status = await A.evaluate(() => window.tabnode!.devices.rotation.status());
+    // Done once the old key's revocation is out, after the new key is in every context.
+    const status = await eventually('A rotated its key', () => A.evaluate(() => window.tabnode!.devices.rotation.status()), (s) => s.last !== undefined, 60_000);
+    const newKey = await keyOf(A);
     expect(status).toMatchObject({ cadenceDays: 1, due: false, automatic: true, last: { outcome: 'rotated', oldKey, newKey } });
     await section.getByText(`${newKey.slice(0, 10)}…`).waitFor();
     await screenshot(A, 'key-rotation-settings-after');
@@ -68,10 +69,10 @@ describe('key rotation on a cadence', () => {
     await eventually('B has the write by A’s new key', () => contextView(B, id), (v) => v.kv.some(([k]) => k === 'after-rotation'), 60_000);
     const audit = await B.evaluate((i) => window.tabnode!.contexts.audit(i), id);
     expect(audit.find((e) => e.key === write.key)).toMatchObject({ valid: true, device: 'A laptop' });
-    const rootA = status.rootKind && (await A.evaluate(async () => (await window.tabnode!.identity.status()).root!.id));
+    const rootA = await A.evaluate(async () => (await window.tabnode!.identity.status()).root!.id);
     const aKeysOnB = await eventually(
       'B sees A’s old key revoked',
-      () => B.evaluate((r) => window.tabnode!.contexts.devicesOf(r), rootA!),
+      () => B.evaluate((r) => window.tabnode!.contexts.devicesOf(r), rootA),
       (keys) => keys.some((k) => k.revoked),
     );
     expect(aKeysOnB.filter((k) => !k.revoked)).toHaveLength(1);
