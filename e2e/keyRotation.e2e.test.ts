@@ -55,12 +55,32 @@ describe('key rotation on a cadence', () => {
     await screenshot(A, 'key-rotation-settings');
     expect(await keyOf(A)).toBe(oldKey);
 
-    // A day and an hour later on both machines: A's hourly check finds the key due.
+    // A second tab of A's profile: both tabs look when the clock moves, one rotates.
+    const A2 = await A.context().newPage();
+    const a2errors: string[] = [];
+    forwardErrors('A2', a2errors, A2);
+    peers.push({ page: A2, errors: a2errors });
+    await A2.goto(app.url);
+    await A2.waitForFunction(() => window.tabnode !== undefined);
+
+    // A day and an hour later on both machines (the clock is per profile, so A's two tabs
+    // move together): the tabs' hourly checks find the key due.
     await Promise.all([A.clock.fastForward('25:00:00'), B.clock.fastForward('25:00:00')]);
+    const rotationOf = (page: Page) => page.evaluate(() => window.tabnode!.devices.rotation.status());
     // Done once the old key's revocation is out, after the new key is in every context.
-    const status = await eventually('A rotated its key', () => A.evaluate(() => window.tabnode!.devices.rotation.status()), (s) => s.last !== undefined, 60_000);
+    await eventually('a tab of A rotated its key', () => Promise.all([rotationOf(A), rotationOf(A2)]), (both) => both.some((s) => s.last?.outcome === 'rotated'), 60_000);
+    const [status, status2] = await Promise.all([rotationOf(A), rotationOf(A2)]);
+    // The other tab lost the compare-and-set, or looked after the winner was done.
+    expect([status.last?.outcome, status2.last?.outcome].filter((o) => o === 'rotated')).toHaveLength(1);
+    expect([status.last?.outcome, status2.last?.outcome]).not.toContain('failed');
     const newKey = await keyOf(A);
-    expect(status).toMatchObject({ cadenceDays: 1, due: false, automatic: true, last: { outcome: 'rotated', oldKey, newKey } });
+    expect(await keyOf(A2)).toBe(newKey);
+    expect(status).toMatchObject({ cadenceDays: 1, due: false, automatic: true, key: newKey });
+    expect([status.last, status2.last].find((l) => l?.outcome === 'rotated')).toMatchObject({ oldKey, newKey });
+    expect((await A.evaluate(() => window.tabnode!.devices.list())).map((d) => [d.key, d.thisDevice, d.revoked])).toEqual([
+      [newKey, true, false],
+      [oldKey, false, true],
+    ]);
     await section.getByText(`${newKey.slice(0, 10)}…`).waitFor();
     await screenshot(A, 'key-rotation-settings-after');
 

@@ -155,12 +155,14 @@ export function devicesService(d: { store: Store; platform: Platform; identity: 
 
     /**
      * Replace this device's key: a new key, delegated by the root and introduced in every
-     * context, then the old key revoked everywhere.
+     * context, then the old key revoked everywhere. `replacing`: the key the caller judged
+     * (e.g. too old); if another is in its place, another tab rotated it already.
      */
-    async rotate(options: { wallet?: WalletAccount } = {}): Promise<{ oldKey: string; newKey: string; contexts: number; refused: string[] }> {
+    async rotate(options: { wallet?: WalletAccount; replacing?: Uint8Array } = {}): Promise<{ oldKey: string; newKey: string; contexts: number; refused: string[] }> {
       const status = await d.identity.status();
       const label = status.delegation?.label ?? 'This browser';
       const old = await d.identity.device();
+      if (options.replacing && !bytesEqual(options.replacing, old.publicKey)) throw new KeyAlreadyRotatedError(toBase58(old.publicKey));
       // The new key is delegated before it replaces the old one: a wallet that declines
       // leaves this device as it was.
       const candidate = await d.platform.generateDeviceKey(d.platform.now());

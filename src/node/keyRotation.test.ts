@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { DAY_MS, RotationCadenceError } from '../core/identity/index.ts';
 import { simScheduler, type SimScheduler } from '../core/mesh/simScheduler.ts';
-import { memoryStore } from '../core/store/index.ts';
+import { memoryStore, type Store } from '../core/store/index.ts';
 import { memoryMeshHub } from './contexts/memoryMesh.ts';
 import type { TabnodeNode } from './createNode.ts';
 import { realTimeScheduler } from './scheduler.ts';
@@ -106,6 +106,29 @@ describe('key rotation on a cadence', () => {
     expect((await store.revocations()).map((r) => r.clientKey)).toEqual([first]);
     // The losing tab's candidate key was dropped with its private half: it is no device.
     expect((await tab2.devices.list()).map((d) => d.key)).toEqual([second, first]);
+  });
+
+  test('a tab that judged the old key due after another tab replaced it does not rotate the fresh key', async () => {
+    const sim = clock();
+    const store = memoryStore();
+    const tab1 = await localNode(sim, 'tab1', store);
+    // Tab 2 reads the cadence late: by then tab 1 has rotated, but tab 2 judged the old key.
+    let late = false;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const slow: Store = { ...store, setting: async (key) => ((late && key === 'key-rotation' && (await gate)), store.setting(key)) };
+    const tab2 = await bareTestNode(memoryMeshHub(realTimeScheduler), 'tab2', { store: slow, now: sim.now, rotationScheduler: sim });
+    nodes.push(tab2);
+    const first = await keyOf(tab1);
+
+    late = true;
+    sim.advance(31 * DAY_MS);
+    await until('tab 1 rotated', async () => (await tab1.devices.rotation.status()).last?.outcome === 'rotated');
+    open();
+    await until('both looked and rescheduled', async () => sim.pending() === 2);
+    expect((await tab2.devices.rotation.status()).last?.outcome).toBe('another-tab');
+    expect((await store.revocations()).map((r) => r.clientKey)).toEqual([first]);
+    expect((await tab1.devices.list()).map((d) => d.revoked)).toEqual([false, true]);
   });
 
   test('a wallet root is told rotation is due instead of being prompted; confirming rotates', async () => {

@@ -70,7 +70,8 @@ export function keyRotationService(d: { store: Store; platform: Platform; identi
     if (!root || !isRotationDue(key.createdAt, days, d.platform.now())) return { outcome: 'not-due' };
     if (root.kind !== 'local') return { outcome: 'needs-wallet' };
     try {
-      const { oldKey, newKey } = await d.devices.rotate();
+      // Only the key judged due: a tab that looks a moment after another rotated must not rotate the fresh key.
+      const { oldKey, newKey } = await d.devices.rotate({ replacing: key.publicKey });
       return { outcome: 'rotated', oldKey, newKey };
     } catch (e) {
       if (e instanceof KeyAlreadyRotatedError) return { outcome: 'another-tab' };
