@@ -66,10 +66,10 @@ export function keyRotationService(d: { store: Store; platform: Platform; identi
   }
 
   async function checkOnce(): Promise<RotationCheck> {
-    const [root, key, days] = await Promise.all([d.store.root(), d.identity.device(), cadence()]);
-    if (!root || !isRotationDue(key.createdAt, days, d.platform.now())) return { outcome: 'not-due' };
-    if (root.kind !== 'local') return { outcome: 'needs-wallet' };
     try {
+      const [root, key, days] = await Promise.all([d.store.root(), d.identity.device(), cadence()]);
+      if (!root || !isRotationDue(key.createdAt, days, d.platform.now())) return { outcome: 'not-due' };
+      if (root.kind !== 'local') return { outcome: 'needs-wallet' };
       // Only the key judged due: a tab that looks a moment after another rotated must not rotate the fresh key.
       const { oldKey, newKey } = await d.devices.rotate({ replacing: key.publicKey });
       return { outcome: 'rotated', oldKey, newKey };
@@ -95,11 +95,17 @@ export function keyRotationService(d: { store: Store; platform: Platform; identi
     if (!live()) return;
     await check();
     if (!live()) return;
-    const [key, days] = await Promise.all([d.identity.device(), cadence()]);
-    const now = d.platform.now();
-    const dueAt = rotationDueAt(key.createdAt, days);
-    // Past due but not rotated (a wallet root, a failure): look again at the usual pace.
-    d.scheduler.schedule(dueAt !== undefined && dueAt > now ? nextCheckDelay(dueAt, now) : KEY_ROTATION.checkEveryMs, () => void loop(gen));
+    let delay: number = KEY_ROTATION.checkEveryMs;
+    try {
+      const [key, days] = await Promise.all([d.identity.device(), cadence()]);
+      const now = d.platform.now();
+      const dueAt = rotationDueAt(key.createdAt, days);
+      // Past due but not rotated (a wallet root, a failure): look again at the usual pace.
+      if (dueAt !== undefined && dueAt > now) delay = nextCheckDelay(dueAt, now);
+    } catch {
+      // The store is closing or failing: the next look says what is wrong.
+    }
+    d.scheduler.schedule(delay, () => void loop(gen));
   }
 
   return {
@@ -117,6 +123,8 @@ export function keyRotationService(d: { store: Store; platform: Platform; identi
     /** Set the cadence (whole days within the bounds, or null for off); rotates at once if that makes the key due. */
     async setCadence(days: CadenceDays): Promise<RotationStatus> {
       await d.store.putSetting(SETTING_KEY, { days: checkCadence(days) });
+      // A look under way may have read the old cadence: look again after it.
+      await checking;
       await check();
       return this.status();
     },
