@@ -50,8 +50,8 @@ describe('key rotation on a cadence', () => {
     const section = A.getByTestId('rotation-cadence');
     await expect(section.getByTestId('rotation-next').textContent()).resolves.not.toBe('Off');
     await section.getByTestId('rotation-days').fill('1');
-    await section.getByRole('button', { name: 'Save rotation' }).click();
-    await section.getByText('Saved: a new key every day.').waitFor();
+    await section.getByRole('button', { name: 'Apply rotation' }).click();
+    await section.getByText('Rotation set: a new key every day.').waitFor();
     await screenshot(A, 'key-rotation-settings');
     expect(await keyOf(A)).toBe(oldKey);
 

@@ -18,7 +18,7 @@ function nextRotation(status: RotationStatus): string {
 
 /**
  * How often this device's key is replaced, when the current one was made and when the next
- * rotation is due. It sits inside the Settings form: its own button saves it, and Enter in
+ * rotation is due. It sits inside the Settings form: its own button applies it, and Enter in
  * its field saves the cadence rather than the network settings.
  */
 export function RotationCadence() {
@@ -43,7 +43,7 @@ export function RotationCadence() {
       const rotated = before !== undefined && next.key !== before;
       setMessage({
         ok: true,
-        text: next.cadenceDays === null ? 'Saved: this device keeps its key until you rotate it.' : `Saved: a new key every ${next.cadenceDays === 1 ? 'day' : `${next.cadenceDays} days`}.${rotated ? ' The key was older than that, so it was rotated now.' : ''}`,
+        text: next.cadenceDays === null ? 'Rotation off: this device keeps its key until you rotate it.' : `Rotation set: a new key every ${next.cadenceDays === 1 ? 'day' : `${next.cadenceDays} days`}.${rotated ? ' The key was older than that, so it was rotated now.' : ''}`,
       });
     } catch (e) {
       setMessage({ ok: false, text: (e as Error).message });
@@ -106,7 +106,7 @@ export function RotationCadence() {
       </div>
       <div className="actions start">
         <button type="button" className="button secondary" onClick={() => void save()}>
-          Save rotation
+          Apply rotation
         </button>
       </div>
       {message && (
