@@ -12,6 +12,7 @@ import type { MeshPort } from './contexts/meshPort.ts';
 import { settingsAccountVerifier } from './accountChecks.ts';
 import { alertsService, type AlertsApi } from './alerts/alertsService.ts';
 import { devicesService, type DevicesService } from './devices.ts';
+import { keyRotationService, type KeyRotationService } from './keyRotation.ts';
 import { directoryService, type DirectoryService } from './directory.ts';
 import { identityService, type IdentityService, type Platform } from './identityService.ts';
 import { allowsConnection, UNRESTRICTED, type ConnectPolicy } from './connectPolicy.ts';
@@ -32,8 +33,11 @@ import { defaultSettings, outsideConnectPolicy, settingsToStored, validateSettin
  */
 export interface TabnodeNode {
   identity: IdentityService;
-  /** The devices this identity's root has delegated: list, revoke, renew, rotate. */
-  devices: DevicesService;
+  /**
+   * The devices this identity's root has delegated: list, revoke, renew, rotate; which
+   * expire soon or are stale (`hygiene`), and rotation on a cadence (`rotation`).
+   */
+  devices: DevicesService & { hygiene: KeyRotationService['hygiene']; rotation: Omit<KeyRotationService, 'start' | 'stop' | 'hygiene'> };
   contexts: ContextService;
   /** Finds the contexts this root is a member of, so a new device of it gets them back. */
   directory: DirectoryService;
@@ -83,6 +87,8 @@ export interface NodeDeps {
   metricsTimings?: Partial<MetricsTimings>;
   /** Where metrics not saved yet go when the page goes away (sessionStorage in browsers). */
   metricsJournal?: MetricsJournal;
+  /** When key-rotation checks run (default: `scheduler`); tests drive it with a virtual clock. */
+  rotationScheduler?: Scheduler;
 }
 
 export async function createNode({ store, platform, origin, connectPolicy, chainPreset, ...deps }: NodeDeps): Promise<TabnodeNode> {
@@ -182,10 +188,12 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
   const devices = devicesService({ store, platform, identity, contexts, proofs });
   metrics.start();
   const alerts = alertsService({ store, openViews: () => contexts.openViews(), onContextsChange: contexts.onChange, signer: () => signerOf(store), now: platform.now, scheduler });
+  const rotation = keyRotationService({ store, platform, identity, devices, scheduler: deps.rotationScheduler ?? scheduler });
+  rotation.start();
 
   return {
     identity,
-    devices,
+    devices: { ...devices, hygiene: rotation.hygiene, rotation },
     contexts,
     directory,
     apps,
@@ -223,6 +231,7 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
       };
     },
     async close() {
+      rotation.stop();
       stopFollowing();
       alerts.stop();
       await directory.stop();

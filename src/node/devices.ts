@@ -1,5 +1,5 @@
 import { fromBase58, toBase58 } from '../core/codec/index.ts';
-import { fromHex, toHex } from '../core/crypto/index.ts';
+import { bytesEqual, fromHex, toHex } from '../core/crypto/index.ts';
 import {
   delegationCodec,
   localRootPublicKey,
@@ -31,6 +31,18 @@ export interface DeviceView {
   revoked: boolean;
   /** In how many contexts this key is known. */
   contexts: number;
+  /** The key is at least this old: its creation (this device) or its first delegation known here. */
+  keySince: number;
+  /** Its newest op in a context here, or now while it is connected; none if never seen. */
+  lastSeen?: number;
+}
+
+/** Another tab of this profile rotated the device key first (rotation is compare-and-set). */
+export class KeyAlreadyRotatedError extends Error {
+  override readonly name = 'KeyAlreadyRotatedError';
+  constructor(readonly current: string) {
+    super(`another tab of this browser rotated this device's key at the same moment (it is now ${current.slice(0, 10)}…): nothing more to do`);
+  }
 }
 
 /** A wallet-rooted identity needs its wallet to sign; none (or another account) was given. */
@@ -73,12 +85,17 @@ export function devicesService(d: { store: Store; platform: Platform; identity: 
       const root = await myRoot();
       const dev = await d.identity.device();
       const now = d.platform.now();
+      const thisKey = toBase58(dev.publicKey);
       const byKey = new Map<string, DeviceView>();
-      const add = (key: string, label: string, issuedAt: number, expiresAt: number, revoked: boolean, inContext: boolean) => {
+      const add = (key: string, label: string, issuedAt: number, expiresAt: number, revoked: boolean, inContext: boolean, lastSeen?: number) => {
         const seen = byKey.get(key);
+        const keySince = Math.min(issuedAt, seen?.keySince ?? issuedAt);
+        const latest = Math.max(lastSeen ?? 0, seen?.lastSeen ?? 0);
         if (seen && seen.issuedAt > issuedAt) {
           seen.revoked ||= revoked;
           seen.contexts += inContext ? 1 : 0;
+          seen.keySince = keySince;
+          if (latest) seen.lastSeen = latest;
           return;
         }
         byKey.set(key, {
@@ -87,9 +104,11 @@ export function devicesService(d: { store: Store; platform: Platform; identity: 
           issuedAt,
           expiresAt,
           ...expiryOf(expiresAt, now),
-          thisDevice: key === toBase58(dev.publicKey),
+          thisDevice: key === thisKey,
           revoked: revoked || Boolean(seen?.revoked),
           contexts: (seen?.contexts ?? 0) + (inContext ? 1 : 0),
+          keySince: key === thisKey ? dev.createdAt : keySince,
+          ...(latest ? { lastSeen: latest } : {}),
         });
       };
       for (const r of await d.store.delegations()) {
@@ -97,10 +116,13 @@ export function devicesService(d: { store: Store; platform: Platform; identity: 
         const claims = delegationCodec.decode(r.bytes).claims;
         add(r.clientKey, claims.label, claims.issuedAt, claims.expiresAt, false, false);
       }
-      for (const k of await d.contexts.devicesOf(root.id)) add(toBase58(fromHex(k.key)), k.label, k.issuedAt, k.expiresAt, k.revoked, true);
+      for (const k of await d.contexts.devicesOf(root.id)) add(toBase58(fromHex(k.key)), k.label, k.issuedAt, k.expiresAt, k.revoked, true, k.lastSeen);
       const revokedHere = new Set((await d.store.revocations()).filter((r) => r.root === root.id).map((r) => r.clientKey));
       for (const v of byKey.values()) v.revoked ||= revokedHere.has(v.key);
-      return [...byKey.values()].sort((a, b) => Number(b.thisDevice) - Number(a.thisDevice) || b.issuedAt - a.issuedAt);
+      // A key of this profile that is no longer its device key, unrevoked and in no context,
+      // was a rotation candidate another tab beat: its private half is gone, it signs nothing.
+      const dead = (v: DeviceView) => !v.thisDevice && !v.revoked && v.contexts === 0;
+      return [...byKey.values()].filter((v) => !dead(v)).sort((a, b) => Number(b.thisDevice) - Number(a.thisDevice) || b.issuedAt - a.issuedAt);
     },
 
     /**
@@ -133,17 +155,21 @@ export function devicesService(d: { store: Store; platform: Platform; identity: 
 
     /**
      * Replace this device's key: a new key, delegated by the root and introduced in every
-     * context, then the old key revoked everywhere.
+     * context, then the old key revoked everywhere. `replacing`: the key the caller judged
+     * (e.g. too old); if another is in its place, another tab rotated it already.
      */
-    async rotate(options: { wallet?: WalletAccount } = {}): Promise<{ oldKey: string; newKey: string; contexts: number; refused: string[] }> {
+    async rotate(options: { wallet?: WalletAccount; replacing?: Uint8Array } = {}): Promise<{ oldKey: string; newKey: string; contexts: number; refused: string[] }> {
       const status = await d.identity.status();
       const label = status.delegation?.label ?? 'This browser';
       const old = await d.identity.device();
+      if (options.replacing && !bytesEqual(options.replacing, old.publicKey)) throw new KeyAlreadyRotatedError(toBase58(old.publicKey));
       // The new key is delegated before it replaces the old one: a wallet that declines
       // leaves this device as it was.
       const candidate = await d.platform.generateDeviceKey(d.platform.now());
       await delegateKey(candidate.publicKey, label, options.wallet);
       const next = await d.store.replaceDeviceKey(old.publicKey, candidate);
+      // The tab that won announces its key and revokes the old one; this one is done.
+      if (!bytesEqual(next.publicKey, candidate.publicKey)) throw new KeyAlreadyRotatedError(toBase58(next.publicKey));
       await d.contexts.reannounce();
       // The new key must be known in a context before it can sign the old one's revocation
       // there; contexts that do not settle now get it later (stored revocations catch up).

@@ -6,3 +6,4 @@ export * from './identityService.ts';
 export * from './settings.ts';
 export * from './devices.ts';
 export * from './metrics/dashboardView.ts';
+export * from './keyRotation.ts';

@@ -8,12 +8,23 @@ import { realTimeScheduler } from './scheduler.ts';
 import type { AnchorWatchTimings } from './anchors/watch.ts';
 import type { MetricsJournal, MetricsTimings } from './metrics/metricsService.ts';
 import type { ChainPreset } from './settings.ts';
+import type { Scheduler } from '../core/mesh/Scheduler.ts';
 
 /** A node named `name` on `hub` with no identity yet (log it in as the test needs). */
 export function bareTestNode(
   hub: ReturnType<typeof memoryMeshHub>,
   name: string,
-  options: { store?: Store; origin?: string; now?: () => number; anchorTimings?: AnchorWatchTimings; metricsTimings?: Partial<MetricsTimings>; metricsJournal?: MetricsJournal; chainPreset?: () => Promise<ChainPreset | undefined> } = {},
+  options: {
+    store?: Store;
+    origin?: string;
+    now?: () => number;
+    anchorTimings?: AnchorWatchTimings;
+    metricsTimings?: Partial<MetricsTimings>;
+    metricsJournal?: MetricsJournal;
+    chainPreset?: () => Promise<ChainPreset | undefined>;
+    /** When key-rotation checks run (a virtual clock in tests); default real time. */
+    rotationScheduler?: Scheduler;
+  } = {},
 ): Promise<TabnodeNode> {
   return createNode({
     store: options.store ?? memoryStore(),
@@ -25,12 +36,18 @@ export function bareTestNode(
     ...(options.metricsTimings ? { metricsTimings: options.metricsTimings } : {}),
     ...(options.metricsJournal ? { metricsJournal: options.metricsJournal } : {}),
     ...(options.chainPreset ? { chainPreset: options.chainPreset } : {}),
+    ...(options.rotationScheduler ? { rotationScheduler: options.rotationScheduler } : {}),
     platform: { now: options.now ?? (() => Date.now()), randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)), generateDeviceKey, importRootSeed, signerFor },
   });
 }
 
 /** A signed-in node named `name` on `hub`, with a fresh local root. */
-export async function testNode(hub: ReturnType<typeof memoryMeshHub>, name: string, store: Store = memoryStore(), options: { now?: () => number } = {}): Promise<TabnodeNode> {
+export async function testNode(
+  hub: ReturnType<typeof memoryMeshHub>,
+  name: string,
+  store: Store = memoryStore(),
+  options: { now?: () => number; rotationScheduler?: Scheduler } = {},
+): Promise<TabnodeNode> {
   const node = await bareTestNode(hub, name, { store, ...options });
   await node.identity.useLocalRoot(node.identity.newPhrase(), name);
   return node;

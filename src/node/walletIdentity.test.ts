@@ -1,9 +1,8 @@
-import { privateKeyToAccount, generatePrivateKey } from 'viem/accounts';
+import { ethereumWallet } from './walletDoubles.testing.ts';
 import { afterEach, describe, expect, test } from 'vitest';
 import { fromBase58 } from '../core/codec/index.ts';
 import { toHex } from '../core/crypto/index.ts';
 import { parseInviteLink } from '../core/invitation/index.ts';
-import type { EthereumWalletAccount } from '../wallets/connector.ts';
 import { memoryMeshHub } from './contexts/memoryMesh.ts';
 import type { TabnodeNode } from './createNode.ts';
 import { WalletLoginError } from './identityService.ts';
@@ -11,12 +10,6 @@ import { realTimeScheduler } from './scheduler.ts';
 import { bareTestNode, testNode, until } from './testing.ts';
 import { memoryStore } from '../core/store/index.ts';
 import { signWithWallet } from './walletSigning.ts';
-
-/** A wallet that signs EIP-191 messages with a real secp256k1 key, as an injected wallet would. */
-function ethereumWallet(privateKey = generatePrivateKey(), chainId = 1): EthereumWalletAccount {
-  const account = privateKeyToAccount(privateKey);
-  return { kind: 'ethereum', address: account.address, chainId, signMessage: ({ message }) => account.signMessage({ message }), sendTransaction: () => Promise.reject(new Error('this test wallet sends no transactions')), signTypedData: (data) => account.signTypedData(data as never) };
-}
 
 const nodes: TabnodeNode[] = [];
 afterEach(async () => {

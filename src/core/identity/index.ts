@@ -8,3 +8,5 @@ export * from './starknet.ts';
 export * from './challenge.ts';
 export * from './accountVerifier.ts';
 export * from './origin.ts';
+export * from './keyRotation.ts';
+export * from './deviceHygiene.ts';

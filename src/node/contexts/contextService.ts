@@ -14,6 +14,7 @@ import type { ContextSync, SyncEvent } from '../../core/sync/contextSync.ts';
 import type { ContextApp, MethodInfo } from '../apps/contextApp.ts';
 import { KV_APP_ID } from '../apps/kvApp.ts';
 import { openContext, type RunningContext } from './openContext.ts';
+import { selectLastSeen } from './context/selectors/lastSeen.ts';
 import type { AnchorBinding } from '../../core/anchor/AnchorChain.ts';
 import { anchorFieldOf } from '../../core/anchor/binding.ts';
 import type { AnchorPolicy } from '../../core/anchor/policy.ts';
@@ -373,13 +374,20 @@ export function contextService(d: ContextServiceDeps) {
       }
     },
 
-    /** The keys `root` has introduced in each context held here, with whether each was revoked. */
-    async devicesOf(root: RootId): Promise<{ context: string; key: string; label: string; issuedAt: number; expiresAt: number; revoked: boolean }[]> {
+    /**
+     * The keys `root` has introduced in each context held here, with whether each was
+     * revoked and when it was last seen there (its newest op, or now while connected).
+     */
+    async devicesOf(root: RootId): Promise<{ context: string; key: string; label: string; issuedAt: number; expiresAt: number; revoked: boolean; lastSeen?: number }[]> {
       const out = [];
       for (const record of await d.store.contexts()) {
-        const g = (await start(record.id)).replica.governance();
+        const ctx = await start(record.id);
+        const g = ctx.replica.governance();
+        const seen = selectLastSeen({ ops: ctx.replica.dag.all() }, ctx.sync.peers(), d.now());
         for (const [key, info] of g.keys) {
-          if (info.root === root) out.push({ context: record.id, key, label: info.label, issuedAt: info.issuedAt, expiresAt: info.expiresAt, revoked: g.revokedKeys.has(key) });
+          if (info.root !== root) continue;
+          const lastSeen = seen.get(key);
+          out.push({ context: record.id, key, label: info.label, issuedAt: info.issuedAt, expiresAt: info.expiresAt, revoked: g.revokedKeys.has(key), ...(lastSeen ? { lastSeen } : {}) });
         }
       }
       return out;

@@ -1,8 +1,10 @@
+import { AlertSummary } from '../alerts/AlertSummary.tsx';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 import { useNode } from '../shell/nodeContext.ts';
 import { useLive } from '../shell/useLive.ts';
 import { AgreementTable } from './AgreementTable.tsx';
 import { ContextHealthCard } from './ContextHealthCard.tsx';
+import { DeviceHygiene } from './DeviceHygiene.tsx';
 import { HealthPlots } from './HealthPlots.tsx';
 import './dashboard.css';
 
@@ -11,7 +13,7 @@ const POLL_MS = 2000;
 
 /**
  * The admin dashboard: every context's health, checkpoint agreement, and the last hour's
- * plots. Its grid leaves slots for the alert summary and the device-hygiene list.
+ * plots, with the open alerts above and this root's expiring and stale devices below.
  */
 export function DashboardPage() {
   const node = useNode();
@@ -25,7 +27,7 @@ export function DashboardPage() {
         </p>
         <ErrorAlert message={error && `The dashboard could not be read: ${error.message}`} />
       </section>
-      {/* Slot: alert summary (issue 13, alerts). */}
+      <AlertSummary />
       {!dashboard ?
         <p className="loading" role="status">
           Reading this node’s health…
@@ -44,7 +46,7 @@ export function DashboardPage() {
           <AgreementTable matrix={dashboard.agreement} />
         </>
       }
-      {/* Slot: device hygiene (issue 13, key hygiene). */}
+      <DeviceHygiene />
     </div>
   );
 }

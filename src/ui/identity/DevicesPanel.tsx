@@ -7,10 +7,7 @@ import { useLive } from '../shell/useLive.ts';
 import { PairingCode } from '../wallet/PairingCode.tsx';
 import { WalletPicker } from '../wallet/WalletPicker.tsx';
 import { walletFor } from '../wallet/walletSession.ts';
-
-function formatDate(ms: number): string {
-  return new Date(ms).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-}
+import { formatDate } from '../shell/formatDate.ts';
 
 /** Something the root signs; `run` returns what to tell the person. */
 type Action = { what: string; run(wallet: WalletAccount | undefined): Promise<string> };

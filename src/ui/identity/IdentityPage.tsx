@@ -3,12 +3,9 @@ import { CopyButton } from '../shell/CopyButton.tsx';
 import { DelegationPanel } from './DelegationPanel.tsx';
 import { DevicesPanel } from './DevicesPanel.tsx';
 import { SignOut } from './SignOut.tsx';
+import { formatDate } from '../shell/formatDate.ts';
 
 const ROOT_KIND_LABEL = { local: 'Local key', ethereum: 'Ethereum wallet', starknet: 'Starknet wallet' } as const;
-
-function formatDate(ms: number): string {
-  return new Date(ms).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-}
 
 /** Who you are, this device, and its delegation. */
 export function IdentityPage({ status }: { status: IdentityStatus }) {

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { SETTINGS_LIMITS, type IceServer, type NodeSettings, type PolicyBlock } from '../../node/index.ts';
 import { useNode } from '../shell/nodeContext.ts';
+import { RotationCadence } from './RotationCadence.tsx';
 
 function iceToText(servers: IceServer[]): string {
   return servers.map((s) => [s.urls.join(','), s.username, s.credential].filter(Boolean).join(' ')).join('\n');
@@ -217,6 +218,7 @@ export function Settings() {
           Save
         </button>
       </div>
+      <RotationCadence />
     </form>
   );
 }

@@ -8,6 +8,7 @@ import type { EventView, VerificationView } from '../../view.ts';
 import { selectAudit } from './audit.ts';
 import { MAX_EVENTS, selectEvents } from './events.ts';
 import { MAX_INVALID_OPS, selectInvalidOps } from './invalidOps.ts';
+import { selectLastSeen } from './lastSeen.ts';
 import type { History } from './types.ts';
 import { selectJoinProblem, selectMembers } from './view.ts';
 
@@ -106,5 +107,16 @@ describe('context selectors (plain inputs, no mesh)', () => {
     expect(selectJoinProblem({ ...base, alerts: clock })).toBe('your clock is 10 minutes ahead');
     expect(selectJoinProblem({ ...base, alerts: clock, historySize: 3 })).toBeUndefined();
     expect(selectJoinProblem({ ...base, joining: false, peers: refusing, alerts: clock })).toBeUndefined();
+  });
+});
+
+describe('last seen per key', () => {
+  test('the newest op each key signed, or now while it is a verified peer', () => {
+    const ops = [op('k1', 'aa01', 100, 'join'), op('k2', 'aa01', 300, 'delta'), op('k3', 'bb01', 200, 'delta'), op('k4', 'aa01', 250, 'delta')];
+    const peers = [
+      { key: 'bb01', state: 'verified' },
+      { key: 'aa02', state: 'handshaking' },
+    ] as unknown as PeerInfo[];
+    expect(Object.fromEntries(selectLastSeen({ ops }, peers, 1_000))).toEqual({ aa01: 300, bb01: 1_000 });
   });
 });
