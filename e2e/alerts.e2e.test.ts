@@ -77,6 +77,12 @@ describe('alerts across real browsers', () => {
     expect(shown!.body).toMatch(/^Bob laptop tried to change the shared data in “Design team” and was refused: a reader cannot do this \(needs writer\)\.$/);
     expect(await A.evaluate(() => Notification.permission)).toBe('granted');
 
+    // The admin's dashboard shows it among the open alerts.
+    await A.getByRole('link', { name: 'Dashboard' }).click();
+    const summary = A.getByTestId('alert-summary');
+    await eventually('the dashboard lists the alert', () => summary.textContent(), (t) => Boolean(t?.includes('Bob laptop tried to change the shared data')));
+    await screenshot(A, 'dashboard-with-alert');
+
     await A.getByRole('link', { name: 'Alerts (1 open)' }).click();
     await A.getByRole('heading', { name: 'Alerts', level: 1 }).waitFor();
     const entry = A.locator('[data-testid=alert][data-kind=unauthorized]');
