@@ -44,7 +44,7 @@ export function App() {
       return (
         <>
           <JoinPage signedIn={signedIn} />
-          {!signedIn && <Welcome />}
+          {!signedIn && <Welcome asPage={false} />}
         </>
       );
     }

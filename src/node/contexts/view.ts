@@ -37,12 +37,17 @@ export interface Alert {
   message: string;
 }
 
+/** How this member's membership ended: removed by someone (a device label and its root), or left. */
+export type Departure = { how: 'removed'; by: string; byRoot?: RootId; at: number } | { how: 'left'; at: number };
+
 /** Everything the UI shows about one context, as plain data. */
 export interface ContextView {
   id: string;
   name: string;
   myRoot: RootId;
   myRole?: Role;
+  /** Set when this root was a member and is not any more. */
+  departure?: Departure;
   /** False while working offline (out of the mesh by choice). */
   online: boolean;
   /** The app's id (hex SHA-256 of its WASM binary, or the built-in key/value app's id). */

@@ -1,5 +1,6 @@
 import { useNode } from '../shell/nodeContext.ts';
 import { useLive } from '../shell/useLive.ts';
+import { formatDateTime } from '../shell/wording.ts';
 
 /** Every op of the context: what, by whom (executor), from which device, and its verdict. */
 export function AuditLog({ contextId }: { contextId: string }) {
@@ -22,7 +23,7 @@ export function AuditLog({ contextId }: { contextId: string }) {
           <tbody>
             {[...(entries ?? [])].reverse().slice(0, 200).map((e) => (
               <tr key={e.key} data-key={e.key}>
-                <td>{new Date(e.time).toLocaleTimeString()}</td>
+                <td>{formatDateTime(e.time)}</td>
                 <td>
                   {e.kind}
                   {e.call && <code className="small"> {e.call}()</code>}

@@ -37,7 +37,7 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
       <ul className="members" data-testid="members">
         {view.members.map((m) => (
           <li key={m.root} data-testid="member" data-root={m.root} data-role={m.role}>
-            <span className={m.online ? 'dot online' : 'dot'} aria-label={m.online ? 'online' : 'offline'} title={m.online ? 'online' : 'offline'} />
+            <span className={m.online ? 'dot online' : 'dot'} role="img" aria-label={m.online ? 'Online' : 'Offline'} title={m.online ? 'Online' : 'Offline'} />
             <span className="who">
               <strong>{(m.devices.find((d) => !d.revoked) ?? m.devices[0])?.label ?? shortRoot(m.root)}</strong>
               {m.me && <span className="badge">you</span>}

@@ -1,11 +1,10 @@
 import type { ContextView } from '../../node/index.ts';
 import { useNode } from '../shell/nodeContext.ts';
+import { formatDateTime } from '../shell/wording.ts';
 
 const COMPARISON_TEXT = { agree: 'agrees', 'different-heads': 'not comparable yet', diverged: 'DIVERGED' } as const;
 
-function time(ms: number): string {
-  return new Date(ms).toLocaleTimeString();
-}
+const time = formatDateTime;
 
 /** Rejections with the same reason and message, one row each (a flood reads as one line). */
 function groupRejections(records: ContextView['rejected']): { reason: string; message: string; count: number; at: number }[] {

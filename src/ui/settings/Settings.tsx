@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { SETTINGS_LIMITS, type IceServer, type NodeSettings, type PolicyBlock } from '../../node/index.ts';
 import { useNode } from '../shell/nodeContext.ts';
+import { usePageTitle } from '../shell/usePageTitle.ts';
 
 function iceToText(servers: IceServer[]): string {
   return servers.map((s) => [s.urls.join(','), s.username, s.credential].filter(Boolean).join(' ')).join('\n');
@@ -26,6 +27,7 @@ const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boo
 /** How this node finds and reaches peers. */
 export function Settings() {
   const node = useNode();
+  usePageTitle('Settings');
   const [signaling, setSignaling] = useState('');
   const [ice, setIce] = useState('');
   const [route, setRoute] = useState<NodeSettings['iceTransportPolicy']>('all');
