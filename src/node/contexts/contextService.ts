@@ -422,6 +422,11 @@ export function contextService(d: ContextServiceDeps) {
       const remove = (change.remove ?? []).map(siteOrigin);
       return (await start(id)).changeOrigins(add, remove);
     },
+    /** Admins: switch the context's app to another (hex id of a registered app, or the built-in one). */
+    async setApp(id: string, appId: string): Promise<OpOutcome> {
+      if (!/^[0-9a-f]{64}$/.test(appId)) throw new Error(`"${appId.slice(0, 80)}" is not an app id (64 hex digits)`);
+      return (await start(id)).setApp(fromHex(appId));
+    },
     async setOnline(id: string, online: boolean): Promise<void> {
       (await start(id)).setOnline(online);
     },
