@@ -6,6 +6,10 @@ import { DataPanel } from './DataPanel.tsx';
 import { MembersPanel } from './MembersPanel.tsx';
 import { OriginsPanel } from './OriginsPanel.tsx';
 import { SyncPanel } from './SyncPanel.tsx';
+import { ContextActions } from './ContextActions.tsx';
+import { ProblemText } from '../shell/Problem.tsx';
+import { usePageTitle } from '../shell/usePageTitle.ts';
+import { countOf } from '../shell/wording.ts';
 
 // Only anchored contexts show it: its code loads with the first one.
 const AnchorsPanel = lazy(() => import('./AnchorsPanel.tsx').then((m) => ({ default: m.AnchorsPanel })));
@@ -16,8 +20,9 @@ export function ContextPage({ id }: { id: string }) {
   const { value: view, error } = useLive(() => node.contexts.view(id), [id]);
   const { value: methods } = useLive(() => node.contexts.methods(id).catch(() => []), [id], 5000);
   const isBoard = Boolean(methods?.some((m) => m.name === 'list_tasks'));
-  const [outcome, setOutcome] = useState<{ text: string; ok: boolean }>();
-  const onOutcome = (text: string, ok: boolean) => setOutcome({ text, ok });
+  const [outcome, setOutcome] = useState<{ text: string; ok: boolean; detail?: string }>();
+  const onOutcome = (text: string, ok: boolean, detail?: string) => setOutcome({ text, ok, ...(detail ? { detail } : {}) });
+  usePageTitle(view?.name ?? (error ? 'Context not found' : undefined));
 
   if (error) {
     return (
@@ -39,7 +44,7 @@ export function ContextPage({ id }: { id: string }) {
               You are <strong data-testid="my-role">{view.myRole ?? 'not a member'}</strong>
             </>
           }{' '}
-          · {view.members.length} members · {online} peer{online === 1 ? '' : 's'} connected
+          · {countOf(view.members.length, 'member')} · {countOf(online, 'peer')} connected
         </p>
         {view.joinProblem && (
           <p className="error" role="alert">
@@ -47,9 +52,9 @@ export function ContextPage({ id }: { id: string }) {
           </p>
         )}
         {outcome && (
-          <p className={outcome.ok ? 'result good' : 'result bad'} role="status" data-testid="outcome">
-            {outcome.text}
-          </p>
+          <div className={outcome.ok ? 'result good' : 'result bad'} role="status" data-testid="outcome">
+            <ProblemText problem={outcome} />
+          </div>
         )}
       </header>
       {view.joining ? null
@@ -70,6 +75,7 @@ export function ContextPage({ id }: { id: string }) {
         </Suspense>
       )}
       <SyncPanel view={view} />
+      {view.joining ? null : <ContextActions view={view} onOutcome={onOutcome} />}
     </>
   );
 }
