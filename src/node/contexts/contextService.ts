@@ -427,6 +427,10 @@ export function contextService(d: ContextServiceDeps) {
       if (!/^[0-9a-f]{64}$/.test(appId)) throw new Error(`"${appId.slice(0, 80)}" is not an app id (64 hex digits)`);
       return (await start(id)).setApp(fromHex(appId));
     },
+    /** Clear the notices of this member's writes overwritten concurrently (the UI shows them until then). */
+    async dismissOverwrites(id: string): Promise<void> {
+      (await start(id)).dismissOverwrites();
+    },
     async setOnline(id: string, online: boolean): Promise<void> {
       (await start(id)).setOnline(online);
     },

@@ -7,6 +7,7 @@ import { MembersPanel } from './MembersPanel.tsx';
 import { OriginsPanel } from './OriginsPanel.tsx';
 import { SyncPanel } from './SyncPanel.tsx';
 import { ContextActions } from './ContextActions.tsx';
+import { OverwriteNotices } from './OverwriteNotices.tsx';
 import { ProblemText } from '../shell/Problem.tsx';
 import { usePageTitle } from '../shell/usePageTitle.ts';
 import { countOf } from '../shell/wording.ts';
@@ -57,6 +58,7 @@ export function ContextPage({ id }: { id: string }) {
           </div>
         )}
       </header>
+      <OverwriteNotices view={view} />
       {view.joining ? null
       : view.anchors?.appMatches === false ?
         // Not the app anchored on chain: it is not run, so its data is not shown as editable either.

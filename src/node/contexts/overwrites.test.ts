@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import type { TabnodeNode } from '../createNode.ts';
+import { realTimeScheduler } from '../scheduler.ts';
+import { testNode, until } from '../testing.ts';
+import { memoryMeshHub } from './memoryMesh.ts';
+
+const nodes: TabnodeNode[] = [];
+afterEach(async () => {
+  await Promise.all(nodes.splice(0).map((n) => n.close()));
+});
+
+describe('a write overwritten concurrently is told to its author', () => {
+  test('two members set one key apart; the one whose value lost is told who won and with what', async () => {
+    const hub = memoryMeshHub(realTimeScheduler);
+    const a = await testNode(hub, 'Alice laptop');
+    const b = await testNode(hub, 'Bob laptop');
+    nodes.push(a, b);
+    const id = await a.contexts.create('Team');
+    await b.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
+    await until('B settled', async () => (await b.contexts.view(id)).myRole === 'writer');
+    await until('A sees B', async () => (await a.contexts.view(id)).members.length === 2);
+
+    await Promise.all([a.contexts.setOnline(id, false), b.contexts.setOnline(id, false)]);
+    await a.contexts.write(id, { method: 'set', args: { key: 'colour', value: 'teal' } });
+    await b.contexts.write(id, { method: 'set', args: { key: 'colour', value: 'red' } });
+    // An ordinary later edit on a key of mine is no conflict: A edits its own key on its own.
+    await a.contexts.write(id, { method: 'set', args: { key: 'only-a', value: 1 } });
+    await Promise.all([a.contexts.setOnline(id, true), b.contexts.setOnline(id, true)]);
+
+    const merged = await until('both agree on colour', async () => {
+      const [va, vb] = [await a.contexts.view(id), await b.contexts.view(id)];
+      const ca = va.kv.find(([k]) => k === 'colour')?.[1];
+      return va.opCount === vb.opCount && va.stateRoot === vb.stateRoot && ca !== undefined && [va, vb, ca] as const;
+    });
+    const [va, vb, winner] = merged;
+    const [loser, loserWrote, winnerLabel] = winner === 'red' ? [va, 'teal', 'Bob laptop'] : [vb, 'red', 'Alice laptop'];
+    const other = loser === va ? vb : va;
+    expect(loser.overwrites).toEqual([expect.objectContaining({ key: 'colour', mine: loserWrote, winner, by: winnerLabel })]);
+    expect(other.overwrites).toBeUndefined();
+
+    await (loser === va ? a : b).contexts.dismissOverwrites(id);
+    expect((await (loser === va ? a : b).contexts.view(id)).overwrites).toBeUndefined();
+  }, 30_000);
+});
