@@ -168,6 +168,8 @@ describe('every page and dialog passes axe at desktop width and at 375 px', () =
     await openPage(A, '/console', 'Node console');
     expect(await A.title()).toBe('Console · Tabnode');
     const input = A.getByTestId('console-input');
+    await eventually('the contexts', () => A.getByLabel('Context').locator('option').count(), (n) => n === 2);
+    await A.getByLabel('Context').selectOption({ label: 'Design team' });
     await eventually('the method list', () => A.getByLabel('Method').inputValue(), (m) => m === 'set');
     // No ready-to-send empty key: the example is only a placeholder.
     expect(await input.inputValue()).toBe('');

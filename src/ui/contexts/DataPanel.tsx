@@ -10,7 +10,8 @@ const PREVIEW_CHARS = 160;
 function preview(value: unknown): string {
   const text = JSON.stringify(value);
   if (text.length <= PREVIEW_CHARS) return text;
-  return `${text.slice(0, PREVIEW_CHARS)}… (${Math.round(text.length / 1024)} KiB)`;
+  const size = text.length < 1024 ? `${text.length} characters` : `${Math.round(text.length / 1024)} KiB`;
+  return `${text.slice(0, PREVIEW_CHARS)}… (${size})`;
 }
 
 /** The shared key/value state, and a form to set or remove a key (the built-in writer). */

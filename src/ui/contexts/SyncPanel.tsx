@@ -6,6 +6,16 @@ const COMPARISON_TEXT = { agree: 'agrees', 'different-heads': 'not comparable ye
 
 const time = formatDateTime;
 
+/** A peer's reason with root ids replaced by the names people know (you, or a member's device label). */
+function namesFor(text: string, view: ContextView): string {
+  let out = text.replaceAll(view.myRoot, 'you');
+  for (const m of view.members) {
+    const label = m.devices.find((d) => !d.revoked)?.label;
+    if (label) out = out.replaceAll(m.root, label);
+  }
+  return out.replace(/^you is /, 'you are ');
+}
+
 /** Rejections with the same reason and message, one row each (a flood reads as one line). */
 function groupRejections(records: ContextView['rejected']): { reason: string; message: string; count: number; at: number }[] {
   const groups = new Map<string, { reason: string; message: string; count: number; at: number }>();
@@ -79,8 +89,8 @@ export function SyncPanel({ view }: { view: ContextView }) {
             <li key={p.linkId} data-state={p.state}>
               <span className={`badge ${p.refusedBy ? 'bad' : p.state === 'verified' ? 'good' : p.state === 'refused' ? 'bad' : ''}`}>{p.refusedBy ? 'refuses us' : p.state}</span>{' '}
               {p.label ?? p.linkId} {p.standing && <span className="muted">({p.standing})</span>}
-              {p.refusal && <span className="muted"> — we refused it: {p.refusal}</span>}
-              {p.refusedBy && <span className="muted"> — it refused us: {p.refusedBy}</span>}
+              {p.refusal && <span className="muted"> — we refused it: {namesFor(p.refusal, view)}</span>}
+              {p.refusedBy && <span className="muted"> — it refused us: {namesFor(p.refusedBy, view)}</span>}
               {p.ignoredOps > 0 && <span className="muted"> — {p.ignoredOps} ops it sent were ignored (not admitted)</span>}
               {p.throttled && <span className="muted"> — throttled: {p.throttled}</span>}
               <span className="muted small">

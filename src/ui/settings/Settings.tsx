@@ -164,7 +164,7 @@ export function Settings() {
           <input spellCheck={false} aria-describedby="sn-rpc-help" value={starknetRpc} onChange={(e) => setStarknetRpc(e.target.value)} />
         </label>
       </div>
-      <h3>Anchoring chain</h3>
+      <h2 className="minor">Anchoring chain</h2>
       <p className="muted" id="chain-help">
         The EVM chain new contexts anchor membership, revocations and app hashes to, and that this node reads anchors from. Empty: no chain.
       </p>
