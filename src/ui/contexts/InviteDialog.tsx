@@ -5,6 +5,7 @@ import { useNode } from '../shell/nodeContext.ts';
 import { QrCode } from '../shell/QrCode.tsx';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 import { Dialog } from '../shell/Dialog.tsx';
+import { plainError } from '../shell/plainWords.ts';
 
 const EXPIRY = [
   ['1 hour', 3_600_000],
@@ -29,7 +30,7 @@ export function InviteDialog({ contextId, myRole, onClose }: { contextId: string
     try {
       setLink(await node.contexts.invite(contextId, { role, expiresInMs: expiry, maxUses: uses }));
     } catch (e) {
-      setError((e as Error).message);
+      setError(plainError(e).text);
     }
   }
 

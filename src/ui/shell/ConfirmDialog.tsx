@@ -1,6 +1,7 @@
 import { useId, useState, type ReactNode } from 'react';
 import { Dialog } from './Dialog.tsx';
 import { ErrorAlert } from './ErrorAlert.tsx';
+import { plainError } from './plainWords.ts';
 
 /**
  * Asks before a destructive action. Cancel has the focus, so Enter or Escape right away
@@ -29,7 +30,7 @@ export function ConfirmDialog({
     try {
       await onConfirm();
     } catch (e) {
-      setError((e as Error).message);
+      setError(plainError(e).text);
       setBusy(false);
     }
   }

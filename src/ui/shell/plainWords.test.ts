@@ -18,6 +18,7 @@ describe('words people read', () => {
     expect(p.text).not.toMatch(/type 48|byte/);
     expect(p.detail).toBe('DecodeError: expected type 48, got 100 (at byte 0)');
     expect(plainError(new Error('a context needs a name')).text).toBe('A context needs a name.');
+    expect(plainError(new TypeError('x is undefined'))).toEqual({ text: 'Something went wrong on this device. Reloading the page may help.', detail: 'TypeError: x is undefined' });
   });
 
   test('plurals, sentences and titles', () => {

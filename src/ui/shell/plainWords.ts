@@ -31,15 +31,19 @@ export function plainRefusal(reason: string | undefined, message: string | undef
   return detail ? { text, detail } : { text };
 }
 
-/** Errors whose own message is written for people (they say what to do). */
-const SPOKEN = new Set(['AppCallError', 'KvError', 'SettingsError', 'OriginError', 'WalletRejectedError', 'WalletUnavailableError', 'WalletChainError', 'PhraseError', 'InviteLinkError', 'ContextNotFoundError', 'NotSignedInError', 'FaucetError', 'RelayError']);
+/** Errors from inside the code (bugs, malformed bytes): their messages are not for people. */
+const INTERNAL = new Set(['TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EncodeError', 'TextEncodingError']);
 
-/** A thrown error as a person reads it: codec and other low-level messages become plain words. */
+/**
+ * A thrown error as a person reads it. The app's typed errors say what to do in their
+ * message, shown as a sentence; codec and internal errors become plain words, with the
+ * original kept as the detail.
+ */
 export function plainError(e: unknown): Plain {
   const error = e instanceof Error ? e : new Error(String(e));
   const detail = `${error.name}: ${error.message}`;
   if (error.name === 'DecodeError') return { text: 'This data is damaged or not from Tabnode (a link cut short, or pasted from elsewhere).', detail };
-  if (error.name === 'StateLayoutError') return { text: `That value cannot be stored: ${error.message}.`, detail };
-  if (SPOKEN.has(error.name) || error.name === 'Error') return { text: sentence(error.message) };
-  return { text: 'Something went wrong here. The details below say what.', detail };
+  if (error.name === 'StateLayoutError') return { text: sentence(`that value cannot be stored: ${error.message}`), detail };
+  if (INTERNAL.has(error.name)) return { text: 'Something went wrong on this device. Reloading the page may help.', detail };
+  return { text: sentence(error.message) };
 }
