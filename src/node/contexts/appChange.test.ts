@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import type { TabnodeNode } from '../createNode.ts';
 import { realTimeScheduler } from '../scheduler.ts';
-import { testNode, until } from '../testing.ts';
+import { twoMemberContext, until } from '../testing.ts';
 import { memoryMeshHub } from './memoryMesh.ts';
 
 const nodes: TabnodeNode[] = [];
@@ -13,13 +13,8 @@ const OTHER_APP = 'ab'.repeat(32);
 
 describe('changing a context’s app through the node', () => {
   test('an admin’s change reaches members; a writer’s is refused; a malformed id is an error', async () => {
-    const hub = memoryMeshHub(realTimeScheduler);
-    const a = await testNode(hub, 'Alice laptop');
-    const b = await testNode(hub, 'Bob laptop');
+    const { a, b, id } = await twoMemberContext(memoryMeshHub(realTimeScheduler));
     nodes.push(a, b);
-    const id = await a.contexts.create('Team');
-    await b.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
-    await until('B settled', async () => (await b.contexts.view(id)).myRole === 'writer');
 
     expect(await b.contexts.setApp(id, OTHER_APP)).toMatchObject({ valid: false, reason: 'insufficient-role' });
     await expect(a.contexts.setApp(id, 'not-hex')).rejects.toThrow(/not an app id/);

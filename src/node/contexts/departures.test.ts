@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { memoryStore } from '../../core/store/index.ts';
 import type { TabnodeNode } from '../createNode.ts';
 import { realTimeScheduler } from '../scheduler.ts';
-import { testNode, until } from '../testing.ts';
+import { twoMemberContext, until } from '../testing.ts';
 import { memoryMeshHub } from './memoryMesh.ts';
 
 /** Leaving, being removed and forgetting a context, as the node reports them to the UI. */
@@ -12,14 +12,9 @@ afterEach(async () => {
 });
 
 async function twoMembers() {
-  const hub = memoryMeshHub(realTimeScheduler);
   const storeB = memoryStore();
-  const a = await testNode(hub, 'Alice laptop');
-  const b = await testNode(hub, 'Bob laptop', storeB);
+  const { a, b, id } = await twoMemberContext(memoryMeshHub(realTimeScheduler), storeB);
   nodes.push(a, b);
-  const id = await a.contexts.create('Team');
-  await b.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
-  await until('B settled', async () => (await b.contexts.view(id)).myRole === 'writer');
   return { a, b, id, storeB, bRoot: (await b.identity.status()).root!.id };
 }
 

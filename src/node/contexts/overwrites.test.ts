@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import type { TabnodeNode } from '../createNode.ts';
 import { realTimeScheduler } from '../scheduler.ts';
-import { testNode, until } from '../testing.ts';
+import { twoMemberContext, until } from '../testing.ts';
 import { memoryMeshHub } from './memoryMesh.ts';
 
 const nodes: TabnodeNode[] = [];
@@ -11,14 +11,8 @@ afterEach(async () => {
 
 describe('a write overwritten concurrently is told to its author', () => {
   test('two members set one key apart; the one whose value lost is told who won and with what', async () => {
-    const hub = memoryMeshHub(realTimeScheduler);
-    const a = await testNode(hub, 'Alice laptop');
-    const b = await testNode(hub, 'Bob laptop');
+    const { a, b, id } = await twoMemberContext(memoryMeshHub(realTimeScheduler));
     nodes.push(a, b);
-    const id = await a.contexts.create('Team');
-    await b.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
-    await until('B settled', async () => (await b.contexts.view(id)).myRole === 'writer');
-    await until('A sees B', async () => (await a.contexts.view(id)).members.length === 2);
 
     await Promise.all([a.contexts.setOnline(id, false), b.contexts.setOnline(id, false)]);
     await a.contexts.write(id, { method: 'set', args: { key: 'colour', value: 'teal' } });
