@@ -11,7 +11,8 @@ function namesFor(text: string, view: ContextView): string {
   let out = text.replaceAll(view.myRoot, 'you');
   for (const m of view.members) {
     const label = m.devices.find((d) => !d.revoked)?.label;
-    if (label) out = out.replaceAll(m.root, label);
+    // "Carol laptop (tabnode:local:…)" reads as "Carol laptop".
+    if (label) out = out.replaceAll(`${label} (${m.root})`, label).replaceAll(m.root, label);
   }
   return out.replace(/^you is /, 'you are ');
 }
@@ -133,7 +134,7 @@ export function SyncPanel({ view }: { view: ContextView }) {
       : <ul className="list" data-testid="invalid-ops">
           {view.invalidOps.map((o) => (
             <li key={o.key} data-key={o.key} data-reason={o.reason}>
-              <span className="badge bad">{o.reason}</span> {o.kind} by {o.author}: {o.message}
+              <span className="badge bad">{o.reason}</span> {o.kind} by {namesFor(o.author, view)}: {namesFor(o.message, view)}
             </li>
           ))}
           {groupRejections(view.rejected).map((g, i) => (
