@@ -80,6 +80,10 @@ describe('acting on a context as a whole', () => {
     await eventually('A told', () => A.getByTestId('outcome').textContent(), (t) => t === 'The app is now kv-store.');
     const appId = (await contextView(A, id)).appId;
     await eventually('B runs it', () => contextView(B, id), (v) => v.appId === appId);
+    // B's node fetched the WASM app from A (by hash) and runs it: it has kv-store's `entries`.
+    const namesOn = (page: Page): Promise<string[]> => page.evaluate(async (c) => (await window.tabnode!.contexts.methods(c)).map((x) => x.name), id);
+    const methods = await eventually('B loads the new app', () => namesOn(B), (m) => m.includes('entries'), 30_000);
+    expect(methods).toEqual(expect.arrayContaining(['get', 'set', 'remove', 'entries']));
     expect(await B.getByTestId('app-name').textContent()).toMatch(/a WASM app/);
     // B is a writer: no control to change the app.
     expect(await B.getByLabel('Change the app to').count()).toBe(0);

@@ -22,6 +22,7 @@ const REFUSALS: Record<string, string> = {
   'invite-expired': 'The invite had expired.',
   'invite-exhausted': 'The invite has been used up.',
   'invite-revoked': 'The invite was revoked.',
+  'same-app': 'The context already runs this app.',
 };
 
 /** A refusal by the rules (an op outcome's reason and message) as a person reads it. */
