@@ -1,6 +1,6 @@
 import type { ContextView } from '../../node/index.ts';
 import { useNode } from '../shell/nodeContext.ts';
-import { formatDateTime } from '../shell/wording.ts';
+import { countOf, formatDateTime } from '../shell/wording.ts';
 
 const COMPARISON_TEXT = { agree: 'agrees', 'different-heads': 'not comparable yet', diverged: 'DIVERGED' } as const;
 
@@ -58,7 +58,7 @@ export function SyncPanel({ view }: { view: ContextView }) {
           {view.stuck > 0 && (
             <span className="muted" title="Valid changes that build on a change later found invalid: they wait, the same way on every peer.">
               {' '}
-              ({view.stuck} valid change{view.stuck === 1 ? '' : 's'} waiting on invalidated content)
+              ({countOf(view.stuck, 'valid change')} waiting on invalidated content)
             </span>
           )}
         </dd>
