@@ -10,7 +10,7 @@ export function AuditLog({ contextId }: { contextId: string }) {
     <section className="card" aria-labelledby="audit-title">
       <h2 id="audit-title">Audit log</h2>
       {/* Focusable: on narrow screens it scrolls sideways, and keyboards must reach that too. */}
-      <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="audit-title">
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="Audit log entries">
         <table className="kv" data-testid="audit">
           <thead>
             <tr>
