@@ -14,7 +14,7 @@ import { EventStream } from './EventStream.tsx';
  * click from a signed, shared write of empty values.
  */
 function example(m: MethodInfo): string {
-  const sample = (name: string, type: string) => (type === 'string' ? (name === 'key' ? 'greeting' : `some ${name}`) : type === 'number' ? 1 : type === 'boolean' ? true : 'hello');
+  const sample = (name: string, declared: string, type = declared.replace(/\?$/, '')) => (type === 'string' ? (name === 'key' ? 'greeting' : `some ${name}`) : type === 'number' ? 1 : type === 'boolean' ? true : 'hello');
   return JSON.stringify(Object.fromEntries(Object.entries(m.args).map(([k, t]) => [k, sample(k, t)])));
 }
 
@@ -38,15 +38,21 @@ export function ConsolePage() {
 
   useEffect(() => {
     if (!contextId) return;
+    // Another context chosen before this one answered: its answer must not land.
+    let current = true;
     node.contexts.methods(contextId).then(
       (list) => {
+        if (!current) return;
         setMethods(list);
         setMethod(list[0]?.name ?? '');
         setInput('');
         setError(undefined);
       },
-      (e: Error) => setError(e.message),
+      (e: Error) => current && setError(sentence(e.message)),
     );
+    return () => {
+      current = false;
+    };
   }, [node, contextId]);
 
   async function call(event: FormEvent) {
