@@ -84,7 +84,7 @@ describe('acting on a context as a whole', () => {
     const namesOn = (page: Page): Promise<string[]> => page.evaluate(async (c) => (await window.tabnode!.contexts.methods(c)).map((x) => x.name), id);
     const methods = await eventually('B loads the new app', () => namesOn(B), (m) => m.includes('entries'), 30_000);
     expect(methods).toEqual(expect.arrayContaining(['get', 'set', 'remove', 'entries']));
-    expect(await B.getByTestId('app-name').textContent()).toMatch(/a WASM app/);
+    await eventually('B names the app', () => B.getByTestId('app-name').textContent(), (t) => t === 'kv-store');
     // B is a writer: no control to change the app.
     expect(await B.getByLabel('Change the app to').count()).toBe(0);
   });

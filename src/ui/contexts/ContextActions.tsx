@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ContextView } from '../../node/index.ts';
 import { BUILTIN_APPS } from '../../node/apps/registry.ts';
 import { KV_APP_ID } from '../../node/apps/kvApp.ts';
@@ -11,17 +11,31 @@ import { navigate } from '../shell/router.ts';
 
 type Asking = { kind: 'leave' } | { kind: 'forget' } | { kind: 'app'; name: string };
 
-const KV_HEX = toHex(KV_APP_ID);
-
-function appLabel(appId: string): string {
-  return appId === KV_HEX ? BUILTIN_APPS[0].name : `a WASM app (id ${appId.slice(0, 10)}…)`;
+/** The built-in apps by id (hex): the WASM ones' ids are their hashes, known once loaded. */
+function useBuiltinNames(): ReadonlyMap<string, string> {
+  const node = useNode();
+  const [names, setNames] = useState<ReadonlyMap<string, string>>(() => new Map([[toHex(KV_APP_ID), BUILTIN_APPS[0].name]]));
+  useEffect(() => {
+    let current = true;
+    void Promise.allSettled(BUILTIN_APPS.map(async (a) => [await node.apps.builtinId(a.name), a.name] as const)).then((results) => {
+      if (current) setNames(new Map(results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))));
+    });
+    return () => {
+      current = false;
+    };
+  }, [node]);
+  return names;
 }
 
 /** What you can do with the context as a whole: change its app (admins), leave it, forget it here. */
 export function ContextActions({ view, onOutcome }: { view: ContextView; onOutcome: (text: string, ok: boolean, detail?: string) => void }) {
   const node = useNode();
+  const names = useBuiltinNames();
+  const current = names.get(view.appId);
+  const others = BUILTIN_APPS.filter((a) => a.name !== current);
   const [asking, setAsking] = useState<Asking>();
-  const [nextApp, setNextApp] = useState<string>(BUILTIN_APPS[1].name);
+  const [chosen, setNextApp] = useState<string>();
+  const nextApp = chosen && others.some((a) => a.name === chosen) ? chosen : others[0]!.name;
   const isAdmin = view.myRole !== undefined && roleRank(view.myRole) >= roleRank('admin');
   const soleOwner = view.myRole === 'owner' && view.members.filter((m) => m.role === 'owner').length === 1;
 
@@ -51,13 +65,13 @@ export function ContextActions({ view, onOutcome }: { view: ContextView; onOutco
     <section className="card" aria-labelledby="context-actions-title">
       <h2 id="context-actions-title">This context</h2>
       <p>
-        App: <strong data-testid="app-name">{appLabel(view.appId)}</strong>
+        App: <strong data-testid="app-name">{current ?? `an uploaded WASM app (id ${view.appId.slice(0, 10)}…)`}</strong>
       </p>
       {isAdmin && !view.departure && (
         <div className="inline-form">
           <label htmlFor="next-app">Change the app to</label>
           <select id="next-app" value={nextApp} onChange={(e) => setNextApp(e.target.value)}>
-            {BUILTIN_APPS.map((a) => (
+            {others.map((a) => (
               <option key={a.name} value={a.name}>
                 {a.name}
               </option>
