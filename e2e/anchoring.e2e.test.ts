@@ -118,6 +118,7 @@ describe('anchoring on chain across real browsers', () => {
 
     const cRoot = await rootId(C);
     await A.locator(`[data-testid=member][data-root="${cRoot}"]`).getByRole('button', { name: 'Remove' }).click();
+    await A.getByRole('dialog').getByRole('button', { name: 'Remove member' }).click();
     await eventually('C removed on A', () => view(A), (v) => !v.members.some((m) => m.root === cRoot));
 
     const anchored = await eventually('the policy anchors the removal', () => anchors(A), (a) => a?.status === 'in-sync' && a.latest !== undefined && BigInt(a.latest.seq) > BigInt(joins!.latest!.seq), 60_000);

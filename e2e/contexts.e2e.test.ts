@@ -83,7 +83,10 @@ describe('contexts across real browsers', () => {
     expect(await setKey(B, 'colour', '"teal"')).toMatch(/saved and shared/);
     for (const page of [A, C]) await eventually('B’s value', () => view(page), (v) => keys(v).includes('colour'));
 
-    expect(await setKey(C, 'sneaky', '1')).toMatch(/rejected by the rules \(insufficient-role/);
+    expect(await setKey(C, 'sneaky', '1')).toMatch(/Your role in this context does not allow this/);
+    // Plain words for people; the rule's code only in the folded details.
+    expect(await C.getByTestId('outcome').innerText()).not.toMatch(/tabnode:|insufficient-role/);
+    expect(await C.getByTestId('outcome').locator('details').textContent()).toMatch(/insufficient-role/);
     const cOp = (await view(C)).invalidOps.find((o) => o.reason === 'insufficient-role')!;
     expect(cOp).toBeDefined();
     for (const page of [A, B]) {
@@ -98,10 +101,26 @@ describe('contexts across real browsers', () => {
   test('A removes B; B’s later writes are refused everywhere and B gets nothing new', async () => {
     const bRoot = (await view(B)).myRoot;
     await A.locator(`[data-testid=member][data-root="${bRoot}"]`).getByRole('button', { name: 'Remove' }).click();
+    // A confirmation first: Cancel keeps B, and has the focus.
+    const confirm = A.getByRole('dialog', { name: 'Remove Bob laptop?' });
+    await confirm.waitFor();
+    expect(await confirm.getByRole('button', { name: 'Cancel' }).evaluate((b) => b === document.activeElement)).toBe(true);
+    await screenshot(A, 'confirm-remove');
+    await A.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'detached' });
+    expect((await view(A)).members.some((m) => m.root === bRoot)).toBe(true);
+    await A.locator(`[data-testid=member][data-root="${bRoot}"]`).getByRole('button', { name: 'Remove' }).click();
+    await confirm.getByRole('button', { name: 'Remove member' }).click();
     await eventually('B removed on A', () => view(A), (v) => !v.members.some((m) => m.root === bRoot));
     await eventually('B learns of its removal', () => view(B), (v) => !v.members.some((m) => m.root === bRoot));
 
-    expect(await setKey(B, 'after-removal', '"x"')).toMatch(/rejected by the rules \(not-a-member/);
+    // B's page says who removed it and no longer offers a write.
+    await eventually('B told who removed it', () => B.getByTestId('read-only').textContent(), (t) => Boolean(t?.includes('You were removed from this context by Alice laptop')));
+    expect(await B.getByRole('button', { name: 'Set', exact: true }).isDisabled()).toBe(true);
+    await screenshot(B, 'removed-member');
+    // A write B's node still makes (through the API) is refused by every peer.
+    const lateWrite = await B.evaluate((id) => window.tabnode!.contexts.write(id, { method: 'set', args: { key: 'after-removal', value: 'x' } }), contextId);
+    expect(lateWrite).toMatchObject({ valid: false, reason: 'not-a-member' });
     const late = (await view(B)).invalidOps.find((o) => o.reason === 'not-a-member')!;
     // B's node shows its refused write to its peers, which no longer admit B: ignored unread, and said so.
     for (const page of [A, C]) {
@@ -149,7 +168,7 @@ describe('contexts across real browsers', () => {
   test('edits made while a peer is offline merge when it comes back', async () => {
     await D.getByRole('button', { name: 'Work offline' }).click();
     await eventually('D offline', () => view(D), (v) => !v.online && v.peers.length === 0);
-    expect(await setKey(D, 'offline-d', '"from D"')).toMatch(/saved/);
+    expect(await setKey(D, 'offline-d', '"from D"')).toMatch(/saved on this device; will be shared when a member is online/);
     expect(await setKey(A, 'online-a', '"from A"')).toMatch(/saved/);
     await new Promise((r) => setTimeout(r, 1500));
     expect(keys(await view(A))).not.toContain('offline-d');

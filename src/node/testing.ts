@@ -63,3 +63,14 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined | f
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** Alice (owner) and Bob (a writer) in one fresh context "Team" on `hub`; Bob's store can be given to look into. */
+export async function twoMemberContext(hub: ReturnType<typeof memoryMeshHub>, storeB: Store = memoryStore()): Promise<{ a: TabnodeNode; b: TabnodeNode; id: string }> {
+  const a = await testNode(hub, 'Alice laptop');
+  const b = await testNode(hub, 'Bob laptop', storeB);
+  const id = await a.contexts.create('Team');
+  await b.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
+  await until('Bob settled', async () => (await b.contexts.view(id)).myRole === 'writer');
+  await until('Alice sees Bob', async () => (await a.contexts.view(id)).members.length === 2);
+  return { a, b, id };
+}

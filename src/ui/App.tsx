@@ -48,7 +48,7 @@ export function App() {
       return (
         <>
           <JoinPage signedIn={signedIn} />
-          {!signedIn && <Welcome />}
+          {!signedIn && <Welcome asPage={false} />}
         </>
       );
     }

@@ -1,6 +1,7 @@
 import { DELEGATION_LIMITS, ORIGIN_LIMITS, originRefusal, type RootId } from '../identity/index.ts';
 import { atLeast, roleRank, type Role } from '../ops/roles.ts';
 import { toHex } from '../crypto/index.ts';
+import { bytesEqual } from '../crypto/bytes.ts';
 import type { CheckedOp } from './checkedOp.ts';
 import { bindingOf, sameAddress } from '../anchor/binding.ts';
 import { parseRootId } from '../identity/rootId.ts';
@@ -23,7 +24,8 @@ export type RuleRefusal =
   | 'origin-not-allowed'
   | 'bad-origins'
   | 'origin-in-use'
-  | 'not-anchored';
+  | 'not-anchored'
+  | 'same-app';
 
 export interface Refusal {
   reason: RuleRefusal;
@@ -36,6 +38,7 @@ export function requiredRole(op: CheckedOp): Role {
     case 'set-role':
     case 'remove':
     case 'revoke-invite':
+    case 'set-app':
       return 'admin';
     case 'delta':
       return 'writer';
@@ -137,6 +140,8 @@ export function judge(c: CheckedOp, s: GovState): Refusal | undefined {
     }
     case 'anchored-revoke-key':
       return judgeChainRevocation(c, s);
+    case 'set-app':
+      return bytesEqual(body.appId, s.appId) ? no('same-app', 'the context already runs this app') : undefined;
     case 'set-origins': {
       const missing = body.remove.find((o) => !s.origins.has(o));
       if (missing) return no('bad-origins', `${missing} is not an allowed origin`);
@@ -204,6 +209,9 @@ export function apply(c: CheckedOp, s: GovState): void {
       return;
     case 'revoke-invite':
       s.revokedInvites.add(toHex(body.invite));
+      return;
+    case 'set-app':
+      s.appId = body.appId;
       return;
     case 'set-origins':
       for (const o of body.remove) s.origins.delete(o);

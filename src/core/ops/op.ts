@@ -101,6 +101,11 @@ const bodySchema = taggedUnion({
   }),
   /** An owner changes the sites members may sign in from with a wallet. */
   'set-origins': struct({ add: originsField, remove: originsField }),
+  /**
+   * An admin switches the context's app (the SHA-256 of its WASM, or the built-in one's id).
+   * Last in the union: its tag is new, older ops keep theirs.
+   */
+  'set-app': struct({ appId: id32 }),
 });
 
 export type OpBody = Infer<typeof bodySchema>;

@@ -87,6 +87,14 @@ describe('kv writer', () => {
       code: 'bad-args',
     });
     expect(errorOf(() => kvWriter.write(doc, remove('absent'), 1))).toEqual({ name: 'KvError', code: 'no-such-key' });
+  });
+
+  test('an empty key is refused with a message that says what to do (a form left blank)', () => {
+    const doc = new Y.Doc();
+    expect(errorOf(() => kvWriter.write(doc, set('', null), 1))).toEqual({ name: 'KvError', code: 'bad-args' });
+    expect(() => kvWriter.write(doc, set('', null), 1)).toThrow(/the key is empty: give it a name/);
+    // Its layout still allows "": an update from elsewhere with it is not refused.
+    expect(kvWriter.write(doc, set(' ', null), 1)).toBeInstanceOf(Uint8Array);
     expect(errorOf(() => kvWriter.write(doc, set('k'.repeat(257), 1), 1))).toEqual({ name: 'StateLayoutError', code: 'key-too-long' });
     expect(errorOf(() => kvWriter.write(doc, set(3, 1), 1))).toEqual({ name: 'StateLayoutError', code: 'bad-key' });
     expect(errorOf(() => kvWriter.write(doc, set('k', 'v'.repeat(70_000)), 1))).toEqual({ name: 'StateLayoutError', code: 'too-large' });

@@ -22,7 +22,7 @@ export class KvError extends Error {
 
 /**
  * The built-in writer: plain JSON values under string keys of the state map.
- * - `set {key, value}`: key ≤ 256 UTF-8 bytes; value JSON-like, ≤ 64 KiB canonical, stored
+ * - `set {key, value}`: key not empty, ≤ 256 UTF-8 bytes; value JSON-like, ≤ 64 KiB canonical, stored
  *   normalised (-0 as 0, object keys sorted).
  * - `remove {key}`: the key must be present (a no-op would still cost an op).
  */
@@ -33,6 +33,8 @@ export const kvWriter: StateWriter = {
     switch (call.method) {
       case 'set': {
         const args = argsOf(call.args, ['key', 'value'], 'set {key, value}');
+        // The layout allows "" (README), but nobody means to write it: it is a form left blank.
+        if (args.key === '') throw new KvError('bad-args', 'the key is empty: give it a name, like "greeting"');
         update = draftUpdate(base, clientID, (draft) => draft.set(args.key as string, args.value));
         break;
       }

@@ -114,6 +114,11 @@ export interface Store {
   app(hash: string): Promise<Uint8Array | undefined>;
   setting(key: string): Promise<SettingValue | undefined>;
   putSetting(key: string, value: SettingValue): Promise<void>;
+  /**
+   * Forget a context on this profile: its record, ops, snapshot, rejections and private
+   * entries, in one go (the app binaries stay: other contexts may run them).
+   */
+  deleteContext(context: string): Promise<void>;
 
   // --- Alerts (one node-wide list; src/core/alerts) ---
   /** The alerts kept, newest (last seen) first. */

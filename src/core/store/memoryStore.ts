@@ -104,6 +104,14 @@ export function memoryStore(): Store {
       apps.set(hash, bytes.slice());
     },
     app: async (hash) => apps.get(hash),
+    async deleteContext(context) {
+      contexts.delete(context);
+      ops.delete(context);
+      snapshots.delete(context);
+      rejections.delete(context);
+      privates.delete(context);
+      changed();
+    },
     setting: async (key) => structuredClone(settings.get(key)),
     async putSetting(key, value) {
       settings.set(key, structuredClone(value));

@@ -134,6 +134,27 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
       await store.close();
     });
 
+    test('deleting a context forgets its record, ops, snapshot, rejections and private entries, and no other', async () => {
+      const store = await open();
+      for (const id of ['c1', 'c2']) {
+        await store.putContext({ id, name: id, secret: new Uint8Array(32), signaling: [], createdAt: 1 });
+        await store.putOps(id, [{ key: 'a', bytes: new Uint8Array([1]) }]);
+        await store.putSnapshot(id, new Uint8Array([7]));
+        await store.putRejections([{ context: id, reason: 'bad-signature', message: 'm', at: 1 }]);
+        await store.putPrivate(id, [['p', new Uint8Array([2])]]);
+      }
+      await store.deleteContext('c1');
+      expect((await store.contexts()).map((c) => c.id)).toEqual(['c2']);
+      expect(await store.ops('c1')).toEqual([]);
+      expect(await store.snapshot('c1')).toBeUndefined();
+      expect(await store.rejections('c1')).toEqual([]);
+      expect(await store.privateEntries('c1')).toEqual([]);
+      expect(await store.ops('c2')).toHaveLength(1);
+      expect(await store.privateEntries('c2')).toHaveLength(1);
+      await store.deleteContext('absent');
+      await store.close();
+    });
+
     test('private entries and app binaries are kept; the vault key is first-writer-wins', async () => {
       const store = await open();
       await store.putPrivate('c1', [

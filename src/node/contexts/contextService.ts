@@ -36,7 +36,7 @@ export interface ContextSummary {
 /** What a join page shows before anything is fetched: the invite, checked on its own. */
 export type InvitePreview =
   | { ok: true; contextId: string; contextName: string; role: Role; expiresAt: number; maxUses: number; alreadyHere: boolean }
-  | { ok: false; problem: string };
+  | { ok: false; problem: string; detail?: string };
 
 export class ContextNotFoundError extends Error {
   override readonly name = 'ContextNotFoundError';
@@ -273,7 +273,9 @@ export function contextService(d: ContextServiceDeps) {
         const { contextName, role, expiresAt, maxUses } = invite.claims;
         return { ok: true, contextId, contextName, role, expiresAt, maxUses, alreadyHere };
       } catch (e) {
-        return { ok: false, problem: e instanceof InviteLinkError ? `${e.message}.` : String(e) };
+        if (e instanceof InviteLinkError) return { ok: false, problem: `${e.message}.` };
+        // A decoder's message names byte offsets and type tags: the person gets plain words.
+        return { ok: false, problem: 'This link is not a Tabnode invite, or it was cut short: ask for a new link.', detail: String(e) };
       }
     },
 
@@ -448,11 +450,36 @@ export function contextService(d: ContextServiceDeps) {
       const remove = (change.remove ?? []).map(siteOrigin);
       return (await start(id)).changeOrigins(add, remove);
     },
+    /** Admins: switch the context's app to another (hex id of a registered app, or the built-in one). */
+    async setApp(id: string, appId: string): Promise<OpOutcome> {
+      if (!/^[0-9a-f]{64}$/.test(appId)) throw new Error(`"${appId.slice(0, 80)}" is not an app id (64 hex digits)`);
+      return (await start(id)).setApp(fromHex(appId));
+    },
+    /** Clear the notices of this member's writes overwritten concurrently (the UI shows them until then). */
+    async dismissOverwrites(id: string): Promise<void> {
+      (await start(id)).dismissOverwrites();
+    },
     async setOnline(id: string, online: boolean): Promise<void> {
       (await start(id)).setOnline(online);
     },
+    /** Leave a context as a member (a signed `leave` op every member applies); it stays here, read-only. */
     async leave(id: string): Promise<OpOutcome> {
       return (await start(id)).leave();
+    },
+
+    /**
+     * Forget a context on this device: stop syncing it and delete its history, snapshot,
+     * refusals and private storage here. Other members keep theirs; an invite brings it back.
+     */
+    async forget(id: string): Promise<void> {
+      const open = running.get(id);
+      running.delete(id);
+      (await open?.catch(() => undefined))?.close();
+      anchorsOf.get(id)?.close();
+      anchorsOf.delete(id);
+      attaching.delete(id);
+      await d.store.deleteContext(id);
+      changed();
     },
 
     onChange(listener: () => void): () => void {

@@ -40,12 +40,32 @@ export interface Alert {
   message: string;
 }
 
+/** How this member's membership ended: removed by someone (a device label and its root), or left. */
+export type Departure = { how: 'removed'; by: string; byRoot?: RootId; at: number } | { how: 'left'; at: number };
+
+/** A key this member wrote, overwritten by another member's concurrent write (Yjs kept theirs). */
+export interface OverwriteView {
+  key: string;
+  /** What this member wrote, and what the key holds now (undefined: removed). */
+  mine: JsonValue | undefined;
+  winner: JsonValue | undefined;
+  /** The other member, by device label, and its root. */
+  by: string;
+  byRoot?: RootId;
+  byOp: string;
+  at: number;
+}
+
 /** Everything the UI shows about one context, as plain data. */
 export interface ContextView {
   id: string;
   name: string;
   myRoot: RootId;
   myRole?: Role;
+  /** Set when this root was a member and is not any more. */
+  departure?: Departure;
+  /** My writes overwritten concurrently by others (newest last, bounded), until dismissed. */
+  overwrites?: OverwriteView[];
   /** False while working offline (out of the mesh by choice). */
   online: boolean;
   /** The app's id (hex SHA-256 of its WASM binary, or the built-in key/value app's id). */

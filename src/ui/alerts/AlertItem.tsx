@@ -1,5 +1,5 @@
 import { ALERT_KIND_NAMES, type AlertRecord } from '../../core/alerts/index.ts';
-import { alertTime } from './alertTime.ts';
+import { formatDateTime as alertTime } from '../shell/wording.ts';
 
 const SEVERITY_BADGE = { critical: 'bad', warning: 'warn', info: '' } as const;
 const SEVERITY_NAME = { critical: 'Critical', warning: 'Warning', info: 'Info' } as const;

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { ALERT_KIND_NAMES, ALERT_KINDS, type AlertKind, type AlertRecord } from '../../core/alerts/index.ts';
+import { usePageTitle } from '../shell/usePageTitle.ts';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 import { useNode } from '../shell/nodeContext.ts';
 import { AlertItem } from './AlertItem.tsx';
@@ -19,6 +20,7 @@ function contextsOf(alerts: readonly AlertRecord[]): [string, string][] {
 
 /** The alert centre: every alert the node keeps, filtered by context and kind, acknowledged one by one or all at once. */
 export function AlertsPage() {
+  usePageTitle('Alerts');
   const node = useNode();
   const { alerts, error } = useAlerts();
   const [context, setContext] = useState(ALL);

@@ -1,6 +1,7 @@
 import { useNode } from '../shell/nodeContext.ts';
 import { AuditExport } from './AuditExport.tsx';
 import { useLive } from '../shell/useLive.ts';
+import { formatDateTime } from '../shell/wording.ts';
 
 /** Every op of the context: what, by whom (executor), from which device, and its verdict. */
 export function AuditLog({ contextId }: { contextId: string }) {
@@ -10,7 +11,8 @@ export function AuditLog({ contextId }: { contextId: string }) {
     <section className="card" aria-labelledby="audit-title">
       <h2 id="audit-title">Audit log</h2>
       <AuditExport contextId={contextId} />
-      <div className="table-scroll">
+      {/* Focusable: on narrow screens it scrolls sideways, and keyboards must reach that too. */}
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="Audit log entries">
         <table className="kv" data-testid="audit">
           <thead>
             <tr>
@@ -24,7 +26,7 @@ export function AuditLog({ contextId }: { contextId: string }) {
           <tbody>
             {[...(entries ?? [])].reverse().slice(0, 200).map((e) => (
               <tr key={e.key} data-key={e.key}>
-                <td>{new Date(e.time).toLocaleTimeString()}</td>
+                <td>{formatDateTime(e.time)}</td>
                 <td>
                   {e.kind}
                   {e.call && <code className="small"> {e.call}()</code>}

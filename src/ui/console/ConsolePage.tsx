@@ -4,12 +4,21 @@ import type { MethodInfo } from '../../node/apps/contextApp.ts';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 import { useNode } from '../shell/nodeContext.ts';
 import { useLive } from '../shell/useLive.ts';
+import { usePageTitle } from '../shell/usePageTitle.ts';
+import { sentence } from '../shell/wording.ts';
 import { AuditLog } from './AuditLog.tsx';
 import { EventStream } from './EventStream.tsx';
 
+/**
+ * What an input looks like, shown as the placeholder only: a filled-in form would be one
+ * click from a signed, shared write of empty values.
+ */
 function example(m: MethodInfo): string {
-  return JSON.stringify(Object.fromEntries(Object.entries(m.args).map(([k, t]) => [k, t === 'string' ? '' : t === 'number' ? 0 : null])));
+  const sample = (name: string, declared: string, type = declared.replace(/\?$/, '')) => (type === 'string' ? (name === 'key' ? 'greeting' : `some ${name}`) : type === 'number' ? 1 : type === 'boolean' ? true : 'hello');
+  return JSON.stringify(Object.fromEntries(Object.entries(m.args).map(([k, t]) => [k, sample(k, t)])));
 }
+
+const takesNoInput = (m: MethodInfo | undefined) => !m || Object.keys(m.args).length === 0;
 
 /** The node console: call any method of a context's app, watch events, read the audit log. */
 export function ConsolePage() {
@@ -18,9 +27,10 @@ export function ConsolePage() {
   const [contextId, setContextId] = useState('');
   const [methods, setMethods] = useState<MethodInfo[]>([]);
   const [method, setMethod] = useState('');
-  const [input, setInput] = useState('{}');
+  const [input, setInput] = useState('');
   const [outcome, setOutcome] = useState<CallOutcome>();
   const [error, setError] = useState<string>();
+  usePageTitle('Console');
 
   useEffect(() => {
     if (!contextId && contexts?.[0]) setContextId(contexts[0].id);
@@ -28,32 +38,43 @@ export function ConsolePage() {
 
   useEffect(() => {
     if (!contextId) return;
+    // Another context chosen before this one answered: its answer must not land.
+    let current = true;
     node.contexts.methods(contextId).then(
       (list) => {
+        if (!current) return;
         setMethods(list);
         setMethod(list[0]?.name ?? '');
-        setInput(list[0] ? example(list[0]) : '{}');
+        setInput('');
         setError(undefined);
       },
-      (e: Error) => setError(e.message),
+      (e: Error) => current && setError(sentence(e.message)),
     );
+    return () => {
+      current = false;
+    };
   }, [node, contextId]);
 
   async function call(event: FormEvent) {
     event.preventDefault();
     setError(undefined);
     setOutcome(undefined);
+    const chosen = methods.find((m) => m.name === method);
+    if (!input.trim() && !takesNoInput(chosen)) {
+      setError(`Type the input first, for example ${example(chosen!)}.`);
+      return;
+    }
     let args: unknown;
     try {
       args = JSON.parse(input || '{}');
     } catch {
-      setError('The input is not valid JSON.');
+      setError('The input is not valid JSON: check its quotes and braces.');
       return;
     }
     try {
       setOutcome(await node.contexts.call(contextId, method, args));
     } catch (e) {
-      setError(`${(e as Error).name === 'AppCallError' ? 'The call failed' : 'Error'}: ${(e as Error).message}`);
+      setError(`${(e as Error).name === 'AppCallError' ? 'The call failed' : 'Error'}: ${sentence((e as Error).message)}`);
     }
   }
 
@@ -79,8 +100,7 @@ export function ConsolePage() {
               value={method}
               onChange={(e) => {
                 setMethod(e.target.value);
-                const m = methods.find((x) => x.name === e.target.value);
-                if (m) setInput(example(m));
+                setInput('');
               }}
             >
               {methods.map((m) => (
@@ -99,7 +119,14 @@ export function ConsolePage() {
         )}
         <label className="field">
           <span>Input (JSON)</span>
-          <textarea rows={4} spellCheck={false} value={input} onChange={(e) => setInput(e.target.value)} data-testid="console-input" />
+          <textarea
+            rows={4}
+            spellCheck={false}
+            value={input}
+            placeholder={selected && !takesNoInput(selected) ? `e.g. ${example(selected)}` : '{}'}
+            onChange={(e) => setInput(e.target.value)}
+            data-testid="console-input"
+          />
         </label>
         <div className="actions">
           <button type="submit" className="button primary" disabled={!method}>

@@ -4,6 +4,7 @@ import type { AnchorsView, AnchorStatus, AnchorTxView } from '../../node/anchors
 import type { WalletAccount } from '../../wallets/connector.ts';
 import { parseRootId } from '../../core/identity/rootId.ts';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
+import { formatDateTime } from '../shell/wording.ts';
 import { useNode } from '../shell/nodeContext.ts';
 import { walletFor } from '../wallet/walletSession.ts';
 
@@ -89,7 +90,7 @@ export function AnchorsPanel({ view }: { view: ContextView }) {
         <dd data-testid="latest-anchor" data-seq={anchors.latest?.seq ?? ''}>
           {anchors.latest ?
             <>
-              #{anchors.latest.seq} · block {anchors.latest.blockNumber} · {new Date(anchors.latest.at).toLocaleString()} · tx{' '}
+              #{anchors.latest.seq} · block {anchors.latest.blockNumber} · {formatDateTime(anchors.latest.at)} · tx{' '}
               <code title={anchors.latest.txHash}>{short(anchors.latest.txHash)}</code>
             </>
           : 'none'}
@@ -235,7 +236,7 @@ export function AnchorsPanel({ view }: { view: ContextView }) {
           <ul className="plain" data-testid="anchor-history">
             {anchors.history.map((a) => (
               <li key={a.seq}>
-                #{a.seq} · block {a.blockNumber} · {new Date(a.at).toLocaleString()} · head <code>{short(a.record.govHead)}</code>
+                #{a.seq} · block {a.blockNumber} · {formatDateTime(a.at)} · head <code>{short(a.record.govHead)}</code>
               </li>
             ))}
           </ul>

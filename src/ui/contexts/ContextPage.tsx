@@ -6,6 +6,11 @@ import { DataPanel } from './DataPanel.tsx';
 import { MembersPanel } from './MembersPanel.tsx';
 import { OriginsPanel } from './OriginsPanel.tsx';
 import { SyncPanel } from './SyncPanel.tsx';
+import { ContextActions } from './ContextActions.tsx';
+import { OverwriteNotices } from './OverwriteNotices.tsx';
+import { ProblemText } from '../shell/Problem.tsx';
+import { usePageTitle } from '../shell/usePageTitle.ts';
+import { countOf } from '../shell/wording.ts';
 
 // Only anchored contexts show it: its code loads with the first one.
 const AnchorsPanel = lazy(() => import('./AnchorsPanel.tsx').then((m) => ({ default: m.AnchorsPanel })));
@@ -16,8 +21,9 @@ export function ContextPage({ id }: { id: string }) {
   const { value: view, error } = useLive(() => node.contexts.view(id), [id]);
   const { value: methods } = useLive(() => node.contexts.methods(id).catch(() => []), [id], 5000);
   const isBoard = Boolean(methods?.some((m) => m.name === 'list_tasks'));
-  const [outcome, setOutcome] = useState<{ text: string; ok: boolean }>();
-  const onOutcome = (text: string, ok: boolean) => setOutcome({ text, ok });
+  const [outcome, setOutcome] = useState<{ text: string; ok: boolean; detail?: string }>();
+  const onOutcome = (text: string, ok: boolean, detail?: string) => setOutcome({ text, ok, ...(detail ? { detail } : {}) });
+  usePageTitle(view?.name ?? (error ? 'Context not found' : undefined));
 
   if (error) {
     return (
@@ -39,7 +45,7 @@ export function ContextPage({ id }: { id: string }) {
               You are <strong data-testid="my-role">{view.myRole ?? 'not a member'}</strong>
             </>
           }{' '}
-          · {view.members.length} members · {online} peer{online === 1 ? '' : 's'} connected
+          · {countOf(view.members.length, 'member')} · {countOf(online, 'peer')} connected
         </p>
         {view.joinProblem && (
           <p className="error" role="alert">
@@ -47,11 +53,12 @@ export function ContextPage({ id }: { id: string }) {
           </p>
         )}
         {outcome && (
-          <p className={outcome.ok ? 'result good' : 'result bad'} role="status" data-testid="outcome">
-            {outcome.text}
-          </p>
+          <div className={outcome.ok ? 'result good' : 'result bad'} role="status" data-testid="outcome">
+            <ProblemText problem={outcome} />
+          </div>
         )}
       </header>
+      <OverwriteNotices view={view} />
       {view.joining ? null
       : view.anchors?.appMatches === false ?
         // Not the app anchored on chain: it is not run, so its data is not shown as editable either.
@@ -70,6 +77,7 @@ export function ContextPage({ id }: { id: string }) {
         </Suspense>
       )}
       <SyncPanel view={view} />
+      {view.joining ? null : <ContextActions view={view} onOutcome={onOutcome} />}
     </>
   );
 }

@@ -1,12 +1,15 @@
 import { useNode } from '../shell/nodeContext.ts';
 import { navigate } from '../shell/router.ts';
 import { useLive } from '../shell/useLive.ts';
+import { usePageTitle } from '../shell/usePageTitle.ts';
+import { countOf } from '../shell/wording.ts';
 import { NewContextForm } from './NewContextForm.tsx';
 
 /** Your contexts, and a form to start a new one. */
 export function ContextsPage() {
   const node = useNode();
   const { value: contexts } = useLive(() => node.contexts.list(), []);
+  usePageTitle('Contexts');
   return (
     <>
       <section className="card" aria-labelledby="contexts-title">
@@ -28,8 +31,7 @@ export function ContextsPage() {
                   <strong>{c.name}</strong>
                 </a>
                 <span className="muted">
-                  {c.joining ? 'joining…' : (c.myRole ?? 'not a member')} · {c.members} member{c.members === 1 ? '' : 's'} · {c.peersOnline} peer
-                  {c.peersOnline === 1 ? '' : 's'} online
+                  {c.joining ? 'joining…' : (c.myRole ?? 'not a member')} · {countOf(c.members, 'member')} · {countOf(c.peersOnline, 'peer')} online
                 </span>
               </li>
             ))}

@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import type { ContextView } from '../../node/index.ts';
 import { useNode } from '../shell/nodeContext.ts';
+import { plainError, plainRefusal, type Plain } from '../shell/plainWords.ts';
+import { sharedWhere, whyReadOnly } from './writeWords.ts';
 
 const PREVIEW_CHARS = 160;
 
@@ -8,11 +10,12 @@ const PREVIEW_CHARS = 160;
 function preview(value: unknown): string {
   const text = JSON.stringify(value);
   if (text.length <= PREVIEW_CHARS) return text;
-  return `${text.slice(0, PREVIEW_CHARS)}… (${Math.round(text.length / 1024)} KiB)`;
+  const size = text.length < 1024 ? `${text.length} characters` : `${Math.round(text.length / 1024)} KiB`;
+  return `${text.slice(0, PREVIEW_CHARS)}… (${size})`;
 }
 
 /** The shared key/value state, and a form to set or remove a key (the built-in writer). */
-export function DataPanel({ view, onOutcome }: { view: ContextView; onOutcome: (text: string, ok: boolean) => void }) {
+export function DataPanel({ view, onOutcome }: { view: ContextView; onOutcome: (text: string, ok: boolean, detail?: string) => void }) {
   const node = useNode();
   const [key, setKey] = useState('');
   const [value, setValue] = useState('');
@@ -22,9 +25,11 @@ export function DataPanel({ view, onOutcome }: { view: ContextView; onOutcome: (
     setBusy(true);
     try {
       const outcome = await node.contexts.write(view.id, call);
-      onOutcome(outcome.valid ? `${what}: saved and shared.` : `${what}: rejected by the rules (${outcome.reason}: ${outcome.message}).`, outcome.valid);
+      const told: Plain = outcome.valid ? { text: sharedWhere(view) } : plainRefusal(outcome.reason, outcome.message);
+      onOutcome(`${what}: ${told.text}`, outcome.valid, told.detail);
     } catch (e) {
-      onOutcome(`${what}: ${(e as Error).message}`, false);
+      const told = plainError(e);
+      onOutcome(`${what}: ${told.text}`, false, told.detail);
     } finally {
       setBusy(false);
     }
@@ -38,8 +43,11 @@ export function DataPanel({ view, onOutcome }: { view: ContextView; onOutcome: (
     }
   }
 
+  const readOnly = whyReadOnly(view);
+
   async function save(event: FormEvent) {
     event.preventDefault();
+    if (!key.trim()) return onOutcome('Give the key a name first, like “greeting”.', false);
     await run({ method: 'set', args: { key, value: parseValue(value) } }, `Set “${key}”`);
   }
 
@@ -68,7 +76,7 @@ export function DataPanel({ view, onOutcome }: { view: ContextView; onOutcome: (
                   <code>{preview(v)}</code>
                 </td>
                 <td>
-                  <button type="button" className="button small secondary" disabled={busy} onClick={() => void run({ method: 'remove', args: { key: k } }, `Remove “${k}”`)}>
+                  <button type="button" className="button small secondary" disabled={busy || Boolean(readOnly)} onClick={() => void run({ method: 'remove', args: { key: k } }, `Remove “${k}”`)}>
                     Remove
                   </button>
                 </td>
@@ -77,16 +85,21 @@ export function DataPanel({ view, onOutcome }: { view: ContextView; onOutcome: (
           </tbody>
         </table>
       }
-      <form onSubmit={save} className="fields row">
+      {readOnly && (
+        <p className="notice" data-testid="read-only">
+          {readOnly}
+        </p>
+      )}
+      <form onSubmit={save} className="fields row" aria-disabled={readOnly ? true : undefined}>
         <label className="field">
           <span>Key</span>
-          <input value={key} maxLength={256} onChange={(e) => setKey(e.target.value)} required />
+          <input value={key} maxLength={256} placeholder="e.g. greeting" onChange={(e) => setKey(e.target.value)} required disabled={Boolean(readOnly)} />
         </label>
         <label className="field grow">
           <span>Value (JSON or text)</span>
-          <input value={value} onChange={(e) => setValue(e.target.value)} />
+          <input value={value} placeholder="e.g. hello" onChange={(e) => setValue(e.target.value)} disabled={Boolean(readOnly)} />
         </label>
-        <button type="submit" className="button primary" disabled={busy || !key}>
+        <button type="submit" className="button primary" disabled={busy || !key.trim() || Boolean(readOnly)}>
           Set
         </button>
       </form>

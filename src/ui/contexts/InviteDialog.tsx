@@ -1,9 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { Role } from '../../core/ops/roles.ts';
 import { CopyButton } from '../shell/CopyButton.tsx';
 import { useNode } from '../shell/nodeContext.ts';
 import { QrCode } from '../shell/QrCode.tsx';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
+import { Dialog } from '../shell/Dialog.tsx';
+import { plainError } from '../shell/plainWords.ts';
 
 const EXPIRY = [
   ['1 hour', 3_600_000],
@@ -21,24 +23,25 @@ export function InviteDialog({ contextId, myRole, onClose }: { contextId: string
   const [uses, setUses] = useState(1);
   const [link, setLink] = useState<string>();
   const [error, setError] = useState<string>();
+  const titleId = useId();
 
   async function make(event: FormEvent) {
     event.preventDefault();
     try {
       setLink(await node.contexts.invite(contextId, { role, expiresInMs: expiry, maxUses: uses }));
     } catch (e) {
-      setError((e as Error).message);
+      setError(plainError(e).text);
     }
   }
 
   return (
-    <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="invite-title">
+    <Dialog titleId={titleId} onClose={onClose} testId="invite-dialog">
       <form className="card" onSubmit={make}>
-        <h2 id="invite-title">Invite someone</h2>
+        <h2 id={titleId}>Invite someone</h2>
         <div className="fields row">
           <label className="field">
             <span>Role</span>
-            <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            <select data-autofocus value={role} onChange={(e) => setRole(e.target.value as Role)}>
               {roles.map((r) => (
                 <option key={r} value={r}>
                   {r}
@@ -84,6 +87,6 @@ export function InviteDialog({ contextId, myRole, onClose }: { contextId: string
           </button>
         </div>
       </form>
-    </div>
+    </Dialog>
   );
 }

@@ -3,7 +3,10 @@ import { useNode } from '../shell/nodeContext.ts';
 import { navigate } from '../shell/router.ts';
 import { useLive } from '../shell/useLive.ts';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
+import { formatDateTime, sentence } from '../shell/wording.ts';
+import { usePageTitle } from '../shell/usePageTitle.ts';
 import { useHeldInvite } from './heldInvite.ts';
+import { ProblemText } from '../shell/Problem.tsx';
 
 /** Where an invite link lands: check the invite, then join. The invite was in the link's fragment (heldInvite.ts). */
 export function JoinPage({ signedIn }: { signedIn: boolean }) {
@@ -12,6 +15,7 @@ export function JoinPage({ signedIn }: { signedIn: boolean }) {
   const { value: preview } = useLive(() => node.contexts.previewInvite(link), [link], 60_000);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  usePageTitle('Join a context');
 
   async function join() {
     setBusy(true);
@@ -19,7 +23,7 @@ export function JoinPage({ signedIn }: { signedIn: boolean }) {
       const id = await node.contexts.join(link);
       navigate({ page: 'context', id });
     } catch (e) {
-      setError((e as Error).message);
+      setError(sentence((e as Error).message));
       setBusy(false);
     }
   }
@@ -30,13 +34,13 @@ export function JoinPage({ signedIn }: { signedIn: boolean }) {
       {!preview ?
         <p className="muted">Checking the invite…</p>
       : !preview.ok ?
-        <p className="error" role="alert" data-testid="invite-problem">
-          {preview.problem}
-        </p>
+        <div className="error" role="alert" data-testid="invite-problem">
+          <ProblemText problem={{ text: preview.problem, ...(preview.detail ? { detail: preview.detail } : {}) }} />
+        </div>
       : <>
           <p>
             You are invited to <strong data-testid="invite-context">{preview.contextName}</strong> as <strong>{preview.role}</strong>. The invite is valid until{' '}
-            {new Date(preview.expiresAt).toLocaleString()}
+            {formatDateTime(preview.expiresAt)}
             {preview.maxUses > 1 ? ` for ${preview.maxUses} people` : ''}.
           </p>
           {!signedIn ?

@@ -3,6 +3,8 @@ import type { ContextView } from '../../node/index.ts';
 import { ROLES, roleRank, type Role } from '../../core/ops/roles.ts';
 import { useNode } from '../shell/nodeContext.ts';
 import { InviteDialog } from './InviteDialog.tsx';
+import { ConfirmDialog } from '../shell/ConfirmDialog.tsx';
+import { plainRefusal } from '../shell/plainWords.ts';
 
 function shortRoot(root: string): string {
   const address = root.split(':').at(-1) ?? root;
@@ -10,18 +12,26 @@ function shortRoot(root: string): string {
 }
 
 /** Members with roles and online state; admins change roles, remove members and invite. */
-export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome: (text: string, ok: boolean) => void }) {
+/** The name people know a member by: its first live device's label, else a short id. */
+function nameOf(m: ContextView['members'][number]): string {
+  return (m.devices.find((d) => !d.revoked) ?? m.devices[0])?.label ?? shortRoot(m.root);
+}
+
+export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome: (text: string, ok: boolean, detail?: string) => void }) {
   const node = useNode();
   const [inviting, setInviting] = useState(false);
+  const [removing, setRemoving] = useState<ContextView['members'][number]>();
   const myRank = view.myRole ? roleRank(view.myRole) : -1;
   const canManage = (role: Role) => myRank >= roleRank('admin') && (view.myRole === 'owner' || roleRank(role) < roleRank('admin'));
 
   // Devices delegated on a site removed since: they can no longer act until signed in again.
   const stranded = (m: ContextView['members'][number]) => m.devices.filter((d) => !d.revoked && d.origin !== undefined && !view.origins.includes(d.origin));
 
-  async function act(what: string, run: () => Promise<{ valid: boolean; message?: string }>) {
+  async function act(what: string, run: () => Promise<{ valid: boolean; reason?: string; message?: string }>) {
     const outcome = await run();
-    onOutcome(outcome.valid ? `${what}: done.` : `${what}: rejected (${outcome.message}).`, outcome.valid);
+    if (outcome.valid) return onOutcome(`${what}.`, true);
+    const told = plainRefusal(outcome.reason, outcome.message);
+    onOutcome(`${what}: not done. ${told.text}`, false, told.detail);
   }
 
   return (
@@ -37,9 +47,9 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
       <ul className="members" data-testid="members">
         {view.members.map((m) => (
           <li key={m.root} data-testid="member" data-root={m.root} data-role={m.role}>
-            <span className={m.online ? 'dot online' : 'dot'} aria-label={m.online ? 'online' : 'offline'} title={m.online ? 'online' : 'offline'} />
+            <span className={m.online ? 'dot online' : 'dot'} role="img" aria-label={m.online ? 'Online' : 'Offline'} title={m.online ? 'Online' : 'Offline'} />
             <span className="who">
-              <strong>{(m.devices.find((d) => !d.revoked) ?? m.devices[0])?.label ?? shortRoot(m.root)}</strong>
+              <strong>{nameOf(m)}</strong>
               {m.me && <span className="badge">you</span>}
               {m.devices
                 .filter((d) => d.revoked)
@@ -60,12 +70,15 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
             {canManage(m.role) && !m.me ?
               <span className="member-actions">
                 <label className="visually-hidden" htmlFor={`role-${m.root}`}>
-                  Role of {m.root}
+                  Role of {nameOf(m)}
                 </label>
                 <select
                   id={`role-${m.root}`}
                   value={m.role}
-                  onChange={(e) => void act(`Role change`, () => node.contexts.setRole(view.id, m.root, e.target.value as Role))}
+                  onChange={(e) => {
+                    const role = e.target.value as Role;
+                    void act(`${nameOf(m)} is now ${role === 'admin' ? 'an' : 'a'} ${role}`, () => node.contexts.setRole(view.id, m.root, role));
+                  }}
                 >
                   {ROLES.filter((r) => view.myRole === 'owner' || roleRank(r) < roleRank('admin')).map((r) => (
                     <option key={r} value={r}>
@@ -73,7 +86,7 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
                     </option>
                   ))}
                 </select>
-                <button type="button" className="button small danger" onClick={() => void act('Removal', () => node.contexts.remove(view.id, m.root))}>
+                <button type="button" className="button small danger" onClick={() => setRemoving(m)} aria-label={`Remove ${nameOf(m)}`}>
                   Remove
                 </button>
               </span>
@@ -82,6 +95,23 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
         ))}
       </ul>
       {inviting && view.myRole && <InviteDialog contextId={view.id} myRole={view.myRole} onClose={() => setInviting(false)} />}
+      {removing && (
+        <ConfirmDialog
+          title={`Remove ${nameOf(removing)}?`}
+          confirmLabel="Remove member"
+          onCancel={() => setRemoving(undefined)}
+          onConfirm={async () => {
+            const who = removing;
+            setRemoving(undefined);
+            await act(`${nameOf(who)} was removed`, () => node.contexts.remove(view.id, who.root));
+          }}
+        >
+          <p>
+            {nameOf(removing)} will no longer be able to change this context, and every member will refuse what their devices sign from now on. They keep
+            the copy they already have. To bring them back, send them a new invite.
+          </p>
+        </ConfirmDialog>
+      )}
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { BUILTIN_APPS } from '../../node/apps/registry.ts';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 import { useNode } from '../shell/nodeContext.ts';
 import { navigate } from '../shell/router.ts';
+import { plainError } from '../shell/plainWords.ts';
 
 const UPLOAD = 'upload';
 
@@ -58,7 +59,7 @@ export function NewContextForm() {
       }
       navigate({ page: 'context', id });
     } catch (e) {
-      setError((e as Error).message);
+      setError(plainError(e).text);
       setBusy(false);
     }
   }

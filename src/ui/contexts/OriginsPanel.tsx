@@ -1,12 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import type { ContextView } from '../../node/index.ts';
 import { useNode } from '../shell/nodeContext.ts';
+import { plainError, plainRefusal } from '../shell/plainWords.ts';
 
 /**
  * The sites members may sign in from with a wallet. Every peer refuses a wallet delegation
  * signed for any other site (a phishing page's); owners add and remove sites.
  */
-export function OriginsPanel({ view, onOutcome }: { view: ContextView; onOutcome: (text: string, ok: boolean) => void }) {
+export function OriginsPanel({ view, onOutcome }: { view: ContextView; onOutcome: (text: string, ok: boolean, detail?: string) => void }) {
   const node = useNode();
   const [site, setSite] = useState('');
   const [busy, setBusy] = useState(false);
@@ -16,10 +17,12 @@ export function OriginsPanel({ view, onOutcome }: { view: ContextView; onOutcome
     setBusy(true);
     try {
       const outcome = await run();
-      onOutcome(outcome.valid ? `${what}: done.` : `${what}: rejected (${outcome.message}).`, outcome.valid);
+      const told = outcome.valid ? { text: 'done.' } : plainRefusal(outcome.reason, outcome.message);
+      onOutcome(`${what}: ${told.text}`, outcome.valid, told.detail);
       return outcome.valid;
     } catch (e) {
-      onOutcome(`${what}: ${(e as Error).message}.`, false);
+      const told = plainError(e);
+      onOutcome(`${what}: ${told.text}`, false, told.detail);
       return false;
     } finally {
       setBusy(false);

@@ -1,10 +1,20 @@
 import type { ContextView } from '../../node/index.ts';
 import { useNode } from '../shell/nodeContext.ts';
+import { countOf, formatDateTime } from '../shell/wording.ts';
 
 const COMPARISON_TEXT = { agree: 'agrees', 'different-heads': 'not comparable yet', diverged: 'DIVERGED' } as const;
 
-function time(ms: number): string {
-  return new Date(ms).toLocaleTimeString();
+const time = formatDateTime;
+
+/** A peer's reason with root ids replaced by the names people know (you, or a member's device label). */
+function namesFor(text: string, view: ContextView): string {
+  let out = text.replaceAll(view.myRoot, 'you');
+  for (const m of view.members) {
+    const label = m.devices.find((d) => !d.revoked)?.label;
+    // "Carol laptop (tabnode:local:…)" reads as "Carol laptop".
+    if (label) out = out.replaceAll(`${label} (${m.root})`, label).replaceAll(m.root, label);
+  }
+  return out.replace(/^you is /, 'you are ');
 }
 
 /** Rejections with the same reason and message, one row each (a flood reads as one line). */
@@ -48,7 +58,7 @@ export function SyncPanel({ view }: { view: ContextView }) {
           {view.stuck > 0 && (
             <span className="muted" title="Valid changes that build on a change later found invalid: they wait, the same way on every peer.">
               {' '}
-              ({view.stuck} valid change{view.stuck === 1 ? '' : 's'} waiting on invalidated content)
+              ({countOf(view.stuck, 'valid change')} waiting on invalidated content)
             </span>
           )}
         </dd>
@@ -80,8 +90,8 @@ export function SyncPanel({ view }: { view: ContextView }) {
             <li key={p.linkId} data-state={p.state}>
               <span className={`badge ${p.refusedBy ? 'bad' : p.state === 'verified' ? 'good' : p.state === 'refused' ? 'bad' : ''}`}>{p.refusedBy ? 'refuses us' : p.state}</span>{' '}
               {p.label ?? p.linkId} {p.standing && <span className="muted">({p.standing})</span>}
-              {p.refusal && <span className="muted"> — we refused it: {p.refusal}</span>}
-              {p.refusedBy && <span className="muted"> — it refused us: {p.refusedBy}</span>}
+              {p.refusal && <span className="muted"> — we refused it: {namesFor(p.refusal, view)}</span>}
+              {p.refusedBy && <span className="muted"> — it refused us: {namesFor(p.refusedBy, view)}</span>}
               {p.ignoredOps > 0 && <span className="muted"> — {p.ignoredOps} ops it sent were ignored (not admitted)</span>}
               {p.throttled && <span className="muted"> — throttled: {p.throttled}</span>}
               <span className="muted small">
@@ -124,7 +134,7 @@ export function SyncPanel({ view }: { view: ContextView }) {
       : <ul className="list" data-testid="invalid-ops">
           {view.invalidOps.map((o) => (
             <li key={o.key} data-key={o.key} data-reason={o.reason}>
-              <span className="badge bad">{o.reason}</span> {o.kind} by {o.author}: {o.message}
+              <span className="badge bad">{o.reason}</span> {o.kind} by {namesFor(o.author, view)}: {namesFor(o.message, view)}
             </li>
           ))}
           {groupRejections(view.rejected).map((g, i) => (

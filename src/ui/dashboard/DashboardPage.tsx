@@ -1,4 +1,5 @@
 import { AlertSummary } from '../alerts/AlertSummary.tsx';
+import { usePageTitle } from '../shell/usePageTitle.ts';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 import { useNode } from '../shell/nodeContext.ts';
 import { useLive } from '../shell/useLive.ts';
@@ -16,6 +17,7 @@ const POLL_MS = 2000;
  * plots, with the open alerts above and this root's expiring and stale devices below.
  */
 export function DashboardPage() {
+  usePageTitle('Dashboard');
   const node = useNode();
   const { value: dashboard, error } = useLive(() => node.metrics.dashboard(), [], POLL_MS);
   return (

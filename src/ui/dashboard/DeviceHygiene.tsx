@@ -1,7 +1,7 @@
 import type { HygieneEntry, HygieneReason } from '../../core/identity/index.ts';
 import { DAY_MS } from '../../core/identity/index.ts';
 import { RotationDue } from '../identity/RotationDue.tsx';
-import { formatDate } from '../shell/formatDate.ts';
+import { formatDate } from '../shell/wording.ts';
 import { useNode } from '../shell/nodeContext.ts';
 import { PageLink } from '../shell/PageLink.tsx';
 import { useLive } from '../shell/useLive.ts';

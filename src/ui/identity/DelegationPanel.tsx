@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { DelegationCheck } from '../../node/index.ts';
 import { CopyButton } from '../shell/CopyButton.tsx';
+import { formatDateTime } from '../shell/wording.ts';
 import { useNode } from '../shell/nodeContext.ts';
 
 /** Show this device's delegation certificate, and check one from someone else. */
@@ -48,7 +49,7 @@ export function DelegationPanel() {
       {check && (
         <p className={check.ok ? 'result good' : 'result bad'} role="status" data-testid="delegation-check">
           {check.ok ?
-            `Valid: ${check.root} delegates key ${check.clientKey.slice(0, 10)}… (“${check.label}”) until ${new Date(check.expiresAt).toLocaleDateString()}.`
+            `Valid: ${check.root} delegates key ${check.clientKey.slice(0, 10)}… (“${check.label}”) until ${formatDateTime(check.expiresAt)}.`
           : `Not valid (${check.reason}): ${check.message}`}
         </p>
       )}

@@ -2,12 +2,12 @@ import { useState } from 'react';
 import type { DeviceView, IdentityStatus } from '../../node/index.ts';
 import type { WalletAccount } from '../../wallets/connector.ts';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
+import { countOf, formatDateTime, sentence } from '../shell/wording.ts';
 import { useNode } from '../shell/nodeContext.ts';
 import { useLive } from '../shell/useLive.ts';
 import { PairingCode } from '../wallet/PairingCode.tsx';
 import { WalletPicker } from '../wallet/WalletPicker.tsx';
 import { walletFor } from '../wallet/walletSession.ts';
-import { formatDate } from '../shell/formatDate.ts';
 
 /** Something the root signs; `run` returns what to tell the person. */
 type Action = { what: string; run(wallet: WalletAccount | undefined): Promise<string> };
@@ -44,14 +44,14 @@ export function DevicesPanel({ status }: { status: IdentityStatus }) {
       setNeedWallet(undefined);
       setMessage(`${action.what}: ${result}`);
     } catch (e) {
-      setError((e as Error).message);
+      setError(sentence((e as Error).message));
     } finally {
       setBusy(undefined);
     }
   }
 
   const published = ({ contexts, refused }: { contexts: number; refused: string[] }) =>
-    `published in ${contexts} context${contexts === 1 ? '' : 's'}` +
+    `published in ${countOf(contexts, 'context')}` +
     (refused.length ? `; refused in ${refused.length}: ${refused.join('; ')}` : '') +
     '. Contexts that are still syncing get it once they are up to date.';
   const revoke = (d: DeviceView): Action => ({
@@ -77,11 +77,13 @@ export function DevicesPanel({ status }: { status: IdentityStatus }) {
       <table className="devices" data-testid="devices">
         <thead>
           <tr>
-            <th>Device</th>
-            <th>Key</th>
-            <th>Valid until</th>
-            <th>Status</th>
-            <th />
+            <th scope="col">Device</th>
+            <th scope="col">Key</th>
+            <th scope="col">Valid until</th>
+            <th scope="col">Status</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -92,8 +94,8 @@ export function DevicesPanel({ status }: { status: IdentityStatus }) {
                 <code>{d.key.slice(0, 10)}…</code>
               </td>
               <td>
-                {formatDate(d.expiresAt)}
-                {!d.revoked && d.expiringSoon && <span className="badge warn">{d.daysLeft} days left</span>}
+                {formatDateTime(d.expiresAt)}
+                {!d.revoked && d.expiringSoon && <span className="badge warn">{countOf(d.daysLeft, 'day')} left</span>}
               </td>
               <td>
                 {d.thisDevice && <span className="badge good">This device</span>}

@@ -1,15 +1,18 @@
 import type { IdentityStatus } from '../../node/index.ts';
 import { CopyButton } from '../shell/CopyButton.tsx';
+import { usePageTitle } from '../shell/usePageTitle.ts';
+import { countOf, formatDateTime } from '../shell/wording.ts';
 import { DelegationPanel } from './DelegationPanel.tsx';
 import { DevicesPanel } from './DevicesPanel.tsx';
 import { SignOut } from './SignOut.tsx';
-import { formatDate } from '../shell/formatDate.ts';
 
 const ROOT_KIND_LABEL = { local: 'Local key', ethereum: 'Ethereum wallet', starknet: 'Starknet wallet' } as const;
+
 
 /** Who you are, this device, and its delegation. */
 export function IdentityPage({ status }: { status: IdentityStatus }) {
   const { root, device, delegation } = status;
+  usePageTitle('Identity');
   if (!root) return null;
   return (
     <>
@@ -28,7 +31,7 @@ export function IdentityPage({ status }: { status: IdentityStatus }) {
             <span className="badge">{ROOT_KIND_LABEL[root.kind]}</span>
           </dd>
           <dt>Since</dt>
-          <dd>{formatDate(root.createdAt)}</dd>
+          <dd>{formatDateTime(root.createdAt)}</dd>
         </dl>
       </section>
 
@@ -54,7 +57,7 @@ export function IdentityPage({ status }: { status: IdentityStatus }) {
               delegation.valid ?
                 <>
                   <span className={delegation.expiringSoon ? 'badge warn' : 'badge good'}>Valid</span> until{' '}
-                  {formatDate(delegation.expiresAt)} ({delegation.daysLeft} days left)
+                  {formatDateTime(delegation.expiresAt)} ({countOf(delegation.daysLeft, 'day')} left)
                 </>
               : <>
                   <span className="badge bad">Not valid</span> {delegation.problem}
@@ -64,7 +67,7 @@ export function IdentityPage({ status }: { status: IdentityStatus }) {
         </dl>
         {delegation?.expiringSoon && (
           <p className="notice" role="status">
-            This device&apos;s delegation ends in {delegation.daysLeft} days: renew it below, or its writes will be refused.
+            This device&apos;s delegation ends in {countOf(delegation.daysLeft, 'day')}: renew it below, or its writes will be refused.
           </p>
         )}
       </section>

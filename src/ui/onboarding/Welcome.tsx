@@ -2,9 +2,11 @@ import { useState } from 'react';
 import { CreateIdentity } from './CreateIdentity.tsx';
 import { RestoreIdentity } from './RestoreIdentity.tsx';
 import { WalletLogin } from './WalletLogin.tsx';
+import { usePageTitle } from '../shell/usePageTitle.ts';
 
-/** First run: make a new identity or bring back one from its recovery phrase. */
-export function Welcome() {
+/** First run: make a new identity or bring back one from its recovery phrase. `asPage`: false under another page (join). */
+export function Welcome({ asPage = true }: { asPage?: boolean }) {
+  usePageTitle(asPage ? 'Welcome' : null);
   const [mode, setMode] = useState<'choose' | 'create' | 'restore' | 'wallet'>('choose');
   if (mode === 'create') return <CreateIdentity onCancel={() => setMode('choose')} />;
   if (mode === 'restore') return <RestoreIdentity onCancel={() => setMode('choose')} />;

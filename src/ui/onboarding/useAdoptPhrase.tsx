@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useNode } from '../shell/nodeContext.ts';
 import { defaultDeviceLabel } from './deviceLabel.ts';
+import { plainError } from '../shell/plainWords.ts';
 
 /** Shared by create and restore: a device name, and making a phrase this browser's identity. */
 export function useAdoptPhrase() {
@@ -15,7 +16,7 @@ export function useAdoptPhrase() {
     try {
       await node.identity.useLocalRoot(phrase, label);
     } catch (e) {
-      setError((e as Error).message);
+      setError(plainError(e).text);
       setBusy(false);
     }
   }

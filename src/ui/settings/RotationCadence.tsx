@@ -2,7 +2,7 @@ import { useEffect, useState, type KeyboardEvent } from 'react';
 import { KEY_ROTATION } from '../../core/identity/index.ts';
 import type { RotationStatus } from '../../node/index.ts';
 import { RotationDue } from '../identity/RotationDue.tsx';
-import { formatDate } from '../shell/formatDate.ts';
+import { formatDate } from '../shell/wording.ts';
 import { useNode } from '../shell/nodeContext.ts';
 import { useLive } from '../shell/useLive.ts';
 

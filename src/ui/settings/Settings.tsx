@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { SETTINGS_LIMITS, type IceServer, type NodeSettings, type PolicyBlock } from '../../node/index.ts';
 import { useNode } from '../shell/nodeContext.ts';
 import { RotationCadence } from './RotationCadence.tsx';
+import { usePageTitle } from '../shell/usePageTitle.ts';
 
 function iceToText(servers: IceServer[]): string {
   return servers.map((s) => [s.urls.join(','), s.username, s.credential].filter(Boolean).join(' ')).join('\n');
@@ -27,6 +28,7 @@ const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boo
 /** How this node finds and reaches peers. */
 export function Settings() {
   const node = useNode();
+  usePageTitle('Settings');
   const [signaling, setSignaling] = useState('');
   const [ice, setIce] = useState('');
   const [route, setRoute] = useState<NodeSettings['iceTransportPolicy']>('all');
@@ -163,7 +165,7 @@ export function Settings() {
           <input spellCheck={false} aria-describedby="sn-rpc-help" value={starknetRpc} onChange={(e) => setStarknetRpc(e.target.value)} />
         </label>
       </div>
-      <h3>Anchoring chain</h3>
+      <h2 className="minor">Anchoring chain</h2>
       <p className="muted" id="chain-help">
         The EVM chain new contexts anchor membership, revocations and app hashes to, and that this node reads anchors from. Empty: no chain.
       </p>

@@ -4,6 +4,7 @@ import { useNode } from '../shell/nodeContext.ts';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 import { PairingCode } from './PairingCode.tsx';
 import { connectWallet, listWallets } from './walletSession.ts';
+import { plainError } from '../shell/plainWords.ts';
 
 const VIA = { injected: 'browser wallet', walletconnect: 'WalletConnect', 'get-starknet': 'Starknet wallet' } as const;
 
@@ -35,7 +36,7 @@ export function WalletPicker({ onAccount, busyText }: { onAccount(account: Walle
     try {
       await onAccount(await connectWallet(connector, { onPairingUri: setPairing }));
     } catch (e) {
-      setError((e as Error).message);
+      setError(plainError(e).text);
     } finally {
       setPairing(undefined);
       setBusy(undefined);

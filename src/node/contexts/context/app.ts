@@ -18,6 +18,8 @@ export function createAppHost(p: {
   onChange(): void;
 }) {
   let app: ContextApp | undefined;
+  /** The app id (hex) `app` runs: a `set-app` op changes the governance's, and the next call loads that one. */
+  let appId: string | undefined;
   /** Why this node will not run the context's app (it differs from the hash anchored on chain). */
   let appRefused: string | undefined;
   let replica: Replica | undefined;
@@ -35,17 +37,20 @@ export function createAppHost(p: {
     },
     async ensure(): Promise<ContextApp> {
       if (appRefused) throw new AppCallError('app-integrity', appRefused);
-      if (app) return app;
       const g = replica!.governance();
+      const wanted = toHex(g.appId);
+      if (app && appId === wanted) return app;
       if (g.members.size === 0) throw new AppCallError('not-ready', 'the context history has not arrived yet');
-      const made = await p.appFor(toHex(g.appId), sync!);
-      if (app) {
+      const made = await p.appFor(wanted, sync!);
+      if (app && appId === wanted) {
         made.close();
         return app;
       }
+      app?.close();
       made.setPrivate(await p.loadPrivate(p.contextKey));
       made.stateChanged(p.state.doc, null);
       app = made;
+      appId = wanted;
       return app;
     },
     refuse(reason: string | undefined): void {

@@ -14,6 +14,7 @@ import { createCheckpoints, type AnchorHooks } from './checkpoints.ts';
 import { createDerived } from './derived.ts';
 import { createEventLog } from './events.ts';
 import { createPersistence } from './persistence.ts';
+import { createOverwriteNotices } from './overwrites.ts';
 import { createOnline } from './online.ts';
 import { contextOps, createPublisher } from './publishing.ts';
 import { createSyncEventHandler } from './syncEvents.ts';
@@ -36,11 +37,13 @@ export async function openContext(d: ContextDeps) {
   const state = createContextState();
   const alerts = createAlerts(() => d.now());
   const alert = alerts.raise;
+  let overwrites: ReturnType<typeof createOverwriteNotices> | undefined;
   const app = createAppHost({ contextKey: record.id, state, alerts, appFor: (appId, sync) => d.appFor(appId, sync), loadPrivate: (context) => d.privateStorage.load(context), onChange: d.onChange });
   // Valid state reaches the app's own replica (a worker's Y.Doc) through the same gate.
   const sink: StateSink = {
     apply(key, update) {
-      state.apply(key, update);
+      if (overwrites) overwrites.applying(key, () => state.apply(key, update));
+      else state.apply(key, update);
       app.stateChanged(update);
     },
     rebuild(valid) {
@@ -49,6 +52,7 @@ export async function openContext(d: ContextDeps) {
     },
   };
   const replica = createReplica(contextId, sink, d.proofs);
+  overwrites = createOverwriteNotices({ state, replica, myRoot: identity.root, onChange: d.onChange });
   const eventLog = createEventLog(identity.root);
   const writeSession = createWriteSession(() => new DataView(d.randomBytes(4).buffer).getUint32(0));
   const persistence = createPersistence({ contextId: record.id, store, state, snapshotEveryDeltas: CONTEXT_TIMINGS.snapshotEveryDeltas });
@@ -144,6 +148,7 @@ export async function openContext(d: ContextDeps) {
   // Start: snapshot, stored ops, then the mesh.
   await persistence.loadSnapshot();
   await sync.load(await persistence.storedOps());
+  overwrites.start();
   // Re-check the newest recorded calls of others after a reload (results are not stored).
   void verifier.recheck(myKey, RECHECK_ON_LOAD, () => closed);
   const online = createOnline({ contextId, record, settings: d.settings, mesh: d.mesh, sync, onChange: d.onChange });
@@ -225,7 +230,12 @@ export async function openContext(d: ContextDeps) {
         d.randomBytes(16),
       ),
 
-    view: projections.view,
+    view: () => {
+      const view = projections.view();
+      const lost = overwrites!.list();
+      return lost.length ? { ...view, overwrites: lost } : view;
+    },
+    dismissOverwrites: () => overwrites!.dismiss(),
 
     rejections: () => store.rejections(record.id),
 

@@ -10,6 +10,7 @@ import type { EventLog } from './events.ts';
 import { selectAudit } from './selectors/audit.ts';
 import { selectEvents } from './selectors/events.ts';
 import { selectJoinProblem, selectView } from './selectors/view.ts';
+import { selectDeparture } from './selectors/departure.ts';
 
 /** The running context read out as plain data, through the pure selectors. */
 export function createProjections(p: {
@@ -42,7 +43,8 @@ export function createProjections(p: {
       const peers = sync.peers();
       const local = derived.localView();
       const joining = Boolean(record.invite || record.rejoin);
-      return selectView({
+      const departure = selectDeparture(replica.governance(), history(), p.me.root);
+      const view = selectView({
         id: record.id,
         recordName: record.name,
         g: replica.governance(),
@@ -63,6 +65,7 @@ export function createProjections(p: {
         stateRoot: local.stateRoot,
         governanceRoot: local.governanceRoot,
       });
+      return departure ? { ...view, departure } : view;
     },
   };
 }

@@ -38,6 +38,8 @@ export function contextOps(publish: (body: OpBody) => Promise<OpOutcome>) {
     remove: (member: MemberView['root']) => publish({ kind: 'remove', member }),
     changeOrigins: (add: string[], remove: string[]) => publish({ kind: 'set-origins', add, remove }),
     leave: () => publish({ kind: 'leave' }),
+    /** Admins: switch the context's app (its id, 32 bytes); members fetch the binary by hash. */
+    setApp: (appId: Uint8Array) => publish({ kind: 'set-app', appId }),
     /**
      * Import a key revocation read from the context's registry on chain, with its evidence,
      * so it takes effect here and at every peer (docs/governance.md, anchored revocations).

@@ -11,6 +11,7 @@ import { MAX_INVALID_OPS, selectInvalidOps } from './invalidOps.ts';
 import { selectLastSeen } from './lastSeen.ts';
 import type { History } from './types.ts';
 import { selectJoinProblem, selectMembers } from './view.ts';
+import { selectDeparture } from './departure.ts';
 
 /** Plain inputs: a governance with two members (Ann with two keys, one revoked; Bob with one). */
 const ann = 'did:key:ann' as RootId;
@@ -118,5 +119,25 @@ describe('last seen per key', () => {
       { key: 'aa02', state: 'handshaking' },
     ] as unknown as PeerInfo[];
     expect(Object.fromEntries(selectLastSeen({ ops }, peers, 1_000))).toEqual({ aa01: 300, bb01: 1_000 });
+  });
+});
+
+describe('departure (why a former member can no longer write)', () => {
+  const carol = 'did:key:carol' as RootId;
+  const removal = (key: string, author: string, member: RootId, time: number) =>
+    ({ key, author, bytes: new Uint8Array(), op: { time, body: { kind: 'remove', member } } }) as unknown as CheckedOp;
+
+  test('a removed member learns who removed it, by device label; a refused removal does not count', () => {
+    const g = governance();
+    const ops = [removal('r1', 'bb01', carol, 5), removal('r2', 'aa01', carol, 7)];
+    expect(selectDeparture(g, history(ops, { r1: { valid: false, reason: 'insufficient-role', message: '' }, r2: valid }), carol)).toEqual({ how: 'removed', by: 'laptop', byRoot: ann, at: 7 });
+  });
+
+  test('one who left is told so; members and strangers get nothing', () => {
+    const g = governance();
+    g.keys.set('cc01', { root: carol, label: 'tablet', issuedAt: 0, expiresAt: 1e15 });
+    expect(selectDeparture(g, history([op('l1', 'cc01', 4, 'leave')], { l1: valid }), carol)).toEqual({ how: 'left', at: 4 });
+    expect(selectDeparture(g, history([removal('r1', 'aa01', bob, 5)], { r1: valid }), bob)).toBeUndefined();
+    expect(selectDeparture(g, history([], {}), 'did:key:nobody' as RootId)).toBeUndefined();
   });
 });

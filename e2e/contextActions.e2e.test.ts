@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { eventually } from './eventually.ts';
+import { launchPeers, screenshot, startApp, unexpectedErrors, type App, type Peers } from './harness.ts';
+import { contextView, signIn } from './tabnode.ts';
+
+/**
+ * What a member does with a context as a whole, through the page, between two real
+ * browsers: told when a write of theirs lost to a concurrent one, change the app (admin),
+ * leave, and delete it from this device — each behind a confirmation.
+ */
+
+let app: App;
+let peers: Peers;
+let A: Page, B: Page;
+let id: string;
+
+async function setKey(page: Page, key: string, value: string): Promise<void> {
+  await page.getByLabel('Key', { exact: true }).fill(key);
+  await page.getByLabel('Value (JSON or text)').fill(value);
+  await page.getByRole('button', { name: 'Set', exact: true }).click();
+  await eventually('an outcome', () => page.getByTestId('outcome').textContent(), (t) => Boolean(t?.includes(key)));
+}
+
+async function confirmIn(page: Page, title: string, button: string): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: title });
+  await dialog.waitFor();
+  await dialog.getByRole('button', { name: button }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
+beforeAll(async () => {
+  app = await startApp();
+  peers = await launchPeers(2, { app });
+  [A, B] = peers.peers.map((p) => p.page) as [Page, Page];
+  await Promise.all([signIn(A, 'Alice laptop'), signIn(B, 'Bob laptop')]);
+  id = await A.evaluate(() => window.tabnode!.contexts.create('Design team'));
+  const link = await A.evaluate((c) => window.tabnode!.contexts.invite(c, { role: 'writer' }), id);
+  await B.evaluate((l) => window.tabnode!.contexts.join(l), link);
+  await eventually('two members', () => contextView(A, id), (v) => v.members.length === 2, 30_000);
+  for (const page of [A, B]) {
+    await page.goto(new URL(`/contexts/${id}`, app.url).href);
+    await page.getByTestId('context-name').waitFor();
+  }
+});
+
+afterAll(async () => {
+  await peers?.close();
+  await app?.close();
+});
+
+describe('acting on a context as a whole', () => {
+  test('two members set one key while apart: the one whose value lost is told who won, with what', async () => {
+    for (const page of [A, B]) await page.getByRole('button', { name: 'Work offline' }).click();
+    await setKey(A, 'colour', '"teal"');
+    expect(await A.getByTestId('outcome').textContent()).toMatch(/saved on this device; will be shared when a member is online/);
+    await setKey(B, 'colour', '"red"');
+    for (const page of [A, B]) await page.getByRole('button', { name: 'Go back online' }).click();
+    const [va, vb] = await eventually(
+      'both agree',
+      async () => [await contextView(A, id), await contextView(B, id)] as const,
+      ([x, y]) => x.stateRoot === y.stateRoot && x.opCount === y.opCount && x.kv.some(([k]) => k === 'colour'),
+      30_000,
+    );
+    const won = va.kv.find(([k]) => k === 'colour')![1];
+    const [loser, winnerName] = won === 'red' ? [A, 'Bob laptop'] : [B, 'Alice laptop'];
+    const notice = loser.getByTestId('overwrites');
+    await notice.waitFor();
+    expect(await notice.textContent()).toMatch(new RegExp(`${winnerName} changed colour while you did; the merge kept "${won}"`));
+    await screenshot(loser, 'overwrite-notice');
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    await notice.waitFor({ state: 'detached' });
+    expect(vb.overwrites === undefined || va.overwrites === undefined).toBe(true);
+  });
+
+  test('an admin changes the app, after confirming; the member runs the new one', async () => {
+    await A.getByLabel('Change the app to').selectOption('kv-store');
+    await A.getByRole('button', { name: 'Change app…' }).click();
+    await confirmIn(A, 'Change the app to kv-store?', 'Change app');
+    await eventually('A told', () => A.getByTestId('outcome').textContent(), (t) => t === 'The app is now kv-store.');
+    const appId = (await contextView(A, id)).appId;
+    await eventually('B runs it', () => contextView(B, id), (v) => v.appId === appId);
+    // B's node fetched the WASM app from A (by hash) and runs it: it has kv-store's `entries`.
+    const namesOn = (page: Page): Promise<string[]> => page.evaluate(async (c) => (await window.tabnode!.contexts.methods(c)).map((x) => x.name), id);
+    const methods = await eventually('B loads the new app', () => namesOn(B), (m) => m.includes('entries'), 30_000);
+    expect(methods).toEqual(expect.arrayContaining(['get', 'set', 'remove', 'entries']));
+    await eventually('B names the app', () => B.getByTestId('app-name').textContent(), (t) => t === 'kv-store');
+    // B is a writer: no control to change the app.
+    expect(await B.getByLabel('Change the app to').count()).toBe(0);
+  });
+
+  test('a member leaves after confirming: members see it gone, and its page says it left', async () => {
+    await B.getByRole('button', { name: 'Leave context…' }).click();
+    const dialog = B.getByRole('dialog', { name: 'Leave “Design team”?' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect((await contextView(B, id)).myRole).toBe('writer');
+    await B.getByRole('button', { name: 'Leave context…' }).click();
+    await confirmIn(B, 'Leave “Design team”?', 'Leave');
+    await eventually('B told', () => B.getByTestId('read-only').textContent().catch(() => null), (t) => Boolean(t?.startsWith('You left this context')));
+    await eventually('A sees B gone', () => contextView(A, id), (v) => v.members.length === 1, 30_000);
+  });
+
+  test('deleting it from this device forgets it here only', async () => {
+    await B.getByRole('button', { name: 'Delete from this device…' }).click();
+    await confirmIn(B, 'Delete “Design team” from this device?', 'Delete here');
+    await B.getByRole('heading', { name: 'Your contexts' }).waitFor();
+    expect(await B.evaluate(() => window.tabnode!.contexts.list())).toEqual([]);
+    await B.getByText('No contexts yet').waitFor();
+    expect((await A.evaluate(() => window.tabnode!.contexts.list())).map((c) => c.id)).toEqual([id]);
+    expect(unexpectedErrors(peers.peers)).toEqual([]);
+  });
+});
