@@ -9,6 +9,7 @@ import { startRegistryNode, type RegistryNode } from '../src/adapters/chain/regi
 import { viemAnchorChain } from '../src/adapters/chain/registry/viemAnchorChain.ts';
 import { eventually } from './eventually.ts';
 import { launchPeers, screenshot, startApp, unexpectedErrors, type App, type Peers } from './harness.ts';
+import { expectAccessible } from './axe.ts';
 import { contextView, signIn } from './tabnode.ts';
 import { fundAccount } from './wallets/fundAccount.ts';
 import { installInjectedEthereumWallet } from './wallets/injectedEthereum.ts';
@@ -134,6 +135,7 @@ describe('anchoring on chain across real browsers', () => {
     }
     await A.getByTestId('anchors-panel').scrollIntoViewIfNeeded();
     await screenshot(A, 'anchors-panel-owner');
+    await expectAccessible(A, 'anchors panel (owner)');
     await B.getByTestId('anchors-panel').scrollIntoViewIfNeeded();
     await screenshot(B, 'anchors-panel-member-in-sync');
   });
@@ -152,6 +154,7 @@ describe('anchoring on chain across real browsers', () => {
     expect(await alertRow.textContent()).toContain(latest.txHash);
     await C.getByTestId('alerts').scrollIntoViewIfNeeded();
     await screenshot(C, 'anchors-withheld-alert');
+    await expectAccessible(C, 'anchors panel with a withheld-history alert');
   });
 
   test('a device revoked on chain while its revoker and the device are cut off: B imports it and refuses the device', async () => {
@@ -260,6 +263,7 @@ describe('anchoring on chain across real browsers', () => {
     expect(call).toMatch(/anchored on chain/);
     await B.getByTestId('anchors-panel').scrollIntoViewIfNeeded();
     await screenshot(B, 'anchors-panel-app-differs');
+    await expectAccessible(B, 'anchors panel when the app differs');
   });
 
   test('no page errors', () => {

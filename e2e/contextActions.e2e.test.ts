@@ -110,4 +110,28 @@ describe('acting on a context as a whole', () => {
     expect((await A.evaluate(() => window.tabnode!.contexts.list())).map((c) => c.id)).toEqual([id]);
     expect(unexpectedErrors(peers.peers)).toEqual([]);
   });
+
+  test('a backup downloaded from the page brings a deleted context back from the file alone, every op checked again', async () => {
+    await A.goto(new URL(`/contexts/${id}`, app.url).href);
+    await A.getByTestId('context-name').waitFor();
+    const before = await contextView(A, id);
+    const [download] = await Promise.all([A.waitForEvent('download'), A.getByRole('button', { name: 'Download backup' }).click()]);
+    const file = await download.path();
+    expect(download.suggestedFilename()).toMatch(/^tabnode-backup-design-team-.*\.json$/);
+    await A.getByRole('button', { name: 'Delete from this device…' }).click();
+    await confirmIn(A, 'Delete “Design team” from this device?', 'Delete here');
+    await A.getByText('No contexts yet').waitFor();
+
+    await A.getByTestId('restore-file').setInputFiles(file);
+    const status = A.getByRole('status').filter({ hasText: 'Restored' });
+    await status.waitFor();
+    expect(await status.textContent()).toMatch(/Restored “Design team”: \d+ ops checked and added\./);
+    await screenshot(A, 'restored-from-backup');
+    await A.getByRole('link', { name: 'Open “Design team”' }).click();
+    await A.getByTestId('context-name').waitFor();
+    const after = await eventually('the restored context shows what it held', () => contextView(A, id), (v) => !v.joining && v.kv.length === before.kv.length);
+    expect(after.kv).toEqual(before.kv);
+    expect(after.members.map((m) => m.root)).toEqual(before.members.map((m) => m.root));
+    expect(unexpectedErrors(peers.peers)).toEqual([]);
+  });
 });

@@ -7,6 +7,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { eventually } from './eventually.ts';
 import { setKey } from './kvPanel.ts';
 import { launchPeers, screenshot, startApp, type App, type Peers } from './harness.ts';
+import { expectAccessible } from './axe.ts';
 import { contextView, signIn } from './tabnode.ts';
 
 /**
@@ -144,6 +145,7 @@ describe('installable, offline app', () => {
     await banner.waitFor();
     expect(await banner.textContent()).toContain('A new version of Tabnode is ready.');
     await screenshot(A, 'pwa-update-banner');
+    await expectAccessible(A, 'the update banner');
     const wide = A.viewportSize()!;
     await A.setViewportSize({ width: 375, height: 700 });
     await screenshot(A, 'pwa-update-banner-narrow');

@@ -76,16 +76,16 @@ export function bundleOps(replica: Replica, verifications: VerificationView[]): 
   });
 }
 
-/** `tabnode-audit-<name>-<id prefix>-<UTC time>`: sortable, and safe as a file name anywhere. */
-function baseName(source: Pick<AuditSource, 'id' | 'name'>, exportedAt: number): string {
+/** `tabnode-<what>-<name>-<id prefix>-<UTC time>`: sortable, and safe as a file name anywhere. */
+export function exportBaseName(what: 'audit' | 'backup', source: Pick<AuditSource, 'id' | 'name'>, exportedAt: number): string {
   const slug = source.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'context';
   const stamp = new Date(exportedAt).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `tabnode-audit-${slug}-${source.id.slice(0, 8)}-${stamp}`;
+  return `tabnode-${what}-${slug}-${source.id.slice(0, 8)}-${stamp}`;
 }
 
 /** The audit log as a file: JSON, CSV, or a bundle signed by this device's key (docs/audit-bundle.md). */
 export async function exportAuditFile(source: AuditSource, format: AuditExportFormat, signer: Signer, exportedAt: number): Promise<AuditFile> {
-  const base = baseName(source, exportedAt);
+  const base = exportBaseName('audit', source, exportedAt);
   switch (format) {
     case 'json':
       return { filename: `${base}.json`, mimeType: 'application/json', text: auditLogJson(source, exportedAt) };

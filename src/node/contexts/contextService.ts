@@ -23,6 +23,7 @@ import { defaultOrigins, siteOrigin } from './origins.ts';
 import type { AuditEntry, CallOutcome, EventView, VerificationView } from './view.ts';
 import type { ContextView, OpOutcome } from './view.ts';
 import { exportAuditFile, type AuditExportFormat, type AuditFile } from './auditExport.ts';
+import { contextBackupFile, readBackup, type RestoreOutcome } from './backup.ts';
 
 export interface ContextSummary {
   id: string;
@@ -416,6 +417,23 @@ export function contextService(d: ContextServiceDeps) {
       const { signer } = await d.identity.signing();
       const source = { id, name: ctx.replica.governance().name || ctx.record.name, replica: ctx.replica, entries: ctx.audit(), verifications: ctx.verifications() };
       return exportAuditFile(source, format, signer, d.now());
+    },
+    /** The context as a backup file: its rendezvous details and its stored history (docs/backup.md). */
+    async backup(id: string): Promise<AuditFile> {
+      const ctx = await start(id);
+      return contextBackupFile(ctx.record, ctx.replica.governance().name || ctx.record.name, await d.store.ops(id), d.now());
+    },
+    /**
+     * Take a context back from a backup file: every op goes through the gate as if a peer sent
+     * it. A context new here comes back as a device of a member root (`rejoin`); a root that is
+     * not a member is told so, as on any login.
+     */
+    async restore(text: string): Promise<RestoreOutcome> {
+      const { backup, ops, undecodable } = readBackup(text);
+      await this.rejoin({ id: backup.context, name: backup.name, secret: backup.secret, signaling: backup.signaling });
+      const result = await (await start(backup.context)).sync.publish(ops);
+      changed();
+      return { id: backup.context, name: backup.name, added: result.accepted.length, refused: undecodable + result.rejected.length + result.added.filter((c) => !result.accepted.includes(c)).length };
     },
     async verifications(id: string): Promise<VerificationView[]> {
       return (await start(id)).verifications();

@@ -5,8 +5,9 @@ import { KV_APP_ID } from '../../node/apps/kvApp.ts';
 import { toHex } from '../../core/crypto/index.ts';
 import { roleRank } from '../../core/ops/roles.ts';
 import { ConfirmDialog } from '../shell/ConfirmDialog.tsx';
+import { downloadFile } from '../shell/downloadFile.ts';
 import { useNode } from '../shell/nodeContext.ts';
-import { plainRefusal } from '../shell/plainWords.ts';
+import { plainError, plainRefusal } from '../shell/plainWords.ts';
 import { navigate } from '../shell/router.ts';
 
 type Asking = { kind: 'leave' } | { kind: 'forget' } | { kind: 'app'; name: string };
@@ -43,6 +44,17 @@ export function ContextActions({ view, onOutcome }: { view: ContextView; onOutco
     if (outcome.valid) return onOutcome(what, true);
     const told = plainRefusal(outcome.reason, outcome.message);
     onOutcome(`Not done. ${told.text}`, false, told.detail);
+  }
+
+  async function backUp() {
+    try {
+      const file = await node.contexts.backup(view.id);
+      downloadFile(file);
+      onOutcome(`Saved ${file.filename}. Keep it private: it holds this context's meeting secret (not a way in).`, true);
+    } catch (e) {
+      const told = plainError(e);
+      onOutcome(`No backup made. ${told.text}`, false, told.detail);
+    }
   }
 
   async function confirm() {
@@ -83,6 +95,9 @@ export function ContextActions({ view, onOutcome }: { view: ContextView; onOutco
         </div>
       )}
       <div className="actions start spaced">
+        <button type="button" className="button secondary" onClick={() => void backUp()}>
+          Download backup
+        </button>
         {view.myRole && !soleOwner && (
           <button type="button" className="button secondary" onClick={() => setAsking({ kind: 'leave' })}>
             Leave context…
@@ -102,7 +117,7 @@ export function ContextActions({ view, onOutcome }: { view: ContextView; onOutco
         <ConfirmDialog title={`Delete “${view.name}” from this device?`} confirmLabel="Delete here" onCancel={() => setAsking(undefined)} onConfirm={confirm}>
           <p>
             Its history, shared data and your private data for it are deleted from this browser. Other members keep their copies
-            {view.myRole ? ', and you stay a member: an invite brings it back here' : ''}.
+            {view.myRole ? ', and you stay a member: a backup or an invite brings it back here' : ''}.
           </p>
         </ConfirmDialog>
       )}

@@ -4,6 +4,7 @@ import { useLive } from '../shell/useLive.ts';
 import { usePageTitle } from '../shell/usePageTitle.ts';
 import { countOf } from '../shell/wording.ts';
 import { NewContextForm } from './NewContextForm.tsx';
+import { RestoreBackup } from './RestoreBackup.tsx';
 
 /** Your contexts, and a form to start a new one. */
 export function ContextsPage() {
@@ -39,6 +40,7 @@ export function ContextsPage() {
         }
       </section>
       <NewContextForm />
+      <RestoreBackup />
     </>
   );
 }
