@@ -7,7 +7,7 @@ import { KV_APP_ID, kvApp } from './apps/kvApp.ts';
 import { wasmApp } from './apps/wasmApp.ts';
 import type { AppRuntime } from '../runtime/index.ts';
 import { appRegistry, type AppRegistry } from './apps/registry.ts';
-import { contextService, type ContextService } from './contexts/contextService.ts';
+import { contextService, type ContextService } from './contexts/service/index.ts';
 import type { MeshPort } from './contexts/meshPort.ts';
 import { settingsAccountVerifier } from './accountChecks.ts';
 import { alertsService, type AlertsApi } from './alerts/alertsService.ts';

@@ -54,11 +54,11 @@ export function ContextActions({ view, onOutcome }: { view: ContextView; onOutco
     }
     if (now.kind === 'leave') {
       setAsking(undefined);
-      return tell('You left this context. Its data stays readable on this device until you forget it here.', await node.contexts.leave(view.id));
+      return tell('You left this context. Its data stays readable on this device until you forget it here.', await node.contexts.open(view.id).leave());
     }
     const appId = await node.apps.builtinId(now.name);
     setAsking(undefined);
-    tell(`The app is now ${now.name}.`, await node.contexts.setApp(view.id, appId));
+    tell(`The app is now ${now.name}.`, await node.contexts.open(view.id).setApp(appId));
   }
 
   return (
