@@ -9,7 +9,7 @@ import {
   type RevocationClaims,
   type RootId,
 } from '../core/identity/index.ts';
-import type { Store } from '../core/store/index.ts';
+import type { CertificateStore, ContextStore, KeyStore } from '../core/store/index.ts';
 import type { WalletAccount } from '../wallets/connector.ts';
 import type { ContextService } from './contexts/service/index.ts';
 import type { IdentityService, Platform } from './identityService.ts';
@@ -53,7 +53,7 @@ export class WalletRequiredError extends Error {
   }
 }
 
-export function devicesService(d: { store: Store; platform: Platform; identity: IdentityService; contexts: ContextService; proofs?: ProofOptions }) {
+export function devicesService(d: { store: KeyStore & CertificateStore & Pick<ContextStore, 'contexts'>; platform: Platform; identity: IdentityService; contexts: ContextService; proofs?: ProofOptions }) {
   async function myRoot() {
     const root = await d.store.root();
     if (!root) throw new NotSignedInError();

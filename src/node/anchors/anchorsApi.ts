@@ -1,6 +1,6 @@
 import type { AnchorBinding, AnchorWriter } from '../../core/anchor/AnchorChain.ts';
 import { DEFAULT_ANCHOR_POLICY, validatePolicy, type AnchorPolicy } from '../../core/anchor/policy.ts';
-import type { SettingValue, Store } from '../../core/store/index.ts';
+import type { SettingValue, SettingsStore } from '../../core/store/index.ts';
 import type { WalletAccount } from '../../wallets/connector.ts';
 import type { ContextHandle, ContextService } from '../contexts/service/index.ts';
 import type { NodeSettings } from '../settings.ts';
@@ -32,12 +32,12 @@ export type WriterFor = (wallet: WalletAccount, binding: AnchorBinding, settings
 
 const policyKey = (contextId: string) => `anchor-policy/${contextId}`;
 
-export async function storedPolicy(store: Store, contextId: string): Promise<AnchorPolicy> {
+export async function storedPolicy(store: SettingsStore, contextId: string): Promise<AnchorPolicy> {
   const stored = (await store.setting(policyKey(contextId))) as Partial<AnchorPolicy> | undefined;
   return { ...DEFAULT_ANCHOR_POLICY, ...stored };
 }
 
-export function anchorsApi(d: { contexts: ContextService; store: Store; settings(): Promise<NodeSettings>; writerFor: WriterFor; autoWallet: { current?: WalletAccount; how?: HowToSend } }): AnchorsApi {
+export function anchorsApi(d: { contexts: ContextService; store: SettingsStore; settings(): Promise<NodeSettings>; writerFor: WriterFor; autoWallet: { current?: WalletAccount; how?: HowToSend } }): AnchorsApi {
   async function withWriter<T>(contextId: string, wallet: WalletAccount, how: HowToSend, run: (a: Awaited<ReturnType<ContextHandle['anchors']>>, w: AnchorWriter) => Promise<T>): Promise<T> {
     const anchors = await d.contexts.open(contextId).anchors();
     const binding = anchors.binding();
