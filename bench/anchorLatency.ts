@@ -33,8 +33,8 @@ export async function anchorLatencyFigures(): Promise<{ rows: Timed[]; notes: st
     }
     const id = await a.contexts.create('Bench', { anchor: { chainId: chain.chainId, registry: chain.registry, owner: wallet.address.toLowerCase() as Address } });
     await a.anchors.register(id, wallet);
-    await b.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
-    await until(async () => !(await b.contexts.view(id)).joining && (await a.contexts.view(id)).members.length === 2);
+    await b.contexts.join(await a.contexts.open(id).invite({ role: 'writer' }));
+    await until(async () => !(await b.contexts.open(id).view()).joining && (await a.contexts.open(id).view()).members.length === 2);
 
     const compared: number[] = [];
     const synced: number[] = [];
@@ -42,16 +42,16 @@ export async function anchorLatencyFigures(): Promise<{ rows: Timed[]; notes: st
       // A governance change (what the policy anchors), then its anchor.
       const role = i % 2 === 0 ? 'reader' : 'writer';
       const bRoot = (await b.identity.status()).root!.id;
-      const op = await a.contexts.setRole(id, bRoot, role);
+      const op = await a.contexts.open(id).setRole(bRoot, role);
       if (!op.valid) throw new Error(`role change refused: ${op.message}`);
       const sentAt = performance.now();
-      await until(async () => (await b.contexts.view(id)).members.find((m) => m.root === bRoot)?.role === role);
+      await until(async () => (await b.contexts.open(id).view()).members.find((m) => m.root === bRoot)?.role === role);
       synced.push(performance.now() - sentAt);
       const tx = await a.anchors.anchor(id, wallet);
       if (tx.state !== 'confirmed') throw new Error(`anchor ${i} ${tx.state}: ${tx.error}`);
       const confirmedAt = performance.now();
       await until(async () => {
-        const v = (await b.contexts.view(id)).anchors;
+        const v = (await b.contexts.open(id).view()).anchors;
         return v?.latest?.txHash === tx.txHash && v?.status === 'in-sync';
       });
       compared.push(performance.now() - confirmedAt);

@@ -87,7 +87,7 @@ async function openCold(f: GrowthFixture, gc: () => void, withWrites: boolean): 
   const start = performance.now();
   const node: TabnodeNode = await bareTestNode(memoryMeshHub(realTimeScheduler), 'growth', { store });
   for (;;) {
-    const v = await node.contexts.view(id);
+    const v = await node.contexts.open(id).view();
     if (v.opCount >= total) break;
     if (performance.now() - start > 120_000) throw new Error(`the context did not open within 120 s (${v.opCount} of ${total} ops)`);
     await new Promise((r) => setTimeout(r, 2));
@@ -100,7 +100,7 @@ async function openCold(f: GrowthFixture, gc: () => void, withWrites: boolean): 
       const fresh = await node.contexts.create('fresh');
       const write = async (ctx: string, i: number) => {
         const t = performance.now();
-        const outcome = await within(30_000, 'a write', node.contexts.write(ctx, { method: 'set', args: { key: `bench${i % 50}`, value: { i, text: 'a short note' } } }));
+        const outcome = await within(30_000, 'a write', node.contexts.open(ctx).write({ method: 'set', args: { key: `bench${i % 50}`, value: { i, text: 'a short note' } } }));
         if (!outcome.valid) throw new Error(`a write in the ${ctx === id ? 'grown' : 'fresh'} context was not valid`);
         return performance.now() - t;
       };

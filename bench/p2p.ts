@@ -154,7 +154,7 @@ async function tabnodeLatency(A: Page, B: Page, id: string, { samples = P2P.samp
       busy = true;
       // view() reads the state synchronously, right after this stamp.
       const t = performance.timeOrigin + performance.now();
-      void n.contexts.view(id).then((v) => {
+      void n.contexts.open(id).view().then((v) => {
         for (const [k] of v.kv) if (k.startsWith('lat') && !(k in seen)) seen[k] = t;
         busy = false;
         if (again) {
@@ -174,7 +174,7 @@ async function tabnodeLatency(A: Page, B: Page, id: string, { samples = P2P.samp
       for (let i = 0; i < total; i++) {
         const t = performance.timeOrigin + performance.now();
         sent[`lat${i}`] = t;
-        await n.contexts.write(id, { method: 'set', args: { key: `lat${i}`, value: i } });
+        await n.contexts.open(id).write({ method: 'set', args: { key: `lat${i}`, value: i } });
         writeMs.push(performance.timeOrigin + performance.now() - t);
         const wait = t + spacing - (performance.timeOrigin + performance.now());
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -213,12 +213,12 @@ async function tabnodeLatency(A: Page, B: Page, id: string, { samples = P2P.samp
 
 /** A invites B to `id` (as a writer); B joins by the link. Resolves when both see each other verified. */
 async function joinAndConnect(A: Page, B: Page, id: string): Promise<void> {
-  const link = await A.evaluate((id) => window.tabnode!.contexts.invite(id, { role: 'writer' }), id);
+  const link = await A.evaluate((id) => window.tabnode!.contexts.open(id).invite({ role: 'writer' }), id);
   await B.evaluate((link) => window.tabnode!.contexts.join(link), link);
   for (const page of [A, B]) {
     await page.waitForFunction(
       async (id) => {
-        const v = await window.tabnode!.contexts.view(id);
+        const v = await window.tabnode!.contexts.open(id).view();
         return !v.joining && v.peers.some((p) => p.state === 'verified');
       },
       id,
@@ -280,7 +280,7 @@ export async function p2pFigures(): Promise<P2pReport> {
       const reopened = stamp();
       await openApp(A, app);
       const target = built.opCount;
-      await A.waitForFunction(async ([id, target]) => (await window.tabnode!.contexts.view(id!)).opCount >= target!, [built.id, target] as const, {
+      await A.waitForFunction(async ([id, target]) => (await window.tabnode!.contexts.open(id!).view()).opCount >= target!, [built.id, target] as const, {
         timeout: 120_000,
         polling: 100,
       });
@@ -291,7 +291,7 @@ export async function p2pFigures(): Promise<P2pReport> {
       );
 
       // 3. Catch-up: B joins by link; from the join call until B has A's ops and its join op is valid.
-      const link = await A.evaluate((id) => window.tabnode!.contexts.invite(id, { role: 'writer' }), built.id);
+      const link = await A.evaluate((id) => window.tabnode!.contexts.open(id).invite({ role: 'writer' }), built.id);
       catchUp = await profiled({ A, B }, 'catch-up', () => B.evaluate(
         async ([link, target, pollMs]) => {
           const n = window.tabnode!;
@@ -314,7 +314,7 @@ export async function p2pFigures(): Promise<P2pReport> {
             }
             busy = true;
             const at = performance.now() - start;
-            void n.contexts.view(id).then(async (v) => {
+            void n.contexts.open(id).view().then(async (v) => {
               busy = false;
               if (done) return;
               if (!marks['a peer linked'] && v.peers.length) marks['a peer linked'] = at;
@@ -327,7 +327,7 @@ export async function p2pFigures(): Promise<P2pReport> {
                 stop();
                 clearInterval(timer);
                 const t0 = performance.now();
-                const again = await n.contexts.view(id!);
+                const again = await n.contexts.open(id!).view();
                 finish({
                   ms: at,
                   marks,
@@ -363,7 +363,7 @@ export async function p2pFigures(): Promise<P2pReport> {
         },
         [link, target, P2P.pollMs] as const,
       ));
-      const aRoot = await A.evaluate(async (id) => (await window.tabnode!.contexts.view(id)).stateRoot, built.id);
+      const aRoot = await A.evaluate(async (id) => (await window.tabnode!.contexts.open(id).view()).stateRoot, built.id);
       if (aRoot !== catchUp.stateRoot) notes.push(`Warning: after catch-up B's state root differs from A's (${catchUp.stateRoot.slice(0, 12)} vs ${aRoot.slice(0, 12)}).`);
       notes.push(
         `Catch-up on B, ms after the join call: ${Object.entries(catchUp.marks)

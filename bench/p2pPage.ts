@@ -109,11 +109,11 @@ const api: P2pApi = {
       let invalid = 0;
       const start = performance.now();
       for (let i = 0; i < n; i++) {
-        const out = await node.contexts.write(id, { method: 'set', args: { key: `k${i % keys}`, value: i } });
+        const out = await node.contexts.open(id).write({ method: 'set', args: { key: `k${i % keys}`, value: i } });
         if (!out.valid) invalid++;
       }
       const ms = performance.now() - start;
-      const v = await node.contexts.view(id);
+      const v = await node.contexts.open(id).view();
       return { id, ms, opCount: v.opCount, heads: v.heads.length, invalid };
     } finally {
       await node.close();

@@ -83,7 +83,7 @@ function appCalls(page: Page, id: string, method: 'set' | 'get', n: number, pref
       const start = performance.now();
       for (let i = 0; i < n; i++) {
         const t = performance.now();
-        const out = await node.contexts.call(id, method, method === 'set' ? { key: `${prefix}${i}`, value: i } : { key: 'a missing key' });
+        const out = await node.contexts.open(id).call(method, method === 'set' ? { key: `${prefix}${i}`, value: i } : { key: 'a missing key' });
         maxMs = Math.max(maxMs, performance.now() - t);
         if (method === 'set' && !out.op?.valid) invalid++;
       }
@@ -180,7 +180,7 @@ export async function runtimeFigures(): Promise<RuntimeReport> {
         return trace.log.splice(0);
       });
       const trips = workerRoundTrips(log);
-      const opCount = await page.evaluate(async (id) => (await window.tabnode!.contexts.view(id)).opCount, ids.wasm);
+      const opCount = await page.evaluate(async (id) => (await window.tabnode!.contexts.open(id).view()).opCount, ids.wasm);
       if (invalid) notes.push(`Warning: ${invalid} of the measured mutations did not yield a valid op.`);
       const wasm = perSec(RUNTIME.writes, best.wasm);
       writes.push({ measure: wasmName, perSec: wasm, baseline: rawName, baselinePerSec: perSec(RUNTIME.writes, best.raw) });

@@ -68,9 +68,9 @@ beforeAll(async () => {
     const n = window.tabnode!;
     return n.contexts.create('Sprint board', { app: await n.apps.builtinId('team-board') });
   });
-  await A.evaluate((id) => window.tabnode!.contexts.write(id, { method: 'set', args: { key: 'greeting', value: { text: 'hello', long: 'x'.repeat(400) } } }), kvId);
-  inviteLink = await A.evaluate((id) => window.tabnode!.contexts.invite(id, { role: 'writer' }), kvId);
-  await B.evaluate((link) => window.tabnode!.contexts.join(link), await A.evaluate((id) => window.tabnode!.contexts.invite(id, { role: 'writer' }), kvId));
+  await A.evaluate((id) => window.tabnode!.contexts.open(id).write({ method: 'set', args: { key: 'greeting', value: { text: 'hello', long: 'x'.repeat(400) } } }), kvId);
+  inviteLink = await A.evaluate((id) => window.tabnode!.contexts.open(id).invite({ role: 'writer' }), kvId);
+  await B.evaluate((link) => window.tabnode!.contexts.join(link), await A.evaluate((id) => window.tabnode!.contexts.open(id).invite({ role: 'writer' }), kvId));
   await eventually('B is a member', () => contextView(A, kvId), (v) => v.members.length === 2, 30_000);
 });
 

@@ -55,7 +55,7 @@ afterAll(async () => {
 describe('alerts across real browsers', () => {
   test("a reader's refused write raises an alert and a browser notification on the admin's node; acknowledged, it stays so after a reload", async () => {
     contextId = await A.evaluate(() => window.tabnode!.contexts.create('Design team'));
-    const link = await A.evaluate((id) => window.tabnode!.contexts.invite(id, { role: 'reader' }), contextId);
+    const link = await A.evaluate((id) => window.tabnode!.contexts.open(id).invite({ role: 'reader' }), contextId);
     await B.goto(link);
     await B.getByRole('button', { name: 'Join' }).click();
     await B.getByTestId('context-name').waitFor();

@@ -45,7 +45,7 @@ async function joinByLink(page: Page, link: string, id: string): Promise<void> {
 }
 
 async function invite(id: string): Promise<string> {
-  return A.evaluate((i) => window.tabnode!.contexts.invite(i, { role: 'writer' }), id);
+  return A.evaluate((i) => window.tabnode!.contexts.open(i).invite({ role: 'writer' }), id);
 }
 
 /** A context page's anchor status badge, once it reads `status`. */
@@ -190,7 +190,7 @@ describe('anchoring on chain across real browsers', () => {
     await B.locator(`[data-testid=member][data-root="${dRoot}"] [data-testid=revoked-device][data-key="${dKey}"]`).waitFor();
 
     // D has not heard of it: it writes, and comes back.
-    const late = await D.evaluate((id) => window.tabnode!.contexts.write(id, { method: 'set', args: { key: 'late-from-lost-device', value: 1 } }), contextId);
+    const late = await D.evaluate((id) => window.tabnode!.contexts.open(id).write({ method: 'set', args: { key: 'late-from-lost-device', value: 1 } }), contextId);
     expect(late.valid).toBe(true);
     await D.getByRole('button', { name: 'Go back online' }).click();
     await eventually('B refuses D’s device', () => view(B), (v) => v.peers.some((p) => p.key === dKey && p.state === 'refused'), 60_000);
@@ -234,7 +234,7 @@ describe('anchoring on chain across real browsers', () => {
     await eventually('B verifies it', () => anchors(B, boardId), (a) => a?.status === 'in-sync' && a.latest?.txHash === boardAnchor.txHash, 60_000);
     await eventually('B sees the app matches', () => anchors(B, boardId), (a) => a?.appMatches === true, 60_000);
     await B.locator('[data-testid=app-anchor][data-matches=true]').waitFor();
-    expect(await B.evaluate((id) => window.tabnode!.contexts.call(id, 'create_task', { title: 'ok' }).then(() => 'ran'), boardId)).toBe('ran');
+    expect(await B.evaluate((id) => window.tabnode!.contexts.open(id).call('create_task', { title: 'ok' }).then(() => 'ran'), boardId)).toBe('ran');
 
     // The owner records another build's hash on chain (test-side, with A's wallet key).
     const account = privateKeyToAccount(aKey);
@@ -259,7 +259,7 @@ describe('anchoring on chain across real browsers', () => {
     expect(refused.alerts.find((a) => a.kind === 'app-integrity')?.message).toMatch(/not the one anchored on chain/);
     await B.locator('[data-testid=app-anchor][data-matches=false]').waitFor();
     await B.getByTestId('app-refused').waitFor();
-    const call = await B.evaluate((id) => window.tabnode!.contexts.call(id, 'create_task', { title: 'refused' }).then(() => 'ran', (e: Error) => e.message), boardId);
+    const call = await B.evaluate((id) => window.tabnode!.contexts.open(id).call('create_task', { title: 'refused' }).then(() => 'ran', (e: Error) => e.message), boardId);
     expect(call).toMatch(/anchored on chain/);
     await B.getByTestId('anchors-panel').scrollIntoViewIfNeeded();
     await screenshot(B, 'anchors-panel-app-differs');

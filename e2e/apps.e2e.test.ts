@@ -92,7 +92,7 @@ describe('WASM apps across real browsers', () => {
     await A.getByRole('button', { name: 'Create context' }).click();
     await A.getByRole('heading', { name: 'Board', exact: true }).waitFor();
     contextId = new URL(A.url()).pathname.split('/').at(-1)!;
-    const link = await A.evaluate((id) => window.tabnode!.contexts.invite(id, { role: 'writer' }), contextId);
+    const link = await A.evaluate((id) => window.tabnode!.contexts.open(id).invite({ role: 'writer' }), contextId);
     await B.goto(link);
     await B.getByRole('button', { name: 'Join' }).click();
     await B.getByTestId('context-name').waitFor();
@@ -118,11 +118,11 @@ describe('WASM apps across real browsers', () => {
     await card.getByLabel('Private note (only on this device)').fill(NOTE);
     await card.getByRole('button', { name: 'Save note' }).click();
     await eventually('A keeps the note', async () => (await A.evaluate(async ([id]) => {
-      const tasks = (await window.tabnode!.contexts.call(id!, 'list_tasks', {})).output as { id: string }[];
-      return (await window.tabnode!.contexts.call(id!, 'get_note', { id: tasks[0]!.id })).output;
+      const tasks = (await window.tabnode!.contexts.open(id!).call('list_tasks', {})).output as { id: string }[];
+      return (await window.tabnode!.contexts.open(id!).call('get_note', { id: tasks[0]!.id })).output;
     }, [contextId])) as string, (n) => n === NOTE);
     // More traffic after the note, so anything that would carry it has had its chance.
-    await A.evaluate((id) => window.tabnode!.contexts.call(id, 'create_task', { title: 'After the note' }), contextId);
+    await A.evaluate((id) => window.tabnode!.contexts.open(id).call('create_task', { title: 'After the note' }), contextId);
     await eventually('B sees the later task', () => B.locator('.task', { hasText: 'After the note' }).count(), (n) => n === 1);
 
     const wire = await B.evaluate(() => (window as unknown as { __wire: Uint8Array[] }).__wire.map((b) => Array.from(b)));
@@ -146,18 +146,18 @@ describe('WASM apps across real browsers', () => {
   });
 
   test('verifiable execution: B re-runs A’s calls and confirms them; a hand-crafted delta is flagged', async () => {
-    const confirmed = await eventually('B confirms A’s calls', () => B.evaluate((id) => window.tabnode!.contexts.verifications(id), contextId), (v) => v.filter((x) => x.result === 'confirmed').length >= 2);
+    const confirmed = await eventually('B confirms A’s calls', () => B.evaluate((id) => window.tabnode!.contexts.open(id).verifications(), contextId), (v) => v.filter((x) => x.result === 'confirmed').length >= 2);
     expect(confirmed.every((v) => v.result === 'confirmed')).toBe(true);
 
     // A signs the writes of set_status "done" but records the call as set_status "todo".
     const lieKey = await A.evaluate(async (id) => {
       const n = window.tabnode!;
-      const tasks = (await n.contexts.call(id, 'list_tasks', {})).output as { id: string }[];
-      const { update } = await n.contexts.dryRun(id, 'set_status', { id: tasks[0]!.id, status: 'done' });
+      const tasks = (await n.contexts.open(id).call('list_tasks', {})).output as { id: string }[];
+      const { update } = await n.contexts.open(id).dryRun('set_status', { id: tasks[0]!.id, status: 'done' });
       const input = new TextEncoder().encode(JSON.stringify({ id: tasks[0]!.id, status: 'todo' }));
-      return (await n.contexts.publishRawDelta(id, { update: update!, call: { method: 'set_status', input } })).key;
+      return (await n.contexts.open(id).publishRawDelta({ update: update!, call: { method: 'set_status', input } })).key;
     }, contextId);
-    const flagged = await eventually('B flags the hand-crafted delta', () => B.evaluate((id) => window.tabnode!.contexts.verifications(id), contextId), (v) => v.some((x) => x.opKey === lieKey));
+    const flagged = await eventually('B flags the hand-crafted delta', () => B.evaluate((id) => window.tabnode!.contexts.open(id).verifications(), contextId), (v) => v.some((x) => x.opKey === lieKey));
     expect(flagged.find((x) => x.opKey === lieKey)?.result).toBe('mismatch');
     expect((await view(B)).alerts.some((a) => a.kind === 'verification')).toBe(true);
   });
@@ -173,12 +173,12 @@ describe('an uploaded module', () => {
     await A.getByRole('button', { name: 'Create context' }).click();
     await A.getByTestId('context-name').waitFor();
     const id = new URL(A.url()).pathname.split('/').at(-1)!;
-    await A.evaluate((i) => window.tabnode!.contexts.call(i, 'set', { key: 'from-a', value: 'hello' }), id);
-    const link = await A.evaluate((i) => window.tabnode!.contexts.invite(i, { role: 'writer' }), id);
+    await A.evaluate((i) => window.tabnode!.contexts.open(i).call('set', { key: 'from-a', value: 'hello' }), id);
+    const link = await A.evaluate((i) => window.tabnode!.contexts.open(i).invite({ role: 'writer' }), id);
     await B.evaluate((l) => window.tabnode!.contexts.join(l), link);
     await eventually('B joined', () => contextView(B, id), (v) => !v.joining);
-    const got = await eventually('B runs the fetched module', () => B.evaluate((i) => window.tabnode!.contexts.call(i, 'get', { key: 'from-a' }).then((r) => r.output).catch((e: Error) => e.message), id), (v) => v === 'hello', 30_000);
+    const got = await eventually('B runs the fetched module', () => B.evaluate((i) => window.tabnode!.contexts.open(i).call('get', { key: 'from-a' }).then((r) => r.output).catch((e: Error) => e.message), id), (v) => v === 'hello', 30_000);
     expect(got).toBe('hello');
-    expect(await B.evaluate((i) => window.tabnode!.contexts.call(i, 'set', { key: 'from-b', value: 1 }).then((r) => r.op?.valid), id)).toBe(true);
+    expect(await B.evaluate((i) => window.tabnode!.contexts.open(i).call('set', { key: 'from-b', value: 1 }).then((r) => r.op?.valid), id)).toBe(true);
   });
 });

@@ -41,7 +41,7 @@ async function attackerPage(): Promise<Page> {
 }
 
 async function write(page: Page, key: string): Promise<void> {
-  const outcome = await page.evaluate(([i, k]) => window.tabnode!.contexts.write(i, { method: 'set', args: { key: k, value: 1 } }), [id, key] as const);
+  const outcome = await page.evaluate(([i, k]) => window.tabnode!.contexts.open(i).write({ method: 'set', args: { key: k, value: 1 } }), [id, key] as const);
   expect(outcome.valid).toBe(true);
 }
 
@@ -84,7 +84,7 @@ beforeAll(async () => {
   [A, B] = peers.peers.map((p) => p.page) as [Page, Page];
   await Promise.all([signIn(A, 'Alice laptop'), signIn(B, 'Bob laptop')]);
   id = await A.evaluate(() => window.tabnode!.contexts.create('Flood target'));
-  const link = await A.evaluate((i) => window.tabnode!.contexts.invite(i, { role: 'writer' }), id);
+  const link = await A.evaluate((i) => window.tabnode!.contexts.open(i).invite({ role: 'writer' }), id);
   await B.evaluate((l) => window.tabnode!.contexts.join(l), link);
   await eventually('B joined', () => contextView(B, id), (v) => !v.joining);
   browser = await launchBrowser();
@@ -98,7 +98,7 @@ afterAll(async () => {
 
 describe('head flooding over real WebRTC', () => {
   test('an outsider who holds the room secret floods 40 forged ops: ignored with a reason, not relayed; both members write on', async () => {
-    const link = await A.evaluate((i) => window.tabnode!.contexts.invite(i, { role: 'reader' }), id);
+    const link = await A.evaluate((i) => window.tabnode!.contexts.open(i).invite({ role: 'reader' }), id);
     const mallory = await attackerPage();
     await attacker(mallory, 'enter', { link, signalingUrl: app.signalingUrl, present: 'member' });
     await eventually('links to both members', () => attacker(mallory, 'report'), (r) => r.filter((p) => p.refusals.length > 0).length === 2, 60_000);
@@ -117,7 +117,7 @@ describe('head flooding over real WebRTC', () => {
   }, 120_000);
 
   test('a member floods 33 ops by throwaway keys on its heads: rejected (unknown key) and listed, never relayed; both members write on', async () => {
-    const link = await A.evaluate((i) => window.tabnode!.contexts.invite(i, { role: 'writer' }), id);
+    const link = await A.evaluate((i) => window.tabnode!.contexts.open(i).invite({ role: 'writer' }), id);
     const mallory = await attackerPage();
     await attacker(mallory, 'enter', { link, signalingUrl: app.signalingUrl, present: 'invite' });
     await eventually('a link', () => attacker(mallory, 'peers'), (n) => n >= 1, 60_000);

@@ -57,13 +57,13 @@ afterAll(async () => {
 describe('audit export', () => {
   test('two members write; the admin’s signed bundle verifies offline, a changed copy does not', async () => {
     id = await A.evaluate(() => window.tabnode!.contexts.create('Quarterly audit', { verifiable: true }));
-    const link = await A.evaluate((i) => window.tabnode!.contexts.invite(i, { role: 'writer' }), id);
+    const link = await A.evaluate((i) => window.tabnode!.contexts.open(i).invite({ role: 'writer' }), id);
     await B.evaluate((l) => window.tabnode!.contexts.join(l), link);
     await eventually('B joined', () => contextView(B, id), (v) => !v.joining);
-    await A.evaluate((i) => window.tabnode!.contexts.write(i, { method: 'set', args: { key: 'budget', value: 100 } }), id);
-    const bWrite = await B.evaluate((i) => window.tabnode!.contexts.write(i, { method: 'set', args: { key: 'owner', value: '=Bob' } }), id);
+    await A.evaluate((i) => window.tabnode!.contexts.open(i).write({ method: 'set', args: { key: 'budget', value: 100 } }), id);
+    const bWrite = await B.evaluate((i) => window.tabnode!.contexts.open(i).write({ method: 'set', args: { key: 'owner', value: '=Bob' } }), id);
     expect(bWrite.valid).toBe(true);
-    await eventually('A re-ran and confirmed B’s write', () => A.evaluate((i) => window.tabnode!.contexts.audit(i), id), (log) => log.some((e) => e.key === bWrite.key && e.verification === 'confirmed'));
+    await eventually('A re-ran and confirmed B’s write', () => A.evaluate((i) => window.tabnode!.contexts.open(i).audit(), id), (log) => log.some((e) => e.key === bWrite.key && e.verification === 'confirmed'));
 
     await A.goto(`${app.url}console`);
     await eventually('the audit log lists the four ops', () => A.locator('[data-testid=audit] tbody tr').count(), (n) => n >= 4);

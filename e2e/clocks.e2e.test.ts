@@ -45,7 +45,7 @@ afterAll(async () => {
 describe('clock skew', () => {
   test('12 minutes ahead: the joiner is told its clock is ahead, the member that its peer is off', async () => {
     const C = await peerWithClock('C', 12);
-    const link = await A.evaluate((i) => window.tabnode!.contexts.invite(i, { role: 'writer' }), id);
+    const link = await A.evaluate((i) => window.tabnode!.contexts.open(i).invite({ role: 'writer' }), id);
     await joinByLink(C, link);
     const problem = C.getByText(/Cannot join: your clock is 1[12] minutes ahead of this peer's/);
     await problem.waitFor({ timeout: 30_000 });
@@ -60,10 +60,10 @@ describe('clock skew', () => {
 
   test('8 minutes ahead: within the tolerance, the joiner gets in and writes', async () => {
     const D = await peerWithClock('D', 8);
-    const link = await A.evaluate((i) => window.tabnode!.contexts.invite(i, { role: 'writer' }), id);
+    const link = await A.evaluate((i) => window.tabnode!.contexts.open(i).invite({ role: 'writer' }), id);
     await joinByLink(D, link);
     await eventually('D joined', () => contextView(D, id), (v) => !v.joining, 60_000);
-    const outcome = await D.evaluate((i) => window.tabnode!.contexts.write(i, { method: 'set', args: { key: 'from-8-minutes-ahead', value: 1 } }), id);
+    const outcome = await D.evaluate((i) => window.tabnode!.contexts.open(i).write({ method: 'set', args: { key: 'from-8-minutes-ahead', value: 1 } }), id);
     expect(outcome.valid).toBe(true);
     await eventually('A has it', () => contextView(A, id), (v) => v.kv.some(([k]) => k === 'from-8-minutes-ahead'));
     await D.context().close();

@@ -35,7 +35,7 @@ beforeAll(async () => {
   [A, B] = peers.peers.map((p) => p.page) as [Page, Page];
   await Promise.all([signIn(A, 'Alice laptop'), signIn(B, 'Bob laptop')]);
   id = await A.evaluate(() => window.tabnode!.contexts.create('Design team'));
-  const link = await A.evaluate((c) => window.tabnode!.contexts.invite(c, { role: 'writer' }), id);
+  const link = await A.evaluate((c) => window.tabnode!.contexts.open(c).invite({ role: 'writer' }), id);
   await B.evaluate((l) => window.tabnode!.contexts.join(l), link);
   await eventually('two members', () => contextView(A, id), (v) => v.members.length === 2, 30_000);
   for (const page of [A, B]) {
@@ -81,7 +81,7 @@ describe('acting on a context as a whole', () => {
     const appId = (await contextView(A, id)).appId;
     await eventually('B runs it', () => contextView(B, id), (v) => v.appId === appId);
     // B's node fetched the WASM app from A (by hash) and runs it: it has kv-store's `entries`.
-    const namesOn = (page: Page): Promise<string[]> => page.evaluate(async (c) => (await window.tabnode!.contexts.methods(c)).map((x) => x.name), id);
+    const namesOn = (page: Page): Promise<string[]> => page.evaluate(async (c) => (await window.tabnode!.contexts.open(c).methods()).map((x) => x.name), id);
     const methods = await eventually('B loads the new app', () => namesOn(B), (m) => m.includes('entries'), 30_000);
     expect(methods).toEqual(expect.arrayContaining(['get', 'set', 'remove', 'entries']));
     await eventually('B names the app', () => B.getByTestId('app-name').textContent(), (t) => t === 'kv-store');

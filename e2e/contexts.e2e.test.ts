@@ -119,7 +119,7 @@ describe('contexts across real browsers', () => {
     expect(await B.getByRole('button', { name: 'Set', exact: true }).isDisabled()).toBe(true);
     await screenshot(B, 'removed-member');
     // A write B's node still makes (through the API) is refused by every peer.
-    const lateWrite = await B.evaluate((id) => window.tabnode!.contexts.write(id, { method: 'set', args: { key: 'after-removal', value: 'x' } }), contextId);
+    const lateWrite = await B.evaluate((id) => window.tabnode!.contexts.open(id).write({ method: 'set', args: { key: 'after-removal', value: 'x' } }), contextId);
     expect(lateWrite).toMatchObject({ valid: false, reason: 'not-a-member' });
     const late = (await view(B)).invalidOps.find((o) => o.reason === 'not-a-member')!;
     // B's node shows its refused write to its peers, which no longer admit B: ignored unread, and said so.
@@ -152,10 +152,10 @@ describe('contexts across real browsers', () => {
   test('a peer joining a context with over 1 MB of history catches up', async () => {
     const big = 'x'.repeat(55_000);
     for (let i = 0; i < 20; i++) {
-      const outcome = await A.evaluate(([id, k, v]) => window.tabnode!.contexts.write(id!, { method: 'set', args: { key: k, value: v } }), [contextId, `blob-${i}`, big]);
+      const outcome = await A.evaluate(([id, k, v]) => window.tabnode!.contexts.open(id!).write({ method: 'set', args: { key: k, value: v } }), [contextId, `blob-${i}`, big]);
       expect(outcome.valid).toBe(true);
     }
-    const link = await A.evaluate((id) => window.tabnode!.contexts.invite(id, { role: 'writer' }), contextId);
+    const link = await A.evaluate((id) => window.tabnode!.contexts.open(id).invite({ role: 'writer' }), contextId);
     await joinByLink(D, link);
     const aView = await view(A);
     const d = await eventually('D caught up', () => view(D), (v) => !v.joining && keys(v).filter((k) => k.startsWith('blob-')).length === 20, 60_000);

@@ -20,7 +20,7 @@ let team: string, ops: string;
 
 const dashboard = (page: Page): Promise<DashboardView> => page.evaluate(() => window.tabnode!.metrics.dashboard());
 const write = (page: Page, id: string, key: string) =>
-  page.evaluate(([c, k]) => window.tabnode!.contexts.write(c!, { method: 'set', args: { key: k!, value: k! } }), [id, key]);
+  page.evaluate(([c, k]) => window.tabnode!.contexts.open(c!).write({ method: 'set', args: { key: k!, value: k! } }), [id, key]);
 const points = (page: Page, field: string) => page.getByTestId(`plot-${field}`).getAttribute('data-points').then(Number);
 
 beforeAll(async () => {
@@ -32,7 +32,7 @@ beforeAll(async () => {
   team = await A.evaluate(() => window.tabnode!.contexts.create('Design team'));
   ops = await A.evaluate(() => window.tabnode!.contexts.create('Operations'));
   for (const [id, role] of [[team, 'writer'], [ops, 'reader']] as const) {
-    const link = await A.evaluate(([c, r]) => window.tabnode!.contexts.invite(c!, { role: r as 'writer' | 'reader' }), [id, role]);
+    const link = await A.evaluate(([c, r]) => window.tabnode!.contexts.open(c!).invite({ role: r as 'writer' | 'reader' }), [id, role]);
     await B.evaluate((l) => window.tabnode!.contexts.join(l), link);
     await eventually('B joined', () => contextView(B, id), (v) => !v.joining);
   }

@@ -41,7 +41,7 @@ describe('key rotation on a cadence', () => {
   test('a one-day cadence set in Settings rotates the key a day later, and the new key’s write reaches the peer', async () => {
     const [A, B] = await Promise.all([peerOnClock('A'), peerOnClock('B')]);
     const id = await A.evaluate(() => window.tabnode!.contexts.create('Rotating team'));
-    const link = await A.evaluate((i) => window.tabnode!.contexts.invite(i, { role: 'writer' }), id);
+    const link = await A.evaluate((i) => window.tabnode!.contexts.open(i).invite({ role: 'writer' }), id);
     await B.evaluate((l) => window.tabnode!.contexts.join(l), link);
     await eventually('B joined', () => contextView(B, id), (v) => !v.joining, 60_000);
     const oldKey = await keyOf(A);
@@ -84,10 +84,10 @@ describe('key rotation on a cadence', () => {
     await section.getByText(`${newKey.slice(0, 10)}…`).waitFor();
     await screenshot(A, 'key-rotation-settings-after');
 
-    const write = await A.evaluate((i) => window.tabnode!.contexts.write(i, { method: 'set', args: { key: 'after-rotation', value: 'signed by the new key' } }), id);
+    const write = await A.evaluate((i) => window.tabnode!.contexts.open(i).write({ method: 'set', args: { key: 'after-rotation', value: 'signed by the new key' } }), id);
     expect(write.valid).toBe(true);
     await eventually('B has the write by A’s new key', () => contextView(B, id), (v) => v.kv.some(([k]) => k === 'after-rotation'), 60_000);
-    const audit = await B.evaluate((i) => window.tabnode!.contexts.audit(i), id);
+    const audit = await B.evaluate((i) => window.tabnode!.contexts.open(i).audit(), id);
     expect(audit.find((e) => e.key === write.key)).toMatchObject({ valid: true, device: 'A laptop' });
     const rootA = await A.evaluate(async () => (await window.tabnode!.identity.status()).root!.id);
     const aKeysOnB = await eventually(

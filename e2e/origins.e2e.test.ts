@@ -62,7 +62,7 @@ describe('allowed origins in real browsers', () => {
     await W.getByRole('button', { name: /Test Wallet/ }).click();
     await eventually('a wallet root', () => W.evaluate(async () => (await window.tabnode!.identity.status()).root?.id), (id) => Boolean(id), 60_000);
 
-    const link = await O.evaluate((id) => window.tabnode!.contexts.invite(id, { role: 'writer' }), contextId);
+    const link = await O.evaluate((id) => window.tabnode!.contexts.open(id).invite({ role: 'writer' }), contextId);
     const url = new URL(link);
     await W.goto(`${foreign}${url.pathname}${url.hash}`);
     await W.getByRole('button', { name: 'Join' }).click();

@@ -39,14 +39,14 @@ test(`${PEERS} peers with maxConns ${MAX_CONNS}, joining one at a time, converge
   }
   const [first] = pages as [Page];
   const id = await first.evaluate(() => window.tabnode!.contexts.create('Ring'));
-  await first.evaluate((i) => window.tabnode!.contexts.write(i, { method: 'set', args: { key: 'by-P1', value: 1 } }), id);
+  await first.evaluate((i) => window.tabnode!.contexts.open(i).write({ method: 'set', args: { key: 'by-P1', value: 1 } }), id);
 
   for (const [i, page] of pages.entries()) {
     if (i === 0) continue;
-    const link = await first.evaluate((c) => window.tabnode!.contexts.invite(c, { role: 'writer' }), id);
+    const link = await first.evaluate((c) => window.tabnode!.contexts.open(c).invite({ role: 'writer' }), id);
     await page.evaluate((l) => window.tabnode!.contexts.join(l), link);
     await eventually(`P${i + 1} joined`, () => contextView(page, id), (v) => !v.joining && v.members.length === i + 1, 90_000);
-    await page.evaluate(([c, n]) => window.tabnode!.contexts.write(c, { method: 'set', args: { key: `by-P${n}`, value: n } }), [id, i + 1] as const);
+    await page.evaluate(([c, n]) => window.tabnode!.contexts.open(c).write({ method: 'set', args: { key: `by-P${n}`, value: n } }), [id, i + 1] as const);
   }
 
   const expectedKeys = pages.map((_, i) => `by-P${i + 1}`).sort();

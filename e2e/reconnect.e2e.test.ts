@@ -31,7 +31,7 @@ async function reload(page: Page): Promise<void> {
   await page.waitForFunction(() => window.tabnode !== undefined);
 }
 
-const write = (page: Page, id: string, key: string) => page.evaluate(([i, k]) => window.tabnode!.contexts.write(i, { method: 'set', args: { key: k, value: true } }), [id, key] as const);
+const write = (page: Page, id: string, key: string) => page.evaluate(([i, k]) => window.tabnode!.contexts.open(i).write({ method: 'set', args: { key: k, value: true } }), [id, key] as const);
 const has = (key: string) => (v: Awaited<ReturnType<typeof view>>) => v.kv.some(([k]) => k === key);
 
 test('peers survive a signaling outage, are found again after it, and after reloads during and after it', async () => {
@@ -51,8 +51,8 @@ test('peers survive a signaling outage, are found again after it, and after relo
     }, signalingUrl);
   }
   const id = await A.evaluate(() => window.tabnode!.contexts.create('Outage'));
-  const linkB = await A.evaluate((i) => window.tabnode!.contexts.invite(i, { role: 'writer' }), id);
-  const linkC = await A.evaluate((i) => window.tabnode!.contexts.invite(i, { role: 'writer' }), id);
+  const linkB = await A.evaluate((i) => window.tabnode!.contexts.open(i).invite({ role: 'writer' }), id);
+  const linkC = await A.evaluate((i) => window.tabnode!.contexts.open(i).invite({ role: 'writer' }), id);
   await B.evaluate((l) => window.tabnode!.contexts.join(l), linkB);
   await eventually('B joined', () => view(B, id), (v) => !v.joining && v.members.length === 2);
 

@@ -85,8 +85,8 @@ describe('the served app', () => {
     await A.getByTestId('context-name').waitFor();
     const id = new URL(A.url()).pathname.split('/').at(-1)!;
     // WebAssembly compiles in the runtime worker only because of 'wasm-unsafe-eval'.
-    expect(await A.evaluate((i) => window.tabnode!.contexts.call(i, 'set', { key: 'k', value: 'v' }), id)).toMatchObject({ op: { valid: true } });
-    expect((await A.evaluate((i) => window.tabnode!.contexts.call(i, 'get', { key: 'k' }), id)).output).toBe('v');
+    expect(await A.evaluate((i) => window.tabnode!.contexts.open(i).call('set', { key: 'k', value: 'v' }), id)).toMatchObject({ op: { valid: true } });
+    expect((await A.evaluate((i) => window.tabnode!.contexts.open(i).call('get', { key: 'k' }), id)).output).toBe('v');
     await A.getByRole('button', { name: 'Invite…' }).click();
     await A.getByRole('button', { name: 'Make invite link' }).click();
     await A.getByRole('img', { name: 'QR code of the invite link' }).waitFor();
@@ -106,7 +106,7 @@ describe('the served app', () => {
       const [first] = await window.tabnode!.contexts.list();
       return first!.id;
     });
-    const link = await A.evaluate((i) => window.tabnode!.contexts.invite(i, { role: 'writer' }), contextId);
+    const link = await A.evaluate((i) => window.tabnode!.contexts.open(i).invite({ role: 'writer' }), contextId);
     const secret = new URL(link).hash;
     expect(secret.length).toBeGreaterThan(10);
 
@@ -118,7 +118,7 @@ describe('the served app', () => {
     await signIn(B, 'Bob laptop');
     await B.getByRole('button', { name: 'Join' }).click();
     await B.getByTestId('context-name').waitFor();
-    await eventually('B joined', () => B.evaluate((i) => window.tabnode!.contexts.view(i), contextId), (v) => !v.joining && v.myRole === 'writer', 60_000);
+    await eventually('B joined', () => B.evaluate((i) => window.tabnode!.contexts.open(i).view(), contextId), (v) => !v.joining && v.myRole === 'writer', 60_000);
 
     // Back: the join page again, without the secret in its address, still knowing the invite.
     await B.goBack();

@@ -13,5 +13,5 @@ export async function signIn(page: Page, label: string): Promise<void> {
 }
 
 export function contextView(page: Page, id: string): Promise<ContextView> {
-  return page.evaluate((i) => window.tabnode!.contexts.view(i), id);
+  return page.evaluate((i) => window.tabnode!.contexts.open(i).view(), id);
 }

@@ -79,10 +79,10 @@ test('two peers connect and sync through a real TURN server only, set on the Set
   await useTurnOnly(B, turn);
 
   const id = await A.evaluate(() => window.tabnode!.contexts.create('Behind NAT'));
-  const link = await A.evaluate((c) => window.tabnode!.contexts.invite(c, { role: 'writer' }), id);
+  const link = await A.evaluate((c) => window.tabnode!.contexts.open(c).invite({ role: 'writer' }), id);
   await B.evaluate((l) => window.tabnode!.contexts.join(l), link);
   await eventually('B joined through the relay', () => contextView(B, id), (v) => !v.joining && v.members.length === 2, 90_000);
-  await A.evaluate((c) => window.tabnode!.contexts.write(c, { method: 'set', args: { key: 'relayed', value: true } }), id);
+  await A.evaluate((c) => window.tabnode!.contexts.open(c).write({ method: 'set', args: { key: 'relayed', value: true } }), id);
   await eventually('B gets a write through the relay', () => contextView(B, id), (v) => v.kv.some(([k]) => k === 'relayed'));
 
   for (const page of [A, B]) {

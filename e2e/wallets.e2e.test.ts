@@ -55,7 +55,7 @@ async function loginWith(page: Page, wallet: string | RegExp, label: string, whi
 }
 
 async function writeKey(page: Page, key: string): Promise<{ key: string; valid: boolean; reason?: string }> {
-  return page.evaluate(([id, k]) => window.tabnode!.contexts.write(id!, { method: 'set', args: { key: k!, value: k! } }), [contextId, key]);
+  return page.evaluate(([id, k]) => window.tabnode!.contexts.open(id!).write({ method: 'set', args: { key: k!, value: k! } }), [contextId, key]);
 }
 
 async function clearStorage(context: BrowserContext, page: Page): Promise<void> {
@@ -119,7 +119,7 @@ describe('wallet-rooted identities in real browsers', () => {
 
   test('A invites B; both write', async () => {
     contextId = await A1.evaluate(() => window.tabnode!.contexts.create('Wallet team'));
-    const link = await A1.evaluate((id) => window.tabnode!.contexts.invite(id, { role: 'writer' }), contextId);
+    const link = await A1.evaluate((id) => window.tabnode!.contexts.open(id).invite({ role: 'writer' }), contextId);
     await B.goto(link);
     await B.getByRole('button', { name: 'Join' }).click();
     await eventually('B joined', () => view(B), (v) => !v.joining && v.myRole === 'writer', 60_000);

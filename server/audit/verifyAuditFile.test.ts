@@ -16,7 +16,7 @@ let bundle: { statement: { exportedAt: number }; ops: { bytes: string; verdict: 
 
 beforeAll(async () => {
   const { admin, id } = await auditedContext(nodes);
-  const file = await admin.contexts.exportAudit(id, 'bundle');
+  const file = await admin.contexts.open(id).exportAudit('bundle');
   dir = await mkdtemp(join(tmpdir(), 'tabnode-audit-'));
   good = join(dir, file.filename);
   await writeFile(good, file.text);

@@ -59,19 +59,19 @@ describe('contract accounts through an RPC', { timeout: 30_000 }, () => {
     const id = await a.contexts.create('Contract-owned');
     const b = await node(hub, 'B', chain.url);
     await b.identity.useLocalRoot(b.identity.newPhrase(), 'B');
-    await b.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
-    await until('B joined, accepting the contract owner', async () => !(await b.contexts.view(id)).joining);
-    expect((await b.contexts.view(id)).members.find((m) => m.role === 'owner')?.root).toBe(status.root!.id);
+    await b.contexts.join(await a.contexts.open(id).invite({ role: 'writer' }));
+    await until('B joined, accepting the contract owner', async () => !(await b.contexts.open(id).view()).joining);
+    expect((await b.contexts.open(id).view()).members.find((m) => m.role === 'owner')?.root).toBe(status.root!.id);
 
     const c = await node(hub, 'C');
     await c.identity.useLocalRoot(c.identity.newPhrase(), 'C');
-    await c.contexts.join(await a.contexts.invite(id, { role: 'reader' }));
+    await c.contexts.join(await a.contexts.open(id).invite({ role: 'reader' }));
     const refused = await until('C refuses the contract account’s proofs', async () => {
-      const v = await c.contexts.view(id);
+      const v = await c.contexts.open(id).view();
       const reasons = [...v.peers.map((p) => p.refusal ?? ''), ...v.rejected.map((r) => r.message)];
       return reasons.find((r) => /ERC-1271|RPC/.test(r));
     });
     expect(refused).toMatch(/RPC/);
-    expect((await c.contexts.view(id)).members).toEqual([]);
+    expect((await c.contexts.open(id).view()).members).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import type { Scheduler } from '../core/mesh/Scheduler.ts';
-import type { Store } from '../core/store/index.ts';
+import type { CertificateStore, KeyStore, Store } from '../core/store/index.ts';
 import { openVault } from '../adapters/webcrypto/vault.ts';
 import { toBase58 } from '../core/codec/index.ts';
 import { toHex } from '../core/crypto/index.ts';
@@ -7,7 +7,7 @@ import { KV_APP_ID, kvApp } from './apps/kvApp.ts';
 import { wasmApp } from './apps/wasmApp.ts';
 import type { AppRuntime } from '../runtime/index.ts';
 import { appRegistry, type AppRegistry } from './apps/registry.ts';
-import { contextService, type ContextService } from './contexts/contextService.ts';
+import { contextService, type ContextService } from './contexts/service/index.ts';
 import type { MeshPort } from './contexts/meshPort.ts';
 import { settingsAccountVerifier } from './accountChecks.ts';
 import { alertsService, type AlertsApi } from './alerts/alertsService.ts';
@@ -243,7 +243,7 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
 }
 
 /** Who contexts sign as now: the root, this device's key, and its delegation's expiry (none before a login). */
-async function signerOf(store: Store): Promise<{ root: string; key: string; expiry: number } | undefined> {
+async function signerOf(store: KeyStore & CertificateStore): Promise<{ root: string; key: string; expiry: number } | undefined> {
   const [root, device, delegations] = await Promise.all([store.root(), store.deviceKey(), store.delegations()]);
   if (!root || !device) return undefined;
   const key = toBase58(device.publicKey);

@@ -9,9 +9,9 @@ import {
   type RevocationClaims,
   type RootId,
 } from '../core/identity/index.ts';
-import type { Store } from '../core/store/index.ts';
+import type { CertificateStore, ContextStore, KeyStore } from '../core/store/index.ts';
 import type { WalletAccount } from '../wallets/connector.ts';
-import type { ContextService } from './contexts/contextService.ts';
+import type { ContextService } from './contexts/service/index.ts';
 import type { IdentityService, Platform } from './identityService.ts';
 import { expiryOf, NotSignedInError } from './identityService.ts';
 import { revokeWithWallet, walletRootId } from './walletSigning.ts';
@@ -53,7 +53,7 @@ export class WalletRequiredError extends Error {
   }
 }
 
-export function devicesService(d: { store: Store; platform: Platform; identity: IdentityService; contexts: ContextService; proofs?: ProofOptions }) {
+export function devicesService(d: { store: KeyStore & CertificateStore & Pick<ContextStore, 'contexts'>; platform: Platform; identity: IdentityService; contexts: ContextService; proofs?: ProofOptions }) {
   async function myRoot() {
     const root = await d.store.root();
     if (!root) throw new NotSignedInError();
@@ -173,7 +173,7 @@ export function devicesService(d: { store: Store; platform: Platform; identity: 
       await d.contexts.reannounce();
       // The new key must be known in a context before it can sign the old one's revocation
       // there; contexts that do not settle now get it later (stored revocations catch up).
-      await Promise.all((await d.store.contexts()).map((c) => d.contexts.whenSettled(c.id)));
+      await Promise.all((await d.store.contexts()).map((c) => d.contexts.open(c.id).whenSettled()));
       const revoked = await service.revoke(toBase58(old.publicKey), { reason: 'rotated', ...(options.wallet ? { wallet: options.wallet } : {}) });
       return { oldKey: toBase58(old.publicKey), newKey: toBase58(next.publicKey), ...revoked };
     },

@@ -56,7 +56,7 @@ function lossyHub(hub: Hub) {
 async function settledIn(node: TabnodeNode, id: string, label: string): Promise<boolean> {
   const list = await node.contexts.list();
   if (!list.some((c) => c.id === id && !c.joining)) return false;
-  const audit = await node.contexts.audit(id);
+  const audit = await node.contexts.open(id).audit();
   return audit.some((e) => e.kind === 'add-device' && e.valid && e.device === label);
 }
 
@@ -66,9 +66,9 @@ async function setUp(hub: Hub) {
   const b = track(await testNode(hub, 'B'));
   const team = await a.contexts.create('Team');
   const notes = await a.contexts.create('Notes');
-  await a.contexts.write(team, { method: 'set', args: { key: 'from-a', value: 1 } });
-  await a.contexts.write(notes, { method: 'set', args: { key: 'private', value: 'mine' } });
-  await b.contexts.join(await a.contexts.invite(team, { role: 'writer' }));
+  await a.contexts.open(team).write({ method: 'set', args: { key: 'from-a', value: 1 } });
+  await a.contexts.open(notes).write({ method: 'set', args: { key: 'private', value: 'mine' } });
+  await b.contexts.join(await a.contexts.open(team).invite({ role: 'writer' }));
   await until('B joined Team', async () => (await b.contexts.list()).some((c) => c.id === team && !c.joining));
   return { phrase, a, b, team, notes, root: (await a.identity.status()).root!.id };
 }
@@ -82,11 +82,11 @@ describe('membership directory across nodes', () => {
     expect((await a2.identity.status()).root!.id).toBe(root);
     for (const id of [team, notes]) await until(`A2 settled in ${id.slice(0, 8)}`, () => settledIn(a2, id, 'A2'), 20_000);
     expect((await a2.contexts.list()).map((c) => c.name).sort()).toEqual(['Notes', 'Team']);
-    expect((await a2.contexts.view(notes)).kv).toEqual([['private', 'mine']]);
+    expect((await a2.contexts.open(notes).view()).kv).toEqual([['private', 'mine']]);
 
-    expect(await a2.contexts.write(team, { method: 'set', args: { key: 'from-a2', value: 2 } })).toMatchObject({ valid: true });
+    expect(await a2.contexts.open(team).write({ method: 'set', args: { key: 'from-a2', value: 2 } })).toMatchObject({ valid: true });
     for (const n of [a, b]) {
-      await until('A2’s write everywhere', async () => (await n.contexts.view(team)).kv.some(([k]) => k === 'from-a2'));
+      await until('A2’s write everywhere', async () => (await n.contexts.open(team).view()).kv.some(([k]) => k === 'from-a2'));
     }
     // In each directory room only devices of that room's root asked (A2 in R's, B in its own).
     const rooms = a.directory.status().rooms;
@@ -113,8 +113,8 @@ describe('membership directory across nodes', () => {
     // Notes was only on A: nobody online can tell A2 about it.
     expect((await a2.contexts.list()).map((c) => c.id)).toEqual([team]);
     expect(notes).not.toBe(team);
-    expect(await a2.contexts.write(team, { method: 'set', args: { key: 'while-a-away', value: 3 } })).toMatchObject({ valid: true });
-    await until('B has A2’s write', async () => (await b.contexts.view(team)).kv.some(([k]) => k === 'while-a-away'));
+    expect(await a2.contexts.open(team).write({ method: 'set', args: { key: 'while-a-away', value: 3 } })).toMatchObject({ valid: true });
+    await until('B has A2’s write', async () => (await b.contexts.open(team).view()).kv.some(([k]) => k === 'while-a-away'));
   }, 60_000);
 
   test('over links that drop and delay messages the new device still gets everything', async () => {

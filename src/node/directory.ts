@@ -11,7 +11,7 @@ import {
 } from '../core/directory/index.ts';
 import type { ProofOptions, RootId } from '../core/identity/index.ts';
 import type { Scheduler } from '../core/mesh/Scheduler.ts';
-import type { Store } from '../core/store/index.ts';
+import type { StoreEvents } from '../core/store/index.ts';
 import type { MeshPort } from './contexts/meshPort.ts';
 import { NotSignedInError, type IdentityService, type SigningIdentity } from './identityService.ts';
 import { SETTINGS_LIMITS, type NodeSettings } from './settings.ts';
@@ -27,7 +27,7 @@ export interface DirectoryDeps {
   identity: Pick<IdentityService, 'signing'>;
   contexts: DirectoryContexts;
   /** Its changes (a login, a rotated key, a new context) make the directory look again. */
-  store: Pick<Store, 'onChange'>;
+  store: Pick<StoreEvents, 'onChange'>;
   mesh: MeshPort;
   settings(): Promise<NodeSettings>;
   scheduler: Scheduler;

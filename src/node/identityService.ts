@@ -18,7 +18,7 @@ import type { Signer } from '../core/crypto/index.ts';
 import { challengeBook, checkAnswer, issueChallenge, parseRootId, type Challenge, type ChallengeRefusal, type ProofOptions } from '../core/identity/index.ts';
 import type { WalletAccount } from '../wallets/connector.ts';
 import { signWithWallet, walletChain } from './walletSigning.ts';
-import type { DeviceKeyRecord, KeyHandle, Store } from '../core/store/index.ts';
+import type { CertificateStore, DeviceKeyRecord, KeyHandle, KeyStore } from '../core/store/index.ts';
 
 /** What the node needs from its platform: time, randomness and key storage. */
 export interface Platform {
@@ -94,7 +94,7 @@ export interface IdentityOptions {
   proofs?: ProofOptions;
 }
 
-export function identityService(store: Store, platform: Platform, options: IdentityOptions = { origin: 'http://localhost' }) {
+export function identityService(store: KeyStore & CertificateStore, platform: Platform, options: IdentityOptions = { origin: 'http://localhost' }) {
   const challenges = challengeBook();
 
   async function device(): Promise<DeviceKeyRecord> {

@@ -1,4 +1,4 @@
-export * from './contexts/contextService.ts';
+export * from './contexts/service/index.ts';
 export * from './contexts/meshPort.ts';
 export * from './contexts/view.ts';
 export * from './createNode.ts';

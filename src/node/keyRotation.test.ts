@@ -161,19 +161,19 @@ describe('contexts after an automatic rotation', () => {
     const [a, b] = await Promise.all(['A', 'B'].map((name) => testNode(hub, name, memoryStore(), { now: sim.now, rotationScheduler: sim })));
     nodes.push(a!, b!);
     const id = await a!.contexts.create('Rotating');
-    await b!.contexts.join(await a!.contexts.invite(id, { role: 'writer' }));
-    await until('B joined', async () => !(await b!.contexts.view(id)).joining);
+    await b!.contexts.join(await a!.contexts.open(id).invite({ role: 'writer' }));
+    await until('B joined', async () => !(await b!.contexts.open(id).view()).joining);
     const [oldA, oldB] = await Promise.all([keyOf(a!), keyOf(b!)]);
 
     await advance(sim, 31 * DAY_MS, 2);
     expect((await a!.devices.rotation.status()).last?.outcome).toBe('rotated');
     expect((await b!.devices.rotation.status()).last?.outcome).toBe('rotated');
 
-    expect(await a!.contexts.write(id, { method: 'set', args: { key: 'from-a', value: 1 } })).toMatchObject({ valid: true });
-    expect(await b!.contexts.write(id, { method: 'set', args: { key: 'from-b', value: 2 } })).toMatchObject({ valid: true });
+    expect(await a!.contexts.open(id).write({ method: 'set', args: { key: 'from-a', value: 1 } })).toMatchObject({ valid: true });
+    expect(await b!.contexts.open(id).write({ method: 'set', args: { key: 'from-b', value: 2 } })).toMatchObject({ valid: true });
     const both = (kv: (readonly [string, unknown])[]) => ['from-a', 'from-b'].every((k) => kv.some(([key]) => key === k));
-    await until('A has both writes', async () => both((await a!.contexts.view(id)).kv));
-    await until('B has both writes', async () => both((await b!.contexts.view(id)).kv));
+    await until('A has both writes', async () => both((await a!.contexts.open(id).view()).kv));
+    await until('B has both writes', async () => both((await b!.contexts.open(id).view()).kv));
 
     // Each side sees the other's old key retired and its new key in use.
     const rootA = (await a!.identity.status()).root!.id;
@@ -182,7 +182,7 @@ describe('contexts after an automatic rotation', () => {
       return keys.some((k) => k.revoked) && keys;
     });
     expect(aOnB.filter((k) => !k.revoked)).toHaveLength(1);
-    const audit = await b!.contexts.audit(id);
+    const audit = await b!.contexts.open(id).audit();
     expect(audit.filter((e) => e.kind === 'revoke-key' && e.valid)).toHaveLength(2);
     expect(await keyOf(a!)).not.toBe(oldA);
     expect(await keyOf(b!)).not.toBe(oldB);

@@ -12,7 +12,7 @@ import {
 } from '../core/identity/index.ts';
 import { toBase58 } from '../core/codec/index.ts';
 import type { Scheduler } from '../core/mesh/Scheduler.ts';
-import type { Store } from '../core/store/index.ts';
+import type { KeyStore, SettingsStore } from '../core/store/index.ts';
 import { KeyAlreadyRotatedError, type DevicesService } from './devices.ts';
 import type { IdentityService, Platform } from './identityService.ts';
 
@@ -54,7 +54,7 @@ export interface RotationStatus {
  * delegation themselves; a wallet root's rotation is only reported as due. Two tabs of one
  * profile may both look: the store's compare-and-set lets one of them rotate.
  */
-export function keyRotationService(d: { store: Store; platform: Platform; identity: IdentityService; devices: DevicesService; scheduler: Scheduler }) {
+export function keyRotationService(d: { store: KeyStore & SettingsStore; platform: Platform; identity: IdentityService; devices: DevicesService; scheduler: Scheduler }) {
   // Each start gets a generation: a check scheduled before a stop never runs after a restart.
   let generation = 0;
   let running = false;

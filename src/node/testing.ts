@@ -69,8 +69,8 @@ export async function twoMemberContext(hub: ReturnType<typeof memoryMeshHub>, st
   const a = await testNode(hub, 'Alice laptop');
   const b = await testNode(hub, 'Bob laptop', storeB);
   const id = await a.contexts.create('Team');
-  await b.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
-  await until('Bob settled', async () => (await b.contexts.view(id)).myRole === 'writer');
-  await until('Alice sees Bob', async () => (await a.contexts.view(id)).members.length === 2);
+  await b.contexts.join(await a.contexts.open(id).invite({ role: 'writer' }));
+  await until('Bob settled', async () => (await b.contexts.open(id).view()).myRole === 'writer');
+  await until('Alice sees Bob', async () => (await a.contexts.open(id).view()).members.length === 2);
   return { a, b, id };
 }

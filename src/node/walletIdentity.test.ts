@@ -66,31 +66,31 @@ describe('devices of a wallet root', { timeout: 30_000 }, () => {
     const b = await testNode(hub, 'B');
     nodes.push(b);
     const id = await a1.contexts.create('Shared');
-    await b.contexts.join(await a1.contexts.invite(id, { role: 'writer' }));
-    await until('B joined', async () => !(await b.contexts.view(id)).joining);
+    await b.contexts.join(await a1.contexts.open(id).invite({ role: 'writer' }));
+    await until('B joined', async () => !(await b.contexts.open(id).view()).joining);
 
     // The same wallet in a new browser comes back to the context as a device of a member.
     const a2 = await bareNode(hub, 'A2');
     await a2.identity.loginWithWallet(wallet, 'Second browser');
-    const { secret } = parseInviteLink(await a1.contexts.invite(id, { role: 'reader' })).claims;
+    const { secret } = parseInviteLink(await a1.contexts.open(id).invite({ role: 'reader' })).claims;
     await a2.contexts.rejoin({ id, name: 'Shared', secret });
-    await until('A2 settled', async () => !(await a2.contexts.view(id)).joining);
+    await until('A2 settled', async () => !(await a2.contexts.open(id).view()).joining);
     const firstKey = (await a1.identity.status()).device.publicKey;
     const listed = await a2.devices.list();
     expect(listed.map((d) => d.label).sort()).toEqual(['First browser', 'Second browser']);
 
     await expect(a2.devices.revoke(firstKey)).rejects.toThrow(/connect the wallet/);
     expect(await a2.devices.revoke(firstKey, { wallet })).toEqual({ contexts: 1, refused: [] });
-    await until('B saw the revocation', async () => (await b.contexts.view(id)).members.some((m) => m.devices.some((d) => d.revoked)));
+    await until('B saw the revocation', async () => (await b.contexts.open(id).view()).members.some((m) => m.devices.some((d) => d.revoked)));
 
-    const late = await a1.contexts.write(id, { method: 'set', args: { key: 'late', value: 1 } });
+    const late = await a1.contexts.open(id).write({ method: 'set', args: { key: 'late', value: 1 } });
     await until('B refuses the revoked device’s write', async () =>
-      (await b.contexts.view(id)).invalidOps.some((o) => o.key === late.key && o.reason === 'revoked-key') ||
-      (await b.contexts.view(id)).rejected.some((r) => r.key === late.key) ||
+      (await b.contexts.open(id).view()).invalidOps.some((o) => o.key === late.key && o.reason === 'revoked-key') ||
+      (await b.contexts.open(id).view()).rejected.some((r) => r.key === late.key) ||
       // B no longer admits the revoked device at all: what it sends is ignored unread, and said so.
-      (await b.contexts.view(id)).rejected.some((r) => r.reason === 'not-admitted'),
+      (await b.contexts.open(id).view()).rejected.some((r) => r.reason === 'not-admitted'),
     );
-    expect((await b.contexts.view(id)).kv.map(([k]) => k)).not.toContain('late');
+    expect((await b.contexts.open(id).view()).kv.map(([k]) => k)).not.toContain('late');
     expect((await a2.devices.list()).find((d) => d.key === firstKey)?.revoked).toBe(true);
   });
 
@@ -102,14 +102,14 @@ describe('devices of a wallet root', { timeout: 30_000 }, () => {
     const b = await testNode(hub, 'B');
     nodes.push(b);
     const id = await a.contexts.create('Shared');
-    await b.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
-    await until('B joined', async () => !(await b.contexts.view(id)).joining);
+    await b.contexts.join(await a.contexts.open(id).invite({ role: 'writer' }));
+    await until('B joined', async () => !(await b.contexts.open(id).view()).joining);
 
     const { oldKey, newKey } = await a.devices.rotate({ wallet });
     expect(newKey).not.toBe(oldKey);
     expect((await a.identity.status()).device.publicKey).toBe(newKey);
-    expect(await a.contexts.write(id, { method: 'set', args: { key: 'after-rotation', value: 1 } })).toMatchObject({ valid: true });
-    await until('B has the write by the new key', async () => (await b.contexts.view(id)).kv.some(([k]) => k === 'after-rotation'));
+    expect(await a.contexts.open(id).write({ method: 'set', args: { key: 'after-rotation', value: 1 } })).toMatchObject({ valid: true });
+    await until('B has the write by the new key', async () => (await b.contexts.open(id).view()).kv.some(([k]) => k === 'after-rotation'));
     const devices = await a.devices.list();
     expect(devices.find((d) => d.key === oldKey)?.revoked).toBe(true);
     expect(devices.find((d) => d.key === newKey)).toMatchObject({ thisDevice: true, revoked: false });
@@ -132,7 +132,7 @@ describe('devices of a wallet root', { timeout: 30_000 }, () => {
     const after = (await a.devices.list())[0]!;
     expect(after).toMatchObject({ key: before.key, thisDevice: true, revoked: false });
     expect(after.expiresAt).toBeGreaterThan(before.expiresAt);
-    expect(await a.contexts.write(id, { method: 'set', args: { key: 'still-writing', value: 1 } })).toMatchObject({ valid: true });
+    expect(await a.contexts.open(id).write({ method: 'set', args: { key: 'still-writing', value: 1 } })).toMatchObject({ valid: true });
   });
 
   test('a revocation reaches contexts that never saw the key, and contexts made later', async () => {
@@ -165,17 +165,17 @@ describe('devices of a wallet root', { timeout: 30_000 }, () => {
     const b = await testNode(hub, 'B');
     nodes.push(b);
     const id = await tab1.contexts.create('Shared');
-    await b.contexts.join(await tab1.contexts.invite(id, { role: 'writer' }));
-    await until('B joined', async () => !(await b.contexts.view(id)).joining);
+    await b.contexts.join(await tab1.contexts.open(id).invite({ role: 'writer' }));
+    await until('B joined', async () => !(await b.contexts.open(id).view()).joining);
     // Tab 2 has the context open, signing with the key of the time.
-    expect(await tab2.contexts.write(id, { method: 'set', args: { key: 'before', value: 1 } })).toMatchObject({ valid: true });
+    expect(await tab2.contexts.open(id).write({ method: 'set', args: { key: 'before', value: 1 } })).toMatchObject({ valid: true });
 
     const { newKey } = await tab1.devices.rotate({ wallet });
-    await until('tab 2 reopened its contexts with the new key', async () => (await tab2.contexts.view(id).catch(() => undefined))?.joining === false);
-    const fromTab2 = await tab2.contexts.write(id, { method: 'set', args: { key: 'from-tab-2', value: 1 } });
+    await until('tab 2 reopened its contexts with the new key', async () => (await tab2.contexts.open(id).view().catch(() => undefined))?.joining === false);
+    const fromTab2 = await tab2.contexts.open(id).write({ method: 'set', args: { key: 'from-tab-2', value: 1 } });
     expect(fromTab2).toMatchObject({ valid: true });
-    await until('B accepts tab 2’s write', async () => (await b.contexts.view(id)).kv.some(([k]) => k === 'from-tab-2'));
-    const author = (await b.contexts.audit(id)).find((e) => e.key === fromTab2.key);
+    await until('B accepts tab 2’s write', async () => (await b.contexts.open(id).view()).kv.some(([k]) => k === 'from-tab-2'));
+    const author = (await b.contexts.open(id).audit()).find((e) => e.key === fromTab2.key);
     expect(author).toMatchObject({ valid: true, device: 'Laptop' });
     expect((await tab2.identity.status()).device.publicKey).toBe(newKey);
   });

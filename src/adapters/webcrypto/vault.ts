@@ -1,4 +1,4 @@
-import type { Store } from '../../core/store/index.ts';
+import type { KeyStore } from '../../core/store/index.ts';
 
 /**
  * Private storage at rest: AES-GCM under a non-extractable key kept in IndexedDB. Each
@@ -16,7 +16,7 @@ export class VaultError extends Error {
 
 const IV_BYTES = 12;
 
-export async function openVault(store: Store): Promise<PrivateVault> {
+export async function openVault(store: Pick<KeyStore, 'ensureVaultKey'>): Promise<PrivateVault> {
   const subtle = globalThis.crypto.subtle;
   const candidate = await subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
   const key = await store.ensureVaultKey(candidate);

@@ -9,14 +9,7 @@ import type { Replica } from './replica.ts';
  * made the op. Built on demand (verifiable execution re-runs calls against it).
  */
 export function stateAtParents(replica: Replica, c: CheckedOp): Y.Doc {
-  const past = new Set<string>();
-  const stack = c.op.parents.map(idKey);
-  while (stack.length) {
-    const k = stack.pop()!;
-    if (past.has(k)) continue;
-    past.add(k);
-    for (const p of replica.dag.get(k)?.op.parents ?? []) stack.push(idKey(p));
-  }
+  const past = replica.dag.ancestors(c.op.parents.map(idKey));
   const at = createContextState();
   for (const x of replica.dag.all()) {
     if (past.has(x.key) && x.op.body.kind === 'delta' && replica.verdict(x.key)?.valid) at.apply(x.key, x.op.body.update);

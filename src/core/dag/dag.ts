@@ -1,5 +1,6 @@
 import type { CheckedOp } from '../governance/checkedOp.ts';
 import { idKey } from '../ops/op.ts';
+import { ancestors } from './ancestors.ts';
 
 export const DAG_LIMITS = {
   /** Bytes of ops held while their parents are missing; the oldest are dropped past this (and re-fetched later). */
@@ -164,6 +165,8 @@ export function createDag(limits: { maxPendingBytes: number; maxPending: number 
     },
     /** Complete ops in insertion order (parents always before children). */
     all: () => complete.values(),
+    /** The causal past of an op with these parent keys, through the complete ops (`ancestors.ts`). */
+    ancestors: (parents: Iterable<string>): Set<string> => ancestors(parents, (k) => complete.get(k)?.op.parents.map(idKey)),
   };
 }
 

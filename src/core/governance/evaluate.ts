@@ -1,5 +1,6 @@
 import type { RootId } from '../identity/index.ts';
 import { compareIds, idKey } from '../ops/op.ts';
+import { ancestors as walkAncestors } from '../dag/ancestors.ts';
 import { roleRank, type Role } from '../ops/roles.ts';
 import { toHex } from '../crypto/index.ts';
 import type { CheckedOp } from './checkedOp.ts';
@@ -93,14 +94,7 @@ export function createEvaluator() {
   function ancestors(e: Entry): Set<string> {
     let set = ancestorCache.get(e.c.key);
     if (set) return set;
-    set = new Set();
-    const stack = e.c.op.parents.map((p) => entries.get(idKey(p))!);
-    while (stack.length) {
-      const next = stack.pop()!;
-      if (set.has(next.c.key)) continue;
-      set.add(next.c.key);
-      for (const p of next.c.op.parents) stack.push(entries.get(idKey(p))!);
-    }
+    set = walkAncestors(e.c.op.parents.map(idKey), (k) => entries.get(k)!.c.op.parents.map(idKey));
     ancestorCache.set(e.c.key, set);
     return set;
   }

@@ -1,4 +1,5 @@
 import { bytesEqual } from '../crypto/bytes.ts';
+import { walkAncestry } from '../dag/ancestors.ts';
 import { encodeValue } from './canonicalValue.ts';
 import type { JsonValue } from './layout.ts';
 
@@ -31,17 +32,12 @@ const same = (a: JsonValue | undefined, b: JsonValue | undefined) =>
  * answers true, so a huge history costs a bounded walk and no false notice.
  */
 export function sawOp(ancestor: string, op: string, parentsOf: (key: string) => readonly string[] | undefined): boolean {
-  const seen = new Set<string>();
-  const stack = [op];
-  while (stack.length) {
-    const key = stack.pop()!;
-    if (key === ancestor) return true;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    if (seen.size > OVERWRITE_LIMITS.ancestryWalk) return true;
-    stack.push(...(parentsOf(key) ?? []));
-  }
-  return false;
+  let saw = false;
+  walkAncestry([op], parentsOf, (key, visited) => {
+    if (key === ancestor || visited > OVERWRITE_LIMITS.ancestryWalk) saw = true;
+    return !saw;
+  });
+  return saw;
 }
 
 /**

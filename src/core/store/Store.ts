@@ -70,12 +70,8 @@ export interface RejectionRecord {
 
 export type SettingValue = string | number | boolean | null | SettingValue[] | { [key: string]: SettingValue };
 
-/**
- * Where a node keeps what must survive a reload. Core depends on this interface only;
- * `memoryStore` (tests) and the Dexie adapter (browsers) implement it, and both pass
- * `storeContract`. Several tabs may use one profile's store at once.
- */
-export interface Store {
+/** This profile's keys: the device key, the root (who uses it), the vault key for private storage. */
+export interface KeyStore {
   deviceKey(): Promise<DeviceKeyRecord | undefined>;
   /** Keep `candidate` unless a device key exists already; return the stored one (first writer wins). */
   ensureDeviceKey(candidate: DeviceKeyRecord): Promise<DeviceKeyRecord>;
@@ -89,10 +85,20 @@ export interface Store {
   setRoot(root: RootRecord): Promise<RootRecord>;
   /** Forget the root (sign out). Delegations and revocations stay: they are public statements. */
   clearRoot(): Promise<void>;
+  /** The profile's key for private storage at rest; first writer wins, like the device key. */
+  ensureVaultKey(candidate: CryptoKey): Promise<CryptoKey>;
+}
+
+/** Certificates: the delegations and revocations this profile's roots have signed. */
+export interface CertificateStore {
   putDelegation(record: DelegationRecord): Promise<void>;
   delegations(): Promise<DelegationRecord[]>;
   putRevocation(record: RevocationRecord): Promise<void>;
   revocations(): Promise<RevocationRecord[]>;
+}
+
+/** The contexts held here, each with its ops, snapshot and refused ops. */
+export interface ContextStore {
   putContext(record: ContextRecord): Promise<void>;
   contexts(): Promise<ContextRecord[]>;
   /** Durably append ops (canonical bytes) of a context; ops already stored are skipped. */
@@ -104,23 +110,32 @@ export interface Store {
   /** Keep the newest rejections of a context (bounded). */
   putRejections(records: RejectionRecord[]): Promise<void>;
   rejections(context: string): Promise<RejectionRecord[]>;
-  /** The profile's key for private storage at rest; first writer wins, like the device key. */
-  ensureVaultKey(candidate: CryptoKey): Promise<CryptoKey>;
-  /** Private storage of this member on this device: ciphertexts by context and key. */
-  putPrivate(context: string, entries: [key: string, ciphertext: Uint8Array | null][]): Promise<void>;
-  privateEntries(context: string): Promise<[string, Uint8Array][]>;
-  /** Application binaries by SHA-256 (hex). */
-  putApp(hash: string, bytes: Uint8Array): Promise<void>;
-  app(hash: string): Promise<Uint8Array | undefined>;
-  setting(key: string): Promise<SettingValue | undefined>;
-  putSetting(key: string, value: SettingValue): Promise<void>;
   /**
    * Forget a context on this profile: its record, ops, snapshot, rejections and private
    * entries, in one go (the app binaries stay: other contexts may run them).
    */
   deleteContext(context: string): Promise<void>;
+}
 
-  // --- Alerts (one node-wide list; src/core/alerts) ---
+/** Private storage of this member on this device: ciphertexts by context and key. */
+export interface PrivateStore {
+  putPrivate(context: string, entries: [key: string, ciphertext: Uint8Array | null][]): Promise<void>;
+  privateEntries(context: string): Promise<[string, Uint8Array][]>;
+}
+
+/** Application binaries by SHA-256 (hex). */
+export interface AppStore {
+  putApp(hash: string, bytes: Uint8Array): Promise<void>;
+  app(hash: string): Promise<Uint8Array | undefined>;
+}
+
+export interface SettingsStore {
+  setting(key: string): Promise<SettingValue | undefined>;
+  putSetting(key: string, value: SettingValue): Promise<void>;
+}
+
+/** Alerts: one node-wide list (src/core/alerts). */
+export interface AlertStore {
   /** The alerts kept, newest (last seen) first. */
   alerts(): Promise<AlertRecord[]>;
   /**
@@ -129,20 +144,34 @@ export interface Store {
    * MAX_ALERTS_KEPT and returns what it kept.
    */
   updateAlerts(change: (current: AlertRecord[]) => AlertRecord[] | undefined): Promise<AlertRecord[]>;
-  // --- end of alerts ---
+}
 
-  /** Called after any change, made by this store or by another tab on the same profile. */
-  onChange(listener: () => void): () => void;
-  close(): Promise<void>;
-
-  // ── Metrics (src/node/metrics): each context's health series, kept across reloads ──
-  // Saving a series does not notify `onChange` listeners: nothing else acts on it, and the
-  // metrics service saves every 30 s.
+/**
+ * Metrics (src/node/metrics): each context's health series, kept across reloads. Saving a
+ * series does not notify `onChange` listeners: nothing else acts on it, and the metrics
+ * service saves every 30 s.
+ */
+export interface MetricsStore {
   /** Replace a context's stored series; only its newest MAX_POINTS_PER_CONTEXT points are kept. */
   putMetrics(record: MetricsRecord): Promise<void>;
   /** Every context's stored series. */
   metrics(): Promise<MetricsRecord[]>;
 }
+
+/** Hearing changes (this tab's or another's), and closing the store. */
+export interface StoreEvents {
+  /** Called after any change, made by this store or by another tab on the same profile. */
+  onChange(listener: () => void): () => void;
+  close(): Promise<void>;
+}
+
+/**
+ * Where a node keeps what must survive a reload: every role above. Core depends on these
+ * interfaces only, each consumer on the roles it uses; `memoryStore` (tests) and the Dexie
+ * adapter (browsers) implement them all, and both pass `storeContract` (one section per
+ * role). Several tabs may use one profile's store at once.
+ */
+export interface Store extends KeyStore, CertificateStore, ContextStore, PrivateStore, AppStore, SettingsStore, AlertStore, MetricsStore, StoreEvents {}
 
 /** A context's health series as stored (src/core/metrics). */
 export interface MetricsRecord {

@@ -22,7 +22,7 @@ function rootRecord(id: RootId): RootRecord {
 }
 
 /**
- * The behaviour every Store must have. Each adapter's test calls this with a factory;
+ * The behaviour every Store must have, one section per role (Store.ts). Each adapter's test calls this with a factory;
  * `openSecond` (optional) opens a second handle on the same storage, as another tab would.
  */
 export function storeContract(name: string, open: () => Promise<Store>, openSecond?: (first: Store) => Promise<Store>): void {
@@ -37,230 +37,260 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
       await store.close();
     });
 
-    test('rotating with no device key yet stores the new one', async () => {
-      const store = await open();
-      expect((await store.replaceDeviceKey(deviceKey(9).publicKey, deviceKey(6))).publicKey).toEqual(deviceKey(6).publicKey);
-      expect((await store.deviceKey())?.publicKey).toEqual(deviceKey(6).publicKey);
-      await store.close();
-    });
+    describe('keys: the device key, the root, the vault key', () => {
+      test('rotating with no device key yet stores the new one', async () => {
+        const store = await open();
+        expect((await store.replaceDeviceKey(deviceKey(9).publicKey, deviceKey(6))).publicKey).toEqual(deviceKey(6).publicKey);
+        expect((await store.deviceKey())?.publicKey).toEqual(deviceKey(6).publicKey);
+        await store.close();
+      });
 
-    test('the first device key stored wins', async () => {
-      const store = await open();
-      expect((await store.ensureDeviceKey(deviceKey(1))).publicKey).toEqual(deviceKey(1).publicKey);
-      expect((await store.ensureDeviceKey(deviceKey(2))).publicKey).toEqual(deviceKey(1).publicKey);
-      expect((await store.deviceKey())?.publicKey).toEqual(deviceKey(1).publicKey);
-      // Rotation is compare-and-set: only the current key is replaced.
-      expect((await store.replaceDeviceKey(deviceKey(9).publicKey, deviceKey(5))).publicKey).toEqual(deviceKey(1).publicKey);
-      expect((await store.replaceDeviceKey(deviceKey(1).publicKey, deviceKey(5))).publicKey).toEqual(deviceKey(5).publicKey);
-      expect((await store.deviceKey())?.publicKey).toEqual(deviceKey(5).publicKey);
-      await store.close();
-    });
+      test('the first device key stored wins', async () => {
+        const store = await open();
+        expect((await store.ensureDeviceKey(deviceKey(1))).publicKey).toEqual(deviceKey(1).publicKey);
+        expect((await store.ensureDeviceKey(deviceKey(2))).publicKey).toEqual(deviceKey(1).publicKey);
+        expect((await store.deviceKey())?.publicKey).toEqual(deviceKey(1).publicKey);
+        // Rotation is compare-and-set: only the current key is replaced.
+        expect((await store.replaceDeviceKey(deviceKey(9).publicKey, deviceKey(5))).publicKey).toEqual(deviceKey(1).publicKey);
+        expect((await store.replaceDeviceKey(deviceKey(1).publicKey, deviceKey(5))).publicKey).toEqual(deviceKey(5).publicKey);
+        expect((await store.deviceKey())?.publicKey).toEqual(deviceKey(5).publicKey);
+        await store.close();
+      });
 
-    test('a root is set, restored, refused when another, and cleared', async () => {
-      const store = await open();
-      await store.setRoot(rootRecord(ROOT_A));
-      await store.setRoot(rootRecord(ROOT_A));
-      await expect(store.setRoot(rootRecord(ROOT_B))).rejects.toThrow(RootConflictError);
-      expect((await store.root())?.id).toBe(ROOT_A);
-      await store.clearRoot();
-      expect(await store.root()).toBeUndefined();
-      await store.setRoot(rootRecord(ROOT_B));
-      expect((await store.root())?.id).toBe(ROOT_B);
-      await store.close();
-    });
+      test('a root is set, restored, refused when another, and cleared', async () => {
+        const store = await open();
+        await store.setRoot(rootRecord(ROOT_A));
+        await store.setRoot(rootRecord(ROOT_A));
+        await expect(store.setRoot(rootRecord(ROOT_B))).rejects.toThrow(RootConflictError);
+        expect((await store.root())?.id).toBe(ROOT_A);
+        await store.clearRoot();
+        expect(await store.root()).toBeUndefined();
+        await store.setRoot(rootRecord(ROOT_B));
+        expect((await store.root())?.id).toBe(ROOT_B);
+        await store.close();
+      });
 
-    test('delegations and revocations are kept by client key', async () => {
-      const store = await open();
-      await store.putDelegation({ clientKey: 'k1', root: ROOT_A, expiresAt: 5, bytes: new Uint8Array([1]) });
-      await store.putDelegation({ clientKey: 'k1', root: ROOT_A, expiresAt: 9, bytes: new Uint8Array([2]) });
-      await store.putDelegation({ clientKey: 'k2', root: ROOT_A, expiresAt: 7, bytes: new Uint8Array([3]) });
-      const stored = await store.delegations();
-      expect(stored.map((d) => [d.clientKey, d.expiresAt]).sort()).toEqual([
-        ['k1', 9],
-        ['k2', 7],
-      ]);
-      await store.putRevocation({ clientKey: 'k1', root: ROOT_A, bytes: new Uint8Array([4]) });
-      expect((await store.revocations()).map((r) => r.clientKey)).toEqual(['k1']);
-      await store.close();
-    });
+      test('the vault key is first-writer-wins', async () => {
+        const store = await open();
+        const k1 = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+        const k2 = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+        const kept = await store.ensureVaultKey(k1);
+        const again = await store.ensureVaultKey(k2);
+        // Stores may hand back a copy (IndexedDB clones keys): it must be the same key.
+        const iv = new Uint8Array(12);
+        const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, kept, new Uint8Array([42]));
+        expect(new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv }, again, sealed))).toEqual(new Uint8Array([42]));
+        await expect(crypto.subtle.decrypt({ name: 'AES-GCM', iv }, k2, sealed)).rejects.toThrow();
+        await store.close();
+      });
 
-    test('settings hold JSON-like values by copy', async () => {
-      const store = await open();
-      const value = { urls: ['ws://a/signal'], n: 1, on: true };
-      await store.putSetting('mesh', value);
-      value.urls.push('mutated');
-      expect(await store.setting('mesh')).toEqual({ urls: ['ws://a/signal'], n: 1, on: true });
-      await store.close();
-    });
-
-    test('listeners hear about changes', async () => {
-      const store = await open();
-      let calls = 0;
-      const heard = new Promise<void>((resolve) =>
-        store.onChange(() => {
-          calls++;
-          resolve();
-        }),
-      );
-      await store.putSetting('x', 1);
-      await heard;
-      expect(calls).toBeGreaterThan(0);
-      await store.close();
-    });
-
-    test('contexts, their ops in order, snapshots and rejections are kept', async () => {
-      const store = await open();
-      await store.putContext({ id: 'c1', name: 'One', secret: new Uint8Array(32).fill(1), signaling: [], createdAt: 1 });
-      await store.putContext({ id: 'c1', name: 'One renamed', secret: new Uint8Array(32).fill(1), signaling: ['ws://x/signal'], createdAt: 1 });
-      expect((await store.contexts()).map((c) => [c.id, c.name, c.signaling])).toEqual([['c1', 'One renamed', ['ws://x/signal']]]);
-      await store.putOps('c1', [
-        { key: 'a', bytes: new Uint8Array([1]) },
-        { key: 'b', bytes: new Uint8Array([2]) },
-      ]);
-      await store.putOps('c1', [
-        { key: 'b', bytes: new Uint8Array([2]) },
-        { key: 'c', bytes: new Uint8Array([3]) },
-      ]);
-      await store.putOps('c2', [{ key: 'z', bytes: new Uint8Array([9]) }]);
-      expect((await store.ops('c1')).map((b) => b[0])).toEqual([1, 2, 3]);
-      expect(await store.ops('nope')).toEqual([]);
-      await store.putSnapshot('c1', new Uint8Array([7, 7]));
-      expect(await store.snapshot('c1')).toEqual(new Uint8Array([7, 7]));
-      const many = Array.from({ length: 250 }, (_, i) => ({ context: 'c1', reason: 'bad-signature', message: `#${i}`, at: i }));
-      await store.putRejections(many);
-      const kept = await store.rejections('c1');
-      expect(kept).toHaveLength(200);
-      expect(kept.at(-1)?.message).toBe('#249');
-      await store.close();
-    });
-
-    test('deleting a context forgets its record, ops, snapshot, rejections and private entries, and no other', async () => {
-      const store = await open();
-      for (const id of ['c1', 'c2']) {
-        await store.putContext({ id, name: id, secret: new Uint8Array(32), signaling: [], createdAt: 1 });
-        await store.putOps(id, [{ key: 'a', bytes: new Uint8Array([1]) }]);
-        await store.putSnapshot(id, new Uint8Array([7]));
-        await store.putRejections([{ context: id, reason: 'bad-signature', message: 'm', at: 1 }]);
-        await store.putPrivate(id, [['p', new Uint8Array([2])]]);
+      if (openSecond) {
+        test('two tabs racing for the device key end with the same one', async () => {
+          const first = await open();
+          const second = await openSecond(first);
+          const [a, b] = await Promise.all([first.ensureDeviceKey(deviceKey(3)), second.ensureDeviceKey(deviceKey(4))]);
+          expect(a.publicKey).toEqual(b.publicKey);
+          expect((await second.deviceKey())?.publicKey).toEqual(a.publicKey);
+          await Promise.all([first.close(), second.close()]);
+        });
       }
-      await store.deleteContext('c1');
-      expect((await store.contexts()).map((c) => c.id)).toEqual(['c2']);
-      expect(await store.ops('c1')).toEqual([]);
-      expect(await store.snapshot('c1')).toBeUndefined();
-      expect(await store.rejections('c1')).toEqual([]);
-      expect(await store.privateEntries('c1')).toEqual([]);
-      expect(await store.ops('c2')).toHaveLength(1);
-      expect(await store.privateEntries('c2')).toHaveLength(1);
-      await store.deleteContext('absent');
-      await store.close();
     });
 
-    test('private entries and app binaries are kept; the vault key is first-writer-wins', async () => {
-      const store = await open();
-      await store.putPrivate('c1', [
-        ['b', new Uint8Array([2])],
-        ['a', new Uint8Array([1])],
-      ]);
-      await store.putPrivate('c1', [
-        ['b', null],
-        ['c', new Uint8Array([3])],
-      ]);
-      expect(await store.privateEntries('c1')).toEqual([
-        ['a', new Uint8Array([1])],
-        ['c', new Uint8Array([3])],
-      ]);
-      expect(await store.privateEntries('c2')).toEqual([]);
-      await store.putApp('ab', new Uint8Array([0, 97, 115, 109]));
-      expect(await store.app('ab')).toEqual(new Uint8Array([0, 97, 115, 109]));
-      expect(await store.app('cd')).toBeUndefined();
-      const k1 = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
-      const k2 = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
-      const kept = await store.ensureVaultKey(k1);
-      const again = await store.ensureVaultKey(k2);
-      // Stores may hand back a copy (IndexedDB clones keys): it must be the same key.
-      const iv = new Uint8Array(12);
-      const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, kept, new Uint8Array([42]));
-      expect(new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv }, again, sealed))).toEqual(new Uint8Array([42]));
-      await expect(crypto.subtle.decrypt({ name: 'AES-GCM', iv }, k2, sealed)).rejects.toThrow();
-      await store.close();
+    describe('certificates: delegations and revocations', () => {
+      test('delegations and revocations are kept by client key', async () => {
+        const store = await open();
+        await store.putDelegation({ clientKey: 'k1', root: ROOT_A, expiresAt: 5, bytes: new Uint8Array([1]) });
+        await store.putDelegation({ clientKey: 'k1', root: ROOT_A, expiresAt: 9, bytes: new Uint8Array([2]) });
+        await store.putDelegation({ clientKey: 'k2', root: ROOT_A, expiresAt: 7, bytes: new Uint8Array([3]) });
+        const stored = await store.delegations();
+        expect(stored.map((d) => [d.clientKey, d.expiresAt]).sort()).toEqual([
+          ['k1', 9],
+          ['k2', 7],
+        ]);
+        await store.putRevocation({ clientKey: 'k1', root: ROOT_A, bytes: new Uint8Array([4]) });
+        expect((await store.revocations()).map((r) => r.clientKey)).toEqual(['k1']);
+        await store.close();
+      });
     });
 
-    test('metrics: a context’s series is replaced on save, bounded to its newest points', async () => {
-      const store = await open();
-      expect(await store.metrics()).toEqual([]);
-      const point = (t: number): HealthPoint => ({ t, peers: 1, links: 2, refusedLinks: 0, opsIn: 0.4, opsOut: 1.2, published: 0.2, refused: 0, latencyMs: t % 2 ? null : 35, lag: 0 });
-      await store.putMetrics({ context: 'c1', savedAt: 1, points: [point(1), point(2)] });
-      await store.putMetrics({ context: 'c2', savedAt: 1, points: [point(5)] });
-      const many = Array.from({ length: MAX_POINTS_PER_CONTEXT + 10 }, (_, i) => point(100 + i));
-      await store.putMetrics({ context: 'c1', savedAt: 2, points: many });
-      const stored = new Map((await store.metrics()).map((r) => [r.context, r]));
-      expect([...stored.keys()].sort()).toEqual(['c1', 'c2']);
-      expect(stored.get('c1')!.savedAt).toBe(2);
-      expect(stored.get('c1')!.points).toEqual(many.slice(-MAX_POINTS_PER_CONTEXT));
-      expect(stored.get('c2')!.points).toEqual([point(5)]);
-      await store.close();
-    });
-
-    // --- Alerts section ---
-    test('alerts round-trip, newest first, and an update that changes nothing writes nothing', async () => {
-      const store = await open();
-      expect(await store.alerts()).toEqual([]);
-      const kept = await store.updateAlerts((current) => recordObservations(current, [observation(1), observation(2), observation(1, 'op-1b')]));
-      expect(kept.map((a) => [a.id, a.count])).toEqual([
-        ['unauthorized|c1|member-2', 1],
-        ['unauthorized|c1|member-1', 2],
-      ]);
-      expect(await store.alerts()).toEqual(kept);
-      let calls = 0;
-      store.onChange(() => calls++);
-      expect(await store.updateAlerts((current) => recordObservations(current, [observation(2)]))).toEqual(kept);
-      await store.updateAlerts((current) => acknowledgeAlerts(current, ['unauthorized|c1|member-2']));
-      const after = await store.alerts();
-      expect(after.find((a) => a.id === 'unauthorized|c1|member-2')?.acknowledged).toBe(true);
-      expect(after.find((a) => a.id === 'unauthorized|c1|member-1')?.acknowledged).toBe(false);
-      await store.close();
-    });
-
-    test(`alerts are bounded: the ${MAX_ALERTS_KEPT} seen most recently are kept`, async () => {
-      const store = await open();
-      const many = Array.from({ length: MAX_ALERTS_KEPT + 20 }, (_, i) => observation(i));
-      const kept = await store.updateAlerts((current) => recordObservations(current, many));
-      expect(kept).toHaveLength(MAX_ALERTS_KEPT);
-      expect(kept[0]?.message).toBe(`Member ${MAX_ALERTS_KEPT + 19} tried to write`);
-      expect(kept.some((a) => a.message === 'Member 19 tried to write')).toBe(false);
-      expect(await store.alerts()).toHaveLength(MAX_ALERTS_KEPT);
-      await store.close();
-    });
-    // --- end of alerts section ---
-
-    if (openSecond) {
-      test('two tabs racing for the device key end with the same one', async () => {
-        const first = await open();
-        const second = await openSecond(first);
-        const [a, b] = await Promise.all([first.ensureDeviceKey(deviceKey(3)), second.ensureDeviceKey(deviceKey(4))]);
-        expect(a.publicKey).toEqual(b.publicKey);
-        expect((await second.deviceKey())?.publicKey).toEqual(a.publicKey);
-        await Promise.all([first.close(), second.close()]);
+    describe('contexts and their ops, snapshots and rejections', () => {
+      test('contexts, their ops in order, snapshots and rejections are kept', async () => {
+        const store = await open();
+        await store.putContext({ id: 'c1', name: 'One', secret: new Uint8Array(32).fill(1), signaling: [], createdAt: 1 });
+        await store.putContext({ id: 'c1', name: 'One renamed', secret: new Uint8Array(32).fill(1), signaling: ['ws://x/signal'], createdAt: 1 });
+        expect((await store.contexts()).map((c) => [c.id, c.name, c.signaling])).toEqual([['c1', 'One renamed', ['ws://x/signal']]]);
+        await store.putOps('c1', [
+          { key: 'a', bytes: new Uint8Array([1]) },
+          { key: 'b', bytes: new Uint8Array([2]) },
+        ]);
+        await store.putOps('c1', [
+          { key: 'b', bytes: new Uint8Array([2]) },
+          { key: 'c', bytes: new Uint8Array([3]) },
+        ]);
+        await store.putOps('c2', [{ key: 'z', bytes: new Uint8Array([9]) }]);
+        expect((await store.ops('c1')).map((b) => b[0])).toEqual([1, 2, 3]);
+        expect(await store.ops('nope')).toEqual([]);
+        await store.putSnapshot('c1', new Uint8Array([7, 7]));
+        expect(await store.snapshot('c1')).toEqual(new Uint8Array([7, 7]));
+        const many = Array.from({ length: 250 }, (_, i) => ({ context: 'c1', reason: 'bad-signature', message: `#${i}`, at: i }));
+        await store.putRejections(many);
+        const kept = await store.rejections('c1');
+        expect(kept).toHaveLength(200);
+        expect(kept.at(-1)?.message).toBe('#249');
+        await store.close();
       });
 
-      test('a change made in one tab is heard in the other', async () => {
-        const first = await open();
-        const second = await openSecond(first);
-        const heard = new Promise<void>((resolve) => second.onChange(resolve));
-        await first.putSetting('theme', 'dark');
+      test('deleting a context forgets its record, ops, snapshot, rejections and private entries, and no other', async () => {
+        const store = await open();
+        for (const id of ['c1', 'c2']) {
+          await store.putContext({ id, name: id, secret: new Uint8Array(32), signaling: [], createdAt: 1 });
+          await store.putOps(id, [{ key: 'a', bytes: new Uint8Array([1]) }]);
+          await store.putSnapshot(id, new Uint8Array([7]));
+          await store.putRejections([{ context: id, reason: 'bad-signature', message: 'm', at: 1 }]);
+          await store.putPrivate(id, [['p', new Uint8Array([2])]]);
+        }
+        await store.deleteContext('c1');
+        expect((await store.contexts()).map((c) => c.id)).toEqual(['c2']);
+        expect(await store.ops('c1')).toEqual([]);
+        expect(await store.snapshot('c1')).toBeUndefined();
+        expect(await store.rejections('c1')).toEqual([]);
+        expect(await store.privateEntries('c1')).toEqual([]);
+        expect(await store.ops('c2')).toHaveLength(1);
+        expect(await store.privateEntries('c2')).toHaveLength(1);
+        await store.deleteContext('absent');
+        await store.close();
+      });
+    });
+
+    describe('private storage', () => {
+      test('private entries are kept by context and key', async () => {
+        const store = await open();
+        await store.putPrivate('c1', [
+          ['b', new Uint8Array([2])],
+          ['a', new Uint8Array([1])],
+        ]);
+        await store.putPrivate('c1', [
+          ['b', null],
+          ['c', new Uint8Array([3])],
+        ]);
+        expect(await store.privateEntries('c1')).toEqual([
+          ['a', new Uint8Array([1])],
+          ['c', new Uint8Array([3])],
+        ]);
+        expect(await store.privateEntries('c2')).toEqual([]);
+        await store.close();
+      });
+    });
+
+    describe('apps', () => {
+      test('app binaries are kept by hash', async () => {
+        const store = await open();
+        await store.putApp('ab', new Uint8Array([0, 97, 115, 109]));
+        expect(await store.app('ab')).toEqual(new Uint8Array([0, 97, 115, 109]));
+        expect(await store.app('cd')).toBeUndefined();
+        await store.close();
+      });
+    });
+
+    describe('settings', () => {
+      test('settings hold JSON-like values by copy', async () => {
+        const store = await open();
+        const value = { urls: ['ws://a/signal'], n: 1, on: true };
+        await store.putSetting('mesh', value);
+        value.urls.push('mutated');
+        expect(await store.setting('mesh')).toEqual({ urls: ['ws://a/signal'], n: 1, on: true });
+        await store.close();
+      });
+    });
+
+    describe('alerts', () => {
+      test('alerts round-trip, newest first, and an update that changes nothing writes nothing', async () => {
+        const store = await open();
+        expect(await store.alerts()).toEqual([]);
+        const kept = await store.updateAlerts((current) => recordObservations(current, [observation(1), observation(2), observation(1, 'op-1b')]));
+        expect(kept.map((a) => [a.id, a.count])).toEqual([
+          ['unauthorized|c1|member-2', 1],
+          ['unauthorized|c1|member-1', 2],
+        ]);
+        expect(await store.alerts()).toEqual(kept);
+        let calls = 0;
+        store.onChange(() => calls++);
+        expect(await store.updateAlerts((current) => recordObservations(current, [observation(2)]))).toEqual(kept);
+        await store.updateAlerts((current) => acknowledgeAlerts(current, ['unauthorized|c1|member-2']));
+        const after = await store.alerts();
+        expect(after.find((a) => a.id === 'unauthorized|c1|member-2')?.acknowledged).toBe(true);
+        expect(after.find((a) => a.id === 'unauthorized|c1|member-1')?.acknowledged).toBe(false);
+        await store.close();
+      });
+
+      test(`alerts are bounded: the ${MAX_ALERTS_KEPT} seen most recently are kept`, async () => {
+        const store = await open();
+        const many = Array.from({ length: MAX_ALERTS_KEPT + 20 }, (_, i) => observation(i));
+        const kept = await store.updateAlerts((current) => recordObservations(current, many));
+        expect(kept).toHaveLength(MAX_ALERTS_KEPT);
+        expect(kept[0]?.message).toBe(`Member ${MAX_ALERTS_KEPT + 19} tried to write`);
+        expect(kept.some((a) => a.message === 'Member 19 tried to write')).toBe(false);
+        expect(await store.alerts()).toHaveLength(MAX_ALERTS_KEPT);
+        await store.close();
+      });
+
+      if (openSecond) {
+        test('an alert acknowledged in one tab is acknowledged in the other', async () => {
+          const first = await open();
+          const second = await openSecond(first);
+          await first.updateAlerts((current) => recordObservations(current, [observation(1)]));
+          await second.updateAlerts((current) => acknowledgeAlerts(current, 'all'));
+          expect((await first.alerts()).map((a) => a.acknowledged)).toEqual([true]);
+          await Promise.all([first.close(), second.close()]);
+        });
+      }
+    });
+
+    describe('metrics', () => {
+      test('metrics: a context’s series is replaced on save, bounded to its newest points', async () => {
+        const store = await open();
+        expect(await store.metrics()).toEqual([]);
+        const point = (t: number): HealthPoint => ({ t, peers: 1, links: 2, refusedLinks: 0, opsIn: 0.4, opsOut: 1.2, published: 0.2, refused: 0, latencyMs: t % 2 ? null : 35, lag: 0 });
+        await store.putMetrics({ context: 'c1', savedAt: 1, points: [point(1), point(2)] });
+        await store.putMetrics({ context: 'c2', savedAt: 1, points: [point(5)] });
+        const many = Array.from({ length: MAX_POINTS_PER_CONTEXT + 10 }, (_, i) => point(100 + i));
+        await store.putMetrics({ context: 'c1', savedAt: 2, points: many });
+        const stored = new Map((await store.metrics()).map((r) => [r.context, r]));
+        expect([...stored.keys()].sort()).toEqual(['c1', 'c2']);
+        expect(stored.get('c1')!.savedAt).toBe(2);
+        expect(stored.get('c1')!.points).toEqual(many.slice(-MAX_POINTS_PER_CONTEXT));
+        expect(stored.get('c2')!.points).toEqual([point(5)]);
+        await store.close();
+      });
+    });
+
+    describe('events: listeners, across tabs', () => {
+      test('listeners hear about changes', async () => {
+        const store = await open();
+        let calls = 0;
+        const heard = new Promise<void>((resolve) =>
+          store.onChange(() => {
+            calls++;
+            resolve();
+          }),
+        );
+        await store.putSetting('x', 1);
         await heard;
-        expect(await second.setting('theme')).toBe('dark');
-        await Promise.all([first.close(), second.close()]);
+        expect(calls).toBeGreaterThan(0);
+        await store.close();
       });
 
-      test('an alert acknowledged in one tab is acknowledged in the other', async () => {
-        const first = await open();
-        const second = await openSecond(first);
-        await first.updateAlerts((current) => recordObservations(current, [observation(1)]));
-        await second.updateAlerts((current) => acknowledgeAlerts(current, 'all'));
-        expect((await first.alerts()).map((a) => a.acknowledged)).toEqual([true]);
-        await Promise.all([first.close(), second.close()]);
-      });
-    }
+      if (openSecond) {
+        test('a change made in one tab is heard in the other', async () => {
+          const first = await open();
+          const second = await openSecond(first);
+          const heard = new Promise<void>((resolve) => second.onChange(resolve));
+          await first.putSetting('theme', 'dark');
+          await heard;
+          expect(await second.setting('theme')).toBe('dark');
+          await Promise.all([first.close(), second.close()]);
+        });
+      }
+    });
   });
 }

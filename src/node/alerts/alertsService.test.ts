@@ -19,11 +19,11 @@ describe('node alerts', () => {
     const b = await testNode(hub, 'Bob laptop');
     nodes.push(a, b);
     const id = await a.contexts.create('Design team');
-    await b.contexts.join(await a.contexts.invite(id, { role: 'reader' }));
-    await until('B is a member on A', async () => (await a.contexts.view(id)).members.length === 2);
-    await until('B knows it is a reader', async () => (await b.contexts.view(id)).myRole === 'reader');
+    await b.contexts.join(await a.contexts.open(id).invite({ role: 'reader' }));
+    await until('B is a member on A', async () => (await a.contexts.open(id).view()).members.length === 2);
+    await until('B knows it is a reader', async () => (await b.contexts.open(id).view()).myRole === 'reader');
 
-    expect(await b.contexts.write(id, { method: 'set', args: { key: 'sneaky', value: 1 } })).toMatchObject({ valid: false, reason: 'insufficient-role' });
+    expect(await b.contexts.open(id).write({ method: 'set', args: { key: 'sneaky', value: 1 } })).toMatchObject({ valid: false, reason: 'insufficient-role' });
     const [alert] = await until('A has an alert', async () => {
       const list = (await a.alerts.list()).filter((x) => x.kind === 'unauthorized');
       return list.length ? list : undefined;
@@ -38,7 +38,7 @@ describe('node alerts', () => {
     // A second refused write counts on the same alert and opens it again.
     await a.alerts.acknowledge(alert!.id);
     expect((await a.alerts.list()).find((x) => x.id === alert!.id)?.acknowledged).toBe(true);
-    await b.contexts.write(id, { method: 'set', args: { key: 'sneaky', value: 2 } });
+    await b.contexts.open(id).write({ method: 'set', args: { key: 'sneaky', value: 2 } });
     const again = await until('counted twice', async () => (await a.alerts.list()).find((x) => x.id === alert!.id && x.count === 2));
     expect(again.acknowledged).toBe(false);
     expect(await a.alerts.claimNotifications([alert!.id])).toEqual([alert!.id]);
@@ -51,7 +51,7 @@ describe('node alerts', () => {
     nodes.splice(nodes.indexOf(a), 1);
     const a2 = await bareTestNode(hub, 'Alice laptop', { store: storeA });
     nodes.push(a2);
-    await until('the context is back', async () => (await a2.contexts.view(id)).members.length === 2);
+    await until('the context is back', async () => (await a2.contexts.open(id).view()).members.length === 2);
     await a2.alerts.refresh();
     const after = (await a2.alerts.list()).find((x) => x.id === alert!.id);
     expect(after).toMatchObject({ count: 2, acknowledged: true });

@@ -1,6 +1,6 @@
 import { acknowledgeAlerts, markNotified, recordObservations, type AlertObservation, type AlertRecord } from '../../core/alerts/index.ts';
 import type { Scheduler } from '../../core/mesh/Scheduler.ts';
-import type { Store } from '../../core/store/index.ts';
+import type { AlertStore } from '../../core/store/index.ts';
 import type { ContextView } from '../contexts/view.ts';
 import { contextObservations } from './contextObservations.ts';
 import { delegationObservation } from './delegationObservation.ts';
@@ -22,7 +22,7 @@ export interface AlertsApi {
 }
 
 export interface AlertsDeps {
-  store: Store;
+  store: AlertStore;
   /** Views of the contexts running now (never opens one). */
   openViews(): Promise<ContextView[]>;
   onContextsChange(listener: () => void): () => void;

@@ -46,7 +46,7 @@ async function node(hub: ReturnType<typeof memoryMeshHub>, name: string, wallet?
 }
 
 const rootOf = async (n: TabnodeNode) => (await n.identity.status()).root!.id;
-const anchorsOf = async (n: TabnodeNode, id: string) => (await n.contexts.view(id)).anchors;
+const anchorsOf = async (n: TabnodeNode, id: string) => (await n.contexts.open(id).view()).anchors;
 
 describe('anchoring a context on chain', () => {
   test('register, anchor on removal, peers verify; a member kept from the removal alerts withheld history', async () => {
@@ -61,16 +61,16 @@ describe('anchoring a context on chain', () => {
     expect(Number(registered.gasUsed)).toBeGreaterThan(21_000);
     await until('A sees its registration', async () => (await anchorsOf(a, id))?.registered);
 
-    await b.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
-    await c.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
-    for (const n of [a, b, c]) await until('three members', async () => (await n.contexts.view(id)).members.length === 3 && !(await n.contexts.view(id)).joining);
+    await b.contexts.join(await a.contexts.open(id).invite({ role: 'writer' }));
+    await c.contexts.join(await a.contexts.open(id).invite({ role: 'writer' }));
+    for (const n of [a, b, c]) await until('three members', async () => (await n.contexts.open(id).view()).members.length === 3 && !(await n.contexts.open(id).view()).joining);
     // B and C learnt the binding from the genesis op.
     expect((await anchorsOf(b, id))?.binding).toEqual({ chainId: chain.chainId, registry: chain.registry, owner: wallet.address.toLowerCase() });
 
     // C is kept away from what follows: it never receives its removal.
-    await c.contexts.setOnline(id, false);
+    await c.contexts.open(id).setOnline(false);
     a.anchors.useWallet(wallet);
-    expect(await a.contexts.remove(id, await rootOf(c))).toMatchObject({ valid: true });
+    expect(await a.contexts.open(id).remove(await rootOf(c))).toMatchObject({ valid: true });
 
     const anchored = await until('the policy anchors the removal', async () => {
       const v = await anchorsOf(a, id);
@@ -84,7 +84,7 @@ describe('anchoring a context on chain', () => {
     });
 
     const withheld = await until('C, shown a history without its removal, alerts', async () => {
-      const v = await c.contexts.view(id);
+      const v = await c.contexts.open(id).view();
       return v.anchors?.status === 'withheld' ? v : undefined;
     });
     const alert = withheld.alerts.find((al) => al.kind === 'anchor');
@@ -101,32 +101,32 @@ describe('anchoring a context on chain', () => {
     const [b, d] = [await node(hub, 'B', undefined, { chain: false }), await node(hub, 'D')];
     const id = await a.contexts.create('Revocations', { anchor: { chainId: chain.chainId, registry: chain.registry, owner: wallet.address.toLowerCase() as Address } });
     await a.anchors.register(id, wallet);
-    await b.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
-    await d.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
-    for (const n of [a, b, d]) await until('three members', async () => (await n.contexts.view(id)).members.length === 3 && !(await n.contexts.view(id)).joining);
+    await b.contexts.join(await a.contexts.open(id).invite({ role: 'writer' }));
+    await d.contexts.join(await a.contexts.open(id).invite({ role: 'writer' }));
+    for (const n of [a, b, d]) await until('three members', async () => (await n.contexts.open(id).view()).members.length === 3 && !(await n.contexts.open(id).view()).joining);
 
     const bRoot = await rootOf(b);
-    const bKey = (await d.contexts.view(id)).members.find((m) => m.root === bRoot)!.devices[0]!.key;
+    const bKey = (await d.contexts.open(id).view()).members.find((m) => m.root === bRoot)!.devices[0]!.key;
     // Both the revoker and the revoked device are cut off from everyone.
-    await a.contexts.setOnline(id, false);
-    await b.contexts.setOnline(id, false);
+    await a.contexts.open(id).setOnline(false);
+    await b.contexts.open(id).setOnline(false);
     expect(await a.anchors.revokeKey(id, bKey, wallet)).toMatchObject({ state: 'confirmed' });
 
     await until('D imports the revocation from the chain', async () => {
-      const v = await d.contexts.view(id);
+      const v = await d.contexts.open(id).view();
       return v.members.find((m) => m.root === bRoot)?.devices.find((k) => k.key === bKey)?.revoked;
     });
-    const late = await b.contexts.write(id, { method: 'set', args: { key: 'late', value: 1 } });
+    const late = await b.contexts.open(id).write({ method: 'set', args: { key: 'late', value: 1 } });
     expect(late.valid).toBe(true); // B's device has not heard of it
-    await b.contexts.setOnline(id, true);
+    await b.contexts.open(id).setOnline(true);
     // D no longer admits the revoked key: its link is refused, its writes never taken.
-    await until('D refuses B’s device', async () => (await d.contexts.view(id)).peers.some((p) => p.key === bKey && p.state === 'refused'));
+    await until('D refuses B’s device', async () => (await d.contexts.open(id).view()).peers.some((p) => p.key === bKey && p.state === 'refused'));
     await new Promise((r) => setTimeout(r, 500));
-    expect((await d.contexts.view(id)).kv.map(([k]) => k)).not.toContain('late');
+    expect((await d.contexts.open(id).view()).kv.map(([k]) => k)).not.toContain('late');
     expect((await anchorsOf(d, id))?.revokedOnChain).toContain(bKey);
     // Honest members go on: D still writes.
-    expect(await d.contexts.write(id, { method: 'set', args: { key: 'after', value: 2 } })).toMatchObject({ valid: true });
-    expect((await d.contexts.view(id)).kv.map(([k]) => k)).toContain('after');
+    expect(await d.contexts.open(id).write({ method: 'set', args: { key: 'after', value: 2 } })).toMatchObject({ valid: true });
+    expect((await d.contexts.open(id).view()).kv.map(([k]) => k)).toContain('after');
   }, 90_000);
 
   test('an app that differs from the anchored hash is refused with an alert', async () => {
@@ -139,10 +139,10 @@ describe('anchoring a context on chain', () => {
     expect(appId).toBe(toHex(sha256(board)));
     const id = await a.contexts.create('Board', { app: appId, anchor: { chainId: chain.chainId, registry: chain.registry, owner: wallet.address.toLowerCase() as Address } });
     await a.anchors.register(id, wallet);
-    await b.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
-    await until('B is in', async () => !(await b.contexts.view(id)).joining);
+    await b.contexts.join(await a.contexts.open(id).invite({ role: 'writer' }));
+    await until('B is in', async () => !(await b.contexts.open(id).view()).joining);
     await until('B sees the app matches', async () => (await anchorsOf(b, id))?.appMatches === true);
-    expect(await b.contexts.call(id, 'create_task', { title: 'ok' })).toBeDefined();
+    expect(await b.contexts.open(id).call('create_task', { title: 'ok' })).toBeDefined();
 
     // The owner records another binary's hash on chain: the one this context runs is no longer it.
     const other = `0x${toHex(sha256(new TextEncoder().encode('another build')))}` as Hash32;
@@ -161,11 +161,11 @@ describe('anchoring a context on chain', () => {
     await writer.wait(await writer.submit(`0x${id}`, owner, { kind: 'set-app', expectedSeq: seq, appHash: other }));
 
     const refused = await until('B refuses the app', async () => {
-      const v = await b.contexts.view(id);
+      const v = await b.contexts.open(id).view();
       return v.anchors?.appMatches === false && v.alerts.some((al) => al.kind === 'app-integrity') ? v : undefined;
     });
     expect(refused.alerts.find((al) => al.kind === 'app-integrity')?.message).toMatch(/not the one anchored on chain/);
-    await expect(b.contexts.call(id, 'create_task', { title: 'refused' })).rejects.toThrow(/anchored on chain/);
+    await expect(b.contexts.open(id).call('create_task', { title: 'refused' })).rejects.toThrow(/anchored on chain/);
   }, 90_000);
 
   test('two nodes that read different anchors for the context alert, naming both', async () => {
@@ -180,8 +180,8 @@ describe('anchoring a context on chain', () => {
       const owner = wallet.address.toLowerCase() as Address;
       const id = await a.contexts.create('Two chains', { anchor: { chainId: chain.chainId, registry: chain.registry, owner } });
       await a.anchors.register(id, wallet);
-      await b.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
-      await until('B is in', async () => !(await b.contexts.view(id)).joining);
+      await b.contexts.join(await a.contexts.open(id).invite({ role: 'writer' }));
+      await until('B is in', async () => !(await b.contexts.open(id).view()).joining);
       expect(await a.anchors.anchor(id, wallet)).toMatchObject({ state: 'confirmed' });
 
       // The same owner key registers and anchors another record on the other chain.
@@ -195,7 +195,7 @@ describe('anchoring a context on chain', () => {
         from: twin.address,
         chain: { rpcUrl: other.url, chainId: other.chainId, registry: other.registry },
       });
-      const appHash = `0x${(await a.contexts.view(id)).appId}` as Hash32;
+      const appHash = `0x${(await a.contexts.open(id).view()).appId}` as Hash32;
       await writer.wait(await writer.submit(`0x${id}`, owner, { kind: 'register', appHash, admins: [] }));
       const fake = `0x${'ab'.repeat(32)}` as Hash32;
       await writer.wait(await writer.submit(`0x${id}`, owner, { kind: 'anchor', expectedSeq: 1n, record: { govHead: fake, memberRoot: fake, stateRoot: fake, epoch: 0n } }));
@@ -203,7 +203,7 @@ describe('anchoring a context on chain', () => {
       const aSeq = (await anchorsOf(a, id))!.latest!.seq;
       await until('B has read the other anchor', async () => (await anchorsOf(b, id))?.latest?.seq === aSeq);
       for (const [n, name] of [[a, 'A'], [b, 'B']] as const) {
-        const alert = await until(`${name} alerts different anchors`, async () => (await n.contexts.view(id)).alerts.find((al) => al.message.startsWith('Different anchors')), 20_000);
+        const alert = await until(`${name} alerts different anchors`, async () => (await n.contexts.open(id).view()).alerts.find((al) => al.message.startsWith('Different anchors')), 20_000);
         expect(alert.message).toContain(`anchor #${aSeq}`);
       }
     } finally {
@@ -255,10 +255,10 @@ describe('anchoring a context on chain', () => {
     const id = await a.contexts.create('Concurrent', { anchor: { chainId: chain.chainId, registry: chain.registry, owner: wallet.address.toLowerCase() as Address } });
     await a.anchors.register(id, wallet);
     // Two joins made at once, neither seeing the other: two governance heads.
-    const [linkB, linkC] = [await a.contexts.invite(id, { role: 'writer' }), await a.contexts.invite(id, { role: 'writer' })];
+    const [linkB, linkC] = [await a.contexts.open(id).invite({ role: 'writer' }), await a.contexts.open(id).invite({ role: 'writer' })];
     await Promise.all([b.contexts.join(linkB), c.contexts.join(linkC)]);
-    for (const n of [a, b, c]) await until('three members', async () => (await n.contexts.view(id)).members.length === 3 && !(await n.contexts.view(id)).joining);
-    await until('A has both joins', async () => (await a.contexts.view(id)).heads.length >= 1);
+    for (const n of [a, b, c]) await until('three members', async () => (await n.contexts.open(id).view()).members.length === 3 && !(await n.contexts.open(id).view()).joining);
+    await until('A has both joins', async () => (await a.contexts.open(id).view()).heads.length >= 1);
 
     const tx = await a.anchors.anchor(id, wallet);
     expect(tx.state).toBe('confirmed');
@@ -280,26 +280,26 @@ describe('anchoring a context on chain', () => {
     const owner = ownerWallet.address.toLowerCase() as Address;
     const id = await a.contexts.create('Two admins', { anchor: { chainId: chain.chainId, registry: chain.registry, owner } });
     await a.anchors.register(id, ownerWallet);
-    await e.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
-    await until('E is in', async () => (await a.contexts.view(id)).members.length === 2 && !(await e.contexts.view(id)).joining);
+    await e.contexts.join(await a.contexts.open(id).invite({ role: 'writer' }));
+    await until('E is in', async () => (await a.contexts.open(id).view()).members.length === 2 && !(await e.contexts.open(id).view()).joining);
     a.anchors.useWallet(ownerWallet);
 
     const eRoot = await rootOf(e);
     const eAddress = adminWallet.address.toLowerCase();
-    expect(await a.contexts.setRole(id, eRoot, 'admin')).toMatchObject({ valid: true });
+    expect(await a.contexts.open(id).setRole(eRoot, 'admin')).toMatchObject({ valid: true });
     await until('the owner’s policy adds E on chain', async () => (await anchorsOf(a, id))?.chainAdmins.includes(eAddress));
     await until('E reads itself admin on chain', async () => (await anchorsOf(e, id))?.chainAdmins.includes(eAddress));
-    await until('E is admin here', async () => (await e.contexts.view(id)).myRole === 'admin');
+    await until('E is admin here', async () => (await e.contexts.open(id).view()).myRole === 'admin');
     expect(await e.anchors.anchor(id, adminWallet)).toMatchObject({ state: 'confirmed' });
 
-    expect(await a.contexts.setRole(id, eRoot, 'writer')).toMatchObject({ valid: true });
+    expect(await a.contexts.open(id).setRole(eRoot, 'writer')).toMatchObject({ valid: true });
     await until('the owner’s policy removes E on chain', async () => {
       const v = await anchorsOf(a, id);
       return v && !v.chainAdmins.includes(eAddress) && v.adminChanges.length === 0;
     });
     await until('E reads the change', async () => !(await anchorsOf(e, id))?.chainAdmins.includes(eAddress));
     // The registry itself refuses it now (E's node would not even offer it in the panel).
-    const refused = await (await e.contexts.anchors(id)).anchor(await (await import('./walletWriter.ts')).walletAnchorWriter(adminWallet, { chainId: chain.chainId, registry: chain.registry, owner }, await e.settings.get()));
+    const refused = await (await e.contexts.open(id).anchors()).anchor(await (await import('./walletWriter.ts')).walletAnchorWriter(adminWallet, { chainId: chain.chainId, registry: chain.registry, owner }, await e.settings.get()));
     expect(refused.state).toBe('failed');
   }, 90_000);
 });

@@ -1,8 +1,8 @@
 import type { AnchorBinding, AnchorWriter } from '../../core/anchor/AnchorChain.ts';
 import { DEFAULT_ANCHOR_POLICY, validatePolicy, type AnchorPolicy } from '../../core/anchor/policy.ts';
-import type { SettingValue, Store } from '../../core/store/index.ts';
+import type { SettingValue, SettingsStore } from '../../core/store/index.ts';
 import type { WalletAccount } from '../../wallets/connector.ts';
-import type { ContextService } from '../contexts/contextService.ts';
+import type { ContextHandle, ContextService } from '../contexts/service/index.ts';
 import type { NodeSettings } from '../settings.ts';
 import type { AnchorTxView } from './view.ts';
 
@@ -32,14 +32,14 @@ export type WriterFor = (wallet: WalletAccount, binding: AnchorBinding, settings
 
 const policyKey = (contextId: string) => `anchor-policy/${contextId}`;
 
-export async function storedPolicy(store: Store, contextId: string): Promise<AnchorPolicy> {
+export async function storedPolicy(store: SettingsStore, contextId: string): Promise<AnchorPolicy> {
   const stored = (await store.setting(policyKey(contextId))) as Partial<AnchorPolicy> | undefined;
   return { ...DEFAULT_ANCHOR_POLICY, ...stored };
 }
 
-export function anchorsApi(d: { contexts: ContextService; store: Store; settings(): Promise<NodeSettings>; writerFor: WriterFor; autoWallet: { current?: WalletAccount; how?: HowToSend } }): AnchorsApi {
-  async function withWriter<T>(contextId: string, wallet: WalletAccount, how: HowToSend, run: (a: Awaited<ReturnType<ContextService['anchors']>>, w: AnchorWriter) => Promise<T>): Promise<T> {
-    const anchors = await d.contexts.anchors(contextId);
+export function anchorsApi(d: { contexts: ContextService; store: SettingsStore; settings(): Promise<NodeSettings>; writerFor: WriterFor; autoWallet: { current?: WalletAccount; how?: HowToSend } }): AnchorsApi {
+  async function withWriter<T>(contextId: string, wallet: WalletAccount, how: HowToSend, run: (a: Awaited<ReturnType<ContextHandle['anchors']>>, w: AnchorWriter) => Promise<T>): Promise<T> {
+    const anchors = await d.contexts.open(contextId).anchors();
     const binding = anchors.binding();
     if (!binding) throw new Error('this context is not anchored to a chain (its genesis binds none)');
     return run(anchors, await d.writerFor(wallet, binding, await d.settings(), how));
@@ -52,7 +52,7 @@ export function anchorsApi(d: { contexts: ContextService; store: Store; settings
     async setPolicy(contextId, policy) {
       const valid = validatePolicy(policy);
       await d.store.putSetting(policyKey(contextId), valid as unknown as SettingValue);
-      (await d.contexts.anchors(contextId)).setPolicy(valid);
+      (await d.contexts.open(contextId).anchors()).setPolicy(valid);
     },
     useWallet(wallet, how = {}) {
       d.autoWallet.current = wallet;
@@ -61,7 +61,7 @@ export function anchorsApi(d: { contexts: ContextService; store: Store; settings
       if (wallet) {
         void d.contexts
           .list()
-          .then((all) => Promise.all(all.map((c) => d.contexts.anchors(c.id).then((a) => a.walletSet(), () => undefined))))
+          .then((all) => Promise.all(all.map((c) => d.contexts.open(c.id).anchors().then((a) => a.walletSet(), () => undefined))))
           .catch(() => undefined);
       }
     },

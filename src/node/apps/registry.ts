@@ -1,5 +1,5 @@
 import { sha256, toHex } from '../../core/crypto/index.ts';
-import type { Store } from '../../core/store/index.ts';
+import type { AppStore } from '../../core/store/index.ts';
 import { KV_APP_ID } from './kvApp.ts';
 
 /** Apps offered when creating a context. WASM ones ship with the app under /apps/. */
@@ -18,7 +18,7 @@ export class AppInstallError extends Error {
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
 /** Application binaries by hash: built-ins fetched from this origin, uploads, peers' copies. */
-export function appRegistry(store: Store, origin: string) {
+export function appRegistry(store: AppStore, origin: string) {
   return {
     builtins: () => BUILTIN_APPS.map((a) => ({ ...a })),
 

@@ -18,26 +18,26 @@ describe('attack: apps', () => {
     const toB = (await becomeMember(w, 'writer')) && (await w.attack(w.x.device, { name: 'X-serves', respond: (m, peer) => m.kind === 'app-want' && void peer.send({ kind: 'app', bytes: tampered }) })).get('B')!;
     await toB.next('heads');
     // A is away: B can only ask the attacker for the app.
-    await w.a.contexts.setOnline(w.id, false);
-    const call = w.b.contexts.write(w.id, { method: 'set', args: { key: 'with-real-app', value: 1 } });
-    const shown = await until('B reports the tampered binary', async () => (await w.b.contexts.view(w.id)).rejected.find((r) => r.reason === 'bad-app'));
+    await w.a.contexts.open(w.id).setOnline(false);
+    const call = w.b.contexts.open(w.id).write({ method: 'set', args: { key: 'with-real-app', value: 1 } });
+    const shown = await until('B reports the tampered binary', async () => (await w.b.contexts.open(w.id).view()).rejected.find((r) => r.reason === 'bad-app'));
     expect(shown.message).toMatch(/not the app asked for/);
     expect(await w.b.apps.get(toHex(sha256(tampered)))).toBeUndefined();
     // A is back: B gets the real binary, and the call goes through.
-    await w.a.contexts.setOnline(w.id, true);
+    await w.a.contexts.open(w.id).setOnline(true);
     expect(await call).toMatchObject({ valid: true });
     expect(await w.b.apps.get(toHex(sha256(app)))).toEqual(app);
   }, 60_000);
 
   test('hostile WASM: an app that spins, bombs memory or traps fails that call with a clear error; nothing is written, the context goes on', async () => {
     const w = staged(await attackWorld({ app: readTestModule('hostile') }));
-    const before = (await w.a.contexts.view(w.id)).stateRoot;
+    const before = (await w.a.contexts.open(w.id).view()).stateRoot;
     // An endless loop is stopped by whichever limit it meets first (its host calls allocate).
-    await expect(w.a.contexts.call(w.id, 'spin_calls', {})).rejects.toThrow(/time limit|out of memory/);
-    await expect(w.a.contexts.call(w.id, 'bomb', {})).rejects.toThrow(/out of memory/);
-    await expect(w.a.contexts.call(w.id, 'trap_midway', {})).rejects.toThrow(/unreachable/);
-    expect((await w.a.contexts.view(w.id)).stateRoot).toBe(before);
-    expect((await w.a.contexts.call(w.id, 'ok', {})).op?.valid).toBe(true);
-    await until('B has the good call', async () => (await w.b.contexts.view(w.id)).stateRoot === (await w.a.contexts.view(w.id)).stateRoot);
+    await expect(w.a.contexts.open(w.id).call('spin_calls', {})).rejects.toThrow(/time limit|out of memory/);
+    await expect(w.a.contexts.open(w.id).call('bomb', {})).rejects.toThrow(/out of memory/);
+    await expect(w.a.contexts.open(w.id).call('trap_midway', {})).rejects.toThrow(/unreachable/);
+    expect((await w.a.contexts.open(w.id).view()).stateRoot).toBe(before);
+    expect((await w.a.contexts.open(w.id).call('ok', {})).op?.valid).toBe(true);
+    await until('B has the good call', async () => (await w.b.contexts.open(w.id).view()).stateRoot === (await w.a.contexts.open(w.id).view()).stateRoot);
   }, 60_000);
 });

@@ -13,11 +13,11 @@ const staged = stagedPerTest();
 
 /** Both members can still write, and each sees the other's write. */
 async function membersStillWrite(w: AttackWorld, tag: string): Promise<void> {
-  expect(await w.a.contexts.write(w.id, { method: 'set', args: { key: `a-${tag}`, value: 1 } })).toMatchObject({ valid: true });
-  expect(await w.b.contexts.write(w.id, { method: 'set', args: { key: `b-${tag}`, value: 2 } })).toMatchObject({ valid: true });
+  expect(await w.a.contexts.open(w.id).write({ method: 'set', args: { key: `a-${tag}`, value: 1 } })).toMatchObject({ valid: true });
+  expect(await w.b.contexts.open(w.id).write({ method: 'set', args: { key: `b-${tag}`, value: 2 } })).toMatchObject({ valid: true });
   for (const n of [w.a, w.b]) {
     await until(`both writes everywhere (${tag})`, async () => {
-      const keys = (await n.contexts.view(w.id)).kv.map(([k]) => k);
+      const keys = (await n.contexts.open(w.id).view()).kv.map(([k]) => k);
       return keys.includes(`a-${tag}`) && keys.includes(`b-${tag}`);
     });
   }
@@ -30,14 +30,14 @@ describe('attack: flooding', () => {
     const toA = peers.get('A')!;
     expect((await toA.next('refused')).code).toBe('not-a-member');
     await toA.send({ kind: 'ops', ops: await junkOps(w.contextId, 40, [w.contextId]) });
-    const shown = await until('A says what it ignored', async () => (await w.a.contexts.view(w.id)).rejected.find((r) => r.reason === 'not-admitted'));
+    const shown = await until('A says what it ignored', async () => (await w.a.contexts.open(w.id).view()).rejected.find((r) => r.reason === 'not-admitted'));
     expect(shown.message).toMatch(/not admitted/);
-    const view = await w.a.contexts.view(w.id);
+    const view = await w.a.contexts.open(w.id).view();
     expect(view.heads).toHaveLength(1);
     expect(view.invalidOps).toEqual([]);
     await membersStillWrite(w, 'outsider');
     // Nothing of it reached B.
-    const b = await w.b.contexts.view(w.id);
+    const b = await w.b.contexts.open(w.id).view();
     expect(b.rejected).toEqual([]);
     expect(b.invalidOps).toEqual([]);
   }, 30_000);
@@ -45,17 +45,17 @@ describe('attack: flooding', () => {
   test("head flooding by a member: 33 ops by throwaway keys are rejected (unknown key), never heads or relayed; past its quota the member is cut off", async () => {
     const w = staged(await attackWorld());
     const toA = await becomeMember(w, 'writer');
-    const headsBefore = (await w.a.contexts.view(w.id)).heads;
+    const headsBefore = (await w.a.contexts.open(w.id).view()).heads;
     await toA.send({ kind: 'ops', ops: await junkOps(w.contextId, 33, headsBefore.map((h) => Buffer.from(h, 'hex'))) });
-    const shown = await until('A lists them as rejected', async () => (await w.a.contexts.view(w.id)).rejected.filter((r) => r.reason === 'unknown-key').length >= 33 || undefined);
+    const shown = await until('A lists them as rejected', async () => (await w.a.contexts.open(w.id).view()).rejected.filter((r) => r.reason === 'unknown-key').length >= 33 || undefined);
     expect(shown).toBe(true);
-    expect((await w.a.contexts.view(w.id)).heads).toEqual(headsBefore);
+    expect((await w.a.contexts.open(w.id).view()).heads).toEqual(headsBefore);
     await membersStillWrite(w, 'member');
-    expect((await w.b.contexts.view(w.id)).rejected).toEqual([]);
+    expect((await w.b.contexts.open(w.id).view()).rejected).toEqual([]);
     // Keep going: past the rejected-bytes quota the link is closed and an alert raised.
     const big = await junkOps(w.contextId, 8, headsBefore.map((h) => Buffer.from(h, 'hex')), 40_000);
     for (let i = 0; i < Math.ceil(SYNC_QUOTAS.rejectedBytes / (8 * 40_000)) + 1; i++) await toA.send({ kind: 'ops', ops: big });
-    const alert = await until('A raised a quota alert', async () => (await w.a.contexts.view(w.id)).alerts.find((a) => a.kind === 'quota'));
+    const alert = await until('A raised a quota alert', async () => (await w.a.contexts.open(w.id).view()).alerts.find((a) => a.kind === 'quota'));
     expect(alert.message).toMatch(/disconnected/);
     await until('the attacker sees its link closed', async () => toA.link.closed);
     await membersStillWrite(w, 'after-cut');
@@ -64,13 +64,13 @@ describe('attack: flooding', () => {
   test("a member's own refused writes (a reader writing) are shown with their reason, never become heads, never travel further", async () => {
     const w = staged(await attackWorld());
     const toA = await becomeMember(w, 'reader');
-    const heads = (await w.a.contexts.view(w.id)).heads.map((h) => Buffer.from(h, 'hex'));
+    const heads = (await w.a.contexts.open(w.id).view()).heads.map((h) => Buffer.from(h, 'hex'));
     const writes = await Promise.all(Array.from({ length: 40 }, (_, i) => op(w.x.device, w.contextId, heads, deltaBody(`x${i}`), Date.now() + i)));
     await toA.send({ kind: 'ops', ops: writes.map(encodeOp) });
-    await until('A shows 40 refused writes', async () => (await w.a.contexts.view(w.id)).invalidOps.filter((o) => o.reason === 'insufficient-role').length === 40);
-    expect((await w.a.contexts.view(w.id)).heads.map((h) => Buffer.from(h, 'hex'))).toEqual(heads);
+    await until('A shows 40 refused writes', async () => (await w.a.contexts.open(w.id).view()).invalidOps.filter((o) => o.reason === 'insufficient-role').length === 40);
+    expect((await w.a.contexts.open(w.id).view()).heads.map((h) => Buffer.from(h, 'hex'))).toEqual(heads);
     await membersStillWrite(w, 'reader');
-    expect((await w.b.contexts.view(w.id)).invalidOps.some((o) => writes.some((x) => idKey(x.id) === o.key))).toBe(false);
+    expect((await w.b.contexts.open(w.id).view()).invalidOps.some((o) => writes.some((x) => idKey(x.id) === o.key))).toBe(false);
   }, 30_000);
 
   test('pending memory flood: 100 MB of ops whose parents never come stay bounded, and the member is cut off', async () => {
@@ -82,8 +82,8 @@ describe('attack: flooding', () => {
       // Four ops of ~860 KB each per message, under the 4 MiB message bound.
       await toA.send({ kind: 'ops', ops: await junkOps(w.contextId, 4, nowhere, 860_000, w.x.device) });
     }
-    await until('A cut the member off', async () => (await w.a.contexts.view(w.id)).alerts.find((a) => a.kind === 'quota'), 30_000);
-    expect((await w.a.contexts.view(w.id)).pending).toBe(0);
+    await until('A cut the member off', async () => (await w.a.contexts.open(w.id).view()).alerts.find((a) => a.kind === 'quota'), 30_000);
+    expect((await w.a.contexts.open(w.id).view()).pending).toBe(0);
     const grown = (await retainedBytes()) - before;
     expect(grown).toBeLessThan(2 * SYNC_QUOTAS.pendingBytes);
     await membersStillWrite(w, 'pending');
@@ -98,7 +98,7 @@ describe('attack: flooding', () => {
     const w = staged(await attackWorld());
     const peer = kind === 'outsider' ? (await w.attack(w.x.device)).get('A')! : await becomeMember(w, kind === 'refused' ? 'reader' : 'writer');
     if (kind === 'outsider') await peer.next('refused');
-    const heads = (await w.a.contexts.view(w.id)).heads.map((h) => Buffer.from(h, 'hex'));
+    const heads = (await w.a.contexts.open(w.id).view()).heads.map((h) => Buffer.from(h, 'hex'));
     const before = await retainedBytes();
     let sent = 0;
     for (let i = 0; i < 12 && !peer.link.closed; i++) {
@@ -124,7 +124,7 @@ describe('attack: flooding', () => {
 
   test('amplification: 30 heads naming unknown ids get no more than 4x their bytes back', async () => {
     const w = staged(await attackWorld());
-    for (let i = 0; i < 60; i++) await w.a.contexts.write(w.id, { method: 'set', args: { key: `k${i}`, value: 'x'.repeat(200) } });
+    for (let i = 0; i < 60; i++) await w.a.contexts.open(w.id).write({ method: 'set', args: { key: `k${i}`, value: 'x'.repeat(200) } });
     const toA = await becomeMember(w, 'writer');
     await toA.send({ kind: 'heads', heads: [], sample: [], count: 0 });
     await until('the member caught up', async () => toA.received.filter((m) => m?.kind === 'ops').reduce((n, m) => n + (m as { ops: unknown[] }).ops.length, 0) >= 63);
@@ -145,7 +145,7 @@ describe('attack: flooding', () => {
     const w = staged(await attackWorld());
     const toA = await becomeMember(w, 'writer');
     for (let i = 0; i < 4; i++) await toA.send({ kind: 'want', ids: Array.from({ length: 1024 }, () => crypto.getRandomValues(new Uint8Array(32))) });
-    const peer = await until('A throttles the asker', async () => (await w.a.contexts.view(w.id)).peers.find((p) => p.throttled));
+    const peer = await until('A throttles the asker', async () => (await w.a.contexts.open(w.id).view()).peers.find((p) => p.throttled));
     expect(peer.throttled).toMatch(/keeps asking/);
     await membersStillWrite(w, 'wants');
   }, 30_000);
@@ -154,7 +154,7 @@ describe('attack: flooding', () => {
     const w = staged(await attackWorld());
     const toA = await becomeMember(w, 'writer');
     for (let i = 0; i < 300; i++) await toA.send({ kind: 'heads', heads: [], sample: [], count: 0 });
-    const peer = await until('A throttles the heads', async () => (await w.a.contexts.view(w.id)).peers.find((p) => p.throttled));
+    const peer = await until('A throttles the heads', async () => (await w.a.contexts.open(w.id).view()).peers.find((p) => p.throttled));
     expect(peer.throttled).toMatch(/heads faster/);
     await membersStillWrite(w, 'heads');
   }, 30_000);
@@ -166,7 +166,7 @@ describe('attack: flooding', () => {
     for (let i = 0; i < 200; i++) await toA.send({ kind: 'checkpoint', checkpoint: junk });
     for (let i = 0; i < 50; i++) await toA.send({ kind: 'app-want', hash: new Uint8Array(32) });
     await membersStillWrite(w, 'checkpoints');
-    const view = await w.a.contexts.view(w.id);
+    const view = await w.a.contexts.open(w.id).view();
     expect(view.alerts.filter((a) => a.kind === 'divergence')).toEqual([]);
     expect(toA.received.filter((m) => m?.kind === 'app')).toEqual([]);
   }, 30_000);

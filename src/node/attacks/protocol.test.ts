@@ -16,22 +16,22 @@ const MINUTE = 60_000;
 
 /** A member writes and the other sees it: the context goes on. */
 async function stillWorks(w: AttackWorld, tag: string): Promise<void> {
-  expect(await w.b.contexts.write(w.id, { method: 'set', args: { key: tag, value: 1 } })).toMatchObject({ valid: true });
-  await until(`A has ${tag}`, async () => (await w.a.contexts.view(w.id)).kv.some(([k]) => k === tag));
+  expect(await w.b.contexts.open(w.id).write({ method: 'set', args: { key: tag, value: 1 } })).toMatchObject({ valid: true });
+  await until(`A has ${tag}`, async () => (await w.a.contexts.open(w.id).view()).kv.some(([k]) => k === tag));
 }
 
 describe('attack: the wire', () => {
   test('a forged signature: the op is rejected with its reason and never stored', async () => {
     const w = staged(await attackWorld());
     const toA = await becomeMember(w, 'writer');
-    const heads = (await w.a.contexts.view(w.id)).heads.map(hex);
+    const heads = (await w.a.contexts.open(w.id).view()).heads.map(hex);
     const good = await op(w.x.device, w.contextId, heads, deltaBody('forged'), Date.now());
     const bytes = encodeOp(good);
     bytes[bytes.length - 1]! ^= 0x01;
     await toA.send({ kind: 'ops', ops: [bytes] });
-    const shown = await until('A lists the forgery', async () => (await w.a.contexts.view(w.id)).rejected.find((r) => r.reason === 'bad-signature'));
+    const shown = await until('A lists the forgery', async () => (await w.a.contexts.open(w.id).view()).rejected.find((r) => r.reason === 'bad-signature'));
     expect(shown.message).toMatch(/altered or not signed/);
-    expect((await w.a.contexts.view(w.id)).kv.map(([k]) => k)).not.toContain('forged');
+    expect((await w.a.contexts.open(w.id).view()).kv.map(([k]) => k)).not.toContain('forged');
     await stillWorks(w, 'after-forgery');
   }, 30_000);
 
@@ -42,7 +42,7 @@ describe('attack: the wire', () => {
     const replayed = await op(w.x.device, elsewhere.id, [elsewhere], deltaBody('replayed'), Date.now());
     await toA.send({ kind: 'ops', ops: [encodeOp(elsewhere), encodeOp(replayed)] });
     const shown = await until('A lists the replay', async () => {
-      const listed = (await w.a.contexts.view(w.id)).rejected.filter((r) => r.reason === 'wrong-context');
+      const listed = (await w.a.contexts.open(w.id).view()).rejected.filter((r) => r.reason === 'wrong-context');
       return listed.length === 2 && listed;
     });
     expect(shown.map((r) => r.message)).toEqual(['a genesis op of another context', 'the op belongs to another context']);
@@ -54,7 +54,7 @@ describe('attack: the wire', () => {
     const toA = (await w.attack(w.x.device)).get('A')!;
     await toA.next('hello');
     await toA.sendBytes(crypto.getRandomValues(new Uint8Array(300)));
-    await until('A closed the link', async () => (await w.a.contexts.view(w.id)).closedPeers.some((p) => /protocol error/.test(p.closeReason ?? '')));
+    await until('A closed the link', async () => (await w.a.contexts.open(w.id).view()).closedPeers.some((p) => /protocol error/.test(p.closeReason ?? '')));
     await until('the attacker sees its link closed', async () => toA.link.closed);
     await stillWorks(w, 'after-garbage');
   }, 30_000);
@@ -76,7 +76,7 @@ describe('attack: the wire', () => {
     }
     oversized[at++] = n;
     await toA.sendBytes(oversized.subarray(0, at));
-    await until('A closed the link', async () => (await w.a.contexts.view(w.id)).closedPeers.some((p) => /protocol error/.test(p.closeReason ?? '')));
+    await until('A closed the link', async () => (await w.a.contexts.open(w.id).view()).closedPeers.some((p) => /protocol error/.test(p.closeReason ?? '')));
     await stillWorks(w, 'after-oversized');
   }, 30_000);
 
@@ -89,7 +89,7 @@ describe('attack: the wire', () => {
     const replay = (await w.attack(w.x.device, { authenticate: false, name: 'replayer' })).get('A')!;
     await replay.next('hello');
     await replay.send(recorded);
-    await until('A closed the replayer', async () => (await w.a.contexts.view(w.id)).closedPeers.some((p) => /did not prove it holds its key/.test(p.closeReason ?? '')));
+    await until('A closed the replayer', async () => (await w.a.contexts.open(w.id).view()).closedPeers.some((p) => /did not prove it holds its key/.test(p.closeReason ?? '')));
   }, 30_000);
 
   test("impersonation: a peer presenting a member's key and delegation without its private key is refused", async () => {
@@ -100,7 +100,7 @@ describe('attack: the wire', () => {
     const { person } = await import('../../core/context/testkit.ts');
     const spoof = await person('S', 777);
     const toA = (await w.attack({ signer: { ...spoof.device.signer, publicKey: w.x.device.signer.publicKey }, delegation: w.x.device.delegation }, { name: 'S' })).get('A')!;
-    await until('A closed the spoofer', async () => (await w.a.contexts.view(w.id)).closedPeers.some((p) => /did not prove it holds its key/.test(p.closeReason ?? '')));
+    await until('A closed the spoofer', async () => (await w.a.contexts.open(w.id).view()).closedPeers.some((p) => /did not prove it holds its key/.test(p.closeReason ?? '')));
     expect(toA.received.some((m) => m?.kind === 'ops' || m?.kind === 'heads')).toBe(false);
   }, 30_000);
 
@@ -111,7 +111,7 @@ describe('attack: the wire', () => {
     const silent = (await w.attack(w.x.device, { authenticate: false })).get('A')!;
     await silent.next('hello');
     // Not waiting 30 s here: the bound is asserted, and the session is listed as handshaking meanwhile.
-    expect((await w.a.contexts.view(w.id)).peers.some((p) => p.state === 'handshaking')).toBe(true);
+    expect((await w.a.contexts.open(w.id).view()).peers.some((p) => p.state === 'handshaking')).toBe(true);
   }, 30_000);
 
   test('clock skew past the tolerance: both sides close the link and say whose clock is off, by how much', async () => {
@@ -120,10 +120,10 @@ describe('attack: the wire', () => {
     const c = await testNode(hub, 'C', undefined, { now: () => Date.now() + 12 * MINUTE });
     staged(a); staged(c);
     const id = await a.contexts.create('Clocks');
-    await c.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
-    const cView = await until('C says its clock is ahead', async () => (await c.contexts.view(id)).joinProblem);
+    await c.contexts.join(await a.contexts.open(id).invite({ role: 'writer' }));
+    const cView = await until('C says its clock is ahead', async () => (await c.contexts.open(id).view()).joinProblem);
     expect(cView).toMatch(/your clock is 12 minutes ahead of this peer's/);
-    const alert = await until('A says the peer is off', async () => (await a.contexts.view(id)).alerts.find((al) => al.kind === 'clock'));
+    const alert = await until('A says the peer is off', async () => (await a.contexts.open(id).view()).alerts.find((al) => al.kind === 'clock'));
     expect(alert.message).toMatch(/your clock is 12 minutes behind this peer's/);
   }, 30_000);
 
@@ -133,10 +133,10 @@ describe('attack: the wire', () => {
     const c = await testNode(hub, 'C', undefined, { now: () => Date.now() + 8 * MINUTE });
     staged(a); staged(c);
     const id = await a.contexts.create('Clocks');
-    await c.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
-    await until('C joined', async () => !(await c.contexts.view(id)).joining);
-    expect(await c.contexts.write(id, { method: 'set', args: { key: 'from-the-future', value: 1 } })).toMatchObject({ valid: true });
-    await until('A has it', async () => (await a.contexts.view(id)).kv.some(([k]) => k === 'from-the-future'));
-    await until('same state root', async () => (await a.contexts.view(id)).stateRoot === (await c.contexts.view(id)).stateRoot);
+    await c.contexts.join(await a.contexts.open(id).invite({ role: 'writer' }));
+    await until('C joined', async () => !(await c.contexts.open(id).view()).joining);
+    expect(await c.contexts.open(id).write({ method: 'set', args: { key: 'from-the-future', value: 1 } })).toMatchObject({ valid: true });
+    await until('A has it', async () => (await a.contexts.open(id).view()).kv.some(([k]) => k === 'from-the-future'));
+    await until('same state root', async () => (await a.contexts.open(id).view()).stateRoot === (await c.contexts.open(id).view()).stateRoot);
   }, 30_000);
 });

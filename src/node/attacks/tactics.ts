@@ -49,11 +49,11 @@ export async function joinByHand(peer: RawPeer, invite: Invite, context: Uint8Ar
  * A, admitted as a member.
  */
 export async function becomeMember(w: AttackWorld, role: Role, options: { maxUses?: number } = {}): Promise<RawPeer & { invite: Invite }> {
-  const invite = parseInviteLink(await w.a.contexts.invite(w.id, { role, ...options }));
+  const invite = parseInviteLink(await w.a.contexts.open(w.id).invite({ role, ...options }));
   const toA = (await w.attack(w.x.device, { credential: { kind: 'invite', invite } })).get('A')!;
   const join = await joinByHand(toA, invite, w.contextId, w.x.device);
   const start = Date.now();
-  while (!(await w.a.contexts.view(w.id)).members.some((m) => m.root === w.x.rootId)) {
+  while (!(await w.a.contexts.open(w.id).view()).members.some((m) => m.root === w.x.rootId)) {
     if (Date.now() - start > 10_000) throw new Error(`the attacker's join ${idKey(join.id).slice(0, 8)} was not taken`);
     await new Promise((r) => setTimeout(r, 25));
   }

@@ -37,11 +37,11 @@ export async function attackWorld(options: { app?: Uint8Array } = {}): Promise<A
   const a = await testNode(hub, 'A');
   const b = await testNode(hub, 'B');
   const id = await a.contexts.create('Target', options.app ? { app: await a.apps.install(options.app) } : {});
-  const kv = !options.app || (await a.contexts.methods(id)).some((m) => m.name === 'set');
-  if (kv) await a.contexts.write(id, { method: 'set', args: { key: 'before', value: 1 } });
-  const link = await a.contexts.invite(id, { role: 'writer' });
+  const kv = !options.app || (await a.contexts.open(id).methods()).some((m) => m.name === 'set');
+  if (kv) await a.contexts.open(id).write({ method: 'set', args: { key: 'before', value: 1 } });
+  const link = await a.contexts.open(id).invite({ role: 'writer' });
   await b.contexts.join(link);
-  await until('B joined', async () => !(await b.contexts.view(id)).joining && (await b.contexts.view(id)).kv.length === (kv ? 1 : 0));
+  await until('B joined', async () => !(await b.contexts.open(id).view()).joining && (await b.contexts.open(id).view()).kv.length === (kv ? 1 : 0));
   const contextId = fromHex(id);
   const room = rendezvous(contextId, parseInviteLink(link).claims.secret);
   const x = await person('X', 900 + ++attackers);

@@ -16,10 +16,10 @@ describe('changing a context’s app through the node', () => {
     const { a, b, id } = await twoMemberContext(memoryMeshHub(realTimeScheduler));
     nodes.push(a, b);
 
-    expect(await b.contexts.setApp(id, OTHER_APP)).toMatchObject({ valid: false, reason: 'insufficient-role' });
-    await expect(a.contexts.setApp(id, 'not-hex')).rejects.toThrow(/not an app id/);
-    expect(await a.contexts.setApp(id, OTHER_APP)).toMatchObject({ valid: true });
-    expect((await a.contexts.view(id)).appId).toBe(OTHER_APP);
-    await until('B runs the new app id', async () => (await b.contexts.view(id)).appId === OTHER_APP);
+    expect(await b.contexts.open(id).setApp(OTHER_APP)).toMatchObject({ valid: false, reason: 'insufficient-role' });
+    await expect(a.contexts.open(id).setApp('not-hex')).rejects.toThrow(/not an app id/);
+    expect(await a.contexts.open(id).setApp(OTHER_APP)).toMatchObject({ valid: true });
+    expect((await a.contexts.open(id).view()).appId).toBe(OTHER_APP);
+    await until('B runs the new app id', async () => (await b.contexts.open(id).view()).appId === OTHER_APP);
   }, 30_000);
 });

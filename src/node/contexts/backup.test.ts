@@ -17,11 +17,11 @@ describe('context backup and restore', () => {
     const storeB = memoryStore();
     const { a, b, id } = await twoMemberContext(hub, storeB);
     nodes.push(a, b);
-    await b.contexts.write(id, { method: 'set', args: { key: 'greeting', value: 'hello' } });
+    await b.contexts.open(id).write({ method: 'set', args: { key: 'greeting', value: 'hello' } });
     await a.close();
     nodes.splice(nodes.indexOf(a), 1);
 
-    const file = await b.contexts.backup(id);
+    const file = await b.contexts.open(id).backup();
     expect(file.filename).toMatch(/^tabnode-backup-.*\.json$/);
     const history = (await storeB.ops(id)).length;
     await b.contexts.forget(id);
@@ -31,7 +31,7 @@ describe('context backup and restore', () => {
     const outcome = await b.contexts.restore(file.text);
     expect(outcome).toMatchObject({ id, added: history, refused: 0 });
     const view = await until('the restored context shows its data', async () => {
-      const v = await b.contexts.view(id);
+      const v = await b.contexts.open(id).view();
       return v.kv.length > 0 && v;
     });
     expect(view.kv).toEqual([['greeting', 'hello']]);
@@ -44,8 +44,8 @@ describe('context backup and restore', () => {
     const hub = memoryMeshHub(realTimeScheduler);
     const { a, b, id } = await twoMemberContext(hub, memoryStore());
     nodes.push(a, b);
-    await a.contexts.write(id, { method: 'set', args: { key: 'k', value: 1 } });
-    const file = JSON.parse((await a.contexts.backup(id)).text) as { ops: string[] };
+    await a.contexts.open(id).write({ method: 'set', args: { key: 'k', value: 1 } });
+    const file = JSON.parse((await a.contexts.open(id).backup()).text) as { ops: string[] };
     const last = file.ops.at(-1)!;
     // Flip a character inside the last op (its signature no longer matches).
     file.ops[file.ops.length - 1] = last.slice(0, 40) + (last[40] === 'A' ? 'B' : 'A') + last.slice(41);
@@ -56,7 +56,7 @@ describe('context backup and restore', () => {
     expect(outcome.added).toBe(file.ops.length - 1);
     // Carol's root is not a member: she is told so, as on any login.
     const v = await until('Carol is told she is not a member', async () => {
-      const view = await stranger.contexts.view(id);
+      const view = await stranger.contexts.open(id).view();
       return view.joinProblem ? view : undefined;
     });
     expect(v.joinProblem).toMatch(/not a member/);

@@ -21,60 +21,60 @@ describe('contexts across three nodes', () => {
     const hub = memoryMeshHub(realTimeScheduler);
     const [a, b, c] = [await makeNode(hub, 'A'), await makeNode(hub, 'B'), await makeNode(hub, 'C')];
     const id = await a.contexts.create('Team');
-    await a.contexts.write(id, { method: 'set', args: { key: 'greeting', value: 'hello' } });
+    await a.contexts.open(id).write({ method: 'set', args: { key: 'greeting', value: 'hello' } });
 
-    const linkB = await a.contexts.invite(id, { role: 'writer' });
-    const linkC = await a.contexts.invite(id, { role: 'reader' });
+    const linkB = await a.contexts.open(id).invite({ role: 'writer' });
+    const linkC = await a.contexts.open(id).invite({ role: 'reader' });
     expect(await b.contexts.previewInvite(linkB)).toMatchObject({ ok: true, contextName: 'Team', role: 'writer' });
     await b.contexts.join(linkB);
     await c.contexts.join(linkC);
 
     for (const n of [a, b, c]) {
-      await until('three members everywhere', async () => (await n.contexts.view(id)).members.length === 3);
+      await until('three members everywhere', async () => (await n.contexts.open(id).view()).members.length === 3);
     }
-    const bView = await b.contexts.view(id);
+    const bView = await b.contexts.open(id).view();
     expect(bView.myRole).toBe('writer');
     expect(bView.joining).toBe(false);
     expect(bView.kv).toEqual([['greeting', 'hello']]);
 
-    expect(await b.contexts.write(id, { method: 'set', args: { key: 'from-b', value: 1 } })).toMatchObject({ valid: true });
-    const cWrite = await c.contexts.write(id, { method: 'set', args: { key: 'from-c', value: 2 } });
+    expect(await b.contexts.open(id).write({ method: 'set', args: { key: 'from-b', value: 1 } })).toMatchObject({ valid: true });
+    const cWrite = await c.contexts.open(id).write({ method: 'set', args: { key: 'from-c', value: 2 } });
     expect(cWrite).toMatchObject({ valid: false, reason: 'insufficient-role' });
     for (const n of [a, b, c]) {
       await until('the writer’s value and the reader’s refusal everywhere', async () => {
-        const v = await n.contexts.view(id);
+        const v = await n.contexts.open(id).view();
         return v.kv.some(([k]) => k === 'from-b') && v.invalidOps.some((o) => o.key === cWrite.key && o.reason === 'insufficient-role');
       });
-      expect((await n.contexts.view(id)).kv.map(([k]) => k)).toEqual(['from-b', 'greeting']);
+      expect((await n.contexts.open(id).view()).kv.map(([k]) => k)).toEqual(['from-b', 'greeting']);
     }
 
     const bRoot = (await b.identity.status()).root!.id;
-    expect(await a.contexts.remove(id, bRoot)).toMatchObject({ valid: true });
-    await until('B learns it was removed', async () => !(await b.contexts.view(id)).members.some((m) => m.root === bRoot));
-    const late = await b.contexts.write(id, { method: 'set', args: { key: 'late', value: 3 } });
+    expect(await a.contexts.open(id).remove(bRoot)).toMatchObject({ valid: true });
+    await until('B learns it was removed', async () => !(await b.contexts.open(id).view()).members.some((m) => m.root === bRoot));
+    const late = await b.contexts.open(id).write({ method: 'set', args: { key: 'late', value: 3 } });
     expect(late.valid).toBe(false);
     // B's node shows its refused write to its peers, who no longer admit B: ignored unread, and said so.
     for (const n of [a, c]) {
-      await until('B’s late write ignored', async () => (await n.contexts.view(id)).rejected.some((r) => r.reason === 'not-admitted'));
-      expect((await n.contexts.view(id)).kv.map(([k]) => k)).not.toContain('late');
-      expect((await n.contexts.view(id)).invalidOps.some((o) => o.key === late.key)).toBe(false);
+      await until('B’s late write ignored', async () => (await n.contexts.open(id).view()).rejected.some((r) => r.reason === 'not-admitted'));
+      expect((await n.contexts.open(id).view()).kv.map(([k]) => k)).not.toContain('late');
+      expect((await n.contexts.open(id).view()).invalidOps.some((o) => o.key === late.key)).toBe(false);
     }
 
     // Checkpoints agree between the remaining members.
-    await until('checkpoints agree', async () => (await a.contexts.view(id)).checkpoints.some((cp) => cp.comparison === 'agree'), 15_000);
-    expect((await a.contexts.view(id)).alerts.filter((al) => al.kind === 'divergence')).toEqual([]);
+    await until('checkpoints agree', async () => (await a.contexts.open(id).view()).checkpoints.some((cp) => cp.comparison === 'agree'), 15_000);
+    expect((await a.contexts.open(id).view()).alerts.filter((al) => al.kind === 'divergence')).toEqual([]);
   }, 40_000);
 
   test('verifiable execution: members re-run recorded calls and flag a delta that does not match', async () => {
     const hub = memoryMeshHub(realTimeScheduler);
     const [a, b] = [await makeNode(hub, 'A'), await makeNode(hub, 'B')];
     const id = await a.contexts.create('Audited', { verifiable: true });
-    await b.contexts.join(await a.contexts.invite(id, { role: 'writer' }));
-    await until('B joined', async () => !(await b.contexts.view(id)).joining);
+    await b.contexts.join(await a.contexts.open(id).invite({ role: 'writer' }));
+    await until('B joined', async () => !(await b.contexts.open(id).view()).joining);
 
-    const honest = await b.contexts.call(id, 'set', { key: 'x', value: 1 });
+    const honest = await b.contexts.open(id).call('set', { key: 'x', value: 1 });
     expect(honest.op?.valid).toBe(true);
-    const confirmed = await until('A re-runs B’s call', async () => (await a.contexts.verifications(id)).find((v) => v.opKey === honest.op!.key));
+    const confirmed = await until('A re-runs B’s call', async () => (await a.contexts.open(id).verifications()).find((v) => v.opKey === honest.op!.key));
     expect(confirmed.result).toBe('confirmed');
 
     // B signs an update that sets x to 666 but records a call that sets it to 2.
@@ -82,11 +82,11 @@ describe('contexts across three nodes', () => {
     let forged: Uint8Array = new Uint8Array();
     base.on('update', (u: Uint8Array) => (forged = u));
     base.getMap('state').set('x', 666);
-    const lie = await b.contexts.publishRawDelta(id, { update: forged, call: { method: 'set', input: new TextEncoder().encode(JSON.stringify({ key: 'x', value: 2 })) } });
-    const flagged = await until('A flags the lie', async () => (await a.contexts.verifications(id)).find((v) => v.opKey === lie.key));
+    const lie = await b.contexts.open(id).publishRawDelta({ update: forged, call: { method: 'set', input: new TextEncoder().encode(JSON.stringify({ key: 'x', value: 2 })) } });
+    const flagged = await until('A flags the lie', async () => (await a.contexts.open(id).verifications()).find((v) => v.opKey === lie.key));
     expect(flagged.result).toBe('mismatch');
-    expect((await a.contexts.view(id)).alerts.some((al) => al.kind === 'verification')).toBe(true);
-    const audit = await a.contexts.audit(id);
+    expect((await a.contexts.open(id).view()).alerts.some((al) => al.kind === 'verification')).toBe(true);
+    const audit = await a.contexts.open(id).audit();
     expect(audit.find((e) => e.key === honest.op!.key)).toMatchObject({ kind: 'delta', call: 'set', verification: 'confirmed', device: 'B' });
   }, 30_000);
 });

@@ -21,27 +21,27 @@ async function twoMembers() {
 describe('departures', () => {
   test('a removed member is told who removed it, by device label', async () => {
     const { a, b, id, bRoot } = await twoMembers();
-    expect((await b.contexts.view(id)).departure).toBeUndefined();
-    await a.contexts.remove(id, bRoot);
-    const departure = await until('B learns it was removed', async () => (await b.contexts.view(id)).departure);
+    expect((await b.contexts.open(id).view()).departure).toBeUndefined();
+    await a.contexts.open(id).remove(bRoot);
+    const departure = await until('B learns it was removed', async () => (await b.contexts.open(id).view()).departure);
     expect(departure).toMatchObject({ how: 'removed', by: 'Alice laptop', byRoot: (await a.identity.status()).root!.id });
   }, 30_000);
 
   test('a member who leaves is gone for the others and told it left', async () => {
     const { a, b, id, bRoot } = await twoMembers();
-    expect(await b.contexts.leave(id)).toMatchObject({ valid: true });
-    expect((await b.contexts.view(id)).departure).toMatchObject({ how: 'left' });
-    await until('A sees B gone', async () => !(await a.contexts.view(id)).members.some((m) => m.root === bRoot));
+    expect(await b.contexts.open(id).leave()).toMatchObject({ valid: true });
+    expect((await b.contexts.open(id).view()).departure).toMatchObject({ how: 'left' });
+    await until('A sees B gone', async () => !(await a.contexts.open(id).view()).members.some((m) => m.root === bRoot));
   }, 30_000);
 
   test('forgetting a context deletes it from this device only', async () => {
     const { a, b, id, storeB } = await twoMembers();
-    await b.contexts.write(id, { method: 'set', args: { key: 'k', value: 1 } });
+    await b.contexts.open(id).write({ method: 'set', args: { key: 'k', value: 1 } });
     await b.contexts.forget(id);
     expect(await b.contexts.list()).toEqual([]);
     expect(await storeB.ops(id)).toEqual([]);
     expect(await storeB.snapshot(id)).toBeUndefined();
     expect((await a.contexts.list()).map((c) => c.id)).toEqual([id]);
-    await expect(b.contexts.view(id)).rejects.toThrow(/no context/);
+    await expect(b.contexts.open(id).view()).rejects.toThrow(/no context/);
   }, 30_000);
 });

@@ -5,7 +5,7 @@ import { judge } from '../../core/governance/rules.ts';
 import { delegationCodec, revocationCodec, type ProofOptions } from '../../core/identity/index.ts';
 import { inviteCodec } from '../../core/invitation/index.ts';
 import { idKey, signOp, type Op, type OpBody } from '../../core/ops/op.ts';
-import type { ContextRecord, Store } from '../../core/store/index.ts';
+import type { CertificateStore, ContextRecord, ContextStore } from '../../core/store/index.ts';
 import type { ReceiveResult } from '../../core/context/replica.ts';
 import { singleFlight } from '../../core/tasks/singleFlight.ts';
 import type { SigningIdentity } from '../identityService.ts';
@@ -13,7 +13,7 @@ import type { Alert, OpOutcome } from './view.ts';
 
 export interface MembershipDeps {
   record: ContextRecord;
-  store: Store;
+  store: Pick<ContextStore, 'putContext'> & Pick<CertificateStore, 'revocations'>;
   identity: SigningIdentity;
   replica: Replica;
   contextId: Uint8Array;

@@ -14,15 +14,15 @@ describe('a write overwritten concurrently is told to its author', () => {
     const { a, b, id } = await twoMemberContext(memoryMeshHub(realTimeScheduler));
     nodes.push(a, b);
 
-    await Promise.all([a.contexts.setOnline(id, false), b.contexts.setOnline(id, false)]);
-    await a.contexts.write(id, { method: 'set', args: { key: 'colour', value: 'teal' } });
-    await b.contexts.write(id, { method: 'set', args: { key: 'colour', value: 'red' } });
+    await Promise.all([a.contexts.open(id).setOnline(false), b.contexts.open(id).setOnline(false)]);
+    await a.contexts.open(id).write({ method: 'set', args: { key: 'colour', value: 'teal' } });
+    await b.contexts.open(id).write({ method: 'set', args: { key: 'colour', value: 'red' } });
     // An ordinary later edit on a key of mine is no conflict: A edits its own key on its own.
-    await a.contexts.write(id, { method: 'set', args: { key: 'only-a', value: 1 } });
-    await Promise.all([a.contexts.setOnline(id, true), b.contexts.setOnline(id, true)]);
+    await a.contexts.open(id).write({ method: 'set', args: { key: 'only-a', value: 1 } });
+    await Promise.all([a.contexts.open(id).setOnline(true), b.contexts.open(id).setOnline(true)]);
 
     const merged = await until('both agree on colour', async () => {
-      const [va, vb] = [await a.contexts.view(id), await b.contexts.view(id)];
+      const [va, vb] = [await a.contexts.open(id).view(), await b.contexts.open(id).view()];
       const ca = va.kv.find(([k]) => k === 'colour')?.[1];
       return va.opCount === vb.opCount && va.stateRoot === vb.stateRoot && ca !== undefined && [va, vb, ca] as const;
     });
@@ -32,7 +32,7 @@ describe('a write overwritten concurrently is told to its author', () => {
     expect(loser.overwrites).toEqual([expect.objectContaining({ key: 'colour', mine: loserWrote, winner, by: winnerLabel })]);
     expect(other.overwrites).toBeUndefined();
 
-    await (loser === va ? a : b).contexts.dismissOverwrites(id);
-    expect((await (loser === va ? a : b).contexts.view(id)).overwrites).toBeUndefined();
+    await (loser === va ? a : b).contexts.open(id).dismissOverwrites();
+    expect((await (loser === va ? a : b).contexts.open(id).view()).overwrites).toBeUndefined();
   }, 30_000);
 });

@@ -31,12 +31,12 @@ describe('metrics service', () => {
     const b = await node(hub, 'B');
     const team = await a.contexts.create('Team');
     const ops = await a.contexts.create('Ops');
-    await b.contexts.join(await a.contexts.invite(team, { role: 'reader' }));
-    await until('B settled', async () => !(await b.contexts.view(team)).joining);
+    await b.contexts.join(await a.contexts.open(team).invite({ role: 'reader' }));
+    await until('B settled', async () => !(await b.contexts.open(team).view()).joining);
 
-    await a.contexts.write(team, { method: 'set', args: { key: 'k', value: 1 } });
-    await a.contexts.write(ops, { method: 'set', args: { key: 'solo', value: 1 } });
-    expect(await b.contexts.write(team, { method: 'set', args: { key: 'no', value: 1 } })).toMatchObject({ valid: false });
+    await a.contexts.open(team).write({ method: 'set', args: { key: 'k', value: 1 } });
+    await a.contexts.open(ops).write({ method: 'set', args: { key: 'solo', value: 1 } });
+    expect(await b.contexts.open(team).write({ method: 'set', args: { key: 'no', value: 1 } })).toMatchObject({ valid: false });
 
     const d = await until('both contexts sampled with traffic', async () => {
       const v = await a.metrics.dashboard();

@@ -1,7 +1,7 @@
 import { appendPoint, mergeSeries, SAMPLE_MS, type HealthPoint } from '../../core/metrics/index.ts';
 import type { Scheduler } from '../../core/mesh/Scheduler.ts';
 import type { MetricsJournal } from '../../core/metrics/journal.ts';
-import type { MetricsRecord, Store } from '../../core/store/index.ts';
+import type { MetricsRecord, MetricsStore } from '../../core/store/index.ts';
 import type { SyncEvent } from '../../core/sync/contextSync.ts';
 import type { ContextView } from '../contexts/view.ts';
 import { dashboardOf, type DashboardView } from './dashboardView.ts';
@@ -31,7 +31,7 @@ export interface MetricsApi {
  * saved through the Store every `saveEveryMs`, so the dashboard's plots survive reloads.
  * Ops are counted as the sync layer reports them (`observe`), links from their counters.
  */
-export function metricsService(d: { store: Store; scheduler: Scheduler; contexts: { openViews(): Promise<ContextView[]> }; timings?: Partial<MetricsTimings>; journal?: MetricsJournal }) {
+export function metricsService(d: { store: MetricsStore; scheduler: Scheduler; contexts: { openViews(): Promise<ContextView[]> }; timings?: Partial<MetricsTimings>; journal?: MetricsJournal }) {
   const timings = { ...METRICS_TIMINGS, ...d.timings };
   const now = () => d.scheduler.now();
   const tallies = new Map<string, Tally>();

@@ -22,7 +22,7 @@ export function AuditExport({ contextId }: { contextId: string }) {
     setSaved(undefined);
     setError(undefined);
     try {
-      const file = await node.contexts.exportAudit(contextId, format);
+      const file = await node.contexts.open(contextId).exportAudit(format);
       downloadFile(file);
       setSaved(`Saved ${file.filename}.`);
     } catch (e) {

@@ -6,7 +6,7 @@ import { formatDateTime } from '../shell/wording.ts';
 /** Every op of the context: what, by whom (executor), from which device, and its verdict. */
 export function AuditLog({ contextId }: { contextId: string }) {
   const node = useNode();
-  const { value: entries } = useLive(() => node.contexts.audit(contextId), [contextId], 2000);
+  const { value: entries } = useLive(() => node.contexts.open(contextId).audit(), [contextId], 2000);
   return (
     <section className="card" aria-labelledby="audit-title">
       <h2 id="audit-title">Audit log</h2>

@@ -40,7 +40,7 @@ export function ConsolePage() {
     if (!contextId) return;
     // Another context chosen before this one answered: its answer must not land.
     let current = true;
-    node.contexts.methods(contextId).then(
+    node.contexts.open(contextId).methods().then(
       (list) => {
         if (!current) return;
         setMethods(list);
@@ -72,7 +72,7 @@ export function ConsolePage() {
       return;
     }
     try {
-      setOutcome(await node.contexts.call(contextId, method, args));
+      setOutcome(await node.contexts.open(contextId).call(method, args));
     } catch (e) {
       setError(`${(e as Error).name === 'AppCallError' ? 'The call failed' : 'Error'}: ${sentence((e as Error).message)}`);
     }

@@ -4,7 +4,7 @@ import { useLive } from '../shell/useLive.ts';
 /** The app events of a context as they arrive (hashed payloads from others show as a hash). */
 export function EventStream({ contextId }: { contextId: string }) {
   const node = useNode();
-  const { value: events } = useLive(() => node.contexts.events(contextId), [contextId]);
+  const { value: events } = useLive(() => node.contexts.open(contextId).events(), [contextId]);
   return (
     <section className="card" aria-labelledby="events-title">
       <h2 id="events-title">Events</h2>

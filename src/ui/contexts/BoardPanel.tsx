@@ -26,7 +26,7 @@ type RunAction = (action: BoardAction, method: string, args: unknown) => Promise
 /** The team-board app: tasks with creator (the executor) and assignee, and private notes. */
 export function BoardPanel({ view, onOutcome }: { view: ContextView; onOutcome: (text: string, ok: boolean) => void }) {
   const node = useNode();
-  const { value: tasks } = useLive(async () => (await node.contexts.call(view.id, 'list_tasks', {})).output as Task[], [view.id]);
+  const { value: tasks } = useLive(async () => (await node.contexts.open(view.id).call('list_tasks', {})).output as Task[], [view.id]);
   const [title, setTitle] = useState('');
   const [assignee, setAssignee] = useState('');
   const [error, setError] = useState<string>();
@@ -35,7 +35,7 @@ export function BoardPanel({ view, onOutcome }: { view: ContextView; onOutcome: 
   const run: RunAction = async ({ what, done }, method, args) => {
     setError(undefined);
     try {
-      const outcome = await node.contexts.call(view.id, method, args);
+      const outcome = await node.contexts.open(view.id).call(method, args);
       if (outcome.op && !outcome.op.valid) onOutcome(`${what}: rejected (${outcome.op.reason}: ${outcome.op.message}).`, false);
       else onOutcome(done, true);
     } catch (e) {
@@ -107,7 +107,7 @@ function TaskCard({
   const [open, setOpen] = useState(false);
 
   async function toggleNote() {
-    if (!open) setNote(((await node.contexts.call(view.id, 'get_note', { id: task.id })).output as string | null) ?? '');
+    if (!open) setNote(((await node.contexts.open(view.id).call('get_note', { id: task.id })).output as string | null) ?? '');
     setOpen(!open);
   }
 

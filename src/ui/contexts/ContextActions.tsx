@@ -48,7 +48,7 @@ export function ContextActions({ view, onOutcome }: { view: ContextView; onOutco
 
   async function backUp() {
     try {
-      const file = await node.contexts.backup(view.id);
+      const file = await node.contexts.open(view.id).backup();
       downloadFile(file);
       onOutcome(`Saved ${file.filename}. Keep it private: it holds this context's meeting secret (not a way in).`, true);
     } catch (e) {
@@ -66,11 +66,11 @@ export function ContextActions({ view, onOutcome }: { view: ContextView; onOutco
     }
     if (now.kind === 'leave') {
       setAsking(undefined);
-      return tell('You left this context. Its data stays readable on this device until you forget it here.', await node.contexts.leave(view.id));
+      return tell('You left this context. Its data stays readable on this device until you forget it here.', await node.contexts.open(view.id).leave());
     }
     const appId = await node.apps.builtinId(now.name);
     setAsking(undefined);
-    tell(`The app is now ${now.name}.`, await node.contexts.setApp(view.id, appId));
+    tell(`The app is now ${now.name}.`, await node.contexts.open(view.id).setApp(appId));
   }
 
   return (

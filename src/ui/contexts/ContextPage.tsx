@@ -18,8 +18,8 @@ const AnchorsPanel = lazy(() => import('./AnchorsPanel.tsx').then((m) => ({ defa
 /** One context: its shared data, its members, and how it syncs. */
 export function ContextPage({ id }: { id: string }) {
   const node = useNode();
-  const { value: view, error } = useLive(() => node.contexts.view(id), [id]);
-  const { value: methods } = useLive(() => node.contexts.methods(id).catch(() => []), [id], 5000);
+  const { value: view, error } = useLive(() => node.contexts.open(id).view(), [id]);
+  const { value: methods } = useLive(() => node.contexts.open(id).methods().catch(() => []), [id], 5000);
   const isBoard = Boolean(methods?.some((m) => m.name === 'list_tasks'));
   const [outcome, setOutcome] = useState<{ text: string; ok: boolean; detail?: string }>();
   const onOutcome = (text: string, ok: boolean, detail?: string) => setOutcome({ text, ok, ...(detail ? { detail } : {}) });

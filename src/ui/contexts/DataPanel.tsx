@@ -24,7 +24,7 @@ export function DataPanel({ view, onOutcome }: { view: ContextView; onOutcome: (
   async function run(call: { method: string; args: unknown }, what: string) {
     setBusy(true);
     try {
-      const outcome = await node.contexts.write(view.id, call);
+      const outcome = await node.contexts.open(view.id).write(call);
       const told: Plain = outcome.valid ? { text: sharedWhere(view) } : plainRefusal(outcome.reason, outcome.message);
       onOutcome(`${what}: ${told.text}`, outcome.valid, told.detail);
     } catch (e) {

@@ -28,7 +28,7 @@ export function InviteDialog({ contextId, myRole, onClose }: { contextId: string
   async function make(event: FormEvent) {
     event.preventDefault();
     try {
-      setLink(await node.contexts.invite(contextId, { role, expiresInMs: expiry, maxUses: uses }));
+      setLink(await node.contexts.open(contextId).invite({ role, expiresInMs: expiry, maxUses: uses }));
     } catch (e) {
       setError(plainError(e).text);
     }

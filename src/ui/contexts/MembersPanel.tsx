@@ -77,7 +77,7 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
                   value={m.role}
                   onChange={(e) => {
                     const role = e.target.value as Role;
-                    void act(`${nameOf(m)} is now ${role === 'admin' ? 'an' : 'a'} ${role}`, () => node.contexts.setRole(view.id, m.root, role));
+                    void act(`${nameOf(m)} is now ${role === 'admin' ? 'an' : 'a'} ${role}`, () => node.contexts.open(view.id).setRole(m.root, role));
                   }}
                 >
                   {ROLES.filter((r) => view.myRole === 'owner' || roleRank(r) < roleRank('admin')).map((r) => (
@@ -103,7 +103,7 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
           onConfirm={async () => {
             const who = removing;
             setRemoving(undefined);
-            await act(`${nameOf(who)} was removed`, () => node.contexts.remove(view.id, who.root));
+            await act(`${nameOf(who)} was removed`, () => node.contexts.open(view.id).remove(who.root));
           }}
         >
           <p>

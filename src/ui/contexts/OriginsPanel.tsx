@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { ContextView } from '../../node/index.ts';
+import type { ContextHandle, ContextView } from '../../node/index.ts';
 import { useNode } from '../shell/nodeContext.ts';
 import { plainError, plainRefusal } from '../shell/plainWords.ts';
 
@@ -13,7 +13,7 @@ export function OriginsPanel({ view, onOutcome }: { view: ContextView; onOutcome
   const [busy, setBusy] = useState(false);
   const isOwner = view.myRole === 'owner';
 
-  async function change(what: string, run: () => ReturnType<typeof node.contexts.changeOrigins>): Promise<boolean> {
+  async function change(what: string, run: () => ReturnType<ContextHandle['changeOrigins']>): Promise<boolean> {
     setBusy(true);
     try {
       const outcome = await run();
@@ -31,7 +31,7 @@ export function OriginsPanel({ view, onOutcome }: { view: ContextView; onOutcome
 
   async function add(e: FormEvent) {
     e.preventDefault();
-    if (await change('Allow site', () => node.contexts.changeOrigins(view.id, { add: [site] }))) setSite('');
+    if (await change('Allow site', () => node.contexts.open(view.id).changeOrigins({ add: [site] }))) setSite('');
   }
 
   return (
@@ -55,7 +55,7 @@ export function OriginsPanel({ view, onOutcome }: { view: ContextView; onOutcome
                   type="button"
                   className="button small danger"
                   disabled={busy}
-                  onClick={() => void change(`Stop allowing ${o}`, () => node.contexts.changeOrigins(view.id, { remove: [o] }))}
+                  onClick={() => void change(`Stop allowing ${o}`, () => node.contexts.open(view.id).changeOrigins({ remove: [o] }))}
                 >
                   Remove
                 </button>

@@ -21,7 +21,7 @@ export function OverwriteNotices({ view }: { view: ContextView }) {
         ))}
       </ul>
       <div className="actions start spaced">
-        <button type="button" className="button secondary small" onClick={() => void node.contexts.dismissOverwrites(view.id)}>
+        <button type="button" className="button secondary small" onClick={() => void node.contexts.open(view.id).dismissOverwrites()}>
           Dismiss
         </button>
       </div>

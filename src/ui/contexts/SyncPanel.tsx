@@ -41,7 +41,7 @@ export function SyncPanel({ view }: { view: ContextView }) {
     <section className="card" aria-labelledby="sync-title" data-testid="sync-panel">
       <div className="heading-row">
         <h2 id="sync-title">Sync</h2>
-        <button type="button" className="button small secondary" onClick={() => void node.contexts.setOnline(view.id, !view.online)}>
+        <button type="button" className="button small secondary" onClick={() => void node.contexts.open(view.id).setOnline(!view.online)}>
           {view.online ? 'Work offline' : 'Go back online'}
         </button>
       </div>

@@ -1,6 +1,6 @@
 import type { Replica } from '../../../core/context/replica.ts';
 import type { CheckedOp } from '../../../core/governance/checkedOp.ts';
-import type { Store } from '../../../core/store/index.ts';
+import type { ContextStore } from '../../../core/store/index.ts';
 import type { SyncEvent } from '../../../core/sync/contextSync.ts';
 import type { Alerts } from './alerts.ts';
 import type { EventLog } from './events.ts';
@@ -14,7 +14,7 @@ import { executorOf, publishedEventView } from './selectors/events.ts';
 export function createSyncEventHandler(p: {
   contextKey: string;
   myKey: string;
-  store: Store;
+  store: Pick<ContextStore, 'putRejections'>;
   replica: Replica;
   alerts: Alerts;
   events: EventLog;

@@ -1,0 +1,93 @@
+import { readBackup, type RestoreOutcome } from '../backup.ts';
+import { createContext, type CreateOptions } from './create.ts';
+import type { ContextServiceDeps } from './deps.ts';
+import { contextHandle, type ContextHandle } from './handle.ts';
+import { joining } from './joining.ts';
+import { contextKeys } from './keys.ts';
+import { contextReads } from './reads.ts';
+import { contextRegistry } from './registry.ts';
+
+export { ContextNotFoundError, type ContextServiceDeps, type ContextSummary, type InvitePreview } from './deps.ts';
+export type { ContextHandle } from './handle.ts';
+export type { CreateOptions } from './create.ts';
+export type { DeviceInContext, Holding } from './reads.ts';
+
+/**
+ * Every context of this profile: create, join by link, act, and observe. Per-context
+ * actions and reads go through a handle: `contexts.open(id).write(call)`.
+ */
+export function contextService(d: ContextServiceDeps) {
+  const listeners = new Set<() => void>();
+  const changed = () => listeners.forEach((l) => l());
+  const registry = contextRegistry(d, changed);
+  const join = joining(d, registry, changed);
+  const reads = contextReads(d, registry);
+  const keys = contextKeys(d, registry);
+
+  return {
+    /** The handle of context `id` (hex): its actions and reads. Opening happens on first use. */
+    open(id: string): ContextHandle {
+      return contextHandle(id, registry, d);
+    },
+
+    /** Open every stored context (at start-up, once signed in). */
+    async startAll(): Promise<void> {
+      await Promise.all((await d.store.contexts()).map((c) => registry.start(c.id)));
+    },
+
+    create(name: string, options: CreateOptions = {}): Promise<string> {
+      return createContext(d, registry, changed, name, options);
+    },
+
+    previewInvite: join.previewInvite,
+    join: join.join,
+    rejoin: join.rejoin,
+
+    /**
+     * Take a context back from a backup file (docs/backup.md): every op goes through the gate
+     * as if a peer sent it. A context new here comes back as a device of a member root
+     * (`rejoin`); a root that is not a member is told so, as on any login.
+     */
+    async restore(text: string): Promise<RestoreOutcome> {
+      const { backup, ops, undecodable } = readBackup(text);
+      await join.rejoin({ id: backup.context, name: backup.name, secret: backup.secret, signaling: backup.signaling });
+      const result = await (await registry.start(backup.context)).sync.publish(ops);
+      changed();
+      const refusedByRules = result.added.filter((c) => !result.accepted.includes(c)).length;
+      return { id: backup.context, name: backup.name, added: result.accepted.length, refused: undecodable + result.rejected.length + refusedByRules };
+    },
+
+    list: reads.list,
+    openViews: reads.openViews,
+    devicesOf: reads.devicesOf,
+    holdings: reads.holdings,
+
+    revokeKey: keys.revokeKey,
+    staleness: keys.staleness,
+
+    /**
+     * This device's key or delegation changed (rotation, renewal): reopen every context so
+     * it signs with the new one, announcing it with an `add-device` op where needed.
+     */
+    reannounce: registry.reannounce,
+
+    /**
+     * Forget a context on this device: stop syncing it and delete its history, snapshot,
+     * refusals and private storage here. Other members keep theirs; an invite brings it back.
+     */
+    async forget(id: string): Promise<void> {
+      await registry.stop(id);
+      await d.store.deleteContext(id);
+      changed();
+    },
+
+    onChange(listener: () => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    closeAll: registry.closeAll,
+  };
+}
+
+export type ContextService = ReturnType<typeof contextService>;

@@ -1,0 +1,68 @@
+import { toHex } from '../../../core/crypto/index.ts';
+import { checkInviteStandalone, inviteCodec, parseInviteLink, InviteLinkError } from '../../../core/invitation/index.ts';
+import type { ContextServiceDeps, InvitePreview } from './deps.ts';
+import type { ContextRegistry } from './registry.ts';
+
+/** Coming into a context held elsewhere: check an invite, join by it, or rejoin as a member's new device. */
+export function joining(d: ContextServiceDeps, registry: ContextRegistry, changed: () => void) {
+  /** Check an invite link without joining: signature, expiry, limits. */
+  async function previewInvite(link: string): Promise<InvitePreview> {
+    try {
+      const invite = parseInviteLink(link);
+      const verdict = await checkInviteStandalone(invite, d.now());
+      if (!verdict.ok) return { ok: false, problem: verdict.reason === 'expired' ? `This invite has expired: ${verdict.message}.` : `This invite is not valid: ${verdict.message}.` };
+      const contextId = toHex(invite.claims.context);
+      const alreadyHere = (await d.store.contexts()).some((c) => c.id === contextId);
+      const { contextName, role, expiresAt, maxUses } = invite.claims;
+      return { ok: true, contextId, contextName, role, expiresAt, maxUses, alreadyHere };
+    } catch (e) {
+      if (e instanceof InviteLinkError) return { ok: false, problem: `${e.message}.` };
+      // A decoder's message names byte offsets and type tags: the person gets plain words.
+      return { ok: false, problem: 'This link is not a Tabnode invite, or it was cut short: ask for a new link.', detail: String(e) };
+    }
+  }
+
+  return {
+    previewInvite,
+
+    /** Join through an invite link: fetch the history from members, then sign the join op. */
+    async join(link: string): Promise<string> {
+      const preview = await previewInvite(link);
+      if (!preview.ok) throw new Error(preview.problem);
+      const invite = parseInviteLink(link);
+      const id = preview.contextId;
+      if (!preview.alreadyHere) {
+        await d.store.putContext({
+          id,
+          name: invite.claims.contextName,
+          secret: invite.claims.secret,
+          signaling: invite.claims.signaling,
+          invite: inviteCodec.encode(invite),
+          createdAt: d.now(),
+        });
+      }
+      await registry.start(id);
+      changed();
+      return id;
+    },
+
+    /**
+     * Come back to a context this identity's root is a member of, on a device that does
+     * not hold it yet (a wallet login in a new browser): fetch the history from members
+     * (who admit us as a device of a member root) and sign an `add-device` op.
+     */
+    async rejoin(entry: { id: string; name: string; secret: Uint8Array; signaling?: string[] }): Promise<void> {
+      if ((await d.store.contexts()).some((c) => c.id === entry.id)) return;
+      await d.store.putContext({
+        id: entry.id,
+        name: entry.name,
+        secret: entry.secret,
+        signaling: entry.signaling ?? [],
+        rejoin: true,
+        createdAt: d.now(),
+      });
+      await registry.start(entry.id);
+      changed();
+    },
+  };
+}
