@@ -217,6 +217,9 @@ describe('every page and dialog passes axe at desktop width and at 375 px', () =
     const bRoot = (await contextView(B, kvId)).myRoot;
     await A.locator(`[data-testid=member][data-root="${bRoot}"]`).getByRole('button', { name: 'Remove' }).click();
     await A.getByRole('dialog').getByRole('button', { name: 'Remove member' }).click();
+    // The removal must reach B before its page reloads: once removed, B is refused at the
+    // handshake and learns no op after it (docs/ux.md: what an offline removed member sees).
+    await eventually('B has the removal', () => contextView(B, kvId), (v) => v.departure?.how === 'removed', 30_000);
     await openPage(B, `/contexts/${kvId}`, 'Design team');
     await eventually('B told who removed it', () => B.getByTestId('read-only').textContent().catch(() => null), (t) => Boolean(t?.includes('removed from this context by Alice laptop')), 30_000);
     await atEveryWidth(B, 'removed-member');

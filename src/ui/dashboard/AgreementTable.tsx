@@ -17,7 +17,8 @@ export function AgreementTable({ matrix }: { matrix: AgreementMatrix }) {
       <h2 id="agreement-title">Checkpoint agreement</h2>
       {matrix.rows.length === 0 ?
         <p className="muted">No peers seen yet: rows appear as peers link up and send their checkpoints.</p>
-      : <div className="table-scroll">
+      : // Focusable: on narrow screens it scrolls sideways, and keyboards must reach that too.
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Checkpoint agreement by peer and context">
           <table className="kv agreement" data-testid="agreement-matrix">
             <caption className="visually-hidden">Checkpoint agreement of each peer in each context</caption>
             <thead>
