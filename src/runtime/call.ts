@@ -69,11 +69,20 @@ interface Fresh {
  * - prepare() makes the next instance ahead of time (the worker does it right after posting
  *   a reply). A module whose start function calls the host cannot be prepared (it needs a
  *   call to serve it): it is instantiated inside each call instead, with the same result.
+ * - Consecutive views against an unchanged state share one instance: a view cannot write,
+ *   nothing re-runs it elsewhere, and all its inputs but leftovers of earlier views of the
+ *   same state are the same. The caller names the state with a `reuse` token (a new object
+ *   whenever the state or private storage changes); a mutation, another token or none, a
+ *   failed view, or a view whose memory grew ends the reuse.
  */
 export interface Runner {
   readonly plan: MemoryPlan;
-  /** Call `entry` inside a draft of `base`; returns the draft's one Yjs update (null: no write) and the exports. */
-  invoke(scope: CallScope, entry: string, base: Y.Doc, clientID: number): { update: Uint8Array | null; exports: WebAssembly.Exports };
+  /**
+   * Call `entry` inside a draft of `base`; returns the draft's one Yjs update (null: no write)
+   * and the exports. `reuse`: the token of `base`'s current state (and private storage), for
+   * views only; without it the call gets a pristine instance.
+   */
+  invoke(scope: CallScope, entry: string, base: Y.Doc, clientID: number, reuse?: object): { update: Uint8Array | null; exports: WebAssembly.Exports };
   /** Instantiate the next call's instance now, off the call's clock. */
   prepare(): void;
 }
@@ -84,6 +93,8 @@ export function createRunner(module: WebAssembly.Module, plan: MemoryPlan): Runn
   const initialBytes = plan.initial * 65536;
   let spareMemory: WebAssembly.Memory | null = null;
   let prepared: Fresh | null = null;
+  /** The instance the last view ran in, and the state token it ran against. */
+  let kept: { fresh: Fresh; reuse: object } | null = null;
   let startCallsHost = false;
 
   function memoryForInstance(): WebAssembly.Memory {
@@ -116,34 +127,62 @@ export function createRunner(module: WebAssembly.Module, plan: MemoryPlan): Runn
     if (plan.kind === 'imported' && memory && memory.buffer.byteLength === initialBytes) spareMemory = memory;
   }
 
+  /** The kept view instance when this call may run in it; otherwise it is let go. */
+  function takeKept(scope: CallScope, reuse: object | undefined): Fresh | null {
+    const k = kept;
+    kept = null;
+    if (k && scope.kind === 'view' && reuse !== undefined && k.reuse === reuse) return k.fresh;
+    if (k) recycle(k.fresh.memory);
+    return null;
+  }
+
+  /** A view that ended well, in memory of its initial size, leaves its instance for the next view of the same state. */
+  function keepIfReusable(scope: CallScope, fresh: Fresh | null, reuse: object | undefined): boolean {
+    if (!fresh || scope.kind !== 'view' || reuse === undefined || startCallsHost) return false;
+    if (fresh.memory && fresh.memory.buffer.byteLength !== initialBytes) return false;
+    kept = { fresh, reuse };
+    return true;
+  }
+
   return {
     plan,
-    invoke(scope, entry, base, clientID) {
+    invoke(scope, entry, base, clientID, reuse) {
       let exports: WebAssembly.Exports = {};
+      let ran: Fresh | null = null;
+      let ok = false;
       binding.scope = scope;
       try {
         const update = draftUpdate(base, clientID, (draft) => {
           scope.draft = draft;
-          let fresh = prepared;
-          prepared = null;
+          let fresh = takeKept(scope, reuse);
+          if (!fresh) {
+            fresh = prepared;
+            prepared = null;
+          }
           if (fresh) scope.memory = fresh.memory;
           // Not prepared: the start function runs here, serving this call. With an own
           // memory it cannot pass bytes to the host, as the memory is known only afterwards.
-          else fresh = instantiate((memory) => (scope.memory = memory));
+          else {
+            fresh = instantiate((memory) => (scope.memory = memory));
+            // Its start function served this call: each call must see it run (never reused).
+            if (scope.hostCalls > 0) startCallsHost = true;
+          }
           scope.memory = fresh.memory;
+          ran = fresh;
           exports = fresh.instance.exports;
           const fn = exports[entry];
           if (typeof fn !== 'function') throw new RuntimeError('unknown-method', `the module exports no function "${entry}"`);
           (fn as () => unknown)();
         });
         if (performance.now() > scope.deadline) throw new RuntimeError('timeout', 'the call ran past its time limit; make the method do less work per call');
+        ok = true;
         return { update, exports };
       } catch (error) {
         throw classify(error, scope, plan);
       } finally {
         binding.scope = null;
         scope.draft = null;
-        recycle(scope.memory);
+        if (!(ok && keepIfReusable(scope, ran, reuse))) recycle(scope.memory);
       }
     },
     prepare() {
