@@ -8,6 +8,7 @@
 import type { Page } from 'playwright-core';
 import { launchPeers, startApp } from '../e2e/harness.ts';
 import { BENCH_DIST_DIR } from './benchDist.ts';
+import { recordGoal } from './goals.ts';
 import { median } from './measure.ts';
 import type { RoundTrips } from './runtimePage.ts';
 import type { Rated } from './table.ts';
@@ -115,6 +116,7 @@ export async function runtimeFigures(): Promise<RuntimeReport> {
       const rt: RoundTrips = await bench.evaluate(([calls, rounds]) => window.__runtime!.roundTrips(calls, rounds), [RUNTIME.calls, RUNTIME.rounds] as const);
       const echo = perSec(rt.calls, rt.echoMs);
       roundTrips.push({ measure: viewName, perSec: perSec(rt.calls, rt.viewMs), baseline: echoName, baselinePerSec: echo, goalRatio: RUNTIME.goalRatio });
+      recordGoal({ goal: 'wasm-round-trip', figure: rt.viewMs / rt.echoMs, detail: 'view get, kv-store.wasm' });
       roundTrips.push({ measure: inlineName, perSec: perSec(rt.calls, rt.inlineMs), baseline: echoName, baselinePerSec: echo });
       roundTrips.push({ measure: emptyName, perSec: perSec(rt.calls, rt.emptyMs), baseline: echoName, baselinePerSec: echo });
       roundTrips.push({ measure: setName, perSec: perSec(rt.calls, rt.setMs), baseline: echoName, baselinePerSec: echo });
@@ -128,6 +130,7 @@ export async function runtimeFigures(): Promise<RuntimeReport> {
       );
     } catch (e) {
       roundTrips.push({ measure: viewName, perSec: fail(e), baseline: echoName, baselinePerSec: '-', goalRatio: RUNTIME.goalRatio });
+      recordGoal({ goal: 'wasm-round-trip', figure: fail(e) });
     }
 
     // 2. Sustained mutations in the app, in a second tab of the same profile.
