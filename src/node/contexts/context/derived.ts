@@ -18,7 +18,7 @@ export function createDerived(replica: Replica, state: ContextState) {
   function fromHistory() {
     if (derivedAt === replica.changes()) return derived;
     const g = replica.governance();
-    derived = { governanceRoot: governanceRoot(g), invalidOps: selectInvalidOps(g, { ops: replica.dag.all(), verdict: replica.verdict }) };
+    derived = { governanceRoot: governanceRoot(g), invalidOps: selectInvalidOps(g, { ops: replica.invalidOps(), verdict: replica.verdict }) };
     derivedAt = replica.changes();
     return derived;
   }
