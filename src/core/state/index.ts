@@ -12,3 +12,4 @@ export * from './stateEntries.ts';
 export * from './stateRoot.ts';
 export * from './writer.ts';
 export * from './writeSession.ts';
+export * from './sharedEntries.ts';
