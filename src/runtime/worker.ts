@@ -60,11 +60,14 @@ async function handle(message: WorkerRequest): Promise<void> {
   if (message.type === 'load' || message.type === 'call') host?.prepare();
 }
 
-/** Buffers made for this result alone can move instead of being copied. */
+/** Below this, copying a buffer costs less than detaching and moving it. */
+const TRANSFER_FROM_BYTES = 16 * 1024;
+
+/** Large buffers made for this result alone move instead of being copied. */
 function transferable(result: CallResult): Transferable[] {
   const out: Transferable[] = [];
   for (const bytes of [result.output, result.update]) {
-    if (bytes && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) out.push(bytes.buffer as ArrayBuffer);
+    if (bytes && bytes.byteLength >= TRANSFER_FROM_BYTES && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) out.push(bytes.buffer as ArrayBuffer);
   }
   return out;
 }
