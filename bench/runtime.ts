@@ -123,7 +123,7 @@ export async function runtimeFigures(): Promise<RuntimeReport> {
       notes.push(
         `Round trips: ${rt.calls} sequential calls per round, fastest of ${rt.rounds} interleaved rounds after a warm-up one, in bench.html in Chromium; ` +
           `the echo worker replies to each request with the runtime's own result of the same get (input ${rt.inputBytes} B, output ${rt.outputBytes} B), structured-cloned both ways. ` +
-          `Info rows: createInlineRuntime() runs the same get on the page's thread (runCall, then the next call's fresh instance, which the worker makes after each reply); ` +
+          `Info rows: createInlineRuntime() runs the same get on the page's thread (runCall; consecutive views of an unchanged state share one instance, as in the worker); ` +
           `runtime.setPrivate([]) takes the runtime's queue, protocol and worker without app code or a call timer. ` +
           `Inside the worker a view call takes a mean ${(rt.usageMs * 1000).toFixed(0)} µs (its usage.ms, a mean of coarse timer stamps). ` +
           `createWorkerRuntime() + load() of kv-store.wasm (${(rt.wasmBytes / 1024).toFixed(1)} KiB): ${rt.loadMs.toFixed(0)} ms; the first call after it: ${rt.firstCallMs.toFixed(1)} ms.`,
