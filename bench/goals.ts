@@ -83,9 +83,8 @@ export function renderGoals(sections?: readonly string[], ran: readonly string[]
         const why = ran.includes(g.section) ? `the ${g.section} section does not measure it yet` : `run npm run bench -- ${g.section}`;
         return [g.text, limit, '-', `not measured (${why})`];
       }
-      const figure = typeof r.figure === 'number' ? show(r.figure, g.unit) : '-';
-      const status = verdict(id, r.figure) ?? `not measured: ${String(r.figure).replace(/^not measured:\s*/, '')}`;
-      return [g.text, limit, figure + (r.detail ? ` (${r.detail})` : ''), status];
+      if (typeof r.figure !== 'number') return [g.text, limit, '-', `not measured: ${r.figure.replace(/^not measured:\s*/, '')}`];
+      return [g.text, limit, show(r.figure, g.unit) + (r.detail ? ` (${r.detail})` : ''), verdict(id, r.figure) ?? 'not measured'];
     });
   return grid(['goal', 'limit', 'figure', 'status'], rows);
 }
