@@ -14,12 +14,19 @@ const port = self as unknown as {
 };
 
 let host: AppHost | null = null;
-// Requests are handled strictly in order, also across the asynchronous load.
+// Requests are handled strictly in order, also across the asynchronous load: at once when
+// nothing is in progress (a call then replies within this task), else after what is.
 let chain: Promise<void> = Promise.resolve();
+let inProgress = 0;
+
+function run(message: WorkerRequest): Promise<void> {
+  inProgress++;
+  return handle(message).finally(() => void inProgress--);
+}
 
 port.onmessage = (event) => {
   const message = event.data;
-  chain = chain.then(() => handle(message));
+  chain = inProgress === 0 ? run(message) : chain.then(() => run(message));
 };
 port.postMessage({ type: 'ready' });
 
