@@ -87,6 +87,9 @@ export interface Runner {
   prepare(): void;
 }
 
+/** The least views an instance serves once instances were seen to grow their memory. */
+const MIN_VIEWS_PER_INSTANCE = 8;
+
 export function createRunner(module: WebAssembly.Module, plan: MemoryPlan): Runner {
   const binding: HostBinding = { scope: null };
   const env: Record<string, unknown> = hostFunctions(binding);
@@ -94,7 +97,14 @@ export function createRunner(module: WebAssembly.Module, plan: MemoryPlan): Runn
   let spareMemory: WebAssembly.Memory | null = null;
   let prepared: Fresh | null = null;
   /** The instance the last view ran in, and the state token it ran against. */
-  let kept: { fresh: Fresh; reuse: object } | null = null;
+  let kept: { fresh: Fresh; reuse: object; views: number } | null = null;
+  /**
+   * Views one instance serves before it is let go while its memory can still be recycled:
+   * an app that never frees (AssemblyScript's stub runtime) fills its memory view by view,
+   * and a memory that grew cannot be given to a fresh instance, so each growth would cost a
+   * new WebAssembly.Memory. Learned from the last instance that grew: 3/4 of its views.
+   */
+  let viewsPerInstance = Infinity;
   let startCallsHost = false;
 
   function memoryForInstance(): WebAssembly.Memory {
@@ -128,19 +138,22 @@ export function createRunner(module: WebAssembly.Module, plan: MemoryPlan): Runn
   }
 
   /** The kept view instance when this call may run in it; otherwise it is let go. */
-  function takeKept(scope: CallScope, reuse: object | undefined): Fresh | null {
+  function takeKept(scope: CallScope, reuse: object | undefined): { fresh: Fresh; views: number } | null {
     const k = kept;
     kept = null;
-    if (k && scope.kind === 'view' && reuse !== undefined && k.reuse === reuse) return k.fresh;
+    if (k && scope.kind === 'view' && reuse !== undefined && k.reuse === reuse && k.views < viewsPerInstance) return k;
     if (k) recycle(k.fresh.memory);
     return null;
   }
 
   /** A view that ended well, in memory of its initial size, leaves its instance for the next view of the same state. */
-  function keepIfReusable(scope: CallScope, fresh: Fresh | null, reuse: object | undefined): boolean {
+  function keepIfReusable(scope: CallScope, fresh: Fresh | null, views: number, reuse: object | undefined): boolean {
     if (!fresh || scope.kind !== 'view' || reuse === undefined || startCallsHost) return false;
-    if (fresh.memory && fresh.memory.buffer.byteLength !== initialBytes) return false;
-    kept = { fresh, reuse };
+    if (fresh.memory && fresh.memory.buffer.byteLength !== initialBytes) {
+      viewsPerInstance = Math.max(MIN_VIEWS_PER_INSTANCE, Math.floor((views * 3) / 4));
+      return false;
+    }
+    kept = { fresh, reuse, views };
     return true;
   }
 
@@ -149,12 +162,15 @@ export function createRunner(module: WebAssembly.Module, plan: MemoryPlan): Runn
     invoke(scope, entry, base, clientID, reuse) {
       let exports: WebAssembly.Exports = {};
       let ran: Fresh | null = null;
+      let views = 1;
       let ok = false;
       binding.scope = scope;
       try {
         const update = draftUpdate(base, clientID, (draft) => {
           scope.draft = draft;
-          let fresh = takeKept(scope, reuse);
+          const reused = takeKept(scope, reuse);
+          let fresh = reused?.fresh ?? null;
+          if (reused) views = reused.views + 1;
           if (!fresh) {
             fresh = prepared;
             prepared = null;
@@ -182,7 +198,7 @@ export function createRunner(module: WebAssembly.Module, plan: MemoryPlan): Runn
       } finally {
         binding.scope = null;
         scope.draft = null;
-        if (!(ok && keepIfReusable(scope, ran, reuse))) recycle(scope.memory);
+        if (!(ok && keepIfReusable(scope, ran, views, reuse))) recycle(scope.memory);
       }
     },
     prepare() {

@@ -54,3 +54,12 @@ describe('views share an instance while the state is unchanged', () => {
     expect(await h.instanceCalls()).toBe(1);
   });
 });
+
+test('once a view outgrew its memory, instances serve a bounded number of views and are let go before they must grow', async () => {
+  const h = await probe();
+  expect(await h.instanceCalls()).toBe(1);
+  await h.call('ret', { size: 4 * 65536 }); // grows the memory: that instance is dropped
+  const counts: unknown[] = [];
+  for (let i = 0; i < 10; i++) counts.push(await h.instanceCalls());
+  expect(counts).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 1, 2]);
+});
