@@ -3,6 +3,7 @@
 // owner's identity and a context of N signed ops (growthFixture), opened cold.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { recordGoal } from './goals.ts';
 import { median } from './measure.ts';
 import { toBase58 } from '../src/core/codec/text.ts';
 import { toHex } from '../src/core/crypto/index.ts';
@@ -125,6 +126,16 @@ async function openCold(f: GrowthFixture, gc: () => void, withWrites: boolean): 
   return out;
 }
 
+/** The issue's goals among these rows: cold open at 10k and 100k, write and heap at 100k. */
+function recordGrowthGoals(rows: { size: number; r: Opened | string }[]): void {
+  const at = (size: number) => rows.find((row) => row.size === size)?.r ?? `not measured: no ${k(size)}-op row`;
+  const of = <T>(r: Opened | string, f: (o: Opened) => T): T | string => (typeof r === 'string' ? r : f(r));
+  recordGoal({ goal: 'cold-open-10k', figure: of(at(10_000), (o) => o.openMs), detail: 'Node, memory store' });
+  recordGoal({ goal: 'cold-open-100k', figure: of(at(100_000), (o) => o.openMs), detail: 'Node, memory store' });
+  recordGoal({ goal: 'write-100k', figure: of(at(100_000), (o) => o.writeMs! / o.freshWriteMs!), detail: `medians of ${GROWTH.writes}, Node` });
+  recordGoal({ goal: 'heap-100k', figure: of(at(100_000), (o) => o.heapBytes / 1e6), detail: "Node's heap, not Chromium's" });
+}
+
 export interface GrowthFigures {
   coldOpen: Timed[];
   writes: Timed[];
@@ -200,6 +211,7 @@ export async function growthFigures(): Promise<GrowthFigures> {
       baselineBytes: i === 0 ? base.snapshotBytes || '0 B' : pick(first, (o) => o.snapshotBytes),
     },
   ]);
+  recordGrowthGoals(rows);
   notes.push(
     `Before the figures, one uncounted open of the smallest context warms up the code. Cold open: a new node (bareTestNode: memoryStore, memory mesh, inline runtime) over a store already holding the owner's identity and the context's ops (store.putOps), timed from createNode until contexts.view(id).opCount counts every op; one open per size. The store holds no snapshot before the open: every op is re-verified.`,
     `Writes: after the open, ${GROWTH.warmWrites} warm-up writes, then ${GROWTH.writes} contexts.write calls alternating between the grown context and a context created fresh in the same node; medians. Stored figures include these writes.`,

@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { launchPeers, startApp, type App } from '../e2e/harness.ts';
 import { BENCH_DIST_DIR } from './benchDist.ts';
 import type { BuildResult, RawPull } from './p2pPage.ts';
+import { GOALS, recordGoal } from './goals.ts';
 import type { Timed } from './table.ts';
 
 export const P2P = {
@@ -27,8 +28,8 @@ export const P2P = {
   settleMs: 3000,
   /** B's view is read on every change of its node, and at least this often. */
   pollMs: 250,
-  catchUpGoalMs: 2000,
-  latencyGoalRatio: 1.5,
+  catchUpGoalMs: GOALS['catch-up-10k'].limit,
+  latencyGoalRatio: GOALS['propagation-fresh'].limit,
 } as const;
 
 export interface P2pReport {
@@ -241,6 +242,20 @@ interface CatchUp {
   stateRoot: string;
 }
 
+/** time / baseline time, or why it was not measured. */
+function ratioOf(ms: number | string, baselineMs: number | string): number | string {
+  if (typeof ms === 'string') return ms;
+  return typeof baselineMs === 'string' ? `no baseline (${baselineMs})` : ms / baselineMs;
+}
+
+/** The catch-up goals: the time, and the time against the same bytes over a plain data channel. */
+function recordCatchUp(catchUp: { ms: number } | string, raw: { totalMs: number } | string): void {
+  const ms = typeof catchUp === 'string' ? catchUp : catchUp.ms;
+  const detail = P2P.ops === 10_000 ? undefined : `${P2P.ops.toLocaleString('en-US')} ops (BENCH_P2P_OPS)`;
+  recordGoal({ goal: 'catch-up-10k', figure: ms, ...(detail ? { detail } : {}) });
+  recordGoal({ goal: 'catch-up-10k-ratio', figure: ratioOf(ms, typeof raw === 'string' ? raw : raw.totalMs), ...(detail ? { detail } : {}) });
+}
+
 const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 const fmtBytes = (b: number) => `${(b / 1e6).toFixed(2)} MB`;
 const fail = (e: unknown) => `not measured: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 160)}`;
@@ -444,6 +459,7 @@ export async function p2pFigures(): Promise<P2pReport> {
       baselineMs: typeof raw === 'string' ? raw : raw.totalMs,
       goal: { ms: P2P.catchUpGoalMs },
     });
+    recordCatchUp(catchUp, raw);
     const yName = (p: number) => `plain y-webrtc, Y.Map set → observe, p${p}`;
     for (const [label, lat] of [
       ['fresh context', small],
@@ -459,6 +475,7 @@ export async function p2pFigures(): Promise<P2pReport> {
           baselineMs: value(yLat),
           goal: { ratio: P2P.latencyGoalRatio },
         });
+        if (p === 50) recordGoal({ goal: label === 'fresh context' ? 'propagation-fresh' : 'propagation-10k', figure: ratioOf(value(lat), value(yLat)) });
       }
     }
     const lost = [small, big, yLat].flatMap((l) => (l && typeof l !== 'string' && l.lost ? [l.lost] : []));

@@ -9,6 +9,7 @@ import { anchorLatencyFigures } from './anchorLatency.ts';
 import { FIRST_LOAD_BUDGET_KB, firstLoadJs } from './bundleSize.ts';
 import { deltaFixture } from './deltaFixture.ts';
 import { ed25519Figures } from './ed25519.ts';
+import { renderGoals, recordGoal } from './goals.ts';
 import { GROWTH, growthFigures } from './growth.ts';
 import type { Figure } from './measure.ts';
 import { OP_CODEC, opCodecFigures } from './opCodec.ts';
@@ -62,6 +63,8 @@ const SECTIONS: Record<string, () => Promise<void>> = {
 
     console.log(`\nVerify + apply of signed state deltas against raw Yjs (goal: ≥ 10,000 ops/s in Chromium, ratio ≥ 0.5x; fastest of several runs)\n`);
     console.log(renderTable(pairComparisons(figures, [[VERIFY_APPLY.full, VERIFY_APPLY.baseline]])));
+    const inChromium = figures.find((f) => f.group === 'Chromium' && f.name === VERIFY_APPLY.full);
+    recordGoal({ goal: 'verify-apply', figure: inChromium?.opsPerSec ?? 'not measured: no Chromium figure', detail: 'fastest run' });
     console.log('\nWhere verify + apply spends its time (each stage timed alone over the same ops)\n');
     console.log(renderStages(figures.filter((f) => f.name === VERIFY_APPLY.full), figures.filter((f) => stageNames.includes(f.name))));
 
@@ -148,6 +151,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
     const bundle = firstLoadJs(fileURLToPath(new URL('../dist', import.meta.url)));
     console.log(`\nFirst-load JavaScript of the app (${bundle.files.join(', ')}; lazily loaded chunks not counted)\n`);
     console.log(renderBudgets([{ measure: 'first-load JS, gzip -9', value: bundle.gzipKb, budget: FIRST_LOAD_BUDGET_KB, unit: 'kB' }]));
+    recordGoal({ goal: 'first-load-js', figure: bundle.gzipKb, detail: 'gzip -9' });
   },
 };
 
@@ -157,5 +161,15 @@ if (unknown.length > 0) {
   console.error(`no benchmark named ${unknown.join(', ')}; the names are: ${Object.keys(SECTIONS).join(', ')} (none: all of them)`);
   process.exit(2);
 }
-for (const [name, run] of Object.entries(SECTIONS)) if (asked.length === 0 || asked.includes(name)) await run();
+const ran: string[] = [];
+for (const [name, run] of Object.entries(SECTIONS)) {
+  if (asked.length > 0 && !asked.includes(name)) continue;
+  await run();
+  ran.push(name);
+  const own = renderGoals([name], ran);
+  if (own.split('\n').length > 2) console.log(`\nThe issue's goals measured by ${name}\n\n${own}`);
+}
+// Every goal of issue 12, measured in this run or not.
+console.log(`\nGoals (issue 12: long-lived contexts stay fast), ${ran.join(', ')} run\n`);
+console.log(renderGoals(undefined, ran));
 console.log('');

@@ -34,6 +34,7 @@ export function __tabnode_methods(): void {
     .view("logs", '{"n":"integer","size":"integer"}')
     .view("ret", '{"size":"integer"}')
     .view("types", '{"s":"string","n":"number","i":"integer","b":"boolean","o":"object","a":"array","j":"json","opt":"string?"}')
+    .view("instance_calls")
     .publish();
 }
 
@@ -249,4 +250,12 @@ export function ret(): void {
 /** Echo back what the SDK parsed, re-serialized. */
 export function types(): void {
   returnJson(input());
+}
+
+let callsInThisInstance: i32 = 0;
+
+/** How many calls this instance has run, itself included: 1 in a fresh instance. */
+export function instance_calls(): void {
+  callsInThisInstance++;
+  returnText(callsInThisInstance.toString());
 }

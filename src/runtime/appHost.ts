@@ -25,6 +25,8 @@ export function createAppHost(limits: RuntimeLimits): AppHost {
   let app: LoadedApp | null = null;
   let doc = new Y.Doc();
   let privateStore = new Map<string, Uint8Array>();
+  /** Names the replica's and private storage's current content: replaced on every change. */
+  let contentToken = {};
 
   function applyTo(target: Y.Doc, update: Uint8Array): void {
     try {
@@ -37,6 +39,7 @@ export function createAppHost(limits: RuntimeLimits): AppHost {
   return {
     async load(wasm) {
       app = await loadApp(wasm, limits);
+      contentToken = {};
       return app.manifest;
     },
     setState(fullUpdate) {
@@ -44,12 +47,15 @@ export function createAppHost(limits: RuntimeLimits): AppHost {
       applyTo(next, fullUpdate);
       doc.destroy();
       doc = next;
+      contentToken = {};
     },
     applyUpdate(update) {
+      contentToken = {}; // also when applying fails halfway
       applyTo(doc, update);
     },
     setPrivate(entries) {
       privateStore = new Map(entries.map(([key, value]) => [key, value.slice()]));
+      contentToken = {};
     },
     call(request, options = {}) {
       if (!app) throw new RuntimeError('not-loaded', 'no app is loaded; call load(wasm) first');
@@ -64,7 +70,8 @@ export function createAppHost(limits: RuntimeLimits): AppHost {
           base.destroy();
         }
       }
-      const result = runCall(app, doc, privateStore, request, limits, timeoutMs);
+      const result = runCall(app, doc, privateStore, request, limits, timeoutMs, contentToken);
+      if (result.privateWrites.length) contentToken = {};
       for (const [key, value] of result.privateWrites) {
         if (value === null) privateStore.delete(key);
         else privateStore.set(key, value);

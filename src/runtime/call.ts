@@ -69,14 +69,26 @@ interface Fresh {
  * - prepare() makes the next instance ahead of time (the worker does it right after posting
  *   a reply). A module whose start function calls the host cannot be prepared (it needs a
  *   call to serve it): it is instantiated inside each call instead, with the same result.
+ * - Consecutive views against an unchanged state share one instance: a view cannot write,
+ *   nothing re-runs it elsewhere, and all its inputs but leftovers of earlier views of the
+ *   same state are the same. The caller names the state with a `reuse` token (a new object
+ *   whenever the state or private storage changes); a mutation, another token or none, a
+ *   failed view, or a view whose memory grew ends the reuse.
  */
 export interface Runner {
   readonly plan: MemoryPlan;
-  /** Call `entry` inside a draft of `base`; returns the draft's one Yjs update (null: no write) and the exports. */
-  invoke(scope: CallScope, entry: string, base: Y.Doc, clientID: number): { update: Uint8Array | null; exports: WebAssembly.Exports };
+  /**
+   * Call `entry` inside a draft of `base`; returns the draft's one Yjs update (null: no write)
+   * and the exports. `reuse`: the token of `base`'s current state (and private storage), for
+   * views only; without it the call gets a pristine instance.
+   */
+  invoke(scope: CallScope, entry: string, base: Y.Doc, clientID: number, reuse?: object): { update: Uint8Array | null; exports: WebAssembly.Exports };
   /** Instantiate the next call's instance now, off the call's clock. */
   prepare(): void;
 }
+
+/** The least views an instance serves once instances were seen to grow their memory. */
+const MIN_VIEWS_PER_INSTANCE = 8;
 
 export function createRunner(module: WebAssembly.Module, plan: MemoryPlan): Runner {
   const binding: HostBinding = { scope: null };
@@ -84,6 +96,15 @@ export function createRunner(module: WebAssembly.Module, plan: MemoryPlan): Runn
   const initialBytes = plan.initial * 65536;
   let spareMemory: WebAssembly.Memory | null = null;
   let prepared: Fresh | null = null;
+  /** The instance the last view ran in, and the state token it ran against. */
+  let kept: { fresh: Fresh; reuse: object; views: number } | null = null;
+  /**
+   * Views one instance serves before it is let go while its memory can still be recycled:
+   * an app that never frees (AssemblyScript's stub runtime) fills its memory view by view,
+   * and a memory that grew cannot be given to a fresh instance, so each growth would cost a
+   * new WebAssembly.Memory. Learned from the last instance that grew: 3/4 of its views.
+   */
+  let viewsPerInstance = Infinity;
   let startCallsHost = false;
 
   function memoryForInstance(): WebAssembly.Memory {
@@ -116,34 +137,68 @@ export function createRunner(module: WebAssembly.Module, plan: MemoryPlan): Runn
     if (plan.kind === 'imported' && memory && memory.buffer.byteLength === initialBytes) spareMemory = memory;
   }
 
+  /** The kept view instance when this call may run in it; otherwise it is let go. */
+  function takeKept(scope: CallScope, reuse: object | undefined): { fresh: Fresh; views: number } | null {
+    const k = kept;
+    kept = null;
+    if (k && scope.kind === 'view' && reuse !== undefined && k.reuse === reuse && k.views < viewsPerInstance) return k;
+    if (k) recycle(k.fresh.memory);
+    return null;
+  }
+
+  /** A view that ended well, in memory of its initial size, leaves its instance for the next view of the same state. */
+  function keepIfReusable(scope: CallScope, fresh: Fresh | null, views: number, reuse: object | undefined): boolean {
+    if (!fresh || scope.kind !== 'view' || reuse === undefined || startCallsHost) return false;
+    if (fresh.memory && fresh.memory.buffer.byteLength !== initialBytes) {
+      viewsPerInstance = Math.max(MIN_VIEWS_PER_INSTANCE, Math.floor((views * 3) / 4));
+      return false;
+    }
+    kept = { fresh, reuse, views };
+    return true;
+  }
+
   return {
     plan,
-    invoke(scope, entry, base, clientID) {
+    invoke(scope, entry, base, clientID, reuse) {
       let exports: WebAssembly.Exports = {};
+      let ran: Fresh | null = null;
+      let views = 1;
+      let ok = false;
       binding.scope = scope;
       try {
         const update = draftUpdate(base, clientID, (draft) => {
           scope.draft = draft;
-          let fresh = prepared;
-          prepared = null;
+          const reused = takeKept(scope, reuse);
+          let fresh = reused?.fresh ?? null;
+          if (reused) views = reused.views + 1;
+          if (!fresh) {
+            fresh = prepared;
+            prepared = null;
+          }
           if (fresh) scope.memory = fresh.memory;
           // Not prepared: the start function runs here, serving this call. With an own
           // memory it cannot pass bytes to the host, as the memory is known only afterwards.
-          else fresh = instantiate((memory) => (scope.memory = memory));
+          else {
+            fresh = instantiate((memory) => (scope.memory = memory));
+            // Its start function served this call: each call must see it run (never reused).
+            if (scope.hostCalls > 0) startCallsHost = true;
+          }
           scope.memory = fresh.memory;
+          ran = fresh;
           exports = fresh.instance.exports;
           const fn = exports[entry];
           if (typeof fn !== 'function') throw new RuntimeError('unknown-method', `the module exports no function "${entry}"`);
           (fn as () => unknown)();
         });
         if (performance.now() > scope.deadline) throw new RuntimeError('timeout', 'the call ran past its time limit; make the method do less work per call');
+        ok = true;
         return { update, exports };
       } catch (error) {
         throw classify(error, scope, plan);
       } finally {
         binding.scope = null;
         scope.draft = null;
-        recycle(scope.memory);
+        if (!(ok && keepIfReusable(scope, ran, views, reuse))) recycle(scope.memory);
       }
     },
     prepare() {

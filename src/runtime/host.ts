@@ -60,7 +60,9 @@ export async function loadApp(wasm: Uint8Array, limits: RuntimeLimits): Promise<
 /**
  * Run one method against `base` (read, never mutated) and `privateBase`. A mutation's
  * shared writes come back as one Yjs update written as `request.clientID`; the same app,
- * state, input, executor, context and client id always give the same bytes.
+ * state, input, executor, context and client id always give the same bytes. `reuse` names
+ * the current content of `base` and `privateBase` (a new object whenever either changes):
+ * views of the same content may then share an instance (see Runner in call.ts).
  */
 export function runCall(
   app: LoadedApp,
@@ -69,6 +71,7 @@ export function runCall(
   request: CallRequest,
   limits: RuntimeLimits,
   timeoutMs: number = limits.callMs,
+  reuse?: object,
 ): CallResult {
   const started = performance.now();
   const method = app.methods.get(request.method);
@@ -84,7 +87,7 @@ export function runCall(
     contextId: request.contextId,
     privateBase,
   });
-  const { update } = app.runner.invoke(scope, method.name, base, request.clientID);
+  const { update } = app.runner.invoke(scope, method.name, base, request.clientID, reuse);
   if (update && update.length > limits.updateBytes) {
     throw new RuntimeError('limit', `the call's writes make a ${update.length}-byte update, over the limit of ${limits.updateBytes}; write less per call`);
   }

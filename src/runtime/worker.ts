@@ -14,12 +14,19 @@ const port = self as unknown as {
 };
 
 let host: AppHost | null = null;
-// Requests are handled strictly in order, also across the asynchronous load.
+// Requests are handled strictly in order, also across the asynchronous load: at once when
+// nothing is in progress (a call then replies within this task), else after what is.
 let chain: Promise<void> = Promise.resolve();
+let inProgress = 0;
+
+function run(message: WorkerRequest): Promise<void> {
+  inProgress++;
+  return handle(message).finally(() => void inProgress--);
+}
 
 port.onmessage = (event) => {
   const message = event.data;
-  chain = chain.then(() => handle(message));
+  chain = inProgress === 0 ? run(message) : chain.then(() => run(message));
 };
 port.postMessage({ type: 'ready' });
 
@@ -60,11 +67,14 @@ async function handle(message: WorkerRequest): Promise<void> {
   if (message.type === 'load' || message.type === 'call') host?.prepare();
 }
 
-/** Buffers made for this result alone can move instead of being copied. */
+/** Below this, copying a buffer costs less than detaching and moving it. */
+const TRANSFER_FROM_BYTES = 16 * 1024;
+
+/** Large buffers made for this result alone move instead of being copied. */
 function transferable(result: CallResult): Transferable[] {
   const out: Transferable[] = [];
   for (const bytes of [result.output, result.update]) {
-    if (bytes && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) out.push(bytes.buffer as ArrayBuffer);
+    if (bytes && bytes.byteLength >= TRANSFER_FROM_BYTES && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) out.push(bytes.buffer as ArrayBuffer);
   }
   return out;
 }

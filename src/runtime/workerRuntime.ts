@@ -48,7 +48,14 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions = {}): AppRunt
   const queue: Job[] = [];
   let worker: Worker;
   let ready = false;
-  let inFlight: { id: number; job: Job; timer: ReturnType<typeof setTimeout> | null } | null = null;
+  /** The job the worker is on, and when it overruns (performance.now() ms; null: never). */
+  let inFlight: { id: number; job: Job; deadline: number | null } | null = null;
+  /**
+   * One timer watches whatever is in flight, so a call costs no setTimeout/clearTimeout of
+   * its own: it is armed for the earliest deadline, and when it fires before the job in
+   * flight is due (an earlier job finished) it is armed again for the rest.
+   */
+  let watchdog: { timer: ReturnType<typeof setTimeout>; at: number } | null = null;
   let nextId = 1;
   let crashes = 0;
   let failure: RuntimeError | null = null;
@@ -79,8 +86,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions = {}): AppRunt
       return;
     }
     if (!inFlight || reply.id !== inFlight.id) return; // a reply from before a restart
-    const { job, timer } = inFlight;
-    if (timer !== null) clearTimeout(timer);
+    const { job } = inFlight;
     inFlight = null;
     crashes = 0;
     if (reply.ok) job.resolve(reply.value);
@@ -93,9 +99,28 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions = {}): AppRunt
     const job = queue.shift();
     if (!job) return;
     const id = nextId++;
-    const timer = job.timeoutMs === null ? null : setTimeout(() => overrun(id), job.timeoutMs + graceMs);
-    inFlight = { id, job, timer };
+    const deadline = job.timeoutMs === null ? null : performance.now() + job.timeoutMs + graceMs;
+    inFlight = { id, job, deadline };
+    watch();
     worker.postMessage({ ...job.message, id } as WorkerRequest);
+  }
+
+  function watch(): void {
+    const due = inFlight?.deadline;
+    if (due == null || (watchdog && watchdog.at <= due)) return;
+    if (watchdog) clearTimeout(watchdog.timer);
+    watchdog = { timer: setTimeout(onWatchdog, Math.max(0, due - performance.now())), at: due };
+  }
+
+  function onWatchdog(): void {
+    watchdog = null;
+    if (inFlight?.deadline != null && performance.now() >= inFlight.deadline) overrun(inFlight.id);
+    else watch();
+  }
+
+  function stopWatching(): void {
+    if (watchdog) clearTimeout(watchdog.timer);
+    watchdog = null;
   }
 
   function overrun(id: number): void {
@@ -109,7 +134,6 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions = {}): AppRunt
   function crash(why: string): void {
     if (failure) return;
     const job = inFlight?.job;
-    if (inFlight?.timer != null) clearTimeout(inFlight.timer);
     inFlight = null;
     if (++crashes > MAX_CRASHES) {
       worker.terminate();
@@ -141,6 +165,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions = {}): AppRunt
 
   function fail(error: RuntimeError): void {
     failure = error;
+    stopWatching();
     for (const job of queue.splice(0)) job.reject(error);
   }
 
@@ -197,7 +222,6 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions = {}): AppRunt
       if (failure?.code === 'closed') return;
       worker?.terminate();
       if (inFlight) {
-        if (inFlight.timer !== null) clearTimeout(inFlight.timer);
         inFlight.job.reject(new RuntimeError('closed', 'the runtime was closed during the call'));
         inFlight = null;
       }

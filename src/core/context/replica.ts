@@ -99,6 +99,13 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
   let refusedBytes = 0;
   /** Counts receives that changed the DAG or verdicts: what views derived from them are keyed on. */
   let changes = 0;
+  /** Ops in the DAG whose verdict is invalid, kept up to date per receive (views list them without walking the DAG). */
+  const invalid = new Set<string>();
+
+  function trackVerdict(key: string): void {
+    if (dag.has(key) && evaluator.verdict(key)?.valid === false) invalid.add(key);
+    else invalid.delete(key);
+  }
   /**
    * The chain the genesis binds (null: none), for checking anchored revocations' evidence.
    * Undefined until the genesis is seen; its id is its content's hash, so any copy with the
@@ -259,6 +266,8 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
       if (flippedByBudget.length) joined.push(...history.update(flippedByBudget));
       for (const key of joined) forgetRefused(key);
       result.accepted = dag.parentsFirst([...new Set(joined)]).map((k) => dag.get(k)!);
+      for (const c of result.added) trackVerdict(c.key);
+      for (const key of result.flipped) trackVerdict(key);
       if (result.added.length || result.flipped.length) changes++;
       return result;
     },
@@ -278,6 +287,8 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
     refusedBytes: () => refusedBytes,
     governance: () => evaluator.current(),
 
+    /** The ops whose verdict is invalid, in DAG order (parents first). O(invalid ops), not O(DAG). */
+    invalidOps: (): CheckedOp[] => dag.parentsFirst([...invalid]).map((k) => dag.get(k)!),
     /** Whether an op is in the DAG at all (history or refused). */
     hasOp: (key: string) => dag.has(key),
     /** Whether an op is here and valid. */

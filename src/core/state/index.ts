@@ -13,3 +13,4 @@ export * from './stateRoot.ts';
 export * from './writer.ts';
 export * from './writeSession.ts';
 export * from './overwrites.ts';
+export * from './sharedEntries.ts';

@@ -10,8 +10,11 @@ export function historyOps(replica: Replica): CheckedOp[] {
   return out;
 }
 
-/** My heads, plus history ids at exponentially spaced depths back (1, 2, 4, … ops), plus my op count. */
-export function headsMessage(replica: Replica): Extract<SyncMessage, { kind: 'heads' }> {
+/**
+ * My heads (by default the replica's; the sync layer names only durable ones), plus history
+ * ids at exponentially spaced depths back (1, 2, 4, … ops), plus my op count.
+ */
+export function headsMessage(replica: Replica, headKeys: string[] = replica.heads()): Extract<SyncMessage, { kind: 'heads' }> {
   const count = replica.historySize();
   // Positions (in history order) 1, 2, 4, … ops back from the newest: one pass, no copy.
   const wanted = new Set<number>();
@@ -22,7 +25,7 @@ export function headsMessage(replica: Replica): Extract<SyncMessage, { kind: 'he
     if (!replica.inHistory(c.key)) continue;
     if (wanted.has(position++)) sample.push(c.op.id);
   }
-  const heads = replica.heads().slice(0, SYNC_LIMITS.heads).map((k) => replica.dag.get(k)!.op.id);
+  const heads = headKeys.slice(0, SYNC_LIMITS.heads).map((k) => replica.dag.get(k)!.op.id);
   return { kind: 'heads', heads, sample: sample.reverse(), count };
 }
 

@@ -39,6 +39,11 @@ export interface ContextSyncOptions {
 
 export type SyncEvent =
   | { kind: 'ops'; result: ReceiveResult; from?: string }
+  /**
+   * A peer's ops were verified and are in the state, not yet durable: a view may show them
+   * now. They are relayed, announced and reported as 'ops' once durable.
+   */
+  | { kind: 'shown'; from: string }
   | { kind: 'rejected'; rejections: Rejection[]; from?: string }
   | { kind: 'peers' }
   | { kind: 'checkpoint'; from: string; bytes: Uint8Array }
@@ -59,6 +64,11 @@ export function createContextSync(o: ContextSyncOptions) {
   const wantedApps = new Map<string, ((bytes: Uint8Array) => void)[]>();
   /** Persistence queue: ops are written in the order they were verified. */
   let persisting: Promise<unknown> = Promise.resolve();
+  /**
+   * History ops handed to persist() and not stored yet: never sent, nor named in heads,
+   * before they are (a failed write leaves them here: they are never sent from this run).
+   */
+  const notDurable = new Set<string>();
   /** Recently closed links and why, for the sync panel (bounded). */
   const closed: PeerInfo[] = [];
   const antiEntropyMs = o.antiEntropyMs ?? 3000;
@@ -114,6 +124,7 @@ export function createContextSync(o: ContextSyncOptions) {
     let total = 0;
     const now = o.scheduler.now();
     for (const c of ops) {
+      if (notDurable.has(c.key)) continue; // pushed to every peer once it is stored
       if (s.outboundBytes + size > SYNC_QUOTAS.outboundQueuedBytes || total + c.bytes.length > budget) break;
       if (s.sentOps.has(c.key)) {
         if (c.bytes.length > resendCredit(s)) continue;
@@ -134,8 +145,29 @@ export function createContextSync(o: ContextSyncOptions) {
   }
 
   function sendHeads(s: Session): void {
-    s.headsSent = o.replica.heads().join();
-    send(s, headsMessage(o.replica));
+    const heads = durableHeads();
+    s.headsSent = heads.join();
+    send(s, headsMessage(o.replica, heads));
+  }
+
+  /**
+   * My heads as peers may hear of them: a head not durable yet is stood in for by its
+   * nearest durable ancestors (few: only the batches being written are not durable).
+   */
+  function durableHeads(): string[] {
+    const heads = o.replica.heads();
+    if (!heads.some((h) => notDurable.has(h))) return heads;
+    const out = new Set<string>();
+    const seen = new Set<string>();
+    const stack = [...heads];
+    while (stack.length) {
+      const k = stack.pop()!;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      if (!notDurable.has(k)) out.add(k);
+      else for (const p of o.replica.dag.get(k)?.op.parents ?? []) stack.push(idKey(p));
+    }
+    return [...out].sort();
   }
 
   function verified(): Session[] {
@@ -168,7 +200,7 @@ export function createContextSync(o: ContextSyncOptions) {
       const missing = o.replica.dag.missingFrom(from.link.id);
       if (missing.length) ask(from, missing);
     }
-    if (from && from.info.state === 'verified' && from.theirHeads.some((h) => !o.replica.dag.has(idKey(h))) && from.headsSent !== o.replica.heads().join()) {
+    if (from && from.info.state === 'verified' && from.theirHeads.some((h) => !o.replica.dag.has(idKey(h))) && from.headsSent !== durableHeads().join()) {
       // Catching up from this peer: show it what I have now, it answers with the next part.
       sendHeads(from);
     }
@@ -177,7 +209,12 @@ export function createContextSync(o: ContextSyncOptions) {
       if (result.added.length) o.onChange?.({ kind: 'ops', result, from: from?.info.linkId });
       return { ...result, durable: Promise.resolve() };
     }
+    // Another node's ops show at once (the state took them in during receive); only relaying
+    // waits for durability. This node's own stay unannounced until its write resolves.
+    if (from) o.onChange?.({ kind: 'shown', from: from.info.linkId });
+    for (const c of result.accepted) notDurable.add(c.key);
     const durable = (persisting = persisting.then(() => o.persist(result.accepted))).then(() => {
+      for (const c of result.accepted) notDurable.delete(c.key);
       // A few new ops are pushed as they are; a bulk (a catch-up passing through) is only
       // announced by heads: peers that lack it answer with theirs and get exactly the rest.
       for (const s of verified()) {
@@ -382,7 +419,7 @@ export function createContextSync(o: ContextSyncOptions) {
     if (missing.length) sendOps(s, missing, SYNC_QUOTAS.answerBytes);
     // They have ops I lack: show them my heads so they push the difference (once per
     // change of my heads, so two nodes never bounce heads back and forth).
-    if (m.heads.some((h) => !o.replica.dag.has(idKey(h))) && s.headsSent !== o.replica.heads().join()) sendHeads(s);
+    if (m.heads.some((h) => !o.replica.dag.has(idKey(h))) && s.headsSent !== durableHeads().join()) sendHeads(s);
     o.onChange?.({ kind: 'peers' });
   }
 

@@ -2,6 +2,7 @@
 // simulated clock, persisting nothing.
 import { createReplica } from '../context/replica.ts';
 import { recordingSink, type Person } from '../context/testkit.ts';
+import type { CheckedOp } from '../governance/checkedOp.ts';
 import type { ProofOptions } from '../identity/index.ts';
 import type { Scheduler } from '../mesh/Scheduler.ts';
 import { seededRandom } from '../mesh/seededRandom.ts';
@@ -10,7 +11,13 @@ import { createContextSync, type SyncEvent } from './contextSync.ts';
 let seeds = 1;
 
 /** `proofs`: what the node checks wallet proofs and chain evidence with (its RPC). */
-export function syncNode(who: Pick<Person, 'device'>, context: Uint8Array, scheduler: Scheduler, options: { onChange?(e: SyncEvent): void; now?(): number; proofs?: ProofOptions } = {}) {
+/** `persist`: where verified ops go before they are relayed (default: nowhere, at once). */
+export function syncNode(
+  who: Pick<Person, 'device'>,
+  context: Uint8Array,
+  scheduler: Scheduler,
+  options: { onChange?(e: SyncEvent): void; now?(): number; proofs?: ProofOptions; persist?(ops: CheckedOp[]): Promise<void> } = {},
+) {
   const sink = recordingSink();
   const replica = createReplica(context, sink, options.proofs);
   const random = seededRandom(seeds++);
@@ -20,7 +27,7 @@ export function syncNode(who: Pick<Person, 'device'>, context: Uint8Array, sched
     scheduler,
     randomBytes: (n) => Uint8Array.from({ length: n }, () => Math.floor(random() * 256)),
     now: options.now ?? (() => scheduler.now()),
-    persist: async () => {},
+    persist: options.persist ?? (async () => {}),
     antiEntropyMs: 500,
     ...(options.onChange ? { onChange: options.onChange } : {}),
   });

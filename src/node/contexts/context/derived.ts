@@ -1,6 +1,6 @@
 import { fromHex } from '../../../core/crypto/index.ts';
 import type { Replica } from '../../../core/context/replica.ts';
-import { governanceRoot, readKv, type ContextState } from '../../../core/state/index.ts';
+import { governanceRoot, readKvShared, type ContextState } from '../../../core/state/index.ts';
 import type { ContextView, InvalidOpView } from '../view.ts';
 import { selectInvalidOps } from './selectors/invalidOps.ts';
 
@@ -18,7 +18,7 @@ export function createDerived(replica: Replica, state: ContextState) {
   function fromHistory() {
     if (derivedAt === replica.changes()) return derived;
     const g = replica.governance();
-    derived = { governanceRoot: governanceRoot(g), invalidOps: selectInvalidOps(g, { ops: replica.dag.all(), verdict: replica.verdict }) };
+    derived = { governanceRoot: governanceRoot(g), invalidOps: selectInvalidOps(g, { ops: replica.invalidOps(), verdict: replica.verdict }) };
     derivedAt = replica.changes();
     return derived;
   }
@@ -26,7 +26,7 @@ export function createDerived(replica: Replica, state: ContextState) {
   function kvEntries(): ContextView['kv'] {
     const root = state.root();
     if (root !== kvFor) {
-      kv = readKv(state.doc);
+      kv = readKvShared(state.doc);
       kvFor = root;
     }
     return kv;
