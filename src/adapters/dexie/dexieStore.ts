@@ -1,6 +1,6 @@
 import { bytesEqual } from '../../core/crypto/bytes.ts';
 import { Dexie } from 'dexie';
-import { MAX_REJECTIONS_KEPT, RootConflictError, type Store } from '../../core/store/index.ts';
+import { MAX_REJECTIONS_KEPT, RootConflictError, type SealRecord, type Store } from '../../core/store/index.ts';
 import { MAX_POINTS_PER_CONTEXT } from '../../core/metrics/point.ts';
 import { keepNewest } from '../../core/alerts/index.ts';
 import { openDb } from './schema.ts';
@@ -164,6 +164,24 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
       await db.metrics.put({ ...record, points: record.points.slice(-MAX_POINTS_PER_CONTEXT) });
     },
     metrics: () => db.metrics.toArray(),
+
+    // Verified history: seals.
+    ensureSealKey: (candidate) =>
+      db.transaction('rw', db.sealKey, async () => {
+        const existing = await db.sealKey.get('this');
+        if (existing) return existing.key;
+        await db.sealKey.add({ slot: 'this', key: candidate });
+        return candidate;
+      }),
+    async seals(context) {
+      const rows = await db.seals.where('context').equals(context).sortBy('seq');
+      return rows as SealRecord[];
+    },
+    replaceSeals: (context, add, remove) =>
+      db.transaction('rw', db.seals, async () => {
+        if (remove.length) await db.seals.bulkDelete(remove);
+        return (await db.seals.add({ context, entries: add.entries, mac: add.mac })) as number;
+      }),
   };
 }
 

@@ -2,6 +2,7 @@ import type { ProofOptions } from '../identity/index.ts';
 import { DecodeError } from '../codec/index.ts';
 import { createDag, DAG_LIMITS } from '../dag/dag.ts';
 import { checkIntrinsic, type CheckedOp, type IntrinsicRefusal, type KnownBinding } from '../governance/checkedOp.ts';
+import { trustedCheckedOp } from '../governance/trustedOp.ts';
 import { cloneGovState, type GovState } from '../governance/state.ts';
 import { genesisBinding } from '../anchor/binding.ts';
 import type { Hash32 } from '../anchor/AnchorChain.ts';
@@ -199,6 +200,15 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
     return flipped;
   }
 
+  /** A sealed op as checkIntrinsic would pass it; one that does not decode so is checked in full. */
+  function trustedCheck(op: Op, bytes: Uint8Array): ReturnType<typeof checkIntrinsic> {
+    try {
+      return Promise.resolve({ ok: true, checked: trustedCheckedOp(op, bytes) });
+    } catch {
+      return checkIntrinsic(op, contextId, proofs, bytes, binding);
+    }
+  }
+
   return {
     contextId,
     contextKey,
@@ -209,9 +219,11 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
     /**
      * Verify and take in ops (bytes from the wire or storage, or ops made here). `source`
      * names who delivered them (a link id), for the per-source bounds; `sourceRoot` whose
-     * node it is (its own refused ops count against its root's budget).
+     * node it is (its own refused ops count against its root's budget). `trusted` (loading
+     * from this node's own store only) names ops it verified before, whose seal checked out:
+     * their signatures and certificates are not checked again (docs/decisions/stored-verdicts.md).
      */
-    async receive(inputs: (Uint8Array | Op)[], source?: string, sourceRoot?: string): Promise<ReceiveResult> {
+    async receive(inputs: (Uint8Array | Op)[], source?: string, sourceRoot?: string, trusted?: (op: Op) => boolean): Promise<ReceiveResult> {
       const result: ReceiveResult = { added: [], accepted: [], rejected: [], flipped: [], rebuilt: false };
       // Decode, then check signatures of the whole batch at once (they may run in parallel),
       // then take the ops in one by one: DAG, verdicts and state stay strictly sequential.
@@ -232,7 +244,7 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
         fresh.push({ op, bytes: input instanceof Uint8Array ? input : encodeOp(op) });
       }
       learnBinding(fresh.map((f) => f.op));
-      const verdicts = await Promise.all(fresh.map(({ op, bytes }) => checkIntrinsic(op, contextId, proofs, bytes, binding)));
+      const verdicts = await Promise.all(fresh.map(({ op, bytes }) => (trusted?.(op) ? trustedCheck(op, bytes) : checkIntrinsic(op, contextId, proofs, bytes, binding))));
       const dropped = new Set<string>();
       for (const [i, verdict] of verdicts.entries()) {
         const { op, bytes } = fresh[i]!;

@@ -137,6 +137,24 @@ export interface Store {
   putMetrics(record: MetricsRecord): Promise<void>;
   /** Every context's stored series. */
   metrics(): Promise<MetricsRecord[]>;
+
+  // ── Verified history (src/node/contexts/context/persistence.ts; docs/decisions/stored-verdicts.md) ──
+  // Seals say "this node verified these ops" under a per-profile MAC key, so a reload need not
+  // check their signatures again. The store only keeps them; the MAC is checked by whoever reads.
+  /** The profile's MAC key for seals (non-extractable HMAC); first writer wins, like the vault key. */
+  ensureSealKey(candidate: CryptoKey): Promise<CryptoKey>;
+  /** A context's seals, oldest first. */
+  seals(context: string): Promise<SealRecord[]>;
+  /** Add one seal and delete the listed ones (by seq) in one step; returns the new seal's seq. */
+  replaceSeals(context: string, add: { entries: Uint8Array; mac: Uint8Array }, remove: number[]): Promise<number>;
+}
+
+/** A seal of verified ops: their entries (id ‖ signature, 96 bytes each) and a MAC over them. */
+export interface SealRecord {
+  context: string;
+  seq: number;
+  entries: Uint8Array;
+  mac: Uint8Array;
 }
 
 /** A context's health series as stored (src/core/metrics). */
