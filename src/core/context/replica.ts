@@ -200,10 +200,13 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
     return flipped;
   }
 
-  /** A sealed op as checkIntrinsic would pass it; one that does not decode so is checked in full. */
-  function trustedCheck(op: Op, bytes: Uint8Array): ReturnType<typeof checkIntrinsic> {
+  /**
+   * A sealed op as checkIntrinsic would pass it (synchronously: no promise per op on a large
+   * load); one that does not decode so is checked in full.
+   */
+  function trustedCheck(op: Op, bytes: Uint8Array): Awaited<ReturnType<typeof checkIntrinsic>> | ReturnType<typeof checkIntrinsic> {
     try {
-      return Promise.resolve({ ok: true, checked: trustedCheckedOp(op, bytes) });
+      return { ok: true, checked: trustedCheckedOp(op, bytes) };
     } catch {
       return checkIntrinsic(op, contextId, proofs, bytes, binding);
     }
