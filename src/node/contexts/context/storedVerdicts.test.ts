@@ -178,3 +178,23 @@ function flip(bytes: Uint8Array, at: number): Uint8Array {
   out[at] = out[at]! ^ 0x01;
   return out;
 }
+
+describe('a node that loaded from its seals and snapshot still serves the full history', () => {
+  test('a peer joining later catches up every op from it', async () => {
+    const hub = memoryMeshHub(realTimeScheduler);
+    const { store, id, before } = await grownContext(hub, 30);
+    const warm = await reopen(hub, store, id, before.opCount);
+    await warm.node.close();
+    nodes.splice(nodes.indexOf(warm.node), 1);
+    // This open reads a sealed snapshot and checks no signature: it is the only node online.
+    const loaded = await reopen(hub, store, id, before.opCount);
+    expect(loaded.checks).toBe(0);
+    const c = await keep(testNode(hub, 'C'));
+    await c.contexts.join(await loaded.node.contexts.invite(id, { role: 'reader' }));
+    await until('C has the whole history', async () => (await c.contexts.view(id)).opCount === before.opCount + 1, 20_000);
+    const seen = await picture(c, id);
+    expect(seen.stateRoot).toBe(before.stateRoot);
+    expect(seen.kv).toEqual(before.kv);
+    expect(seen.heads).toEqual((await picture(loaded.node, id)).heads);
+  }, 60_000);
+});
