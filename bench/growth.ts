@@ -165,6 +165,7 @@ export async function growthFigures(): Promise<GrowthFigures> {
     notes.push(`${k(size)}-op fixture: ${f.cached ? 'read from bench/.cache/' : 'built'} in ${(f.buildMs / 1000).toFixed(2)} s (${f.members} authors; genesis, ${f.governance.length - 1} joins, ${f.deltas.length.toLocaleString('en-US')} deltas).`);
     const failed = (e: unknown) => `not measured: ${e instanceof Error ? e.message : String(e)}`;
     const r = await openCold(f, gc, true, true).catch(failed);
+    // What the next size is predicted from: the fixture and the sealed open (the full one stops at fullVerifyMaxOps).
     spentPerOp = Math.max(spentPerOp, (performance.now() - t) / size);
     const full = size <= GROWTH.fullVerifyMaxOps ? await openCold(f, gc, false, false).catch(failed) : `not measured: verifying ${k(size)} signatures takes minutes (runs up to ${k(GROWTH.fullVerifyMaxOps)})`;
     rows.push({ size, r, full });
