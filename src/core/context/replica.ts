@@ -4,6 +4,7 @@ import { createDag, DAG_LIMITS } from '../dag/dag.ts';
 import { checkIntrinsic, type CheckedOp, type IntrinsicRefusal, type KnownBinding } from '../governance/checkedOp.ts';
 import { trustedCheckedOp } from '../governance/trustedOp.ts';
 import { cloneGovState, type GovState } from '../governance/state.ts';
+import { bytesEqual } from '../crypto/index.ts';
 import { genesisBinding } from '../anchor/binding.ts';
 import type { Hash32 } from '../anchor/AnchorChain.ts';
 import { memberSetRoot } from '../anchor/memberSetRoot.ts';
@@ -200,6 +201,26 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
     return flipped;
   }
 
+  /** One copy per author key: thousands of ops by a few authors need not each hold its key twice. */
+  const authors = new Map<string, { bytes: Uint8Array; key: string }>();
+
+  /**
+   * Heap per op held (docs/decisions/stored-verdicts.md): an op's context, author and parent
+   * ids are equal to bytes held already (the context id, the author's earlier ops, the
+   * parents' own ids), so it points at those instead of holding copies of its own.
+   */
+  function share(c: CheckedOp): CheckedOp {
+    const op = c.op;
+    if (op.body.kind !== 'genesis' && bytesEqual(op.context, contextId)) op.context = contextId;
+    const author = authors.get(c.author);
+    if (author) {
+      op.author = author.bytes;
+      c.author = author.key;
+    } else authors.set(c.author, { bytes: op.author, key: c.author });
+    op.parents = op.parents.map((p) => dag.get(idKey(p))?.op.id ?? p);
+    return c;
+  }
+
   /**
    * A sealed op as checkIntrinsic would pass it (synchronously: no promise per op on a large
    * load); one that does not decode so is checked in full.
@@ -255,7 +276,7 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
           result.rejected.push({ key: idKey(op.id), reason: verdict.reason, message: verdict.message, bytes: bytes.length });
           continue;
         }
-        for (const c of dag.add(verdict.checked!, source)) {
+        for (const c of dag.add(share(verdict.checked!), source)) {
           // An op its causal past can never make valid (a key nobody introduced, a device of
           // a root that never joined, a join on an invite by a key nobody introduced) is not
           // kept at all, nor what was built on it.
