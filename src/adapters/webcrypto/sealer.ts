@@ -1,4 +1,5 @@
 import type { Sealer } from '../../core/context/seals.ts';
+import { concatBytes } from '../../core/crypto/index.ts';
 import type { Store } from '../../core/store/index.ts';
 
 const DOMAIN = new TextEncoder().encode('tabnode/seal/v1\0');
@@ -14,14 +15,7 @@ export async function openSealer(store: Store): Promise<Sealer> {
   const candidate = await subtle.generateKey({ name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   const key = await store.ensureSealKey(candidate);
   // The MAC binds the context too: a seal copied to another context vouches for nothing there.
-  const message = (context: string, entries: Uint8Array) => {
-    const name = new TextEncoder().encode(`${context}\0`);
-    const out = new Uint8Array(DOMAIN.length + name.length + entries.length);
-    out.set(DOMAIN);
-    out.set(name, DOMAIN.length);
-    out.set(entries, DOMAIN.length + name.length);
-    return out;
-  };
+  const message = (context: string, entries: Uint8Array) => concatBytes(DOMAIN, new TextEncoder().encode(`${context}\0`), entries) as BufferSource;
   return {
     mac: async (context, entries) => new Uint8Array(await subtle.sign('HMAC', key, message(context, entries))),
     check: (context, entries, mac) => subtle.verify('HMAC', key, mac as BufferSource, message(context, entries)),

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { concatEntries, entryCount, isSealed, SEAL_ENTRY_BYTES, sealedIndex, sealEntries, sealsToMerge } from './seals.ts';
+import { entryCount, isSealed, SEAL_ENTRY_BYTES, sealedIndex, sealEntries, sealsToMerge } from './seals.ts';
 import type { Op } from '../ops/op.ts';
 
 const fakeOp = (n: number): Op => ({ id: new Uint8Array(32).fill(n), signature: new Uint8Array(64).fill(n + 100) }) as Op;
@@ -14,7 +14,6 @@ describe('seals', () => {
     expect(isSealed(index, fakeOp(3))).toBe(true);
     expect(isSealed(index, fakeOp(4))).toBe(false);
     expect(isSealed(index, { ...fakeOp(2), signature: new Uint8Array(64) })).toBe(false);
-    expect(concatEntries([entries, sealEntries([fakeOp(3)])])).toEqual(sealEntries([fakeOp(1), fakeOp(2), fakeOp(3)]));
   });
 
   test('seals merge like a binary counter: few seals, whatever the number of adds', () => {

@@ -30,17 +30,6 @@ export function entryCount(entries: Uint8Array): number {
   return Math.floor(entries.length / SEAL_ENTRY_BYTES);
 }
 
-/** Entries of several seals as one. */
-export function concatEntries(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** What seals vouch for: op key -> signature (views into the seals' entries). */
 export function sealedIndex(entryLists: readonly Uint8Array[]): Map<string, Uint8Array> {
   const index = new Map<string, Uint8Array>();

@@ -1,4 +1,5 @@
-import { concatEntries, entryCount, sealEntries, sealsToMerge, type Sealer } from '../../../core/context/seals.ts';
+import { concatBytes } from '../../../core/crypto/index.ts';
+import { entryCount, sealEntries, sealsToMerge, type Sealer } from '../../../core/context/seals.ts';
 import type { Op } from '../../../core/ops/op.ts';
 import type { Store } from '../../../core/store/index.ts';
 
@@ -33,7 +34,7 @@ export function createSealBook(p: { context: string; store: Store; sealer: Promi
     const merge = sealsToMerge(held.map((h) => entryCount(h.entries)));
     if (merge) {
       const newest = held.slice(-merge);
-      await write(concatEntries(newest.map((h) => h.entries)), newest);
+      await write(concatBytes(...newest.map((h) => h.entries)), newest);
     }
   }
 

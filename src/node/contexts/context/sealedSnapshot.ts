@@ -1,4 +1,5 @@
 import type { Sealer } from '../../../core/context/seals.ts';
+import { concatBytes } from '../../../core/crypto/index.ts';
 
 const MAC_BYTES = 32;
 /** Seal domain for snapshots: a seal's entries never read as a snapshot, nor the reverse. */
@@ -6,11 +7,7 @@ const snapshotContext = (context: string) => `${context}/snapshot`;
 
 /** Snapshot bytes as stored: MAC ‖ snapshot, the MAC by the profile's seal key. */
 export async function sealSnapshot(sealer: Sealer, context: string, snapshot: Uint8Array): Promise<Uint8Array> {
-  const mac = await sealer.mac(snapshotContext(context), snapshot);
-  const out = new Uint8Array(MAC_BYTES + snapshot.length);
-  out.set(mac);
-  out.set(snapshot, MAC_BYTES);
-  return out;
+  return concatBytes(await sealer.mac(snapshotContext(context), snapshot), snapshot);
 }
 
 /** The snapshot inside stored bytes, or undefined when its MAC fails (edited, or stored by another profile or version). */
