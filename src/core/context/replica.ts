@@ -247,11 +247,11 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
      * from this node's own store only) names ops it verified before, whose seal checked out:
      * their signatures and certificates are not checked again (docs/decisions/stored-verdicts.md).
      */
-    async receive(inputs: (Uint8Array | Op)[], source?: string, sourceRoot?: string, trusted?: (op: Op) => boolean): Promise<ReceiveResult> {
+    async receive(inputs: (Uint8Array | Op)[], source?: string, sourceRoot?: string, trusted?: (op: Op, key: string) => boolean): Promise<ReceiveResult> {
       const result: ReceiveResult = { added: [], accepted: [], rejected: [], flipped: [], rebuilt: false };
       // Decode, then check signatures of the whole batch at once (they may run in parallel),
       // then take the ops in one by one: DAG, verdicts and state stay strictly sequential.
-      const fresh: { op: Op; bytes: Uint8Array }[] = [];
+      const fresh: { op: Op; key: string; bytes: Uint8Array }[] = [];
       const seen = new Set<string>();
       for (const input of inputs) {
         let op: Op;
@@ -265,10 +265,10 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
         const key = idKey(op.id);
         if (dag.has(key) || seen.has(key)) continue;
         seen.add(key);
-        fresh.push({ op, bytes: input instanceof Uint8Array ? input : encodeOp(op) });
+        fresh.push({ op, key, bytes: input instanceof Uint8Array ? input : encodeOp(op) });
       }
       learnBinding(fresh.map((f) => f.op));
-      const verdicts = await Promise.all(fresh.map(({ op, bytes }) => (trusted?.(op) ? trustedCheck(op, bytes) : checkIntrinsic(op, contextId, proofs, bytes, binding))));
+      const verdicts = await Promise.all(fresh.map(({ op, key, bytes }) => (trusted?.(op, key) ? trustedCheck(op, bytes) : checkIntrinsic(op, contextId, proofs, bytes, binding))));
       const dropped = new Set<string>();
       for (const [i, verdict] of verdicts.entries()) {
         const { op, bytes } = fresh[i]!;

@@ -41,9 +41,9 @@ export function sealedIndex(entryLists: readonly Uint8Array[]): Map<string, Uint
   return index;
 }
 
-/** Whether a seal vouches for this op: its id and its very signature. */
-export function isSealed(index: ReadonlyMap<string, Uint8Array>, op: Op): boolean {
-  const signature = index.get(idKey(op.id));
+/** Whether a seal vouches for this op (`key`: its idKey, when known): its id and its very signature. */
+export function isSealed(index: ReadonlyMap<string, Uint8Array>, op: Op, key = idKey(op.id)): boolean {
+  const signature = index.get(key);
   return signature !== undefined && bytesEqual(signature, op.signature);
 }
 

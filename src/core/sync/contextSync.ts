@@ -509,7 +509,7 @@ export function createContextSync(o: ContextSyncOptions) {
      * Take in ops from storage at start-up: verify (but not the `trusted` ones, sealed as
      * verified by this node), neither persist nor gossip.
      */
-    load(raw: Uint8Array[], trusted?: (op: Op) => boolean): Promise<ReceiveResult> {
+    load(raw: Uint8Array[], trusted?: (op: Op, key: string) => boolean): Promise<ReceiveResult> {
       return serial(() => o.replica.receive(raw, undefined, undefined, trusted));
     },
 

@@ -10,8 +10,8 @@ import { openSealedSnapshot, sealSnapshot } from './sealedSnapshot.ts';
 /** What a context reads from its store when it opens. */
 export interface StoredHistory {
   ops: Uint8Array[];
-  /** Ops this node sealed as verified (their signatures are not checked again). */
-  trusted(op: Op): boolean;
+  /** Ops this node sealed as verified (their signatures are not checked again); `key`: the op's idKey, when known. */
+  trusted(op: Op, key?: string): boolean;
 }
 
 /**
@@ -59,7 +59,7 @@ export function createPersistence(p: { contextId: string; store: Store; state: C
     async storedHistory(): Promise<StoredHistory> {
       const [ops, valid] = await Promise.all([store.ops(contextId), seals.load()]);
       const index = sealedIndex(valid);
-      return { ops, trusted: (op) => isSealed(index, op) };
+      return { ops, trusted: (op, key) => isSealed(index, op, key) };
     },
 
     /**
@@ -68,7 +68,7 @@ export function createPersistence(p: { contextId: string; store: Store; state: C
      * stale, so the next open neither verifies nor replays them again.
      */
     async afterLoad(result: ReceiveResult, history: StoredHistory, snapshotCovers: number | undefined): Promise<void> {
-      const verifiedNow = result.accepted.filter((c) => !history.trusted(c.op));
+      const verifiedNow = result.accepted.filter((c) => !history.trusted(c.op, c.key));
       if (verifiedNow.length) await seals.add(verifiedNow.map((c) => c.op));
       const deltas = result.accepted.filter((c) => c.op.body.kind === 'delta').length;
       deltasSinceSnapshot = Math.max(0, deltas - (snapshotCovers ?? 0));
