@@ -1,9 +1,9 @@
 import { bytesEqual } from '../../core/crypto/bytes.ts';
 import { Dexie } from 'dexie';
-import { MAX_REJECTIONS_KEPT, RootConflictError, type Store } from '../../core/store/index.ts';
+import { MAX_REJECTIONS_KEPT, RootConflictError, type SealRecord, type Store } from '../../core/store/index.ts';
 import { MAX_POINTS_PER_CONTEXT } from '../../core/metrics/point.ts';
 import { keepNewest } from '../../core/alerts/index.ts';
-import { openDb } from './schema.ts';
+import { openDb, type TabnodeDb } from './schema.ts';
 
 export const DEFAULT_DB_NAME = 'tabnode';
 
@@ -103,13 +103,7 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
       const rows = await db.rejections.where('context').equals(context).sortBy('seq');
       return rows.map(({ seq: _seq, ...r }) => r);
     },
-    ensureVaultKey: (candidate) =>
-      db.transaction('rw', db.vault, async () => {
-        const existing = await db.vault.get('this');
-        if (existing) return existing.key;
-        await db.vault.add({ slot: 'this', key: candidate });
-        return candidate;
-      }),
+    ensureVaultKey: (candidate) => firstKeyWins(db, db.vault, candidate),
     putPrivate: (context, entries) =>
       db.transaction('rw', db.privates, async () => {
         for (const [key, ciphertext] of entries) {
@@ -172,7 +166,29 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
       await db.metrics.put({ ...record, points: record.points.slice(-MAX_POINTS_PER_CONTEXT) });
     },
     metrics: () => db.metrics.toArray(),
+
+    // Verified history: seals.
+    ensureSealKey: (candidate) => firstKeyWins(db, db.sealKey, candidate),
+    async seals(context) {
+      const rows = await db.seals.where('context').equals(context).sortBy('seq');
+      return rows as SealRecord[];
+    },
+    replaceSeals: (context, add, remove) =>
+      db.transaction('rw', db.seals, async () => {
+        if (remove.length) await db.seals.bulkDelete(remove);
+        return (await db.seals.add({ context, entries: add.entries, mac: add.mac })) as number;
+      }),
   };
+}
+
+/** Keep `candidate` in a one-key table unless a key is there already; return the stored one (atomic across tabs). */
+function firstKeyWins(db: TabnodeDb, table: TabnodeDb['vault'] | TabnodeDb['sealKey'], candidate: CryptoKey): Promise<CryptoKey> {
+  return db.transaction('rw', table, async () => {
+    const existing = await table.get('this');
+    if (existing) return existing.key;
+    await table.add({ slot: 'this', key: candidate });
+    return candidate;
+  });
 }
 
 function withoutSlot<T extends { slot: string }>(record: T): Omit<T, 'slot'> {

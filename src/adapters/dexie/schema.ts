@@ -1,6 +1,6 @@
 import { Dexie, type EntityTable } from 'dexie';
 import type { AlertRecord } from '../../core/alerts/index.ts';
-import type { ContextRecord, DelegationRecord, DeviceKeyRecord, MetricsRecord, RejectionRecord, RevocationRecord, RootRecord, SettingValue } from '../../core/store/index.ts';
+import type { ContextRecord, DelegationRecord, DeviceKeyRecord, MetricsRecord, RejectionRecord, RevocationRecord, RootRecord, SealRecord, SettingValue } from '../../core/store/index.ts';
 
 type Slotted<T> = T & { slot: 'this' };
 
@@ -20,6 +20,8 @@ export interface TabnodeDb extends Dexie {
   apps: EntityTable<{ hash: string; bytes: Uint8Array }, 'hash'>;
   metrics: EntityTable<MetricsRecord, 'context'>;
   alerts: EntityTable<AlertRecord, 'id'>;
+  sealKey: EntityTable<{ slot: 'this'; key: CryptoKey }, 'slot'>;
+  seals: EntityTable<Omit<SealRecord, 'seq'> & { seq?: number }, 'seq'>;
 }
 
 export function openDb(name: string): TabnodeDb {
@@ -51,6 +53,11 @@ export function openDb(name: string): TabnodeDb {
   // v5: the node's alerts.
   db.version(5).stores({
     alerts: '&id, lastSeen',
+  });
+  // v6: seals of verified history and their MAC key (docs/decisions/stored-verdicts.md).
+  db.version(6).stores({
+    sealKey: '&slot',
+    seals: '++seq, context',
   });
   return db;
 }

@@ -158,6 +158,28 @@ export interface MetricsStore {
   metrics(): Promise<MetricsRecord[]>;
 }
 
+/**
+ * Verified history (src/node/contexts/context/persistence.ts; docs/decisions/stored-verdicts.md):
+ * seals say "this node verified these ops" under a per-profile MAC key, so a reload need not
+ * check their signatures again. The store only keeps them; the MAC is checked by whoever reads.
+ */
+export interface SealStore {
+  /** The profile's MAC key for seals (non-extractable HMAC); first writer wins, like the vault key. */
+  ensureSealKey(candidate: CryptoKey): Promise<CryptoKey>;
+  /** A context's seals, oldest first. */
+  seals(context: string): Promise<SealRecord[]>;
+  /** Add one seal and delete the listed ones (by seq) in one step; returns the new seal's seq. */
+  replaceSeals(context: string, add: { entries: Uint8Array; mac: Uint8Array }, remove: number[]): Promise<number>;
+}
+
+/** A seal of verified ops: their entries (id ‖ signature, 96 bytes each) and a MAC over them. */
+export interface SealRecord {
+  context: string;
+  seq: number;
+  entries: Uint8Array;
+  mac: Uint8Array;
+}
+
 /** Hearing changes (this tab's or another's), and closing the store. */
 export interface StoreEvents {
   /** Called after any change, made by this store or by another tab on the same profile. */
@@ -171,7 +193,7 @@ export interface StoreEvents {
  * adapter (browsers) implement them all, and both pass `storeContract` (one section per
  * role). Several tabs may use one profile's store at once.
  */
-export interface Store extends KeyStore, CertificateStore, ContextStore, PrivateStore, AppStore, SettingsStore, AlertStore, MetricsStore, StoreEvents {}
+export interface Store extends KeyStore, CertificateStore, ContextStore, PrivateStore, AppStore, SettingsStore, AlertStore, MetricsStore, SealStore, StoreEvents {}
 
 /** A context's health series as stored (src/core/metrics). */
 export interface MetricsRecord {

@@ -1,7 +1,7 @@
 import { keepNewest } from '../alerts/alertBook.ts';
 import type { AlertRecord } from '../alerts/alert.ts';
 import { bytesEqual } from '../crypto/bytes.ts';
-import type { ContextRecord, DelegationRecord, DeviceKeyRecord, MetricsRecord, RejectionRecord, RevocationRecord, RootRecord, SettingValue, Store } from './Store.ts';
+import type { ContextRecord, DelegationRecord, DeviceKeyRecord, MetricsRecord, RejectionRecord, RevocationRecord, RootRecord, SealRecord, SettingValue, Store } from './Store.ts';
 import { MAX_POINTS_PER_CONTEXT } from '../metrics/point.ts';
 import { MAX_REJECTIONS_KEPT, RootConflictError } from './Store.ts';
 
@@ -22,6 +22,9 @@ export function memoryStore(): Store {
   const apps = new Map<string, Uint8Array>();
   const metrics = new Map<string, MetricsRecord>();
   let alerts: AlertRecord[] = [];
+  let sealKey: CryptoKey | undefined;
+  const seals = new Map<string, SealRecord[]>();
+  let sealSeq = 0;
   const listeners = new Set<() => void>();
   const changed = () => queueMicrotask(() => listeners.forEach((l) => l()));
 
@@ -139,5 +142,20 @@ export function memoryStore(): Store {
       metrics.set(record.context, structuredClone({ ...record, points: record.points.slice(-MAX_POINTS_PER_CONTEXT) }));
     },
     metrics: async () => [...metrics.values()].map((r) => structuredClone(r)),
+
+    // Verified history: seals.
+    async ensureSealKey(candidate) {
+      sealKey ??= candidate;
+      return sealKey;
+    },
+    seals: async (context) => (seals.get(context) ?? []).map((r) => ({ ...r, entries: r.entries.slice(), mac: r.mac.slice() })),
+    async replaceSeals(context, add, remove) {
+      const gone = new Set(remove);
+      const seq = ++sealSeq;
+      const kept = (seals.get(context) ?? []).filter((r) => !gone.has(r.seq));
+      kept.push({ context, seq, entries: add.entries.slice(), mac: add.mac.slice() });
+      seals.set(context, kept);
+      return seq;
+    },
   };
 }

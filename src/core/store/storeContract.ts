@@ -264,6 +264,42 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
       });
     });
 
+    describe('seals: verified history (docs/decisions/stored-verdicts.md)', () => {
+      test('seals are kept per context in order; replacing deletes the listed ones in the same step', async () => {
+        const store = await open();
+        expect(await store.seals('c1')).toEqual([]);
+        const entries = (n: number) => new Uint8Array(96).fill(n);
+        const a = await store.replaceSeals('c1', { entries: entries(1), mac: new Uint8Array([1]) }, []);
+        const b = await store.replaceSeals('c1', { entries: entries(2), mac: new Uint8Array([2]) }, []);
+        await store.replaceSeals('c2', { entries: entries(9), mac: new Uint8Array([9]) }, []);
+        expect((await store.seals('c1')).map((r) => [r.seq, r.entries[0], r.mac[0]])).toEqual([
+          [a, 1, 1],
+          [b, 2, 2],
+        ]);
+        const merged = await store.replaceSeals('c1', { entries: new Uint8Array([...entries(1), ...entries(2)]), mac: new Uint8Array([3]) }, [a, b]);
+        const left = await store.seals('c1');
+        expect(left.map((r) => [r.seq, r.entries.length, r.mac[0]])).toEqual([[merged, 192, 3]]);
+        expect(merged).toBeGreaterThan(b);
+        expect((await store.seals('c2')).map((r) => r.entries[0])).toEqual([9]);
+        await store.close();
+      });
+
+      test('the seal key is first-writer-wins and stays usable', async () => {
+        const store = await open();
+        const params: HmacKeyGenParams = { name: 'HMAC', hash: 'SHA-256' };
+        const k1 = await crypto.subtle.generateKey(params, false, ['sign', 'verify']);
+        const k2 = await crypto.subtle.generateKey(params, false, ['sign', 'verify']);
+        const kept = await store.ensureSealKey(k1);
+        const again = await store.ensureSealKey(k2);
+        const data = new Uint8Array([1, 2, 3]);
+        const mac = await crypto.subtle.sign('HMAC', kept, data);
+        expect(await crypto.subtle.verify('HMAC', again, mac, data)).toBe(true);
+        expect(await crypto.subtle.verify('HMAC', k2, mac, data)).toBe(false);
+        expect(again.extractable).toBe(false);
+        await store.close();
+      });
+    });
+
     describe('events: listeners, across tabs', () => {
       test('listeners hear about changes', async () => {
         const store = await open();

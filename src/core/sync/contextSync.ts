@@ -542,9 +542,12 @@ export function createContextSync(o: ContextSyncOptions) {
       return result;
     },
 
-    /** Take in ops from storage at start-up: verify, but neither persist nor gossip. */
-    load(raw: Uint8Array[]): Promise<ReceiveResult> {
-      return serial(() => o.replica.receive(raw));
+    /**
+     * Take in ops from storage at start-up: verify (but not the `trusted` ones, sealed as
+     * verified by this node), neither persist nor gossip.
+     */
+    load(raw: Uint8Array[], trusted?: (op: Op, key: string) => boolean): Promise<ReceiveResult> {
+      return serial(() => o.replica.receive(raw, undefined, undefined, trusted));
     },
 
     /** Ask admitted peers for an app binary; resolves once one arrives that hashes right. */

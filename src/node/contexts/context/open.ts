@@ -15,6 +15,7 @@ import { createDerived } from './derived.ts';
 import { createEventLog } from './events.ts';
 import { createPersistence } from './persistence.ts';
 import { createOverwriteNotices } from './overwrites.ts';
+import { sealerFor } from '../../../adapters/webcrypto/sealer.ts';
 import { createOnline } from './online.ts';
 import { contextOps, createPublisher } from './publishing.ts';
 import { createSyncEventHandler } from './syncEvents.ts';
@@ -55,7 +56,7 @@ export async function openContext(d: ContextDeps) {
   overwrites = createOverwriteNotices({ state, replica, myRoot: identity.root, onChange: d.onChange });
   const eventLog = createEventLog(identity.root);
   const writeSession = createWriteSession(() => new DataView(d.randomBytes(4).buffer).getUint32(0));
-  const persistence = createPersistence({ contextId: record.id, store, state, snapshotEveryDeltas: CONTEXT_TIMINGS.snapshotEveryDeltas });
+  const persistence = createPersistence({ contextId: record.id, store, state, snapshotEveryDeltas: CONTEXT_TIMINGS.snapshotEveryDeltas, sealer: sealerFor(store) });
   const derived = createDerived(replica, state);
   let closed = false;
 
@@ -145,9 +146,10 @@ export async function openContext(d: ContextDeps) {
     now: d.now,
   });
 
-  // Start: snapshot, stored ops, then the mesh.
-  await persistence.loadSnapshot();
-  await sync.load(await persistence.storedOps());
+  // Start: snapshot, stored ops (those sealed as verified are not verified again), then the mesh.
+  const snapshotCovers = await persistence.loadSnapshot();
+  const stored = await persistence.storedHistory();
+  await persistence.afterLoad(await sync.load(stored.ops, stored.trusted), stored, snapshotCovers);
   overwrites.start();
   // Re-check the newest recorded calls of others after a reload (results are not stored).
   void verifier.recheck(myKey, RECHECK_ON_LOAD, () => closed);

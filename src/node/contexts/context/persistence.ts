@@ -1,31 +1,78 @@
+import type { ReceiveResult } from '../../../core/context/replica.ts';
+import { isSealed, sealedIndex, type Sealer } from '../../../core/context/seals.ts';
 import type { CheckedOp } from '../../../core/governance/checkedOp.ts';
+import type { Op } from '../../../core/ops/op.ts';
 import { snapshotCodec, type ContextState } from '../../../core/state/index.ts';
 import type { Store } from '../../../core/store/index.ts';
+import { createSealBook } from './sealBook.ts';
+import { openSealedSnapshot, sealSnapshot } from './sealedSnapshot.ts';
 
-/** A context's durable side: its ops, and a state snapshot every so many deltas. */
-export function createPersistence(p: { contextId: string; store: Store; state: ContextState; snapshotEveryDeltas: number }) {
+/** What a context reads from its store when it opens. */
+export interface StoredHistory {
+  ops: Uint8Array[];
+  /** Ops this node sealed as verified (their signatures are not checked again); `key`: the op's idKey, when known. */
+  trusted(op: Op, key?: string): boolean;
+}
+
+/**
+ * A context's durable side: its ops, seals saying which of them this node verified, and a
+ * state snapshot every so many deltas (docs/decisions/stored-verdicts.md).
+ */
+export function createPersistence(p: { contextId: string; store: Store; state: ContextState; snapshotEveryDeltas: number; sealer: Promise<Sealer> }) {
   const { contextId, store, state } = p;
+  const seals = createSealBook({ context: contextId, store, sealer: p.sealer });
   let deltasSinceSnapshot = 0;
+
+  async function saveSnapshot(): Promise<void> {
+    deltasSinceSnapshot = 0;
+    await store.putSnapshot(contextId, await sealSnapshot(await p.sealer, contextId, snapshotCodec.encode(state.takeSnapshot())));
+  }
+
   return {
-    /** Store verified ops (the sync layer relays them only once this resolves). */
+    /** Store verified ops and seal them (the sync layer relays them only once this resolves). */
     async persist(ops: CheckedOp[]): Promise<void> {
       await store.putOps(contextId, ops.map((c) => ({ key: c.key, bytes: c.bytes })));
+      await seals.add(ops.map((c) => c.op));
       deltasSinceSnapshot += ops.filter((c) => c.op.body.kind === 'delta').length;
-      if (deltasSinceSnapshot >= p.snapshotEveryDeltas) {
-        deltasSinceSnapshot = 0;
-        await store.putSnapshot(contextId, snapshotCodec.encode(state.takeSnapshot()));
-      }
+      if (deltasSinceSnapshot >= p.snapshotEveryDeltas) await saveSnapshot();
     },
-    /** Load the stored snapshot into the state, if there is a readable one. */
-    async loadSnapshot(): Promise<void> {
-      const snapshotBytes = await store.snapshot(contextId);
-      if (!snapshotBytes) return;
+
+    /**
+     * Load the stored snapshot into the state if its MAC checks out (else the ops rebuild it).
+     * Returns how many deltas it covers (undefined: none loaded).
+     */
+    async loadSnapshot(): Promise<number | undefined> {
+      const stored = await store.snapshot(contextId);
+      const bytes = stored && (await openSealedSnapshot(await p.sealer, contextId, stored));
+      if (!bytes) return undefined;
       try {
-        state.loadSnapshot(snapshotCodec.decode(snapshotBytes));
+        const snapshot = snapshotCodec.decode(bytes);
+        state.loadSnapshot(snapshot);
+        return snapshot.deltas.length;
       } catch {
         // A damaged snapshot only costs a longer rebuild.
+        return undefined;
       }
     },
-    storedOps: () => store.ops(contextId),
+
+    /** The stored ops and which of them seals vouch for (seals whose MAC fails vouch for none). */
+    async storedHistory(): Promise<StoredHistory> {
+      const [ops, valid] = await Promise.all([store.ops(contextId), seals.load()]);
+      const index = sealedIndex(valid);
+      return { ops, trusted: (op, key) => isSealed(index, op, key) };
+    },
+
+    /**
+     * After the stored ops were taken in: seal those verified in full now (stored before seals
+     * existed, or whose seal failed), and snapshot the state if the stored one was missing or
+     * stale, so the next open neither verifies nor replays them again.
+     */
+    async afterLoad(result: ReceiveResult, history: StoredHistory, snapshotCovers: number | undefined): Promise<void> {
+      const verifiedNow = result.accepted.filter((c) => !history.trusted(c.op, c.key));
+      if (verifiedNow.length) await seals.add(verifiedNow.map((c) => c.op));
+      const deltas = result.accepted.filter((c) => c.op.body.kind === 'delta').length;
+      deltasSinceSnapshot = Math.max(0, deltas - (snapshotCovers ?? 0));
+      if (deltas && (snapshotCovers === undefined || verifiedNow.length || deltasSinceSnapshot >= p.snapshotEveryDeltas)) await saveSnapshot();
+    },
   };
 }

@@ -1,0 +1,30 @@
+import { toHex } from '../crypto/index.ts';
+import { delegationCodec, delegationOrigin, revocationCodec } from '../identity/index.ts';
+import { inviteId } from '../invitation/invite.ts';
+import { idKey, type Op } from '../ops/op.ts';
+import { toAddress } from '../anchor/binding.ts';
+import type { CheckedOp } from './checkedOp.ts';
+
+/**
+ * The CheckedOp of an op this node verified before (checkIntrinsic passed) and sealed in its
+ * store: the certificates inside are decoded, not verified again, and no chain is asked
+ * about an anchored revocation's evidence. Only for ops whose seal checked out
+ * (docs/decisions/stored-verdicts.md); anything else goes through checkIntrinsic.
+ * Throws if the op does not decode as a verified one would (then it is verified in full).
+ */
+export function trustedCheckedOp(op: Op, bytes: Uint8Array): CheckedOp {
+  const checked: CheckedOp = { op, key: idKey(op.id), author: toHex(op.author), bytes };
+  const body = op.body;
+  if (body.kind === 'genesis' || body.kind === 'add-device' || body.kind === 'join') {
+    const d = delegationCodec.decode(body.delegation);
+    checked.delegation = d.claims;
+    const origin = delegationOrigin(d.proof);
+    if (origin !== undefined) checked.origin = origin;
+  }
+  if (body.kind === 'anchored-revoke-key') {
+    checked.chainRevocation = { clientKey: toHex(body.clientKey), by: toAddress(body.evidence.by), asAdmin: body.evidence.asAdmin };
+  }
+  if (body.kind === 'join') checked.invite = { ...body.invite, id: idKey(inviteId(body.invite.claims)) };
+  if (body.kind === 'revoke-key') checked.revocation = revocationCodec.decode(body.revocation).claims;
+  return checked;
+}
