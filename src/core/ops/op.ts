@@ -147,6 +147,11 @@ function signingBytes(id: Uint8Array): Uint8Array {
   return taggedHash('tabnode/op-signature/v1', id);
 }
 
+/** The signature check of an op, for a batch verifier: what `verifyOpSignature` checks. */
+export function opSignatureCheck(op: Op): { publicKey: Uint8Array; message: Uint8Array; signature: Uint8Array } {
+  return { publicKey: op.author, message: signingBytes(op.id), signature: op.signature };
+}
+
 export function verifyOpSignature(op: Op): Promise<boolean> {
   return verifyEd25519(op.author, signingBytes(op.id), op.signature);
 }
