@@ -6,6 +6,7 @@ import type { Link } from '../mesh/Link.ts';
 import type { Scheduler } from '../mesh/Scheduler.ts';
 import { encodeOp, idKey, type Op } from '../ops/op.ts';
 import { headsMessage, missingFor } from './answers.ts';
+import { createCatchUpTracker, type CatchUpProgress } from './catchUp.ts';
 import { admitPeer, authenticatePeer, checkClocks, refusalCode, signHandshake } from './handshake.ts';
 import { PROTOCOL_VERSION, SYNC_LIMITS, syncCodec, type Credential, type SyncMessage } from './messages.ts';
 import { QuotaBreach, SYNC_QUOTAS } from './quota.ts';
@@ -66,6 +67,7 @@ export function createContextSync(o: ContextSyncOptions) {
   const resendAfterMs = 2 * antiEntropyMs;
   const myRoot = delegationCodec.decode(o.identity.delegation).claims.root;
   let stopped = false;
+  const catchUp = createCatchUpTracker();
   // Receives are serialised so verdicts and persistence happen in arrival order. Each link
   // has at most one receive waiting here, so a flooding peer gets its turn, not the floor.
   let queue: Promise<unknown> = Promise.resolve();
@@ -528,6 +530,13 @@ export function createContextSync(o: ContextSyncOptions) {
     broadcastCheckpoint(bytes: Uint8Array): void {
       for (const s of verified()) send(s, { kind: 'checkpoint', checkpoint: bytes });
     },
+
+    /** Catch-up progress while an admitted peer's heads name ops this node lacks; undefined otherwise. */
+    catchUp: (): CatchUpProgress | undefined =>
+      catchUp.read(
+        o.replica.historySize(),
+        verified().map((s) => ({ count: s.info.remoteCount, ahead: s.theirHeads.some((h) => !o.replica.dag.has(idKey(h))) })),
+      ),
 
     peers: (): PeerInfo[] => [...sessions.values()].map((s) => structuredClone(s.info)),
     closedPeers: (): PeerInfo[] => [...closed],

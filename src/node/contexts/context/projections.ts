@@ -40,6 +40,7 @@ export function createProjections(p: {
 
     view(): ContextView {
       const peers = sync.peers();
+      const catchUp = sync.catchUp();
       const local = derived.localView();
       const joining = Boolean(record.invite || record.rejoin);
       return selectView({
@@ -62,6 +63,7 @@ export function createProjections(p: {
         alerts: [...p.alerts.list()],
         stateRoot: local.stateRoot,
         governanceRoot: local.governanceRoot,
+        ...(catchUp ? { catchUp } : {}),
       });
     },
   };
