@@ -39,7 +39,7 @@ export interface P2pReport {
 
 // tsx compiles with esbuild's keepNames, which wraps functions in __name(); functions passed
 // to page.evaluate run in the page, where that helper does not exist.
-const NAME_SHIM = 'globalThis.__name = globalThis.__name || ((f) => f);';
+export const NAME_SHIM = 'globalThis.__name = globalThis.__name || ((f) => f);';
 
 /**
  * BENCH_P2P_TRACE=1: stamp every sync message leaving or entering a data channel in both pages,
@@ -87,7 +87,7 @@ async function profiled<T>(pages: Record<string, Page>, label: string, run: () =
   }
 }
 
-async function signIn(page: Page, label: string): Promise<void> {
+export async function signIn(page: Page, label: string): Promise<void> {
   await page.waitForFunction(() => window.tabnode !== undefined, null, { timeout: 30_000 });
   await page.evaluate(async (l) => {
     const n = window.tabnode!;
@@ -100,7 +100,7 @@ async function openApp(page: Page, app: App): Promise<void> {
   await page.waitForFunction(() => window.tabnode !== undefined, null, { timeout: 30_000 });
 }
 
-async function openBaselinePage(page: Page, app: App): Promise<void> {
+export async function openBaselinePage(page: Page, app: App): Promise<void> {
   await page.goto(new URL('/bench.html?p2p', app.url).href);
   await page.waitForFunction(() => window.__p2p !== undefined, null, { timeout: 30_000 });
 }
@@ -244,6 +244,18 @@ interface CatchUp {
 const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 const fmtBytes = (b: number) => `${(b / 1e6).toFixed(2)} MB`;
 const fail = (e: unknown) => `not measured: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 160)}`;
+
+/** The raw baseline: `bytes` pulled A→B over a fresh RTCDataChannel (both pages on bench.html?p2p); fastest of P2P.rawRuns. */
+export async function rawPullBest(A: Page, B: Page, app: App, bytes: number): Promise<RawPull> {
+  let best: RawPull | undefined;
+  for (let r = 0; r < P2P.rawRuns; r++) {
+    const topic = `bench-raw-${randomUUID()}`;
+    await A.evaluate(([url, topic]) => window.__p2p!.rawServe(url!, topic!), [app.signalingUrl, topic] as const);
+    const run = await B.evaluate(([url, topic, bytes]) => window.__p2p!.rawPull(url!, topic!, bytes as number), [app.signalingUrl, topic, bytes] as const);
+    if (!best || run.totalMs < best.totalMs) best = run;
+  }
+  return best!;
+}
 
 export async function p2pFigures(): Promise<P2pReport> {
   const rows: Timed[] = [];
@@ -393,14 +405,7 @@ export async function p2pFigures(): Promise<P2pReport> {
     if (typeof catchUp === 'string') raw = 'not measured: no catch-up byte count';
     else {
       try {
-        let best: RawPull | undefined;
-        for (let r = 0; r < P2P.rawRuns; r++) {
-          const topic = `bench-raw-${randomUUID()}`;
-          await A.evaluate(([url, topic]) => window.__p2p!.rawServe(url!, topic!), [app.signalingUrl, topic] as const);
-          const run = await B.evaluate(([url, topic, bytes]) => window.__p2p!.rawPull(url!, topic!, bytes as number), [app.signalingUrl, topic, catchUp.bytes] as const);
-          if (!best || run.totalMs < best.totalMs) best = run;
-        }
-        raw = best!;
+        raw = await rawPullBest(A, B, app, catchUp.bytes);
         notes.push(
           `Raw baseline (fastest of ${P2P.rawRuns}): a fresh RTCPeerConnection between the same two pages through the same /signal relay ` +
             `(non-trickle ICE), set up in ${fmtMs(raw.setupMs)}, then ${fmtBytes(raw.bytes)} sent A→B in 16 KiB frames with the Link's 1 MiB / 256 KiB back-pressure in ${fmtMs(raw.transferMs)}.`,

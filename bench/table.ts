@@ -45,6 +45,21 @@ export function pairComparisons(figures: Figure[], pairs: readonly (readonly [st
   return out;
 }
 
+/** Comparisons whose subject has a floor to reach (higher is better): each with "met" / "not met". */
+export function renderRateGoals(rows: Comparison[], goalOpsPerSec: number): string {
+  const header = ['where', 'measure', 'ops/s', 'baseline', 'baseline ops/s', 'ratio', 'goal'];
+  const body = rows.map((r) => [
+    r.group,
+    r.subject.name,
+    fmt(r.subject.opsPerSec),
+    r.baseline.name,
+    fmt(r.baseline.opsPerSec),
+    `${(r.subject.opsPerSec / r.baseline.opsPerSec).toFixed(2)}x`,
+    `≥ ${fmt(goalOpsPerSec)} ops/s: ${r.subject.opsPerSec >= goalOpsPerSec ? 'met' : 'not met'}`,
+  ]);
+  return grid(header, body);
+}
+
 /**
  * Stages of a pipeline, each measured alone, as microseconds per item and as a share of the
  * whole pipeline's time per item (shares may not add up to 100%: the stages overlap or leave
