@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { launchPeers, type App } from '../e2e/harness.ts';
 import type { CatchUpProgress } from '../src/core/sync/catchUp.ts';
 import { growthFixture } from './growthFixture.ts';
-import { NAME_SHIM, openBaselinePage, rawPullBest, signIn } from './p2p.ts';
+import { NAME_SHIM, openBaselinePage, profiled, rawPullBest, signIn } from './p2p.ts';
 import type { Timed } from './table.ts';
 
 export const CATCH_UP = {
@@ -111,13 +111,20 @@ async function oneSize(app: App, size: number, notes: string[]): Promise<Timed[]
     const { id } = await A.evaluate((url) => window.__fixture!.seed(url), '/__fixture.bin');
     const opened = performance.now();
     await A.goto(new URL('/', app.url).href);
-    await A.waitForFunction(async ([id, n]) => window.tabnode !== undefined && (await window.tabnode.contexts.view(id!)).opCount >= n!, [id, ops.length] as const, { timeout: CATCH_UP.timeoutMs, polling: 200 });
+    await A.waitForFunction(() => window.tabnode !== undefined, null, { timeout: CATCH_UP.timeoutMs });
+    await A.evaluate(([id, n, timeoutMs]) => window.tabnode!.contexts.view(id).then(async function poll(v): Promise<void> {
+      if (v.opCount >= n) return;
+      if (performance.now() > timeoutMs) throw new Error(`A did not open (within its page's first ${timeoutMs / 1000} s) the context: ${v.opCount} of ${n} ops`);
+      await new Promise((r) => setTimeout(r, 100));
+      return poll(await window.tabnode!.contexts.view(id));
+    }), [id, ops.length, CATCH_UP.timeoutMs] as const);
     const openMs = performance.now() - opened;
     await B.goto(new URL('/', app.url).href);
     await signIn(B, 'bench B');
     const link = await A.evaluate((id) => window.tabnode!.contexts.invite(id, { role: 'writer' }), id);
     // B's own join op makes the history one longer.
-    const run = await B.evaluate(catchUpInPage, [link, ops.length + 1, CATCH_UP.pollMs, CATCH_UP.timeoutMs] as const);
+    // BENCH_P2P_PROFILE=dir saves both pages' CPU profiles of the catch-up (bench/p2p.ts).
+    const run = await profiled({ A, B }, `catch-up-${k(size)}`, () => B.evaluate(catchUpInPage, [link, ops.length + 1, CATCH_UP.pollMs, CATCH_UP.timeoutMs] as const));
     await Promise.all([openBaselinePage(A, app), openBaselinePage(B, app)]);
     const raw = await rawPullBest(A, B, app, run.bytes);
     const bar =

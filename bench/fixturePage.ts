@@ -20,7 +20,8 @@ export function unframe(body: Uint8Array): Uint8Array[] {
   const ops: Uint8Array[] = [];
   for (let at = 0; at + 4 <= body.length; ) {
     const length = view.getUint32(at);
-    ops.push(body.subarray(at + 4, at + 4 + length));
+    // A copy: a view would make IndexedDB store the whole body with every op.
+    ops.push(body.slice(at + 4, at + 4 + length));
     at += 4 + length;
   }
   return ops;

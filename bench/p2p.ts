@@ -62,7 +62,7 @@ const stamp = (): number => performance.timeOrigin + performance.now();
  * BENCH_P2P_PROFILE=dir: save a Chromium CPU profile (.cpuprofile, opens in DevTools) of each
  * page during the catch-up and the latency runs, to see where the time goes.
  */
-async function profiled<T>(pages: Record<string, Page>, label: string, run: () => Promise<T>): Promise<T> {
+export async function profiled<T>(pages: Record<string, Page>, label: string, run: () => Promise<T>): Promise<T> {
   const dir = process.env.BENCH_P2P_PROFILE;
   if (!dir) return run();
   const sessions = await Promise.all(
