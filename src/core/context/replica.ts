@@ -102,6 +102,8 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
   const refused = new Map<string, [string, number]>();
   const refusedByAuthor = new Map<string, number>();
   let refusedBytes = 0;
+  /** Ops checked so far by the receive under way (for catch-up progress between its chunks). */
+  let receiving = 0;
   /** Counts receives that changed the DAG or verdicts: what views derived from them are keyed on. */
   let changes = 0;
   /**
@@ -271,6 +273,7 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
       // Chunks: the next chunk's signatures are checked (off this thread, with a pool) while
       // this one enters the DAG, and each wait lets the page breathe during a long catch-up.
       const dropped = new Set<string>();
+      receiving = 0;
       const chunks: (typeof fresh)[] = [];
       for (let i = 0; i < fresh.length; i += RECEIVE_LIMITS.chunkOps) chunks.push(fresh.slice(i, i + RECEIVE_LIMITS.chunkOps));
       let checking = chunks.length ? checkChunk(chunks[0]!) : undefined;
@@ -278,7 +281,9 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
         const verdicts = await checking!;
         checking = n + 1 < chunks.length ? checkChunk(chunks[n + 1]!) : undefined;
         takeChunk(chunk, verdicts, dropped, result, source);
+        receiving += chunk.length;
       }
+      receiving = 0;
       for (const key of [...dropped].reverse()) dag.removeLeaf(key);
       const joined = history.update([...result.added.map((c) => c.key), ...result.flipped]);
       const flippedByBudget = keepWithinBudget(result, sourceRoot);
@@ -300,6 +305,8 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
     /** Whether an op is part of the history (stored, relayed, built on). */
     inHistory: (key: string) => history.has(key),
     historySize: () => history.size(),
+    /** Ops the receive under way has checked so far (0 between receives): advisory progress. */
+    receivingOps: () => receiving,
     changes: () => changes,
     refusedBytes: () => refusedBytes,
     governance: () => evaluator.current(),

@@ -534,7 +534,7 @@ export function createContextSync(o: ContextSyncOptions) {
     /** Catch-up progress while an admitted peer's heads name ops this node lacks; undefined otherwise. */
     catchUp: (): CatchUpProgress | undefined =>
       catchUp.read(
-        o.replica.historySize(),
+        o.replica.historySize() + o.replica.receivingOps(),
         verified().map((s) => ({ count: s.info.remoteCount, ahead: s.theirHeads.some((h) => !o.replica.dag.has(idKey(h))) })),
       ),
 
