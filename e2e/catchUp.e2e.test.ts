@@ -64,8 +64,14 @@ describe('catch-up of a long history', () => {
     await B.getByRole('button', { name: 'Join' }).click();
     const bar = B.getByTestId('catch-up');
     await bar.waitFor({ timeout: 60_000 });
-    await screenshot(B, 'catch-up-progress');
+    await screenshot(B, 'catch-up-started');
     expect(await bar.getByRole('progressbar', { name: 'Catch-up progress' }).count()).toBe(1);
+    // Part-way, when the page shows it before the end (not asserted: it may be quick).
+    const partWay = await B.waitForFunction(() => /^Catching up: [1-9]/.test(document.querySelector('[data-testid="catch-up"]')?.textContent ?? ''), null, { timeout: 20_000, polling: 'raf' }).then(
+      () => true,
+      () => false,
+    );
+    if (partWay) await screenshot(B, 'catch-up-part-way');
 
     await eventually('B has the whole history and its join', () => contextView(B, id), (v) => v.opCount === history + 1 && !v.joining, 90_000);
     await bar.waitFor({ state: 'detached', timeout: 30_000 });
