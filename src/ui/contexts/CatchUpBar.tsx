@@ -10,7 +10,7 @@ export function CatchUpBar({ catchUp }: { catchUp: NonNullable<ContextView['catc
       <span>
         Catching up: {count(have)} of {count(expected)} ops
       </span>
-      <progress max={expected} value={have} aria-label="Catch-up progress" />
+      <progress max={Math.max(1, expected)} value={have} aria-label="Catch-up progress" />
     </div>
   );
 }

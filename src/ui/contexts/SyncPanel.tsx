@@ -27,7 +27,7 @@ export function SyncPanel({ view }: { view: ContextView }) {
   const verified = view.peers.filter((p) => p.state === 'verified');
   const target = Math.max(view.remoteOpCount, view.opCount);
   // While catching up, the same reading as the context page's bar (ops checked so far count).
-  const progress = view.catchUp ? view.catchUp.have / view.catchUp.expected : target === 0 ? 1 : view.opCount / target;
+  const progress = view.catchUp ? view.catchUp.have / Math.max(1, view.catchUp.expected) : target === 0 ? 1 : view.opCount / target;
   return (
     <section className="card" aria-labelledby="sync-title" data-testid="sync-panel">
       <div className="heading-row">
