@@ -1,5 +1,5 @@
 import { bool, bytes, encodeWith, envelope, fixedBytes, list, oneOf, optional, string, struct, taggedUnion, varuint, DecodeError, type Codec, type Infer } from '../codec/index.ts';
-import { taggedHash, taggedHasher, toHex, verifyEd25519, type Signer } from '../crypto/index.ts';
+import { taggedHash, taggedHasher, toHex, verifyEd25519, type SignatureCheck, type Signer } from '../crypto/index.ts';
 import { originsField, rootIdField } from '../identity/index.ts';
 import { inviteSchema } from '../invitation/invite.ts';
 import { ROLES } from './roles.ts';
@@ -148,7 +148,7 @@ function signingBytes(id: Uint8Array): Uint8Array {
 }
 
 /** The signature check of an op, for a batch verifier: what `verifyOpSignature` checks. */
-export function opSignatureCheck(op: Op): { publicKey: Uint8Array; message: Uint8Array; signature: Uint8Array } {
+export function opSignatureCheck(op: Op): SignatureCheck {
   return { publicKey: op.author, message: signingBytes(op.id), signature: op.signature };
 }
 
