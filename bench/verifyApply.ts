@@ -78,7 +78,9 @@ export async function verifyApplyFigures(where: string, f: DeltaFixture, ms = 24
     }),
     await figure(names.state, () => {
       const state = createContextState();
-      f.updates.forEach((u, i) => state.apply(String(i), u));
+      // Copies: the layout check remembers updates it passed by identity, as the gate's
+      // verdict is reused by the state; each run here stands for updates never seen.
+      f.updates.forEach((u, i) => state.apply(String(i), u.slice()));
     }),
   ];
 }
