@@ -30,7 +30,9 @@ interface CatchUpRun {
   firstBarMs?: number;
   firstBar?: CatchUpProgress;
   lastBar?: CatchUpProgress;
-  /** From the first ops in until all in: the part the bar covers. */
+  /** ms after the join call: first peer link, first peer verified, first ops in. */
+  linkedMs?: number;
+  verifiedMs?: number;
   firstOpsMs?: number;
 }
 
@@ -68,7 +70,9 @@ function catchUpInPage([link, target, pollMs, timeoutMs]: readonly [string, numb
       void n.contexts.view(id).then((v) => {
         busy = false;
         if (done) return;
-        if (v.opCount > 0 && run.firstOpsMs === undefined) run.firstOpsMs = at;
+        if (v.peers.length) run.linkedMs ??= at;
+        if (v.peers.some((p) => p.state === 'verified')) run.verifiedMs ??= at;
+        if (v.opCount > 0) run.firstOpsMs ??= at;
         if (v.opCount < target) {
           run.readsBefore++;
           if (v.catchUp) {
@@ -130,7 +134,8 @@ async function oneSize(app: App, size: number, notes: string[]): Promise<Timed[]
     const bar =
       run.readsWithBar === 0 ? 'the bar never showed'
       : `the bar showed in ${run.readsWithBar} of ${run.readsBefore} reads before all ops were in, first at ${Math.round(run.firstBarMs!)} ms ` +
-        `(${fmt(run.firstBar!.have)} of ${fmt(run.firstBar!.expected)}), last ${fmt(run.lastBar!.have)} of ${fmt(run.lastBar!.expected)}; first ops in at ${Math.round(run.firstOpsMs ?? 0)} ms`;
+        `(${fmt(run.firstBar!.have)} of ${fmt(run.firstBar!.expected)}), last ${fmt(run.lastBar!.have)} of ${fmt(run.lastBar!.expected)}; ` +
+          `after the join call: a peer linked at ${Math.round(run.linkedMs ?? NaN)} ms, verified at ${Math.round(run.verifiedMs ?? NaN)} ms, first ops in at ${Math.round(run.firstOpsMs ?? NaN)} ms`;
     notes.push(
       `${k(size)}: fixture ${f.cached ? 'read from bench/.cache/' : 'built'} in ${(f.buildMs / 1000).toFixed(1)} s; A reopened it in ${(openMs / 1000).toFixed(1)} s (not counted); ` +
         `B received ${(run.bytes / 1e6).toFixed(2)} MB; ${bar}. Raw: set-up ${Math.round(raw.setupMs)} ms, transfer ${Math.round(raw.transferMs)} ms.`,
