@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { launchPeers, type App } from '../e2e/harness.ts';
 import type { CatchUpProgress } from '../src/core/sync/catchUp.ts';
 import { growthFixture } from './growthFixture.ts';
-import { NAME_SHIM, openBaselinePage, profiled, rawPullBest, signIn } from './p2p.ts';
+import { NAME_SHIM, openBaselinePage, profiled, rawPullBest, signIn, waitForOps } from './p2p.ts';
 import type { Timed } from './table.ts';
 
 export const CATCH_UP = {
@@ -115,13 +115,7 @@ async function oneSize(app: App, size: number, notes: string[]): Promise<Timed[]
     const { id } = await A.evaluate((url) => window.__fixture!.seed(url), '/__fixture.bin');
     const opened = performance.now();
     await A.goto(new URL('/', app.url).href);
-    await A.waitForFunction(() => window.tabnode !== undefined, null, { timeout: CATCH_UP.timeoutMs });
-    await A.evaluate(([id, n, timeoutMs]) => window.tabnode!.contexts.view(id).then(async function poll(v): Promise<void> {
-      if (v.opCount >= n) return;
-      if (performance.now() > timeoutMs) throw new Error(`A did not open (within its page's first ${timeoutMs / 1000} s) the context: ${v.opCount} of ${n} ops`);
-      await new Promise((r) => setTimeout(r, 100));
-      return poll(await window.tabnode!.contexts.view(id));
-    }), [id, ops.length, CATCH_UP.timeoutMs] as const);
+    await waitForOps(A, id, ops.length, CATCH_UP.timeoutMs);
     const openMs = performance.now() - opened;
     await B.goto(new URL('/', app.url).href);
     await signIn(B, 'bench B');

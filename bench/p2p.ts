@@ -100,6 +100,24 @@ async function openApp(page: Page, app: App): Promise<void> {
   await page.waitForFunction(() => window.tabnode !== undefined, null, { timeout: 30_000 });
 }
 
+/**
+ * Until the node on `page` shows at least `n` ops in context `id`, polled in the page
+ * (waitForFunction does not await an async predicate: its promise counts as true at once).
+ */
+export async function waitForOps(page: Page, id: string, n: number, timeoutMs: number): Promise<void> {
+  await page.waitForFunction(() => window.tabnode !== undefined, null, { timeout: timeoutMs });
+  await page.evaluate(
+    ([id, n, timeoutMs]) =>
+      window.tabnode!.contexts.view(id).then(async function poll(v): Promise<void> {
+        if (v.opCount >= n) return;
+        if (performance.now() > timeoutMs) throw new Error(`the node did not show ${n} ops within its page's first ${timeoutMs / 1000} s (${v.opCount})`);
+        await new Promise((r) => setTimeout(r, 100));
+        return poll(await window.tabnode!.contexts.view(id));
+      }),
+    [id, n, timeoutMs] as const,
+  );
+}
+
 export async function openBaselinePage(page: Page, app: App): Promise<void> {
   await page.goto(new URL('/bench.html?p2p', app.url).href);
   await page.waitForFunction(() => window.__p2p !== undefined, null, { timeout: 30_000 });
@@ -292,10 +310,7 @@ export async function p2pFigures(): Promise<P2pReport> {
       const reopened = stamp();
       await openApp(A, app);
       const target = built.opCount;
-      await A.waitForFunction(async ([id, target]) => (await window.tabnode!.contexts.view(id!)).opCount >= target!, [built.id, target] as const, {
-        timeout: 120_000,
-        polling: 100,
-      });
+      await waitForOps(A, built.id, target, 120_000);
       notes.push(
         `Building the ${P2P.ops.toLocaleString('en-US')}-op context on A (not counted): ${fmtMs(built.ms)}, ${(built.ms / P2P.ops).toFixed(1)} ms per write ` +
           `(sequential contexts.write, each on the current heads; ${built.heads} head(s) at the end; in bench.html without the app's UI). ` +
