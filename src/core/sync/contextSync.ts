@@ -170,8 +170,11 @@ export function createContextSync(o: ContextSyncOptions) {
       const missing = o.replica.dag.missingFrom(from.link.id);
       if (missing.length) ask(from, missing);
     }
-    if (from && from.info.state === 'verified' && from.theirHeads.some((h) => !o.replica.dag.has(idKey(h))) && from.headsSent !== o.replica.heads().join()) {
-      // Catching up from this peer: show it what I have now, it answers with the next part.
+    // Catching up from this peer: once what it sent is all handled (more of it queued here
+    // would only be sent again: a slow receiver got whole answers twice), show it what I
+    // have now, and it answers with the next part.
+    const drained = from !== undefined && from.inboundMessages <= 1;
+    if (from && drained && from.info.state === 'verified' && from.theirHeads.some((h) => !o.replica.dag.has(idKey(h))) && from.headsSent !== o.replica.heads().join()) {
       sendHeads(from);
     }
     if (!from) showRefusedAttempts(result);
@@ -473,13 +476,17 @@ export function createContextSync(o: ContextSyncOptions) {
       let chain: Promise<void> = Promise.resolve();
       link.onMessage((bytes) => {
         s.inboundBytes += bytes.length;
+        s.inboundMessages++;
         if (s.inboundBytes > SYNC_QUOTAS.inboundQueuedBytes) {
           return breach(s, new QuotaBreach('inboundQueuedBytes', `it sent over ${SYNC_QUOTAS.inboundQueuedBytes / 1024 / 1024} MiB faster than this node could check it`));
         }
         chain = chain
           .then(() => (s.info.state === 'closed' ? undefined : onMessage(s, bytes)))
           .catch((e: unknown) => close(s, `internal error: ${String(e)}`))
-          .finally(() => void (s.inboundBytes -= bytes.length));
+          .finally(() => {
+            s.inboundBytes -= bytes.length;
+            s.inboundMessages--;
+          });
       });
       link.onClose((reason) => {
         // What it sent that still waits for parents goes with it (asked again of whoever has them).
