@@ -84,7 +84,8 @@ function catchUpInPage([link, target, pollMs, timeoutMs]: readonly [string, numb
         }
         if (v.opCount >= target && !v.joining) {
           run.ms = at;
-          run.bytes = v.peers.reduce((s, p) => s + p.received.bytes, 0);
+          // Links closed on the way (a reconnect) brought bytes too.
+          run.bytes = [...v.peers, ...v.closedPeers].reduce((s, p) => s + p.received.bytes, 0);
           finish();
         } else if (at > timeoutMs) finish(new Error(`B did not catch up within ${timeoutMs / 1000} s (${v.opCount} of ${target} ops)`));
       });
