@@ -5,16 +5,13 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { recordGoal } from './goals.ts';
 import { median } from './measure.ts';
-import { toBase58 } from '../src/core/codec/text.ts';
-import { toHex } from '../src/core/crypto/index.ts';
-import { localRootId } from '../src/core/identity/index.ts';
-import { decodeOp } from '../src/core/ops/op.ts';
 import { memoryStore, type Store } from '../src/core/store/index.ts';
 import { memoryMeshHub } from '../src/node/contexts/memoryMesh.ts';
 import { realTimeScheduler } from '../src/node/scheduler.ts';
 import { bareTestNode } from '../src/node/testing.ts';
 import type { TabnodeNode } from '../src/node/createNode.ts';
-import { growthFixture, memberDevice, memberSeeds, type GrowthFixture } from './growthFixture.ts';
+import { growthFixture, type GrowthFixture } from './growthFixture.ts';
+import { putFixture } from './fixtureStore.ts';
 import type { Sized, Timed } from './table.ts';
 import { sealAsVerified } from './sealedStore.ts';
 
@@ -57,16 +54,7 @@ async function heapAfterGc(gc: () => void): Promise<number> {
  */
 async function filledStore(f: GrowthFixture, sealed: boolean): Promise<{ store: Store; id: string }> {
   const store = memoryStore();
-  const owner = await memberDevice(0);
-  const seeds = memberSeeds(0);
-  const rootId = localRootId(owner.rootPublicKey);
-  await store.ensureDeviceKey({ publicKey: owner.signer.publicKey, handle: { kind: 'seed', seed: seeds.device }, createdAt: Date.now() });
-  await store.setRoot({ id: rootId, kind: 'local', handle: { kind: 'seed', seed: seeds.root }, createdAt: Date.now() });
-  await store.putDelegation({ clientKey: toBase58(owner.signer.publicKey), root: rootId, expiresAt: owner.expiresAt, bytes: owner.delegation });
-  const id = toHex(f.contextId);
-  await store.putContext({ id, name: 'growth bench', secret: new Uint8Array(32).fill(9), signaling: [], createdAt: Date.now() });
-  const ops = [...f.governance, ...f.deltas].map((bytes) => ({ key: toHex(decodeOp(bytes).id), bytes }));
-  for (let i = 0; i < ops.length; i += 5000) await store.putOps(id, ops.slice(i, i + 5000));
+  const id = await putFixture(store, [...f.governance, ...f.deltas]);
   if (sealed) await sealAsVerified(store, id, [...f.governance, ...f.deltas]);
   return { store, id };
 }

@@ -9,7 +9,9 @@ import { delegationCodec, signLocalDelegation } from '../src/core/identity/index
 import { encodeOp, GENESIS_CONTEXT, opId, signOp, sortIds, type Op, type OpBody, type UnsignedOp } from '../src/core/ops/op.ts';
 import { draftUpdate } from '../src/core/state/draft.ts';
 import { KV_APP_ID } from '../src/node/apps/kvApp.ts';
-import { webCryptoHeldSigner } from './ed25519.ts';
+import { memberDevice } from './fixtureMembers.ts';
+
+export { memberDevice, memberSeeds } from './fixtureMembers.ts';
 
 /** A context's history, encoded, parents before children: what a store holds for it. */
 export interface GrowthFixture {
@@ -35,22 +37,6 @@ const CACHE_DIR = fileURLToPath(new URL('./.cache/', import.meta.url));
 function lcg(seed: number): () => number {
   let s = seed >>> 0 || 1;
   return () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
-}
-
-/** Member `n`'s seeds (0: the owner): a node given them in its store signs as that member. */
-export const memberSeeds = (n: number) => ({ root: new Uint8Array(32).fill(0x40 + n), device: new Uint8Array(32).fill(0xc0 + n) });
-
-/** Member `n`'s device: its key held by WebCrypto, delegated by its local root (deterministic bytes). */
-export async function memberDevice(n: number): Promise<Device & { rootPublicKey: Uint8Array; expiresAt: number }> {
-  const seeds = memberSeeds(n);
-  const root = await seedSigner(seeds.root);
-  return { ...(await heldKeyDevice(root, seeds.device)), rootPublicKey: root.publicKey, expiresAt: T0 + 300 * DAY };
-}
-
-async function heldKeyDevice(root: Awaited<ReturnType<typeof seedSigner>>, seed: Uint8Array): Promise<Device> {
-  const signer = await webCryptoHeldSigner(seed);
-  const delegation = await signLocalDelegation(root, { clientKey: signer.publicKey, label: 'growth', issuedAt: T0 - DAY, expiresAt: T0 + 300 * DAY });
-  return { signer, delegation: delegationCodec.encode(delegation) };
 }
 
 /**

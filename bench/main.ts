@@ -6,6 +6,7 @@ import { deltaFixture } from './deltaFixture.ts';
 import { ed25519Figures } from './ed25519.ts';
 import type { Figure } from './measure.ts';
 import { verifyApplyFigures } from './verifyApply.ts';
+import { createWorkerVerifyPool } from '../src/adapters/verifyPool/workerPool.ts';
 
 declare global {
   interface Window {
@@ -15,7 +16,9 @@ declare global {
 
 async function main() {
   document.body.textContent = 'Running benchmarks…';
-  const figures = [...(await ed25519Figures('Chromium')), ...(await verifyApplyFigures('Chromium', await deltaFixture()))];
+  const pool = createWorkerVerifyPool();
+  const figures = [...(await ed25519Figures('Chromium')), ...(await verifyApplyFigures(`Chromium (pool of ${pool.size()})`, await deltaFixture(), 2400, pool))];
+  pool.close();
   window.__benchResults = figures;
   document.body.textContent = figures.map((f) => `${f.name}: ${Math.round(f.opsPerSec)} ops/s`).join('\n');
 }
@@ -24,6 +27,7 @@ async function main() {
 if (new URLSearchParams(location.search).has('p2p')) {
   document.body.textContent = 'Two-browser baselines';
   void import('./p2pPage.ts');
+  void import('./fixturePage.ts');
 } else if (new URLSearchParams(location.search).has('runtime')) {
   // bench.html?runtime: the app runtime's figures (bench/runtimePage.ts), driven by bench/runtime.ts.
   document.body.textContent = 'App runtime figures';

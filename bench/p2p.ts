@@ -40,7 +40,7 @@ export interface P2pReport {
 
 // tsx compiles with esbuild's keepNames, which wraps functions in __name(); functions passed
 // to page.evaluate run in the page, where that helper does not exist.
-const NAME_SHIM = 'globalThis.__name = globalThis.__name || ((f) => f);';
+export const NAME_SHIM = 'globalThis.__name = globalThis.__name || ((f) => f);';
 
 /**
  * BENCH_P2P_TRACE=1: stamp every sync message leaving or entering a data channel in both pages,
@@ -63,7 +63,7 @@ const stamp = (): number => performance.timeOrigin + performance.now();
  * BENCH_P2P_PROFILE=dir: save a Chromium CPU profile (.cpuprofile, opens in DevTools) of each
  * page during the catch-up and the latency runs, to see where the time goes.
  */
-async function profiled<T>(pages: Record<string, Page>, label: string, run: () => Promise<T>): Promise<T> {
+export async function profiled<T>(pages: Record<string, Page>, label: string, run: () => Promise<T>): Promise<T> {
   const dir = process.env.BENCH_P2P_PROFILE;
   if (!dir) return run();
   const sessions = await Promise.all(
@@ -88,7 +88,7 @@ async function profiled<T>(pages: Record<string, Page>, label: string, run: () =
   }
 }
 
-async function signIn(page: Page, label: string): Promise<void> {
+export async function signIn(page: Page, label: string): Promise<void> {
   await page.waitForFunction(() => window.tabnode !== undefined, null, { timeout: 30_000 });
   await page.evaluate(async (l) => {
     const n = window.tabnode!;
@@ -101,7 +101,25 @@ async function openApp(page: Page, app: App): Promise<void> {
   await page.waitForFunction(() => window.tabnode !== undefined, null, { timeout: 30_000 });
 }
 
-async function openBaselinePage(page: Page, app: App): Promise<void> {
+/**
+ * Until the node on `page` shows at least `n` ops in context `id`, polled in the page
+ * (waitForFunction does not await an async predicate: its promise counts as true at once).
+ */
+export async function waitForOps(page: Page, id: string, n: number, timeoutMs: number): Promise<void> {
+  await page.waitForFunction(() => window.tabnode !== undefined, null, { timeout: timeoutMs });
+  await page.evaluate(
+    ([id, n, timeoutMs]) =>
+      window.tabnode!.contexts.open(id).view().then(async function poll(v): Promise<void> {
+        if (v.opCount >= n) return;
+        if (performance.now() > timeoutMs) throw new Error(`the node did not show ${n} ops within its page's first ${timeoutMs / 1000} s (${v.opCount})`);
+        await new Promise((r) => setTimeout(r, 100));
+        return poll(await window.tabnode!.contexts.open(id).view());
+      }),
+    [id, n, timeoutMs] as const,
+  );
+}
+
+export async function openBaselinePage(page: Page, app: App): Promise<void> {
   await page.goto(new URL('/bench.html?p2p', app.url).href);
   await page.waitForFunction(() => window.__p2p !== undefined, null, { timeout: 30_000 });
 }
@@ -260,6 +278,18 @@ const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${M
 const fmtBytes = (b: number) => `${(b / 1e6).toFixed(2)} MB`;
 const fail = (e: unknown) => `not measured: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 160)}`;
 
+/** The raw baseline: `bytes` pulled A→B over a fresh RTCDataChannel (both pages on bench.html?p2p); fastest of P2P.rawRuns. */
+export async function rawPullBest(A: Page, B: Page, app: App, bytes: number): Promise<RawPull> {
+  let best: RawPull | undefined;
+  for (let r = 0; r < P2P.rawRuns; r++) {
+    const topic = `bench-raw-${randomUUID()}`;
+    await A.evaluate(([url, topic]) => window.__p2p!.rawServe(url!, topic!), [app.signalingUrl, topic] as const);
+    const run = await B.evaluate(([url, topic, bytes]) => window.__p2p!.rawPull(url!, topic!, bytes as number), [app.signalingUrl, topic, bytes] as const);
+    if (!best || run.totalMs < best.totalMs) best = run;
+  }
+  return best!;
+}
+
 export async function p2pFigures(): Promise<P2pReport> {
   const rows: Timed[] = [];
   const notes: string[] = [];
@@ -295,10 +325,7 @@ export async function p2pFigures(): Promise<P2pReport> {
       const reopened = stamp();
       await openApp(A, app);
       const target = built.opCount;
-      await A.waitForFunction(async ([id, target]) => (await window.tabnode!.contexts.open(id!).view()).opCount >= target!, [built.id, target] as const, {
-        timeout: 120_000,
-        polling: 100,
-      });
+      await waitForOps(A, built.id, target, 120_000);
       notes.push(
         `Building the ${P2P.ops.toLocaleString('en-US')}-op context on A (not counted): ${fmtMs(built.ms)}, ${(built.ms / P2P.ops).toFixed(1)} ms per write ` +
           `(sequential contexts.write, each on the current heads; ${built.heads} head(s) at the end; in bench.html without the app's UI). ` +
@@ -408,14 +435,7 @@ export async function p2pFigures(): Promise<P2pReport> {
     if (typeof catchUp === 'string') raw = 'not measured: no catch-up byte count';
     else {
       try {
-        let best: RawPull | undefined;
-        for (let r = 0; r < P2P.rawRuns; r++) {
-          const topic = `bench-raw-${randomUUID()}`;
-          await A.evaluate(([url, topic]) => window.__p2p!.rawServe(url!, topic!), [app.signalingUrl, topic] as const);
-          const run = await B.evaluate(([url, topic, bytes]) => window.__p2p!.rawPull(url!, topic!, bytes as number), [app.signalingUrl, topic, catchUp.bytes] as const);
-          if (!best || run.totalMs < best.totalMs) best = run;
-        }
-        raw = best!;
+        raw = await rawPullBest(A, B, app, catchUp.bytes);
         notes.push(
           `Raw baseline (fastest of ${P2P.rawRuns}): a fresh RTCPeerConnection between the same two pages through the same /signal relay ` +
             `(non-trickle ICE), set up in ${fmtMs(raw.setupMs)}, then ${fmtBytes(raw.bytes)} sent A→B in 16 KiB frames with the Link's 1 MiB / 256 KiB back-pressure in ${fmtMs(raw.transferMs)}.`,

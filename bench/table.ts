@@ -11,17 +11,19 @@ const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n
 
 /** Render comparisons as a plain-text table with the ratio subject / baseline. */
 export function renderTable(rows: Comparison[]): string {
-  const header = ['where', 'measure', 'ops/s', 'baseline', 'baseline ops/s', 'ratio'];
-  const body = rows.map((r) => [
-    r.group,
-    r.subject.name,
-    fmt(r.subject.opsPerSec),
-    r.baseline.name,
-    fmt(r.baseline.opsPerSec),
-    `${(r.subject.opsPerSec / r.baseline.opsPerSec).toFixed(2)}x`,
-  ]);
-  return grid(header, body);
+  return grid(COMPARISON_HEADER, rows.map(comparisonCells));
 }
+
+const COMPARISON_HEADER = ['where', 'measure', 'ops/s', 'baseline', 'baseline ops/s', 'ratio'];
+
+const comparisonCells = (r: Comparison): string[] => [
+  r.group,
+  r.subject.name,
+  fmt(r.subject.opsPerSec),
+  r.baseline.name,
+  fmt(r.baseline.opsPerSec),
+  `${(r.subject.opsPerSec / r.baseline.opsPerSec).toFixed(2)}x`,
+];
 
 /** Pair each WebCrypto figure with the noble figure of the same operation. */
 export function ed25519Comparisons(figures: Figure[]): Comparison[] {
@@ -43,6 +45,12 @@ export function pairComparisons(figures: Figure[], pairs: readonly (readonly [st
     }
   }
   return out;
+}
+
+/** Comparisons whose subject has a floor to reach (higher is better): each with "met" / "not met". */
+export function renderRateGoals(rows: Comparison[], goalOpsPerSec: number): string {
+  const goal = (r: Comparison) => `≥ ${fmt(goalOpsPerSec)} ops/s: ${r.subject.opsPerSec >= goalOpsPerSec ? 'met' : 'not met'}`;
+  return grid([...COMPARISON_HEADER, 'goal'], rows.map((r) => [...comparisonCells(r), goal(r)]));
 }
 
 /**

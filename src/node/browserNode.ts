@@ -7,6 +7,10 @@ import { createNode, type TabnodeNode } from './createNode.ts';
 import { servedConnectPolicy } from './servedPolicy.ts';
 import { fetchChainPreset } from './anchors/chainPreset.ts';
 import { sessionMetricsJournal } from '../adapters/webstorage/metricsJournal.ts';
+import { createWorkerVerifyPool, type VerifyPool } from '../adapters/verifyPool/workerPool.ts';
+
+/** One verification pool per page: every node and context of the page shares its workers. */
+let verifyPool: VerifyPool | undefined;
 
 /** A node wired to this browser: IndexedDB, WebCrypto, the wall clock. */
 export function openBrowserNode(dbName?: string): Promise<TabnodeNode> {
@@ -20,6 +24,7 @@ export function openBrowserNode(dbName?: string): Promise<TabnodeNode> {
       connectPolicy: () => servedConnectPolicy(location.origin),
       chainPreset: () => fetchChainPreset(location.origin),
       metricsJournal: sessionMetricsJournal(),
+      signatures: (verifyPool ??= createWorkerVerifyPool()),
       platform: {
         now: () => Date.now(),
         randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),

@@ -2,7 +2,7 @@ import type { Scheduler } from '../core/mesh/Scheduler.ts';
 import type { CertificateStore, KeyStore, Store } from '../core/store/index.ts';
 import { openVault } from '../adapters/webcrypto/vault.ts';
 import { toBase58 } from '../core/codec/index.ts';
-import { toHex } from '../core/crypto/index.ts';
+import { toHex, type BatchVerifier } from '../core/crypto/index.ts';
 import { KV_APP_ID, kvApp } from './apps/kvApp.ts';
 import { wasmApp } from './apps/wasmApp.ts';
 import type { AppRuntime } from '../runtime/index.ts';
@@ -87,6 +87,8 @@ export interface NodeDeps {
   metricsTimings?: Partial<MetricsTimings>;
   /** Where metrics not saved yet go when the page goes away (sessionStorage in browsers). */
   metricsJournal?: MetricsJournal;
+  /** Checks op signatures in batches (a worker pool in browsers); default: on the calling thread. */
+  signatures?: BatchVerifier;
   /** When key-rotation checks run (default: `scheduler`); tests drive it with a virtual clock. */
   rotationScheduler?: Scheduler;
 }
@@ -105,7 +107,7 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
     });
   const autoWallet: { current?: WalletAccount; how?: HowToSend } = {};
   const chainFor = chainAccess(getSettings);
-  const proofs = { accounts: settingsAccountVerifier(getSettings), anchors: evidenceSource(chainFor) };
+  const proofs = { accounts: settingsAccountVerifier(getSettings), anchors: evidenceSource(chainFor), ...(deps.signatures ? { signatures: deps.signatures } : {}) };
   const identity = identityService(store, platform, { origin, proofs });
   await identity.device();
   const vault = await openVault(store);

@@ -9,7 +9,8 @@ import { genesisBinding } from '../anchor/binding.ts';
 import type { Hash32 } from '../anchor/AnchorChain.ts';
 import { memberSetRoot } from '../anchor/memberSetRoot.ts';
 import { createEvaluator, type OpVerdict } from '../governance/evaluate.ts';
-import { decodeOp, encodeOp, idKey, OP_LIMITS, type Op } from '../ops/op.ts';
+import { inlineBatchVerifier } from '../crypto/index.ts';
+import { decodeOp, encodeOp, idKey, OP_LIMITS, opSignatureCheck, type Op } from '../ops/op.ts';
 import { createHistory } from './history.ts';
 
 /** Where valid state deltas go. The state module implements it over a Y.Doc. */
@@ -71,6 +72,9 @@ export interface ReplicaLimits {
   dag: { [K in keyof typeof DAG_LIMITS]: number };
 }
 
+/** How a receive is cut up: ops verified and taken in per chunk (bounds work between yields). */
+export const RECEIVE_LIMITS = { chunkOps: 256 } as const;
+
 const DEFAULT_LIMITS: ReplicaLimits = { refused: REFUSED_LIMITS, dag: DAG_LIMITS };
 
 /**
@@ -95,10 +99,13 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
   const evaluator = createEvaluator();
   const history = createHistory(dag, (key) => evaluator.verdict(key)?.valid === true);
   const contextKey = idKey(contextId);
+  const verifier = proofs.signatures ?? inlineBatchVerifier;
   /** Refused ops still in the DAG: key -> [author, bytes]. */
   const refused = new Map<string, [string, number]>();
   const refusedByAuthor = new Map<string, number>();
   let refusedBytes = 0;
+  /** Ops checked so far by the receive under way (for catch-up progress between its chunks). */
+  let receiving = 0;
   /** Counts receives that changed the DAG or verdicts: what views derived from them are keyed on. */
   let changes = 0;
   /** Ops in the DAG whose verdict is invalid, kept up to date per receive (views list them without walking the DAG). */
@@ -240,6 +247,40 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
     }
   }
 
+  /** Intrinsic checks of a chunk of decoded ops, signatures through the batch verifier. */
+  async function checkChunk(chunk: { op: Op; key: string; bytes: Uint8Array }[], trusted: ((op: Op, key: string) => boolean) | undefined) {
+    // Ops this node sealed as verified skip the checks (docs/decisions/stored-verdicts.md).
+    const sealed = chunk.map(({ op, key }) => trusted?.(op, key) === true);
+    const checks = chunk.filter((_, i) => !sealed[i]).map(({ op }) => opSignatureCheck(op));
+    // A verifier that fails as a whole (a broken pool) costs speed, never verdicts.
+    const signatures = checks.length ? await verifier.verify(checks).catch(() => inlineBatchVerifier.verify(checks)) : [];
+    let next = 0;
+    return Promise.all(chunk.map(({ op, bytes }, i) => (sealed[i] ? trustedCheck(op, bytes) : checkIntrinsic(op, contextId, proofs, bytes, binding, signatures[next++] === true))));
+  }
+
+  /** Checked ops of one chunk into the DAG, verdicts and state, strictly in order. */
+  function takeChunk(chunk: { op: Op; key: string; bytes: Uint8Array }[], verdicts: Awaited<ReturnType<typeof checkChunk>>, dropped: Set<string>, result: ReceiveResult, source: string | undefined): void {
+    for (const [i, verdict] of verdicts.entries()) {
+      const { op, bytes } = chunk[i]!;
+      if (!verdict.ok) {
+        result.rejected.push({ key: idKey(op.id), reason: verdict.reason, message: verdict.message, bytes: bytes.length });
+        continue;
+      }
+      for (const c of dag.add(share(verdict.checked!), source)) {
+        // An op its causal past can never make valid (a key nobody introduced, a device of
+        // a root that never joined, a join on an invite by a key nobody introduced) is not
+        // kept at all, nor what was built on it.
+        const builtOnDropped = c.op.parents.some((p) => dropped.has(idKey(p)));
+        if (builtOnDropped || !evaluator.canEverCount(c)) {
+          dropped.add(c.key);
+          result.rejected.push({ key: c.key, reason: 'unknown-key', message: builtOnDropped ? 'it builds on an op by a key this context never introduced' : neverCounts(c), bytes: c.bytes.length });
+          continue;
+        }
+        take(c, result);
+      }
+    }
+  }
+
   return {
     contextId,
     contextKey,
@@ -256,8 +297,8 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
      */
     async receive(inputs: (Uint8Array | Op)[], source?: string, sourceRoot?: string, trusted?: (op: Op, key: string) => boolean): Promise<ReceiveResult> {
       const result: ReceiveResult = { added: [], accepted: [], rejected: [], flipped: [], rebuilt: false };
-      // Decode, then check signatures of the whole batch at once (they may run in parallel),
-      // then take the ops in one by one: DAG, verdicts and state stay strictly sequential.
+      // Decode, then check signatures chunk by chunk through the batch verifier (in parallel
+      // where it can), taking ops in one by one: DAG, verdicts and state stay strictly sequential.
       const fresh: { op: Op; key: string; bytes: Uint8Array }[] = [];
       const seen = new Set<string>();
       for (const input of inputs) {
@@ -275,27 +316,20 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
         fresh.push({ op, key, bytes: input instanceof Uint8Array ? input : encodeOp(op) });
       }
       learnBinding(fresh.map((f) => f.op));
-      const verdicts = await Promise.all(fresh.map(({ op, key, bytes }) => (trusted?.(op, key) ? trustedCheck(op, bytes) : checkIntrinsic(op, contextId, proofs, bytes, binding))));
+      // Chunks: the next chunk's signatures are checked (off this thread, with a pool) while
+      // this one enters the DAG, and each wait lets the page breathe during a long catch-up.
       const dropped = new Set<string>();
-      for (const [i, verdict] of verdicts.entries()) {
-        const { op, bytes } = fresh[i]!;
-        if (!verdict.ok) {
-          result.rejected.push({ key: idKey(op.id), reason: verdict.reason, message: verdict.message, bytes: bytes.length });
-          continue;
-        }
-        for (const c of dag.add(share(verdict.checked!), source)) {
-          // An op its causal past can never make valid (a key nobody introduced, a device of
-          // a root that never joined, a join on an invite by a key nobody introduced) is not
-          // kept at all, nor what was built on it.
-          const builtOnDropped = c.op.parents.some((p) => dropped.has(idKey(p)));
-          if (builtOnDropped || !evaluator.canEverCount(c)) {
-            dropped.add(c.key);
-            result.rejected.push({ key: c.key, reason: 'unknown-key', message: builtOnDropped ? 'it builds on an op by a key this context never introduced' : neverCounts(c), bytes: c.bytes.length });
-            continue;
-          }
-          take(c, result);
-        }
+      receiving = 0;
+      const chunks: (typeof fresh)[] = [];
+      for (let i = 0; i < fresh.length; i += RECEIVE_LIMITS.chunkOps) chunks.push(fresh.slice(i, i + RECEIVE_LIMITS.chunkOps));
+      let checking = chunks.length ? checkChunk(chunks[0]!, trusted) : undefined;
+      for (const [n, chunk] of chunks.entries()) {
+        const verdicts = await checking!;
+        checking = n + 1 < chunks.length ? checkChunk(chunks[n + 1]!, trusted) : undefined;
+        takeChunk(chunk, verdicts, dropped, result, source);
+        receiving += chunk.length;
       }
+      receiving = 0;
       for (const key of [...dropped].reverse()) dag.removeLeaf(key);
       const joined = history.update([...result.added.map((c) => c.key), ...result.flipped]);
       const flippedByBudget = keepWithinBudget(result, sourceRoot);
@@ -319,6 +353,8 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
     /** Whether an op is part of the history (stored, relayed, built on). */
     inHistory: (key: string) => history.has(key),
     historySize: () => history.size(),
+    /** Ops the receive under way has checked so far (0 between receives): advisory progress. */
+    receivingOps: () => receiving,
     changes: () => changes,
     refusedBytes: () => refusedBytes,
     governance: () => evaluator.current(),

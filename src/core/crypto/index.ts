@@ -2,3 +2,4 @@ export * from './bytes.ts';
 export * from './ed25519.ts';
 export * from './sha256.ts';
 export * from './box.ts';
+export * from './batchVerifier.ts';

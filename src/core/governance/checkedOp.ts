@@ -66,6 +66,8 @@ export async function checkIntrinsic(
   proofs: ProofOptions = {},
   bytes?: Uint8Array,
   binding?: KnownBinding,
+  /** The op's signature verdict when a batch verifier already checked it; undefined: check it here. */
+  signatureValid?: boolean,
 ): Promise<Verdict<IntrinsicRefusal> & { checked?: CheckedOp }> {
   const isGenesis = op.body.kind === 'genesis';
   if (isGenesis) {
@@ -77,7 +79,7 @@ export async function checkIntrinsic(
     if (!bytesEqual(op.context, contextId)) return refuse('wrong-context', 'the op belongs to another context');
     if (op.parents.length === 0) return refuse('malformed', 'only the genesis op has no parents');
   }
-  if (!(await verifyOpSignature(op))) return refuse('bad-signature', 'the op was altered or not signed by its author key');
+  if (!(signatureValid ?? (await verifyOpSignature(op)))) return refuse('bad-signature', 'the op was altered or not signed by its author key');
 
   const checked: CheckedOp = { op, key: idKey(op.id), author: toHex(op.author), bytes: bytes ?? encodeOp(op) };
   const body = op.body;

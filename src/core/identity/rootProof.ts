@@ -1,4 +1,4 @@
-import { verifyEd25519 } from '../crypto/index.ts';
+import { verifyEd25519, type BatchVerifier } from '../crypto/index.ts';
 import type { AccountVerifier, AnchorEventSource } from './accountVerifier.ts';
 import { localRootPublicKey, parseRootId } from './rootId.ts';
 import { checkContractSignature, ethereumRoot, recoverMessageSigner } from './siwe.ts';
@@ -17,6 +17,8 @@ export interface ProofOptions {
   accounts?: AccountVerifier;
   /** Checks on-chain evidence (anchored key revocations); without it such ops are `unverifiable`. */
   anchors?: AnchorEventSource;
+  /** Checks op signatures in batches (a worker pool in browsers); default: inline. */
+  signatures?: BatchVerifier;
 }
 
 /** A wallet's answer that does not prove the claims it was asked to sign. */

@@ -1,5 +1,5 @@
 import { bool, bytes, encodeWith, envelope, fixedBytes, list, oneOf, optional, string, struct, taggedUnion, varuint, DecodeError, type Codec, type Infer } from '../codec/index.ts';
-import { taggedHash, taggedHasher, toHex, verifyEd25519, type Signer } from '../crypto/index.ts';
+import { taggedHash, taggedHasher, toHex, verifyEd25519, type SignatureCheck, type Signer } from '../crypto/index.ts';
 import { originsField, rootIdField } from '../identity/index.ts';
 import { inviteSchema } from '../invitation/invite.ts';
 import { ROLES } from './roles.ts';
@@ -150,6 +150,11 @@ export async function signOp(author: Signer, unsigned: Omit<UnsignedOp, 'author'
 
 function signingBytes(id: Uint8Array): Uint8Array {
   return taggedHash('tabnode/op-signature/v1', id);
+}
+
+/** The signature check of an op, for a batch verifier: what `verifyOpSignature` checks. */
+export function opSignatureCheck(op: Op): SignatureCheck {
+  return { publicKey: op.author, message: signingBytes(op.id), signature: op.signature };
 }
 
 export function verifyOpSignature(op: Op): Promise<boolean> {

@@ -13,6 +13,17 @@ import { STATE_MAP, StateLayoutError, checkKey } from './layout.ts';
  * under a key of `state` (no nested types exist to inherit from), by induction.
  */
 export function checkStateUpdate(update: Uint8Array): void {
+  // The gate checks a delta's update, then the state checks it again: the second time is
+  // free. Keyed by the array itself (ops' bytes are never written to after decoding).
+  if (passed.has(update)) return;
+  checkOnce(update);
+  passed.add(update);
+}
+
+/** Updates that passed, by identity: a check costs a Yjs decode and a canonical encoding of every value. */
+const passed = new WeakSet<Uint8Array>();
+
+function checkOnce(update: Uint8Array): void {
   let structs;
   let ds;
   try {

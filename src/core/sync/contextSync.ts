@@ -6,6 +6,7 @@ import type { Link } from '../mesh/Link.ts';
 import type { Scheduler } from '../mesh/Scheduler.ts';
 import { encodeOp, idKey, type Op } from '../ops/op.ts';
 import { headsMessage, missingFor } from './answers.ts';
+import { createCatchUpTracker, type CatchUpProgress } from './catchUp.ts';
 import { admitPeer, authenticatePeer, checkClocks, refusalCode, signHandshake } from './handshake.ts';
 import { PROTOCOL_VERSION, SYNC_LIMITS, syncCodec, type Credential, type SyncMessage } from './messages.ts';
 import { QuotaBreach, SYNC_QUOTAS } from './quota.ts';
@@ -76,6 +77,7 @@ export function createContextSync(o: ContextSyncOptions) {
   const resendAfterMs = 2 * antiEntropyMs;
   const myRoot = delegationCodec.decode(o.identity.delegation).claims.root;
   let stopped = false;
+  const catchUp = createCatchUpTracker();
   // Receives are serialised so verdicts and persistence happen in arrival order. Each link
   // has at most one receive waiting here, so a flooding peer gets its turn, not the floor.
   let queue: Promise<unknown> = Promise.resolve();
@@ -200,8 +202,11 @@ export function createContextSync(o: ContextSyncOptions) {
       const missing = o.replica.dag.missingFrom(from.link.id);
       if (missing.length) ask(from, missing);
     }
-    if (from && from.info.state === 'verified' && from.theirHeads.some((h) => !o.replica.dag.has(idKey(h))) && from.headsSent !== durableHeads().join()) {
-      // Catching up from this peer: show it what I have now, it answers with the next part.
+    // Catching up from this peer: once what it sent is all handled (more of it queued here
+    // would only be sent again: a slow receiver got whole answers twice), show it what I
+    // have now, and it answers with the next part.
+    const drained = from !== undefined && from.inboundMessages <= 1;
+    if (from && drained && from.info.state === 'verified' && from.theirHeads.some((h) => !o.replica.dag.has(idKey(h))) && from.headsSent !== durableHeads().join()) {
       sendHeads(from);
     }
     if (!from) showRefusedAttempts(result);
@@ -508,13 +513,17 @@ export function createContextSync(o: ContextSyncOptions) {
       let chain: Promise<void> = Promise.resolve();
       link.onMessage((bytes) => {
         s.inboundBytes += bytes.length;
+        s.inboundMessages++;
         if (s.inboundBytes > SYNC_QUOTAS.inboundQueuedBytes) {
           return breach(s, new QuotaBreach('inboundQueuedBytes', `it sent over ${SYNC_QUOTAS.inboundQueuedBytes / 1024 / 1024} MiB faster than this node could check it`));
         }
         chain = chain
           .then(() => (s.info.state === 'closed' ? undefined : onMessage(s, bytes)))
           .catch((e: unknown) => close(s, `internal error: ${String(e)}`))
-          .finally(() => void (s.inboundBytes -= bytes.length));
+          .finally(() => {
+            s.inboundBytes -= bytes.length;
+            s.inboundMessages--;
+          });
       });
       link.onClose((reason) => {
         // What it sent that still waits for parents goes with it (asked again of whoever has them).
@@ -568,6 +577,13 @@ export function createContextSync(o: ContextSyncOptions) {
     broadcastCheckpoint(bytes: Uint8Array): void {
       for (const s of verified()) send(s, { kind: 'checkpoint', checkpoint: bytes });
     },
+
+    /** Catch-up progress while an admitted peer's heads name ops this node lacks; undefined otherwise. */
+    catchUp: (): CatchUpProgress | undefined =>
+      catchUp.read(
+        o.replica.historySize() + o.replica.receivingOps(),
+        verified().map((s) => ({ count: s.info.remoteCount, ahead: s.theirHeads.some((h) => !o.replica.dag.has(idKey(h))) })),
+      ),
 
     peers: (): PeerInfo[] => [...sessions.values()].map((s) => structuredClone(s.info)),
     closedPeers: (): PeerInfo[] => [...closed],

@@ -59,6 +59,8 @@ export interface Session {
   /** Parent ids I asked this peer for, and when. */
   asked: Map<string, number>;
   inboundBytes: number;
+  /** Messages received and not yet handled (the one being handled included). */
+  inboundMessages: number;
   outboundBytes: number;
   rejectedBytes: number;
   resentBytes: number;
@@ -80,6 +82,7 @@ export function newSession(link: Link, myNonce: Uint8Array, now: number): Sessio
     sentOps: new Map(),
     asked: new Map(),
     inboundBytes: 0,
+    inboundMessages: 0,
     outboundBytes: 0,
     rejectedBytes: 0,
     resentBytes: 0,

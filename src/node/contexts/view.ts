@@ -2,6 +2,7 @@ import type { AnchorsView } from '../anchors/view.ts';
 import type { RootId } from '../../core/identity/index.ts';
 import type { Role } from '../../core/ops/roles.ts';
 import type { PeerInfo } from '../../core/sync/contextSync.ts';
+import type { CatchUpProgress } from '../../core/sync/catchUp.ts';
 import type { CheckpointComparison } from '../../core/state/index.ts';
 import type { JsonValue } from '../../core/state/index.ts';
 import type { RejectionRecord } from '../../core/store/index.ts';
@@ -97,6 +98,8 @@ export interface ContextView {
   governanceRoot: string;
   /** How many ops the best-informed peer says it has (for a catch-up progress bar). */
   remoteOpCount: number;
+  /** While a peer's heads name ops this node lacks: ops here and the total it advertised (advisory, bounded). */
+  catchUp?: CatchUpProgress;
   /** The context's chain anchoring, when its genesis binds one. */
   anchors?: AnchorsView;
 }

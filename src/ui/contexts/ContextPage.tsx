@@ -2,6 +2,7 @@ import { lazy, Suspense, useState } from 'react';
 import { useNode } from '../shell/nodeContext.ts';
 import { useLive } from '../shell/useLive.ts';
 import { BoardPanel } from './BoardPanel.tsx';
+import { CatchUpBar } from './CatchUpBar.tsx';
 import { DataPanel } from './DataPanel.tsx';
 import { MembersPanel } from './MembersPanel.tsx';
 import { OriginsPanel } from './OriginsPanel.tsx';
@@ -47,6 +48,7 @@ export function ContextPage({ id }: { id: string }) {
           }{' '}
           · {countOf(view.members.length, 'member')} · {countOf(online, 'peer')} connected
         </p>
+        {view.catchUp && <CatchUpBar catchUp={view.catchUp} />}
         {view.joinProblem && (
           <p className="error" role="alert">
             Cannot join: {view.joinProblem}

@@ -36,7 +36,8 @@ export function SyncPanel({ view }: { view: ContextView }) {
   const node = useNode();
   const verified = view.peers.filter((p) => p.state === 'verified');
   const target = Math.max(view.remoteOpCount, view.opCount);
-  const progress = target === 0 ? 1 : view.opCount / target;
+  // While catching up, the same reading as the context page's bar (ops checked so far count).
+  const progress = view.catchUp ? view.catchUp.have / Math.max(1, view.catchUp.expected) : target === 0 ? 1 : view.opCount / target;
   return (
     <section className="card" aria-labelledby="sync-title" data-testid="sync-panel">
       <div className="heading-row">

@@ -41,6 +41,7 @@ export function createProjections(p: {
 
     view(): ContextView {
       const peers = sync.peers();
+      const catchUp = sync.catchUp();
       const local = derived.localView();
       const joining = Boolean(record.invite || record.rejoin);
       const departure = selectDeparture(replica.governance(), history(), p.me.root);
@@ -64,6 +65,7 @@ export function createProjections(p: {
         alerts: [...p.alerts.list()],
         stateRoot: local.stateRoot,
         governanceRoot: local.governanceRoot,
+        ...(catchUp ? { catchUp } : {}),
       });
       return departure ? { ...view, departure } : view;
     },

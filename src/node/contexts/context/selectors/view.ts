@@ -54,6 +54,7 @@ export interface ViewInput {
   alerts: Alert[];
   stateRoot: Uint8Array;
   governanceRoot: Uint8Array;
+  catchUp?: ContextView['catchUp'];
 }
 
 /** Everything the UI shows about one context. */
@@ -86,5 +87,6 @@ export function selectView(v: ViewInput): ContextView {
     stateRoot: toHex(v.stateRoot),
     governanceRoot: toHex(v.governanceRoot),
     remoteOpCount: Math.max(0, ...peers.map((p) => p.remoteCount ?? 0)),
+    ...(v.catchUp ? { catchUp: v.catchUp } : {}),
   };
 }

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { eventually } from './eventually.ts';
+import { contextView, signIn } from './tabnode.ts';
+import { launchPeers, screenshot, startApp, unexpectedErrors, type App, type Peers } from './harness.ts';
+
+/**
+ * Catch-up between real Chromium peers: A writes a few thousand ops, B joins by the link and
+ * pulls the history over WebRTC (signatures checked in B's verification workers). B's
+ * context page shows "Catching up: N of M ops" with a bar while the history arrives, the
+ * count only grows, M is A's advertised history, and the bar goes once B has it all.
+ */
+
+const WRITES = 2500;
+
+// Runs before the app's scripts: records the catch-up line each time it changes.
+const RECORD_BAR = `(() => {
+  window.__bars = [];
+  const seen = () => {
+    const el = document.querySelector('[data-testid="catch-up"]');
+    const text = el ? el.textContent : null;
+    if (text && window.__bars[window.__bars.length - 1] !== text) window.__bars.push(text);
+  };
+  new MutationObserver(seen).observe(document, { subtree: true, childList: true, characterData: true });
+})();`;
+
+let app: App;
+let peers: Peers;
+let A: Page, B: Page;
+
+beforeAll(async () => {
+  app = await startApp();
+  peers = await launchPeers(2, { app });
+  [A, B] = peers.peers.map((p) => p.page) as [Page, Page];
+  await peers.peers[1]!.context.addInitScript({ content: RECORD_BAR });
+  await B.reload();
+  await Promise.all([signIn(A, 'Alice laptop'), signIn(B, 'Bob laptop')]);
+});
+
+afterAll(async () => {
+  await peers?.close();
+  await app?.close();
+});
+
+const count = (text: string) => {
+  const m = /^Catching up: ([\d,]+) of ([\d,]+) ops$/.exec(text);
+  if (!m) throw new Error(`not a catch-up line: ${text}`);
+  return { have: Number(m[1]!.replace(/,/g, '')), expected: Number(m[2]!.replace(/,/g, '')) };
+};
+
+describe('catch-up of a long history', () => {
+  test(`a joiner catching up ${WRITES.toLocaleString('en-US')} ops sees a progress bar that only grows, then its node has everything`, async () => {
+    const id = await A.evaluate(async (n) => {
+      const node = window.tabnode!;
+      const id = await node.contexts.create('Long history');
+      for (let i = 0; i < n; i++) await node.contexts.open(id).write({ method: 'set', args: { key: `k${i % 300}`, value: i } });
+      return id;
+    }, WRITES);
+    const history = (await contextView(A, id)).opCount;
+    expect(history).toBe(WRITES + 1);
+    const link = await A.evaluate((id) => window.tabnode!.contexts.open(id).invite({ role: 'writer' }), id);
+
+    await B.goto(link);
+    await B.getByRole('button', { name: 'Join' }).click();
+    const bar = B.getByTestId('catch-up');
+    await bar.waitFor({ timeout: 60_000 });
+    await screenshot(B, 'catch-up-started');
+    expect(await bar.getByRole('progressbar', { name: 'Catch-up progress' }).count()).toBe(1);
+    // Part-way, when the page shows it before the end (not asserted: it may be quick).
+    const partWay = await B.waitForFunction(() => /^Catching up: [1-9]/.test(document.querySelector('[data-testid="catch-up"]')?.textContent ?? ''), null, { timeout: 20_000, polling: 'raf' }).then(
+      () => true,
+      () => false,
+    );
+    if (partWay) await screenshot(B, 'catch-up-part-way');
+
+    await eventually('B has the whole history and its join', () => contextView(B, id), (v) => v.opCount === history + 1 && !v.joining, 90_000);
+    await bar.waitFor({ state: 'detached', timeout: 30_000 });
+    await screenshot(B, 'catch-up-done');
+
+    const lines = await B.evaluate(() => (window as unknown as { __bars: string[] }).__bars);
+    expect(lines.length).toBeGreaterThan(0);
+    const readings = lines.map(count);
+    for (const [i, r] of readings.entries()) {
+      expect(r.have).toBeLessThanOrEqual(r.expected);
+      // A's advertised count: its history, or that plus B's join once A has it.
+      expect(r.expected).toBeGreaterThanOrEqual(history);
+      expect(r.expected).toBeLessThanOrEqual(history + 1);
+      if (i > 0) expect(r.have).toBeGreaterThanOrEqual(readings[i - 1]!.have);
+    }
+    expect((await contextView(B, id)).stateRoot).toBe((await contextView(A, id)).stateRoot);
+    expect(unexpectedErrors(peers.peers)).toEqual([]);
+  }, 240_000);
+});

@@ -1,0 +1,4 @@
+import { inlineBatchVerifier } from './batchVerifier.ts';
+import { batchVerifierContract } from './batchVerifierContract.ts';
+
+batchVerifierContract('inline', () => inlineBatchVerifier);
