@@ -1,28 +1,25 @@
-import { toBase58 } from '../../../core/codec/index.ts';
 import { fromHex, toHex } from '../../../core/crypto/index.ts';
 import { createReplica, type StateSink } from '../../../core/context/replica.ts';
-import { inviteCodec, type Invite } from '../../../core/invitation/index.ts';
-import { createContextState, createWriteSession, type StateCall } from '../../../core/state/index.ts';
+import { inviteCodec } from '../../../core/invitation/index.ts';
+import { createContextState, createWriteSession } from '../../../core/state/index.ts';
 import { createContextSync } from '../../../core/sync/contextSync.ts';
-import { AppCallError } from '../../apps/contextApp.ts';
 import { membershipTasks } from '../membership.ts';
-import type { Alert, OpOutcome } from '../view.ts';
 import { createAlerts } from './alerts.ts';
 import { createAppHost } from './app.ts';
 import { createAppCalls } from './appCalls.ts';
-import { createCheckpoints, type AnchorHooks } from './checkpoints.ts';
+import { createCheckpoints } from './checkpoints.ts';
 import { createDerived } from './derived.ts';
 import { createEventLog } from './events.ts';
 import { createPersistence } from './persistence.ts';
 import { createOverwriteNotices } from './overwrites.ts';
 import { sealerFor } from '../../../adapters/webcrypto/sealer.ts';
 import { createOnline } from './online.ts';
-import { contextOps, createPublisher } from './publishing.ts';
+import { createPublisher } from './publishing.ts';
 import { createSyncEventHandler } from './syncEvents.ts';
 import { createVerifier } from './verification.ts';
 import { CONTEXT_TIMINGS, type ContextDeps } from './deps.ts';
 import { createProjections } from './projections.ts';
-import { signContextInvite, type InviteOptions } from './invites.ts';
+import { runningContext } from './running.ts';
 
 export type { AnchorClaim, AnchorHooks } from './checkpoints.ts';
 
@@ -173,84 +170,7 @@ export async function openContext(d: ContextDeps) {
     isOnline: online.isOnline,
   });
 
-  return {
-    id: record.id,
-    record,
-    replica,
-    state,
-    sync,
-
-    /** Shorthand for the key/value methods (`set`, `remove`) of the built-in app. */
-    async write(call: StateCall): Promise<OpOutcome> {
-      const outcome = await this.call(call.method, call.args);
-      if (!outcome.op) throw new AppCallError('no-change', `${call.method} changed nothing`);
-      return outcome.op;
-    },
-
-    call: calls.call,
-    dryRun: calls.dryRun,
-
-    ...contextOps(publish),
-
-    methods: async () => (await app.ensure()).methods(),
-    events: projections.events,
-    onEvent: eventLog.onEvent,
-    verify: verifier.verify,
-    verifications: () => [...verifier.all().values()],
-
-    audit: projections.audit,
-
-    catchUpRevocations,
-    /** Raise an alert (the anchoring service reports what it finds on chain). */
-    raiseAlert: (kind: Alert['kind'], message: string) => {
-      alert(kind, message);
-      d.onChange();
-    },
-    /** Let the anchoring service put its latest confirmed anchor in checkpoints and hear peers'. */
-    attachAnchors(hooks: AnchorHooks | undefined): void {
-      checkpoints.attachAnchors(hooks);
-    },
-    /** The root this context acts as here. */
-    signingRoot: identity.root,
-    /**
-     * Stop running the app (a reason) or allow it again (undefined): the anchoring service
-     * holds the app to the hash the registry records.
-     */
-    refuseApp(reason: string | undefined): void {
-      app.refuse(reason);
-    },
-    /** Who this open context signs as: the root, the device key (base58), its delegation's expiry. */
-    signingAs: { root: identity.root as string, key: toBase58(identity.signer.publicKey), expiry: membership.myDelegationExpiry },
-
-    /** Sign an invite with this device's key, carrying the rendezvous secret and signaling. */
-    invite: (options: InviteOptions): Promise<Invite> =>
-      signContextInvite(
-        identity.signer,
-        { id: contextId, name: replica.governance().name || record.name, secret: record.secret, signaling: d.settings.signalingUrls },
-        options,
-        d.now(),
-        d.randomBytes(16),
-      ),
-
-    view: () => {
-      const view = projections.view();
-      const lost = overwrites!.list();
-      return lost.length ? { ...view, overwrites: lost } : view;
-    },
-    dismissOverwrites: () => overwrites!.dismiss(),
-
-    rejections: () => store.rejections(record.id),
-
-    setOnline: online.setOnline,
-    isOnline: online.isOnline,
-
-    close(): void {
-      closed = true;
-      app.close();
-      sync.stop();
-      online.leave();
-    },
-  };
+  return runningContext({ d, contextId, replica, state, sync, app, calls, publish, projections, eventLog, verifier, checkpoints, membership, overwrites, online, alert, close: () => (closed = true) });
 }
 
 export type RunningContext = Awaited<ReturnType<typeof openContext>>;
