@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { eventually } from './eventually.ts';
 import { launchPeers, screenshot, startApp, unexpectedErrors, type App, type Peers } from './harness.ts';
+import { setKey } from './kvPanel.ts';
 import { contextView, signIn } from './tabnode.ts';
 
 /**
@@ -14,13 +15,6 @@ let app: App;
 let peers: Peers;
 let A: Page, B: Page;
 let id: string;
-
-async function setKey(page: Page, key: string, value: string): Promise<void> {
-  await page.getByLabel('Key', { exact: true }).fill(key);
-  await page.getByLabel('Value (JSON or text)').fill(value);
-  await page.getByRole('button', { name: 'Set', exact: true }).click();
-  await eventually('an outcome', () => page.getByTestId('outcome').textContent(), (t) => Boolean(t?.includes(key)));
-}
 
 async function confirmIn(page: Page, title: string, button: string): Promise<void> {
   const dialog = page.getByRole('dialog', { name: title });
