@@ -1,4 +1,5 @@
 import type { ContextHealth, ReasonCount } from '../../node/index.ts';
+import { countOf } from '../shell/wording.ts';
 import { navigate } from '../shell/router.ts';
 import { latestOf, valueText } from './plotSpecs.ts';
 
@@ -15,10 +16,6 @@ function Reasons({ items, empty }: { items: ReasonCount[]; empty: string }) {
       ))}
     </span>
   );
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** One context's health now: peers and links, sync lag, ops rates, refusals by reason, anchor. */
@@ -46,12 +43,12 @@ export function ContextHealthCard({ health }: { health: ContextHealth }) {
       <dl className="facts">
         <dt>Peers</dt>
         <dd data-testid="health-peers">
-          {plural(peers, 'peer')} admitted · {plural(linkCount, 'link')}
+          {countOf(peers, 'peer')} admitted · {countOf(linkCount, 'link')}
           {refusedLinks > 0 && <span className="error"> · {refusedLinks} refused</span>}
         </dd>
         <dt>Sync lag</dt>
         <dd data-testid="health-lag">
-          {health.lag === 0 ? 'in step' : `${plural(health.lag, 'op')} behind`}
+          {health.lag === 0 ? 'in step' : `${countOf(health.lag, 'op')} behind`}
           <span className="muted small">
             {' '}
             ({health.opCount} here, best peer {Math.max(health.remoteOpCount, health.opCount)}; {health.pending} waiting for parents
