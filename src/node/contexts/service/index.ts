@@ -53,7 +53,9 @@ export function contextService(d: ContextServiceDeps) {
       await join.rejoin({ id: backup.context, name: backup.name, secret: backup.secret, signaling: backup.signaling });
       const result = await (await registry.start(backup.context)).sync.publish(ops);
       changed();
-      const refusedByRules = result.added.filter((c) => !result.accepted.includes(c)).length;
+      // Ops kept but refused by the rules (a Set: a restore may hold 200,000 ops).
+      const accepted = new Set(result.accepted.map((c) => c.key));
+      const refusedByRules = result.added.filter((c) => !accepted.has(c.key)).length;
       return { id: backup.context, name: backup.name, added: result.accepted.length, refused: undecodable + result.rejected.length + refusedByRules };
     },
 
