@@ -24,8 +24,10 @@ export function DataPanel({ view, onOutcome }: { view: ContextView; onOutcome: (
   async function run(call: { method: string; args: unknown }, what: string) {
     setBusy(true);
     try {
-      const outcome = await node.contexts.open(view.id).write(call);
-      const told: Plain = outcome.valid ? { text: sharedWhere(view) } : plainRefusal(outcome.reason, outcome.message);
+      const context = node.contexts.open(view.id);
+      const outcome = await context.write(call);
+      // The rendered view may predate going offline or a peer leaving: ask the node now.
+      const told: Plain = outcome.valid ? { text: sharedWhere(await context.view()) } : plainRefusal(outcome.reason, outcome.message);
       onOutcome(`${what}: ${told.text}`, outcome.valid, told.detail);
     } catch (e) {
       const told = plainError(e);
