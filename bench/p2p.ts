@@ -234,15 +234,17 @@ async function tabnodeLatency(A: Page, B: Page, id: string, { samples = P2P.samp
 async function joinAndConnect(A: Page, B: Page, id: string): Promise<void> {
   const link = await A.evaluate((id) => window.tabnode!.contexts.open(id).invite({ role: 'writer' }), id);
   await B.evaluate((link) => window.tabnode!.contexts.join(link), link);
+  // Polled in the page with an awaited loop: waitForFunction would take the async predicate's promise as true at once.
   for (const page of [A, B]) {
-    await page.waitForFunction(
-      async (id) => {
+    await page.evaluate(async (id) => {
+      const deadline = performance.now() + 60_000;
+      for (;;) {
         const v = await window.tabnode!.contexts.open(id).view();
-        return !v.joining && v.peers.some((p) => p.state === 'verified');
-      },
-      id,
-      { timeout: 60_000, polling: 100 },
-    );
+        if (!v.joining && v.peers.some((p) => p.state === 'verified')) return;
+        if (performance.now() > deadline) throw new Error(`context ${id.slice(0, 12)}… had no verified peer within 60 s (joining: ${v.joining})`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }, id);
   }
 }
 
