@@ -200,3 +200,6 @@ for (const [name, run] of Object.entries(SECTIONS)) {
 console.log(`\nGoals (issue 12: long-lived contexts stay fast), ${ran.join(', ')} run\n`);
 console.log(renderGoals(undefined, ran));
 console.log('');
+// Every section closed what it opened that it knows of; a library's lingering handle (an
+// IndexedDB shim's timers, a worker) must not keep `npm run bench` from returning.
+process.exit(0);
