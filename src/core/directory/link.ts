@@ -103,6 +103,8 @@ export function directoryLink(d: DirectoryLinkDeps): DirectorySession {
   const myNonce = d.randomBytes(32);
   // The asker's one-time box key: the answer is sealed to it. Imported non-extractable.
   const box: Promise<BoxKeyPair> | undefined = asking ? importBoxKeyPair(d.randomBytes(32)) : undefined;
+  // A platform without X25519 fails the ask (which closes the link), not as an unhandled rejection.
+  box?.catch(() => undefined);
   const info: DirectoryPeerInfo = { linkId: link.id, state: 'handshaking', asking, answered: false, entriesReceived: 0, answersSent: 0 };
   let theirNonce: Uint8Array | undefined;
   let theyHaveMine = false;
