@@ -1,4 +1,5 @@
 import type { AlertRecord } from '../alerts/alert.ts';
+import type { BoxKeyPair } from '../crypto/hpke.ts';
 import type { RootId, RootKind } from '../identity/index.ts';
 import type { HealthPoint } from '../metrics/point.ts';
 
@@ -70,7 +71,7 @@ export interface RejectionRecord {
 
 export type SettingValue = string | number | boolean | null | SettingValue[] | { [key: string]: SettingValue };
 
-/** This profile's keys: the device key, the root (who uses it), the vault key for private storage. */
+/** This profile's keys: the device key, the root (who uses it), the vault key for private storage, the device box key. */
 export interface KeyStore {
   deviceKey(): Promise<DeviceKeyRecord | undefined>;
   /** Keep `candidate` unless a device key exists already; return the stored one (first writer wins). */
@@ -87,6 +88,12 @@ export interface KeyStore {
   clearRoot(): Promise<void>;
   /** The profile's key for private storage at rest; first writer wins, like the device key. */
   ensureVaultKey(candidate: CryptoKey): Promise<CryptoKey>;
+  /**
+   * The profile's device box key (X25519, private half non-extractable): epoch keys are sealed
+   * to it (docs/decisions/epoch-keys.md). First writer wins, like the vault key, so two tabs
+   * end with one key.
+   */
+  ensureBoxKey(candidate: BoxKeyPair): Promise<BoxKeyPair>;
 }
 
 /** Certificates: the delegations and revocations this profile's roots have signed. */

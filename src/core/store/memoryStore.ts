@@ -1,5 +1,6 @@
 import { keepNewest } from '../alerts/alertBook.ts';
 import type { AlertRecord } from '../alerts/alert.ts';
+import type { BoxKeyPair } from '../crypto/hpke.ts';
 import { bytesEqual } from '../crypto/bytes.ts';
 import type { ContextRecord, DelegationRecord, DeviceKeyRecord, MetricsRecord, RejectionRecord, RevocationRecord, RootRecord, SealRecord, SettingValue, Store } from './Store.ts';
 import { MAX_POINTS_PER_CONTEXT } from '../metrics/point.ts';
@@ -18,6 +19,7 @@ export function memoryStore(): Store {
   const snapshots = new Map<string, Uint8Array>();
   const rejections = new Map<string, RejectionRecord[]>();
   let vaultKey: CryptoKey | undefined;
+  let boxKey: BoxKeyPair | undefined;
   const privates = new Map<string, Map<string, Uint8Array>>();
   const apps = new Map<string, Uint8Array>();
   const metrics = new Map<string, MetricsRecord>();
@@ -93,6 +95,10 @@ export function memoryStore(): Store {
     async ensureVaultKey(candidate) {
       vaultKey ??= candidate;
       return vaultKey;
+    },
+    async ensureBoxKey(candidate) {
+      boxKey ??= candidate;
+      return boxKey;
     },
     async putPrivate(context, entries) {
       let slot = privates.get(context);

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { acknowledgeAlerts, MAX_ALERTS_KEPT, recordObservations } from '../alerts/alertBook.ts';
 import type { AlertObservation } from '../alerts/alert.ts';
+import { openSealedBox, sealToBoxKey, type BoxKeyPair } from '../crypto/hpke.ts';
 import type { RootId } from '../identity/index.ts';
 import type { DeviceKeyRecord, RootRecord, Store } from './Store.ts';
 import { RootConflictError } from './Store.ts';
@@ -11,6 +12,12 @@ const ROOT_B = 'tabnode:local:8qbHbw2BbbTHBW1sbeqakYXVKRQM8Ne7pLK7m6CVfeR1' as R
 
 function deviceKey(fill: number): DeviceKeyRecord {
   return { publicKey: new Uint8Array(32).fill(fill), handle: { kind: 'seed', seed: new Uint8Array(32).fill(fill) }, createdAt: fill };
+}
+
+/** An X25519 box key pair as the WebCrypto adapter makes one (private half non-extractable). */
+async function boxKeyPair(): Promise<BoxKeyPair> {
+  const pair = (await crypto.subtle.generateKey({ name: 'X25519' }, false, ['deriveBits'])) as CryptoKeyPair;
+  return { publicKey: new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey)), privateKey: pair.privateKey };
 }
 
 function observation(n: number, source = `op-${n}`): AlertObservation {
@@ -37,7 +44,7 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
       await store.close();
     });
 
-    describe('keys: the device key, the root, the vault key', () => {
+    describe('keys: the device key, the root, the vault key, the box key', () => {
       test('rotating with no device key yet stores the new one', async () => {
         const store = await open();
         expect((await store.replaceDeviceKey(deviceKey(9).publicKey, deviceKey(6))).publicKey).toEqual(deviceKey(6).publicKey);
@@ -84,7 +91,30 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
         await store.close();
       });
 
+      test('the box key is first-writer-wins and stays usable', async () => {
+        const store = await open();
+        const [a, b] = [await boxKeyPair(), await boxKeyPair()];
+        const kept = await store.ensureBoxKey(a);
+        const again = await store.ensureBoxKey(b);
+        expect(kept.publicKey).toEqual(a.publicKey);
+        expect(again.publicKey).toEqual(a.publicKey);
+        // Stores may hand back a copy (IndexedDB clones keys): it must open what was sealed to the first.
+        const info = new TextEncoder().encode('store contract');
+        const box = await sealToBoxKey(a.publicKey, new Uint8Array([42]), info);
+        expect(await openSealedBox(again, box, info)).toEqual(new Uint8Array([42]));
+        expect(again.privateKey.extractable).toBe(false);
+        await store.close();
+      });
+
       if (openSecond) {
+        test('two tabs racing for the box key end with the same one', async () => {
+          const first = await open();
+          const second = await openSecond(first);
+          const [a, b] = await Promise.all([first.ensureBoxKey(await boxKeyPair()), second.ensureBoxKey(await boxKeyPair())]);
+          expect(a.publicKey).toEqual(b.publicKey);
+          await Promise.all([first.close(), second.close()]);
+        });
+
         test('two tabs racing for the device key end with the same one', async () => {
           const first = await open();
           const second = await openSecond(first);
