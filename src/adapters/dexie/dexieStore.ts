@@ -1,6 +1,6 @@
 import { bytesEqual } from '../../core/crypto/bytes.ts';
 import { Dexie, type EntityTable } from 'dexie';
-import { MAX_REJECTIONS_KEPT, RootConflictError, type SealRecord, type Store } from '../../core/store/index.ts';
+import { byEpochThenKeyOp, MAX_REJECTIONS_KEPT, RootConflictError, type SealRecord, type Store } from '../../core/store/index.ts';
 import { MAX_POINTS_PER_CONTEXT } from '../../core/metrics/point.ts';
 import { keepNewest } from '../../core/alerts/index.ts';
 import { openDb } from './schema.ts';
@@ -116,6 +116,13 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
       const rows = await db.privates.where('context').equals(context).toArray();
       return rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((r) => [r.key, r.ciphertext] as [string, Uint8Array]);
     },
+    async putEpochKeys(context, records) {
+      await db.epochKeys.bulkPut(records.map((r) => ({ context, keyOp: r.keyOp, epoch: r.epoch, wrapped: r.wrapped })));
+    },
+    async epochKeys(context) {
+      const rows = await db.epochKeys.where('context').equals(context).toArray();
+      return rows.map(({ keyOp, epoch, wrapped }) => ({ keyOp, epoch, wrapped })).sort(byEpochThenKeyOp);
+    },
     async putApp(hash, bytes) {
       await db.apps.put({ hash, bytes });
     },
@@ -123,12 +130,13 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
       return (await db.apps.get(hash))?.bytes;
     },
     deleteContext: (context) =>
-      db.transaction('rw', [db.contexts, db.ops, db.snapshots, db.rejections, db.privates], async () => {
+      db.transaction('rw', [db.contexts, db.ops, db.snapshots, db.rejections, db.privates, db.epochKeys], async () => {
         await db.contexts.delete(context);
         await db.ops.where('context').equals(context).delete();
         await db.snapshots.delete(context);
         await db.rejections.where('context').equals(context).delete();
         await db.privates.where('context').equals(context).delete();
+        await db.epochKeys.where('context').equals(context).delete();
       }),
     async setting(key) {
       return (await db.settings.get(key))?.value;

@@ -1,7 +1,7 @@
 import { Dexie, type EntityTable } from 'dexie';
 import type { AlertRecord } from '../../core/alerts/index.ts';
 import type { BoxKeyPair } from '../../core/crypto/index.ts';
-import type { ContextRecord, DelegationRecord, DeviceKeyRecord, MetricsRecord, RejectionRecord, RevocationRecord, RootRecord, SealRecord, SettingValue } from '../../core/store/index.ts';
+import type { ContextRecord, DelegationRecord, DeviceKeyRecord, EpochKeyRecord, MetricsRecord, RejectionRecord, RevocationRecord, RootRecord, SealRecord, SettingValue } from '../../core/store/index.ts';
 
 type Slotted<T> = T & { slot: 'this' };
 
@@ -24,6 +24,7 @@ export interface TabnodeDb extends Dexie {
   sealKey: EntityTable<{ slot: 'this'; key: CryptoKey }, 'slot'>;
   seals: EntityTable<Omit<SealRecord, 'seq'> & { seq?: number }, 'seq'>;
   boxKey: EntityTable<{ slot: 'this'; key: BoxKeyPair }, 'slot'>;
+  epochKeys: EntityTable<EpochKeyRecord & { context: string }, 'keyOp'>;
 }
 
 export function openDb(name: string): TabnodeDb {
@@ -61,9 +62,10 @@ export function openDb(name: string): TabnodeDb {
     sealKey: '&slot',
     seals: '++seq, context',
   });
-  // v7: the device box key (docs/decisions/epoch-keys.md).
+  // v7: the device box key and wrapped epoch keys (docs/decisions/epoch-keys.md).
   db.version(7).stores({
     boxKey: '&slot',
+    epochKeys: '[context+keyOp], context',
   });
   return db;
 }

@@ -170,7 +170,7 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
         await store.close();
       });
 
-      test('deleting a context forgets its record, ops, snapshot, rejections and private entries, and no other', async () => {
+      test('deleting a context forgets its record, ops, snapshot, rejections, private entries and epoch keys, and no other', async () => {
         const store = await open();
         for (const id of ['c1', 'c2']) {
           await store.putContext({ id, name: id, secret: new Uint8Array(32), signaling: [], createdAt: 1 });
@@ -178,6 +178,7 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
           await store.putSnapshot(id, new Uint8Array([7]));
           await store.putRejections([{ context: id, reason: 'bad-signature', message: 'm', at: 1 }]);
           await store.putPrivate(id, [['p', new Uint8Array([2])]]);
+          await store.putEpochKeys(id, [{ keyOp: 'aa', epoch: 0, wrapped: new Uint8Array([3]) }]);
         }
         await store.deleteContext('c1');
         expect((await store.contexts()).map((c) => c.id)).toEqual(['c2']);
@@ -187,6 +188,8 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
         expect(await store.privateEntries('c1')).toEqual([]);
         expect(await store.ops('c2')).toHaveLength(1);
         expect(await store.privateEntries('c2')).toHaveLength(1);
+        expect(await store.epochKeys('c1')).toEqual([]);
+        expect(await store.epochKeys('c2')).toHaveLength(1);
         await store.deleteContext('absent');
         await store.close();
       });
@@ -208,6 +211,31 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
           ['c', new Uint8Array([3])],
         ]);
         expect(await store.privateEntries('c2')).toEqual([]);
+        await store.close();
+      });
+    });
+
+    describe('epoch keys', () => {
+      test('wrapped epoch keys are kept per context and key op, by epoch then key op; a key op put again replaces its record', async () => {
+        const store = await open();
+        expect(await store.epochKeys('c1')).toEqual([]);
+        const wrapped = (n: number) => new Uint8Array(60).fill(n);
+        await store.putEpochKeys('c1', [
+          { keyOp: 'cc', epoch: 1, wrapped: wrapped(1) },
+          { keyOp: 'aa', epoch: 0, wrapped: wrapped(0) },
+        ]);
+        await store.putEpochKeys('c1', [
+          { keyOp: 'bb', epoch: 1, wrapped: wrapped(2) },
+          { keyOp: 'cc', epoch: 1, wrapped: wrapped(3) },
+        ]);
+        await store.putEpochKeys('c2', [{ keyOp: 'aa', epoch: 0, wrapped: wrapped(9) }]);
+        await store.putEpochKeys('c2', []);
+        expect((await store.epochKeys('c1')).map((r) => [r.keyOp, r.epoch, r.wrapped[0], r.wrapped.length])).toEqual([
+          ['aa', 0, 0, 60],
+          ['bb', 1, 2, 60],
+          ['cc', 1, 3, 60],
+        ]);
+        expect(await store.epochKeys('c2')).toEqual([{ keyOp: 'aa', epoch: 0, wrapped: wrapped(9) }]);
         await store.close();
       });
     });
