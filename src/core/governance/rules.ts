@@ -25,7 +25,9 @@ export type RuleRefusal =
   | 'bad-origins'
   | 'origin-in-use'
   | 'not-anchored'
-  | 'same-app';
+  | 'same-app'
+  | 'relay-cannot-write'
+  | 'relay-cannot-govern';
 
 export interface Refusal {
   reason: RuleRefusal;
@@ -42,6 +44,9 @@ export function requiredRole(op: CheckedOp): Role {
       return 'admin';
     case 'delta':
       return 'writer';
+    case 'leave':
+      // Every member may leave, a relay too: a demotion to relay leaves a concurrent leave standing.
+      return 'relay';
     case 'set-origins':
       // Allowing a site lets delegations phished there act for every member, owners too.
       return 'owner';
@@ -108,6 +113,8 @@ export function judge(c: CheckedOp, s: GovState): Refusal | undefined {
   }
 
   if (!member) return no('not-a-member', `${root} is not a member`);
+  const relayRefusal = member.role === 'relay' ? relayMay(body.kind) : undefined;
+  if (relayRefusal) return relayRefusal;
   const needed = requiredRole(c);
   if (!atLeast(member.role, needed)) return no('insufficient-role', `a ${member.role} cannot do this (needs ${needed})`);
 
@@ -221,6 +228,17 @@ export function apply(c: CheckedOp, s: GovState): void {
     case 'delta':
       return;
   }
+}
+
+/**
+ * A relay syncs, stores and forwards; of the ops it may sign, only `leave` (docs/relay.md).
+ * Even its own key hygiene (`add-device`, `revoke-key`) is refused: a relay holds nothing
+ * worth a second device, and a lost relay is removed by an admin.
+ */
+function relayMay(kind: CheckedOp['op']['body']['kind']): Refusal | undefined {
+  if (kind === 'leave') return undefined;
+  if (kind === 'delta') return no('relay-cannot-write', 'a relay stores and forwards ops but cannot write state');
+  return no('relay-cannot-govern', `a relay may only leave, not sign a ${kind} op`);
 }
 
 export function isGovernance(c: CheckedOp): boolean {
