@@ -70,7 +70,16 @@ async function launch(dataDir: string): Promise<BrowserContext> {
   if (!executablePath) throw new PeerError(HOW_TO_INSTALL);
   const profile = join(dataDir, 'profile');
   try {
-    return await chromium.launchPersistentContext(profile, { executablePath, args: CHROMIUM_ARGS, headless: true });
+    // Signals are ours to handle (main.ts): Playwright's own handlers would kill the browser
+    // before its profile is flushed, or exit the process under us.
+    return await chromium.launchPersistentContext(profile, {
+      executablePath,
+      args: CHROMIUM_ARGS,
+      headless: true,
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
   } catch (e) {
     throw new PeerError(`Chromium at ${executablePath} did not start with the profile ${profile} (${(e as Error).message.split('\n')[0]}): is another peer running with this --data?`);
   }
