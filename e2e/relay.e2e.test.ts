@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Page } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, findChromium } from './chromium.ts';
 import { eventually } from './eventually.ts';
 import { contextView, signIn } from './tabnode.ts';
 import { launchPeers, screenshot, startApp, unexpectedErrors, type App, type Peers } from './harness.ts';
@@ -84,6 +85,7 @@ describe('a relay keeps a context while its members are offline', () => {
     await screenshot(A, 'relay-in-members-list');
     await B.goto(`${app.url}contexts/${id}`);
     await eventually('B shows the relay row with its role', () => B.locator(`[data-testid="member"][data-root="${relayRoot}"] [data-testid="member-role"]`).textContent(), (t) => t === 'relay');
+    await eventually('B shows the relay online', () => B.locator(`[data-testid="member"][data-root="${relayRoot}"] [aria-label="Online"]`).count(), (n) => n === 1);
     await screenshot(B, 'relay-in-members-list-as-writer');
     expect(unexpectedErrors(members!.peers)).toEqual([]);
 
@@ -107,6 +109,18 @@ describe('a relay keeps a context while its members are offline', () => {
     // The relay stops cleanly and comes back from its data directory with the same context and ops.
     expect(await relay.stop()).toBe(0);
     expect(relay.lines).toContain('stopped');
+    // Opened by a person (the profile, while the peer is stopped), the relay's own page says what it is.
+    const own = await chromium.launchPersistentContext(join(dataDir, 'profile'), { executablePath: findChromium()!, args: [...CHROMIUM_ARGS], headless: true });
+    try {
+      const page = await own.newPage();
+      await page.goto(`${app.url}contexts/${id}`);
+      await eventually('the page says it is a relay', () => page.getByTestId('read-only').textContent(), (t) => t?.startsWith('This node is a relay') === true);
+      expect(await page.getByRole('button', { name: 'Set' }).isDisabled()).toBe(true);
+      expect(await page.getByTestId('context-name').textContent()).toBe('Relay test');
+      await screenshot(page, 'relay-own-view');
+    } finally {
+      await own.close();
+    }
     relay = startRelay(dataDir, [linkRelay!], 'relay-again');
     await eventually('the restarted relay reopens the context it joined', async () => relay!.latest(short), (s) => s?.role === 'relay' && s.opCount === history + 1, 90_000);
     expect(relay.lines.some((l) => l.includes(`${short} "Relay test": joined on an earlier run, reopened`))).toBe(true);

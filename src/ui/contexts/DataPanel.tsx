@@ -106,11 +106,6 @@ export function DataPanel({ view, onOutcome }: { view: ContextView; onOutcome: (
         </button>
       </form>
       {view.myRole === 'reader' && <p className="muted small">You are a reader: writes you try are signed and sent, and every peer rejects them.</p>}
-      {view.myRole === 'relay' && (
-        <p className="muted small" data-testid="relay-note">
-          This node is a relay: it keeps and forwards every op so members catch up from it, and cannot write.
-        </p>
-      )}
     </section>
   );
 }
