@@ -5,7 +5,7 @@ import { useNode } from '../shell/nodeContext.ts';
 import { InviteDialog } from './InviteDialog.tsx';
 import { ConfirmDialog } from '../shell/ConfirmDialog.tsx';
 import { plainRefusal } from '../shell/plainWords.ts';
-import { ROLE_HINTS, roleOption } from './roleWords.ts';
+import { ROLE_HINTS } from './roleWords.ts';
 
 function shortRoot(root: string): string {
   const address = root.split(':').at(-1) ?? root;
@@ -82,8 +82,8 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
                   }}
                 >
                   {ROLES.filter((r) => view.myRole === 'owner' || roleRank(r) < roleRank('admin')).map((r) => (
-                    <option key={r} value={r}>
-                      {roleOption(r)}
+                    <option key={r} value={r} title={ROLE_HINTS[r]}>
+                      {r}
                     </option>
                   ))}
                 </select>
