@@ -129,6 +129,16 @@ describe('a relay keeps a context while its members are offline', () => {
     await eventually('C reconnects to the relay', () => contextView(C, id), (v) => v.peers.some((p) => p.state === 'verified' && p.root === relayRoot), 60_000);
     expect(await write(C, id, 'from-c', 3)).toMatchObject({ valid: true });
     await eventually('the relay holds C’s write', async () => relay!.latest(short), (s) => s?.opCount === history + 2, 60_000);
+
+    // The relay link was used: another peer given it (a fresh profile) is told so by the members.
+    const second = startRelay(join(dataDir, 'second'), [linkRelay!], 'second-relay');
+    try {
+      const refused = await eventually('the second peer reports the used invite', async () => second.latest(short), (s) => s?.state.startsWith('cannot join') === true, 90_000);
+      expect(refused!.state).toMatch(/the invite was used up/);
+      expect(refused!.opCount).toBe(0);
+    } finally {
+      expect(await second.stop()).toBe(0);
+    }
     expect(unexpectedErrors(late.peers)).toEqual([]);
   }, 300_000);
 });
