@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { createReplica } from '../context/replica.ts';
 import { deltaBody, genesis, invite, joinBody, newDevice, op, person, recordingSink, revokeKeyBody } from '../context/testkit.ts';
 import { delegationCodec } from '../identity/index.ts';
-import { idKey, type Op } from '../ops/op.ts';
+import { idKey, type Op, type OpBody } from '../ops/op.ts';
 import { ROLES, atLeast, roleRank } from '../ops/roles.ts';
 import { admitPeer } from '../sync/handshake.ts';
 
@@ -52,22 +52,34 @@ describe('the relay role', () => {
     expect(x.sink.applied.size).toBe(0);
   });
 
-  test('a relay cannot govern: no invites used by it, no role changes, removals, app changes or key ops', async () => {
+  test('a relay cannot govern: no role changes, removals, app changes or invite revocations', async () => {
     const x = await world();
-    const phone = await newDevice(x.r.root, 'R phone');
-    const bodies = [
+    const bodies: OpBody[] = [
       { kind: 'set-role', member: x.w.rootId, role: 'reader' },
       { kind: 'remove', member: x.w.rootId },
       { kind: 'set-app', appId: APP_B },
-      { kind: 'add-device', delegation: phone.delegation },
-      await revokeKeyBody(x.r.root, x.r.device),
-    ] as const;
+      { kind: 'revoke-invite', invite: new Uint8Array(32).fill(1) },
+      { kind: 'set-origins', add: ['https://relay.example'], remove: [] },
+    ];
     for (const body of bodies) {
-      const attempt = await op(body.kind === 'add-device' ? phone : x.r.device, x.g.id, [x.joinW], body);
+      const attempt = await op(x.r.device, x.g.id, [x.joinW], body);
       await x.replica.receive([attempt]);
       expect(x.replica.verdict(key(attempt)), body.kind).toMatchObject({ valid: false, reason: 'relay-cannot-govern' });
     }
     expect(x.replica.governance().members.get(x.w.rootId)).toEqual({ role: 'writer' });
+  });
+
+  test('a relay manages its own keys (a renewed or rotated key, a revocation): it stays a relay', async () => {
+    const x = await world();
+    const renewed = await newDevice(x.r.root, 'R renewed');
+    const add = await op(renewed, x.g.id, [x.joinW], { kind: 'add-device', delegation: renewed.delegation });
+    const revoke = await op(renewed, x.g.id, [add], await revokeKeyBody(x.r.root, x.r.device));
+    const write = await op(renewed, x.g.id, [revoke], deltaBody('still a relay'));
+    await x.replica.receive([add, revoke, write]);
+    expect(x.replica.verdict(key(add))).toMatchObject({ valid: true });
+    expect(x.replica.verdict(key(revoke))).toMatchObject({ valid: true });
+    expect(x.replica.verdict(key(write))).toMatchObject({ valid: false, reason: 'relay-cannot-write' });
+    expect(x.replica.governance().members.get(x.r.rootId)).toEqual({ role: 'relay' });
   });
 
   test('an invite signed by a relay does not let anyone join (it is no admin)', async () => {

@@ -45,7 +45,10 @@ export function requiredRole(op: CheckedOp): Role {
     case 'delta':
       return 'writer';
     case 'leave':
-      // Every member may leave, a relay too: a demotion to relay leaves a concurrent leave standing.
+    case 'add-device':
+    case 'revoke-key':
+      // Every member, a relay too, may leave and manage its own keys: a demotion to relay
+      // leaves a concurrent leave or key renewal standing.
       return 'relay';
     case 'set-origins':
       // Allowing a site lets delegations phished there act for every member, owners too.
@@ -231,14 +234,14 @@ export function apply(c: CheckedOp, s: GovState): void {
 }
 
 /**
- * A relay syncs, stores and forwards; of the ops it may sign, only `leave` (docs/relay.md).
- * Even its own key hygiene (`add-device`, `revoke-key`) is refused: a relay holds nothing
- * worth a second device, and a lost relay is removed by an admin.
+ * A relay syncs, stores and forwards; of the ops it may sign: `leave`, and the hygiene of
+ * its own root's keys (`add-device` for a renewed or rotated key, `revoke-key`), which an
+ * always-on node needs (delegations expire) and which change nothing for anyone else.
  */
 function relayMay(kind: CheckedOp['op']['body']['kind']): Refusal | undefined {
-  if (kind === 'leave') return undefined;
+  if (kind === 'leave' || kind === 'add-device' || kind === 'revoke-key') return undefined;
   if (kind === 'delta') return no('relay-cannot-write', 'a relay stores and forwards ops but cannot write state');
-  return no('relay-cannot-govern', `a relay may only leave, not sign a ${kind} op`);
+  return no('relay-cannot-govern', `a relay may only leave or manage its own keys, not sign a ${kind} op`);
 }
 
 export function isGovernance(c: CheckedOp): boolean {
