@@ -39,6 +39,21 @@ export function ensureIdentity(page: Page, label: string): Promise<string> {
   }, label);
 }
 
+/**
+ * Renews this device's delegation when it ends within the warning time or has ended (a
+ * person would click Renew on the Identity page): members stop admitting an expired one.
+ * Returns the old end, when it renewed.
+ */
+export function renewIfExpiring(page: Page): Promise<number | undefined> {
+  return page.evaluate(async () => {
+    const node = window.tabnode!;
+    const d = (await node.identity.status()).delegation;
+    if (!d || (!d.expiringSoon && d.daysLeft > 0)) return undefined;
+    await node.devices.renew();
+    return d.expiresAt;
+  });
+}
+
 /** The contexts the profile holds on this site (each is opened: held means relayed). */
 export function heldContexts(page: Page): Promise<string[]> {
   return page.evaluate(async () => (await window.tabnode!.contexts.list()).map((c) => c.id));

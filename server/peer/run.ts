@@ -5,7 +5,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium, HOW_TO_INSTALL } from '../../scripts/chromium.mjs';
 import { readRelayLink, type RelayLink } from './links.ts';
 import { PEER_LIMITS, type PeerOptions } from './options.ts';
-import { contextStatuses, ensureIdentity, heldContexts, joinByLink, openSite } from './page.ts';
+import { contextStatuses, ensureIdentity, heldContexts, joinByLink, openSite, renewIfExpiring } from './page.ts';
 import { loadPeerState, savePeerState } from './state.ts';
 import { formatStatus, shortId } from './status.ts';
 
@@ -41,11 +41,14 @@ export async function runPeer(options: PeerOptions, log: Log): Promise<RunningPe
     await savePeerState(options.dataDir, { version: 1, origins: [...pages.keys()] });
     const timer = setInterval(() => void printStatus(pages, log), options.statusMs);
     void printStatus(pages, log);
+    const renewal = setInterval(() => void renewDelegations(pages, log), RENEW_CHECK_MS);
+    void renewDelegations(pages, log);
     return {
       lost,
       async stop() {
         stopping = true;
         clearInterval(timer);
+        clearInterval(renewal);
         await browser.close();
       },
     };
@@ -123,6 +126,20 @@ async function openSites(browser: BrowserContext, origins: string[], links: Rela
   }
   if (pages.size === 0) throw new PeerError('no Tabnode site could be reached; see the errors above');
   return pages;
+}
+
+/** How often the peer looks at its delegations' expiry (they last 90 days, warned 14 days ahead). */
+const RENEW_CHECK_MS = 3_600_000;
+
+async function renewDelegations(pages: Map<string, Page>, log: Log): Promise<void> {
+  for (const [origin, page] of pages) {
+    try {
+      const ended = await renewIfExpiring(page);
+      if (ended !== undefined) log.info(`${origin}: renewed this relay's delegation (it ended or was to end ${new Date(ended).toISOString()})`);
+    } catch (e) {
+      if (!page.isClosed()) log.error(`${origin}: could not renew this relay's delegation: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
 }
 
 let printing = false;
