@@ -141,4 +141,14 @@ describe('a relay keeps a context while its members are offline', () => {
     }
     expect(unexpectedErrors(late.peers)).toEqual([]);
   }, 300_000);
+
+  test('bad links stop the peer before a browser starts, each named with what to do', async () => {
+    const bad = startRelay(join(dataDir, 'bad'), ['not-a-link', `${app.url}join#AAAA`], 'bad-links');
+    expect(await bad.exited).toBe(1);
+    const errors = bad.lines.filter((l) => l.startsWith('stderr: '));
+    expect(errors.join('\n')).toMatch(/"not-a-link" is not a link: pass the whole invite link/);
+    expect(errors.join('\n')).toMatch(/error: "http:.*": the invite in the link is damaged/);
+    expect(bad.lines.some((l) => l.includes('signed in as'))).toBe(false);
+  });
 });
+

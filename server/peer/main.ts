@@ -41,7 +41,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (e: unknown) => {
-    console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+    // One "error:" per line: bad links are listed one a line.
+    for (const line of (e instanceof Error ? e.message : String(e)).split('\n')) console.error(`error: ${line}`);
     process.exit(1);
   },
 );
