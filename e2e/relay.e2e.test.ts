@@ -53,12 +53,17 @@ describe('a relay keeps a context while its members are offline', () => {
       id,
     );
 
-    // The relay joins through its link; B joins through its own.
-    relay = startRelay(dataDir, [linkRelay!]);
+    // A second context, relayed by the same process.
+    const second = await A.evaluate(() => window.tabnode!.contexts.create('Second'));
+    const secondLink = await A.evaluate((i) => window.tabnode!.contexts.open(i).invite({ role: 'relay' }), second);
+
+    // The relay joins through its links; B joins through its own.
+    relay = startRelay(dataDir, [linkRelay!, secondLink]);
     await B.evaluate((l) => window.tabnode!.contexts.join(l), linkB!);
     expect(await B.evaluate((i) => window.tabnode!.contexts.open(i).whenSettled(60_000), id)).toBe(true);
     const joined = await eventually('the relay has joined as a relay', async () => relay!.latest(short), (s) => s?.role === 'relay' && s.state === 'in sync', 90_000);
     expect(joined!.name).toBe('Relay test');
+    await eventually('the relay holds the second context too', async () => relay!.latest(second.slice(0, 8)), (s) => s?.role === 'relay' && s.name === 'Second' && s.opCount === 2, 90_000);
 
     // Members see it with role relay.
     const relayMember = await eventually('A sees the relay as a member', () => contextView(A, id), (v) => v.members.some((m) => m.role === 'relay'));
@@ -124,6 +129,7 @@ describe('a relay keeps a context while its members are offline', () => {
     relay = startRelay(dataDir, [linkRelay!], 'relay-again');
     await eventually('the restarted relay reopens the context it joined', async () => relay!.latest(short), (s) => s?.role === 'relay' && s.opCount === history + 1, 90_000);
     expect(relay.lines.some((l) => l.includes(`${short} "Relay test": joined on an earlier run, reopened`))).toBe(true);
+    await eventually('the restarted relay reopens the second context', async () => relay!.latest(second.slice(0, 8)), (s) => s?.role === 'relay' && s.opCount === 2, 60_000);
     expect(relay.lines.filter((l) => l.startsWith('stderr: error'))).toEqual([]);
     // And it serves members again: C writes, the relay takes it.
     await eventually('C reconnects to the relay', () => contextView(C, id), (v) => v.peers.some((p) => p.state === 'verified' && p.root === relayRoot), 60_000);
@@ -131,13 +137,13 @@ describe('a relay keeps a context while its members are offline', () => {
     await eventually('the relay holds C’s write', async () => relay!.latest(short), (s) => s?.opCount === history + 2, 60_000);
 
     // The relay link was used: another peer given it (a fresh profile) is told so by the members.
-    const second = startRelay(join(dataDir, 'second'), [linkRelay!], 'second-relay');
+    const another = startRelay(join(dataDir, 'another'), [linkRelay!], 'another-relay');
     try {
-      const refused = await eventually('the second peer reports the used invite', async () => second.latest(short), (s) => s?.state.startsWith('cannot join') === true, 90_000);
+      const refused = await eventually('another peer reports the used invite', async () => another.latest(short), (s) => s?.state.startsWith('cannot join') === true, 90_000);
       expect(refused!.state).toMatch(/the invite was used up/);
       expect(refused!.opCount).toBe(0);
     } finally {
-      expect(await second.stop()).toBe(0);
+      expect(await another.stop()).toBe(0);
     }
     expect(unexpectedErrors(late.peers)).toEqual([]);
   }, 300_000);
