@@ -109,6 +109,9 @@ describe('a relay keeps a context while its members are offline', () => {
     expect(seen.peers.filter((p) => p.state === 'verified').map((p) => p.root)).toEqual([relayRoot]);
     expect(seen.members.find((m) => m.root === relayRoot)?.role).toBe('relay');
     expect(seen.opCount).toBe(history + 1);
+    await C.goto(`${app.url}contexts/${id}`);
+    await eventually('C’s sync panel shows its one link is the relay', () => C.getByTestId('links').textContent(), (t) => t?.includes('Relay box (relay)') === true);
+    await screenshot(C, 'relay-catch-up-alone');
     await eventually('the relay holds C’s join too', async () => relay!.latest(short), (s) => s?.opCount === history + 1, 60_000);
 
     // The relay stops cleanly and comes back from its data directory with the same context and ops.
