@@ -1,6 +1,5 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
-// @ts-expect-error plain ESM helper shared with the scripts
 import { findChromium, CHROMIUM_ARGS } from './scripts/chromium.mjs';
 
 // Two projects: `unit` runs pure code in Node; `browser` runs adapter tests

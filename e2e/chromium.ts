@@ -1,13 +1,6 @@
-// Typed view of scripts/chromium.mjs (plain ESM shared with the scripts, without declarations).
-// @ts-expect-error no type declarations for the plain ESM helper
+// The system Chromium and the project's launch flags (scripts/chromium.mjs, shared with `npm run peer`).
 import * as helper from '../scripts/chromium.mjs';
 
-const typed = helper as {
-  findChromium(): string | undefined;
-  CHROMIUM_ARGS: string[];
-  HOW_TO_INSTALL: string;
-};
-
-export const findChromium = typed.findChromium;
-export const CHROMIUM_ARGS: readonly string[] = typed.CHROMIUM_ARGS;
-export const HOW_TO_INSTALL: string = typed.HOW_TO_INSTALL;
+export const findChromium = helper.findChromium;
+export const CHROMIUM_ARGS: readonly string[] = helper.CHROMIUM_ARGS;
+export const HOW_TO_INSTALL: string = helper.HOW_TO_INSTALL;

@@ -18,7 +18,7 @@ const actionArb = fc.record({
   actor: fc.nat(4),
   kind: fc.nat(8),
   target: fc.nat(4),
-  role: fc.nat(3),
+  role: fc.nat(4),
   parents: fc.array(fc.nat(1000), { minLength: 1, maxLength: 3 }),
 });
 
@@ -48,7 +48,7 @@ async function buildHistory(people: Person[], actions: Action[]): Promise<Op[]> 
         body = deltaBody(`${actor.name}@${t}`);
         break;
       case 2: {
-        const inv = await invite(devices.get(a.actor)!.at(-1)!, ctx, { role: ROLES[1 + (a.role % 3)]!, maxUses: 1 + (a.role % 2), nonce: t % 256 });
+        const inv = await invite(devices.get(a.actor)!.at(-1)!, ctx, { role: ROLES[1 + (a.role % 4)]!, maxUses: 1 + (a.role % 2), nonce: t % 256 });
         body = joinBody(devices.get(a.target)!.at(-1)!, inv);
         ops.push(await op(devices.get(a.target)!.at(-1)!, ctx, parents, body, t++));
         continue;

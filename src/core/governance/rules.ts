@@ -25,7 +25,9 @@ export type RuleRefusal =
   | 'bad-origins'
   | 'origin-in-use'
   | 'not-anchored'
-  | 'same-app';
+  | 'same-app'
+  | 'relay-cannot-write'
+  | 'relay-cannot-govern';
 
 export interface Refusal {
   reason: RuleRefusal;
@@ -42,6 +44,12 @@ export function requiredRole(op: CheckedOp): Role {
       return 'admin';
     case 'delta':
       return 'writer';
+    case 'leave':
+    case 'add-device':
+    case 'revoke-key':
+      // Every member, a relay too, may leave and manage its own keys: a demotion to relay
+      // leaves a concurrent leave or key renewal standing.
+      return 'relay';
     case 'set-origins':
       // Allowing a site lets delegations phished there act for every member, owners too.
       return 'owner';
@@ -108,6 +116,8 @@ export function judge(c: CheckedOp, s: GovState): Refusal | undefined {
   }
 
   if (!member) return no('not-a-member', `${root} is not a member`);
+  const relayRefusal = member.role === 'relay' ? relayMay(body.kind) : undefined;
+  if (relayRefusal) return relayRefusal;
   const needed = requiredRole(c);
   if (!atLeast(member.role, needed)) return no('insufficient-role', `a ${member.role} cannot do this (needs ${needed})`);
 
@@ -221,6 +231,17 @@ export function apply(c: CheckedOp, s: GovState): void {
     case 'delta':
       return;
   }
+}
+
+/**
+ * A relay syncs, stores and forwards; of the ops it may sign: `leave`, and the hygiene of
+ * its own root's keys (`add-device` for a renewed or rotated key, `revoke-key`), which an
+ * always-on node needs (delegations expire) and which change nothing for anyone else.
+ */
+function relayMay(kind: CheckedOp['op']['body']['kind']): Refusal | undefined {
+  if (kind === 'leave' || kind === 'add-device' || kind === 'revoke-key') return undefined;
+  if (kind === 'delta') return no('relay-cannot-write', 'a relay stores and forwards ops but cannot write state');
+  return no('relay-cannot-govern', `a relay may only leave or manage its own keys, not sign a ${kind} op`);
 }
 
 export function isGovernance(c: CheckedOp): boolean {

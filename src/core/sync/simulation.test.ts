@@ -106,7 +106,7 @@ async function run(seed: number, steps: number, skewMs = 0) {
     } else if (action === 9) {
       body = await revokeKeyBody(node.who.root, phones[index]!);
     } else if (action < 6) body = deltaBody(`${node.who.name}-${step}`);
-    else if (action < 8) body = { kind: 'set-role', member: target.rootId, role: ROLES[1 + Math.floor(random() * 3)]! };
+    else if (action < 8) body = { kind: 'set-role', member: target.rootId, role: ROLES[1 + Math.floor(random() * 4)]! };
     // Only D or E are removed: the members left stay connected in this fixed partial mesh
     // (the real mesh reconnects through signaling; this one cannot).
     else if (action < 9 && (target.name === 'D' || target.name === 'E')) body = { kind: 'remove', member: target.rootId };

@@ -6,6 +6,7 @@ import { QrCode } from '../shell/QrCode.tsx';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 import { Dialog } from '../shell/Dialog.tsx';
 import { plainError } from '../shell/plainWords.ts';
+import { roleOption } from './roleWords.ts';
 
 const EXPIRY = [
   ['1 hour', 3_600_000],
@@ -17,7 +18,7 @@ const EXPIRY = [
 /** Make an invite link: role, expiry, uses. Shown as text to copy and as a QR code. */
 export function InviteDialog({ contextId, myRole, onClose }: { contextId: string; myRole: Role; onClose: () => void }) {
   const node = useNode();
-  const roles: Role[] = myRole === 'owner' ? ['admin', 'writer', 'reader'] : ['writer', 'reader'];
+  const roles: Role[] = myRole === 'owner' ? ['admin', 'writer', 'reader', 'relay'] : ['writer', 'reader', 'relay'];
   const [role, setRole] = useState<Role>('writer');
   const [expiry, setExpiry] = useState<number>(EXPIRY[2][1]);
   const [uses, setUses] = useState(1);
@@ -44,7 +45,7 @@ export function InviteDialog({ contextId, myRole, onClose }: { contextId: string
             <select data-autofocus value={role} onChange={(e) => setRole(e.target.value as Role)}>
               {roles.map((r) => (
                 <option key={r} value={r}>
-                  {r}
+                  {roleOption(r)}
                 </option>
               ))}
             </select>
@@ -68,6 +69,7 @@ export function InviteDialog({ contextId, myRole, onClose }: { contextId: string
           <div className="invite-link">
             <p>
               Send this link privately. Anyone with it can join as <strong>{role}</strong> until it expires or is used up.
+              {role === 'relay' && <> Give it to <code>npm run peer -- &lt;link&gt;</code> on a machine that stays on.</>}
               The part after <code>#</code> never reaches a server.
             </p>
             <textarea readOnly rows={3} value={link} aria-label="Invite link" data-testid="invite-link" />

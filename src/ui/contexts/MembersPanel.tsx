@@ -5,6 +5,7 @@ import { useNode } from '../shell/nodeContext.ts';
 import { InviteDialog } from './InviteDialog.tsx';
 import { ConfirmDialog } from '../shell/ConfirmDialog.tsx';
 import { plainRefusal } from '../shell/plainWords.ts';
+import { ROLE_HINTS } from './roleWords.ts';
 
 function shortRoot(root: string): string {
   const address = root.split(':').at(-1) ?? root;
@@ -81,7 +82,7 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
                   }}
                 >
                   {ROLES.filter((r) => view.myRole === 'owner' || roleRank(r) < roleRank('admin')).map((r) => (
-                    <option key={r} value={r}>
+                    <option key={r} value={r} title={ROLE_HINTS[r]}>
                       {r}
                     </option>
                   ))}
@@ -90,7 +91,10 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
                   Remove
                 </button>
               </span>
-            : <span className="badge">{m.role}</span>}
+            : <span className="badge" data-testid="member-role" title={ROLE_HINTS[m.role]}>
+                {m.role}
+              </span>
+            }
           </li>
         ))}
       </ul>

@@ -90,7 +90,7 @@ export function SyncPanel({ view }: { view: ContextView }) {
           {view.peers.map((p) => (
             <li key={p.linkId} data-state={p.state}>
               <span className={`badge ${p.refusedBy ? 'bad' : p.state === 'verified' ? 'good' : p.state === 'refused' ? 'bad' : ''}`}>{p.refusedBy ? 'refuses us' : p.state}</span>{' '}
-              {p.label ?? p.linkId} {p.standing && <span className="muted">({p.standing})</span>}
+              {p.label ?? p.linkId} {p.standing && <span className="muted">({standingOf(p, view)})</span>}
               {p.refusal && <span className="muted"> — we refused it: {namesFor(p.refusal, view)}</span>}
               {p.refusedBy && <span className="muted"> — it refused us: {namesFor(p.refusedBy, view)}</span>}
               {p.ignoredOps > 0 && <span className="muted"> — {p.ignoredOps} ops it sent were ignored (not admitted)</span>}
@@ -160,4 +160,10 @@ export function SyncPanel({ view }: { view: ContextView }) {
       )}
     </section>
   );
+}
+
+/** A link's standing as shown: a member that is a relay says so (members catch up from it). */
+function standingOf(p: ContextView['peers'][number], view: ContextView): string | undefined {
+  const relay = p.standing === 'member' && p.root !== undefined && view.members.some((m) => m.root === p.root && m.role === 'relay');
+  return relay ? 'relay' : p.standing;
 }

@@ -19,5 +19,7 @@ describe('what a write tells its author', () => {
     expect(whyReadOnly({ departure: { how: 'left', at: 1 }, joining: false })).toMatch(/^You left this context/);
     expect(whyReadOnly({ myRole: 'writer', joining: false })).toBeUndefined();
     expect(whyReadOnly({ joining: true })).toBeUndefined();
+    expect(whyReadOnly({ myRole: 'relay', joining: false })).toMatch(/^This node is a relay: .*cannot change the shared data\.$/);
+    expect(whyReadOnly({ myRole: 'reader', joining: false })).toBeUndefined();
   });
 });

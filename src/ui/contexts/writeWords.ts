@@ -12,5 +12,6 @@ export function whyReadOnly(view: Pick<ContextView, 'departure' | 'myRole' | 'jo
   if (d?.how === 'removed') return `You were removed from this context by ${d.by}. You can still read what it held here, but you can no longer change it.`;
   if (d?.how === 'left') return 'You left this context. You can still read what it held here, but you can no longer change it.';
   if (!view.joining && !view.myRole) return 'You are not a member of this context, so you cannot change it.';
+  if (view.myRole === 'relay') return 'This node is a relay: it keeps and forwards every op so members catch up from it, and cannot change the shared data.';
   return undefined;
 }

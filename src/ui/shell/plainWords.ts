@@ -23,6 +23,8 @@ const REFUSALS: Record<string, string> = {
   'invite-exhausted': 'The invite has been used up.',
   'invite-revoked': 'The invite was revoked.',
   'same-app': 'The context already runs this app.',
+  'relay-cannot-write': 'A relay keeps and forwards a copy of the context; it cannot write.',
+  'relay-cannot-govern': 'A relay keeps and forwards a copy of the context; the only change it may make is to leave.',
 };
 
 /** A refusal by the rules (an op outcome's reason and message) as a person reads it. */

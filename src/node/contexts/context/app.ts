@@ -16,6 +16,8 @@ export function createAppHost(p: {
   appFor(appId: string, sync: ContextSync): Promise<ContextApp>;
   loadPrivate(context: string): Promise<[string, Uint8Array][]>;
   onChange(): void;
+  /** This node is a relay here: it keeps and forwards ops and has nothing to run them on (docs/relay.md). */
+  isRelay(): boolean;
 }) {
   let app: ContextApp | undefined;
   /** The app id (hex) `app` runs: a `set-app` op changes the governance's, and the next call loads that one. */
@@ -37,6 +39,7 @@ export function createAppHost(p: {
     },
     async ensure(): Promise<ContextApp> {
       if (appRefused) throw new AppCallError('app-integrity', appRefused);
+      if (p.isRelay()) throw new AppCallError('relay', 'this node is a relay in this context: it keeps and forwards ops and runs no app');
       const g = replica!.governance();
       const wanted = toHex(g.appId);
       if (app && appId === wanted) return app;

@@ -36,7 +36,17 @@ export async function openContext(d: ContextDeps) {
   const alerts = createAlerts(() => d.now());
   const alert = alerts.raise;
   let overwrites: ReturnType<typeof createOverwriteNotices> | undefined;
-  const app = createAppHost({ contextKey: record.id, state, alerts, appFor: (appId, sync) => d.appFor(appId, sync), loadPrivate: (context) => d.privateStorage.load(context), onChange: d.onChange });
+  // Read when asked, not at open: the role arrives with the history (and may change).
+  const isRelay = () => replica.governance().members.get(identity.root)?.role === 'relay';
+  const app = createAppHost({
+    contextKey: record.id,
+    state,
+    alerts,
+    appFor: (appId, sync) => d.appFor(appId, sync),
+    loadPrivate: (context) => d.privateStorage.load(context),
+    onChange: d.onChange,
+    isRelay,
+  });
   // Valid state reaches the app's own replica (a worker's Y.Doc) through the same gate.
   const sink: StateSink = {
     apply(key, update) {
@@ -93,7 +103,7 @@ export async function openContext(d: ContextDeps) {
     isClosed: () => closed,
     broadcast: (bytes) => sync.broadcastCheckpoint(bytes),
   });
-  const verifier = createVerifier({ contextId, replica, alerts, app: app.ensure, onChange: d.onChange });
+  const verifier = createVerifier({ contextId, replica, alerts, app: app.ensure, onChange: d.onChange, isRelay });
 
   const publish = createPublisher({ signer: identity.signer, contextId, replica, sync, now: d.now, onChange: d.onChange });
   const parents = () => replica.parents();

@@ -11,14 +11,22 @@ import { executorOf } from './selectors/events.ts';
  * Verifiable execution: re-run a delta's recorded call against the state at its parents,
  * as its author, with the Yjs client id its update used, and compare the updates.
  */
-export function createVerifier(p: { contextId: Uint8Array; replica: Replica; alerts: Alerts; app(): Promise<ContextApp>; onChange(): void }) {
+export function createVerifier(p: {
+  contextId: Uint8Array;
+  replica: Replica;
+  alerts: Alerts;
+  app(): Promise<ContextApp>;
+  onChange(): void;
+  /** A relay runs no app, so it re-runs nothing (its failed re-runs would read as mismatches). */
+  isRelay(): boolean;
+}) {
   const { replica } = p;
   const verifications = new Map<string, VerificationView>();
 
   async function verify(opKey: string): Promise<VerificationView | undefined> {
     const c = replica.dag.get(opKey);
     const body = c?.op.body;
-    if (!c || body?.kind !== 'delta' || !body.call) return undefined;
+    if (!c || body?.kind !== 'delta' || !body.call || p.isRelay()) return undefined;
     const executor = executorOf(replica.governance(), c);
     const base: VerificationView = { opKey, method: body.call.method, executor, result: 'failed', message: '' };
     let view: VerificationView;
