@@ -46,7 +46,8 @@ describe('a relay node', () => {
     await r.contexts.join(await a.contexts.open(id).invite({ role: 'relay' }));
     await until('the relay settled', async () => (await r.contexts.open(id).view()).myRole === 'relay');
     const relayRoot = (await r.contexts.open(id).view()).myRoot;
-    const before = (await a.contexts.devicesOf(relayRoot))[0]!.expiresAt;
+    // The relay settles on its own join; A may take a moment longer to receive it.
+    const { expiresAt: before } = await until('A sees the relay device', async () => (await a.contexts.devicesOf(relayRoot))[0]);
 
     offset = 80 * 86_400_000; // within the 14-day warning of the 90-day delegation
     expect((await r.identity.status()).delegation?.expiringSoon).toBe(true);
