@@ -110,6 +110,8 @@ describe('perfect negotiation', () => {
     n.receive({ type: 'offer', sdp: offer.sdp! });
     // Nothing throws, nothing is rejected unhandled; the held ones go in once the offer is set, the extra ones never.
     await expect.poll(() => pc.remoteDescription !== null).toBe(true);
+    // The held ones go in one after another (each awaits the last): wait for all, then make sure no more come.
+    await expect.poll(() => added).toBe(MAX_PENDING_CANDIDATES);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(added).toBe(MAX_PENDING_CANDIDATES);
     offerer.close();
