@@ -41,6 +41,7 @@ export function requiredRole(op: CheckedOp): Role {
     case 'set-app':
       return 'admin';
     case 'delta':
+    case 'sealed-delta':
       return 'writer';
     case 'set-origins':
       // Allowing a site lets delegations phished there act for every member, owners too.
@@ -219,12 +220,18 @@ export function apply(c: CheckedOp, s: GovState): void {
       for (const o of body.add) if (s.origins.size < ORIGIN_LIMITS.perContext) s.origins.add(o);
       return;
     case 'delta':
+    case 'sealed-delta':
       return;
   }
 }
 
+/** State deltas (clear or sealed) are judged alone; everything else changes governance. */
 export function isGovernance(c: CheckedOp): boolean {
-  return c.op.body.kind !== 'delta';
+  return !isDeltaKind(c.op.body.kind);
+}
+
+export function isDeltaKind(kind: CheckedOp['op']['body']['kind']): kind is 'delta' | 'sealed-delta' {
+  return kind === 'delta' || kind === 'sealed-delta';
 }
 
 /**
