@@ -1,5 +1,6 @@
 export * from './bytes.ts';
 export * from './ed25519.ts';
 export * from './sha256.ts';
-export * from './box.ts';
+export * from './hpke.ts';
 export * from './batchVerifier.ts';
+export * from './aead.ts';
