@@ -5,7 +5,7 @@ import { roleRank, type Role } from '../ops/roles.ts';
 import { toHex } from '../crypto/index.ts';
 import type { CheckedOp } from './checkedOp.ts';
 import { apply, authorOrigin, authorRoot, isGovernance, judge, requiredRole, type Refusal } from './rules.ts';
-import { cloneGovState, emptyGovState, type GovState } from './state.ts';
+import { cloneGovState, emptyGovState, type EpochKeyRef, type GovState } from './state.ts';
 
 /** Refusals the concurrency rule adds to those of `judge`. */
 export type ConcurrencyRefusal = 'removed-concurrently' | 'demoted-concurrently' | 'key-revoked-concurrently' | 'invite-revoked' | 'origin-removed-concurrently';
@@ -318,6 +318,11 @@ export function createEvaluator() {
     /** Governance in the causal past of an op with these parents (e.g. one about to be created). */
     stateAtParents(parents: Uint8Array[]): GovState {
       return cloneGovState(stateAt(pastOf(parents)));
+    },
+
+    /** The epoch key of an op with these parents (`GovState.epochKey` of its causal past): what a sealed delta must use. */
+    epochKeyAt(parents: Uint8Array[]): EpochKeyRef | undefined {
+      return stateAt(pastOf(parents)).epochKey;
     },
 
     /**

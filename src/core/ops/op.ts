@@ -1,5 +1,5 @@
 import { bool, bytes, encodeWith, envelope, fixedBytes, list, oneOf, optional, string, struct, taggedUnion, varuint, DecodeError, type Codec, type Infer } from '../codec/index.ts';
-import { taggedHash, taggedHasher, toHex, verifyEd25519, type SignatureCheck, type Signer } from '../crypto/index.ts';
+import { sealedBoxField, taggedHash, taggedHasher, toHex, verifyEd25519, type SignatureCheck, type Signer } from '../crypto/index.ts';
 import { originsField, rootIdField } from '../identity/index.ts';
 import { inviteSchema } from '../invitation/invite.ts';
 import { ROLES } from './roles.ts';
@@ -67,8 +67,7 @@ export const boxKeyField = fixedBytes(32);
  * An epoch key sealed to a box key: HPKE base mode, X25519 (`enc` is the sender's ephemeral
  * public key), ChaCha20-Poly1305 (docs/decisions/epoch-keys.md).
  */
-export const epochBoxField = struct({ enc: fixedBytes(32), sealed: bytes(OP_LIMITS.boxSealedBytes) });
-export type EpochBox = Infer<typeof epochBoxField>;
+export const epochBoxField = sealedBoxField(OP_LIMITS.boxSealedBytes);
 
 /** One recipient of an epoch key: its box key and the key sealed to it. */
 export const recipientField = struct({ to: boxKeyField, box: epochBoxField });
