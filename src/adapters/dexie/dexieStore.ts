@@ -1,9 +1,9 @@
 import { bytesEqual } from '../../core/crypto/bytes.ts';
-import { Dexie } from 'dexie';
-import { MAX_REJECTIONS_KEPT, RootConflictError, type SealRecord, type Store } from '../../core/store/index.ts';
+import { Dexie, type EntityTable } from 'dexie';
+import { byEpochThenKeyOp, MAX_REJECTIONS_KEPT, RootConflictError, type SealRecord, type Store } from '../../core/store/index.ts';
 import { MAX_POINTS_PER_CONTEXT } from '../../core/metrics/point.ts';
 import { keepNewest } from '../../core/alerts/index.ts';
-import { openDb, type TabnodeDb } from './schema.ts';
+import { openDb } from './schema.ts';
 
 export const DEFAULT_DB_NAME = 'tabnode';
 
@@ -103,7 +103,8 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
       const rows = await db.rejections.where('context').equals(context).sortBy('seq');
       return rows.map(({ seq: _seq, ...r }) => r);
     },
-    ensureVaultKey: (candidate) => firstKeyWins(db, db.vault, candidate),
+    ensureVaultKey: (candidate) => firstKeyWins(db.vault, candidate),
+    ensureBoxKey: (candidate) => firstKeyWins(db.boxKey, candidate),
     putPrivate: (context, entries) =>
       db.transaction('rw', db.privates, async () => {
         for (const [key, ciphertext] of entries) {
@@ -115,6 +116,13 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
       const rows = await db.privates.where('context').equals(context).toArray();
       return rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((r) => [r.key, r.ciphertext] as [string, Uint8Array]);
     },
+    async putEpochKeys(context, records) {
+      await db.epochKeys.bulkPut(records.map((r) => ({ context, keyOp: r.keyOp, epoch: r.epoch, wrapped: r.wrapped })));
+    },
+    async epochKeys(context) {
+      const rows = await db.epochKeys.where('context').equals(context).toArray();
+      return rows.map(({ keyOp, epoch, wrapped }) => ({ keyOp, epoch, wrapped })).sort(byEpochThenKeyOp);
+    },
     async putApp(hash, bytes) {
       await db.apps.put({ hash, bytes });
     },
@@ -122,12 +130,13 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
       return (await db.apps.get(hash))?.bytes;
     },
     deleteContext: (context) =>
-      db.transaction('rw', [db.contexts, db.ops, db.snapshots, db.rejections, db.privates], async () => {
+      db.transaction('rw', [db.contexts, db.ops, db.snapshots, db.rejections, db.privates, db.epochKeys], async () => {
         await db.contexts.delete(context);
         await db.ops.where('context').equals(context).delete();
         await db.snapshots.delete(context);
         await db.rejections.where('context').equals(context).delete();
         await db.privates.where('context').equals(context).delete();
+        await db.epochKeys.where('context').equals(context).delete();
       }),
     async setting(key) {
       return (await db.settings.get(key))?.value;
@@ -168,7 +177,7 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
     metrics: () => db.metrics.toArray(),
 
     // Verified history: seals.
-    ensureSealKey: (candidate) => firstKeyWins(db, db.sealKey, candidate),
+    ensureSealKey: (candidate) => firstKeyWins(db.sealKey, candidate),
     async seals(context) {
       const rows = await db.seals.where('context').equals(context).sortBy('seq');
       return rows as SealRecord[];
@@ -182,14 +191,18 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
 }
 
 /** Keep `candidate` in a one-key table unless a key is there already; return the stored one (atomic across tabs). */
-function firstKeyWins(db: TabnodeDb, table: TabnodeDb['vault'] | TabnodeDb['sealKey'], candidate: CryptoKey): Promise<CryptoKey> {
-  return db.transaction('rw', table, async () => {
+function firstKeyWins<K>(table: EntityTable<KeySlot<K>, 'slot'>, candidate: K): Promise<K> {
+  return table.db.transaction('rw', table, async () => {
     const existing = await table.get('this');
     if (existing) return existing.key;
-    await table.add({ slot: 'this', key: candidate });
+    const row: KeySlot<K> = { slot: 'this', key: candidate };
+    // Dexie's insert type cannot be worked out for a generic row; the row is the table's own type.
+    await (table as EntityTable<KeySlot<unknown>, 'slot'>).add(row);
     return candidate;
   });
 }
+
+type KeySlot<K> = { slot: 'this'; key: K };
 
 function withoutSlot<T extends { slot: string }>(record: T): Omit<T, 'slot'> {
   const { slot: _slot, ...rest } = record;

@@ -1,6 +1,7 @@
 import { Dexie, type EntityTable } from 'dexie';
 import type { AlertRecord } from '../../core/alerts/index.ts';
-import type { ContextRecord, DelegationRecord, DeviceKeyRecord, MetricsRecord, RejectionRecord, RevocationRecord, RootRecord, SealRecord, SettingValue } from '../../core/store/index.ts';
+import type { BoxKeyPair } from '../../core/crypto/index.ts';
+import type { ContextRecord, DelegationRecord, DeviceKeyRecord, EpochKeyRecord, MetricsRecord, RejectionRecord, RevocationRecord, RootRecord, SealRecord, SettingValue } from '../../core/store/index.ts';
 
 type Slotted<T> = T & { slot: 'this' };
 
@@ -22,6 +23,8 @@ export interface TabnodeDb extends Dexie {
   alerts: EntityTable<AlertRecord, 'id'>;
   sealKey: EntityTable<{ slot: 'this'; key: CryptoKey }, 'slot'>;
   seals: EntityTable<Omit<SealRecord, 'seq'> & { seq?: number }, 'seq'>;
+  boxKey: EntityTable<{ slot: 'this'; key: BoxKeyPair }, 'slot'>;
+  epochKeys: EntityTable<EpochKeyRecord & { context: string }, 'keyOp'>;
 }
 
 export function openDb(name: string): TabnodeDb {
@@ -58,6 +61,11 @@ export function openDb(name: string): TabnodeDb {
   db.version(6).stores({
     sealKey: '&slot',
     seals: '++seq, context',
+  });
+  // v7: the device box key and wrapped epoch keys (docs/decisions/epoch-keys.md).
+  db.version(7).stores({
+    boxKey: '&slot',
+    epochKeys: '[context+keyOp], context',
   });
   return db;
 }

@@ -8,12 +8,15 @@ import { seededRandom } from '../mesh/seededRandom.ts';
 import { simScheduler, type SimScheduler } from '../mesh/simScheduler.ts';
 import { signHandshake } from '../sync/handshake.ts';
 import type { Holding } from './answer.ts';
-import { askContext, directoryLink, type DirectorySession } from './link.ts';
-import { directoryCodec, DIRECTORY_LIMITS, DIRECTORY_PROTOCOL_VERSION, type DirectoryEntry, type DirectoryMessage } from './messages.ts';
+import { answerInfo, askContext, directoryLink, type DirectorySession } from './link.ts';
+import { directoryCodec, DIRECTORY_LIMITS, DIRECTORY_PROTOCOL_VERSION, entriesCodec, type DirectoryEntry, type DirectoryMessage } from './messages.ts';
 import { directoryRoom } from './room.ts';
-import { boxKeyPair } from '../crypto/box.ts';
+import { newRawBoxKey, sealToBoxKey } from '../crypto/index.ts';
 
 const DAY = 86_400_000;
+
+/** A box key's public half from a fixed private key (X25519 takes any 32 bytes). */
+const boxKeyOf = async (fill: number) => (await newRawBoxKey(new Uint8Array(32).fill(fill))).publicKey;
 
 // Signature checks finish on the host's thread pool: give them real time to land.
 const flush = async (rounds = 6) => {
@@ -21,6 +24,13 @@ const flush = async (rounds = 6) => {
 };
 async function run(s: SimScheduler, ms: number, step = 50): Promise<void> {
   for (let t = 0; t < ms; t += step) {
+    s.advance(step);
+    await flush();
+  }
+}
+/** Run until `done()` (at most `ms` of simulated time): many answers mean many seals on the host's thread pool. */
+async function runUntil(s: SimScheduler, done: () => boolean, ms = 5_000, step = 50): Promise<void> {
+  for (let t = 0; t < ms && !done(); t += step) {
     s.advance(step);
     await flush();
   }
@@ -85,7 +95,8 @@ describe('the directory protocol on one link', () => {
     const newDeviceOfR = { rootId: r.rootId, device: await newDevice(r.root, 'new laptop', T0 - DAY) };
     const asker = side(s, p.a, r.rootId, newDeviceOfR);
     const answerer = side(s, p.b, r.rootId, other, [holding(1, [r.rootId, other.rootId]), holding(2, [other.rootId]), holding(3, [r.rootId])]);
-    await run(s, 500);
+    await runUntil(s, () => asker.received.length >= 1 && answerer.session.info().answersSent >= 1);
+    await run(s, 300);
     expect(asker.received).toHaveLength(1);
     expect(asker.received[0]!.map((e) => e.name)).toEqual(['context 1', 'context 3']);
     expect(asker.received[0]![0]!.secret).toEqual(new Uint8Array(32).fill(101));
@@ -101,7 +112,7 @@ describe('the directory protocol on one link', () => {
     const p = pair(s);
     const a = side(s, p.a, r.rootId, r, [holding(1, [r.rootId])]);
     const b = side(s, p.b, r.rootId, { rootId: r.rootId, device: await newDevice(r.root, 'phone') }, [holding(2, [r.rootId])]);
-    await run(s, 500);
+    await runUntil(s, () => a.received.length >= 1 && b.received.length >= 1);
     expect(a.received.flat().map((e) => e.name)).toEqual(['context 2']);
     expect(b.received.flat().map((e) => e.name)).toEqual(['context 1']);
   });
@@ -112,7 +123,7 @@ describe('the directory protocol on one link', () => {
     const p = pair(s);
     const asker = side(s, p.a, r.rootId, r);
     side(s, p.b, r.rootId, other, [holding(1, [other.rootId]), holding(2, [r.rootId], { revokedKeys: new Set([toHex(r.device.signer.publicKey)]) })]);
-    await run(s, 500);
+    await runUntil(s, () => asker.received.length >= 1);
     expect(asker.received).toEqual([[]]);
     expect(asker.session.info().answered).toBe(true);
   });
@@ -123,13 +134,13 @@ describe('the directory protocol on one link', () => {
     const p = pair(s);
     const asker = side(s, p.a, r.rootId, r);
     const answerer = side(s, p.b, r.rootId, other, [holding(1, [r.rootId])]);
-    await run(s, 500);
+    await runUntil(s, () => asker.received.length >= 1);
     answerer.session.update();
-    await run(s, 100);
+    await run(s, 300);
     expect(asker.received).toHaveLength(1);
     answerer.holdings = [...answerer.holdings, holding(2, [r.rootId, other.rootId])];
     answerer.session.update();
-    await run(s, 100);
+    await runUntil(s, () => asker.received.length >= 2);
     expect(asker.received.map((l) => l.map((e) => e.name))).toEqual([['context 1'], ['context 1', 'context 2']]);
   });
 
@@ -143,9 +154,9 @@ describe('the directory protocol on one link', () => {
     const myNonce = new Uint8Array(32).fill(42);
     await peer.send({ kind: 'hello', protocol: DIRECTORY_PROTOCOL_VERSION, room: room.id, nonce: myNonce, gotYours: true });
     await run(s, 100);
-    const box = boxKeyPair(new Uint8Array(64).fill(5));
-    const signature = await signHandshake(stranger.device.signer, askContext(room.id, box.publicKey), myNonce, peer.nonceOf());
-    await peer.send({ kind: 'ask', key: stranger.device.signer.publicKey, delegation: stranger.device.delegation, boxKey: box.publicKey, signature });
+    const boxKey = await boxKeyOf(5);
+    const signature = await signHandshake(stranger.device.signer, askContext(room.id, boxKey), myNonce, peer.nonceOf());
+    await peer.send({ kind: 'ask', key: stranger.device.signer.publicKey, delegation: stranger.device.delegation, boxKey, signature });
     await run(s, 200);
     expect(peer.got.filter((m) => m.kind === 'entries')).toEqual([]);
     expect(peer.got.find((m) => m.kind === 'refused')).toMatchObject({ reason: expect.stringContaining('is not the root of this directory room') });
@@ -154,7 +165,7 @@ describe('the directory protocol on one link', () => {
   });
 
   describe('forged asks are refused and the link dropped with a reason', () => {
-    async function ask(build: (ctx: { r: Person; room: ReturnType<typeof directoryRoom>; myNonce: Uint8Array; theirNonce: Uint8Array }) => Promise<DirectoryMessage>, now = T0) {
+    async function ask(build: (ctx: { r: Person; room: ReturnType<typeof directoryRoom>; myNonce: Uint8Array; theirNonce: Uint8Array; box: { publicKey: Uint8Array } }) => Promise<DirectoryMessage>, now = T0) {
       const r = await person('R', 10);
       const s = simScheduler(now);
       const p = pair(s);
@@ -164,16 +175,14 @@ describe('the directory protocol on one link', () => {
       const myNonce = new Uint8Array(32).fill(42);
       await peer.send({ kind: 'hello', protocol: DIRECTORY_PROTOCOL_VERSION, room: room.id, nonce: myNonce, gotYours: true });
       await run(s, 100);
-      await peer.send(await build({ r, room, myNonce, theirNonce: peer.nonceOf() }));
-      await run(s, 200);
+      await peer.send(await build({ r, room, myNonce, theirNonce: peer.nonceOf(), box: { publicKey: await boxKeyOf(6) } }));
+      await runUntil(s, () => p.b.closed);
       expect(peer.got.filter((m) => m.kind === 'entries')).toEqual([]);
       expect(p.b.closed).toBe(true);
       return { reason: p.b.closeReason!, refused: peer.got.find((m) => m.kind === 'refused') };
     }
-    const box = boxKeyPair(new Uint8Array(64).fill(6));
-
     test('a delegation made for another key', async () => {
-      const { reason } = await ask(async ({ r, room, myNonce, theirNonce }) => {
+      const { reason } = await ask(async ({ r, room, myNonce, theirNonce, box }) => {
         const other = await newDevice(r.root, 'other');
         const signature = await signHandshake(r.device.signer, askContext(room.id, box.publicKey), myNonce, theirNonce);
         return { kind: 'ask', key: r.device.signer.publicKey, delegation: other.delegation, boxKey: box.publicKey, signature };
@@ -182,7 +191,7 @@ describe('the directory protocol on one link', () => {
     });
 
     test('a delegation whose root was swapped for the room’s root', async () => {
-      const { reason, refused } = await ask(async ({ r, room, myNonce, theirNonce }) => {
+      const { reason, refused } = await ask(async ({ r, room, myNonce, theirNonce, box }) => {
         const mallory = await person('M', 12);
         const d = delegationCodec.decode(mallory.device.delegation);
         const forged = delegationCodec.encode({ ...d, claims: { ...d.claims, root: r.rootId } });
@@ -194,7 +203,7 @@ describe('the directory protocol on one link', () => {
     });
 
     test('a transcript signed for another session (a replay)', async () => {
-      const { reason } = await ask(async ({ r, room, myNonce }) => {
+      const { reason } = await ask(async ({ r, room, myNonce, box }) => {
         const signature = await signHandshake(r.device.signer, askContext(room.id, box.publicKey), myNonce, new Uint8Array(32).fill(1));
         return { kind: 'ask', key: r.device.signer.publicKey, delegation: r.device.delegation, boxKey: box.publicKey, signature };
       });
@@ -202,15 +211,15 @@ describe('the directory protocol on one link', () => {
     });
 
     test('a box key swapped in the middle (the signature covers it)', async () => {
-      const { reason } = await ask(async ({ r, room, myNonce, theirNonce }) => {
+      const { reason } = await ask(async ({ r, room, myNonce, theirNonce, box }) => {
         const signature = await signHandshake(r.device.signer, askContext(room.id, box.publicKey), myNonce, theirNonce);
-        return { kind: 'ask', key: r.device.signer.publicKey, delegation: r.device.delegation, boxKey: boxKeyPair(new Uint8Array(64).fill(9)).publicKey, signature };
+        return { kind: 'ask', key: r.device.signer.publicKey, delegation: r.device.delegation, boxKey: await boxKeyOf(9), signature };
       });
       expect(reason).toMatch(/did not prove it holds its key/);
     });
 
     test('a delegation that has expired at the answerer’s time', async () => {
-      const { reason } = await ask(async ({ r, room, myNonce, theirNonce }) => {
+      const { reason } = await ask(async ({ r, room, myNonce, theirNonce, box }) => {
         const old = await newDevice(r.root, 'old', T0 - 10 * DAY, 5 * DAY);
         const signature = await signHandshake(old.signer, askContext(room.id, box.publicKey), myNonce, theirNonce);
         return { kind: 'ask', key: old.signer.publicKey, delegation: old.delegation, boxKey: box.publicKey, signature };
@@ -244,12 +253,79 @@ describe('the directory protocol on one link', () => {
     const asker = side(s, p.a, r.rootId, r);
     const peer = raw(p.b);
     await peer.send({ kind: 'hello', protocol: DIRECTORY_PROTOCOL_VERSION, room: directoryRoom(r.rootId).id, nonce: new Uint8Array(32).fill(1), gotYours: true });
-    await run(s, 200);
+    await runUntil(s, () => peer.got.some((m) => m.kind === 'ask'));
     expect(peer.got.some((m) => m.kind === 'ask')).toBe(true);
-    await peer.send({ kind: 'entries', boxKey: boxKeyPair(new Uint8Array(64).fill(2)).publicKey, sealed: new Uint8Array(100) });
-    await run(s, 100);
+    await peer.send({ kind: 'entries', box: { enc: await boxKeyOf(2), sealed: new Uint8Array(100) } });
+    await runUntil(s, () => p.b.closed);
     expect(asker.received).toEqual([]);
     expect(p.b.closeReason).toMatch(/protocol error: the answer is unusable/);
+  });
+
+  describe('only an answer sealed to my ask’s key, for this room, unaltered, opens', () => {
+    const entries = [{ context: new Uint8Array(32).fill(1), name: 'context 1', secret: new Uint8Array(32).fill(2), signaling: [] }];
+
+    async function answer(make: (ctx: { boxKey: Uint8Array; roomId: Uint8Array }) => Promise<DirectoryMessage>) {
+      const r = await person('R', 21);
+      const s = simScheduler(T0);
+      const p = pair(s);
+      const asker = side(s, p.a, r.rootId, r);
+      const peer = raw(p.b);
+      const room = directoryRoom(r.rootId);
+      await peer.send({ kind: 'hello', protocol: DIRECTORY_PROTOCOL_VERSION, room: room.id, nonce: new Uint8Array(32).fill(1), gotYours: true });
+      await runUntil(s, () => peer.got.some((m) => m.kind === 'ask'));
+      const ask = peer.got.find((m) => m.kind === 'ask') as Extract<DirectoryMessage, { kind: 'ask' }>;
+      await peer.send(await make({ boxKey: ask.boxKey, roomId: room.id }));
+      await runUntil(s, () => asker.received.length > 0 || p.b.closed);
+      return { received: asker.received, reason: p.b.closeReason };
+    }
+    const sealed = (boxKey: Uint8Array, roomId: Uint8Array) => sealToBoxKey(boxKey, entriesCodec.encode(entries), answerInfo(roomId));
+
+    test('sealed to my key for this room: it opens', async () => {
+      const { received, reason } = await answer(async ({ boxKey, roomId }) => ({ kind: 'entries', box: await sealed(boxKey, roomId) }));
+      expect(received).toEqual([entries]);
+      expect(reason).toBeUndefined();
+    });
+
+    test('sealed for another room', async () => {
+      const { received, reason } = await answer(async ({ boxKey }) => ({ kind: 'entries', box: await sealed(boxKey, directoryRoom((await person('S', 22)).rootId).id) }));
+      expect(received).toEqual([]);
+      expect(reason).toMatch(/protocol error: the answer is unusable: the box does not open/);
+    });
+
+    test('sealed to another key', async () => {
+      const { received, reason } = await answer(async ({ roomId }) => ({ kind: 'entries', box: await sealed(await boxKeyOf(3), roomId) }));
+      expect(received).toEqual([]);
+      expect(reason).toMatch(/the box does not open/);
+    });
+
+    test('altered on the way', async () => {
+      const { received, reason } = await answer(async ({ boxKey, roomId }) => {
+        const box = await sealed(boxKey, roomId);
+        const altered = box.sealed.slice();
+        altered[40]! ^= 1;
+        return { kind: 'entries', box: { enc: box.enc, sealed: altered } };
+      });
+      expect(received).toEqual([]);
+      expect(reason).toMatch(/the box does not open/);
+    });
+  });
+
+  test('an ask whose box key cannot be sealed to (a low-order point) closes the link with a reason', async () => {
+    const r = await person('R', 23);
+    const s = simScheduler(T0);
+    const p = pair(s);
+    side(s, p.a, r.rootId, await person('S', 24), [holding(1, [r.rootId])]);
+    const peer = raw(p.b);
+    const room = directoryRoom(r.rootId);
+    const myNonce = new Uint8Array(32).fill(42);
+    await peer.send({ kind: 'hello', protocol: DIRECTORY_PROTOCOL_VERSION, room: room.id, nonce: myNonce, gotYours: true });
+    await run(s, 100);
+    const boxKey = new Uint8Array(32); // u = 0: every shared secret would be zero
+    const signature = await signHandshake(r.device.signer, askContext(room.id, boxKey), myNonce, peer.nonceOf());
+    await peer.send({ kind: 'ask', key: r.device.signer.publicKey, delegation: r.device.delegation, boxKey, signature });
+    await runUntil(s, () => p.b.closed);
+    expect(peer.got.filter((m) => m.kind === 'entries')).toEqual([]);
+    expect(p.b.closeReason).toMatch(/protocol error: the ask’s box key cannot be sealed to/);
   });
 
   test('a repeated ask is answered again, up to a bound; past it the link closes', async () => {
@@ -262,14 +338,14 @@ describe('the directory protocol on one link', () => {
     const myNonce = new Uint8Array(32).fill(42);
     await peer.send({ kind: 'hello', protocol: DIRECTORY_PROTOCOL_VERSION, room: room.id, nonce: myNonce, gotYours: true });
     await run(s, 100);
-    const box = boxKeyPair(new Uint8Array(64).fill(5));
-    const signature = await signHandshake(r.device.signer, askContext(room.id, box.publicKey), myNonce, peer.nonceOf());
-    const ask: DirectoryMessage = { kind: 'ask', key: r.device.signer.publicKey, delegation: r.device.delegation, boxKey: box.publicKey, signature };
+    const boxKey = await boxKeyOf(5);
+    const signature = await signHandshake(r.device.signer, askContext(room.id, boxKey), myNonce, peer.nonceOf());
+    const ask: DirectoryMessage = { kind: 'ask', key: r.device.signer.publicKey, delegation: r.device.delegation, boxKey, signature };
     for (let i = 0; i < 3; i++) await peer.send(ask);
-    await run(s, 200);
+    await runUntil(s, () => peer.got.filter((m) => m.kind === 'entries').length >= 3);
     expect(peer.got.filter((m) => m.kind === 'entries')).toHaveLength(3);
     for (let i = 0; i < DIRECTORY_LIMITS.asksPerLink; i++) await peer.send(ask);
-    await run(s, 200);
+    await runUntil(s, () => p.b.closed);
     expect(p.b.closeReason).toMatch(/more than 16 asks on one link/);
   });
 
@@ -280,7 +356,7 @@ describe('the directory protocol on one link', () => {
     const notAsking = side(s, p.a, r.rootId, other);
     const peer = raw(p.b);
     await peer.send({ kind: 'hello', protocol: DIRECTORY_PROTOCOL_VERSION, room: directoryRoom(r.rootId).id, nonce: new Uint8Array(32).fill(1), gotYours: true });
-    await peer.send({ kind: 'entries', boxKey: boxKeyPair(new Uint8Array(64).fill(2)).publicKey, sealed: new Uint8Array(100) });
+    await peer.send({ kind: 'entries', box: { enc: await boxKeyOf(2), sealed: new Uint8Array(100) } });
     await run(s, 200);
     expect(notAsking.received).toEqual([]);
     expect(p.a.closed).toBe(false);

@@ -1,4 +1,4 @@
-import { bytesEqual, concatBytes, sha256, taggedHash, toHex, type Signer } from '../crypto/index.ts';
+import { bytesEqual, concatBytes, importBoxKeyPair, openSealedBox, sealToBoxKey, sha256, taggedHash, toHex, type BoxKeyPair, type SealedBox, type Signer } from '../crypto/index.ts';
 import type { DelegationClaims, ProofOptions, RootId } from '../identity/index.ts';
 import type { Link } from '../mesh/Link.ts';
 import type { Scheduler } from '../mesh/Scheduler.ts';
@@ -7,10 +7,16 @@ import { clampUtf8 } from '../codec/index.ts';
 import { contextsFor, type Holding } from './answer.ts';
 import { DIRECTORY_LIMITS, DIRECTORY_PROTOCOL_VERSION, directoryCodec, entriesCodec, type DirectoryEntry, type DirectoryMessage } from './messages.ts';
 import type { DirectoryRoom } from './room.ts';
-import { boxKeyPair, isBoxKey, openSealed, seal, type BoxKeyPair } from '../crypto/box.ts';
 
-/** Answers are sealed to the asker's one-time key, bound to the room (see README: why sealed). */
-const SEAL_LABEL = new TextEncoder().encode('tabnode/directory/seal/v1');
+const ANSWER_LABEL = new TextEncoder().encode('tabnode/directory/answer/v1');
+
+/**
+ * The HPKE `info` of an answer: it names this protocol and binds the answer to its room, so an
+ * answer sealed for one room does not open in another (see README: why sealed).
+ */
+export function answerInfo(roomId: Uint8Array): Uint8Array {
+  return concatBytes(ANSWER_LABEL, roomId);
+}
 
 export const DIRECTORY_TIMINGS = {
   /** Hello and ask are sent again this often until the exchange completes (lossy links). */
@@ -95,7 +101,10 @@ export function directoryLink(d: DirectoryLinkDeps): DirectorySession {
   const retryMs = d.retryMs ?? DIRECTORY_TIMINGS.retryMs;
   const maxRetries = d.maxRetries ?? DIRECTORY_TIMINGS.maxRetries;
   const myNonce = d.randomBytes(32);
-  const box: BoxKeyPair | undefined = asking ? boxKeyPair(d.randomBytes(64)) : undefined;
+  // The asker's one-time box key: the answer is sealed to it. Imported non-extractable.
+  const box: Promise<BoxKeyPair> | undefined = asking ? importBoxKeyPair(d.randomBytes(32)) : undefined;
+  // A platform without X25519 fails the ask (which closes the link), not as an unhandled rejection.
+  box?.catch(() => undefined);
   const info: DirectoryPeerInfo = { linkId: link.id, state: 'handshaking', asking, answered: false, entriesReceived: 0, answersSent: 0 };
   let theirNonce: Uint8Array | undefined;
   let theyHaveMine = false;
@@ -104,6 +113,8 @@ export function directoryLink(d: DirectoryLinkDeps): DirectorySession {
   let asksSeen = 0;
   let answersSeen = 0;
   let lastSent: string | undefined;
+  // Answers are sealed one after another, so they leave in the order their holdings were read.
+  let answering: Promise<void> = Promise.resolve();
   let retries = 0;
 
   const changed = () => d.onChange?.();
@@ -136,18 +147,23 @@ export function directoryLink(d: DirectoryLinkDeps): DirectorySession {
   async function sendAsk(): Promise<void> {
     if (!box || !theirNonce || info.answered || info.refusedBy !== undefined) return;
     const nonce = theirNonce;
-    myAsk ??= signHandshake(d.identity.signer, askContext(room.id, box.publicKey), myNonce, nonce).then((signature) => ({
+    myAsk ??= box.then(async ({ publicKey }) => ({
       kind: 'ask' as const,
       key: d.identity.signer.publicKey,
       delegation: d.identity.delegation,
-      boxKey: box.publicKey,
-      signature,
+      boxKey: publicKey,
+      signature: await signHandshake(d.identity.signer, askContext(room.id, publicKey), myNonce, nonce),
     }));
     send(await myAsk);
   }
 
   /** Seal the peer's entries to it, unless they are what it already has (`force`: it asked again). */
-  function sendEntries(force: boolean): void {
+  function sendEntries(force: boolean): Promise<void> {
+    answering = answering.then(() => sealEntries(force)).catch((e: unknown) => close(`internal error: could not answer: ${(e as Error).message}`));
+    return answering;
+  }
+
+  async function sealEntries(force: boolean): Promise<void> {
     if (!peer || link.closed) return;
     // Its delegation was checked when it asked; updates stop once it has run out.
     if (peer.claims.expiresAt <= d.now()) return;
@@ -155,8 +171,14 @@ export function directoryLink(d: DirectoryLinkDeps): DirectorySession {
     const fingerprint = toHex(sha256(plaintext));
     if (!force && fingerprint === lastSent) return;
     lastSent = fingerprint;
-    const mine = boxKeyPair(d.randomBytes(64));
-    send({ kind: 'entries', boxKey: mine.publicKey, sealed: seal(plaintext, mine, peer.boxKey, { label: SEAL_LABEL, context: room.id }) });
+    let sealed: SealedBox;
+    try {
+      sealed = await sealToBoxKey(peer.boxKey, plaintext, answerInfo(room.id));
+    } catch (e) {
+      // The asker signed this key: if it cannot be sealed to (a low-order point), the asker is at fault.
+      return close(`protocol error: the ask’s box key cannot be sealed to: ${(e as Error).message}`);
+    }
+    send({ kind: 'entries', box: sealed });
     info.answersSent++;
     changed();
   }
@@ -185,7 +207,6 @@ export function directoryLink(d: DirectoryLinkDeps): DirectorySession {
       return close(`not allowed: ${verdict.message}`);
     }
     const claims = verdict.claims!;
-    if (!isBoxKey(m.boxKey)) return close('protocol error: the ask’s box key is not a valid point');
     theyHaveMine = true;
     if (claims.root !== room.root) {
       // An honest node of another root never asks here; the link may still serve it answers.
@@ -196,7 +217,7 @@ export function directoryLink(d: DirectoryLinkDeps): DirectorySession {
     }
     peer = { claims, ...(verdict.origin === undefined ? {} : { origin: verdict.origin }), boxKey: m.boxKey, signature: m.signature };
     info.askedBy = { root: claims.root, key: toHex(claims.clientKey), label: claims.label };
-    sendEntries(true);
+    await sendEntries(true);
   }
 
   async function onAnswer(m: Extract<DirectoryMessage, { kind: 'entries' }>): Promise<void> {
@@ -205,7 +226,7 @@ export function directoryLink(d: DirectoryLinkDeps): DirectorySession {
     if (++answersSeen > DIRECTORY_LIMITS.answersPerLink) return close(`protocol error: more than ${DIRECTORY_LIMITS.answersPerLink} answers on one link`);
     let entries: DirectoryEntry[];
     try {
-      entries = entriesCodec.decode(openSealed(m.sealed, box, m.boxKey, { label: SEAL_LABEL, context: room.id }));
+      entries = entriesCodec.decode(await openSealedBox(await box, m.box, answerInfo(room.id)));
     } catch (e) {
       return close(`protocol error: the answer is unusable: ${(e as Error).message}`);
     }
@@ -288,11 +309,7 @@ export function directoryLink(d: DirectoryLinkDeps): DirectorySession {
     linkId: link.id,
     info: () => ({ ...info, ...(info.askedBy ? { askedBy: { ...info.askedBy } } : {}) }),
     update() {
-      try {
-        sendEntries(false);
-      } catch (e) {
-        close(`internal error: could not answer: ${(e as Error).message}`);
-      }
+      void sendEntries(false);
     },
     close,
   };

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { DecodeError, EncodeError } from '../codec/index.ts';
-import { DIRECTORY_LIMITS, DIRECTORY_PROTOCOL_VERSION, SEALED_MAX_BYTES, directoryCodec, entriesCodec, type DirectoryEntry } from './messages.ts';
+import { DIRECTORY_LIMITS, DIRECTORY_PROTOCOL_VERSION, MESSAGE_MAX_BYTES, SEALED_MAX_BYTES, directoryCodec, entriesCodec, type DirectoryEntry } from './messages.ts';
 
 const entry = (i: number, over: Partial<DirectoryEntry> = {}): DirectoryEntry => ({
   context: new Uint8Array(32).fill(i & 0xff),
@@ -24,7 +24,7 @@ describe('directory messages', () => {
     const messages = [
       { kind: 'hello', protocol: DIRECTORY_PROTOCOL_VERSION, room: new Uint8Array(32).fill(1), nonce: new Uint8Array(32).fill(2), gotYours: true },
       { kind: 'ask', key: new Uint8Array(32).fill(3), delegation: new Uint8Array(300).fill(4), boxKey: new Uint8Array(32).fill(5), signature: new Uint8Array(64).fill(6) },
-      { kind: 'entries', boxKey: new Uint8Array(32).fill(7), sealed: new Uint8Array(1000).fill(8) },
+      { kind: 'entries', box: { enc: new Uint8Array(32).fill(7), sealed: new Uint8Array(1000).fill(8) } },
       { kind: 'refused', reason: 'no' },
       { kind: 'bye', reason: 'done' },
     ] as const;
@@ -42,7 +42,13 @@ describe('directory messages', () => {
     const bytes = entriesCodec.encode(big);
     expect(bytes.length).toBeLessThanOrEqual(entriesCodec.maxBytes);
     expect(entriesCodec.decode(bytes)).toHaveLength(DIRECTORY_LIMITS.entriesPerAnswer);
-    expect(SEALED_MAX_BYTES + 64).toBeLessThan(4 * 1024 * 1024);
+    // The largest answer message: a box of the largest sealed size (plaintext bound + 16-byte tag).
+    expect(SEALED_MAX_BYTES).toBe(entriesCodec.maxBytes + 16);
+    const largest = directoryCodec.encode({ kind: 'entries', box: { enc: new Uint8Array(32), sealed: new Uint8Array(SEALED_MAX_BYTES) } });
+    expect(largest.length).toBe(MESSAGE_MAX_BYTES);
+    expect(directoryCodec.maxBytes).toBe(MESSAGE_MAX_BYTES);
+    expect(MESSAGE_MAX_BYTES).toBeLessThan(4 * 1024 * 1024);
+    expect(() => directoryCodec.encode({ kind: 'entries', box: { enc: new Uint8Array(32), sealed: new Uint8Array(SEALED_MAX_BYTES + 1) } })).toThrow(EncodeError);
   });
 
   test('encoding refuses values over the bounds', () => {

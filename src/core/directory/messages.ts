@@ -1,4 +1,5 @@
 import { bytes, envelope, fixedBytes, list, string, struct, taggedUnion, varuint, bool, type Codec, type Infer } from '../codec/index.ts';
+import { BOX_LIMITS, sealedBoxField } from '../crypto/index.ts';
 import { DELEGATION_LIMITS } from '../identity/index.ts';
 import { INVITE_LIMITS } from '../invitation/invite.ts';
 
@@ -43,8 +44,8 @@ export const entriesCodec = envelope<DirectoryEntry[]>(
   list(entrySchema, DIRECTORY_LIMITS.entriesPerAnswer) as Codec<DirectoryEntry[]>,
 );
 
-/** A sealed answer: the plaintext's length plus the 32-byte tag. */
-export const SEALED_MAX_BYTES = entriesCodec.maxBytes + 32;
+/** A sealed answer (HPKE, src/core/crypto/hpke.ts): the plaintext's length plus the 16-byte tag. */
+export const SEALED_MAX_BYTES = entriesCodec.maxBytes + BOX_LIMITS.tagBytes;
 
 const messageSchema = taggedUnion({
   /**
@@ -58,8 +59,8 @@ const messageSchema = taggedUnion({
    * delegation of `key` by the root.
    */
   ask: struct({ key: id32, delegation: bytes(DELEGATION_LIMITS.encodedBytes), boxKey: id32, signature: fixedBytes(64) }),
-  /** The answer (or a later update of it), sealed to the asker's `boxKey` from the answerer's ephemeral `boxKey`. */
-  entries: struct({ boxKey: id32, sealed: bytes(SEALED_MAX_BYTES) }),
+  /** The answer (or a later update of it), sealed to the asker's `boxKey`: HPKE's `enc` (32 bytes), then the ciphertext. */
+  entries: struct({ box: sealedBoxField(SEALED_MAX_BYTES) }),
   /** "I will not answer you": the ask did not prove a device of this room's root. */
   refused: struct({ reason: string(DIRECTORY_LIMITS.reasonBytes) }),
   bye: struct({ reason: string(DIRECTORY_LIMITS.reasonBytes) }),
@@ -67,7 +68,14 @@ const messageSchema = taggedUnion({
 
 export type DirectoryMessage = Infer<typeof messageSchema>;
 
-export const DIRECTORY_PROTOCOL_VERSION = 1;
+/** 2: answers sealed with HPKE to an X25519 box key (1 sealed to an edwards25519 key: the two cannot open each other's). */
+export const DIRECTORY_PROTOCOL_VERSION = 2;
 
-/** Tag 0x60, version 1. The whole message stays well under a Link's 4 MiB. */
-export const directoryCodec = envelope<DirectoryMessage>(0x60, 1, SEALED_MAX_BYTES + 64, messageSchema as Codec<DirectoryMessage>);
+/**
+ * The largest message is an answer: tag and version (2), kind (1), enc (32), the sealed
+ * bytes' length prefix (3: a varuint under 2^21) and the sealed bytes.
+ */
+export const MESSAGE_MAX_BYTES = 2 + 1 + BOX_LIMITS.encBytes + 3 + SEALED_MAX_BYTES;
+
+/** Tag 0x60, version 1 (the layout is unchanged; the hello's protocol says how answers are sealed). The whole message stays well under a Link's 4 MiB. */
+export const directoryCodec = envelope<DirectoryMessage>(0x60, 1, MESSAGE_MAX_BYTES, messageSchema as Codec<DirectoryMessage>);

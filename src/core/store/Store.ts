@@ -1,4 +1,5 @@
 import type { AlertRecord } from '../alerts/alert.ts';
+import type { BoxKeyPair } from '../crypto/hpke.ts';
 import type { RootId, RootKind } from '../identity/index.ts';
 import type { HealthPoint } from '../metrics/point.ts';
 
@@ -70,7 +71,7 @@ export interface RejectionRecord {
 
 export type SettingValue = string | number | boolean | null | SettingValue[] | { [key: string]: SettingValue };
 
-/** This profile's keys: the device key, the root (who uses it), the vault key for private storage. */
+/** This profile's keys: the device key, the root (who uses it), the vault key for private storage, the device box key. */
 export interface KeyStore {
   deviceKey(): Promise<DeviceKeyRecord | undefined>;
   /** Keep `candidate` unless a device key exists already; return the stored one (first writer wins). */
@@ -87,6 +88,12 @@ export interface KeyStore {
   clearRoot(): Promise<void>;
   /** The profile's key for private storage at rest; first writer wins, like the device key. */
   ensureVaultKey(candidate: CryptoKey): Promise<CryptoKey>;
+  /**
+   * The profile's device box key (X25519, private half non-extractable): epoch keys are sealed
+   * to it (docs/decisions/epoch-keys.md). First writer wins, like the vault key, so two tabs
+   * end with one key.
+   */
+  ensureBoxKey(candidate: BoxKeyPair): Promise<BoxKeyPair>;
 }
 
 /** Certificates: the delegations and revocations this profile's roots have signed. */
@@ -111,8 +118,8 @@ export interface ContextStore {
   putRejections(records: RejectionRecord[]): Promise<void>;
   rejections(context: string): Promise<RejectionRecord[]>;
   /**
-   * Forget a context on this profile: its record, ops, snapshot, rejections and private
-   * entries, in one go (the app binaries stay: other contexts may run them).
+   * Forget a context on this profile: its record, ops, snapshot, rejections, private
+   * entries and epoch keys, in one go (the app binaries stay: other contexts may run them).
    */
   deleteContext(context: string): Promise<void>;
 }
@@ -121,6 +128,32 @@ export interface ContextStore {
 export interface PrivateStore {
   putPrivate(context: string, entries: [key: string, ciphertext: Uint8Array | null][]): Promise<void>;
   privateEntries(context: string): Promise<[string, Uint8Array][]>;
+}
+
+/**
+ * An epoch key of a context as kept at rest (docs/decisions/epoch-keys.md): named by the op
+ * that made it, wrapped by the profile's vault key (src/adapters/webcrypto/epochKeyWrap.ts),
+ * never in clear.
+ */
+export interface EpochKeyRecord {
+  /** hex id of the op that made the key (the genesis for epoch 0, else a `rotate-epoch`) */
+  keyOp: string;
+  epoch: number;
+  /** The 32-byte key, sealed to this profile and bound to its context and `keyOp`. */
+  wrapped: Uint8Array;
+}
+
+/** The order `epochKeys` returns: by epoch, then keyOp. */
+export function byEpochThenKeyOp(a: EpochKeyRecord, b: EpochKeyRecord): number {
+  return a.epoch - b.epoch || (a.keyOp < b.keyOp ? -1 : a.keyOp > b.keyOp ? 1 : 0);
+}
+
+/** The epoch keys this profile holds, per context. */
+export interface EpochKeyStore {
+  /** Keep these keys of a context; a record for a `keyOp` already kept replaces it. */
+  putEpochKeys(context: string, records: EpochKeyRecord[]): Promise<void>;
+  /** A context's epoch keys, by epoch, then keyOp. */
+  epochKeys(context: string): Promise<EpochKeyRecord[]>;
 }
 
 /** Application binaries by SHA-256 (hex). */
@@ -193,7 +226,7 @@ export interface StoreEvents {
  * adapter (browsers) implement them all, and both pass `storeContract` (one section per
  * role). Several tabs may use one profile's store at once.
  */
-export interface Store extends KeyStore, CertificateStore, ContextStore, PrivateStore, AppStore, SettingsStore, AlertStore, MetricsStore, SealStore, StoreEvents {}
+export interface Store extends KeyStore, CertificateStore, ContextStore, PrivateStore, EpochKeyStore, AppStore, SettingsStore, AlertStore, MetricsStore, SealStore, StoreEvents {}
 
 /** A context's health series as stored (src/core/metrics). */
 export interface MetricsRecord {

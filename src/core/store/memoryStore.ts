@@ -1,9 +1,10 @@
 import { keepNewest } from '../alerts/alertBook.ts';
 import type { AlertRecord } from '../alerts/alert.ts';
+import type { BoxKeyPair } from '../crypto/hpke.ts';
 import { bytesEqual } from '../crypto/bytes.ts';
-import type { ContextRecord, DelegationRecord, DeviceKeyRecord, MetricsRecord, RejectionRecord, RevocationRecord, RootRecord, SealRecord, SettingValue, Store } from './Store.ts';
+import type { ContextRecord, DelegationRecord, DeviceKeyRecord, EpochKeyRecord, MetricsRecord, RejectionRecord, RevocationRecord, RootRecord, SealRecord, SettingValue, Store } from './Store.ts';
 import { MAX_POINTS_PER_CONTEXT } from '../metrics/point.ts';
-import { MAX_REJECTIONS_KEPT, RootConflictError } from './Store.ts';
+import { byEpochThenKeyOp, MAX_REJECTIONS_KEPT, RootConflictError } from './Store.ts';
 
 
 /** A Store in memory: for tests, simulations and as the reference the contract suite checks. */
@@ -18,7 +19,9 @@ export function memoryStore(): Store {
   const snapshots = new Map<string, Uint8Array>();
   const rejections = new Map<string, RejectionRecord[]>();
   let vaultKey: CryptoKey | undefined;
+  let boxKey: BoxKeyPair | undefined;
   const privates = new Map<string, Map<string, Uint8Array>>();
+  const epochKeys = new Map<string, Map<string, EpochKeyRecord>>();
   const apps = new Map<string, Uint8Array>();
   const metrics = new Map<string, MetricsRecord>();
   let alerts: AlertRecord[] = [];
@@ -94,6 +97,10 @@ export function memoryStore(): Store {
       vaultKey ??= candidate;
       return vaultKey;
     },
+    async ensureBoxKey(candidate) {
+      boxKey ??= candidate;
+      return boxKey;
+    },
     async putPrivate(context, entries) {
       let slot = privates.get(context);
       if (!slot) privates.set(context, (slot = new Map()));
@@ -103,6 +110,14 @@ export function memoryStore(): Store {
       }
     },
     privateEntries: async (context) => [...(privates.get(context) ?? new Map<string, Uint8Array>())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    async putEpochKeys(context, records) {
+      let kept = epochKeys.get(context);
+      if (!kept) epochKeys.set(context, (kept = new Map()));
+      for (const r of records) kept.set(r.keyOp, { keyOp: r.keyOp, epoch: r.epoch, wrapped: r.wrapped.slice() });
+      changed();
+    },
+    epochKeys: async (context) =>
+      [...(epochKeys.get(context)?.values() ?? [])].map((r) => ({ ...r, wrapped: r.wrapped.slice() })).sort(byEpochThenKeyOp),
     async putApp(hash, bytes) {
       apps.set(hash, bytes.slice());
     },
@@ -113,6 +128,7 @@ export function memoryStore(): Store {
       snapshots.delete(context);
       rejections.delete(context);
       privates.delete(context);
+      epochKeys.delete(context);
       changed();
     },
     setting: async (key) => structuredClone(settings.get(key)),

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { acknowledgeAlerts, MAX_ALERTS_KEPT, recordObservations } from '../alerts/alertBook.ts';
 import type { AlertObservation } from '../alerts/alert.ts';
+import { openSealedBox, sealToBoxKey, type BoxKeyPair } from '../crypto/hpke.ts';
 import type { RootId } from '../identity/index.ts';
 import type { DeviceKeyRecord, RootRecord, Store } from './Store.ts';
 import { RootConflictError } from './Store.ts';
@@ -11,6 +12,12 @@ const ROOT_B = 'tabnode:local:8qbHbw2BbbTHBW1sbeqakYXVKRQM8Ne7pLK7m6CVfeR1' as R
 
 function deviceKey(fill: number): DeviceKeyRecord {
   return { publicKey: new Uint8Array(32).fill(fill), handle: { kind: 'seed', seed: new Uint8Array(32).fill(fill) }, createdAt: fill };
+}
+
+/** An X25519 box key pair as the WebCrypto adapter makes one (private half non-extractable). */
+async function boxKeyPair(): Promise<BoxKeyPair> {
+  const pair = (await crypto.subtle.generateKey({ name: 'X25519' }, false, ['deriveBits'])) as CryptoKeyPair;
+  return { publicKey: new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey)), privateKey: pair.privateKey };
 }
 
 function observation(n: number, source = `op-${n}`): AlertObservation {
@@ -37,7 +44,7 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
       await store.close();
     });
 
-    describe('keys: the device key, the root, the vault key', () => {
+    describe('keys: the device key, the root, the vault key, the box key', () => {
       test('rotating with no device key yet stores the new one', async () => {
         const store = await open();
         expect((await store.replaceDeviceKey(deviceKey(9).publicKey, deviceKey(6))).publicKey).toEqual(deviceKey(6).publicKey);
@@ -84,7 +91,30 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
         await store.close();
       });
 
+      test('the box key is first-writer-wins and stays usable', async () => {
+        const store = await open();
+        const [a, b] = [await boxKeyPair(), await boxKeyPair()];
+        const kept = await store.ensureBoxKey(a);
+        const again = await store.ensureBoxKey(b);
+        expect(kept.publicKey).toEqual(a.publicKey);
+        expect(again.publicKey).toEqual(a.publicKey);
+        // Stores may hand back a copy (IndexedDB clones keys): it must open what was sealed to the first.
+        const info = new TextEncoder().encode('store contract');
+        const box = await sealToBoxKey(a.publicKey, new Uint8Array([42]), info);
+        expect(await openSealedBox(again, box, info)).toEqual(new Uint8Array([42]));
+        expect(again.privateKey.extractable).toBe(false);
+        await store.close();
+      });
+
       if (openSecond) {
+        test('two tabs racing for the box key end with the same one', async () => {
+          const first = await open();
+          const second = await openSecond(first);
+          const [a, b] = await Promise.all([first.ensureBoxKey(await boxKeyPair()), second.ensureBoxKey(await boxKeyPair())]);
+          expect(a.publicKey).toEqual(b.publicKey);
+          await Promise.all([first.close(), second.close()]);
+        });
+
         test('two tabs racing for the device key end with the same one', async () => {
           const first = await open();
           const second = await openSecond(first);
@@ -140,7 +170,7 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
         await store.close();
       });
 
-      test('deleting a context forgets its record, ops, snapshot, rejections and private entries, and no other', async () => {
+      test('deleting a context forgets its record, ops, snapshot, rejections, private entries and epoch keys, and no other', async () => {
         const store = await open();
         for (const id of ['c1', 'c2']) {
           await store.putContext({ id, name: id, secret: new Uint8Array(32), signaling: [], createdAt: 1 });
@@ -148,6 +178,7 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
           await store.putSnapshot(id, new Uint8Array([7]));
           await store.putRejections([{ context: id, reason: 'bad-signature', message: 'm', at: 1 }]);
           await store.putPrivate(id, [['p', new Uint8Array([2])]]);
+          await store.putEpochKeys(id, [{ keyOp: 'aa', epoch: 0, wrapped: new Uint8Array([3]) }]);
         }
         await store.deleteContext('c1');
         expect((await store.contexts()).map((c) => c.id)).toEqual(['c2']);
@@ -157,6 +188,8 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
         expect(await store.privateEntries('c1')).toEqual([]);
         expect(await store.ops('c2')).toHaveLength(1);
         expect(await store.privateEntries('c2')).toHaveLength(1);
+        expect(await store.epochKeys('c1')).toEqual([]);
+        expect(await store.epochKeys('c2')).toHaveLength(1);
         await store.deleteContext('absent');
         await store.close();
       });
@@ -178,6 +211,31 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
           ['c', new Uint8Array([3])],
         ]);
         expect(await store.privateEntries('c2')).toEqual([]);
+        await store.close();
+      });
+    });
+
+    describe('epoch keys', () => {
+      test('wrapped epoch keys are kept per context and key op, by epoch then key op; a key op put again replaces its record', async () => {
+        const store = await open();
+        expect(await store.epochKeys('c1')).toEqual([]);
+        const wrapped = (n: number) => new Uint8Array(60).fill(n);
+        await store.putEpochKeys('c1', [
+          { keyOp: 'cc', epoch: 1, wrapped: wrapped(1) },
+          { keyOp: 'aa', epoch: 0, wrapped: wrapped(0) },
+        ]);
+        await store.putEpochKeys('c1', [
+          { keyOp: 'bb', epoch: 1, wrapped: wrapped(2) },
+          { keyOp: 'cc', epoch: 1, wrapped: wrapped(3) },
+        ]);
+        await store.putEpochKeys('c2', [{ keyOp: 'aa', epoch: 0, wrapped: wrapped(9) }]);
+        await store.putEpochKeys('c2', []);
+        expect((await store.epochKeys('c1')).map((r) => [r.keyOp, r.epoch, r.wrapped[0], r.wrapped.length])).toEqual([
+          ['aa', 0, 0, 60],
+          ['bb', 1, 2, 60],
+          ['cc', 1, 3, 60],
+        ]);
+        expect(await store.epochKeys('c2')).toEqual([{ keyOp: 'aa', epoch: 0, wrapped: wrapped(9) }]);
         await store.close();
       });
     });
