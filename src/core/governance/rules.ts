@@ -277,6 +277,11 @@ export function isGovernance(c: CheckedOp): boolean {
   return !isDeltaKind(c.op.body.kind);
 }
 
+/** Ops that only move epoch keys: governance for the rules, but they change no member, role or setting. */
+export function isEpochKeyOp(c: CheckedOp): boolean {
+  return c.op.body.kind === 'rotate-epoch' || c.op.body.kind === 'grant-epoch';
+}
+
 export function isDeltaKind(kind: CheckedOp['op']['body']['kind']): kind is 'delta' | 'sealed-delta' {
   return kind === 'delta' || kind === 'sealed-delta';
 }

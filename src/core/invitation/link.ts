@@ -8,7 +8,10 @@ export class InviteLinkError extends Error {
 
 export const JOIN_PATH = '/join';
 
-/** What a link carries: the signed invite and, when the invite names a box key, its private half. */
+/**
+ * What a link carries: the signed invite and, when the invite names a box key, its private
+ * half (a link made without it still joins: the joiner then waits for a member's grant).
+ */
 export interface InviteLinkContent {
   invite: Invite;
   /** The raw X25519 private key of `invite.claims.boxKey`: opens the epoch keys granted to the invite. */
@@ -33,7 +36,6 @@ const linkCodec = envelope<InviteLinkContent>(
  */
 export function inviteLink(origin: string, invite: Invite, boxSecret?: Uint8Array): string {
   if (boxSecret && !invite.claims.boxKey) throw new InviteLinkError('a box secret travels only with an invite that names a box key');
-  if (!boxSecret && invite.claims.boxKey) throw new InviteLinkError("the invite names a box key: its link needs the box key's private half");
   const content: InviteLinkContent = boxSecret ? { invite, boxSecret } : { invite };
   return `${origin.replace(/\/$/, '')}${JOIN_PATH}#${toBase64url(linkCodec.encode(content))}`;
 }
@@ -55,8 +57,8 @@ export function readInviteLink(text: string): InviteLinkContent {
     throw new InviteLinkError(`the invite link is in encoding version ${bytes[1] ?? 'none'}; this app reads version ${linkCodec.version}: open it with an up-to-date Tabnode`);
   }
   const content = decodeOr(() => linkCodec.decode(bytes));
-  if (!content.invite.claims.boxKey !== !content.boxSecret) {
-    throw new InviteLinkError('the invite link is damaged: its box key and box secret do not come together');
+  if (content.boxSecret && !content.invite.claims.boxKey) {
+    throw new InviteLinkError('the invite link is damaged: it carries a box secret for an invite that names no box key');
   }
   return content.boxSecret ? content : { invite: content.invite };
 }

@@ -1,4 +1,5 @@
 import type { ProofOptions } from '../../../core/identity/index.ts';
+import type { BoxKeyPair } from '../../../core/crypto/index.ts';
 import type { Scheduler } from '../../../core/mesh/Scheduler.ts';
 import type { ContextRecord, Store } from '../../../core/store/index.ts';
 import type { ContextSync, SyncEvent } from '../../../core/sync/contextSync.ts';
@@ -26,6 +27,10 @@ export interface ContextDeps {
   proofs: ProofOptions;
   /** The app of a context, once its genesis (and so its app id) is known. */
   appFor(appId: string, sync: ContextSync): Promise<ContextApp>;
+  /** This device's box key (epoch keys are sealed to it). */
+  boxKey(): Promise<BoxKeyPair>;
+  /** Epoch keys wrapped / unwrapped by the node's vault for the store (docs/decisions/epoch-keys.md). */
+  epochKeyWrap: { wrap(context: string, keyOp: string, raw: Uint8Array): Promise<Uint8Array>; unwrap(context: string, keyOp: string, wrapped: Uint8Array): Promise<Uint8Array> };
   /** This member's private storage, decrypted / encrypted by the node's vault. */
   privateStorage: { load(context: string): Promise<[string, Uint8Array][]>; write(context: string, writes: [string, Uint8Array | null][]): Promise<void> };
 }

@@ -1,4 +1,5 @@
-import { fromHex, toHex } from '../../../core/crypto/index.ts';
+import { fromHex, importBoxKeyPair, toHex, type BoxKeyPair } from '../../../core/crypto/index.ts';
+import { createEpochKeys } from './epochKeys.ts';
 import { createReplica, type StateSink } from '../../../core/context/replica.ts';
 import { inviteCodec } from '../../../core/invitation/index.ts';
 import { createContextState, createWriteSession } from '../../../core/state/index.ts';
@@ -74,7 +75,8 @@ export async function openContext(d: ContextDeps) {
     persist: persistence.persist,
     onChange: (event) => {
       d.observeSync?.(event);
-      void onSyncEvent(event);
+      // Keys in new ops are opened first, so joining and views see the state they unlock.
+      void (event.kind === 'ops' ? epochs.observe(event.result).catch(() => undefined) : Promise.resolve()).then(() => onSyncEvent(event));
     },
     apps: { get: (hash) => store.app(hash), put: (hash, bytes) => store.putApp(hash, bytes) },
   });
@@ -95,7 +97,26 @@ export async function openContext(d: ContextDeps) {
   });
   const verifier = createVerifier({ contextId, replica, alerts, app: app.ensure, onChange: d.onChange });
 
-  const publish = createPublisher({ signer: identity.signer, contextId, replica, sync, now: d.now, onChange: d.onChange });
+  const publish = createPublisher({ signer: identity.signer, contextId, replica, sync, now: d.now, onChange: d.onChange, sealer: () => epochs });
+  let inviteBox: Promise<BoxKeyPair> | undefined;
+  const epochs = createEpochKeys({
+    contextId,
+    contextKey: record.id,
+    replica,
+    store,
+    wrap: d.epochKeyWrap.wrap,
+    unwrap: d.epochKeyWrap.unwrap,
+    deviceBox: d.boxKey,
+    // The invite's box key while joining with it (the link carried its private half).
+    inviteBox: async () => (record.inviteBoxSecret ? await (inviteBox ??= importBoxKeyPair(record.inviteBoxSecret)) : undefined),
+    me: { root: identity.root, key: myKey },
+    publish,
+    scheduler: d.scheduler,
+    now: d.now,
+    randomBytes: d.randomBytes,
+    isClosed: () => closed,
+    onChange: d.onChange,
+  });
   const parents = () => replica.parents();
 
   const membership = membershipTasks({
@@ -112,6 +133,7 @@ export async function openContext(d: ContextDeps) {
     publishSigned: (op) => sync.publish([op]),
     alert,
     onChange: d.onChange,
+    boxKey: d.boxKey,
   });
   const { tryJoin, catchUpRevocations } = membership;
   const onSyncEvent = createSyncEventHandler({
@@ -146,7 +168,11 @@ export async function openContext(d: ContextDeps) {
   // Start: snapshot, stored ops (those sealed as verified are not verified again), then the mesh.
   const snapshotCovers = await persistence.loadSnapshot();
   const stored = await persistence.storedHistory();
-  await persistence.afterLoad(await sync.load(stored.ops, stored.trusted), stored, snapshotCovers);
+  await epochs.load();
+  const loaded = await sync.load(stored.ops, stored.trusted);
+  await persistence.afterLoad(loaded, stored, snapshotCovers);
+  // Boxes in the stored history whose keys were not kept (a crash between op and key).
+  await epochs.observe(loaded).catch(() => undefined);
   overwrites.start();
   // Re-check the newest recorded calls of others after a reload (results are not stored).
   void verifier.recheck(myKey, RECHECK_ON_LOAD, () => closed);
@@ -170,7 +196,7 @@ export async function openContext(d: ContextDeps) {
     isOnline: online.isOnline,
   });
 
-  return runningContext({ d, contextId, replica, state, sync, app, calls, publish, projections, eventLog, verifier, checkpoints, membership, overwrites, online, alert, close: () => (closed = true) });
+  return runningContext({ d, contextId, replica, state, sync, app, calls, publish, projections, eventLog, verifier, checkpoints, membership, overwrites, online, alert, epochs, close: () => (closed = true) });
 }
 
 export type RunningContext = Awaited<ReturnType<typeof openContext>>;

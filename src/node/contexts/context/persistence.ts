@@ -1,3 +1,4 @@
+import { isDeltaKind } from '../../../core/governance/rules.ts';
 import type { ReceiveResult } from '../../../core/context/replica.ts';
 import { isSealed, sealedIndex, type Sealer } from '../../../core/context/seals.ts';
 import type { CheckedOp } from '../../../core/governance/checkedOp.ts';
@@ -33,7 +34,7 @@ export function createPersistence(p: { contextId: string; store: Store; state: C
     async persist(ops: CheckedOp[]): Promise<void> {
       await store.putOps(contextId, ops.map((c) => ({ key: c.key, bytes: c.bytes })));
       await seals.add(ops.map((c) => c.op));
-      deltasSinceSnapshot += ops.filter((c) => c.op.body.kind === 'delta').length;
+      deltasSinceSnapshot += ops.filter((c) => isDeltaKind(c.op.body.kind)).length;
       if (deltasSinceSnapshot >= p.snapshotEveryDeltas) await saveSnapshot();
     },
 
@@ -70,7 +71,7 @@ export function createPersistence(p: { contextId: string; store: Store; state: C
     async afterLoad(result: ReceiveResult, history: StoredHistory, snapshotCovers: number | undefined): Promise<void> {
       const verifiedNow = result.accepted.filter((c) => !history.trusted(c.op, c.key));
       if (verifiedNow.length) await seals.add(verifiedNow.map((c) => c.op));
-      const deltas = result.accepted.filter((c) => c.op.body.kind === 'delta').length;
+      const deltas = result.accepted.filter((c) => isDeltaKind(c.op.body.kind)).length;
       deltasSinceSnapshot = Math.max(0, deltas - (snapshotCovers ?? 0));
       if (deltas && (snapshotCovers === undefined || verifiedNow.length || deltasSinceSnapshot >= p.snapshotEveryDeltas)) await saveSnapshot();
     },

@@ -1,3 +1,4 @@
+import { isRelay } from '../../../core/epochs/entitled.ts';
 import type { Replica } from '../../../core/context/replica.ts';
 import type { RootId } from '../../../core/identity/index.ts';
 import type { ContextState } from '../../../core/state/index.ts';
@@ -28,7 +29,13 @@ export function createProjections(p: {
   isOnline(): boolean;
 }) {
   const { record, replica, state, sync, derived } = p;
-  const history = () => ({ ops: replica.dag.all(), verdict: replica.verdict });
+  /** A member device of an encrypted context that holds none of its keys yet (a relay never does). */
+  function awaitingKey(): boolean {
+    const g = replica.governance();
+    const role = g.members.get(p.me.root)?.role;
+    return g.epochKey !== undefined && role !== undefined && !isRelay(role) && replica.ring.entries().length === 0;
+  }
+  const history = () => ({ ops: replica.dag.all(), verdict: replica.verdict, deltaBody: replica.deltaBody });
   return {
     /**
      * Recent events: others' from the ops themselves (so a reload loses none), mine with
@@ -43,7 +50,8 @@ export function createProjections(p: {
       const peers = sync.peers();
       const catchUp = sync.catchUp();
       const local = derived.localView();
-      const joining = Boolean(record.invite || record.rejoin);
+      // Still joining while the device holds no key of an encrypted context: a member grants one.
+      const joining = Boolean(record.invite || record.rejoin) || awaitingKey();
       const departure = selectDeparture(replica.governance(), history(), p.me.root);
       const view = selectView({
         id: record.id,

@@ -1,3 +1,5 @@
+import { deviceBoxKey } from '../../boxKey.ts';
+import { unwrapEpochKey, wrapEpochKey } from '../../../adapters/webcrypto/epochKeyWrap.ts';
 import type { SyncEvent } from '../../../core/sync/contextSync.ts';
 import { openContext, type RunningContext } from '../openContext.ts';
 import { anchorRegistry } from './anchoring.ts';
@@ -38,6 +40,8 @@ export function contextRegistry(d: ContextServiceDeps, changed: () => void) {
         ...(d.observeSync ? { observeSync: (event: SyncEvent) => d.observeSync!(id, event) } : {}),
         appFor: d.appFor,
         privateStorage: sealedPrivateStorage(d.store, d.vault),
+        boxKey: () => deviceBoxKey(d.store),
+        epochKeyWrap: { wrap: (context, keyOp, raw) => wrapEpochKey(d.vault, context, keyOp, raw), unwrap: (context, keyOp, wrapped) => unwrapEpochKey(d.vault, context, keyOp, wrapped) },
       });
       anchoring.close(id);
       void anchoring.attach(id, opened);
