@@ -7,7 +7,7 @@ import { newDevice, op, person, revokeKeyBody, shuffle, type Person } from '../c
 import { deltaAad } from './seal.ts';
 import { planRepair } from './repair.ts';
 import { encodeOp, idKey, type Op } from '../ops/op.ts';
-import { boxedJoinBody, encryptedGenesis, epochPeer, testBoxKey, testBytes, type Peer } from './testkit.ts';
+import { boxedJoinBody, containsBytes, encryptedGenesis, epochPeer, testBoxKey, testBytes, type Peer } from './testkit.ts';
 
 /** An encrypted context: owner A, writers B and C, each device with a box key, all holding epoch 0. */
 async function world() {
@@ -49,13 +49,6 @@ async function world() {
 
 const text = new TextEncoder();
 
-function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
-  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
-    return true;
-  }
-  return false;
-}
 
 /**
  * What a removed device's node can read, judged on bytes: no known plaintext in its state or in
@@ -66,7 +59,7 @@ function assertReadsNone(p: Peer, after: Op[], secrets: string[]) {
   const keys = p.replica.ring.entries();
   for (const o of after) {
     if (o.body.kind !== 'sealed-delta') continue;
-    for (const s of secrets) expect(contains(encodeOp(o), text.encode(s))).toBe(false);
+    for (const s of secrets) expect(containsBytes(encodeOp(o), text.encode(s))).toBe(false);
     for (const [, key] of keys) {
       const sealed = o.body;
       expect(() => openBody(key, sealed.nonce, sealed.sealed, deltaAad(p.replica.contextId, sealed.keyOp))).toThrow(AeadError);
@@ -74,7 +67,7 @@ function assertReadsNone(p: Peer, after: Op[], secrets: string[]) {
     const body = p.replica.deltaBody(p.replica.dag.get(idKey(o.id))!);
     expect(body).toBeUndefined();
   }
-  for (const [, key] of keys) for (const s of secrets) expect(contains(key, text.encode(s))).toBe(false);
+  for (const [, key] of keys) for (const s of secrets) expect(containsBytes(key, text.encode(s))).toBe(false);
 }
 
 describe('epoch keys: confidentiality after removal (issue 14)', () => {

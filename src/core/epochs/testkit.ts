@@ -17,6 +17,15 @@ export function testBytes(seed: number, length = 32): Uint8Array {
   return Uint8Array.from({ length }, () => Math.floor(next() * 256));
 }
 
+/** Whether `needle` occurs in `haystack` (known plaintext looked for in ciphertext, stores, keys). */
+export function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
 let boxSeeds = 5000;
 /** A device's box key pair, from deterministic private bytes. */
 export function testBoxKey(): Promise<BoxKeyPair> {

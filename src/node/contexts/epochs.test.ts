@@ -6,6 +6,7 @@ import type { TabnodeNode } from '../createNode.ts';
 import { realTimeScheduler } from '../scheduler.ts';
 import { testNode, until } from '../testing.ts';
 import { memoryMeshHub } from './memoryMesh.ts';
+import { containsBytes } from '../../core/epochs/testkit.ts';
 
 /** Epoch keys as the node runs them (docs/decisions/epoch-keys.md). */
 const nodes: TabnodeNode[] = [];
@@ -14,13 +15,6 @@ afterEach(async () => {
 });
 
 const text = new TextEncoder();
-function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
-  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
-    return true;
-  }
-  return false;
-}
 
 async function storedOps(store: Store, id: string): Promise<Op[]> {
   return (await store.ops(id)).map((bytes) => decodeOp(bytes));
@@ -49,7 +43,7 @@ describe('epoch keys in the node', () => {
       expect(ops.filter((o) => o.body.kind === 'sealed-delta').length).toBeGreaterThanOrEqual(2);
       expect(ops.some((o) => o.body.kind === 'delta')).toBe(false);
       for (const bytes of await store.ops(id)) {
-        for (const secret of ['open-the-vault-at-dawn', 'bring-the-lantern']) expect(contains(bytes, text.encode(secret))).toBe(false);
+        for (const secret of ['open-the-vault-at-dawn', 'bring-the-lantern']) expect(containsBytes(bytes, text.encode(secret))).toBe(false);
       }
       const keys = await store.epochKeys(id);
       expect(keys.map((k) => k.keyOp)).toContain(id);

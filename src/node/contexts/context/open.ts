@@ -1,5 +1,6 @@
 import { fromHex, importBoxKeyPair, toHex, type BoxKeyPair } from '../../../core/crypto/index.ts';
 import { createEpochKeys } from './epochKeys.ts';
+import { unwrapEpochKey, wrapEpochKey } from '../../../adapters/webcrypto/epochKeyWrap.ts';
 import { createReplica, type StateSink } from '../../../core/context/replica.ts';
 import { inviteCodec } from '../../../core/invitation/index.ts';
 import { createContextState, createWriteSession } from '../../../core/state/index.ts';
@@ -54,7 +55,7 @@ export async function openContext(d: ContextDeps) {
   overwrites = createOverwriteNotices({ state, replica, myRoot: identity.root, onChange: d.onChange });
   const eventLog = createEventLog(identity.root);
   const writeSession = createWriteSession(() => new DataView(d.randomBytes(4).buffer).getUint32(0));
-  const persistence = createPersistence({ contextId: record.id, store, state, snapshotEveryDeltas: CONTEXT_TIMINGS.snapshotEveryDeltas, sealer: sealerFor(store) });
+  const persistence = createPersistence({ contextId: record.id, store, state, snapshotEveryDeltas: CONTEXT_TIMINGS.snapshotEveryDeltas, sealer: sealerFor(store), vault: d.vault });
   const derived = createDerived(replica, state);
   let closed = false;
 
@@ -104,8 +105,8 @@ export async function openContext(d: ContextDeps) {
     contextKey: record.id,
     replica,
     store,
-    wrap: d.epochKeyWrap.wrap,
-    unwrap: d.epochKeyWrap.unwrap,
+    wrap: (context, keyOp, raw) => wrapEpochKey(d.vault, context, keyOp, raw),
+    unwrap: (context, keyOp, wrapped) => unwrapEpochKey(d.vault, context, keyOp, wrapped),
     deviceBox: d.boxKey,
     // The invite's box key while joining with it (the link carried its private half).
     inviteBox: async () => (record.inviteBoxSecret ? await (inviteBox ??= importBoxKeyPair(record.inviteBoxSecret)) : undefined),

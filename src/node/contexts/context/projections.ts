@@ -29,11 +29,17 @@ export function createProjections(p: {
   isOnline(): boolean;
 }) {
   const { record, replica, state, sync, derived } = p;
-  /** A member device of an encrypted context that holds none of its keys yet (a relay never does). */
+  /**
+   * A member device of an encrypted context that holds none of its keys yet, or that no box of
+   * the current key reached (a joiner reading through its invite's key, until its own device
+   * is granted): settling includes that grant. A relay never holds keys.
+   */
   function awaitingKey(): boolean {
     const g = replica.governance();
     const role = g.members.get(p.me.root)?.role;
-    return g.epochKey !== undefined && role !== undefined && !isRelay(role) && replica.ring.entries().length === 0;
+    if (!g.epochKey || role === undefined || isRelay(role)) return false;
+    const myBox = g.keys.get(p.me.key)?.boxKey;
+    return replica.ring.entries().length === 0 || (myBox !== undefined && !g.epochKeys.get(g.epochKey.op)?.holders.has(myBox));
   }
   const history = () => ({ ops: replica.dag.all(), verdict: replica.verdict, deltaBody: replica.deltaBody });
   return {

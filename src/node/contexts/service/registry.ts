@@ -1,5 +1,4 @@
 import { deviceBoxKey } from '../../boxKey.ts';
-import { unwrapEpochKey, wrapEpochKey } from '../../../adapters/webcrypto/epochKeyWrap.ts';
 import type { SyncEvent } from '../../../core/sync/contextSync.ts';
 import { openContext, type RunningContext } from '../openContext.ts';
 import { anchorRegistry } from './anchoring.ts';
@@ -41,7 +40,7 @@ export function contextRegistry(d: ContextServiceDeps, changed: () => void) {
         appFor: d.appFor,
         privateStorage: sealedPrivateStorage(d.store, d.vault),
         boxKey: () => deviceBoxKey(d.store),
-        epochKeyWrap: { wrap: (context, keyOp, raw) => wrapEpochKey(d.vault, context, keyOp, raw), unwrap: (context, keyOp, wrapped) => unwrapEpochKey(d.vault, context, keyOp, wrapped) },
+        vault: d.vault,
       });
       anchoring.close(id);
       void anchoring.attach(id, opened);
