@@ -32,6 +32,20 @@ export function entitledBoxKeys(s: Readonly<GovState>, now: number): Map<string,
   return out;
 }
 
+/**
+ * Whether the device of box key `boxKey` holds the key of `keyOp` through the invite its root
+ * joined with (a grant reached the invite's box key): such a joiner grants its own device.
+ */
+export function holdsThroughInvite(s: Readonly<GovState>, keyOp: string, boxKey: string): boolean {
+  const holders = s.epochKeys.get(keyOp)?.holders;
+  const key = [...s.keys.values()].find((k) => k.boxKey === boxKey);
+  if (!holders || !key) return false;
+  return (s.joinedWith.get(key.root) ?? []).some((id) => {
+    const invite = s.grantedInvites.get(id);
+    return invite !== undefined && holders.has(invite.boxKey);
+  });
+}
+
 /** Whether a granted invite may still bring someone in: unrevoked, unexpired at `now`, not used up. */
 export function inviteOpen(s: Readonly<GovState>, id: string, now: number): boolean {
   const invite = s.grantedInvites.get(id);

@@ -83,4 +83,19 @@ describe('epoch keys in the node', () => {
     expect((await storeB.epochKeys(id)).map((k) => k.keyOp)).not.toContain(toHex(rotation.id));
     expect((await a.contexts.open(id).view()).kv).toContainEqual(['after', 'not-for-bob']);
   }, 30_000);
+
+  test('a member who leaves never rotates; the others do after a short wait', async () => {
+    const [storeA, storeB] = [memoryStore(), memoryStore()];
+    const hub = memoryMeshHub(realTimeScheduler);
+    const a = await testNode(hub, 'Alice laptop', storeA);
+    const b = await testNode(hub, 'Bob laptop', storeB);
+    nodes.push(a, b);
+    const id = await a.contexts.create('Team');
+    await b.contexts.join(await a.contexts.open(id).invite({ role: 'writer' }));
+    await until('Bob settled', async () => !(await b.contexts.open(id).view()).joining && (await b.contexts.open(id).view()).myRole === 'writer');
+    expect(await b.contexts.open(id).leave()).toMatchObject({ valid: true });
+    const rotation = await until('Alice rotated', async () => (await storedOps(storeA, id)).find((o) => o.body.kind === 'rotate-epoch'), 10_000);
+    expect(toHex(rotation.author)).not.toBe(toHex((await storedOps(storeB, id)).find((o) => o.body.kind === 'join')!.author));
+    expect((await storedOps(storeA, id)).filter((o) => o.body.kind === 'rotate-epoch')).toHaveLength(1);
+  }, 30_000);
 });

@@ -1,11 +1,10 @@
 import type { ReceiveResult, Replica } from '../../../core/context/replica.ts';
 import { toHex, type BoxKeyPair } from '../../../core/crypto/index.ts';
 import { grantBody, keysToCarry, openBoxesFor, rotationBody, type OpenedKey } from '../../../core/epochs/boxes.ts';
-import { isRelay } from '../../../core/epochs/entitled.ts';
+import { holdsThroughInvite, isRelay } from '../../../core/epochs/entitled.ts';
 import { planRepair } from '../../../core/epochs/repair.ts';
 import { sealDeltaBody } from '../../../core/epochs/seal.ts';
 import type { RootId } from '../../../core/identity/index.ts';
-import type { GovState } from '../../../core/governance/state.ts';
 import { inviteId, type Invite } from '../../../core/invitation/index.ts';
 import type { Scheduler } from '../../../core/mesh/Scheduler.ts';
 import { fromHex } from '../../../core/crypto/index.ts';
@@ -162,7 +161,7 @@ export function createEpochKeys(p: {
     const s = replica.governance();
     const myDevices = new Set([...s.keys.values()].filter((k) => k.root === p.me.root && k.boxKey).map((k) => k.boxKey));
     const forMine = plan.kind === 'grant' && plan.recipients.every((r) => myDevices.has(r));
-    const selfServed = plan.kind === 'grant' && plan.recipients.every((r) => grantsItself(s, plan.keyOp, r));
+    const selfServed = plan.kind === 'grant' && plan.recipients.every((r) => holdsThroughInvite(s, plan.keyOp, r));
     const range = plan.kind === 'rotate' ? EPOCH_TIMINGS.rotateAfterMs : selfServed ? EPOCH_TIMINGS.grantFallbackMs : EPOCH_TIMINGS.grantAfterMs;
     const delay = mine || forMine ? 0 : between(range);
     const due = p.scheduler.now() + delay;
@@ -171,17 +170,6 @@ export function createEpochKeys(p: {
     p.scheduler.schedule(delay, () => {
       repairDue = undefined;
       void repairNow().catch(() => undefined);
-    });
-  }
-
-  /** Whether the device of box key `boxKey` holds `keyOp` through the invite its root joined with (so it grants itself). */
-  function grantsItself(s: GovState, keyOp: string, boxKey: string): boolean {
-    const holders = s.epochKeys.get(keyOp)?.holders;
-    const key = [...s.keys.values()].find((k) => k.boxKey === boxKey);
-    if (!holders || !key) return false;
-    return (s.joinedWith.get(key.root) ?? []).some((id) => {
-      const invite = s.grantedInvites.get(id);
-      return invite !== undefined && holders.has(invite.boxKey);
     });
   }
 

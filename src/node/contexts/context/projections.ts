@@ -1,4 +1,4 @@
-import { isRelay } from '../../../core/epochs/entitled.ts';
+import { holdsThroughInvite, isRelay } from '../../../core/epochs/entitled.ts';
 import type { Replica } from '../../../core/context/replica.ts';
 import type { RootId } from '../../../core/identity/index.ts';
 import type { ContextState } from '../../../core/state/index.ts';
@@ -30,16 +30,19 @@ export function createProjections(p: {
 }) {
   const { record, replica, state, sync, derived } = p;
   /**
-   * A member device of an encrypted context that holds none of its keys yet, or that no box of
-   * the current key reached (a joiner reading through its invite's key, until its own device
-   * is granted): settling includes that grant. A relay never holds keys.
+   * A member device of an encrypted context that holds none of its keys yet, or a joiner
+   * reading through its invite's key whose own device no box reached yet (it grants itself at
+   * once: settling includes that grant, so a settled joiner posts nothing more). A relay never
+   * holds keys.
    */
   function awaitingKey(): boolean {
     const g = replica.governance();
     const role = g.members.get(p.me.root)?.role;
     if (!g.epochKey || role === undefined || isRelay(role)) return false;
     const myBox = g.keys.get(p.me.key)?.boxKey;
-    return replica.ring.entries().length === 0 || (myBox !== undefined && !g.epochKeys.get(g.epochKey.op)?.holders.has(myBox));
+    const holders = g.epochKeys.get(g.epochKey.op)?.holders;
+    const selfGrantDue = myBox !== undefined && !holders?.has(myBox) && holdsThroughInvite(g, g.epochKey.op, myBox);
+    return replica.ring.entries().length === 0 || selfGrantDue;
   }
   const history = () => ({ ops: replica.dag.all(), verdict: replica.verdict, deltaBody: replica.deltaBody });
   return {
@@ -81,7 +84,9 @@ export function createProjections(p: {
         governanceRoot: local.governanceRoot,
         ...(catchUp ? { catchUp } : {}),
       });
-      return departure ? { ...view, departure } : view;
+      const sealed = { waiting: replica.sealedCount(), unreadable: replica.unreadableOps().length };
+      const readable = sealed.waiting || sealed.unreadable ? { ...view, sealed } : view;
+      return departure ? { ...readable, departure } : readable;
     },
   };
 }
