@@ -20,6 +20,20 @@ async function storedOps(store: Store, id: string): Promise<Op[]> {
   return (await store.ops(id)).map((bytes) => decodeOp(bytes));
 }
 
+/** Alice (owner) and Bob (writer, settled: his device holds the key) in a new context, with their stores. */
+async function aliceAndBob() {
+  const [storeA, storeB] = [memoryStore(), memoryStore()];
+  const hub = memoryMeshHub(realTimeScheduler);
+  const a = await testNode(hub, 'Alice laptop', storeA);
+  const b = await testNode(hub, 'Bob laptop', storeB);
+  nodes.push(a, b);
+  const id = await a.contexts.create('Team');
+  await b.contexts.join(await a.contexts.open(id).invite({ role: 'writer' }));
+  await until('Bob settled', async () => !(await b.contexts.open(id).view()).joining && (await b.contexts.open(id).view()).myRole === 'writer');
+  await until('Alice sees Bob', async () => (await a.contexts.open(id).view()).members.length === 2);
+  return { a, b, id, storeA, storeB };
+}
+
 describe('epoch keys in the node', () => {
   test('writes travel and rest sealed; the joiner reads through the key granted to its invite; keys rest wrapped', async () => {
     const [storeA, storeB] = [memoryStore(), memoryStore()];
@@ -53,15 +67,7 @@ describe('epoch keys in the node', () => {
   }, 30_000);
 
   test('removing a member rotates at once; the new key is sealed to everyone but the removed device', async () => {
-    const [storeA, storeB] = [memoryStore(), memoryStore()];
-    const hub = memoryMeshHub(realTimeScheduler);
-    const a = await testNode(hub, 'Alice laptop', storeA);
-    const b = await testNode(hub, 'Bob laptop', storeB);
-    nodes.push(a, b);
-    const id = await a.contexts.create('Team');
-    await b.contexts.join(await a.contexts.open(id).invite({ role: 'writer' }));
-    await until('Bob settled', async () => (await b.contexts.open(id).view()).myRole === 'writer');
-    await until('Alice sees Bob', async () => (await a.contexts.open(id).view()).members.length === 2);
+    const { a, b, id, storeA, storeB } = await aliceAndBob();
     const bRoot = (await b.identity.status()).root!.id;
     const bBox = (await storedOps(storeB, id)).flatMap((o) => (o.body.kind === 'join' && o.body.boxKey ? [toHex(o.body.boxKey)] : []))[0];
     expect(bBox).toBeDefined();
@@ -85,14 +91,7 @@ describe('epoch keys in the node', () => {
   }, 30_000);
 
   test('a member who leaves never rotates; the others do after a short wait', async () => {
-    const [storeA, storeB] = [memoryStore(), memoryStore()];
-    const hub = memoryMeshHub(realTimeScheduler);
-    const a = await testNode(hub, 'Alice laptop', storeA);
-    const b = await testNode(hub, 'Bob laptop', storeB);
-    nodes.push(a, b);
-    const id = await a.contexts.create('Team');
-    await b.contexts.join(await a.contexts.open(id).invite({ role: 'writer' }));
-    await until('Bob settled', async () => !(await b.contexts.open(id).view()).joining && (await b.contexts.open(id).view()).myRole === 'writer');
+    const { b, id, storeA, storeB } = await aliceAndBob();
     expect(await b.contexts.open(id).leave()).toMatchObject({ valid: true });
     const rotation = await until('Alice rotated', async () => (await storedOps(storeA, id)).find((o) => o.body.kind === 'rotate-epoch'), 10_000);
     expect(toHex(rotation.author)).not.toBe(toHex((await storedOps(storeB, id)).find((o) => o.body.kind === 'join')!.author));
