@@ -128,8 +128,9 @@ describe('WASM apps across real browsers', () => {
     const wire = await B.evaluate(() => (window as unknown as { __wire: Uint8Array[] }).__wire.map((b) => Array.from(b)));
     expect(wire.length).toBeGreaterThan(10);
     const wireText = wire.map((b) => new TextDecoder('latin1').decode(new Uint8Array(b))).join('');
-    expect(wireText).toContain('After the note'); // the tap sees app data…
-    expect(wireText).not.toContain('private-note-7f3a'); // …but never the note
+    expect(wireText).toContain('Sprint board'); // the tap sees ops (the genesis names the context in clear)…
+    expect(wireText).not.toContain('After the note'); // …shared state only sealed under the epoch key…
+    expect(wireText).not.toContain('private-note-7f3a'); // …and never the note
     expect(await dumpIndexedDb(B)).not.toContain('private-note-7f3a');
     expect(await dumpIndexedDb(A)).not.toContain('private-note-7f3a'); // encrypted at rest on A too
   });

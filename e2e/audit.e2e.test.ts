@@ -76,10 +76,11 @@ describe('audit export', () => {
     await screenshot(A, 'audit-export');
 
     const ops: { verdict: string }[] = JSON.parse(await readFile(bundle, 'utf8')).ops;
-    expect(ops.filter((o) => o.verdict === 'valid')).toHaveLength(4);
+    // genesis, the invite's key grant, join, Bob's grant to his device, two sealed writes.
+    expect(ops.filter((o) => o.verdict === 'valid')).toHaveLength(6);
     const verified = await verifyAudit(bundle);
     // Under load a joiner may sign its join twice (the second refused): counted, not assumed.
-    expect(verified.output).toMatch(new RegExp(`ops: +${ops.length} in the bundle: 4 valid;`));
+    expect(verified.output).toMatch(new RegExp(`ops: +${ops.length} in the bundle: 6 valid;`));
     expect(verified.output).toMatch(/device "Alice laptop"/);
     expect(verified.output).toMatch(/^VERIFIED/m);
     expect(verified.code).toBe(0);
@@ -102,14 +103,22 @@ describe('audit export', () => {
     type Row = { op: string; kind: string; device: string; verdict: string; rerun: string; method: string };
     const rows: Row[] = json.entries;
     const valid = rows.filter((e) => e.verdict === 'valid');
-    expect(valid.map((e) => `${e.kind} by ${e.device}`)).toEqual(['genesis by Alice laptop', 'join by Bob laptop', 'delta by Alice laptop', 'delta by Bob laptop']);
-    const bobsWrite = valid[3]!;
+    // The context is encrypted: the invite is granted the key as it is made, Bob's device once he joined, and writes are sealed.
+    expect(valid.map((e) => `${e.kind} by ${e.device}`)).toEqual([
+      'genesis by Alice laptop',
+      'grant-epoch by Alice laptop',
+      'join by Bob laptop',
+      'grant-epoch by Bob laptop',
+      'sealed-delta by Alice laptop',
+      'sealed-delta by Bob laptop',
+    ]);
+    const bobsWrite = valid[5]!;
     expect(bobsWrite).toMatchObject({ method: 'set', rerun: 'confirmed' });
     const csv = await readFile(await download(A, 'Download CSV'), 'utf8');
     const lines = csv.trimEnd().split('\r\n');
     expect(lines[0]).toBe('time,op,kind,method,executor,device,verdict,rerun');
     expect(lines).toHaveLength(rows.length + 1);
-    expect(lines.find((l) => l.includes(bobsWrite.op))).toMatch(new RegExp(`,${bobsWrite.op},delta,set,tabnode:local:\\w+,Bob laptop,valid,confirmed$`));
+    expect(lines.find((l) => l.includes(bobsWrite.op))).toMatch(new RegExp(`,${bobsWrite.op},sealed-delta,set,tabnode:local:\\w+,Bob laptop,valid,confirmed$`));
 
     await A.setViewportSize({ width: 375, height: 800 });
     await A.getByTestId('audit-export').scrollIntoViewIfNeeded();

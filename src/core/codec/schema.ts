@@ -128,7 +128,10 @@ export function oneOf<const V extends readonly string[]>(values: V): Codec<V[num
 }
 
 type Shape = Record<string, Codec<any>>;
-type StructOf<S extends Shape> = { [K in keyof S]: Infer<S[K]> };
+/** Fields of an `optional` codec may be left out when writing a value (they encode as absent). */
+type OptionalKeys<S extends Shape> = { [K in keyof S]: undefined extends Infer<S[K]> ? K : never }[keyof S];
+type Flatten<T> = { [K in keyof T]: T[K] };
+type StructOf<S extends Shape> = Flatten<{ [K in Exclude<keyof S, OptionalKeys<S>>]: Infer<S[K]> } & { [K in OptionalKeys<S>]?: Infer<S[K]> }>;
 
 /** Fields written in the order the shape lists them; no names on the wire. */
 export function struct<S extends Shape>(shape: S): Codec<StructOf<S>> {

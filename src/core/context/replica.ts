@@ -11,7 +11,10 @@ import { memberSetRoot } from '../anchor/memberSetRoot.ts';
 import { createEvaluator, type OpVerdict } from '../governance/evaluate.ts';
 import { inlineBatchVerifier } from '../crypto/index.ts';
 import { decodeOp, encodeOp, idKey, OP_LIMITS, opSignatureCheck, type Op } from '../ops/op.ts';
+import { createEpochKeyRing, type EpochKeyRing } from '../epochs/ring.ts';
+import { isDeltaKind } from '../governance/rules.ts';
 import { createHistory } from './history.ts';
+import { createDeltaReader } from './deltaReader.ts';
 
 /** Where valid state deltas go. The state module implements it over a Y.Doc. */
 export interface StateSink {
@@ -94,8 +97,20 @@ function neverCounts(c: CheckedOp): string {
   }
 }
 
-export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: ProofOptions = {}, limits: ReplicaLimits = DEFAULT_LIMITS) {
+/**
+ * `ring`: the epoch keys this node holds for the context (docs/decisions/epoch-keys.md); a
+ * sealed delta under a key not held stays sealed — kept, stored, relayed, judged, not applied —
+ * until `learnKeys` brings its key.
+ */
+export function createReplica(
+  contextId: Uint8Array,
+  sink: StateSink,
+  proofs: ProofOptions = {},
+  limits: ReplicaLimits = DEFAULT_LIMITS,
+  ring: EpochKeyRing = createEpochKeyRing(contextId),
+) {
   const dag = createDag(limits.dag);
+  const deltas = createDeltaReader(contextId, ring);
   const evaluator = createEvaluator();
   const history = createHistory(dag, (key) => evaluator.verdict(key)?.valid === true);
   const contextKey = idKey(contextId);
@@ -127,27 +142,36 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
     for (const op of ops) if (idKey(op.id) === contextKey && op.body.kind === 'genesis') binding = genesisBinding(op) ?? null;
   }
 
+  /** Valid deltas this node can read (sealed ones opened under keys held), in DAG order. */
   function validDeltas(): [string, Uint8Array][] {
     const out: [string, Uint8Array][] = [];
     for (const c of dag.all()) {
-      if (c.op.body.kind === 'delta' && evaluator.verdict(c.key)?.valid) out.push([c.key, c.op.body.update]);
+      if (!isDeltaKind(c.op.body.kind) || !evaluator.verdict(c.key)?.valid) continue;
+      const body = deltas.read(c);
+      if (body) out.push([c.key, body.update]);
     }
     return out;
+  }
+
+  /** A valid delta into state, if this node can read it (else it waits for its key, or is unreadable). */
+  function applyDelta(c: CheckedOp): void {
+    const body = deltas.read(c);
+    if (body) sink.apply(c.key, body.update);
   }
 
   /** Verdicts flipped: follow them in the state (a lost validity rebuilds it). */
   function follow(flipped: string[], result: ReceiveResult): boolean {
     if (flipped.length === 0) return false;
     result.flipped.push(...flipped);
-    const lostValidity = flipped.some((k) => !evaluator.verdict(k)?.valid && dag.get(k)?.op.body.kind === 'delta');
+    const lostValidity = flipped.some((k) => !evaluator.verdict(k)?.valid && isDeltaKind(dag.get(k)?.op.body.kind ?? 'leave'));
     if (lostValidity) {
       sink.rebuild(validDeltas());
       result.rebuilt = true;
       return true;
     }
     for (const k of flipped) {
-      const body = dag.get(k)?.op.body;
-      if (body?.kind === 'delta' && evaluator.verdict(k)?.valid) sink.apply(k, body.update);
+      const c = dag.get(k);
+      if (c && isDeltaKind(c.op.body.kind) && evaluator.verdict(k)?.valid) applyDelta(c);
     }
     return false;
   }
@@ -156,8 +180,26 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
   function take(c: CheckedOp, result: ReceiveResult): void {
     const { verdict: v, flipped } = evaluator.add(c);
     result.added.push(c);
+    // A rotation carries the keys it replaces: held now if its own key is.
+    if (c.op.body.kind === 'rotate-epoch') openHeld(ring.notePrevious(c.key, c.op.body.previous));
     if (follow(flipped, result)) return;
-    if (v.valid && c.op.body.kind === 'delta') sink.apply(c.key, c.op.body.update);
+    if (v.valid && isDeltaKind(c.op.body.kind)) applyDelta(c);
+  }
+
+  /** Keys newly held: the valid deltas waiting for them go into state (Yjs updates commute). */
+  function openHeld(keyOps: string[]): number {
+    let applied = 0;
+    for (const key of deltas.release(keyOps)) {
+      const c = dag.get(key);
+      if (!c || !evaluator.verdict(key)?.valid) continue;
+      const body = deltas.read(c);
+      if (body) {
+        sink.apply(key, body.update);
+        applied++;
+      }
+    }
+    if (applied) changes++;
+    return applied;
   }
 
   /** Whose budget a refused op counts against: its author's root. */
@@ -343,6 +385,24 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
     },
 
     verdict: (key: string): OpVerdict | undefined => evaluator.verdict(key),
+    /** The epoch keys held for this context. */
+    ring,
+    /**
+     * Keys opened from boxes (asynchronously, by whoever holds the box key): held from now on,
+     * with every key their rotations carry; the deltas waiting for them are applied. Returns
+     * how many deltas that applied.
+     */
+    learnKeys(keys: { keyOp: string; key: Uint8Array }[]): number {
+      return openHeld(keys.flatMap((k) => ring.learn(k.keyOp, k.key)));
+    },
+    /** A delta's body if this node can read it: clear, or sealed under a key held (and well-formed). */
+    deltaBody: deltas.read,
+    /** Sealed deltas whose key this node does not hold (yet): kept and relayed, not applied. */
+    sealedCount: () => deltas.heldCount(),
+    /** Sealed deltas that did not open under their key or broke the state layout: never in state. */
+    unreadableOps: (): { key: string; reason: 'unreadable'; message: string }[] => deltas.unreadable(),
+    /** The epoch key an op with these parents must seal under (none: a plaintext context). */
+    epochKeyAt: (parents: Uint8Array[]) => evaluator.epochKeyAt(parents),
     /** Valid ops no valid op descends from: what a new op names as its parents. */
     heads: () => history.heads(),
     /**

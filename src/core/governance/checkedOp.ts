@@ -84,7 +84,9 @@ export async function checkIntrinsic(
   const checked: CheckedOp = { op, key: idKey(op.id), author: toHex(op.author), bytes: bytes ?? encodeOp(op) };
   const body = op.body;
   if (body.kind === 'delta') {
-    // Every writer (built-in or WASM) writes plain values under keys of the state map.
+    // Every writer (built-in or WASM) writes plain values under keys of the state map. A
+    // sealed delta's layout is checked by key holders after opening it (the replica): a
+    // relay cannot, and verdicts must not depend on keys.
     try {
       checkStateUpdate(body.update);
     } catch (e) {
@@ -123,6 +125,10 @@ export async function checkIntrinsic(
     if (!verdict.ok) return refuse('bad-invite', `the invite: ${verdict.message}`);
     if (!bytesEqual(body.invite.claims.context, contextId)) return refuse('bad-invite', 'the invite is for another context');
     checked.invite = { ...body.invite, id: idKey(inviteId(body.invite.claims)) };
+  }
+  if (body.kind === 'genesis' && body.epochBox && !body.boxKey) return refuse('malformed', "a genesis seals epoch 0's key to its own box key, which it does not name");
+  if (body.kind === 'grant-epoch' && body.invite && body.boxes.length !== 1) {
+    return refuse('malformed', "a grant to an invite carries exactly one box, to the invite's box key");
   }
   if (body.kind === 'set-origins') {
     const added = new Set(body.add);

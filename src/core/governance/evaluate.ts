@@ -4,8 +4,8 @@ import { ancestors as walkAncestors } from '../dag/ancestors.ts';
 import { roleRank, type Role } from '../ops/roles.ts';
 import { toHex } from '../crypto/index.ts';
 import type { CheckedOp } from './checkedOp.ts';
-import { apply, authorOrigin, authorRoot, isGovernance, judge, requiredRole, type Refusal } from './rules.ts';
-import { cloneGovState, emptyGovState, type GovState } from './state.ts';
+import { apply, authorOrigin, authorRoot, isEpochKeyOp, isGovernance, judge, requiredRole, type Refusal } from './rules.ts';
+import { cloneGovState, emptyGovState, type EpochKeyRef, type GovState } from './state.ts';
 
 /** Refusals the concurrency rule adds to those of `judge`. */
 export type ConcurrencyRefusal = 'removed-concurrently' | 'demoted-concurrently' | 'key-revoked-concurrently' | 'invite-revoked' | 'origin-removed-concurrently';
@@ -320,6 +320,11 @@ export function createEvaluator() {
       return cloneGovState(stateAt(pastOf(parents)));
     },
 
+    /** The epoch key of an op with these parents (`GovState.epochKey` of its causal past): what a sealed delta must use. */
+    epochKeyAt(parents: Uint8Array[]): EpochKeyRef | undefined {
+      return stateAt(pastOf(parents)).epochKey;
+    },
+
     /**
      * Governance after a valid op (its causal past plus itself), or undefined for an op absent
      * or invalid. Shared with the evaluator's cache: do not change it. Cost: one pass over the
@@ -332,19 +337,23 @@ export function createEvaluator() {
       return stateAt(e.govPast | e.bit);
     },
 
-    /** The valid governance op last in canonical order (what an anchor certifies when nothing is concurrent). */
+    /**
+     * The valid governance op last in canonical order (what an anchor certifies when nothing
+     * is concurrent). Epoch key ops are left out: they change no member or role, and
+     * anchoring each rotation on chain would cost a transaction for nothing it states.
+     */
     latestGovernance(): string | undefined {
-      for (let i = govOrder.length - 1; i >= 0; i--) if (govOrder[i]!.verdict.valid) return govOrder[i]!.c.key;
+      for (let i = govOrder.length - 1; i >= 0; i--) if (govOrder[i]!.verdict.valid && !isEpochKeyOp(govOrder[i]!.c)) return govOrder[i]!.c.key;
       return undefined;
     },
 
-    /** How many valid governance ops are outside an op's causal past and itself (not covered by an anchor at it). */
+    /** How many valid governance ops (epoch key ops aside) are outside an op's causal past and itself (not covered by an anchor at it). */
     governanceOutside(key: string): number | undefined {
       const e = entries.get(key);
       if (!e) return undefined;
       const mask = e.govPast | e.bit;
       let n = 0;
-      for (const g of govOrder) if (g.verdict.valid && (mask & g.bit) === 0n) n++;
+      for (const g of govOrder) if (g.verdict.valid && (mask & g.bit) === 0n && !isEpochKeyOp(g.c)) n++;
       return n;
     },
 

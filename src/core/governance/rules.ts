@@ -6,6 +6,8 @@ import type { CheckedOp } from './checkedOp.ts';
 import { bindingOf, sameAddress } from '../anchor/binding.ts';
 import { parseRootId } from '../identity/rootId.ts';
 import { keyInfoFrom, ownerCount, type GovState } from './state.ts';
+import { isRelay } from '../epochs/entitled.ts';
+import { newerKey } from '../epochs/keyAt.ts';
 
 export type RuleRefusal =
   | 'unknown-key'
@@ -27,7 +29,13 @@ export type RuleRefusal =
   | 'not-anchored'
   | 'same-app'
   | 'relay-cannot-write'
-  | 'relay-cannot-govern';
+  | 'relay-cannot-govern'
+  /** A clear `delta` in an encrypted context (its genesis sealed an epoch key). */
+  | 'must-encrypt'
+  /** A sealed delta not under the epoch key of its past, or a rotation to another epoch than the next. */
+  | 'wrong-epoch'
+  /** A grant of a key no key op in its past made. */
+  | 'unknown-epoch';
 
 export interface Refusal {
   reason: RuleRefusal;
@@ -43,6 +51,7 @@ export function requiredRole(op: CheckedOp): Role {
     case 'set-app':
       return 'admin';
     case 'delta':
+    case 'sealed-delta':
       return 'writer';
     case 'leave':
     case 'add-device':
@@ -116,7 +125,7 @@ export function judge(c: CheckedOp, s: GovState): Refusal | undefined {
   }
 
   if (!member) return no('not-a-member', `${root} is not a member`);
-  const relayRefusal = member.role === 'relay' ? relayMay(body.kind) : undefined;
+  const relayRefusal = isRelay(member.role) ? relayMay(body.kind) : undefined;
   if (relayRefusal) return relayRefusal;
   const needed = requiredRole(c);
   if (!atLeast(member.role, needed)) return no('insufficient-role', `a ${member.role} cannot do this (needs ${needed})`);
@@ -152,6 +161,21 @@ export function judge(c: CheckedOp, s: GovState): Refusal | undefined {
       return judgeChainRevocation(c, s);
     case 'set-app':
       return bytesEqual(body.appId, s.appId) ? no('same-app', 'the context already runs this app') : undefined;
+    case 'delta':
+      return s.epochKey ? no('must-encrypt', 'this context is encrypted: a state delta must be sealed under its epoch key') : undefined;
+    case 'sealed-delta': {
+      if (!s.epochKey) return no('wrong-epoch', 'this context is not encrypted: it has no epoch key to seal under');
+      const keyOp = toHex(body.keyOp);
+      if (keyOp !== s.epochKey.op) return no('wrong-epoch', `sealed under the key of ${keyOp.slice(0, 12)}…, but the epoch key of its past is ${s.epochKey.op.slice(0, 12)}… (epoch ${s.epochKey.epoch})`);
+      return undefined;
+    }
+    case 'rotate-epoch': {
+      if (!s.epochKey) return no('wrong-epoch', 'this context is not encrypted: it has no epochs to rotate');
+      if (body.epoch !== s.epochKey.epoch + 1) return no('wrong-epoch', `a rotation makes epoch ${s.epochKey.epoch + 1} here, not ${body.epoch}`);
+      return undefined;
+    }
+    case 'grant-epoch':
+      return s.epochKeys.has(toHex(body.keyOp)) ? undefined : no('unknown-epoch', 'no valid key op in its past made the key it grants');
     case 'set-origins': {
       const missing = body.remove.find((o) => !s.origins.has(o));
       if (missing) return no('bad-origins', `${missing} is not an allowed origin`);
@@ -182,14 +206,18 @@ export function apply(c: CheckedOp, s: GovState): void {
       s.origins = new Set(body.origins);
       if (body.anchor) s.anchor = bindingOf(body.anchor);
       s.members.set(c.delegation!.root, { role: 'owner' });
-      s.keys.set(c.author, keyInfoFrom(c.delegation!, c.origin));
+      s.keys.set(c.author, keyInfoFrom(c.delegation!, c.origin, hexOf(body.boxKey)));
+      if (body.epochBox && body.boxKey) {
+        s.epochKey = { op: c.key, epoch: 0 };
+        s.epochKeys.set(c.key, { epoch: 0, holders: new Set([toHex(body.boxKey)]) });
+      }
       return;
     case 'add-device':
-      s.keys.set(c.author, keyInfoFrom(c.delegation!, c.origin));
+      s.keys.set(c.author, keyInfoFrom(c.delegation!, c.origin, hexOf(body.boxKey)));
       return;
     case 'join': {
       const invite = c.invite!;
-      s.keys.set(c.author, keyInfoFrom(c.delegation!, c.origin));
+      s.keys.set(c.author, keyInfoFrom(c.delegation!, c.origin, hexOf(body.boxKey)));
       const root = c.delegation!.root;
       if (!s.members.has(root)) s.members.set(root, { role: invite.claims.role });
       s.inviteUses.set(invite.id, (s.inviteUses.get(invite.id) ?? 0) + 1);
@@ -228,7 +256,22 @@ export function apply(c: CheckedOp, s: GovState): void {
       // Concurrent additions may together pass the bound: the later ones (canonical order) are dropped.
       for (const o of body.add) if (s.origins.size < ORIGIN_LIMITS.perContext) s.origins.add(o);
       return;
+    case 'rotate-epoch':
+      s.epochKeys.set(c.key, { epoch: body.epoch, holders: new Set(body.boxes.map((b) => toHex(b.to))) });
+      s.epochKey = newerKey(s.epochKey, { op: c.key, epoch: body.epoch });
+      return;
+    case 'grant-epoch': {
+      const keyOp = toHex(body.keyOp);
+      const info = s.epochKeys.get(keyOp)!;
+      // A new set: states of other causal pasts may share the old one.
+      s.epochKeys.set(keyOp, { epoch: info.epoch, holders: new Set([...info.holders, ...body.boxes.map((b) => toHex(b.to))]) });
+      if (body.invite && body.boxes[0]) {
+        s.grantedInvites.set(toHex(body.invite.id), { boxKey: toHex(body.boxes[0].to), expiresAt: body.invite.expiresAt, maxUses: body.invite.maxUses });
+      }
+      return;
+    }
     case 'delta':
+    case 'sealed-delta':
       return;
   }
 }
@@ -240,12 +283,26 @@ export function apply(c: CheckedOp, s: GovState): void {
  */
 function relayMay(kind: CheckedOp['op']['body']['kind']): Refusal | undefined {
   if (kind === 'leave' || kind === 'add-device' || kind === 'revoke-key') return undefined;
-  if (kind === 'delta') return no('relay-cannot-write', 'a relay stores and forwards ops but cannot write state');
+  if (isDeltaKind(kind)) return no('relay-cannot-write', 'a relay stores and forwards ops but cannot write state');
   return no('relay-cannot-govern', `a relay may only leave or manage its own keys, not sign a ${kind} op`);
 }
 
+function hexOf(bytes: Uint8Array | undefined): string | undefined {
+  return bytes && toHex(bytes);
+}
+
+/** State deltas (clear or sealed) are judged alone; everything else changes governance. */
 export function isGovernance(c: CheckedOp): boolean {
-  return c.op.body.kind !== 'delta';
+  return !isDeltaKind(c.op.body.kind);
+}
+
+/** Ops that only move epoch keys: governance for the rules, but they change no member, role or setting. */
+export function isEpochKeyOp(c: CheckedOp): boolean {
+  return c.op.body.kind === 'rotate-epoch' || c.op.body.kind === 'grant-epoch';
+}
+
+export function isDeltaKind(kind: CheckedOp['op']['body']['kind']): kind is 'delta' | 'sealed-delta' {
+  return kind === 'delta' || kind === 'sealed-delta';
 }
 
 /**

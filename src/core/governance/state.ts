@@ -13,6 +13,29 @@ export interface KeyInfo {
   expiresAt: number;
   /** The site its wallet delegation was signed for; none for a local root's key. */
   origin?: string;
+  /** The device's X25519 box key (hex) the registering op certified; none for a relay or a keyless device. */
+  boxKey?: string;
+}
+
+/** A key op: the genesis of an encrypted context (epoch 0) or a `rotate-epoch`. */
+export interface EpochKeyRef {
+  /** The key op's id (hex). */
+  op: string;
+  epoch: number;
+}
+
+/** A valid key op in the past, and every box key it reached (its own boxes and later grants). */
+export interface EpochKeyInfo {
+  epoch: number;
+  /** Box keys (hex) the key was sealed to. Replaced, never changed in place (states share it). */
+  holders: ReadonlySet<string>;
+}
+
+/** An invite a grant sealed keys to: what its grant says about it. */
+export interface GrantedInvite {
+  boxKey: string;
+  expiresAt: number;
+  maxUses: number;
 }
 
 /** The governance of a context at some point of its history. */
@@ -33,6 +56,15 @@ export interface GovState {
   origins: Set<string>;
   /** The chain registry the genesis bound the context to (addresses lowercase); none if unanchored. */
   anchor?: AnchorBinding;
+  /**
+   * The epoch key deltas use here: the winning key op (highest epoch, then highest id) of the
+   * past. None: a plaintext context (its genesis sealed no epoch key).
+   */
+  epochKey?: EpochKeyRef;
+  /** Every valid key op of the past (hex id), with who it reached. */
+  epochKeys: Map<string, EpochKeyInfo>;
+  /** Invites (id hex) a valid grant sealed a key to. */
+  grantedInvites: Map<string, GrantedInvite>;
 }
 
 export function emptyGovState(): GovState {
@@ -47,6 +79,8 @@ export function emptyGovState(): GovState {
     revokedInvites: new Set(),
     joinedWith: new Map(),
     origins: new Set(),
+    epochKeys: new Map(),
+    grantedInvites: new Map(),
   };
 }
 
@@ -63,12 +97,16 @@ export function cloneGovState(s: GovState): GovState {
     joinedWith: new Map(s.joinedWith),
     origins: new Set(s.origins),
     ...(s.anchor && { anchor: s.anchor }),
+    ...(s.epochKey && { epochKey: s.epochKey }),
+    epochKeys: new Map(s.epochKeys),
+    grantedInvites: new Map(s.grantedInvites),
   };
 }
 
-export function keyInfoFrom(claims: DelegationClaims, origin?: string): KeyInfo {
+export function keyInfoFrom(claims: DelegationClaims, origin?: string, boxKey?: string): KeyInfo {
   const info: KeyInfo = { root: claims.root, label: claims.label, issuedAt: claims.issuedAt, expiresAt: claims.expiresAt };
   if (origin !== undefined) info.origin = origin;
+  if (boxKey !== undefined) info.boxKey = boxKey;
   return info;
 }
 

@@ -1,4 +1,4 @@
-import { encodeWith, envelope, fixedBytes, list, oneOf, string, struct, varuint, type Codec, type Infer } from '../codec/index.ts';
+import { encodeWith, envelope, fixedBytes, list, oneOf, optional, string, struct, varuint, type Codec, type Infer } from '../codec/index.ts';
 import { concatBytes, taggedHash, verifyEd25519, type Signer } from '../crypto/index.ts';
 import { accept, refuse, type Verdict } from '../identity/verdict.ts';
 import { ROLES } from '../ops/roles.ts';
@@ -19,6 +19,12 @@ const claimsSchema = struct({
   /** The inviter's client key; its authority is judged where the join op sits in the DAG. */
   inviterKey: fixedBytes(32),
   nonce: fixedBytes(16),
+  /**
+   * The invite's X25519 box key: the inviter grants it the current epoch key, so whoever
+   * holds the link (its private half travels in the link fragment) reads the context on
+   * joining even with every member offline. Absent: the joiner waits for a member's grant.
+   */
+  boxKey: optional(fixedBytes(32)),
 });
 
 export type InviteClaims = Infer<typeof claimsSchema>;

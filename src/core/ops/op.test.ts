@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { DecodeError } from '../codec/index.ts';
 import { seedSigner } from '../crypto/index.ts';
-import { decodeOp, encodeOp, opId, signOp, verifyOpSignature } from './op.ts';
+import { decodeOp, encodeOp, opId, OP_LIMITS, signOp, verifyOpSignature, type OpBody } from './op.ts';
 
 async function sample() {
   const author = await seedSigner(new Uint8Array(32).fill(4));
@@ -44,5 +44,41 @@ describe('ops', () => {
     const repeated = bytes.slice();
     repeated.set(bytes.subarray(35, 35 + 32), 35 + 32);
     expect(() => decodeOp(repeated)).toThrow(/sorted and unique/);
+  });
+});
+
+describe('epoch ops (docs/decisions/epoch-keys.md)', () => {
+  const box = { enc: new Uint8Array(32).fill(3), sealed: new Uint8Array(48).fill(4) };
+  const bodies: OpBody[] = [
+    { kind: 'rotate-epoch', epoch: 3, boxes: [{ to: new Uint8Array(32).fill(1), box }], previous: { nonce: new Uint8Array(24).fill(8), sealed: new Uint8Array(80) } },
+    { kind: 'grant-epoch', keyOp: new Uint8Array(32).fill(6), boxes: [{ to: new Uint8Array(32).fill(2), box }], invite: { id: new Uint8Array(32).fill(5), expiresAt: 1_800_000_000_000, maxUses: 3 } },
+    { kind: 'grant-epoch', keyOp: new Uint8Array(32).fill(6), boxes: [] },
+    { kind: 'sealed-delta', keyOp: new Uint8Array(32).fill(6), nonce: new Uint8Array(24).fill(1), sealed: new Uint8Array(100).fill(9) },
+    { kind: 'add-device', delegation: new Uint8Array(10), boxKey: new Uint8Array(32).fill(7) },
+  ];
+
+  test.each(bodies)('$kind round-trips', async (body) => {
+    const author = await seedSigner(new Uint8Array(32).fill(4));
+    const op = await signOp(author, { context: new Uint8Array(32).fill(1), parents: [new Uint8Array(32).fill(2)], time: 1, body });
+    expect(decodeOp(encodeOp(op))).toEqual(op);
+  });
+
+  test('new kinds are appended: earlier tags keep their index', async () => {
+    const author = await seedSigner(new Uint8Array(32).fill(4));
+    const tagOf = async (body: OpBody) => {
+      const op = await signOp(author, { context: new Uint8Array(32).fill(1), parents: [new Uint8Array(32).fill(2)], time: 1, body });
+      // tag, version, context (32), parent count + one parent (33), author (32), time (1 byte)
+      return encodeOp(op)[2 + 32 + 33 + 32 + 1];
+    };
+    expect(await tagOf({ kind: 'set-app', appId: new Uint8Array(32) })).toBe(11);
+    expect(await tagOf(bodies[0]!)).toBe(12);
+    expect(await tagOf(bodies[1]!)).toBe(13);
+    expect(await tagOf(bodies[3]!)).toBe(14);
+  });
+
+  test('boxes are bounded', async () => {
+    const author = await seedSigner(new Uint8Array(32).fill(4));
+    const tooMany = Array.from({ length: OP_LIMITS.boxes + 1 }, () => ({ to: new Uint8Array(32), box }));
+    await expect(signOp(author, { context: new Uint8Array(32).fill(1), parents: [new Uint8Array(32).fill(2)], time: 1, body: { kind: 'grant-epoch', keyOp: new Uint8Array(32), boxes: tooMany } })).rejects.toThrow(/over the limit of 2000/);
   });
 });

@@ -1,5 +1,5 @@
 import { bool, bytes, encodeWith, envelope, fixedBytes, list, oneOf, optional, string, struct, taggedUnion, varuint, DecodeError, type Codec, type Infer } from '../codec/index.ts';
-import { taggedHash, taggedHasher, toHex, verifyEd25519, type SignatureCheck, type Signer } from '../crypto/index.ts';
+import { sealedBoxField, taggedHash, taggedHasher, toHex, verifyEd25519, type SignatureCheck, type Signer } from '../crypto/index.ts';
 import { originsField, rootIdField } from '../identity/index.ts';
 import { inviteSchema } from '../invitation/invite.ts';
 import { ROLES } from './roles.ts';
@@ -17,6 +17,12 @@ export const OP_LIMITS = {
   callInputBytes: 64 * 1024,
   eventBytes: 64 * 1024,
   events: 64,
+  /** Recipients of one epoch key in a `rotate-epoch` or `grant-epoch` (devices and open invites). */
+  boxes: 2000,
+  /** One HPKE box of a 32-byte epoch key: the key plus the AEAD tag, with room to spare. */
+  boxSealedBytes: 64,
+  /** Keys a rotation carries forward in `previous` (the one it replaces and concurrent losers). */
+  previousKeys: 64,
 } as const;
 
 const id32 = fixedBytes(32);
@@ -54,7 +60,35 @@ export const chainEvidenceField = struct({
 
 export type ChainEvidence = Infer<typeof chainEvidenceField>;
 
-const embeddedDelegation = struct({ delegation: bytes(2048) });
+/** A device's or an invite's X25519 public key: what epoch keys are sealed to. */
+export const boxKeyField = fixedBytes(32);
+
+/**
+ * An epoch key sealed to a box key: HPKE base mode, X25519 (`enc` is the sender's ephemeral
+ * public key), ChaCha20-Poly1305 (docs/decisions/epoch-keys.md).
+ */
+export const epochBoxField = sealedBoxField(OP_LIMITS.boxSealedBytes);
+
+/** One recipient of an epoch key: its box key and the key sealed to it. */
+export const recipientField = struct({ to: boxKeyField, box: epochBoxField });
+export type EpochRecipient = Infer<typeof recipientField>;
+
+/** Bytes encrypted under an epoch key (XChaCha20-Poly1305, a random 24-byte nonce). */
+const underKeyField = (max: number) => struct({ nonce: fixedBytes(24), sealed: bytes(max) });
+
+/** What an invite a grant is sealed to promises, so repairs know until when it may hold keys. */
+export const grantedInviteField = struct({ id: id32, expiresAt: varuint, maxUses: varuint });
+
+/** A state delta's body: in clear as a `delta`, or the plaintext of a `sealed-delta`. */
+export const deltaBodyField = struct({
+  writer: string(OP_LIMITS.writerBytes),
+  update: bytes(OP_LIMITS.updateBytes),
+  call: optional(struct({ method: string(OP_LIMITS.methodBytes), input: bytes(OP_LIMITS.callInputBytes) })),
+  events: list(struct({ name: string(OP_LIMITS.methodBytes), hashed: bool, payload: bytes(OP_LIMITS.eventBytes) }), OP_LIMITS.events),
+});
+export type DeltaBody = Infer<typeof deltaBodyField>;
+
+const embeddedDelegation = struct({ delegation: bytes(2048), boxKey: optional(boxKeyField) });
 
 const bodySchema = taggedUnion({
   /** Creates the context; its id becomes the context id. The author's root is the first owner. */
@@ -72,11 +106,19 @@ const bodySchema = taggedUnion({
      * (docs/governance.md, Anchoring). A field added pre-release: older genesis ops no longer decode.
      */
     anchor: optional(anchorField),
+    /** The creator device's box key (absent: a device that holds no epoch keys). */
+    boxKey: optional(boxKeyField),
+    /**
+     * Epoch 0's key sealed to `boxKey`. Present: the context is encrypted, every state delta
+     * is a `sealed-delta` (a clear `delta` is refused, `must-encrypt`). Absent: a plaintext
+     * context (tests and tools that need no confidentiality).
+     */
+    epochBox: optional(epochBoxField),
   }),
-  /** A member's new device (client key) starts acting in the context. */
+  /** A member's new device (client key) starts acting in the context; `boxKey` is the device's (kept across key rotations). */
   'add-device': embeddedDelegation,
   /** Someone with an invite becomes a member with the invite's role. */
-  join: struct({ invite: inviteSchema, delegation: bytes(2048) }),
+  join: struct({ invite: inviteSchema, delegation: bytes(2048), boxKey: optional(boxKeyField) }),
   'set-role': struct({ member: rootIdField, role: oneOf(ROLES) }),
   remove: struct({ member: rootIdField }),
   leave: struct({}),
@@ -93,12 +135,7 @@ const bodySchema = taggedUnion({
    * `call` recorded, any member can re-run the method at the op's parents and check the
    * update (verifiable execution). Events travel whole, or as the SHA-256 of the payload.
    */
-  delta: struct({
-    writer: string(OP_LIMITS.writerBytes),
-    update: bytes(OP_LIMITS.updateBytes),
-    call: optional(struct({ method: string(OP_LIMITS.methodBytes), input: bytes(OP_LIMITS.callInputBytes) })),
-    events: list(struct({ name: string(OP_LIMITS.methodBytes), hashed: bool, payload: bytes(OP_LIMITS.eventBytes) }), OP_LIMITS.events),
-  }),
+  delta: deltaBodyField,
   /** An owner changes the sites members may sign in from with a wallet. */
   'set-origins': struct({ add: originsField, remove: originsField }),
   /**
@@ -106,6 +143,27 @@ const bodySchema = taggedUnion({
    * Last in the union: its tag is new, older ops keep theirs.
    */
   'set-app': struct({ appId: id32 }),
+  /**
+   * A new epoch key (docs/decisions/epoch-keys.md), sealed to each recipient; `previous` holds
+   * the keys it replaces (the winning one at its parents first, then concurrent losers the
+   * author held), encrypted under the new key: whoever holds the newest key holds the older.
+   */
+  'rotate-epoch': struct({
+    epoch: varuint,
+    boxes: list(recipientField, OP_LIMITS.boxes),
+    previous: underKeyField(OP_LIMITS.previousKeys * 64 + 64),
+  }),
+  /**
+   * An existing epoch key (named by the op that made it) sealed to recipients that lack it: a
+   * new device, or an invite's box key (then `invite` says which invite, so repairs know when
+   * it stops being entitled).
+   */
+  'grant-epoch': struct({ keyOp: id32, boxes: list(recipientField, OP_LIMITS.boxes), invite: optional(grantedInviteField) }),
+  /**
+   * A state delta encrypted under the epoch key `keyOp` made: the plaintext is the encoding
+   * of a `delta` body (`deltaBodyField`), additional data "tabnode/delta/v1" ‖ context ‖ keyOp.
+   */
+  'sealed-delta': struct({ keyOp: id32, nonce: fixedBytes(24), sealed: bytes(OP_LIMITS.encodedBytes) }),
 });
 
 export type OpBody = Infer<typeof bodySchema>;

@@ -52,6 +52,11 @@ export interface ContextRecord {
   /** The invite this profile joined with, until its join op is valid. */
   invite?: Uint8Array;
   /**
+   * The raw private half of that invite's box key (from the link), until the join is valid:
+   * it opens the epoch keys granted to the invite (docs/decisions/epoch-keys.md).
+   */
+  inviteBoxSecret?: Uint8Array;
+  /**
    * Set when this device came back to a context its root is already a member of (a login
    * on a new browser): it adds its key with an `add-device` op instead of joining.
    */

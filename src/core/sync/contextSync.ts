@@ -1,3 +1,4 @@
+import { isDeltaKind } from '../governance/rules.ts';
 import { fromHex, sha256, toHex, type Signer } from '../crypto/index.ts';
 import type { Rejection, Replica, ReceiveResult } from '../context/replica.ts';
 import type { CheckedOp } from '../governance/checkedOp.ts';
@@ -231,7 +232,7 @@ export function createContextSync(o: ContextSyncOptions) {
         else sendHeads(s);
       }
       o.onChange?.({ kind: 'ops', result, from: from?.info.linkId });
-      if (result.accepted.some((c) => c.op.body.kind !== 'delta')) recheckPeers();
+      if (result.accepted.some((c) => !isDeltaKind(c.op.body.kind))) recheckPeers();
     });
     persisting = durable.catch(() => undefined);
     return { ...result, durable };

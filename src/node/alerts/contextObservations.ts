@@ -20,6 +20,9 @@ const UNAUTHORIZED_REASONS = new Set(['not-admitted', 'unknown-key', 'revoked-ke
 /** Op kinds in plain words ("tried to …"). */
 const ATTEMPT: Readonly<Record<string, string>> = {
   delta: 'change the shared data',
+  'sealed-delta': 'change the shared data',
+  'rotate-epoch': 'rotate the context’s key',
+  'grant-epoch': 'share the context’s key',
   'set-role': 'change a member’s role',
   remove: 'remove a member',
   'revoke-invite': 'revoke an invite',

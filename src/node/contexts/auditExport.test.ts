@@ -24,9 +24,11 @@ describe('audit export', () => {
     // Under load a joiner may sign its join twice (the second is refused): count, don't list.
     const kinds: string[] = log.entries.map((e: { kind: string }) => e.kind);
     expect(kinds[0]).toBe('genesis');
-    expect(kinds.filter((k) => k === 'delta')).toHaveLength(3);
+    // Contexts made by the node are encrypted: every state delta is sealed.
+    expect(kinds.filter((k) => k === 'sealed-delta')).toHaveLength(3);
+    expect(kinds.filter((k) => k === 'delta')).toHaveLength(0);
     expect(kinds.filter((k) => k === 'join').length).toBeGreaterThanOrEqual(2);
-    expect(log.entries.find((e: { op: string }) => e.op === refusedKey)).toMatchObject({ kind: 'delta', method: 'set', device: 'C', verdict: 'insufficient-role' });
+    expect(log.entries.find((e: { op: string }) => e.op === refusedKey)).toMatchObject({ kind: 'sealed-delta', method: 'set', device: 'C', verdict: 'insufficient-role' });
     expect(log.entries.filter((e: { rerun: string }) => e.rerun === 'confirmed').length).toBeGreaterThanOrEqual(1);
     expect(log.entries[0].time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
@@ -35,7 +37,7 @@ describe('audit export', () => {
     const rows = csv.text.split('\r\n');
     expect(rows[0]).toBe('time,op,kind,method,executor,device,verdict,rerun');
     expect(rows).toHaveLength(log.entries.length + 2); // the last row ends with CRLF too
-    expect(rows.find((r) => r.includes(refusedKey))).toMatch(/,delta,set,tabnode:local:[^,]+,C,insufficient-role,/);
+    expect(rows.find((r) => r.includes(refusedKey))).toMatch(/,sealed-delta,set,tabnode:local:[^,]+,C,insufficient-role,/);
 
     const file = await admin.contexts.open(id).exportAudit('bundle');
     expect(file.filename).toMatch(/\.bundle\.json$/);

@@ -87,6 +87,7 @@ describe('contexts across three nodes', () => {
     expect(flagged.result).toBe('mismatch');
     expect((await a.contexts.open(id).view()).alerts.some((al) => al.kind === 'verification')).toBe(true);
     const audit = await a.contexts.open(id).audit();
-    expect(audit.find((e) => e.key === honest.op!.key)).toMatchObject({ kind: 'delta', call: 'set', verification: 'confirmed', device: 'B' });
+    // Contexts made by the node are encrypted: the delta travels sealed, and members read its call after opening it.
+    expect(audit.find((e) => e.key === honest.op!.key)).toMatchObject({ kind: 'sealed-delta', call: 'set', verification: 'confirmed', device: 'B' });
   }, 30_000);
 });

@@ -5,6 +5,7 @@ import { inviteCodec } from '../../core/invitation/index.ts';
 import type { Op } from '../../core/ops/op.ts';
 import { memoryStore } from '../../core/store/index.ts';
 import { toHex } from '../../core/crypto/index.ts';
+import { testBoxKey } from '../../core/epochs/testkit.ts';
 import { membershipTasks } from './membership.ts';
 
 describe('membershipTasks', () => {
@@ -26,6 +27,7 @@ describe('membershipTasks', () => {
       now: () => T0 + 1000,
       isClosed: () => false,
       parents: () => replica.parents(),
+      boxKey: testBoxKey,
       publish: () => Promise.reject(new Error('not used by a join')),
       async publishSigned(op) {
         published.push(op);

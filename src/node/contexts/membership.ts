@@ -1,5 +1,5 @@
 import type { Replica } from '../../core/context/replica.ts';
-import { toHex } from '../../core/crypto/index.ts';
+import { toHex, type BoxKeyPair } from '../../core/crypto/index.ts';
 import { checkIntrinsic } from '../../core/governance/checkedOp.ts';
 import { judge } from '../../core/governance/rules.ts';
 import { delegationCodec, revocationCodec, type ProofOptions } from '../../core/identity/index.ts';
@@ -27,6 +27,8 @@ export interface MembershipDeps {
   publishSigned(op: Op): Promise<ReceiveResult>;
   alert(kind: Alert['kind'], message: string): void;
   onChange(): void;
+  /** This device's box key, certified by its join or add-device op. */
+  boxKey(): Promise<BoxKeyPair>;
 }
 
 /**
@@ -59,6 +61,7 @@ export function membershipTasks(d: MembershipDeps) {
 
   async function settled(): Promise<void> {
     delete record.invite;
+    delete record.inviteBoxSecret;
     delete record.rejoin;
     await store.putContext(record);
   }
@@ -83,9 +86,10 @@ export function membershipTasks(d: MembershipDeps) {
     if (!g.members.has(identity.root) && !record.invite) {
       return fail(`${identity.root} is not a member of this context (any more): ask a member for an invite`);
     }
+    const boxKey = (await d.boxKey()).publicKey;
     const body: OpBody = g.members.has(identity.root)
-      ? { kind: 'add-device', delegation: identity.delegation }
-      : { kind: 'join', invite: inviteCodec.decode(record.invite!), delegation: identity.delegation };
+      ? { kind: 'add-device', delegation: identity.delegation, boxKey }
+      : { kind: 'join', invite: inviteCodec.decode(record.invite!), delegation: identity.delegation, boxKey };
     const op = await signOp(identity.signer, { context: contextId, parents: d.parents(), time: d.now(), body });
     const checked = await checkIntrinsic(op, contextId, d.proofs);
     if (!checked.ok) return fail(checked.message);

@@ -85,6 +85,12 @@ export interface ContextView {
   opCount: number;
   heads: string[];
   pending: number;
+  /**
+   * Valid state deltas this device cannot read (docs/decisions/epoch-keys.md): `waiting` for an
+   * epoch key it does not hold (a relay, or a device not granted yet), `unreadable` because
+   * they do not open under their key or break the state layout. Absent when both are 0.
+   */
+  sealed?: { waiting: number; unreadable: number };
   /** Valid deltas waiting for content that is not in the state (see docs/state.md). */
   stuck: number;
   invalidOps: InvalidOpView[];

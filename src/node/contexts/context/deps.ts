@@ -1,4 +1,6 @@
 import type { ProofOptions } from '../../../core/identity/index.ts';
+import type { BoxKeyPair } from '../../../core/crypto/index.ts';
+import type { PrivateVault } from '../../../adapters/webcrypto/vault.ts';
 import type { Scheduler } from '../../../core/mesh/Scheduler.ts';
 import type { ContextRecord, Store } from '../../../core/store/index.ts';
 import type { ContextSync, SyncEvent } from '../../../core/sync/contextSync.ts';
@@ -26,6 +28,13 @@ export interface ContextDeps {
   proofs: ProofOptions;
   /** The app of a context, once its genesis (and so its app id) is known. */
   appFor(appId: string, sync: ContextSync): Promise<ContextApp>;
+  /** This device's box key (epoch keys are sealed to it). */
+  boxKey(): Promise<BoxKeyPair>;
+  /**
+   * The profile's vault (AES-GCM under its non-extractable key): epoch keys and state
+   * snapshots are kept through it, so a disk image without the live profile reads neither.
+   */
+  vault: PrivateVault;
   /** This member's private storage, decrypted / encrypted by the node's vault. */
   privateStorage: { load(context: string): Promise<[string, Uint8Array][]>; write(context: string, writes: [string, Uint8Array | null][]): Promise<void> };
 }

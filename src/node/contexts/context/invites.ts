@@ -15,6 +15,8 @@ export function signContextInvite(
   options: InviteOptions,
   now: number,
   nonce: Uint8Array,
+  /** The invite's box key: the current epoch key is granted to it (docs/decisions/epoch-keys.md). */
+  boxKey?: Uint8Array,
 ): Promise<Invite> {
   return signInvite(signer, {
     context: context.id,
@@ -25,5 +27,6 @@ export function signContextInvite(
     secret: context.secret,
     signaling: context.signaling,
     nonce,
+    ...(boxKey && { boxKey }),
   });
 }

@@ -1,4 +1,6 @@
-import { fromHex, toHex } from '../../../core/crypto/index.ts';
+import { fromHex, importBoxKeyPair, toHex, type BoxKeyPair } from '../../../core/crypto/index.ts';
+import { createEpochKeys } from './epochKeys.ts';
+import { unwrapEpochKey, wrapEpochKey } from '../../../adapters/webcrypto/epochKeyWrap.ts';
 import { createReplica, type StateSink } from '../../../core/context/replica.ts';
 import { inviteCodec } from '../../../core/invitation/index.ts';
 import { createContextState, createWriteSession } from '../../../core/state/index.ts';
@@ -63,7 +65,7 @@ export async function openContext(d: ContextDeps) {
   overwrites = createOverwriteNotices({ state, replica, myRoot: identity.root, onChange: d.onChange });
   const eventLog = createEventLog(identity.root);
   const writeSession = createWriteSession(() => new DataView(d.randomBytes(4).buffer).getUint32(0));
-  const persistence = createPersistence({ contextId: record.id, store, state, snapshotEveryDeltas: CONTEXT_TIMINGS.snapshotEveryDeltas, sealer: sealerFor(store) });
+  const persistence = createPersistence({ contextId: record.id, store, state, snapshotEveryDeltas: CONTEXT_TIMINGS.snapshotEveryDeltas, sealer: sealerFor(store), vault: d.vault });
   const derived = createDerived(replica, state);
   let closed = false;
 
@@ -84,7 +86,8 @@ export async function openContext(d: ContextDeps) {
     persist: persistence.persist,
     onChange: (event) => {
       d.observeSync?.(event);
-      void onSyncEvent(event);
+      // Keys in new ops are opened first, so joining and views see the state they unlock.
+      void (event.kind === 'ops' ? epochs.observe(event.result).catch(() => undefined) : Promise.resolve()).then(() => onSyncEvent(event));
     },
     apps: { get: (hash) => store.app(hash), put: (hash, bytes) => store.putApp(hash, bytes) },
   });
@@ -105,7 +108,26 @@ export async function openContext(d: ContextDeps) {
   });
   const verifier = createVerifier({ contextId, replica, alerts, app: app.ensure, onChange: d.onChange, isRelay });
 
-  const publish = createPublisher({ signer: identity.signer, contextId, replica, sync, now: d.now, onChange: d.onChange });
+  const publish = createPublisher({ signer: identity.signer, contextId, replica, sync, now: d.now, onChange: d.onChange, sealer: () => epochs });
+  let inviteBox: Promise<BoxKeyPair> | undefined;
+  const epochs = createEpochKeys({
+    contextId,
+    contextKey: record.id,
+    replica,
+    store,
+    wrap: (context, keyOp, raw) => wrapEpochKey(d.vault, context, keyOp, raw),
+    unwrap: (context, keyOp, wrapped) => unwrapEpochKey(d.vault, context, keyOp, wrapped),
+    deviceBox: d.boxKey,
+    // The invite's box key while joining with it (the link carried its private half).
+    inviteBox: async () => (record.inviteBoxSecret ? await (inviteBox ??= importBoxKeyPair(record.inviteBoxSecret)) : undefined),
+    me: { root: identity.root, key: myKey },
+    publish,
+    scheduler: d.scheduler,
+    now: d.now,
+    randomBytes: d.randomBytes,
+    isClosed: () => closed,
+    onChange: d.onChange,
+  });
   const parents = () => replica.parents();
 
   const membership = membershipTasks({
@@ -122,6 +144,7 @@ export async function openContext(d: ContextDeps) {
     publishSigned: (op) => sync.publish([op]),
     alert,
     onChange: d.onChange,
+    boxKey: d.boxKey,
   });
   const { tryJoin, catchUpRevocations } = membership;
   const onSyncEvent = createSyncEventHandler({
@@ -156,7 +179,11 @@ export async function openContext(d: ContextDeps) {
   // Start: snapshot, stored ops (those sealed as verified are not verified again), then the mesh.
   const snapshotCovers = await persistence.loadSnapshot();
   const stored = await persistence.storedHistory();
-  await persistence.afterLoad(await sync.load(stored.ops, stored.trusted), stored, snapshotCovers);
+  await epochs.load();
+  const loaded = await sync.load(stored.ops, stored.trusted);
+  await persistence.afterLoad(loaded, stored, snapshotCovers);
+  // Boxes in the stored history whose keys were not kept (a crash between op and key).
+  await epochs.observe(loaded).catch(() => undefined);
   overwrites.start();
   // Re-check the newest recorded calls of others after a reload (results are not stored).
   void verifier.recheck(myKey, RECHECK_ON_LOAD, () => closed);
@@ -180,7 +207,7 @@ export async function openContext(d: ContextDeps) {
     isOnline: online.isOnline,
   });
 
-  return runningContext({ d, contextId, replica, state, sync, app, calls, publish, projections, eventLog, verifier, checkpoints, membership, overwrites, online, alert, close: () => (closed = true) });
+  return runningContext({ d, contextId, replica, state, sync, app, calls, publish, projections, eventLog, verifier, checkpoints, membership, overwrites, online, alert, epochs, close: () => (closed = true) });
 }
 
 export type RunningContext = Awaited<ReturnType<typeof openContext>>;

@@ -1,3 +1,4 @@
+import { holdsThroughInvite, isRelay } from '../../../core/epochs/entitled.ts';
 import type { Replica } from '../../../core/context/replica.ts';
 import type { RootId } from '../../../core/identity/index.ts';
 import type { ContextState } from '../../../core/state/index.ts';
@@ -28,7 +29,22 @@ export function createProjections(p: {
   isOnline(): boolean;
 }) {
   const { record, replica, state, sync, derived } = p;
-  const history = () => ({ ops: replica.dag.all(), verdict: replica.verdict });
+  /**
+   * A member device of an encrypted context that holds none of its keys yet, or a joiner
+   * reading through its invite's key whose own device no box reached yet (it grants itself at
+   * once: settling includes that grant, so a settled joiner posts nothing more). A relay never
+   * holds keys.
+   */
+  function awaitingKey(): boolean {
+    const g = replica.governance();
+    const role = g.members.get(p.me.root)?.role;
+    if (!g.epochKey || role === undefined || isRelay(role)) return false;
+    const myBox = g.keys.get(p.me.key)?.boxKey;
+    const holders = g.epochKeys.get(g.epochKey.op)?.holders;
+    const selfGrantDue = myBox !== undefined && !holders?.has(myBox) && holdsThroughInvite(g, g.epochKey.op, myBox);
+    return replica.ring.entries().length === 0 || selfGrantDue;
+  }
+  const history = () => ({ ops: replica.dag.all(), verdict: replica.verdict, deltaBody: replica.deltaBody });
   return {
     /**
      * Recent events: others' from the ops themselves (so a reload loses none), mine with
@@ -43,7 +59,8 @@ export function createProjections(p: {
       const peers = sync.peers();
       const catchUp = sync.catchUp();
       const local = derived.localView();
-      const joining = Boolean(record.invite || record.rejoin);
+      // Still joining while the device holds no key of an encrypted context: a member grants one.
+      const joining = Boolean(record.invite || record.rejoin) || awaitingKey();
       const departure = selectDeparture(replica.governance(), history(), p.me.root);
       const view = selectView({
         id: record.id,
@@ -67,7 +84,9 @@ export function createProjections(p: {
         governanceRoot: local.governanceRoot,
         ...(catchUp ? { catchUp } : {}),
       });
-      return departure ? { ...view, departure } : view;
+      const sealed = { waiting: replica.sealedCount(), unreadable: replica.unreadableOps().length };
+      const readable = sealed.waiting || sealed.unreadable ? { ...view, sealed } : view;
+      return departure ? { ...readable, departure } : readable;
     },
   };
 }

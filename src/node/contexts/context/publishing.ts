@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import type { Signer } from '../../../core/crypto/index.ts';
 import { anchoredRevokeBody, type KeyRevokedEvent } from '../../../core/anchor/binding.ts';
 import type { Replica } from '../../../core/context/replica.ts';
-import { idKey, signOp, type OpBody } from '../../../core/ops/op.ts';
+import { idKey, signOp, type DeltaBody, type OpBody } from '../../../core/ops/op.ts';
 import type { Role } from '../../../core/ops/roles.ts';
 import type { ContextSync } from '../../../core/sync/contextSync.ts';
 import type { MemberView, OpOutcome } from '../view.ts';
@@ -10,11 +10,27 @@ import type { MemberView, OpOutcome } from '../view.ts';
 /** A Yjs update that changes nothing. */
 const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
 
-/** Sign an op on the current heads, publish it, and say whether the rules accepted it. */
-export function createPublisher(p: { signer: Signer; contextId: Uint8Array; replica: Replica; sync: ContextSync; now(): number; onChange(): void }) {
+/** How state deltas are sealed before signing (epoch keys: `epochKeys.ts`). */
+export interface DeltaSealer {
+  /** Rotate first if the current key reached someone who must not hold it. */
+  beforeWrite(): Promise<void>;
+  /** The delta as it is published on these parents: sealed under their epoch key, or clear. */
+  sealDelta(parents: Uint8Array[], body: DeltaBody): OpBody;
+}
+
+/**
+ * Sign an op on the current heads, publish it, and say whether the rules accepted it. A
+ * state delta is given in clear and sealed here, under the epoch key of the parents it is
+ * signed on.
+ */
+export function createPublisher(p: { signer: Signer; contextId: Uint8Array; replica: Replica; sync: ContextSync; now(): number; onChange(): void; sealer?: () => DeltaSealer }) {
   const { replica } = p;
   return async function publish(body: OpBody): Promise<OpOutcome> {
-    const op = await signOp(p.signer, { context: p.contextId, parents: replica.parents(), time: p.now(), body });
+    const sealer = body.kind === 'delta' ? p.sealer?.() : undefined;
+    if (sealer) await sealer.beforeWrite();
+    const parents = replica.parents();
+    const sent = sealer && body.kind === 'delta' ? sealer.sealDelta(parents, body) : body;
+    const op = await signOp(p.signer, { context: p.contextId, parents, time: p.now(), body: sent });
     const result = await p.sync.publish([op]);
     const key = idKey(op.id);
     if (result.rejected.length) return { key, valid: false, reason: result.rejected[0]!.reason, message: result.rejected[0]!.message };

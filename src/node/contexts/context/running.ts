@@ -12,6 +12,8 @@ import type { AnchorHooks, createCheckpoints } from './checkpoints.ts';
 import type { ContextDeps } from './deps.ts';
 import type { createEventLog } from './events.ts';
 import { signContextInvite, type InviteOptions } from './invites.ts';
+import type { EpochKeys } from './epochKeys.ts';
+import { newRawBoxKey } from '../../../core/crypto/index.ts';
 import type { createOnline } from './online.ts';
 import type { createOverwriteNotices } from './overwrites.ts';
 import type { createProjections } from './projections.ts';
@@ -36,13 +38,14 @@ export interface ContextParts {
   overwrites: ReturnType<typeof createOverwriteNotices>;
   online: ReturnType<typeof createOnline>;
   alert: (kind: Alert['kind'], message: string) => void;
+  epochs: EpochKeys;
   /** Mark the context closed (its timers and tasks stop). */
   close(): void;
 }
 
 /** What a running context offers the node: its actions, reads and lifecycle, over its parts. */
 export function runningContext(p: ContextParts) {
-  const { d, contextId, replica, state, sync, app, calls, publish, projections, eventLog, verifier, checkpoints, membership, overwrites, online, alert } = p;
+  const { d, contextId, replica, state, sync, app, calls, publish, projections, eventLog, verifier, checkpoints, membership, overwrites, online, alert, epochs } = p;
   const { catchUpRevocations } = membership;
   return {
     id: d.record.id,
@@ -93,15 +96,26 @@ export function runningContext(p: ContextParts) {
     /** Who this open context signs as: the root, the device key (base58), its delegation's expiry. */
     signingAs: { root: d.identity.root as string, key: toBase58(d.identity.signer.publicKey), expiry: membership.myDelegationExpiry },
 
-    /** Sign an invite with this device's key, carrying the rendezvous secret and signaling. */
-    invite: (options: InviteOptions): Promise<Invite> =>
-      signContextInvite(
+    /**
+     * Sign an invite with this device's key, carrying the rendezvous secret and signaling, and
+     * a fresh box key whose private half travels in the link: the current epoch key is granted
+     * to it at once, so whoever joins with the link reads the state even with nobody online.
+     */
+    async invite(options: InviteOptions): Promise<{ invite: Invite; boxSecret?: Uint8Array }> {
+      const encrypted = replica.governance().epochKey !== undefined;
+      const box = encrypted ? await newRawBoxKey(d.randomBytes(32)) : undefined;
+      const invite = await signContextInvite(
         d.identity.signer,
         { id: contextId, name: replica.governance().name || d.record.name, secret: d.record.secret, signaling: d.settings.signalingUrls },
         options,
         d.now(),
         d.randomBytes(16),
-      ),
+        box?.publicKey,
+      );
+      if (!box) return { invite };
+      await epochs.grantInvite(invite);
+      return { invite, boxSecret: box.rawPrivate };
+    },
 
     view: () => {
       const view = projections.view();

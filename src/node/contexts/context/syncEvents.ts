@@ -2,6 +2,7 @@ import type { Replica } from '../../../core/context/replica.ts';
 import type { CheckedOp } from '../../../core/governance/checkedOp.ts';
 import type { ContextStore } from '../../../core/store/index.ts';
 import type { SyncEvent } from '../../../core/sync/contextSync.ts';
+import { isDeltaKind } from '../../../core/governance/rules.ts';
 import type { Alerts } from './alerts.ts';
 import type { EventLog } from './events.ts';
 import { executorOf, publishedEventView } from './selectors/events.ts';
@@ -29,8 +30,8 @@ export function createSyncEventHandler(p: {
 
   /** A delta from another node: show its events; re-run its recorded call if there is one. */
   async function onDelta(c: CheckedOp): Promise<void> {
-    const body = c.op.body;
-    if (body.kind !== 'delta' || c.author === p.myKey || !replica.verdict(c.key)?.valid) return;
+    const body = replica.deltaBody(c);
+    if (!body || c.author === p.myKey || !replica.verdict(c.key)?.valid) return;
     const executor = executorOf(replica.governance(), c);
     for (const e of body.events) p.events.emit(publishedEventView(e, executor, c.key, p.now()));
     if (body.call) await p.verify(c.key);
@@ -50,7 +51,7 @@ export function createSyncEventHandler(p: {
       await p.tryJoin();
       await p.catchUpRevocations();
       // New deltas, and older ones a late op made valid (both once).
-      const deltas = new Map([...event.result.added, ...event.result.accepted].filter((c) => c.op.body.kind === 'delta').map((c) => [c.key, c]));
+      const deltas = new Map([...event.result.added, ...event.result.accepted].filter((c) => isDeltaKind(c.op.body.kind)).map((c) => [c.key, c]));
       for (const c of deltas.values()) await onDelta(c);
     }
     p.onChange();

@@ -25,8 +25,9 @@ export function createVerifier(p: {
 
   async function verify(opKey: string): Promise<VerificationView | undefined> {
     const c = replica.dag.get(opKey);
-    const body = c?.op.body;
-    if (!c || body?.kind !== 'delta' || !body.call || p.isRelay()) return undefined;
+    if (!c || p.isRelay()) return undefined;
+    const body = replica.deltaBody(c);
+    if (!body?.call) return undefined;
     const executor = executorOf(replica.governance(), c);
     const base: VerificationView = { opKey, method: body.call.method, executor, result: 'failed', message: '' };
     let view: VerificationView;
@@ -50,7 +51,7 @@ export function createVerifier(p: {
 
   /** Re-check the newest recorded calls of others (after a reload: results are not stored). */
   async function recheck(myKey: string, newest: number, isClosed: () => boolean): Promise<void> {
-    const recorded = [...replica.dag.all()].filter((c) => c.op.body.kind === 'delta' && c.op.body.call && c.author !== myKey);
+    const recorded = [...replica.dag.all()].filter((c) => c.author !== myKey && replica.deltaBody(c)?.call);
     for (const c of recorded.slice(-newest)) {
       if (isClosed()) return;
       await verify(c.key).catch(() => undefined);

@@ -3,6 +3,8 @@ import type { AnchorBinding } from '../../../core/anchor/AnchorChain.ts';
 import { anchorFieldOf } from '../../../core/anchor/binding.ts';
 import { GENESIS_CONTEXT, idKey, signOp } from '../../../core/ops/op.ts';
 import { KV_APP_ID } from '../../apps/kvApp.ts';
+import { genesisEpochFields } from '../../../core/epochs/boxes.ts';
+import { deviceBoxKey } from '../../boxKey.ts';
 import { defaultOrigins, siteOrigin } from '../origins.ts';
 import type { ContextServiceDeps } from './deps.ts';
 import type { ContextRegistry } from './registry.ts';
@@ -25,6 +27,10 @@ export async function createContext(d: ContextServiceDeps, registry: ContextRegi
   if (!title) throw new Error('a context needs a name');
   const origins = options.origins?.map(siteOrigin) ?? defaultOrigins(d.origin);
   const identity = await d.identity.signing();
+  // Epoch 0's key, sealed to this device's box key: every context made here is encrypted.
+  const nonce = d.randomBytes(16);
+  const epochKey = d.randomBytes(32);
+  const epoch = await genesisEpochFields((await deviceBoxKey(d.store)).publicKey, epochKey, nonce);
   const genesis = await signOp(identity.signer, {
     context: GENESIS_CONTEXT,
     parents: [],
@@ -34,15 +40,18 @@ export async function createContext(d: ContextServiceDeps, registry: ContextRegi
       name: title.slice(0, 100),
       appId: options.app ? fromHex(options.app) : KV_APP_ID,
       verifiable: options.verifiable ?? false,
-      nonce: d.randomBytes(16),
+      nonce,
       delegation: identity.delegation,
       origins,
       anchor: options.anchor && anchorFieldOf(options.anchor),
+      ...epoch,
     },
   });
   const id = idKey(genesis.id);
   await d.store.putContext({ id, name: title, secret: d.randomBytes(32), signaling: [], createdAt: d.now() });
   const ctx = await registry.start(id);
+  // Held from the start (its box opens a moment later): the creator writes and invites at once.
+  ctx.replica.learnKeys([{ keyOp: id, key: epochKey }]);
   await ctx.sync.publish([genesis]);
   await ctx.catchUpRevocations();
   changed();

@@ -35,8 +35,8 @@ export function contextHandle(id: string, registry: ContextRegistry, d: Pick<Con
       return registry.anchoring.of(id, await ctx());
     },
     async invite(options: { role: Role; expiresInMs?: number; maxUses?: number }): Promise<string> {
-      const invite = await (await ctx()).invite({ role: options.role, expiresInMs: options.expiresInMs ?? 7 * DAY, maxUses: options.maxUses ?? 1 });
-      return inviteLink(d.origin, invite);
+      const { invite, boxSecret } = await (await ctx()).invite({ role: options.role, expiresInMs: options.expiresInMs ?? 7 * DAY, maxUses: options.maxUses ?? 1 });
+      return inviteLink(d.origin, invite, boxSecret);
     },
     /**
      * Resolves once this device is settled in the context (its join or add-device op is

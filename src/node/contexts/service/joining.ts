@@ -1,5 +1,5 @@
 import { toHex } from '../../../core/crypto/index.ts';
-import { checkInviteStandalone, inviteCodec, parseInviteLink, InviteLinkError } from '../../../core/invitation/index.ts';
+import { checkInviteStandalone, inviteCodec, parseInviteLink, readInviteLink, InviteLinkError } from '../../../core/invitation/index.ts';
 import type { ContextServiceDeps, InvitePreview } from './deps.ts';
 import type { ContextRegistry } from './registry.ts';
 
@@ -29,7 +29,7 @@ export function joining(d: ContextServiceDeps, registry: ContextRegistry, change
     async join(link: string): Promise<string> {
       const preview = await previewInvite(link);
       if (!preview.ok) throw new Error(preview.problem);
-      const invite = parseInviteLink(link);
+      const { invite, boxSecret } = readInviteLink(link);
       const id = preview.contextId;
       if (!preview.alreadyHere) {
         await d.store.putContext({
@@ -38,6 +38,7 @@ export function joining(d: ContextServiceDeps, registry: ContextRegistry, change
           secret: invite.claims.secret,
           signaling: invite.claims.signaling,
           invite: inviteCodec.encode(invite),
+          ...(boxSecret && { inviteBoxSecret: boxSecret }),
           createdAt: d.now(),
         });
       }

@@ -1,3 +1,4 @@
+import { deviceBoxKey } from '../../boxKey.ts';
 import type { SyncEvent } from '../../../core/sync/contextSync.ts';
 import { openContext, type RunningContext } from '../openContext.ts';
 import { anchorRegistry } from './anchoring.ts';
@@ -38,6 +39,8 @@ export function contextRegistry(d: ContextServiceDeps, changed: () => void) {
         ...(d.observeSync ? { observeSync: (event: SyncEvent) => d.observeSync!(id, event) } : {}),
         appFor: d.appFor,
         privateStorage: sealedPrivateStorage(d.store, d.vault),
+        boxKey: () => deviceBoxKey(d.store),
+        vault: d.vault,
       });
       anchoring.close(id);
       void anchoring.attach(id, opened);

@@ -1,6 +1,6 @@
 import type { GovState } from '../../../../core/governance/state.ts';
 import type { AuditEntry, VerificationView } from '../../view.ts';
-import type { History } from './types.ts';
+import { readableDelta, type History } from './types.ts';
 
 /** Every op with who made it, from which device, whether it counts, and its re-run's result. */
 export function selectAudit(g: GovState, history: History, verifications: ReadonlyMap<string, VerificationView>): AuditEntry[] {
@@ -8,6 +8,7 @@ export function selectAudit(g: GovState, history: History, verifications: Readon
     const key = g.keys.get(c.author);
     const v = history.verdict(c.key);
     const body = c.op.body;
+    const call = readableDelta(history, c)?.call?.method;
     return {
       key: c.key,
       kind: body.kind,
@@ -16,7 +17,7 @@ export function selectAudit(g: GovState, history: History, verifications: Readon
       time: c.op.time,
       valid: Boolean(v?.valid),
       ...(v && !v.valid ? { reason: v.reason } : {}),
-      ...(body.kind === 'delta' && body.call ? { call: body.call.method } : {}),
+      ...(call ? { call } : {}),
       ...(verifications.get(c.key) ? { verification: verifications.get(c.key)!.result } : {}),
     };
   });

@@ -3,12 +3,13 @@ import type { CheckedOp } from '../../../../core/governance/checkedOp.ts';
 import type { GovState } from '../../../../core/governance/state.ts';
 import { describePayload } from '../../payloads.ts';
 import type { EventView } from '../../view.ts';
-import type { History } from './types.ts';
+import { readableDelta, type History } from './types.ts';
+import type { DeltaBody } from '../../../../core/ops/op.ts';
 
 /** How many events a context keeps and lists (the newest). */
 export const MAX_EVENTS = 200;
 
-type PublishedEvent = Extract<CheckedOp['op']['body'], { kind: 'delta' }>['events'][number];
+type PublishedEvent = DeltaBody['events'][number];
 
 /** The view of an event an op published (a hashed payload shows as its hash). */
 export function publishedEventView(e: PublishedEvent, executor: string, opKey: string, at: number): EventView {
@@ -29,8 +30,8 @@ export function selectEvents(g: GovState, history: History, local: readonly Even
   const mine = new Map(local.filter((e) => e.opKey).map((e) => [`${e.opKey}/${e.name}`, e]));
   const out: EventView[] = [];
   for (const c of history.ops) {
-    const body = c.op.body;
-    if (body.kind !== 'delta' || body.events.length === 0 || !history.verdict(c.key)?.valid) continue;
+    const body = readableDelta(history, c);
+    if (!body || body.events.length === 0 || !history.verdict(c.key)?.valid) continue;
     const executor = executorOf(g, c);
     for (const e of body.events) {
       const kept = mine.get(`${c.key}/${e.name}`);

@@ -1,0 +1,85 @@
+import { BoxError, bytesEqual, fromHex, openSealedBox, sealToBoxKey, toHex, type BoxKeyPair } from '../crypto/index.ts';
+import { idKey, type EpochRecipient, type Op, type OpBody } from '../ops/op.ts';
+import type { EpochKeyRing } from './ring.ts';
+import { boxInfo, EPOCH_KEY_BYTES, genesisBoxInfo, sealPrevious, type CarriedKey } from './seal.ts';
+
+/** Seal one key to each box key (hex), bound to the context's box `info`. */
+export async function sealKeyTo(recipients: string[], key: Uint8Array, info: Uint8Array): Promise<EpochRecipient[]> {
+  return Promise.all(recipients.map(async (to) => ({ to: fromHex(to), box: await sealToBoxKey(fromHex(to), key, info) })));
+}
+
+/** A genesis's epoch fields: epoch 0's `key` sealed to the creator device's own box key. */
+export async function genesisEpochFields(boxKey: Uint8Array, key: Uint8Array, genesisNonce: Uint8Array): Promise<{ boxKey: Uint8Array; epochBox: EpochRecipient['box'] }> {
+  return { boxKey, epochBox: await sealToBoxKey(boxKey, key, genesisBoxInfo(genesisNonce)) };
+}
+
+/**
+ * A `rotate-epoch` body: `newKey` sealed to `recipients`, carrying forward `carried` (the key
+ * it replaces first, then concurrent losers the author holds) under the new key.
+ */
+export async function rotationBody(
+  contextId: Uint8Array,
+  epoch: number,
+  newKey: Uint8Array,
+  previousNonce: Uint8Array,
+  recipients: string[],
+  carried: CarriedKey[],
+): Promise<OpBody> {
+  return { kind: 'rotate-epoch', epoch, boxes: await sealKeyTo(recipients, newKey, boxInfo(contextId)), previous: sealPrevious(newKey, previousNonce, contextId, carried) };
+}
+
+/** A `grant-epoch` body: the key of `keyOp` sealed to `recipients` (one invite's box key when `invite` is given). */
+export async function grantBody(
+  contextId: Uint8Array,
+  keyOp: string,
+  key: Uint8Array,
+  recipients: string[],
+  invite?: { id: Uint8Array; expiresAt: number; maxUses: number },
+): Promise<OpBody> {
+  return { kind: 'grant-epoch', keyOp: fromHex(keyOp), boxes: await sealKeyTo(recipients, key, boxInfo(contextId)), ...(invite && { invite }) };
+}
+
+/** The keys carried forward by a rotation at a point whose winning key is `replaced`: it first, then every other key held that is not it. */
+export function keysToCarry(ring: EpochKeyRing, replaced: string, alsoHeld: Iterable<string>): CarriedKey[] {
+  const out: CarriedKey[] = [];
+  const push = (op: string) => {
+    const key = ring.get(op);
+    if (key && !out.some((c) => toHex(c.keyOp) === op)) out.push({ keyOp: fromHex(op), key });
+  };
+  push(replaced);
+  for (const op of alsoHeld) push(op);
+  return out;
+}
+
+/** An epoch key found in an op for this device. */
+export interface OpenedKey {
+  keyOp: string;
+  key: Uint8Array;
+}
+
+/**
+ * Open the boxes of an op addressed to `mine` (a device's or an invite's box key pair):
+ * the genesis's box, a rotation's, a grant's. Boxes that do not open (altered, or sealed
+ * with another `info`) are skipped: the key must come from another box or a `previous` chain.
+ */
+export async function openBoxesFor(op: Op, contextId: Uint8Array, mine: BoxKeyPair): Promise<OpenedKey[]> {
+  const body = op.body;
+  const attempts: { keyOp: string; box: EpochRecipient['box']; info: Uint8Array }[] = [];
+  if (body.kind === 'genesis' && body.epochBox && body.boxKey && bytesEqual(body.boxKey, mine.publicKey)) {
+    attempts.push({ keyOp: idKey(op.id), box: body.epochBox, info: genesisBoxInfo(body.nonce) });
+  }
+  if (body.kind === 'rotate-epoch' || body.kind === 'grant-epoch') {
+    const keyOp = body.kind === 'rotate-epoch' ? idKey(op.id) : toHex(body.keyOp);
+    for (const r of body.boxes) if (bytesEqual(r.to, mine.publicKey)) attempts.push({ keyOp, box: r.box, info: boxInfo(contextId) });
+  }
+  const out: OpenedKey[] = [];
+  for (const a of attempts) {
+    try {
+      const key = await openSealedBox(mine, a.box, a.info);
+      if (key.length === EPOCH_KEY_BYTES) out.push({ keyOp: a.keyOp, key });
+    } catch (e) {
+      if (!(e instanceof BoxError)) throw e;
+    }
+  }
+  return out;
+}

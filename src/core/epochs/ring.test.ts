@@ -1,0 +1,72 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { AeadError, openBody, sealBody, toHex } from '../crypto/index.ts';
+import { DecodeError } from '../codec/index.ts';
+import { epochKeyAt, newerKey } from './keyAt.ts';
+import { createEpochKeyRing, EpochKeyError } from './ring.ts';
+import { deltaAad, openDeltaBody, sealDeltaBody, sealPrevious } from './seal.ts';
+import { testBytes } from './testkit.ts';
+
+const ctx = testBytes(100);
+const op = (n: number) => toHex(testBytes(200 + n));
+
+describe('the epoch key ring', () => {
+  test('learning the newest key opens the whole previous chain, in whatever order rotations arrive', () => {
+    const keys = [testBytes(1), testBytes(2), testBytes(3)];
+    const prev1 = sealPrevious(keys[1]!, testBytes(11, 24), ctx, [{ keyOp: testBytes(200), key: keys[0]! }]);
+    const prev2 = sealPrevious(keys[2]!, testBytes(12, 24), ctx, [{ keyOp: testBytes(201), key: keys[1]! }]);
+    const ring = createEpochKeyRing(ctx);
+    expect(ring.notePrevious(op(2), prev2)).toEqual([]);
+    expect(ring.learn(op(2), keys[2]!)).toEqual([op(2), op(1)]);
+    expect(ring.notePrevious(op(1), prev1)).toEqual([op(0)]);
+    expect(ring.get(op(0))).toEqual(keys[0]);
+  });
+
+  test('the first key learnt for an op stays; a rotation whose previous does not open is listed as broken', () => {
+    const ring = createEpochKeyRing(ctx);
+    ring.learn(op(0), testBytes(1));
+    expect(ring.learn(op(0), testBytes(2))).toEqual([]);
+    expect(ring.get(op(0))).toEqual(testBytes(1));
+    ring.notePrevious(op(0), { nonce: testBytes(3, 24), sealed: new Uint8Array(40) });
+    expect(ring.broken()).toEqual([op(0)]);
+    expect(() => ring.learn('zz', testBytes(1))).toThrow(EpochKeyError);
+    expect(() => ring.learn(op(1), new Uint8Array(16))).toThrow(/32 bytes/);
+  });
+});
+
+describe('sealed bodies', () => {
+  test('a delta body opens only under its key, context and key op', () => {
+    const key = testBytes(1);
+    const keyOp = testBytes(2);
+    const body = { writer: 'kv', update: new Uint8Array([1, 2, 3]), events: [] };
+    const sealed = { keyOp, nonce: testBytes(3, 24), sealed: sealDeltaBody(key, testBytes(3, 24), ctx, keyOp, body) };
+    expect(openDeltaBody(key, ctx, sealed)).toMatchObject(body);
+    expect(() => openDeltaBody(testBytes(9), ctx, sealed)).toThrow(AeadError);
+    expect(() => openDeltaBody(key, testBytes(8), sealed)).toThrow(AeadError);
+    expect(() => openDeltaBody(key, ctx, { ...sealed, keyOp: testBytes(7) })).toThrow(AeadError);
+    expect(openBody(key, sealed.nonce, sealed.sealed, deltaAad(ctx, keyOp)).length).toBeGreaterThan(3);
+  });
+
+  test('a body that opens but is not a delta body is a DecodeError', () => {
+    const key = testBytes(1);
+    const keyOp = testBytes(2);
+    const nonce = testBytes(3, 24);
+    const junk = sealPrevious(key, nonce, ctx, []).sealed; // opens only with the previous label
+    expect(() => openDeltaBody(key, ctx, { keyOp, nonce, sealed: junk })).toThrow(AeadError);
+    // A body sealed under the right aad whose plaintext is garbage:
+    expect(() => openDeltaBody(key, ctx, { keyOp, nonce, sealed: sealBody(key, nonce, new Uint8Array([0xff]), deltaAad(ctx, keyOp)) })).toThrow(DecodeError);
+  });
+});
+
+describe('the epoch key at a point', () => {
+  test('highest epoch, then highest op id, whatever the order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ op: fc.stringMatching(/^[0-9a-f]{64}$/), epoch: fc.nat(5) }), { minLength: 1, maxLength: 8 }), (refs) => {
+        const winner = epochKeyAt(refs)!;
+        expect(epochKeyAt([...refs].reverse())).toEqual(winner);
+        for (const r of refs) expect(newerKey(r, winner)).toEqual(winner);
+      }),
+    );
+    expect(epochKeyAt([])).toBeUndefined();
+  });
+});

@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { toHex } from '../../core/crypto/index.ts';
+import { decodeOp, type Op } from '../../core/ops/op.ts';
+import { memoryStore, type Store } from '../../core/store/index.ts';
+import type { TabnodeNode } from '../createNode.ts';
+import { realTimeScheduler } from '../scheduler.ts';
+import { testNode, until } from '../testing.ts';
+import { memoryMeshHub } from './memoryMesh.ts';
+import { containsBytes } from '../../core/epochs/testkit.ts';
+
+/** Epoch keys as the node runs them (docs/decisions/epoch-keys.md). */
+const nodes: TabnodeNode[] = [];
+afterEach(async () => {
+  await Promise.all(nodes.splice(0).map((n) => n.close()));
+});
+
+const text = new TextEncoder();
+
+async function storedOps(store: Store, id: string): Promise<Op[]> {
+  return (await store.ops(id)).map((bytes) => decodeOp(bytes));
+}
+
+/** Alice (owner) and Bob (writer, settled: his device holds the key) in a new context, with their stores. */
+async function aliceAndBob() {
+  const [storeA, storeB] = [memoryStore(), memoryStore()];
+  const hub = memoryMeshHub(realTimeScheduler);
+  const a = await testNode(hub, 'Alice laptop', storeA);
+  const b = await testNode(hub, 'Bob laptop', storeB);
+  nodes.push(a, b);
+  const id = await a.contexts.create('Team');
+  await b.contexts.join(await a.contexts.open(id).invite({ role: 'writer' }));
+  await until('Bob settled', async () => !(await b.contexts.open(id).view()).joining && (await b.contexts.open(id).view()).myRole === 'writer');
+  await until('Alice sees Bob', async () => (await a.contexts.open(id).view()).members.length === 2);
+  return { a, b, id, storeA, storeB };
+}
+
+describe('epoch keys in the node', () => {
+  test('writes travel and rest sealed; the joiner reads through the key granted to its invite; keys rest wrapped', async () => {
+    const [storeA, storeB] = [memoryStore(), memoryStore()];
+    const hub = memoryMeshHub(realTimeScheduler);
+    const a = await testNode(hub, 'Alice laptop', storeA);
+    nodes.push(a);
+    const id = await a.contexts.create('Team');
+    await a.contexts.open(id).write({ method: 'set', args: { key: 'plan', value: 'open-the-vault-at-dawn' } });
+    const b = await testNode(hub, 'Bob laptop', storeB);
+    nodes.push(b);
+    await b.contexts.join(await a.contexts.open(id).invite({ role: 'writer' }));
+    await until('Bob reads the state', async () => (await b.contexts.open(id).view()).kv.some(([k, v]) => k === 'plan' && v === 'open-the-vault-at-dawn'));
+    // The invite's key let Bob read before his join op is valid; he writes once he is a member.
+    await until('Bob settled', async () => (await b.contexts.open(id).view()).myRole === 'writer');
+    const reply = await b.contexts.open(id).write({ method: 'set', args: { key: 'reply', value: 'bring-the-lantern' } });
+    expect(reply).toMatchObject({ valid: true });
+    await until('Alice reads the reply', async () => (await a.contexts.open(id).view()).kv.some(([k]) => k === 'reply'));
+
+    for (const store of [storeA, storeB]) {
+      const ops = await storedOps(store, id);
+      expect(ops.filter((o) => o.body.kind === 'sealed-delta').length).toBeGreaterThanOrEqual(2);
+      expect(ops.some((o) => o.body.kind === 'delta')).toBe(false);
+      for (const bytes of await store.ops(id)) {
+        for (const secret of ['open-the-vault-at-dawn', 'bring-the-lantern']) expect(containsBytes(bytes, text.encode(secret))).toBe(false);
+      }
+      const keys = await store.epochKeys(id);
+      expect(keys.map((k) => k.keyOp)).toContain(id);
+      // Wrapped by the profile's vault: not the raw 32 bytes.
+      for (const k of keys) expect(k.wrapped.length).toBeGreaterThan(32);
+    }
+  }, 30_000);
+
+  test('removing a member rotates at once; the new key is sealed to everyone but the removed device', async () => {
+    const { a, b, id, storeA, storeB } = await aliceAndBob();
+    const bRoot = (await b.identity.status()).root!.id;
+    const bBox = (await storedOps(storeB, id)).flatMap((o) => (o.body.kind === 'join' && o.body.boxKey ? [toHex(o.body.boxKey)] : []))[0];
+    expect(bBox).toBeDefined();
+
+    expect(await a.contexts.open(id).remove(bRoot)).toMatchObject({ valid: true });
+    await a.contexts.open(id).write({ method: 'set', args: { key: 'after', value: 'not-for-bob' } });
+    const opsA = await storedOps(storeA, id);
+    const rotations = opsA.filter((o) => o.body.kind === 'rotate-epoch');
+    expect(rotations.length).toBe(1);
+    const rotation = rotations[0]!;
+    if (rotation.body.kind !== 'rotate-epoch') throw new Error('unreachable');
+    expect(rotation.body.epoch).toBe(1);
+    const recipients = rotation.body.boxes.map((x) => toHex(x.to));
+    expect(recipients).not.toContain(bBox);
+    expect(recipients.length).toBe(1);
+    // What A wrote after the removal is under the new key, which B's node never got.
+    const after = opsA.filter((o) => o.body.kind === 'sealed-delta' && toHex(o.body.keyOp) === toHex(rotation.id));
+    expect(after.length).toBe(1);
+    expect((await storeB.epochKeys(id)).map((k) => k.keyOp)).not.toContain(toHex(rotation.id));
+    expect((await a.contexts.open(id).view()).kv).toContainEqual(['after', 'not-for-bob']);
+  }, 30_000);
+
+  test('a member who leaves never rotates; the others do after a short wait', async () => {
+    const { b, id, storeA, storeB } = await aliceAndBob();
+    expect(await b.contexts.open(id).leave()).toMatchObject({ valid: true });
+    const rotation = await until('Alice rotated', async () => (await storedOps(storeA, id)).find((o) => o.body.kind === 'rotate-epoch'), 10_000);
+    expect(toHex(rotation.author)).not.toBe(toHex((await storedOps(storeB, id)).find((o) => o.body.kind === 'join')!.author));
+    expect((await storedOps(storeA, id)).filter((o) => o.body.kind === 'rotate-epoch')).toHaveLength(1);
+  }, 30_000);
+});
