@@ -7,6 +7,7 @@ import { CHROMIUM_ARGS, findChromium } from './chromium.ts';
 import { eventually } from './eventually.ts';
 import { contextView, signIn } from './tabnode.ts';
 import { launchPeers, screenshot, startApp, unexpectedErrors, type App, type Peers } from './harness.ts';
+import { heapContains, indexedDbContains } from './plaintext.ts';
 import { startRelay, type RelayProcess } from './relayPeer.ts';
 
 /**
@@ -36,10 +37,17 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-const write = (page: Page, id: string, key: string, value: number) =>
+const write = (page: Page, id: string, key: string, value: string) =>
   page.evaluate(([i, k, v]) => window.tabnode!.contexts.open(i as string).write({ method: 'set', args: { key: k, value: v } }), [id, key, value] as const);
 
+/** The kinds of every op in the context's history, sorted. */
+const kinds = async (page: Page, id: string) => (await page.evaluate((i) => window.tabnode!.contexts.open(i).audit(), id)).map((e) => e.kind).sort();
+
 const valueOf = (kv: readonly (readonly [string, unknown])[], key: string) => kv.find(([k]) => k === key)?.[1];
+
+// Values no code or fixture contains: found anywhere, they came from the shared state.
+const FROM_A = 'alpha-plain-7c41e0';
+const FROM_B = 'bravo-plain-93d2f5';
 
 describe('a relay keeps a context while its members are offline', () => {
   test('members catch up from the relay alone, see it as a relay, and it survives a restart', async () => {
@@ -72,13 +80,15 @@ describe('a relay keeps a context while its members are offline', () => {
     await eventually('B sees the relay as a member', () => contextView(B, id), (v) => v.members.some((m) => m.root === relayRoot && m.role === 'relay'));
 
     // A and B write; the relay ends up holding every op they hold.
-    expect(await write(A, id, 'from-a', 1)).toMatchObject({ valid: true });
-    expect(await write(B, id, 'from-b', 2)).toMatchObject({ valid: true });
-    const both = (v: Awaited<ReturnType<typeof contextView>>) => valueOf(v.kv, 'from-a') === 1 && valueOf(v.kv, 'from-b') === 2;
+    expect(await write(A, id, 'from-a', FROM_A)).toMatchObject({ valid: true });
+    expect(await write(B, id, 'from-b', FROM_B)).toMatchObject({ valid: true });
+    const both = (v: Awaited<ReturnType<typeof contextView>>) => valueOf(v.kv, 'from-a') === FROM_A && valueOf(v.kv, 'from-b') === FROM_B;
     const history = (await eventually('A has both writes', () => contextView(A, id), both)).opCount;
     await eventually('B has the same history', () => contextView(B, id), (v) => both(v) && v.opCount === history);
-    // genesis, B's join, the relay's join, two writes
-    expect(history).toBe(5);
+    // Genesis; a key grant to each of the two member links (the relay's link gets none); B's
+    // join and the grant to B's device; the relay's join (no grant: it never reads); two writes.
+    expect(await kinds(A, id)).toEqual(['genesis', 'grant-epoch', 'grant-epoch', 'join', 'grant-epoch', 'join', 'sealed-delta', 'sealed-delta'].sort());
+    expect(history).toBe(8);
     await eventually('the relay holds every op', async () => relay!.latest(short), (s) => s?.opCount === history, 60_000);
 
     // The members list on A's page names the relay with its role.
@@ -108,11 +118,14 @@ describe('a relay keeps a context while its members are offline', () => {
     const seen = await eventually('C reads what A and B wrote', () => contextView(C, id), both, 60_000);
     expect(seen.peers.filter((p) => p.state === 'verified').map((p) => p.root)).toEqual([relayRoot]);
     expect(seen.members.find((m) => m.root === relayRoot)?.role).toBe('relay');
-    expect(seen.opCount).toBe(history + 1);
+    // C's join, and the grant to C's device (made by C's node from the key its link opened).
+    expect(seen.opCount).toBe(history + 2);
+    // C reads: its heap holds the values (this is what the searches below would find on the relay).
+    expect(await heapContains(C, [FROM_A, FROM_B])).toEqual([FROM_A, FROM_B]);
     await C.goto(`${app.url}contexts/${id}`);
     await eventually('C’s sync panel shows its one link is the relay', () => C.getByTestId('links').textContent(), (t) => t?.includes('Relay box (relay)') === true);
     await screenshot(C, 'relay-catch-up-alone');
-    await eventually('the relay holds C’s join too', async () => relay!.latest(short), (s) => s?.opCount === history + 1, 60_000);
+    await eventually('the relay holds C’s join too', async () => relay!.latest(short), (s) => s?.opCount === history + 2, 60_000);
 
     // The relay stops cleanly and comes back from its data directory with the same context and ops.
     expect(await relay.stop()).toBe(0);
@@ -126,18 +139,23 @@ describe('a relay keeps a context while its members are offline', () => {
       expect(await page.getByRole('button', { name: 'Set' }).isDisabled()).toBe(true);
       expect(await page.getByTestId('context-name').textContent()).toBe('Relay test');
       await screenshot(page, 'relay-own-view');
+      // It holds A's and B's writes sealed, and no plaintext of them in memory or on disk.
+      const mine = await eventually('the relay node counts the deltas it cannot read', () => contextView(page, id), (v) => v.opCount === history + 2 && (v.sealed?.waiting ?? 0) >= 2);
+      expect(mine.kv).toEqual([]);
+      expect(await heapContains(page, [FROM_A, FROM_B, 'Relay test'])).toEqual(['Relay test']);
+      expect(await indexedDbContains(page, [FROM_A, FROM_B, 'Relay test'])).toEqual(['Relay test']);
     } finally {
       await own.close();
     }
     relay = startRelay(dataDir, [linkRelay!], 'relay-again');
-    await eventually('the restarted relay reopens the context it joined', async () => relay!.latest(short), (s) => s?.role === 'relay' && s.opCount === history + 1, 90_000);
+    await eventually('the restarted relay reopens the context it joined', async () => relay!.latest(short), (s) => s?.role === 'relay' && s.opCount === history + 2, 90_000);
     expect(relay.lines.some((l) => l.includes(`${short} "Relay test": joined on an earlier run, reopened`))).toBe(true);
     await eventually('the restarted relay reopens the second context', async () => relay!.latest(second.slice(0, 8)), (s) => s?.role === 'relay' && s.opCount === 2, 60_000);
     expect(relay.lines.filter((l) => l.startsWith('stderr: error'))).toEqual([]);
     // And it serves members again: C writes, the relay takes it.
     await eventually('C reconnects to the relay', () => contextView(C, id), (v) => v.peers.some((p) => p.state === 'verified' && p.root === relayRoot), 60_000);
-    expect(await write(C, id, 'from-c', 3)).toMatchObject({ valid: true });
-    await eventually('the relay holds C’s write', async () => relay!.latest(short), (s) => s?.opCount === history + 2, 60_000);
+    expect(await write(C, id, 'from-c', 'charlie-plain')).toMatchObject({ valid: true });
+    await eventually('the relay holds C’s write', async () => relay!.latest(short), (s) => s?.opCount === history + 3, 60_000);
 
     // The relay link was used: another peer given it (a fresh profile) is told so by the members.
     const another = startRelay(join(dataDir, 'another'), [linkRelay!], 'another-relay');
@@ -156,7 +174,7 @@ describe('a relay keeps a context while its members are offline', () => {
     expect(await bad.exited).toBe(1);
     const errors = bad.lines.filter((l) => l.startsWith('stderr: '));
     expect(errors.join('\n')).toMatch(/"not-a-link" is not a link: pass the whole invite link/);
-    expect(errors.join('\n')).toMatch(/error: "http:.*": the invite in the link is damaged/);
+    expect(errors.join('\n')).toMatch(/error: "http:.*": this is not an invite link \(payload type 0\)/);
     expect(bad.lines.some((l) => l.includes('signed in as'))).toBe(false);
   });
 });

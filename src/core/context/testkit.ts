@@ -65,7 +65,7 @@ export function op(device: Device, context: Uint8Array, parents: (Op | Uint8Arra
 export function invite(
   by: Device,
   context: Uint8Array,
-  options: { role?: Role; maxUses?: number; expiresAt?: number; nonce?: number } = {},
+  options: { role?: Role; maxUses?: number; expiresAt?: number; nonce?: number; boxKey?: Uint8Array } = {},
 ): Promise<Invite> {
   const nonce = new Uint8Array(16);
   nonce[0] = options.nonce ?? 1;
@@ -78,6 +78,7 @@ export function invite(
     secret: new Uint8Array(32).fill(7),
     signaling: ['ws://127.0.0.1:8080/signal'],
     nonce,
+    ...(options.boxKey && { boxKey: options.boxKey }),
   });
 }
 

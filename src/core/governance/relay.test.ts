@@ -37,6 +37,16 @@ describe('the relay role', () => {
     expect(x.replica.governance().members.get(x.r.rootId)).toEqual({ role: 'relay' });
   });
 
+  test('a relay invite carrying a box key is malformed: nobody joins with it, so no key reaches a relay through its link', async () => {
+    const x = await world();
+    const [y] = await Promise.all([person('Y', 85)]);
+    const boxed = await invite(x.a.device, x.g.id, { role: 'relay', nonce: 9, boxKey: new Uint8Array(32).fill(0x42) });
+    const join = await op(y.device, x.g.id, [x.joinW], joinBody(y.device, boxed));
+    const result = await x.replica.receive([join]);
+    expect(result.rejected).toEqual([expect.objectContaining({ reason: 'bad-invite', message: expect.stringMatching(/a relay invite cannot carry a box key/) })]);
+    expect(x.replica.governance().members.has(y.rootId)).toBe(false);
+  });
+
   test('a relay is admitted at the handshake like any member', async () => {
     const x = await world();
     const claims = delegationCodec.decode(x.r.device.delegation).claims;

@@ -61,6 +61,8 @@ export async function checkInviteStandalone(invite: Invite, now: number): Promis
     return refuse('malformed', `an invite allows 1 to ${INVITE_LIMITS.maxUses} uses, this one ${claims.maxUses}`);
   }
   if (claims.role === 'owner') return refuse('malformed', 'an invite cannot make someone an owner');
+  // A box key in the link would hand the relay the epoch keys granted to it: a relay never reads.
+  if (claims.role === 'relay' && claims.boxKey) return refuse('malformed', 'a relay invite cannot carry a box key: a relay must never hold an epoch key');
   const signed = concatBytes(DOMAIN, encodeWith(claimsSchema, claims));
   if (!(await verifyEd25519(claims.inviterKey, signed, invite.signature))) {
     return refuse('bad-signature', 'the invite was altered or not signed by the key it names');

@@ -102,8 +102,9 @@ export function runningContext(p: ContextParts) {
      * to it at once, so whoever joins with the link reads the state even with nobody online.
      */
     async invite(options: InviteOptions): Promise<{ invite: Invite; boxSecret?: Uint8Array }> {
-      const encrypted = replica.governance().epochKey !== undefined;
-      const box = encrypted ? await newRawBoxKey(d.randomBytes(32)) : undefined;
+      // A relay's link carries no box key: a relay stores and forwards, and never reads.
+      const readable = replica.governance().epochKey !== undefined && options.role !== 'relay';
+      const box = readable ? await newRawBoxKey(d.randomBytes(32)) : undefined;
       const invite = await signContextInvite(
         d.identity.signer,
         { id: contextId, name: replica.governance().name || d.record.name, secret: d.record.secret, signaling: d.settings.signalingUrls },
