@@ -169,6 +169,69 @@ describe('a relay keeps a context while its members are offline', () => {
     expect(unexpectedErrors(late.peers)).toEqual([]);
   }, 300_000);
 
+  test('a removed member given every later op from the relay reads none of it', async () => {
+    const pair = await launchPeers(2, { app, name: 'removal' });
+    const [A, B] = pair.peers.map((p) => p.page) as [Page, Page];
+    const dir = join(dataDir, 'removal');
+    let keeper: RelayProcess | undefined;
+    try {
+      await Promise.all([signIn(A, 'Alice laptop'), signIn(B, 'Bob laptop')]);
+      const id = await A.evaluate(() => window.tabnode!.contexts.create('Removal test'));
+      const short = id.slice(0, 8);
+      const [linkB, linkRelay] = await A.evaluate((i) => Promise.all((['writer', 'relay'] as const).map((role) => window.tabnode!.contexts.open(i).invite({ role }))), id);
+      keeper = startRelay(dir, [linkRelay!], 'removal-relay');
+      await B.evaluate((l) => window.tabnode!.contexts.join(l), linkB!);
+      expect(await B.evaluate((i) => window.tabnode!.contexts.open(i).whenSettled(60_000), id)).toBe(true);
+      await eventually('the relay is in sync', async () => keeper!.latest(short), (s) => s?.role === 'relay' && s.state === 'in sync', 90_000);
+
+      // Before the removal B reads A's writes.
+      const BEFORE = 'before-removal-4e8a1b';
+      const AFTER = 'after-removal-d93c07';
+      expect(await write(A, id, 'before', BEFORE)).toMatchObject({ valid: true });
+      await eventually('B reads the write from before its removal', () => contextView(B, id), (v) => valueOf(v.kv, 'before') === BEFORE);
+
+      // A removes B: A's node rotates the epoch key to everyone left (A; the relay gets none).
+      const bRoot = (await contextView(B, id)).myRoot;
+      expect(await A.evaluate(([i, r]) => window.tabnode!.contexts.open(i!).remove(r as never), [id, bRoot] as const)).toMatchObject({ valid: true });
+      await eventually('A rotated the key', () => kinds(A, id), (k) => k.includes('rotate-epoch'));
+      expect(await write(A, id, 'after', AFTER)).toMatchObject({ valid: true });
+      const history = (await eventually('A has its write after the removal', () => contextView(A, id), (v) => valueOf(v.kv, 'after') === AFTER)).opCount;
+      await eventually('the relay holds every op, the rotation and the later write included', async () => keeper!.latest(short), (s) => s?.opCount === history, 60_000);
+      expect(await keeper.stop()).toBe(0);
+      keeper = undefined;
+
+      // The relay's copy of the history, as its own node exports it (a backup: every op's signed bytes).
+      const own = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath: findChromium()!, args: [...CHROMIUM_ARGS], headless: true });
+      let backup: string;
+      try {
+        const page = await own.newPage();
+        await page.goto(`${app.url}contexts/${id}`);
+        await eventually('the relay node opened the context', () => contextView(page, id), (v) => v.opCount === history);
+        backup = await page.evaluate(async (i) => (await window.tabnode!.contexts.open(i).backup()).text, id);
+      } finally {
+        await own.close();
+      }
+
+      // B's node takes in every later op: each verifies and is stored; the later write stays sealed.
+      const restored = await B.evaluate((text) => window.tabnode!.contexts.restore(text), backup);
+      expect(restored.id).toBe(id);
+      const b = await eventually('B holds the whole history', () => contextView(B, id), (v) => v.opCount >= history);
+      expect(valueOf(b.kv, 'before')).toBe(BEFORE);
+      expect(valueOf(b.kv, 'after')).toBeUndefined();
+      expect(b.sealed?.waiting).toBeGreaterThanOrEqual(1);
+      expect(b.departure).toMatchObject({ how: 'removed' });
+      // Not in memory, not on disk: B's node could not decrypt it (it still holds what it read before).
+      expect(await heapContains(B, [AFTER, BEFORE])).toEqual([BEFORE]);
+      expect(await indexedDbContains(B, [AFTER])).toEqual([]);
+      await B.goto(`${app.url}contexts/${id}`);
+      await B.getByTestId('read-only').waitFor();
+      await screenshot(B, 'removed-member-after-restore');
+    } finally {
+      await keeper?.stop();
+      await pair.close();
+    }
+  }, 300_000);
+
   test('bad links stop the peer before a browser starts, each named with what to do', async () => {
     const bad = startRelay(join(dataDir, 'bad'), ['not-a-link', `${app.url}join#AAAA`], 'bad-links');
     expect(await bad.exited).toBe(1);
