@@ -1,5 +1,4 @@
-import { Chacha20Poly1305 } from '@hpke/chacha20poly1305';
-import { CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/core';
+import type { CipherSuite } from '@hpke/core';
 import { bytes, fixedBytes, struct, type Codec } from '../codec/index.ts';
 import { concatBytes } from './bytes.ts';
 
@@ -45,7 +44,18 @@ export class BoxError extends Error {
 /** A sealed box on the wire: `enc` then `sealed` (length-prefixed, at most `maxSealedBytes`). */
 export const sealedBoxField = (maxSealedBytes: number): Codec<SealedBox> => struct({ enc: fixedBytes(BOX_LIMITS.encBytes), sealed: bytes(maxSealedBytes) });
 
-const suite = new CipherSuite({ kem: new DhkemX25519HkdfSha256(), kdf: new HkdfSha256(), aead: new Chacha20Poly1305() });
+/**
+ * The HPKE suite, loaded on first use: boxes are only ever sealed or opened asynchronously,
+ * so the library stays out of the app's first load (its bundle budget).
+ */
+let loading: Promise<CipherSuite> | undefined;
+function hpkeSuite(): Promise<CipherSuite> {
+  loading ??= Promise.all([import('@hpke/core'), import('@hpke/chacha20poly1305')]).then(
+    ([core, chacha]) => new core.CipherSuite({ kem: new core.DhkemX25519HkdfSha256(), kdf: new core.HkdfSha256(), aead: new chacha.Chacha20Poly1305() }),
+  );
+  loading.catch(() => (loading = undefined));
+  return loading;
+}
 const EMPTY = new Uint8Array(0);
 
 function checkLength(what: string, value: Uint8Array, expected: number): void {
@@ -59,6 +69,7 @@ function checkBindings(info: Uint8Array, aad: Uint8Array): void {
 
 async function publicCryptoKey(publicKey: Uint8Array): Promise<CryptoKey> {
   checkLength('a box key (raw X25519 public key)', publicKey, BOX_LIMITS.keyBytes);
+  const suite = await hpkeSuite();
   try {
     return await suite.kem.deserializePublicKey(publicKey);
   } catch {
@@ -70,6 +81,7 @@ async function publicCryptoKey(publicKey: Uint8Array): Promise<CryptoKey> {
 export async function sealToBoxKey(publicKey: Uint8Array, plaintext: Uint8Array, info: Uint8Array, aad: Uint8Array = EMPTY): Promise<SealedBox> {
   checkBindings(info, aad);
   const recipientPublicKey = await publicCryptoKey(publicKey);
+  const suite = await hpkeSuite();
   try {
     const { enc, ct } = await suite.seal({ recipientPublicKey, info }, plaintext, aad);
     return { enc: new Uint8Array(enc), sealed: new Uint8Array(ct) };
@@ -86,6 +98,7 @@ export async function openSealedBox(recipient: BoxKeyPair, box: SealedBox, info:
   if (box.sealed.length < BOX_LIMITS.tagBytes) throw new BoxError(`a sealed box is at least its ${BOX_LIMITS.tagBytes}-byte tag, got ${box.sealed.length} bytes`);
   const recipientKey = { publicKey: await publicCryptoKey(recipient.publicKey), privateKey: recipient.privateKey };
   try {
+    const suite = await hpkeSuite();
     return new Uint8Array(await suite.open({ recipientKey, enc: box.enc, info }, box.sealed, aad));
   } catch {
     throw new BoxError('the box does not open: altered, sealed to another key, or made for another purpose (info or additional data)');
