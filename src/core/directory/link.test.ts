@@ -310,37 +310,36 @@ describe('the directory protocol on one link', () => {
     });
   });
 
-  test('an ask whose box key cannot be sealed to (a low-order point) closes the link with a reason', async () => {
-    const r = await person('R', 23);
+  /** A co-member answering R's device, whose side of the link is driven by hand: hello sent, ask built on demand. */
+  async function answererOfRawAsker(seed: number) {
+    const r = await person('R', seed);
     const s = simScheduler(T0);
     const p = pair(s);
-    side(s, p.a, r.rootId, await person('S', 24), [holding(1, [r.rootId])]);
+    side(s, p.a, r.rootId, await person('S', seed + 1), [holding(1, [r.rootId])]);
     const peer = raw(p.b);
     const room = directoryRoom(r.rootId);
     const myNonce = new Uint8Array(32).fill(42);
     await peer.send({ kind: 'hello', protocol: DIRECTORY_PROTOCOL_VERSION, room: room.id, nonce: myNonce, gotYours: true });
     await run(s, 100);
-    const boxKey = new Uint8Array(32); // u = 0: every shared secret would be zero
-    const signature = await signHandshake(r.device.signer, askContext(room.id, boxKey), myNonce, peer.nonceOf());
-    await peer.send({ kind: 'ask', key: r.device.signer.publicKey, delegation: r.device.delegation, boxKey, signature });
+    const askWith = async (boxKey: Uint8Array): Promise<DirectoryMessage> => {
+      const signature = await signHandshake(r.device.signer, askContext(room.id, boxKey), myNonce, peer.nonceOf());
+      return { kind: 'ask', key: r.device.signer.publicKey, delegation: r.device.delegation, boxKey, signature };
+    };
+    return { s, p, peer, askWith };
+  }
+
+  test('an ask whose box key cannot be sealed to (a low-order point) closes the link with a reason', async () => {
+    const { s, p, peer, askWith } = await answererOfRawAsker(23);
+    // u = 0: every shared secret would be zero.
+    await peer.send(await askWith(new Uint8Array(32)));
     await runUntil(s, () => p.b.closed);
     expect(peer.got.filter((m) => m.kind === 'entries')).toEqual([]);
     expect(p.b.closeReason).toMatch(/protocol error: the ask’s box key cannot be sealed to/);
   });
 
   test('a repeated ask is answered again, up to a bound; past it the link closes', async () => {
-    const r = await person('R', 17);
-    const s = simScheduler(T0);
-    const p = pair(s);
-    side(s, p.a, r.rootId, await person('S', 18), [holding(1, [r.rootId])]);
-    const peer = raw(p.b);
-    const room = directoryRoom(r.rootId);
-    const myNonce = new Uint8Array(32).fill(42);
-    await peer.send({ kind: 'hello', protocol: DIRECTORY_PROTOCOL_VERSION, room: room.id, nonce: myNonce, gotYours: true });
-    await run(s, 100);
-    const boxKey = await boxKeyOf(5);
-    const signature = await signHandshake(r.device.signer, askContext(room.id, boxKey), myNonce, peer.nonceOf());
-    const ask: DirectoryMessage = { kind: 'ask', key: r.device.signer.publicKey, delegation: r.device.delegation, boxKey, signature };
+    const { s, p, peer, askWith } = await answererOfRawAsker(17);
+    const ask = await askWith(await boxKeyOf(5));
     for (let i = 0; i < 3; i++) await peer.send(ask);
     await runUntil(s, () => peer.got.filter((m) => m.kind === 'entries').length >= 3);
     expect(peer.got.filter((m) => m.kind === 'entries')).toHaveLength(3);
