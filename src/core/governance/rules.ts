@@ -74,6 +74,8 @@ export function authorOrigin(op: CheckedOp, s: GovState): string | undefined {
 
 const no = (reason: RuleRefusal, message: string): Refusal => ({ reason, message });
 
+const RELAY_MAY: ReadonlySet<string> = new Set(['leave', 'add-device', 'revoke-key']);
+
 /**
  * Judge an op against the governance state of its causal past. Returns why it is refused,
  * or undefined when the rules allow it. Pure; does not change `s`.
@@ -117,8 +119,9 @@ export function judge(c: CheckedOp, s: GovState): Refusal | undefined {
   }
 
   if (!member) return no('not-a-member', `${root} is not a member`);
-  // A relay syncs, stores and forwards; the one thing it may post is its leave.
-  if (isRelay(member.role) && body.kind !== 'leave') return no('insufficient-role', 'a relay may only leave');
+  // A relay syncs, stores and forwards: it may leave and keep its own keys (an always-on node
+  // renews its delegation, as on the relay branch), nothing else — no key ops, no writes.
+  if (isRelay(member.role) && !RELAY_MAY.has(body.kind)) return no('insufficient-role', 'a relay may only leave or manage its own keys');
   const needed = requiredRole(c);
   if (!atLeast(member.role, needed)) return no('insufficient-role', `a ${member.role} cannot do this (needs ${needed})`);
 
