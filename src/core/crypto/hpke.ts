@@ -44,13 +44,16 @@ export class BoxError extends Error {
 /** A sealed box on the wire: `enc` then `sealed` (length-prefixed, at most `maxSealedBytes`). */
 export const sealedBoxField = (maxSealedBytes: number): Codec<SealedBox> => struct({ enc: fixedBytes(BOX_LIMITS.encBytes), sealed: bytes(maxSealedBytes) });
 
-// Loaded on first use: boxes are opened and sealed off the first page's path (a rotation, a
-// grant, a directory answer), and the HPKE library is a sizeable part of the first-load budget.
+/**
+ * The HPKE suite, loaded on first use: boxes are only ever sealed or opened asynchronously,
+ * so the library stays out of the app's first load (its bundle budget).
+ */
 let loading: Promise<CipherSuite> | undefined;
 function hpkeSuite(): Promise<CipherSuite> {
   loading ??= Promise.all([import('@hpke/core'), import('@hpke/chacha20poly1305')]).then(
     ([core, chacha]) => new core.CipherSuite({ kem: new core.DhkemX25519HkdfSha256(), kdf: new core.HkdfSha256(), aead: new chacha.Chacha20Poly1305() }),
   );
+  loading.catch(() => (loading = undefined));
   return loading;
 }
 const EMPTY = new Uint8Array(0);
@@ -64,8 +67,9 @@ function checkBindings(info: Uint8Array, aad: Uint8Array): void {
   if (aad.length > BOX_LIMITS.aadBytes) throw new BoxError(`a box's additional data is at most ${BOX_LIMITS.aadBytes} bytes, got ${aad.length}`);
 }
 
-async function publicCryptoKey(suite: CipherSuite, publicKey: Uint8Array): Promise<CryptoKey> {
+async function publicCryptoKey(publicKey: Uint8Array): Promise<CryptoKey> {
   checkLength('a box key (raw X25519 public key)', publicKey, BOX_LIMITS.keyBytes);
+  const suite = await hpkeSuite();
   try {
     return await suite.kem.deserializePublicKey(publicKey);
   } catch {
@@ -76,8 +80,8 @@ async function publicCryptoKey(suite: CipherSuite, publicKey: Uint8Array): Promi
 /** Seal `plaintext` to the holder of `publicKey`'s private half, for the purpose `info` names. */
 export async function sealToBoxKey(publicKey: Uint8Array, plaintext: Uint8Array, info: Uint8Array, aad: Uint8Array = EMPTY): Promise<SealedBox> {
   checkBindings(info, aad);
+  const recipientPublicKey = await publicCryptoKey(publicKey);
   const suite = await hpkeSuite();
-  const recipientPublicKey = await publicCryptoKey(suite, publicKey);
   try {
     const { enc, ct } = await suite.seal({ recipientPublicKey, info }, plaintext, aad);
     return { enc: new Uint8Array(enc), sealed: new Uint8Array(ct) };
@@ -92,9 +96,9 @@ export async function openSealedBox(recipient: BoxKeyPair, box: SealedBox, info:
   checkBindings(info, aad);
   checkLength('a box’s enc', box.enc, BOX_LIMITS.encBytes);
   if (box.sealed.length < BOX_LIMITS.tagBytes) throw new BoxError(`a sealed box is at least its ${BOX_LIMITS.tagBytes}-byte tag, got ${box.sealed.length} bytes`);
-  const suite = await hpkeSuite();
-  const recipientKey = { publicKey: await publicCryptoKey(suite, recipient.publicKey), privateKey: recipient.privateKey };
+  const recipientKey = { publicKey: await publicCryptoKey(recipient.publicKey), privateKey: recipient.privateKey };
   try {
+    const suite = await hpkeSuite();
     return new Uint8Array(await suite.open({ recipientKey, enc: box.enc, info }, box.sealed, aad));
   } catch {
     throw new BoxError('the box does not open: altered, sealed to another key, or made for another purpose (info or additional data)');

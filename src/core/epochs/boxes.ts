@@ -1,7 +1,7 @@
 import { BoxError, bytesEqual, fromHex, openSealedBox, sealToBoxKey, toHex, type BoxKeyPair } from '../crypto/index.ts';
 import { idKey, type EpochRecipient, type Op, type OpBody } from '../ops/op.ts';
 import type { EpochKeyRing } from './ring.ts';
-import { boxInfo, EPOCH_KEY_BYTES, genesisBoxInfo, sealPrevious, type CarriedKey } from './seal.ts';
+import { boxInfo, EPOCH_KEY_BYTES, genesisBoxInfo, loadBodyCipher, sealPrevious, type CarriedKey } from './seal.ts';
 
 /** Seal one key to each box key (hex), bound to the context's box `info`. */
 export async function sealKeyTo(recipients: string[], key: Uint8Array, info: Uint8Array): Promise<EpochRecipient[]> {
@@ -25,6 +25,7 @@ export async function rotationBody(
   recipients: string[],
   carried: CarriedKey[],
 ): Promise<OpBody> {
+  await loadBodyCipher();
   return { kind: 'rotate-epoch', epoch, boxes: await sealKeyTo(recipients, newKey, boxInfo(contextId)), previous: sealPrevious(newKey, previousNonce, contextId, carried) };
 }
 

@@ -1,13 +1,23 @@
 import fc from 'fast-check';
-import { describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test, vi } from 'vitest';
 import { AeadError, openBody, sealBody, toHex } from '../crypto/index.ts';
 import { DecodeError } from '../codec/index.ts';
 import { epochKeyAt, newerKey } from './keyAt.ts';
 import { createEpochKeyRing, EpochKeyError } from './ring.ts';
-import { deltaAad, openDeltaBody, sealDeltaBody, sealPrevious } from './seal.ts';
+import { deltaAad, loadBodyCipher, openDeltaBody, sealDeltaBody, sealPrevious } from './seal.ts';
 import { testBytes } from './testkit.ts';
 
 const ctx = testBytes(100);
+
+test('a ring refuses keys until the body cipher is loaded (it must open what comes under them at once)', async () => {
+  vi.resetModules();
+  const fresh = { ring: await import('./ring.ts'), seal: await import('./seal.ts') };
+  expect(() => fresh.ring.createEpochKeyRing(ctx).learn(toHex(testBytes(1)), testBytes(2))).toThrow(/not loaded/);
+  await fresh.seal.loadBodyCipher();
+  expect(fresh.ring.createEpochKeyRing(ctx).learn(toHex(testBytes(1)), testBytes(2))).toHaveLength(1);
+});
+
+beforeAll(loadBodyCipher);
 const op = (n: number) => toHex(testBytes(200 + n));
 
 describe('the epoch key ring', () => {

@@ -1,5 +1,5 @@
 import { toHex } from '../crypto/index.ts';
-import { EPOCH_KEY_BYTES, openPrevious } from './seal.ts';
+import { BodyCipherNotLoadedError, bodyCipherLoaded, EPOCH_KEY_BYTES, openPrevious } from './seal.ts';
 
 /** A key of the wrong size offered to the ring. */
 export class EpochKeyError extends Error {
@@ -60,6 +60,8 @@ export function createEpochKeyRing(contextId: Uint8Array): EpochKeyRing {
     has: (keyOp) => keys.has(keyOp),
     get: (keyOp) => keys.get(keyOp),
     learn(keyOp, key) {
+      // A key held must open what arrives under it, synchronously: the cipher is loaded first.
+      if (!bodyCipherLoaded()) throw new BodyCipherNotLoadedError();
       if (!/^[0-9a-f]{64}$/.test(keyOp)) throw new EpochKeyError(`a key op id is 32 bytes (64 hex digits), got ${JSON.stringify(keyOp.slice(0, 80))}`);
       const out: string[] = [];
       add(keyOp, key, out);

@@ -1,5 +1,5 @@
 import { createReader, encodeWith, expectEnd, fixedBytes, list, struct, type Codec } from '../codec/index.ts';
-import { concatBytes, openBody, sealBody } from '../crypto/index.ts';
+import { concatBytes } from '../crypto/bytes.ts';
 import { deltaBodyField, OP_LIMITS, type DeltaBody } from '../ops/op.ts';
 
 /**
@@ -20,6 +20,39 @@ const GENESIS_BOX_LABEL = text.encode('tabnode/epoch-box/v1/genesis');
 
 export const EPOCH_KEY_BYTES = 32;
 
+type BodyCipher = typeof import('../crypto/aead.ts');
+let cipher: BodyCipher | undefined;
+let loading: Promise<BodyCipher> | undefined;
+
+/**
+ * Load the body cipher (XChaCha20-Poly1305). Loaded on first need, not with the app: a node
+ * needs it only once it holds an epoch key, and keys arrive asynchronously anyway (opened
+ * from boxes or the store), so whoever hands keys to a ring awaits this first. Sealing and
+ * opening stay synchronous after it (the replica's receive path).
+ */
+export function loadBodyCipher(): Promise<void> {
+  loading ??= import('../crypto/aead.ts').then((m) => (cipher = m));
+  loading.catch(() => (loading = undefined));
+  return loading.then(() => undefined);
+}
+
+/** The body cipher is not loaded: `await loadBodyCipher()` before epoch keys are used. */
+export class BodyCipherNotLoadedError extends Error {
+  override readonly name = 'BodyCipherNotLoadedError';
+  constructor() {
+    super('the body cipher is not loaded: await loadBodyCipher() before handing epoch keys to a ring');
+  }
+}
+
+export function bodyCipherLoaded(): boolean {
+  return cipher !== undefined;
+}
+
+function loaded(): BodyCipher {
+  if (!cipher) throw new BodyCipherNotLoadedError();
+  return cipher;
+}
+
 export function deltaAad(contextId: Uint8Array, keyOp: Uint8Array): Uint8Array {
   return concatBytes(DELTA_LABEL, contextId, keyOp);
 }
@@ -36,7 +69,7 @@ export function genesisBoxInfo(genesisNonce: Uint8Array): Uint8Array {
 
 /** Encrypt a delta body under an epoch key: what a `sealed-delta` carries as `sealed`. */
 export function sealDeltaBody(key: Uint8Array, nonce: Uint8Array, contextId: Uint8Array, keyOp: Uint8Array, body: DeltaBody): Uint8Array {
-  return sealBody(key, nonce, encodeWith(deltaBodyField, body), deltaAad(contextId, keyOp));
+  return loaded().sealBody(key, nonce, encodeWith(deltaBodyField, body), deltaAad(contextId, keyOp));
 }
 
 /**
@@ -44,7 +77,7 @@ export function sealDeltaBody(key: Uint8Array, nonce: Uint8Array, contextId: Uin
  * DecodeError (the plaintext is not a delta body): either way the delta is unreadable.
  */
 export function openDeltaBody(key: Uint8Array, contextId: Uint8Array, sealed: { keyOp: Uint8Array; nonce: Uint8Array; sealed: Uint8Array }): DeltaBody {
-  return decodeWhole(deltaBodyField, openBody(key, sealed.nonce, sealed.sealed, deltaAad(contextId, sealed.keyOp)));
+  return decodeWhole(deltaBodyField, loaded().openBody(key, sealed.nonce, sealed.sealed, deltaAad(contextId, sealed.keyOp)));
 }
 
 /** One key carried forward by a rotation. */
@@ -57,12 +90,12 @@ const carriedKeys = list(struct({ keyOp: fixedBytes(32), key: fixedBytes(EPOCH_K
 
 /** A rotation's `previous`: the keys it replaces, encrypted under the new key. */
 export function sealPrevious(newKey: Uint8Array, nonce: Uint8Array, contextId: Uint8Array, keys: CarriedKey[]): { nonce: Uint8Array; sealed: Uint8Array } {
-  return { nonce, sealed: sealBody(newKey, nonce, encodeWith(carriedKeys, keys), concatBytes(PREVIOUS_LABEL, contextId)) };
+  return { nonce, sealed: loaded().sealBody(newKey, nonce, encodeWith(carriedKeys, keys), concatBytes(PREVIOUS_LABEL, contextId)) };
 }
 
 /** Throws AeadError or DecodeError when `previous` does not open under `newKey`. */
 export function openPrevious(newKey: Uint8Array, contextId: Uint8Array, previous: { nonce: Uint8Array; sealed: Uint8Array }): CarriedKey[] {
-  return decodeWhole(carriedKeys, openBody(newKey, previous.nonce, previous.sealed, concatBytes(PREVIOUS_LABEL, contextId)));
+  return decodeWhole(carriedKeys, loaded().openBody(newKey, previous.nonce, previous.sealed, concatBytes(PREVIOUS_LABEL, contextId)));
 }
 
 function decodeWhole<T>(codec: Codec<T>, bytes: Uint8Array): T {

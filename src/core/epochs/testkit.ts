@@ -9,7 +9,7 @@ import { GENESIS_CONTEXT, signOp, type DeltaBody, type Op, type OpBody } from '.
 import type { Role } from '../ops/roles.ts';
 import { genesisEpochFields, grantBody, keysToCarry, openBoxesFor, rotationBody } from './boxes.ts';
 import { planRepair } from './repair.ts';
-import { sealDeltaBody } from './seal.ts';
+import { loadBodyCipher, sealDeltaBody } from './seal.ts';
 
 /** Deterministic bytes (tests only: nothing secret). */
 export function testBytes(seed: number, length = 32): Uint8Array {
@@ -64,6 +64,7 @@ export async function epochPeer(who: Person, context: Uint8Array, box: BoxKeyPai
 
   async function receive(ops: Op[]): Promise<ReceiveResult> {
     const result = await replica.receive(ops);
+    await loadBodyCipher();
     if (box) for (const c of result.added) replica.learnKeys(await openBoxesFor(c.op, context, box));
     return result;
   }

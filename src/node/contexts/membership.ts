@@ -29,6 +29,8 @@ export interface MembershipDeps {
   onChange(): void;
   /** This device's box key, certified by its join or add-device op. */
   boxKey(): Promise<BoxKeyPair>;
+  /** Once the join op is valid, before the device counts as settled (epoch keys: its own grant). */
+  afterJoin?(): Promise<void>;
 }
 
 /**
@@ -102,6 +104,7 @@ export function membershipTasks(d: MembershipDeps) {
     problem = undefined;
     const outcome = await d.publishSigned(op);
     if (replica.verdict(idKey(op.id))?.valid) {
+      await d.afterJoin?.().catch(() => undefined);
       await settled();
       void catchUpRevocations();
       d.onChange();

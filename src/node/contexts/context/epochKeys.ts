@@ -3,7 +3,7 @@ import { toHex, type BoxKeyPair } from '../../../core/crypto/index.ts';
 import { grantBody, keysToCarry, openBoxesFor, rotationBody, type OpenedKey } from '../../../core/epochs/boxes.ts';
 import { holdsThroughInvite, isRelay } from '../../../core/epochs/entitled.ts';
 import { planRepair } from '../../../core/epochs/repair.ts';
-import { sealDeltaBody } from '../../../core/epochs/seal.ts';
+import { loadBodyCipher, sealDeltaBody } from '../../../core/epochs/seal.ts';
 import type { RootId } from '../../../core/identity/index.ts';
 import { inviteId, type Invite } from '../../../core/invitation/index.ts';
 import type { Scheduler } from '../../../core/mesh/Scheduler.ts';
@@ -24,8 +24,8 @@ export const EPOCH_TIMINGS = {
   /** A device or invite lacking the current key: a random wait before granting (others may). */
   grantAfterMs: [300, 1500],
   /**
-   * A joiner whose invite was granted the key grants its own device at once: others wait this
-   * long before doing it for it (a fallback), so one join makes one grant, not one per member.
+   * A joiner whose invite was granted the key grants its own device as part of joining: others
+   * wait this long before doing it for it (a fallback), so one join makes one grant, not one per member.
    */
   grantFallbackMs: [5000, 10_000],
   /** A write waits this long for the current key to be granted to this device (a new device, a joiner) before failing. */
@@ -91,6 +91,7 @@ export function createEpochKeys(p: {
 
   async function learn(keys: OpenedKey[]): Promise<void> {
     if (!keys.length) return;
+    await loadBodyCipher();
     if (replica.learnKeys(keys) > 0) p.onChange();
     for (const wake of waiting.splice(0)) wake();
     await persist();
@@ -197,6 +198,7 @@ export function createEpochKeys(p: {
           // Moved from another profile or damaged: the boxes in the history are tried instead.
         }
       }
+      if (opened.length) await loadBodyCipher();
       replica.learnKeys(opened);
     },
 
@@ -215,7 +217,12 @@ export function createEpochKeys(p: {
      */
     async beforeWrite(): Promise<void> {
       await opening;
-      if (planRepair(replica.governance(), p.now()).kind === 'rotate') await repairNow();
+      const s = replica.governance();
+      const plan = planRepair(s, p.now());
+      const mine = s.keys.get(p.me.key)?.boxKey;
+      // Rotate away from a removed device first; and box the key to this device before its
+      // first write, so the device can always recover what it wrote from the history alone.
+      if (plan.kind === 'rotate' || (plan.kind === 'grant' && mine !== undefined && plan.recipients.includes(mine))) await repairNow();
       // A device that just joined or was added waits for the grant a member posts.
       const ref = replica.epochKeyAt(replica.parents());
       if (ref && !ring.has(ref.op)) await keyArrives(ref.op, EPOCH_TIMINGS.waitForKeyMs);
@@ -230,6 +237,20 @@ export function createEpochKeys(p: {
       const keyOp = fromHex(ref.op);
       const nonce = p.randomBytes(24);
       return { kind: 'sealed-delta', keyOp, nonce, sealed: sealDeltaBody(key, nonce, contextId, keyOp, body) };
+    },
+
+    /**
+     * Right after this device's join is valid, before it counts as settled: box the current key
+     * (read through the invite) to the device's own box key, so the device can recover it from
+     * the history alone (a restore from a backup) and a settled joiner posts nothing more.
+     */
+    async grantOwnDevice(): Promise<void> {
+      await opening;
+      const s = replica.governance();
+      const mine = s.keys.get(p.me.key)?.boxKey;
+      const plan = planRepair(s, p.now());
+      // Through the one repair queue: a repair scheduled by the same join re-plans after it.
+      if (plan.kind === 'grant' && mine && plan.recipients.includes(mine)) await repairNow();
     },
 
     /** An invite just signed here names `boxKey`: grant it the current key, so its holder reads on joining. */

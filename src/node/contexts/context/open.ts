@@ -145,6 +145,7 @@ export async function openContext(d: ContextDeps) {
     alert,
     onChange: d.onChange,
     boxKey: d.boxKey,
+    afterJoin: () => epochs.grantOwnDevice(),
   });
   const { tryJoin, catchUpRevocations } = membership;
   const onSyncEvent = createSyncEventHandler({

@@ -1,4 +1,4 @@
-import { holdsThroughInvite, isRelay } from '../../../core/epochs/entitled.ts';
+import { isRelay } from '../../../core/epochs/entitled.ts';
 import type { Replica } from '../../../core/context/replica.ts';
 import type { RootId } from '../../../core/identity/index.ts';
 import type { ContextState } from '../../../core/state/index.ts';
@@ -30,19 +30,14 @@ export function createProjections(p: {
 }) {
   const { record, replica, state, sync, derived } = p;
   /**
-   * A member device of an encrypted context that holds none of its keys yet, or a joiner
-   * reading through its invite's key whose own device no box reached yet (it grants itself at
-   * once: settling includes that grant, so a settled joiner posts nothing more). A relay never
-   * holds keys.
+   * A member device of an encrypted context that holds none of its keys yet (a relay never
+   * does). A joiner reading through its invite's key grants its own device before its join
+   * counts as settled (membership's `afterJoin`).
    */
   function awaitingKey(): boolean {
     const g = replica.governance();
     const role = g.members.get(p.me.root)?.role;
-    if (!g.epochKey || role === undefined || isRelay(role)) return false;
-    const myBox = g.keys.get(p.me.key)?.boxKey;
-    const holders = g.epochKeys.get(g.epochKey.op)?.holders;
-    const selfGrantDue = myBox !== undefined && !holders?.has(myBox) && holdsThroughInvite(g, g.epochKey.op, myBox);
-    return replica.ring.entries().length === 0 || selfGrantDue;
+    return g.epochKey !== undefined && role !== undefined && !isRelay(role) && replica.ring.entries().length === 0;
   }
   const history = () => ({ ops: replica.dag.all(), verdict: replica.verdict, deltaBody: replica.deltaBody });
   return {

@@ -4,6 +4,7 @@ import { anchorFieldOf } from '../../../core/anchor/binding.ts';
 import { GENESIS_CONTEXT, idKey, signOp } from '../../../core/ops/op.ts';
 import { KV_APP_ID } from '../../apps/kvApp.ts';
 import { genesisEpochFields } from '../../../core/epochs/boxes.ts';
+import { loadBodyCipher } from '../../../core/epochs/seal.ts';
 import { deviceBoxKey } from '../../boxKey.ts';
 import { defaultOrigins, siteOrigin } from '../origins.ts';
 import type { ContextServiceDeps } from './deps.ts';
@@ -51,6 +52,7 @@ export async function createContext(d: ContextServiceDeps, registry: ContextRegi
   await d.store.putContext({ id, name: title, secret: d.randomBytes(32), signaling: [], createdAt: d.now() });
   const ctx = await registry.start(id);
   // Held from the start (its box opens a moment later): the creator writes and invites at once.
+  await loadBodyCipher();
   ctx.replica.learnKeys([{ keyOp: id, key: epochKey }]);
   await ctx.sync.publish([genesis]);
   await ctx.catchUpRevocations();
