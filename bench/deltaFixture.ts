@@ -2,7 +2,9 @@ import * as Y from 'yjs';
 import { genesis, invite, joinBody, op, person, T0, type Device, type Person } from '../src/core/context/testkit.ts';
 import type { Signer } from '../src/core/crypto/index.ts';
 import { delegationCodec, signLocalDelegation } from '../src/core/identity/index.ts';
-import { encodeOp, type Op } from '../src/core/ops/op.ts';
+import { sealDeltaBody } from '../src/core/epochs/seal.ts';
+import { boxedJoinBody, encryptedGenesis, testBoxKey, testBytes } from '../src/core/epochs/testkit.ts';
+import { encodeOp, idKey, type Op, type OpBody } from '../src/core/ops/op.ts';
 import { webCryptoHeldSigner } from './ed25519.ts';
 
 /** A context and a stream of its signed state deltas, ready to feed to a replica. */
@@ -16,6 +18,8 @@ export interface DeltaFixture {
   deltaOps: Op[];
   /** The Yjs update inside each delta, in the same order: the raw-Yjs baseline. */
   updates: Uint8Array[];
+  /** Encrypted fixtures only: epoch 0's key, which every delta is sealed under (the genesis's). */
+  epochKey?: { keyOp: string; key: Uint8Array };
 }
 
 const DAY = 86_400_000;
@@ -28,7 +32,7 @@ export const FIXTURE_KEYS = 200;
  * the previous round's ops, and the writers' docs sync at round boundaries, as peers in a
  * live session would. 2000 delta ops by default.
  */
-export async function deltaFixture(rounds = 500, writers = 4): Promise<DeltaFixture> {
+export async function deltaFixture(rounds = 500, writers = 4, { encrypted = false } = {}): Promise<DeltaFixture> {
   const people: Person[] = await Promise.all(
     Array.from({ length: writers }, async (_, i) => {
       const p = await person(`W${i}`, i + 1);
@@ -36,12 +40,16 @@ export async function deltaFixture(rounds = 500, writers = 4): Promise<DeltaFixt
     }),
   );
   const owner = people[0]!;
-  const g = await genesis(owner, 'bench');
+  // Encrypted: every member has a box key, and the deltas are sealed under epoch 0's key.
+  const boxes = encrypted ? await Promise.all(people.map(() => testBoxKey())) : [];
+  const epochKey = testBytes(4242);
+  const g = encrypted ? await encryptedGenesis(owner, boxes[0]!, epochKey) : await genesis(owner, 'bench');
   const ctx = g.id;
   const governanceOps: Op[] = [g];
   for (const [i, p] of people.slice(1).entries()) {
     const inv = await invite(owner.device, ctx, { role: 'writer', nonce: i + 1 });
-    governanceOps.push(await op(p.device, ctx, [governanceOps.at(-1)!], joinBody(p.device, inv)));
+    const join = encrypted ? boxedJoinBody(p.device, inv, boxes[i + 1]) : joinBody(p.device, inv);
+    governanceOps.push(await op(p.device, ctx, [governanceOps.at(-1)!], join));
   }
 
   const docs = people.map((_, i) => {
@@ -63,7 +71,7 @@ export async function deltaFixture(rounds = 500, writers = 4): Promise<DeltaFixt
     });
     const parents = heads;
     heads = await Promise.all(
-      roundUpdates.map((update, w) => op(people[w]!.device, ctx, parents, { kind: 'delta', writer: 'kv', update, call: undefined, events: [] }, parents[0]!.time + 1)),
+      roundUpdates.map((update, w) => op(people[w]!.device, ctx, parents, deltaOf(update, encrypted ? { ctx, key: epochKey, nonce: testBytes(round * writers + w + 1, 24) } : undefined), parents[0]!.time + 1)),
     );
     deltaOps.push(...heads);
     updates.push(...roundUpdates);
@@ -77,7 +85,16 @@ export async function deltaFixture(rounds = 500, writers = 4): Promise<DeltaFixt
     deltas: deltaOps.map(encodeOp),
     deltaOps,
     updates,
+    ...(encrypted && { epochKey: { keyOp: idKey(ctx), key: epochKey } }),
   };
+}
+
+/** A built-in writer's delta: clear, or sealed under an epoch key as an encrypted context's are. */
+function deltaOf(update: Uint8Array, sealing?: { ctx: Uint8Array; key: Uint8Array; nonce: Uint8Array }): OpBody {
+  const body = { writer: 'kv', update, call: undefined, events: [] };
+  if (!sealing) return { kind: 'delta', ...body };
+  const { ctx, key, nonce } = sealing;
+  return { kind: 'sealed-delta', keyOp: ctx, nonce, sealed: sealDeltaBody(key, nonce, ctx, ctx, body) };
 }
 
 /** A device whose key WebCrypto holds imported (testkit's devices import it on every signature). */

@@ -3,6 +3,7 @@ import { createReplica, type Replica } from '../src/core/context/replica.ts';
 import { createDag } from '../src/core/dag/dag.ts';
 import { checkIntrinsic, type CheckedOp } from '../src/core/governance/checkedOp.ts';
 import { createEvaluator } from '../src/core/governance/evaluate.ts';
+import { createEpochKeyRing } from '../src/core/epochs/ring.ts';
 import type { BatchVerifier } from '../src/core/crypto/index.ts';
 import { decodeOp, opSignatureCheck, verifyOpSignature } from '../src/core/ops/op.ts';
 import { createContextState, stateMap } from '../src/core/state/index.ts';
@@ -85,10 +86,16 @@ export async function verifyApplyFigures(where: string, f: DeltaFixture, ms = 24
   ];
 }
 
-/** A fresh replica over real state takes in the governance ops, then every delta in batches. */
-async function verifyAndApply(f: DeltaFixture, signatures?: BatchVerifier): Promise<void> {
+/**
+ * A fresh replica over real state takes in the governance ops, then every delta in batches.
+ * An encrypted fixture's replica holds its epoch key, as a member's node does once the
+ * genesis's box is opened.
+ */
+export async function verifyAndApply(f: DeltaFixture, signatures?: BatchVerifier): Promise<void> {
   const state = createContextState();
-  const replica = createReplica(f.contextId, state, signatures ? { signatures } : {});
+  const ring = createEpochKeyRing(f.contextId);
+  if (f.epochKey) ring.learn(f.epochKey.keyOp, f.epochKey.key);
+  const replica = createReplica(f.contextId, state, signatures ? { signatures } : {}, undefined, ring);
   await receiveAll(replica, f.governance);
   for (let i = 0; i < f.deltas.length; i += BATCH) await receiveAll(replica, f.deltas.slice(i, i + BATCH));
   // A benchmark of a path that refuses ops would measure the wrong thing.
