@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { genesis, invite, joinBody, op, person, T0, type Device, type Person } from '../src/core/context/testkit.ts';
 import type { Signer } from '../src/core/crypto/index.ts';
 import { delegationCodec, signLocalDelegation } from '../src/core/identity/index.ts';
-import { sealDeltaBody } from '../src/core/epochs/seal.ts';
+import { loadBodyCipher, sealDeltaBody } from '../src/core/epochs/seal.ts';
 import { boxedJoinBody, encryptedGenesis, testBoxKey, testBytes } from '../src/core/epochs/testkit.ts';
 import { encodeOp, idKey, type Op, type OpBody } from '../src/core/ops/op.ts';
 import { webCryptoHeldSigner } from './ed25519.ts';
@@ -41,6 +41,7 @@ export async function deltaFixture(rounds = 500, writers = 4, { encrypted = fals
   );
   const owner = people[0]!;
   // Encrypted: every member has a box key, and the deltas are sealed under epoch 0's key.
+  if (encrypted) await loadBodyCipher();
   const boxes = encrypted ? await Promise.all(people.map(() => testBoxKey())) : [];
   const epochKey = testBytes(4242);
   const g = encrypted ? await encryptedGenesis(owner, boxes[0]!, epochKey) : await genesis(owner, 'bench');

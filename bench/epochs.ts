@@ -5,6 +5,7 @@ import { createReplica } from '../src/core/context/replica.ts';
 import { invite, op, person, recordingSink, T0, type Person } from '../src/core/context/testkit.ts';
 import { entitledBoxKeys } from '../src/core/epochs/entitled.ts';
 import { keysToCarry, openBoxesFor, rotationBody } from '../src/core/epochs/boxes.ts';
+import { loadBodyCipher } from '../src/core/epochs/seal.ts';
 import { boxedJoinBody, encryptedGenesis, testBoxKey, testBytes } from '../src/core/epochs/testkit.ts';
 import type { BoxKeyPair } from '../src/core/crypto/index.ts';
 import { encodeOp, idKey, type Op } from '../src/core/ops/op.ts';
@@ -60,6 +61,7 @@ async function timed<T>(run: () => Promise<T>): Promise<[number, T]> {
 
 /** Rotation cost at each size in EPOCHS.members, beside a `remove` op of the same context. */
 export async function rotationFigures(): Promise<RotationRow[]> {
+  await loadBodyCipher();
   const rows: RotationRow[] = [];
   for (const n of EPOCHS.members) {
     const { people, boxes, replica, context, head } = await membersContext(n);
@@ -99,6 +101,7 @@ export async function rotationFigures(): Promise<RotationRow[]> {
  * process) then weighs on both alike.
  */
 export async function encryptionFigures(where: string, rounds = 4, ms = 800): Promise<Figure[]> {
+  await loadBodyCipher();
   const clear = await deltaFixture();
   const sealed = await deltaFixture(undefined, undefined, { encrypted: true });
   const n = clear.deltas.length;
