@@ -32,6 +32,8 @@ describe('contexts across three nodes', () => {
     for (const n of [a, b, c]) {
       await until('three members everywhere', async () => (await n.contexts.open(id).view()).members.length === 3);
     }
+    // Settled once its device holds the key too (its own grant may come a moment after the members).
+    expect(await b.contexts.open(id).whenSettled(15_000)).toBe(true);
     const bView = await b.contexts.open(id).view();
     expect(bView.myRole).toBe('writer');
     expect(bView.joining).toBe(false);
