@@ -137,7 +137,6 @@ describe('a relay keeps a context while its members are offline', () => {
       await page.goto(`${app.url}contexts/${id}`);
       await eventually('the page says it is a relay', () => page.getByTestId('read-only').textContent(), (t) => t?.startsWith('This node is a relay') === true);
       expect(await page.getByRole('button', { name: 'Set' }).isDisabled()).toBe(true);
-      await eventually('the page says the changes are sealed to it', () => page.getByTestId('sealed-note').textContent(), (t) => /^\d+ changes here are encrypted .*a relay holds no key/.test(t ?? ''));
       expect(await page.getByTestId('context-name').textContent()).toBe('Relay test');
       await screenshot(page, 'relay-own-view');
       // It holds A's and B's writes sealed, and no plaintext of them in memory or on disk.
@@ -226,7 +225,6 @@ describe('a relay keeps a context while its members are offline', () => {
       expect(await indexedDbContains(B, [AFTER])).toEqual([]);
       await B.goto(`${app.url}contexts/${id}`);
       await B.getByTestId('read-only').waitFor();
-      expect(await B.getByTestId('sealed-note').textContent()).toMatch(/written after you left or were removed/);
       await screenshot(B, 'removed-member-after-restore');
     } finally {
       await keeper?.stop();

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { ContextView } from '../../node/index.ts';
 import { useNode } from '../shell/nodeContext.ts';
 import { plainError, plainRefusal, type Plain } from '../shell/plainWords.ts';
-import { sealedNote, sharedWhere, whyReadOnly } from './writeWords.ts';
+import { sharedWhere, whyReadOnly } from './writeWords.ts';
 
 const PREVIEW_CHARS = 160;
 
@@ -56,13 +56,8 @@ export function DataPanel({ view, onOutcome }: { view: ContextView; onOutcome: (
   return (
     <section className="card" aria-labelledby="data-title">
       <h2 id="data-title">Shared data</h2>
-      {sealedNote(view) && (
-        <p className="muted" data-testid="sealed-note">
-          {sealedNote(view)}
-        </p>
-      )}
       {view.kv.length === 0 ?
-        <p className="muted">{view.sealed?.waiting ? 'Nothing readable here.' : 'Nothing here yet.'}</p>
+        <p className="muted">Nothing here yet.</p>
       : <table className="kv" data-testid="kv">
           <thead>
             <tr>

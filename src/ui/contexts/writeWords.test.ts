@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { PeerInfo } from '../../core/sync/contextSync.ts';
-import { sealedNote, sharedWhere, whyReadOnly } from './writeWords.ts';
+import { sharedWhere, whyReadOnly } from './writeWords.ts';
 
 const verified = { state: 'verified' } as PeerInfo;
 
@@ -21,16 +21,5 @@ describe('what a write tells its author', () => {
     expect(whyReadOnly({ joining: true })).toBeUndefined();
     expect(whyReadOnly({ myRole: 'relay', joining: false })).toMatch(/^This node is a relay: .*cannot change the shared data\.$/);
     expect(whyReadOnly({ myRole: 'reader', joining: false })).toBeUndefined();
-  });
-
-  test('changes this device cannot read are counted, with why in plain words', () => {
-    expect(sealedNote({ myRole: 'writer' })).toBeUndefined();
-    expect(sealedNote({ myRole: 'writer', sealed: { waiting: 0, unreadable: 0 } })).toBeUndefined();
-    expect(sealedNote({ myRole: 'relay', sealed: { waiting: 3, unreadable: 0 } })).toBe('3 changes here are encrypted and cannot be read on this device: a relay holds no key to the shared data.');
-    expect(sealedNote({ departure: { how: 'removed', by: 'Alice laptop', at: 1 }, sealed: { waiting: 1, unreadable: 0 } })).toBe(
-      '1 change here is encrypted and cannot be read on this device: it was written after you left or were removed.',
-    );
-    expect(sealedNote({ myRole: 'writer', sealed: { waiting: 2, unreadable: 0 } })).toMatch(/not been given the key yet/);
-    expect(sealedNote({ myRole: 'writer', sealed: { waiting: 0, unreadable: 1 } })).toMatch(/^1 change does not open with the key it names/);
   });
 });

@@ -15,23 +15,3 @@ export function whyReadOnly(view: Pick<ContextView, 'departure' | 'myRole' | 'jo
   if (view.myRole === 'relay') return 'This node is a relay: it keeps and forwards every op so members catch up from it, and cannot change the shared data.';
   return undefined;
 }
-
-/**
- * Changes held here that this device cannot read (docs/decisions/epoch-keys.md): a relay never
- * holds a key; a removed member holds none for what came after; a new device waits for one.
- */
-export function sealedNote(view: Pick<ContextView, 'sealed' | 'myRole' | 'departure'>): string | undefined {
-  const waiting = view.sealed?.waiting ?? 0;
-  const unreadable = view.sealed?.unreadable ?? 0;
-  const parts: string[] = [];
-  if (waiting) {
-    const changes = waiting === 1 ? '1 change' : `${waiting} changes`;
-    const why =
-      view.myRole === 'relay' ? 'a relay holds no key to the shared data'
-      : view.departure ? `${waiting === 1 ? 'it was' : 'they were'} written after you left or were removed`
-      : 'this device has not been given the key yet; a member online will share it';
-    parts.push(`${changes} here ${waiting === 1 ? 'is' : 'are'} encrypted and cannot be read on this device: ${why}.`);
-  }
-  if (unreadable) parts.push(`${unreadable === 1 ? '1 change does' : `${unreadable} changes do`} not open with the key it names (damaged or made by a faulty node) and ${unreadable === 1 ? 'is' : 'are'} left out.`);
-  return parts.length ? parts.join(' ') : undefined;
-}
