@@ -57,7 +57,8 @@ export function requiredRole(op: CheckedOp): Role {
     case 'add-device':
     case 'revoke-key':
       // Every member, a relay too, may leave and manage its own keys: a demotion to relay
-      // leaves a concurrent leave or key renewal standing.
+      // leaves a concurrent leave or key renewal standing. The only ops a relay may sign
+      // (`relayRefusal` says why any other is refused).
       return 'relay';
     case 'set-origins':
       // Allowing a site lets delegations phished there act for every member, owners too.
@@ -125,8 +126,8 @@ export function judge(c: CheckedOp, s: GovState): Refusal | undefined {
   }
 
   if (!member) return no('not-a-member', `${root} is not a member`);
-  const relayRefusal = isRelay(member.role) ? relayMay(body.kind) : undefined;
-  if (relayRefusal) return relayRefusal;
+  const relayRefused = isRelay(member.role) ? relayRefusal(c) : undefined;
+  if (relayRefused) return relayRefused;
   const needed = requiredRole(c);
   if (!atLeast(member.role, needed)) return no('insufficient-role', `a ${member.role} cannot do this (needs ${needed})`);
 
@@ -277,12 +278,15 @@ export function apply(c: CheckedOp, s: GovState): void {
 }
 
 /**
- * A relay syncs, stores and forwards; of the ops it may sign: `leave`, and the hygiene of
- * its own root's keys (`add-device` for a renewed or rotated key, `revoke-key`), which an
- * always-on node needs (delegations expire) and which change nothing for anyone else.
+ * Why a relay may not sign this op, if it may not. A relay syncs, stores and forwards; it
+ * signs only the ops `requiredRole` allows a relay: `leave`, and the hygiene of its own
+ * root's keys (`add-device` for a renewed or rotated key, `revoke-key`), which an always-on
+ * node needs (delegations expire) and which change nothing for anyone else. This only names
+ * the refusal (write or govern); which ops is `requiredRole`'s to say.
  */
-function relayMay(kind: CheckedOp['op']['body']['kind']): Refusal | undefined {
-  if (kind === 'leave' || kind === 'add-device' || kind === 'revoke-key') return undefined;
+function relayRefusal(c: CheckedOp): Refusal | undefined {
+  if (requiredRole(c) === 'relay') return undefined;
+  const kind = c.op.body.kind;
   if (isDeltaKind(kind)) return no('relay-cannot-write', 'a relay stores and forwards ops but cannot write state');
   return no('relay-cannot-govern', `a relay may only leave or manage its own keys, not sign a ${kind} op`);
 }
