@@ -1,34 +1,26 @@
 import type { GovState } from '../governance/state.ts';
 import type { Role } from '../ops/roles.ts';
 
-/**
- * A relay (role `relay`, added beside this code) stores and forwards but never holds an epoch
- * key. Compared as a string so this holds before and after the role joins `ROLES`.
- */
+/** A relay (role `relay`) stores and forwards but never holds an epoch key. */
 export function isRelay(role: Role | undefined): boolean {
-  return (role as string | undefined) === 'relay';
+  return role === 'relay';
 }
 
-export type Entitlement = { kind: 'device'; key: string; root: string } | { kind: 'invite'; id: string };
-
 /**
- * Who should hold the current epoch key (docs/decisions/epoch-keys.md): the box key of every
- * registered, unrevoked client key of every member except relays, and the box key of every
- * invite a grant reached that is unexpired at `now`, unrevoked and not used up. Keyed by box
- * key (hex); a device whose client key was rotated keeps its box key, so one entry serves both.
+ * Who should hold the current epoch key (docs/decisions/epoch-keys.md): the box key (hex) of
+ * every registered, unrevoked client key of every member except relays, and the box key of
+ * every invite a grant reached that is unexpired at `now`, unrevoked and not used up. A device
+ * whose client key was rotated keeps its box key, so one entry serves both.
  */
-export function entitledBoxKeys(s: Readonly<GovState>, now: number): Map<string, Entitlement> {
-  const out = new Map<string, Entitlement>();
+export function entitledBoxKeys(s: Readonly<GovState>, now: number): Set<string> {
+  const out = new Set<string>();
   for (const [key, info] of s.keys) {
     if (!info.boxKey || s.revokedKeys.has(key)) continue;
     const member = s.members.get(info.root);
     if (!member || isRelay(member.role)) continue;
-    out.set(info.boxKey, { kind: 'device', key, root: info.root });
+    out.add(info.boxKey);
   }
-  for (const [id, invite] of s.grantedInvites) {
-    if (out.has(invite.boxKey) || !inviteOpen(s, id, now)) continue;
-    out.set(invite.boxKey, { kind: 'invite', id });
-  }
+  for (const [id, invite] of s.grantedInvites) if (inviteOpen(s, id, now)) out.add(invite.boxKey);
   return out;
 }
 

@@ -23,8 +23,8 @@ export function planRepair(s: Readonly<GovState>, now: number): Repair {
   const holders = s.epochKeys.get(current.op)?.holders ?? new Set<string>();
   const entitled = entitledBoxKeys(s, now);
   const stale = [...holders].filter((boxKey) => !entitled.has(boxKey) && !leftOutOnly(s, boxKey, now));
-  if (stale.length) return { kind: 'rotate', keyOp: current.op, epoch: current.epoch, stale: stale.sort(), recipients: [...entitled.keys()].sort() };
-  const missing = [...entitled.keys()].filter((boxKey) => !holders.has(boxKey));
+  if (stale.length) return { kind: 'rotate', keyOp: current.op, epoch: current.epoch, stale: stale.sort(), recipients: [...entitled].sort() };
+  const missing = [...entitled].filter((boxKey) => !holders.has(boxKey));
   return missing.length ? { kind: 'grant', keyOp: current.op, recipients: missing.sort() } : { kind: 'none' };
 }
 
