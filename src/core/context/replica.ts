@@ -153,17 +153,24 @@ export function createReplica(
     return out;
   }
 
-  /** A valid delta into state, if this node can read it (else it waits for its key, or is unreadable). */
-  function applyDelta(c: CheckedOp): void {
+  /** A valid delta into state, if this node can read it (else it waits for its key, or is unreadable). Whether it went in. */
+  function applyDelta(c: CheckedOp): boolean {
     const body = deltas.read(c);
-    if (body) sink.apply(c.key, body.update);
+    if (!body) return false;
+    sink.apply(c.key, body.update);
+    return true;
+  }
+
+  function isDelta(key: string): boolean {
+    const kind = dag.get(key)?.op.body.kind;
+    return kind !== undefined && isDeltaKind(kind);
   }
 
   /** Verdicts flipped: follow them in the state (a lost validity rebuilds it). */
   function follow(flipped: string[], result: ReceiveResult): boolean {
     if (flipped.length === 0) return false;
     result.flipped.push(...flipped);
-    const lostValidity = flipped.some((k) => !evaluator.verdict(k)?.valid && isDeltaKind(dag.get(k)?.op.body.kind ?? 'leave'));
+    const lostValidity = flipped.some((k) => !evaluator.verdict(k)?.valid && isDelta(k));
     if (lostValidity) {
       sink.rebuild(validDeltas());
       result.rebuilt = true;
@@ -191,12 +198,7 @@ export function createReplica(
     let applied = 0;
     for (const key of deltas.release(keyOps)) {
       const c = dag.get(key);
-      if (!c || !evaluator.verdict(key)?.valid) continue;
-      const body = deltas.read(c);
-      if (body) {
-        sink.apply(key, body.update);
-        applied++;
-      }
+      if (c && evaluator.verdict(key)?.valid && applyDelta(c)) applied++;
     }
     if (applied) changes++;
     return applied;
