@@ -4,7 +4,7 @@ import type { EpochKeyRing } from './ring.ts';
 import { boxInfo, EPOCH_KEY_BYTES, genesisBoxInfo, loadBodyCipher, sealPrevious, type CarriedKey } from './seal.ts';
 
 /** Seal one key to each box key (hex), bound to the context's box `info`. */
-export async function sealKeyTo(recipients: string[], key: Uint8Array, info: Uint8Array): Promise<EpochRecipient[]> {
+async function sealKeyTo(recipients: string[], key: Uint8Array, info: Uint8Array): Promise<EpochRecipient[]> {
   return Promise.all(recipients.map(async (to) => ({ to: fromHex(to), box: await sealToBoxKey(fromHex(to), key, info) })));
 }
 

@@ -61,23 +61,23 @@ export const chainEvidenceField = struct({
 export type ChainEvidence = Infer<typeof chainEvidenceField>;
 
 /** A device's or an invite's X25519 public key: what epoch keys are sealed to. */
-export const boxKeyField = fixedBytes(32);
+const boxKeyField = fixedBytes(32);
 
 /**
  * An epoch key sealed to a box key: HPKE base mode, X25519 (`enc` is the sender's ephemeral
  * public key), ChaCha20-Poly1305 (docs/decisions/epoch-keys.md).
  */
-export const epochBoxField = sealedBoxField(OP_LIMITS.boxSealedBytes);
+const epochBoxField = sealedBoxField(OP_LIMITS.boxSealedBytes);
 
 /** One recipient of an epoch key: its box key and the key sealed to it. */
-export const recipientField = struct({ to: boxKeyField, box: epochBoxField });
+const recipientField = struct({ to: boxKeyField, box: epochBoxField });
 export type EpochRecipient = Infer<typeof recipientField>;
 
 /** Bytes encrypted under an epoch key (XChaCha20-Poly1305, a random 24-byte nonce). */
 const underKeyField = (max: number) => struct({ nonce: fixedBytes(24), sealed: bytes(max) });
 
 /** What an invite a grant is sealed to promises, so repairs know until when it may hold keys. */
-export const grantedInviteField = struct({ id: id32, expiresAt: varuint, maxUses: varuint });
+const grantedInviteField = struct({ id: id32, expiresAt: varuint, maxUses: varuint });
 
 /** A state delta's body: in clear as a `delta`, or the plaintext of a `sealed-delta`. */
 export const deltaBodyField = struct({
