@@ -7,8 +7,9 @@ import { concatBytes } from './bytes.ts';
  * HKDF-SHA256, ChaCha20-Poly1305 (docs/decisions/epoch-keys.md). One-shot: every box has its
  * own ephemeral key (`enc`), made by the HPKE library from WebCrypto's random source.
  *
- * `info` says what the box is for and binds it to where it belongs (a protocol label, a
- * context, a key op); `aad` is further data the box is bound to but does not carry. A box
+ * `info` says what the box is for and binds it to where it belongs (a protocol label, then
+ * a context, a genesis nonce or a directory room); `aad` is further data the box is bound to
+ * but does not carry. A box
  * opened with another `info` or `aad` fails like an altered one.
  */
 

@@ -48,8 +48,9 @@ export function createEpochKeyRing(contextId: Uint8Array): EpochKeyRing {
 
   function add(keyOp: string, key: Uint8Array, out: string[]): void {
     if (key.length !== EPOCH_KEY_BYTES) throw new EpochKeyError(`an epoch key is ${EPOCH_KEY_BYTES} bytes, got ${key.length}`);
-    // The first key learnt for an op stays: a rotation's author defines its key, and a later
-    // box claiming another key for the same op is wrong or hostile.
+    // The first key learnt for an op stays, whichever it is: nothing here can tell the key a
+    // rotation's author made from another claimed for the same op (no commitment to the key
+    // travels with the key op), so a wrong key learnt first shuts the right one out.
     if (keys.has(keyOp)) return;
     keys.set(keyOp, key.slice());
     out.push(keyOp);
