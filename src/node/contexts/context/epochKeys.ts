@@ -1,13 +1,13 @@
 import type { ReceiveResult, Replica } from '../../../core/context/replica.ts';
-import { toHex, type BoxKeyPair } from '../../../core/crypto/index.ts';
+import { fromHex, toHex, type BoxKeyPair } from '../../../core/crypto/index.ts';
 import { grantBody, keysToCarry, openBoxesFor, rotationBody, type OpenedKey } from '../../../core/epochs/boxes.ts';
 import { holdsThroughInvite, isRelay } from '../../../core/epochs/entitled.ts';
-import { planRepair } from '../../../core/epochs/repair.ts';
+import { planRepair, type Repair } from '../../../core/epochs/repair.ts';
 import { loadBodyCipher, sealDeltaBody } from '../../../core/epochs/seal.ts';
+import type { GovState } from '../../../core/governance/state.ts';
 import type { RootId } from '../../../core/identity/index.ts';
 import { inviteId, type Invite } from '../../../core/invitation/index.ts';
 import type { Scheduler } from '../../../core/mesh/Scheduler.ts';
-import { fromHex } from '../../../core/crypto/index.ts';
 import type { DeltaBody, OpBody } from '../../../core/ops/op.ts';
 import type { EpochKeyStore } from '../../../core/store/index.ts';
 import { singleFlight } from '../../../core/tasks/singleFlight.ts';
@@ -122,29 +122,23 @@ export function createEpochKeys(p: {
     return role !== undefined && !isRelay(role);
   }
 
-  async function rotate(): Promise<void> {
-    const s = replica.governance();
-    const plan = planRepair(s, p.now());
-    if (plan.kind !== 'rotate' || !member() || !ring.has(plan.keyOp)) return;
+  /** A new key for everyone entitled, carrying the keys this node holds; `s` is the state `plan` was made on. */
+  async function rotate(plan: Extract<Repair, { kind: 'rotate' }>, s: Readonly<GovState>): Promise<void> {
     const key = p.randomBytes(32);
     const carried = keysToCarry(ring, plan.keyOp, s.epochKeys.keys());
     const outcome = await p.publish(await rotationBody(contextId, plan.epoch + 1, key, p.randomBytes(24), plan.recipients, carried));
     if (outcome.valid) await learn([{ keyOp: outcome.key, key }]);
   }
 
-  async function grant(): Promise<void> {
-    const plan = planRepair(replica.governance(), p.now());
-    const key = plan.kind === 'grant' ? ring.get(plan.keyOp) : undefined;
-    if (plan.kind !== 'grant' || !key || !member()) return;
-    await p.publish(await grantBody(contextId, plan.keyOp, key, plan.recipients));
-  }
-
-  /** One repair at a time: a rotation or a grant, whichever the plan says now. */
+  /** One repair at a time: a rotation or a grant, whichever the plan says now (a member holding the current key only). */
   const repairNow = singleFlight(async () => {
-    if (p.isClosed()) return;
-    const plan = planRepair(replica.governance(), p.now());
-    if (plan.kind === 'rotate') await rotate();
-    else if (plan.kind === 'grant') await grant();
+    if (p.isClosed() || !member()) return;
+    const s = replica.governance();
+    const plan = planRepair(s, p.now());
+    const key = plan.kind === 'none' ? undefined : ring.get(plan.keyOp);
+    if (!key) return;
+    if (plan.kind === 'rotate') await rotate(plan, s);
+    else if (plan.kind === 'grant') await p.publish(await grantBody(contextId, plan.keyOp, key, plan.recipients));
   });
 
   function between([low, high]: readonly [number, number]): number {
@@ -155,11 +149,11 @@ export function createEpochKeys(p: {
   /** Plan after new ops: at once for what this node itself reduced or for its own device, else after a random wait. */
   function scheduleRepair(result: ReceiveResult): void {
     if (p.isClosed() || !member()) return;
-    const plan = planRepair(replica.governance(), p.now());
+    const s = replica.governance();
+    const plan = planRepair(s, p.now());
     if (plan.kind === 'none' || !ring.has(plan.keyOp)) return;
     const mine = result.added.some((c) => c.author === p.me.key && REDUCING.has(c.op.body.kind));
     // A new device of my own root (or this device itself, joined by invite): grant at once.
-    const s = replica.governance();
     const myDevices = new Set([...s.keys.values()].filter((k) => k.root === p.me.root && k.boxKey).map((k) => k.boxKey));
     const forMine = plan.kind === 'grant' && plan.recipients.every((r) => myDevices.has(r));
     const selfServed = plan.kind === 'grant' && plan.recipients.every((r) => holdsThroughInvite(s, plan.keyOp, r));

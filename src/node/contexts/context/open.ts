@@ -1,5 +1,6 @@
 import { fromHex, importBoxKeyPair, toHex, type BoxKeyPair } from '../../../core/crypto/index.ts';
 import { createEpochKeys } from './epochKeys.ts';
+import { isRelay as isRelayRole } from '../../../core/epochs/entitled.ts';
 import { unwrapEpochKey, wrapEpochKey } from '../../../adapters/webcrypto/epochKeyWrap.ts';
 import { createReplica, type StateSink } from '../../../core/context/replica.ts';
 import { inviteCodec } from '../../../core/invitation/index.ts';
@@ -39,7 +40,7 @@ export async function openContext(d: ContextDeps) {
   const alert = alerts.raise;
   let overwrites: ReturnType<typeof createOverwriteNotices> | undefined;
   // Read when asked, not at open: the role arrives with the history (and may change).
-  const isRelay = () => replica.governance().members.get(identity.root)?.role === 'relay';
+  const isRelay = () => isRelayRole(replica.governance().members.get(identity.root)?.role);
   const app = createAppHost({
     contextKey: record.id,
     state,

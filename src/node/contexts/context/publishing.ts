@@ -12,7 +12,11 @@ const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
 
 /** How state deltas are sealed before signing (epoch keys: `epochKeys.ts`). */
 export interface DeltaSealer {
-  /** Rotate first if the current key reached someone who must not hold it. */
+  /**
+   * Make the write possible under the right key: rotate first if the current key reached
+   * someone who must not hold it, box the key to this device before its first write, and wait
+   * (a while) for a key this device does not hold yet.
+   */
   beforeWrite(): Promise<void>;
   /** The delta as it is published on these parents: sealed under their epoch key, or clear. */
   sealDelta(parents: Uint8Array[], body: DeltaBody): OpBody;
