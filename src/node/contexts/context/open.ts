@@ -66,7 +66,27 @@ export async function openContext(d: ContextDeps) {
   overwrites = createOverwriteNotices({ state, replica, myRoot: identity.root, onChange: d.onChange });
   const eventLog = createEventLog(identity.root);
   const writeSession = createWriteSession(() => new DataView(d.randomBytes(4).buffer).getUint32(0));
-  const persistence = createPersistence({ contextId: record.id, store, state, snapshotEveryDeltas: CONTEXT_TIMINGS.snapshotEveryDeltas, sealer: sealerFor(store), vault: d.vault });
+  const persistence = createPersistence({
+    contextId: record.id,
+    store,
+    state,
+    snapshotEveryDeltas: CONTEXT_TIMINGS.snapshotEveryDeltas,
+    sealer: sealerFor(store),
+    vault: d.vault,
+    epochKeys: {
+      current() {
+        const ref = replica.epochKeyAt(replica.parents());
+        const key = ref && replica.ring.get(ref.op);
+        return key ? { keyOp: fromHex(ref.op), key } : undefined;
+      },
+      async get(keyOp) {
+        const op = toHex(keyOp);
+        const stored = (await store.epochKeys(record.id)).find((r) => r.keyOp === op);
+        return replica.ring.get(op) ?? (stored && (await unwrapEpochKey(d.vault, record.id, op, stored.wrapped)));
+      },
+      randomBytes: d.randomBytes,
+    },
+  });
   const derived = createDerived(replica, state);
   let closed = false;
 

@@ -8,9 +8,24 @@ import type { Store } from '../../../core/store/index.ts';
 import { createSealBook } from './sealBook.ts';
 import { openSealedSnapshot, sealSnapshot } from './sealedSnapshot.ts';
 import type { PrivateVault } from '../../../adapters/webcrypto/vault.ts';
+import { concatBytes, fromHex } from '../../../core/crypto/index.ts';
+import { openSnapshotUnder, sealSnapshotUnder, snapshotKeyOp, type SnapshotKey } from '../../../core/epochs/snapshot.ts';
 
 /** The vault slot of a context's state snapshot (app private storage uses the app's own keys). */
 const SNAPSHOT_SLOT = 'tabnode:state-snapshot';
+
+/** How a stored snapshot is kept, its first byte: under the epoch key of its heads, the vault, or clear. */
+const KEPT = { clear: 0, vault: 1, epoch: 2 } as const;
+
+/** The epoch keys a snapshot is kept under (epochKeys.ts): the one the heads are under, and any by its key op. */
+const tagged = (form: number, bytes: Uint8Array) => concatBytes(Uint8Array.of(form), bytes);
+
+export interface SnapshotKeys {
+  current(): SnapshotKey | undefined;
+  /** Asynchronous: a snapshot loads before the stored history, so before keys join the ring. */
+  get(keyOp: Uint8Array): Promise<Uint8Array | undefined>;
+  randomBytes(length: number): Uint8Array;
+}
 
 /** What a context reads from its store when it opens. */
 export interface StoredHistory {
@@ -30,9 +45,12 @@ export function createPersistence(p: {
   snapshotEveryDeltas: number;
   sealer: Promise<Sealer>;
   /**
-   * Encrypts the snapshot at rest (the state it holds is what epoch keys protect on the wire);
-   * none: kept in clear, MAC'd only.
+   * An encrypted context's snapshot is kept under the epoch key its heads are under
+   * (`current()`), so only a holder of that key reads it; a node holding none (a relay, whose
+   * state is empty) or a clear context keeps it under the vault; with neither, in clear
+   * (MAC'd only).
    */
+  epochKeys?: SnapshotKeys;
   vault?: Pick<PrivateVault, 'seal' | 'open'>;
 }) {
   const { contextId, store, state } = p;
@@ -42,8 +60,34 @@ export function createPersistence(p: {
   async function saveSnapshot(): Promise<void> {
     deltasSinceSnapshot = 0;
     const plain = snapshotCodec.encode(state.takeSnapshot());
-    const kept = p.vault ? await p.vault.seal(contextId, SNAPSHOT_SLOT, plain) : plain;
-    await store.putSnapshot(contextId, await sealSnapshot(await p.sealer, contextId, kept));
+    await store.putSnapshot(contextId, await sealSnapshot(await p.sealer, contextId, await keep(plain)));
+  }
+
+  async function keep(plain: Uint8Array): Promise<Uint8Array> {
+    const under = p.epochKeys?.current();
+    if (under) return tagged(KEPT.epoch, await sealSnapshotUnder(under, fromHex(contextId), p.epochKeys!.randomBytes(24), plain));
+    if (p.vault) return tagged(KEPT.vault, await p.vault.seal(contextId, SNAPSHOT_SLOT, plain));
+    return tagged(KEPT.clear, plain);
+  }
+
+  /** The snapshot bytes in what `keep` made; throws if they do not open here. */
+  async function unkeep(kept: Uint8Array): Promise<Uint8Array> {
+    const body = kept.subarray(1);
+    switch (kept[0]) {
+      case KEPT.epoch: {
+        const keyOp = snapshotKeyOp(body);
+        const key = keyOp && (await p.epochKeys?.get(keyOp));
+        if (!key) throw new Error('the epoch key the snapshot is under is not held here');
+        return openSnapshotUnder(key, fromHex(contextId), body);
+      }
+      case KEPT.vault:
+        if (!p.vault) throw new Error('the snapshot is under the vault, and there is none');
+        return p.vault.open(contextId, SNAPSHOT_SLOT, body);
+      case KEPT.clear:
+        return body;
+      default:
+        throw new Error(`unknown snapshot form ${kept[0]}`);
+    }
   }
 
   return {
@@ -64,12 +108,12 @@ export function createPersistence(p: {
       const kept = stored && (await openSealedSnapshot(await p.sealer, contextId, stored));
       if (!kept) return undefined;
       try {
-        const bytes = p.vault ? await p.vault.open(contextId, SNAPSHOT_SLOT, kept) : kept;
+        const bytes = await unkeep(kept);
         const snapshot = snapshotCodec.decode(bytes);
         state.loadSnapshot(snapshot);
         return snapshot.deltas.length;
       } catch {
-        // A damaged snapshot only costs a longer rebuild.
+        // A damaged snapshot, or one under a key not held (any more), only costs a longer rebuild.
         return undefined;
       }
     },

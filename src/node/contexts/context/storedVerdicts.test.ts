@@ -5,6 +5,9 @@ import * as Y from 'yjs';
 import { sealEntries } from '../../../core/context/seals.ts';
 import { decodeOp, encodeOp, idKey } from '../../../core/ops/op.ts';
 import { draftUpdate, snapshotCodec } from '../../../core/state/index.ts';
+import { stateMap } from '../../../core/state/layout.ts';
+import * as snapshotSeal from '../../../core/epochs/snapshot.ts';
+import { toHex } from '../../../core/crypto/index.ts';
 import { memoryStore, type Store } from '../../../core/store/index.ts';
 import type { TabnodeNode } from '../../createNode.ts';
 import { realTimeScheduler } from '../../scheduler.ts';
@@ -18,6 +21,12 @@ vi.mock('../../../core/crypto/ed25519.ts', async (original) => {
   return { ...real, verifyEd25519: vi.fn(real.verifyEd25519) };
 });
 const verifyCalls = () => vi.mocked(ed25519.verifyEd25519).mock.calls.length;
+
+// Snapshots opened under an epoch key, seen from outside.
+vi.mock('../../../core/epochs/snapshot.ts', async (original) => {
+  const real = await original<typeof import('../../../core/epochs/snapshot.ts')>();
+  return { ...real, openSnapshotUnder: vi.fn(real.openSnapshotUnder) };
+});
 
 const nodes: TabnodeNode[] = [];
 afterEach(async () => {
@@ -163,7 +172,7 @@ describe('stored records edited outside the app are detected or harmless (docs/d
   test('a changed snapshot fails its MAC: ignored, the state is rebuilt from the ops', async () => {
     const r = await openEdited({
       snapshot: (stored) => {
-        // The stored snapshot is encrypted by the profile's vault: it does not even decode.
+        // The stored snapshot is encrypted under the epoch key: it does not even decode.
         expect(() => snapshotCodec.decode(stored!.subarray(32))).toThrow();
         // A well-formed snapshot holding a forged value, under the old MAC.
         const doc = new Y.Doc();
@@ -175,6 +184,42 @@ describe('stored records edited outside the app are detected or harmless (docs/d
     });
     expect(r.after).toEqual(r.before);
     expect(r.after.kv.some(([, v]) => v === 'forged')).toBe(false);
+  }, 60_000);
+});
+
+describe('a snapshot rests under the epoch key of its heads (docs/decisions/epoch-keys.md, "At rest")', () => {
+  test('kept under the key, opened with it on reopen; a store without the key rebuilds the same state from the ops', async () => {
+    const hub = memoryMeshHub(realTimeScheduler);
+    const { store, id, before } = await grownContext(hub);
+    const opened = vi.mocked(snapshotSeal.openSnapshotUnder);
+    const first = await reopen(hub, store, id, before.opCount);
+    await first.node.close();
+    nodes.splice(nodes.indexOf(first.node), 1);
+
+    // MAC (32) ‖ form 2 (epoch key) ‖ the key op it is under ‖ nonce ‖ ciphertext.
+    const kept = (await store.snapshot(id))!.subarray(32);
+    expect(kept[0]).toBe(2);
+    const keyOp = toHex(kept.subarray(1, 33));
+    expect((await store.epochKeys(id)).map((r) => r.keyOp)).toContain(keyOp);
+
+    // A reopen opens it with that key, and it holds the state (the positive control).
+    opened.mockClear();
+    const again = await reopen(hub, store, id, before.opCount);
+    expect(opened).toHaveBeenCalledTimes(1);
+    const plain = await opened.mock.results[0]!.value;
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, snapshotCodec.decode(plain).update);
+    expect([...stateMap(doc).keys()].sort()).toEqual(before.kv.map(([k]) => k).sort());
+    expect(await picture(again.node, id)).toEqual(before);
+    await again.node.close();
+    nodes.splice(nodes.indexOf(again.node), 1);
+
+    // Without the stored epoch keys the snapshot is not opened; the ops (and the boxes in them) rebuild the same state.
+    opened.mockClear();
+    const keyless = await keep(bareTestNode(hub, 'A keyless', { store: { ...store, epochKeys: async () => [] } as Store }));
+    await until('the context reopened', async () => (await keyless.contexts.open(id).view()).opCount >= before.opCount);
+    await until('the state rebuilt', async () => JSON.stringify(await picture(keyless, id)) === JSON.stringify(before));
+    expect(opened).not.toHaveBeenCalled();
   }, 60_000);
 });
 
