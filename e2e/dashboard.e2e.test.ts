@@ -44,10 +44,10 @@ afterAll(async () => {
 });
 
 describe('admin dashboard', () => {
-  test('uPlot is not part of the first load, which stays within its budget', () => {
+  test('uPlot, the dashboard and the console are not part of the first load, which stays within its budget', () => {
     const first = firstLoadJs(fileURLToPath(new URL('../dist', import.meta.url)));
     expect(first.gzipKb).toBeLessThanOrEqual(FIRST_LOAD_BUDGET_KB);
-    expect(first.files.some((f) => /uplot/i.test(f))).toBe(false);
+    expect(first.files.filter((f) => /uplot|DashboardPage|ConsolePage/i.test(f))).toEqual([]);
   });
 
   test('both contexts show their health and live plots; peers, links and refusals by reason show', async () => {
