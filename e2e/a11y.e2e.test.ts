@@ -87,6 +87,26 @@ describe('every page and dialog passes axe at desktop width and at 375 px', () =
     await fresh.getByRole('button', { name: 'Create a new identity' }).click();
     await fresh.getByRole('heading', { name: 'Your recovery phrase' }).waitFor();
     await atEveryWidth(fresh, 'onboarding-phrase');
+    await fresh.getByLabel('I have written these words down').check();
+    await fresh.getByRole('button', { name: 'Continue' }).click();
+    await fresh.getByRole('heading', { name: 'Confirm your phrase' }).waitFor();
+    await atEveryWidth(fresh, 'onboarding-confirm');
+    // With a wrong word: the error shown is checked too.
+    for (const input of await fresh.getByLabel(/^Word #\d+$/).all()) await input.fill('wrong');
+    await fresh.getByRole('button', { name: 'Create identity' }).click();
+    await fresh.getByRole('alert').filter({ hasText: 'does not match' }).waitFor();
+    await atEveryWidth(fresh, 'onboarding-confirm-wrong');
+    await fresh.getByRole('button', { name: 'Show the words again' }).click();
+    await fresh.getByRole('button', { name: 'Back' }).click();
+    await fresh.getByRole('button', { name: 'Restore from a recovery phrase' }).click();
+    await fresh.getByRole('heading', { name: 'Restore your identity' }).waitFor();
+    await atEveryWidth(fresh, 'onboarding-restore');
+    await fresh.getByRole('button', { name: 'Back' }).click();
+    await fresh.getByRole('button', { name: 'Log in with a wallet' }).click();
+    await fresh.getByRole('heading', { name: 'Log in with a wallet' }).waitFor();
+    await atEveryWidth(fresh, 'onboarding-wallet');
+    await fresh.getByRole('button', { name: 'Back' }).click();
+    await fresh.getByRole('heading', { name: 'Welcome to Tabnode' }).waitFor();
   });
 
   test('join page', async () => {

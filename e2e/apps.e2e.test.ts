@@ -162,6 +162,27 @@ describe('WASM apps across real browsers', () => {
     expect(flagged.find((x) => x.opKey === lieKey)?.result).toBe('mismatch');
     expect((await view(B)).alerts.some((a) => a.kind === 'verification')).toBe(true);
   });
+
+  test('on the board, a reader is refused in plain words, and a removed member’s board is read-only', async () => {
+    const bRoot = (await view(B)).myRoot;
+    expect(await A.evaluate(([id, r]) => window.tabnode!.contexts.open(id!).setRole(r as never, 'reader'), [contextId, bRoot] as const)).toMatchObject({ valid: true });
+    await eventually('B is a reader', () => view(B), (v) => v.myRole === 'reader');
+    await B.goto(new URL(`/contexts/${contextId}`, app.url).href);
+    const card = B.locator('.task', { hasText: 'After the note' });
+    await card.waitFor();
+    await card.getByLabel('Status of After the note').selectOption('done');
+    const outcome = B.getByTestId('outcome');
+    await eventually('B told why', () => outcome.textContent(), (t) => Boolean(t?.startsWith('Moving the task:')));
+    expect(await outcome.evaluate((o) => o.firstChild?.textContent)).toBe('Moving the task: Your role in this context does not allow this.');
+    expect(await outcome.locator('details code').textContent()).toMatch(/^insufficient-role/);
+
+    expect(await A.evaluate(([id, r]) => window.tabnode!.contexts.open(id!).remove(r as never), [contextId, bRoot] as const)).toMatchObject({ valid: true });
+    await eventually('B told who removed it', () => B.getByTestId('read-only').textContent().catch(() => null), (t) => t === 'You were removed from this context by Alice laptop. You can still read what it held here, but you can no longer change it.', 30_000);
+    expect(await B.getByLabel('New task').isDisabled()).toBe(true);
+    expect(await B.getByRole('button', { name: 'Add' }).isDisabled()).toBe(true);
+    expect(await card.getByLabel('Status of After the note').isDisabled()).toBe(true);
+    await screenshot(B, 'team-board-removed-member');
+  });
 });
 
 describe('an uploaded module', () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
+import { expectAccessible } from './axe.ts';
 import { eventually } from './eventually.ts';
 import { launchPeers, screenshot, startApp, unexpectedErrors, type App, type Peers } from './harness.ts';
 import { setKey } from './kvPanel.ts';
@@ -16,9 +17,11 @@ let peers: Peers;
 let A: Page, B: Page;
 let id: string;
 
+/** Confirms in the dialog named `title` (axe-checked as it is shown) with `button`. */
 async function confirmIn(page: Page, title: string, button: string): Promise<void> {
   const dialog = page.getByRole('dialog', { name: title });
   await dialog.waitFor();
+  await expectAccessible(page, `the “${title}” dialog`);
   await dialog.getByRole('button', { name: button }).click();
   await dialog.waitFor({ state: 'detached' });
 }
@@ -62,6 +65,7 @@ describe('acting on a context as a whole', () => {
     await notice.waitFor();
     expect(await notice.textContent()).toMatch(new RegExp(`${winnerName} changed colour while you did; the merge kept "${won}"`));
     await screenshot(loser, 'overwrite-notice');
+    await expectAccessible(loser, 'the overwrite notice');
     await notice.getByRole('button', { name: 'Dismiss' }).click();
     await notice.waitFor({ state: 'detached' });
     expect(vb.overwrites === undefined || va.overwrites === undefined).toBe(true);

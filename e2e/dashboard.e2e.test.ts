@@ -44,10 +44,10 @@ afterAll(async () => {
 });
 
 describe('admin dashboard', () => {
-  test('uPlot is not part of the first load, which stays within its budget', () => {
+  test('uPlot, the dashboard and the console are not part of the first load, which stays within its budget', () => {
     const first = firstLoadJs(fileURLToPath(new URL('../dist', import.meta.url)));
     expect(first.gzipKb).toBeLessThanOrEqual(FIRST_LOAD_BUDGET_KB);
-    expect(first.files.some((f) => /uplot/i.test(f))).toBe(false);
+    expect(first.files.filter((f) => /uplot|DashboardPage|ConsolePage/i.test(f))).toEqual([]);
   });
 
   test('both contexts show their health and live plots; peers, links and refusals by reason show', async () => {
@@ -96,6 +96,11 @@ describe('admin dashboard', () => {
     await A.setViewportSize({ width: 375, height: 800 });
     await eventually('plots redrawn narrow', () => A.locator('[data-testid=plot-opsIn] canvas').first().evaluate((c) => c.getBoundingClientRect().width), (w) => w <= 360);
     expect(await A.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    // Each fact's label stays apart from its value ("Rejected none", not "Rejectednone").
+    const gaps = await A.locator('[data-testid=context-health] .facts').first().evaluate((dl) =>
+      [...dl.querySelectorAll('dt')].map((dt) => dt.nextElementSibling!.getBoundingClientRect().left - dt.getBoundingClientRect().right),
+    );
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(8);
     await screenshot(A, 'dashboard-375');
     await A.setViewportSize({ width: 1280, height: 900 });
   });

@@ -47,9 +47,12 @@ describe('allowed origins in real browsers', () => {
     await panel.getByTestId('origin-input').fill('https://Tabnode.example/');
     await panel.getByRole('button', { name: 'Allow' }).click();
     await panel.locator('[data-origin="https://tabnode.example"]').waitFor();
+    // It says what it did, not "Allow site: done.".
+    await eventually('told it is allowed', () => O.getByTestId('outcome').textContent(), (t) => t === 'https://tabnode.example is allowed now.');
     await screenshot(O, 'origins-panel');
     await panel.locator('[data-origin="https://tabnode.example"]').getByRole('button', { name: 'Remove' }).click();
     await eventually('the site removed', () => contextView(O, contextId), (v) => v.origins.join() === appOrigin);
+    await eventually('told it is no longer allowed', () => O.getByTestId('outcome').textContent(), (t) => t === 'https://tabnode.example is no longer allowed.');
   });
 
   test('a wallet sign-in on another site is refused by the owner, with the reason on both pages', async () => {

@@ -139,7 +139,8 @@ describe('wallet-rooted identities in real browsers', () => {
     const row = A2.locator(`[data-testid="device-row"][data-key="${firstKey}"]`);
     await row.waitFor({ timeout: 30_000 });
     await screenshot(A2, 'devices-before-revoke');
-    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByRole('button', { name: 'Revoke…' }).click();
+    await A2.getByRole('dialog', { name: /^Revoke .*\?$/ }).getByRole('button', { name: 'Revoke device' }).click();
     await row.getByText('Revoked').waitFor({ timeout: 60_000 });
     await screenshot(A2, 'devices-after-revoke');
 

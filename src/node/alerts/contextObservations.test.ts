@@ -44,6 +44,7 @@ describe('a context view as alert observations', () => {
           { at: 2, kind: 'anchor', message: 'Different anchors: x' },
           { at: 3, kind: 'join-failed', message: 'the invite is used up' },
           { at: 4, kind: 'rejected-op', message: '2 op(s) refused' },
+          { at: 5, kind: 'quota', message: 'Mallory laptop sent too many rejected bytes: link closed' },
         ],
       }),
       100,
@@ -52,6 +53,7 @@ describe('a context view as alert observations', () => {
       ['divergence', '“Design team”: Bob laptop has the same ops but a different state.', 'divergence@1'],
       ['anchor-mismatch', '“Design team”: Different anchors: x.', 'anchor@2'],
       ['sync-failed', '“Design team”: The invite is used up.', 'join-failed@3'],
+      ['quota', '“Design team”: Mallory laptop sent too many rejected bytes: link closed.', 'quota@5'],
     ]);
   });
 

@@ -2,7 +2,9 @@ import { useState, type FormEvent } from 'react';
 import type { ContextView } from '../../node/index.ts';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 import { useNode } from '../shell/nodeContext.ts';
+import { plainError, plainRefusal } from '../shell/plainWords.ts';
 import { useLive } from '../shell/useLive.ts';
+import { whyReadOnly } from './writeWords.ts';
 
 interface Task {
   id: string;
@@ -23,23 +25,30 @@ interface BoardAction {
 
 type RunAction = (action: BoardAction, method: string, args: unknown) => Promise<void>;
 
-/** The team-board app: tasks with creator (the executor) and assignee, and private notes. */
-export function BoardPanel({ view, onOutcome }: { view: ContextView; onOutcome: (text: string, ok: boolean) => void }) {
+/**
+ * The team-board app: tasks with creator (the executor) and assignee, and private notes.
+ * Refusals and errors in plain words (codes in the detail); a former member's board is
+ * read-only, its private notes still its own.
+ */
+export function BoardPanel({ view, onOutcome }: { view: ContextView; onOutcome: (text: string, ok: boolean, detail?: string) => void }) {
   const node = useNode();
   const { value: tasks } = useLive(async () => (await node.contexts.open(view.id).call('list_tasks', {})).output as Task[], [view.id]);
   const [title, setTitle] = useState('');
   const [assignee, setAssignee] = useState('');
   const [error, setError] = useState<string>();
+  const readOnly = whyReadOnly(view);
   const name = (root: string | null) => (root ? (view.members.find((m) => m.root === root)?.devices[0]?.label ?? `${root.slice(0, 18)}…`) : 'nobody');
 
   const run: RunAction = async ({ what, done }, method, args) => {
     setError(undefined);
     try {
       const outcome = await node.contexts.open(view.id).call(method, args);
-      if (outcome.op && !outcome.op.valid) onOutcome(`${what}: rejected (${outcome.op.reason}: ${outcome.op.message}).`, false);
-      else onOutcome(done, true);
+      if (outcome.op && !outcome.op.valid) {
+        const told = plainRefusal(outcome.op.reason, outcome.op.message);
+        onOutcome(`${what}: ${told.text}`, false, told.detail);
+      } else onOutcome(done, true);
     } catch (e) {
-      setError(`${what}: ${(e as Error).message}`);
+      setError(`${what}: ${plainError(e).text}`);
     }
   };
 
@@ -60,20 +69,25 @@ export function BoardPanel({ view, onOutcome }: { view: ContextView; onOutcome: 
               {(tasks ?? [])
                 .filter((t) => t.status === status)
                 .map((t) => (
-                  <TaskCard key={t.id} task={t} view={view} name={name} run={run} />
+                  <TaskCard key={t.id} task={t} view={view} name={name} run={run} readOnly={Boolean(readOnly)} />
                 ))}
             </ul>
           </div>
         ))}
       </div>
-      <form onSubmit={create} className="fields row">
+      {readOnly && (
+        <p className="notice" data-testid="read-only">
+          {readOnly}
+        </p>
+      )}
+      <form onSubmit={create} className="fields row" aria-disabled={readOnly ? true : undefined}>
         <label className="field grow">
           <span>New task</span>
-          <input value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} required />
+          <input value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} required disabled={Boolean(readOnly)} />
         </label>
         <label className="field">
           <span>Assignee</span>
-          <select value={assignee} onChange={(e) => setAssignee(e.target.value)}>
+          <select value={assignee} onChange={(e) => setAssignee(e.target.value)} disabled={Boolean(readOnly)}>
             <option value="">nobody</option>
             {view.members.map((m) => (
               <option key={m.root} value={m.root}>
@@ -82,7 +96,7 @@ export function BoardPanel({ view, onOutcome }: { view: ContextView; onOutcome: 
             ))}
           </select>
         </label>
-        <button type="submit" className="button primary" disabled={!title.trim()}>
+        <button type="submit" className="button primary" disabled={!title.trim() || Boolean(readOnly)}>
           Add
         </button>
       </form>
@@ -96,11 +110,13 @@ function TaskCard({
   view,
   name,
   run,
+  readOnly,
 }: {
   task: Task;
   view: ContextView;
   name: (root: string | null) => string;
   run: RunAction;
+  readOnly: boolean;
 }) {
   const node = useNode();
   const [note, setNote] = useState<string>();
@@ -124,6 +140,7 @@ function TaskCard({
         <select
           id={`status-${task.id}`}
           value={task.status}
+          disabled={readOnly}
           onChange={(e) => {
             const status = e.target.value as Task['status'];
             void run({ what: 'Moving the task', done: `Task moved to ${STATUS_LABELS[status]}.` }, 'set_status', { id: task.id, status });

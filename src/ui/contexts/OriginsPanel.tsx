@@ -3,6 +3,15 @@ import type { ContextHandle, ContextView } from '../../node/index.ts';
 import { useNode } from '../shell/nodeContext.ts';
 import { plainError, plainRefusal } from '../shell/plainWords.ts';
 
+/** A site as the context records it (scheme://host[:port]), or as typed when it is not one. */
+function shownSite(text: string): string {
+  try {
+    return new URL(text.trim()).origin;
+  } catch {
+    return text.trim();
+  }
+}
+
 /**
  * The sites members may sign in from with a wallet. Every peer refuses a wallet delegation
  * signed for any other site (a phishing page's); owners add and remove sites.
@@ -13,12 +22,17 @@ export function OriginsPanel({ view, onOutcome }: { view: ContextView; onOutcome
   const [busy, setBusy] = useState(false);
   const isOwner = view.myRole === 'owner';
 
-  async function change(what: string, run: () => ReturnType<ContextHandle['changeOrigins']>): Promise<boolean> {
+  /** `what` names the change in a refusal or error; `done` says what it did ("… is allowed now."). */
+  async function change(what: string, done: string, run: () => ReturnType<ContextHandle['changeOrigins']>): Promise<boolean> {
     setBusy(true);
     try {
       const outcome = await run();
-      const told = outcome.valid ? { text: 'done.' } : plainRefusal(outcome.reason, outcome.message);
-      onOutcome(`${what}: ${told.text}`, outcome.valid, told.detail);
+      if (outcome.valid) {
+        onOutcome(done, true);
+        return true;
+      }
+      const told = plainRefusal(outcome.reason, outcome.message);
+      onOutcome(`${what}: ${told.text}`, false, told.detail);
       return outcome.valid;
     } catch (e) {
       const told = plainError(e);
@@ -31,7 +45,7 @@ export function OriginsPanel({ view, onOutcome }: { view: ContextView; onOutcome
 
   async function add(e: FormEvent) {
     e.preventDefault();
-    if (await change('Allow site', () => node.contexts.open(view.id).changeOrigins({ add: [site] }))) setSite('');
+    if (await change(`Allow ${site.trim()}`, `${shownSite(site)} is allowed now.`, () => node.contexts.open(view.id).changeOrigins({ add: [site] }))) setSite('');
   }
 
   return (
@@ -55,7 +69,7 @@ export function OriginsPanel({ view, onOutcome }: { view: ContextView; onOutcome
                   type="button"
                   className="button small danger"
                   disabled={busy}
-                  onClick={() => void change(`Stop allowing ${o}`, () => node.contexts.open(view.id).changeOrigins({ remove: [o] }))}
+                  onClick={() => void change(`Stop allowing ${o}`, `${o} is no longer allowed.`, () => node.contexts.open(view.id).changeOrigins({ remove: [o] }))}
                 >
                   Remove
                 </button>

@@ -1,4 +1,5 @@
 import type { AgreementCell, AgreementMatrix } from '../../core/metrics/index.ts';
+import { formatTime } from '../shell/wording.ts';
 
 const CELL: Record<AgreementCell, { text: string; tone: string }> = {
   agree: { text: 'agrees', tone: 'good' },
@@ -7,8 +8,6 @@ const CELL: Record<AgreementCell, { text: string; tone: string }> = {
   unknown: { text: 'no checkpoint yet', tone: 'warn' },
   absent: { text: '—', tone: 'none' },
 };
-
-const time = (ms: number) => new Date(ms).toLocaleTimeString();
 
 /** Peers × contexts: what each peer's latest signed checkpoint says against this node's view. */
 export function AgreementTable({ matrix }: { matrix: AgreementMatrix }) {
@@ -42,7 +41,7 @@ export function AgreementTable({ matrix }: { matrix: AgreementMatrix }) {
                           {CELL[cell].text}
                         </span>
                       : <span className={`badge ${CELL[cell].tone}`}>{CELL[cell].text}</span>}
-                      {r.at[i] !== null && <span className="muted small"> {time(r.at[i]!)}</span>}
+                      {r.at[i] !== null && <span className="muted small"> {formatTime(r.at[i]!)}</span>}
                     </td>
                   ))}
                 </tr>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { DeviceView, IdentityStatus } from '../../node/index.ts';
 import type { WalletAccount } from '../../wallets/connector.ts';
+import { ConfirmDialog } from '../shell/ConfirmDialog.tsx';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 import { countOf, formatDateTime, sentence } from '../shell/wording.ts';
 import { useNode } from '../shell/nodeContext.ts';
@@ -24,6 +25,7 @@ export function DevicesPanel({ status }: { status: IdentityStatus }) {
   const [pairing, setPairing] = useState<string>();
   const [message, setMessage] = useState<string>();
   const [error, setError] = useState<string>();
+  const [revoking, setRevoking] = useState<DeviceView>();
   const root = status.root!;
 
   async function perform(action: Action, wallet?: WalletAccount) {
@@ -103,8 +105,8 @@ export function DevicesPanel({ status }: { status: IdentityStatus }) {
               </td>
               <td>
                 {!d.thisDevice && !d.revoked && (
-                  <button type="button" className="button small danger" disabled={busy !== undefined} onClick={() => void perform(revoke(d))}>
-                    Revoke
+                  <button type="button" className="button small danger" disabled={busy !== undefined} onClick={() => setRevoking(d)}>
+                    Revoke…
                   </button>
                 )}
               </td>
@@ -120,6 +122,23 @@ export function DevicesPanel({ status }: { status: IdentityStatus }) {
           Rotate this device key
         </button>
       </div>
+      {revoking && (
+        <ConfirmDialog
+          title={`Revoke ${revoking.label}?`}
+          confirmLabel="Revoke device"
+          onCancel={() => setRevoking(undefined)}
+          onConfirm={async () => {
+            const device = revoking;
+            setRevoking(undefined);
+            await perform(revoke(device));
+          }}
+        >
+          <p>
+            Every member will refuse what {revoking.label} signs from now on. This cannot be undone: to use that browser again, sign in there again and it gets a
+            new key.
+          </p>
+        </ConfirmDialog>
+      )}
       {busy && <p role="status">{busy}… {root.kind !== 'local' && 'Confirm in your wallet.'}</p>}
       {pairing && <PairingCode uri={pairing} />}
       {needWallet && (

@@ -1,7 +1,10 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { DecodeError } from '../../core/codec/errors.ts';
 import { plainError, plainRefusal } from './plainWords.ts';
-import { countOf, sentence } from './wording.ts';
+import { countOf, formatDateTime, formatTime, sentence } from './wording.ts';
 import { pageTitle } from './usePageTitle.ts';
 
 describe('words people read', () => {
@@ -29,5 +32,20 @@ describe('words people read', () => {
     expect(sentence('Done?')).toBe('Done?');
     expect(pageTitle('Design team')).toBe('Design team · Tabnode');
     expect(pageTitle(undefined)).toBe('Tabnode');
+  });
+
+  test('one date format: a time of today reads like the time in the full format; other days get the full format', () => {
+    const now = new Date(2026, 11, 7, 14, 5).getTime();
+    const earlier = new Date(2026, 11, 7, 9, 30).getTime();
+    expect(formatDateTime(earlier).endsWith(formatTime(earlier, now))).toBe(true);
+    const yesterday = new Date(2026, 11, 6, 9, 30).getTime();
+    expect(formatTime(yesterday, now)).toBe(formatDateTime(yesterday));
+  });
+
+  test('no page formats dates on its own: every date and time goes through shell/wording.ts', () => {
+    const ui = fileURLToPath(new URL('..', import.meta.url));
+    const files = (readdirSync(ui, { recursive: true }) as string[]).filter((f) => /\.tsx?$/.test(f) && !f.endsWith('.test.ts') && !f.endsWith('wording.ts'));
+    const own = files.filter((f) => /toLocaleTimeString|toLocaleDateString|Intl\.DateTimeFormat|new Date\([^)]*\)\.toLocaleString/.test(readFileSync(join(ui, f), 'utf8')));
+    expect(own).toEqual([]);
   });
 });

@@ -10,6 +10,14 @@ export function formatDateTime(ms: number): string {
   return Number.isFinite(ms) ? DATE_TIME.format(ms) : 'unknown time';
 }
 
+/** The time of day in the same format ("14:05"), for moments of today; other days get the full format. */
+const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+export function formatTime(ms: number, now = Date.now()): string {
+  if (!Number.isFinite(ms)) return 'unknown time';
+  return new Date(ms).toDateString() === new Date(now).toDateString() ? TIME.format(ms) : DATE_TIME.format(ms);
+}
+
 /** The same format without the time, for days (expiries, due dates): "7 Dec 2026". */
 const DAY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
 
