@@ -390,12 +390,25 @@ export function createReplica(
     /** The epoch keys held for this context. */
     ring,
     /**
-     * Keys opened from boxes (asynchronously, by whoever holds the box key): held from now on,
+     * Keys opened from boxes or the store (asynchronously, by whoever holds the box key): held
+     * from now on if they match their key op's commitment (once that op is here and valid),
      * with every key their rotations carry; the deltas waiting for them are applied. Returns
-     * how many deltas that applied.
+     * how many deltas that applied; throws the first bad key's error after taking the rest.
      */
     learnKeys(keys: { keyOp: string; key: Uint8Array }[]): number {
-      return openHeld(keys.flatMap((k) => ring.learn(k.keyOp, k.key)));
+      // One key that throws (a wrong size) must not strand the deltas the others release.
+      const held: string[] = [];
+      let failure: { error: unknown } | undefined;
+      for (const k of keys) {
+        try {
+          held.push(...ring.learn(k.keyOp, k.key));
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+      const applied = openHeld(held);
+      if (failure) throw failure.error;
+      return applied;
     },
     /** A delta's body if this node can read it: clear, or sealed under a key held (and well-formed). */
     deltaBody: deltas.read,
