@@ -1,5 +1,6 @@
 import { BoxError, bytesEqual, fromHex, openSealedBox, sealToBoxKey, toHex, type BoxKeyPair } from '../crypto/index.ts';
-import { idKey, type EpochRecipient, type Op, type OpBody } from '../ops/op.ts';
+import { idKey, OP_LIMITS, type EpochRecipient, type Op, type OpBody } from '../ops/op.ts';
+import { newerKey } from './keyAt.ts';
 import type { EpochKeyRing } from './ring.ts';
 import { boxInfo, EPOCH_KEY_BYTES, epochKeyCommit, genesisBoxInfo, loadBodyCipher, sealPrevious, type CarriedKey } from './seal.ts';
 
@@ -50,15 +51,24 @@ export async function grantBody(
   return { kind: 'grant-epoch', keyOp: fromHex(keyOp), boxes: await sealKeyTo(recipients, key, boxInfo(contextId)), ...(invite && { invite }) };
 }
 
-/** The keys carried forward by a rotation at a point whose winning key is `replaced`: it first, then every other key held that is not it. */
-export function keysToCarry(ring: EpochKeyRing, replaced: string, alsoHeld: Iterable<string>): CarriedKey[] {
+/**
+ * The keys a rotation carries forward at a point whose winning key is `replaced`, given the
+ * key ops valid in that point's past (`GovState.epochKeys`): `replaced` first, then the
+ * concurrent losers held that `replaced`'s own chain does not already reach (it carries
+ * everything before it), newest first, at most `OP_LIMITS.previousKeys` in all, so a
+ * rotation always encodes however long the history.
+ */
+export function keysToCarry(ring: EpochKeyRing, replaced: string, keyOps: ReadonlyMap<string, { epoch: number }>): CarriedKey[] {
+  const reached = ring.reachable(replaced);
+  const losers = [...keyOps]
+    .filter(([op]) => op !== replaced && !reached.has(op) && ring.has(op))
+    .map(([op, { epoch }]) => ({ op, epoch }))
+    .sort((a, b) => (newerKey(a, b) === a ? -1 : 1));
   const out: CarriedKey[] = [];
-  const push = (op: string) => {
+  for (const op of [replaced, ...losers.map((l) => l.op)]) {
     const key = ring.get(op);
-    if (key && !out.some((c) => toHex(c.keyOp) === op)) out.push({ keyOp: fromHex(op), key });
-  };
-  push(replaced);
-  for (const op of alsoHeld) push(op);
+    if (key && out.length < OP_LIMITS.previousKeys) out.push({ keyOp: fromHex(op), key });
+  }
   return out;
 }
 

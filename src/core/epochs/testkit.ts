@@ -112,13 +112,13 @@ export async function epochPeer(who: Person, context: Uint8Array, box: BoxKeyPai
     return rotate(plan.recipients, time);
   }
 
-  /** A rotation to `recipients` (default: everyone entitled), carrying every key held forward. */
+  /** A rotation to `recipients` (default: everyone entitled), carrying forward what a node carries (`keysToCarry`). */
   async function rotate(recipients?: string[], time = now()): Promise<Op> {
     const s = replica.governance();
     const current = s.epochKey!;
     const plan = planRepair(s, time);
     const to = recipients ?? (plan.kind === 'rotate' ? plan.recipients : entitledNow());
-    const carried = keysToCarry(replica.ring, current.op, s.epochKeys.keys());
+    const carried = keysToCarry(replica.ring, current.op, s.epochKeys);
     return publish(await rotationBody(context, current.epoch + 1, testBytes(nonces++), testBytes(nonces++, 24), to, carried), time);
   }
 

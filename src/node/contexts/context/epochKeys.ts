@@ -133,10 +133,10 @@ export function createEpochKeys(p: {
     return role !== undefined && !isRelay(role);
   }
 
-  /** A new key for everyone entitled, carrying the keys this node holds; `s` is the state `plan` was made on. */
+  /** A new key for everyone entitled, carrying the replaced key and concurrent losers (`keysToCarry`); `s` is the state `plan` was made on. */
   async function rotate(plan: Extract<Repair, { kind: 'rotate' }>, s: Readonly<GovState>): Promise<void> {
     const key = p.randomBytes(32);
-    const carried = keysToCarry(ring, plan.keyOp, s.epochKeys.keys());
+    const carried = keysToCarry(ring, plan.keyOp, s.epochKeys);
     const outcome = await p.publish(await rotationBody(contextId, plan.epoch + 1, key, p.randomBytes(24), plan.recipients, carried));
     if (outcome.valid) await learn([{ keyOp: outcome.key, key }]);
   }
