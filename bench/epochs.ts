@@ -26,7 +26,7 @@ export interface RotationRow {
   /** Boxes in the rotation: one per member device (each member has one here). */
   boxes: number;
   rotationBytes: number;
-  /** Sealing the new key to every box key, carrying the old key, and signing: the author's cost. */
+  /** Sealing the new key to every box key, carrying what the node carries (`keysToCarry`), and signing: the author's cost. */
   rotationMs: number;
   /** A recipient opening its own box: each member's cost. */
   openMs: number;
@@ -77,7 +77,8 @@ export async function rotationFigures(): Promise<RotationRow[]> {
     let removeBytes = 0;
     for (let run = 0; run < EPOCHS.runs; run++) {
       const [ms, rotation] = await timed(async () => {
-        const carried = keysToCarry(replica.ring, current.op, []);
+        // What the node carries (epochKeys.ts): the replaced key and concurrent losers its chain misses.
+        const carried = keysToCarry(replica.ring, current.op, gov.epochKeys);
         const body = await rotationBody(context, current.epoch + 1, testBytes(9000 + run), testBytes(9100 + run, 24), recipients, carried);
         return op(owner.device, context, [head], body, now);
       });

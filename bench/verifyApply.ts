@@ -3,7 +3,6 @@ import { createReplica, type Replica } from '../src/core/context/replica.ts';
 import { createDag } from '../src/core/dag/dag.ts';
 import { checkIntrinsic, type CheckedOp } from '../src/core/governance/checkedOp.ts';
 import { createEvaluator } from '../src/core/governance/evaluate.ts';
-import { createEpochKeyRing } from '../src/core/epochs/ring.ts';
 import type { BatchVerifier } from '../src/core/crypto/index.ts';
 import { decodeOp, opSignatureCheck, verifyOpSignature } from '../src/core/ops/op.ts';
 import { createContextState, stateMap } from '../src/core/state/index.ts';
@@ -93,9 +92,9 @@ export async function verifyApplyFigures(where: string, f: DeltaFixture, ms = 24
  */
 export async function verifyAndApply(f: DeltaFixture, signatures?: BatchVerifier): Promise<void> {
   const state = createContextState();
-  const ring = createEpochKeyRing(f.contextId);
-  if (f.epochKey) ring.learn(f.epochKey.keyOp, f.epochKey.key);
-  const replica = createReplica(f.contextId, state, signatures ? { signatures } : {}, undefined, ring);
+  const replica = createReplica(f.contextId, state, signatures ? { signatures } : {});
+  // Held once the genesis, which commits to it, is taken in.
+  if (f.epochKey) replica.learnKeys([f.epochKey]);
   await receiveAll(replica, f.governance);
   for (let i = 0; i < f.deltas.length; i += BATCH) await receiveAll(replica, f.deltas.slice(i, i + BATCH));
   // A benchmark of a path that refuses ops would measure the wrong thing.

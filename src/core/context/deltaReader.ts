@@ -1,4 +1,4 @@
-import { toHex } from '../crypto/index.ts';
+import { bytesEqual, toHex } from '../crypto/index.ts';
 import { openDeltaBody } from '../epochs/seal.ts';
 import type { EpochKeyRing } from '../epochs/ring.ts';
 import type { CheckedOp } from '../governance/checkedOp.ts';
@@ -8,14 +8,16 @@ import { checkStateUpdate } from '../state/checkUpdate.ts';
 /**
  * Reads state deltas for the replica: a clear `delta` as it is, a `sealed-delta` opened under
  * its epoch key when the ring holds it. A sealed delta whose key is not held is *held* (by
- * key op) until the key comes; one that does not open, or whose update breaks the state
- * layout, is *unreadable* and never reaches state. None of this touches verdicts: relays and
- * members judge sealed deltas alike (docs/decisions/epoch-keys.md).
+ * key op) until the key comes; one that does not open under the key its key op committed to
+ * (the only key the ring holds for it), or whose update breaks the state layout, is
+ * *unreadable* and never reaches state. None of this touches verdicts: relays and members
+ * judge sealed deltas alike (docs/decisions/epoch-keys.md).
  */
 export function createDeltaReader(contextId: Uint8Array, ring: EpochKeyRing) {
   /** Opened bodies, by op key (kept: state rebuilds, events and audit read them again). */
   const opened = new Map<string, DeltaBody>();
-  const unreadable = new Map<string, string>();
+  /** Why each unreadable delta is, and the key it failed under: under another key it is read again. */
+  const unreadable = new Map<string, { message: string; key: Uint8Array }>();
   /** Op keys waiting for a key, by key op. */
   const held = new Map<string, Set<string>>();
   let heldCount = 0;
@@ -25,9 +27,12 @@ export function createDeltaReader(contextId: Uint8Array, ring: EpochKeyRing) {
     if (body.kind === 'delta') return body;
     if (body.kind !== 'sealed-delta') return undefined;
     const done = opened.get(c.key);
-    if (done || unreadable.has(c.key)) return done;
+    if (done) return done;
     const keyOp = toHex(body.keyOp);
     const key = ring.get(keyOp);
+    const failed = unreadable.get(c.key);
+    if (failed && key && bytesEqual(failed.key, key)) return undefined;
+    unreadable.delete(c.key);
     if (!key) {
       const waiting = held.get(keyOp) ?? new Set();
       if (!waiting.has(c.key)) heldCount++;
@@ -40,7 +45,7 @@ export function createDeltaReader(contextId: Uint8Array, ring: EpochKeyRing) {
       opened.set(c.key, plain);
       return plain;
     } catch (e) {
-      unreadable.set(c.key, `the sealed delta does not open under its epoch key, or breaks the state layout: ${(e as Error).message}`);
+      unreadable.set(c.key, { key, message: `the sealed delta does not open under its epoch key, or breaks the state layout: ${(e as Error).message}` });
       return undefined;
     }
   }
@@ -60,6 +65,6 @@ export function createDeltaReader(contextId: Uint8Array, ring: EpochKeyRing) {
       return out;
     },
     heldCount: () => heldCount,
-    unreadable: () => [...unreadable].map(([key, message]) => ({ key, reason: 'unreadable' as const, message })),
+    unreadable: () => [...unreadable].map(([key, { message }]) => ({ key, reason: 'unreadable' as const, message })),
   };
 }

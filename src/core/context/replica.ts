@@ -11,7 +11,7 @@ import { memberSetRoot } from '../anchor/memberSetRoot.ts';
 import { createEvaluator, type OpVerdict } from '../governance/evaluate.ts';
 import { inlineBatchVerifier } from '../crypto/index.ts';
 import { decodeOp, encodeOp, idKey, OP_LIMITS, opSignatureCheck, type Op } from '../ops/op.ts';
-import { createEpochKeyRing, type EpochKeyRing } from '../epochs/ring.ts';
+import { createEpochKeyRing } from '../epochs/ring.ts';
 import { isDeltaKind } from '../governance/rules.ts';
 import { createHistory } from './history.ts';
 import { createDeltaReader } from './deltaReader.ts';
@@ -98,20 +98,21 @@ function neverCounts(c: CheckedOp): string {
 }
 
 /**
- * `ring`: the epoch keys this node holds for the context (docs/decisions/epoch-keys.md); a
- * sealed delta under a key not held stays sealed — kept, stored, relayed, judged, not applied —
- * until `learnKeys` brings its key.
+ * The replica's `ring` holds the epoch keys this node holds for the context
+ * (docs/decisions/epoch-keys.md), each checked against its key op's commitment; a sealed delta
+ * under a key not held stays sealed — kept, stored, relayed, judged, not applied — until
+ * `learnKeys` brings its key.
  */
-export function createReplica(
-  contextId: Uint8Array,
-  sink: StateSink,
-  proofs: ProofOptions = {},
-  limits: ReplicaLimits = DEFAULT_LIMITS,
-  ring: EpochKeyRing = createEpochKeyRing(contextId),
-) {
+export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: ProofOptions = {}, limits: ReplicaLimits = DEFAULT_LIMITS) {
   const dag = createDag(limits.dag);
-  const deltas = createDeltaReader(contextId, ring);
   const evaluator = createEvaluator();
+  // A key is checked against the commitment of its key op only once that op is here and valid.
+  const ring = createEpochKeyRing(contextId, (keyOp) => {
+    const body = dag.get(keyOp)?.op.body;
+    if (!body || evaluator.verdict(keyOp)?.valid !== true) return undefined;
+    return body.kind === 'rotate-epoch' || body.kind === 'genesis' ? body.keyCommit : undefined;
+  });
+  const deltas = createDeltaReader(contextId, ring);
   const history = createHistory(dag, (key) => evaluator.verdict(key)?.valid === true);
   const contextKey = idKey(contextId);
   const verifier = proofs.signatures ?? inlineBatchVerifier;
@@ -166,12 +167,36 @@ export function createReplica(
     return kind !== undefined && isDeltaKind(kind);
   }
 
-  /** Verdicts flipped: follow them in the state (a lost validity rebuilds it). */
-  function follow(flipped: string[], result: ReceiveResult): boolean {
-    if (flipped.length === 0) return false;
+  /**
+   * A key op that is now valid: keys offered for it are checked against its commitment, and a
+   * rotation's `previous` (the keys it replaces) opens once its own key is held. Only valid
+   * ops feed keys: a refused rotation's chain is never opened. Returns key ops newly held.
+   */
+  function keyOpValid(c: CheckedOp): string[] {
+    const body = c.op.body;
+    if (body.kind === 'rotate-epoch') return [...ring.committed(c.key), ...ring.notePrevious(c.key, body.previous)];
+    if (body.kind === 'genesis' && body.keyCommit) return ring.committed(c.key);
+    return [];
+  }
+
+  /**
+   * Verdicts flipped: follow them in the state (a lost validity rebuilds it). `held`: key ops
+   * newly held by the op just taken; the deltas waiting for them are applied here too.
+   */
+  function follow(flipped: string[], result: ReceiveResult, held: string[] = []): boolean {
+    for (const k of flipped) {
+      const c = dag.get(k);
+      if (c && evaluator.verdict(k)?.valid) held.push(...keyOpValid(c));
+    }
+    if (flipped.length === 0) {
+      openHeld(held);
+      return false;
+    }
     result.flipped.push(...flipped);
     const lostValidity = flipped.some((k) => !evaluator.verdict(k)?.valid && isDelta(k));
     if (lostValidity) {
+      // The rebuild reads every valid delta, those waiting for these keys included.
+      deltas.release(held);
       sink.rebuild(validDeltas());
       result.rebuilt = true;
       return true;
@@ -180,6 +205,7 @@ export function createReplica(
       const c = dag.get(k);
       if (c && isDeltaKind(c.op.body.kind) && evaluator.verdict(k)?.valid) applyDelta(c);
     }
+    openHeld(held);
     return false;
   }
 
@@ -187,9 +213,7 @@ export function createReplica(
   function take(c: CheckedOp, result: ReceiveResult): void {
     const { verdict: v, flipped } = evaluator.add(c);
     result.added.push(c);
-    // A rotation carries the keys it replaces: held now if its own key is.
-    if (c.op.body.kind === 'rotate-epoch') openHeld(ring.notePrevious(c.key, c.op.body.previous));
-    if (follow(flipped, result)) return;
+    if (follow(flipped, result, v.valid ? keyOpValid(c) : [])) return;
     if (v.valid && isDeltaKind(c.op.body.kind)) applyDelta(c);
   }
 
@@ -390,12 +414,25 @@ export function createReplica(
     /** The epoch keys held for this context. */
     ring,
     /**
-     * Keys opened from boxes (asynchronously, by whoever holds the box key): held from now on,
+     * Keys opened from boxes or the store (asynchronously, by whoever holds the box key): held
+     * from now on if they match their key op's commitment (once that op is here and valid),
      * with every key their rotations carry; the deltas waiting for them are applied. Returns
-     * how many deltas that applied.
+     * how many deltas that applied; throws the first bad key's error after taking the rest.
      */
     learnKeys(keys: { keyOp: string; key: Uint8Array }[]): number {
-      return openHeld(keys.flatMap((k) => ring.learn(k.keyOp, k.key)));
+      // One key that throws (a wrong size) must not strand the deltas the others release.
+      const held: string[] = [];
+      let failure: { error: unknown } | undefined;
+      for (const k of keys) {
+        try {
+          held.push(...ring.learn(k.keyOp, k.key));
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+      const applied = openHeld(held);
+      if (failure) throw failure.error;
+      return applied;
     },
     /** A delta's body if this node can read it: clear, or sealed under a key held (and well-formed). */
     deltaBody: deltas.read,

@@ -1,16 +1,21 @@
 import { BoxError, bytesEqual, fromHex, openSealedBox, sealToBoxKey, toHex, type BoxKeyPair } from '../crypto/index.ts';
-import { idKey, type EpochRecipient, type Op, type OpBody } from '../ops/op.ts';
+import { idKey, OP_LIMITS, type EpochRecipient, type Op, type OpBody } from '../ops/op.ts';
+import { newerKey } from './keyAt.ts';
 import type { EpochKeyRing } from './ring.ts';
-import { boxInfo, EPOCH_KEY_BYTES, genesisBoxInfo, loadBodyCipher, sealPrevious, type CarriedKey } from './seal.ts';
+import { boxInfo, EPOCH_KEY_BYTES, epochKeyCommit, genesisBoxInfo, loadBodyCipher, sealPrevious, type CarriedKey } from './seal.ts';
 
 /** Seal one key to each box key (hex), bound to the context's box `info`. */
 async function sealKeyTo(recipients: string[], key: Uint8Array, info: Uint8Array): Promise<EpochRecipient[]> {
   return Promise.all(recipients.map(async (to) => ({ to: fromHex(to), box: await sealToBoxKey(fromHex(to), key, info) })));
 }
 
-/** A genesis's epoch fields: epoch 0's `key` sealed to the creator device's own box key. */
-export async function genesisEpochFields(boxKey: Uint8Array, key: Uint8Array, genesisNonce: Uint8Array): Promise<{ boxKey: Uint8Array; epochBox: EpochRecipient['box'] }> {
-  return { boxKey, epochBox: await sealToBoxKey(boxKey, key, genesisBoxInfo(genesisNonce)) };
+/** A genesis's epoch fields: epoch 0's `key` sealed to the creator device's own box key, and the commitment to it. */
+export async function genesisEpochFields(
+  boxKey: Uint8Array,
+  key: Uint8Array,
+  genesisNonce: Uint8Array,
+): Promise<{ boxKey: Uint8Array; epochBox: EpochRecipient['box']; keyCommit: Uint8Array }> {
+  return { boxKey, epochBox: await sealToBoxKey(boxKey, key, genesisBoxInfo(genesisNonce)), keyCommit: epochKeyCommit(key) };
 }
 
 /**
@@ -26,7 +31,13 @@ export async function rotationBody(
   carried: CarriedKey[],
 ): Promise<OpBody> {
   await loadBodyCipher();
-  return { kind: 'rotate-epoch', epoch, boxes: await sealKeyTo(recipients, newKey, boxInfo(contextId)), previous: sealPrevious(newKey, previousNonce, contextId, carried) };
+  return {
+    kind: 'rotate-epoch',
+    epoch,
+    keyCommit: epochKeyCommit(newKey),
+    boxes: await sealKeyTo(recipients, newKey, boxInfo(contextId)),
+    previous: sealPrevious(newKey, previousNonce, contextId, carried),
+  };
 }
 
 /** A `grant-epoch` body: the key of `keyOp` sealed to `recipients` (one invite's box key when `invite` is given). */
@@ -40,15 +51,24 @@ export async function grantBody(
   return { kind: 'grant-epoch', keyOp: fromHex(keyOp), boxes: await sealKeyTo(recipients, key, boxInfo(contextId)), ...(invite && { invite }) };
 }
 
-/** The keys carried forward by a rotation at a point whose winning key is `replaced`: it first, then every other key held that is not it. */
-export function keysToCarry(ring: EpochKeyRing, replaced: string, alsoHeld: Iterable<string>): CarriedKey[] {
+/**
+ * The keys a rotation carries forward at a point whose winning key is `replaced`, given the
+ * key ops valid in that point's past (`GovState.epochKeys`): `replaced` first, then the
+ * concurrent losers held that `replaced`'s own chain does not already reach (it carries
+ * everything before it), newest first, at most `OP_LIMITS.previousKeys` in all, so a
+ * rotation always encodes however long the history.
+ */
+export function keysToCarry(ring: EpochKeyRing, replaced: string, keyOps: ReadonlyMap<string, { epoch: number }>): CarriedKey[] {
+  const reached = ring.reachable(replaced);
+  const losers = [...keyOps]
+    .filter(([op]) => op !== replaced && !reached.has(op) && ring.has(op))
+    .map(([op, { epoch }]) => ({ op, epoch }))
+    .sort((a, b) => (newerKey(a, b) === a ? -1 : 1));
   const out: CarriedKey[] = [];
-  const push = (op: string) => {
+  for (const op of [replaced, ...losers.map((l) => l.op)]) {
     const key = ring.get(op);
-    if (key && !out.some((c) => toHex(c.keyOp) === op)) out.push({ keyOp: fromHex(op), key });
-  };
-  push(replaced);
-  for (const op of alsoHeld) push(op);
+    if (key && out.length < OP_LIMITS.previousKeys) out.push({ keyOp: fromHex(op), key });
+  }
   return out;
 }
 
@@ -59,9 +79,11 @@ export interface OpenedKey {
 }
 
 /**
- * Open the boxes of an op addressed to `mine` (a device's or an invite's box key pair):
- * the genesis's box, a rotation's, a grant's. Boxes that do not open (altered, or sealed
- * with another `info`) are skipped: the key must come from another box or a `previous` chain.
+ * Open the box of an op addressed to `mine` (a device's or an invite's box key pair): the
+ * genesis's box, a rotation's, a grant's; only the first box to `mine` (one HPKE open per op
+ * and box key, however many boxes repeat it). A box that does not open (altered, or sealed
+ * with another `info`) is skipped: the key must come from another op or a `previous` chain.
+ * What opens is only offered: the ring holds it only if it matches its key op's commitment.
  */
 export async function openBoxesFor(op: Op, contextId: Uint8Array, mine: BoxKeyPair): Promise<OpenedKey[]> {
   const body = op.body;
@@ -71,7 +93,8 @@ export async function openBoxesFor(op: Op, contextId: Uint8Array, mine: BoxKeyPa
   }
   if (body.kind === 'rotate-epoch' || body.kind === 'grant-epoch') {
     const keyOp = body.kind === 'rotate-epoch' ? idKey(op.id) : toHex(body.keyOp);
-    for (const r of body.boxes) if (bytesEqual(r.to, mine.publicKey)) attempts.push({ keyOp, box: r.box, info: boxInfo(contextId) });
+    const r = body.boxes.find((b) => bytesEqual(b.to, mine.publicKey));
+    if (r) attempts.push({ keyOp, box: r.box, info: boxInfo(contextId) });
   }
   const out: OpenedKey[] = [];
   for (const a of attempts) {

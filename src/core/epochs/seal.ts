@@ -1,5 +1,6 @@
 import { createReader, encodeWith, expectEnd, fixedBytes, list, struct, type Codec } from '../codec/index.ts';
 import { concatBytes } from '../crypto/bytes.ts';
+import { taggedHasher } from '../crypto/sha256.ts';
 import { deltaBodyField, OP_LIMITS, type DeltaBody } from '../ops/op.ts';
 
 /**
@@ -9,7 +10,8 @@ import { deltaBodyField, OP_LIMITS, type DeltaBody } from '../ops/op.ts';
  * - an epoch key in an HPKE box: info "tabnode/epoch-box/v1" ‖ context id, or for the
  *   genesis's own box "tabnode/epoch-box/v1/genesis" ‖ its nonce (the context id is the
  *   genesis's hash, so it cannot be inside it; likewise a rotation's boxes cannot name the
- *   rotation's own id).
+ *   rotation's own id);
+ * - the key op's commitment to its key: SHA-256("tabnode/epoch-key/v1" ‖ NUL ‖ key).
  * Labels are fixed, the ids after them fixed-length: the concatenations are unambiguous.
  */
 const text = new TextEncoder();
@@ -19,6 +21,18 @@ const BOX_LABEL = text.encode('tabnode/epoch-box/v1');
 const GENESIS_BOX_LABEL = text.encode('tabnode/epoch-box/v1/genesis');
 
 export const EPOCH_KEY_BYTES = 32;
+
+const commitHash = taggedHasher('tabnode/epoch-key/v1');
+
+/**
+ * What a key op (an encrypted genesis, a `rotate-epoch`) says its key hashes to. Boxes and
+ * `previous` chains can be sealed by anyone with a box key or an epoch key, so a key for an op
+ * is held only when it matches this. The key is 32 random bytes: the hash reveals nothing,
+ * and it does not name the op, so the op's id can cover it.
+ */
+export function epochKeyCommit(key: Uint8Array): Uint8Array {
+  return commitHash(key);
+}
 
 type BodyCipher = typeof import('../crypto/aead.ts');
 let cipher: BodyCipher | undefined;

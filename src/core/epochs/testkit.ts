@@ -62,10 +62,19 @@ export async function epochPeer(who: Person, context: Uint8Array, box: BoxKeyPai
   const replica = createReplica(context, sink);
   const device = who.device;
 
+  /** Key ops whose box to `box` was tried: each op's box is opened once, and only once the op is valid. */
+  const opened = new Set<string>();
+
   async function receive(ops: Op[]): Promise<ReceiveResult> {
     const result = await replica.receive(ops);
     await loadBodyCipher();
-    if (box) for (const c of result.added) replica.learnKeys(await openBoxesFor(c.op, context, box));
+    if (!box) return result;
+    for (const key of [...result.added.map((c) => c.key), ...result.flipped]) {
+      const c = replica.dag.get(key);
+      if (!c || opened.has(key) || !replica.isValidOp(key)) continue;
+      opened.add(key);
+      replica.learnKeys(await openBoxesFor(c.op, context, box));
+    }
     return result;
   }
 
@@ -103,13 +112,13 @@ export async function epochPeer(who: Person, context: Uint8Array, box: BoxKeyPai
     return rotate(plan.recipients, time);
   }
 
-  /** A rotation to `recipients` (default: everyone entitled), carrying every key held forward. */
+  /** A rotation to `recipients` (default: everyone entitled), carrying forward what a node carries (`keysToCarry`). */
   async function rotate(recipients?: string[], time = now()): Promise<Op> {
     const s = replica.governance();
     const current = s.epochKey!;
     const plan = planRepair(s, time);
     const to = recipients ?? (plan.kind === 'rotate' ? plan.recipients : entitledNow());
-    const carried = keysToCarry(replica.ring, current.op, s.epochKeys.keys());
+    const carried = keysToCarry(replica.ring, current.op, s.epochKeys);
     return publish(await rotationBody(context, current.epoch + 1, testBytes(nonces++), testBytes(nonces++, 24), to, carried), time);
   }
 

@@ -127,6 +127,8 @@ export async function checkIntrinsic(
     checked.invite = { ...body.invite, id: idKey(inviteId(body.invite.claims)) };
   }
   if (body.kind === 'genesis' && body.epochBox && !body.boxKey) return refuse('malformed', "a genesis seals epoch 0's key to its own box key, which it does not name");
+  // Without the commitment nobody could tell epoch 0's key from a wrong one claimed for it.
+  if (body.kind === 'genesis' && !body.epochBox !== !body.keyCommit) return refuse('malformed', "a genesis carries epoch 0's box and the commitment to its key together, or neither");
   if (body.kind === 'grant-epoch' && body.invite && body.boxes.length !== 1) {
     return refuse('malformed', "a grant to an invite carries exactly one box, to the invite's box key");
   }

@@ -114,6 +114,11 @@ const bodySchema = taggedUnion({
      * context (tests and tools that need no confidentiality).
      */
     epochBox: optional(epochBoxField),
+    /**
+     * `epochKeyCommit` of epoch 0's key: present exactly when `epochBox` is (checkIntrinsic).
+     * A key learnt for this op from a box, a chain or the store is held only if it matches.
+     */
+    keyCommit: optional(id32),
   }),
   /** A member's new device (client key) starts acting in the context; `boxKey` is the device's (kept across key rotations). */
   'add-device': embeddedDelegation,
@@ -147,9 +152,12 @@ const bodySchema = taggedUnion({
    * A new epoch key (docs/decisions/epoch-keys.md), sealed to each recipient; `previous` holds
    * the keys it replaces (the winning one at its parents first, then concurrent losers the
    * author held), encrypted under the new key: whoever holds the newest key holds the older.
+   * `keyCommit` commits to the new key (docs/decisions/epoch-keys.md).
    */
   'rotate-epoch': struct({
     epoch: varuint,
+    /** `epochKeyCommit` of the new key: a key learnt for this op is held only if it matches. */
+    keyCommit: id32,
     boxes: list(recipientField, OP_LIMITS.boxes),
     previous: underKeyField(OP_LIMITS.previousKeys * 64 + 64),
   }),

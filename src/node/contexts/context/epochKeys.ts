@@ -1,5 +1,5 @@
 import type { ReceiveResult, Replica } from '../../../core/context/replica.ts';
-import { fromHex, toHex, type BoxKeyPair } from '../../../core/crypto/index.ts';
+import { bytesEqual, fromHex, toHex, type BoxKeyPair } from '../../../core/crypto/index.ts';
 import { grantBody, keysToCarry, openBoxesFor, rotationBody, type OpenedKey } from '../../../core/epochs/boxes.ts';
 import { holdsThroughInvite, isRelay } from '../../../core/epochs/entitled.ts';
 import { planRepair, type Repair } from '../../../core/epochs/repair.ts';
@@ -69,6 +69,10 @@ export function createEpochKeys(p: {
   const { replica, contextId, contextKey } = p;
   const ring = replica.ring;
   const persisted = new Set<string>();
+  /** Keys read from the store at load: one the ring holds as stored needs no write again. */
+  const stored = new Map<string, Uint8Array>();
+  /** `op key:box key` pairs whose box was tried: one HPKE open per op and box key. */
+  const tried = new Set<string>();
   let repairDue: number | undefined;
   /** Writes waiting for a key to be learnt. */
   const waiting: (() => void)[] = [];
@@ -82,7 +86,14 @@ export function createEpochKeys(p: {
 
   /** Keys held and not yet in the store: wrapped by the vault and kept. */
   async function persist(): Promise<void> {
-    const fresh = ring.entries().filter(([op]) => !persisted.has(op));
+    const held = ring.entries().filter(([op]) => !persisted.has(op));
+    // Held means it matched its op's commitment: as stored, it is kept; a wrong one stored is overwritten.
+    for (const [op, key] of held) {
+      if (!bytesEqual(stored.get(op) ?? new Uint8Array(), key)) continue;
+      persisted.add(op);
+      stored.delete(op);
+    }
+    const fresh = held.filter(([op]) => !persisted.has(op));
     if (!fresh.length) return;
     for (const [op] of fresh) persisted.add(op);
     const records = await Promise.all(fresh.map(async ([keyOp, key]) => ({ keyOp, epoch: epochOf(keyOp), wrapped: await p.wrap(contextKey, keyOp, key) })));
@@ -122,10 +133,10 @@ export function createEpochKeys(p: {
     return role !== undefined && !isRelay(role);
   }
 
-  /** A new key for everyone entitled, carrying the keys this node holds; `s` is the state `plan` was made on. */
+  /** A new key for everyone entitled, carrying the replaced key and concurrent losers (`keysToCarry`); `s` is the state `plan` was made on. */
   async function rotate(plan: Extract<Repair, { kind: 'rotate' }>, s: Readonly<GovState>): Promise<void> {
     const key = p.randomBytes(32);
-    const carried = keysToCarry(ring, plan.keyOp, s.epochKeys.keys());
+    const carried = keysToCarry(ring, plan.keyOp, s.epochKeys);
     const outcome = await p.publish(await rotationBody(contextId, plan.epoch + 1, key, p.randomBytes(24), plan.recipients, carried));
     if (outcome.valid) await learn([{ keyOp: outcome.key, key }]);
   }
@@ -171,23 +182,35 @@ export function createEpochKeys(p: {
   async function observeNow(result: ReceiveResult): Promise<void> {
     const mine = [await p.deviceBox(), await p.inviteBox()].filter((b): b is BoxKeyPair => b !== undefined);
     const opened: OpenedKey[] = [];
-    for (const c of result.added) {
-      const kind = c.op.body.kind;
-      if (kind !== 'genesis' && kind !== 'rotate-epoch' && kind !== 'grant-epoch') continue;
-      for (const box of mine) opened.push(...(await openBoxesFor(c.op, contextId, box)));
+    // Only valid ops feed keys (a refused grant's box is never opened), each box key once per op;
+    // an op refused now and valid later comes back among the flipped.
+    for (const key of [...result.added.map((c) => c.key), ...result.flipped]) {
+      const op = replica.dag.get(key)?.op;
+      const kind = op?.body.kind;
+      if (!op || (kind !== 'genesis' && kind !== 'rotate-epoch' && kind !== 'grant-epoch')) continue;
+      for (const box of mine) {
+        const id = `${key}:${toHex(box.publicKey)}`;
+        if (tried.has(id) || !replica.isValidOp(key)) continue;
+        tried.add(id);
+        opened.push(...(await openBoxesFor(op, contextId, box)));
+      }
     }
     await learn(opened);
     scheduleRepair(result);
   }
 
   return {
-    /** Keys kept in the store, before the stored history loads (so its deltas open as they come). */
+    /**
+     * Keys kept in the store, before the stored history loads (so its deltas open as they come):
+     * each is held once its key op loads, valid, and only if it matches the op's commitment.
+     */
     async load(): Promise<void> {
       const opened: OpenedKey[] = [];
       for (const r of await p.store.epochKeys(contextKey)) {
         try {
-          opened.push({ keyOp: r.keyOp, key: await p.unwrap(contextKey, r.keyOp, r.wrapped) });
-          persisted.add(r.keyOp);
+          const key = await p.unwrap(contextKey, r.keyOp, r.wrapped);
+          opened.push({ keyOp: r.keyOp, key });
+          stored.set(r.keyOp, key);
         } catch {
           // Moved from another profile or damaged: the boxes in the history are tried instead.
         }
