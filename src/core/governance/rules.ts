@@ -194,9 +194,10 @@ export function judge(c: CheckedOp, s: GovState): Refusal | undefined {
       if (!s.epochKeys.has(toHex(body.keyOp))) return no('unknown-epoch', 'no valid key op in its past made the key it grants');
       if (c.grantInvite) return judgeInviteGrant(c.grantInvite, root, s);
       const entitled = entitledBoxKeys(s, time);
-      let stray = 0;
-      for (const to of recipientKeys(body.boxes).keys) if (!entitled.has(to)) stray++;
-      if (stray) return no('wrong-recipients', `a grant seals a key only to box keys entitled to it at its parents (members' devices, open granted invites); ${stray} of its ${body.boxes.length} are not`);
+      // The first stray box key settles it: a junk grant is re-judged on every rebuild.
+      for (const to of recipientKeys(body.boxes).keys) {
+        if (!entitled.has(to)) return no('wrong-recipients', `a grant seals a key only to box keys entitled to it at its parents (members' devices, open granted invites); ${to.slice(0, 12)}… is not`);
+      }
       return undefined;
     }
     case 'set-origins': {
