@@ -1,5 +1,6 @@
 import { BoxError, bytesEqual, fromHex, openSealedBox, sealToBoxKey, toHex, type BoxKeyPair } from '../crypto/index.ts';
 import { idKey, OP_LIMITS, type EpochRecipient, type Op, type OpBody } from '../ops/op.ts';
+import type { Invite } from '../invitation/invite.ts';
 import { newerKey } from './keyAt.ts';
 import type { EpochKeyRing } from './ring.ts';
 import { boxInfo, EPOCH_KEY_BYTES, epochKeyCommit, genesisBoxInfo, loadBodyCipher, sealPrevious, type CarriedKey } from './seal.ts';
@@ -40,14 +41,8 @@ export async function rotationBody(
   };
 }
 
-/** A `grant-epoch` body: the key of `keyOp` sealed to `recipients` (one invite's box key when `invite` is given). */
-export async function grantBody(
-  contextId: Uint8Array,
-  keyOp: string,
-  key: Uint8Array,
-  recipients: string[],
-  invite?: { id: Uint8Array; expiresAt: number; maxUses: number },
-): Promise<OpBody> {
+/** A `grant-epoch` body: the key of `keyOp` sealed to `recipients` (the signed invite's box key alone when `invite` is given). */
+export async function grantBody(contextId: Uint8Array, keyOp: string, key: Uint8Array, recipients: string[], invite?: Invite): Promise<OpBody> {
   return { kind: 'grant-epoch', keyOp: fromHex(keyOp), boxes: await sealKeyTo(recipients, key, boxInfo(contextId)), ...(invite && { invite }) };
 }
 

@@ -15,7 +15,7 @@ function state(holders: string[]): GovState {
   s.keys.set(hex(1), { root: A, label: 'a', issuedAt: 0, expiresAt: 1e15, boxKey: 'box-a' });
   s.keys.set(hex(2), { root: B, label: 'b', issuedAt: 0, expiresAt: 1e15, boxKey: 'box-b' });
   s.epochKey = { op: hex(9), epoch: 1 };
-  s.epochKeys.set(hex(9), { epoch: 1, holders: new Set(holders) });
+  s.epochKeys.set(hex(9), { epoch: 1, reached: { to: new Set(holders) } });
   return s;
 }
 
@@ -44,10 +44,10 @@ describe('planRepair', () => {
 
   test('an open invite is entitled; expired or used up it is left out without a rotation; revoked it is rotated away from', () => {
     const s = state(['box-a', 'box-b', 'box-i']);
-    s.grantedInvites.set(hex(5), { boxKey: 'box-i', expiresAt: 1000, maxUses: 1 });
+    s.grantedInvites.set(hex(5), { boxKey: 'box-i', expiresAt: 1000, maxUses: 1, inviterKey: hex(1), role: 'writer' });
     expect(planRepair(s, 0)).toEqual({ kind: 'none' });
     const lacking = state(['box-a', 'box-b']);
-    lacking.grantedInvites.set(hex(5), { boxKey: 'box-i', expiresAt: 1000, maxUses: 1 });
+    lacking.grantedInvites.set(hex(5), { boxKey: 'box-i', expiresAt: 1000, maxUses: 1, inviterKey: hex(1), role: 'writer' });
     expect(planRepair(lacking, 0)).toEqual({ kind: 'grant', keyOp: hex(9), recipients: ['box-i'] });
     expect(planRepair(s, 1000)).toEqual({ kind: 'none' });
     s.inviteUses.set(hex(5), 1);

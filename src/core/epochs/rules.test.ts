@@ -1,8 +1,8 @@
 // The epoch rules (docs/decisions/epoch-keys.md, "Rules"): judged from the DAG alone, by relays too.
 import { describe, expect, test } from 'vitest';
 import { createReplica } from '../context/replica.ts';
-import { deltaBody, genesis, op, person, recordingSink } from '../context/testkit.ts';
-import { toHex } from '../crypto/index.ts';
+import { deltaBody, genesis, invite, op, person, recordingSink } from '../context/testkit.ts';
+import { fromHex, toHex } from '../crypto/index.ts';
 import { GENESIS_CONTEXT, idKey, signOp, type Op } from '../ops/op.ts';
 import { grantBody, rotationBody } from './boxes.ts';
 import { boxedJoinBody, encryptedGenesis, epochPeer, testBoxKey, testBytes } from './testkit.ts';
@@ -15,7 +15,7 @@ async function encrypted() {
   await A.receive([g]);
   const joinB = await op(b.device, g.id, [g], boxedJoinBody(b.device, await A.invite({ nonce: 1 }), boxB));
   expect((await A.receive([joinB])).rejected).toEqual([]);
-  return { a, b, g, A, joinB, boxB };
+  return { a, b, g, A, joinB, boxA, boxB, entitled: [boxA, boxB].map((k) => toHex(k.publicKey)) };
 }
 
 const verdict = (replica: ReturnType<typeof createReplica>, o: Op) => replica.verdict(idKey(o.id));
@@ -50,21 +50,21 @@ describe('epoch rules', () => {
   });
 
   test('a rotation makes exactly the next epoch; a grant names a key op of its past', async () => {
-    const { A, g } = await encrypted();
-    const skip = await A.publish(await rotationBody(g.id, 2, testBytes(2), testBytes(3, 24), [], []));
+    const { A, g, entitled, boxB } = await encrypted();
+    const skip = await A.publish(await rotationBody(g.id, 2, testBytes(2), testBytes(3, 24), entitled, []));
     expect(verdict(A.replica, skip)).toMatchObject({ valid: false, reason: 'wrong-epoch' });
-    const next = await A.publish(await rotationBody(g.id, 1, testBytes(4), testBytes(5, 24), [], []));
+    const next = await A.publish(await rotationBody(g.id, 1, testBytes(4), testBytes(5, 24), entitled, []));
     expect(verdict(A.replica, next)).toEqual({ valid: true });
-    const stranger = await A.publish(await grantBody(g.id, toHex(testBytes(6)), testBytes(7), []));
+    const stranger = await A.publish(await grantBody(g.id, toHex(testBytes(6)), testBytes(7), [toHex(boxB.publicKey)]));
     expect(verdict(A.replica, stranger)).toMatchObject({ valid: false, reason: 'unknown-epoch' });
-    const old = await A.publish(await grantBody(g.id, idKey(g.id), testBytes(1), []));
+    const old = await A.publish(await grantBody(g.id, idKey(g.id), testBytes(1), [toHex(boxB.publicKey)]));
     expect(verdict(A.replica, old)).toEqual({ valid: true });
   });
 
   test('a rotation by a member removed concurrently is invalid, like its other ops', async () => {
-    const { A, b, g, joinB } = await encrypted();
+    const { A, b, g, joinB, entitled } = await encrypted();
     const removal = await A.publish({ kind: 'remove', member: b.rootId });
-    const byB = await op(b.device, g.id, [joinB], await rotationBody(g.id, 1, testBytes(8), testBytes(9, 24), [], []));
+    const byB = await op(b.device, g.id, [joinB], await rotationBody(g.id, 1, testBytes(8), testBytes(9, 24), entitled, []));
     await A.receive([byB]);
     expect(verdict(A.replica, byB)).toMatchObject({ valid: false, reason: 'removed-concurrently' });
     expect(A.replica.epochKeyAt([removal.id, byB.id])?.op).toBe(idKey(g.id));
@@ -73,7 +73,8 @@ describe('epoch rules', () => {
   test('a genesis sealing a key to no box key, and a grant to an invite with more than one box, are malformed', async () => {
     const { A, g } = await encrypted();
     const boxKeys = [(await testBoxKey()).publicKey, (await testBoxKey()).publicKey].map(toHex);
-    const grant = await grantBody(g.id, idKey(g.id), testBytes(1), boxKeys, { id: testBytes(13), expiresAt: 1, maxUses: 1 });
+    const inv = await invite(A.who.device, g.id, { nonce: 13, boxKey: fromHex(boxKeys[0]!) });
+    const grant = await grantBody(g.id, idKey(g.id), testBytes(1), boxKeys, inv);
     const r = await A.replica.receive([await op(A.who.device, g.id, A.replica.parents(), grant)]);
     expect(r.rejected.map((x) => x.reason)).toEqual(['malformed']);
     const noBox = await signOp(A.who.device.signer, { context: GENESIS_CONTEXT, parents: [], time: g.time, body: { ...(g.body as Extract<Op['body'], { kind: 'genesis' }>), boxKey: undefined } });

@@ -8,6 +8,7 @@ import { seededRandom } from '../mesh/seededRandom.ts';
 import { GENESIS_CONTEXT, signOp, type DeltaBody, type Op, type OpBody } from '../ops/op.ts';
 import type { Role } from '../ops/roles.ts';
 import { genesisEpochFields, grantBody, keysToCarry, openBoxesFor, rotationBody } from './boxes.ts';
+import { entitledBoxKeys } from './entitled.ts';
 import { planRepair } from './repair.ts';
 import { loadBodyCipher, sealDeltaBody } from './seal.ts';
 
@@ -117,16 +118,10 @@ export async function epochPeer(who: Person, context: Uint8Array, box: BoxKeyPai
     const s = replica.governance();
     const current = s.epochKey!;
     const plan = planRepair(s, time);
-    const to = recipients ?? (plan.kind === 'rotate' ? plan.recipients : entitledNow());
+    // The rules take a rotation only to exactly who is entitled at its parents and time.
+    const to = recipients ?? (plan.kind === 'rotate' ? plan.recipients : [...entitledBoxKeys(s, time)].sort());
     const carried = keysToCarry(replica.ring, current.op, s.epochKeys);
     return publish(await rotationBody(context, current.epoch + 1, testBytes(nonces++), testBytes(nonces++, 24), to, carried), time);
-  }
-
-  function entitledNow(): string[] {
-    const s = replica.governance();
-    const holders = s.epochKeys.get(s.epochKey!.op)!.holders;
-    const plan = planRepair(s, now());
-    return [...new Set([...holders, ...(plan.kind === 'grant' ? plan.recipients : [])])].sort();
   }
 
   return {

@@ -1,4 +1,4 @@
-import { toHex } from '../crypto/index.ts';
+import { boxKeyProblem, toHex } from '../crypto/index.ts';
 import { DecodeError } from '../codec/index.ts';
 import {
   delegationCodec,
@@ -14,6 +14,7 @@ import { GENESIS_CONTEXT, encodeOp, idKey, verifyOpSignature, type Op } from '..
 import { bytesEqual } from '../crypto/index.ts';
 import { refuse, type Verdict } from '../identity/verdict.ts';
 import { checkStateUpdate } from '../state/checkUpdate.ts';
+import { recipientKeys } from '../epochs/recipients.ts';
 import type { Address, AnchorBinding } from '../anchor/AnchorChain.ts';
 import { bindingOf, contextWord, evidenceMismatch, genesisAnchorRefusal, toAddress } from '../anchor/binding.ts';
 
@@ -30,6 +31,8 @@ export interface CheckedOp {
   /** The site the embedded delegation was signed for; none for a local root's. */
   origin?: string;
   invite?: Invite & { id: string };
+  /** The signed invite a `grant-epoch` seals a key to (checked standalone at the op's time; its authority is the rules'). */
+  grantInvite?: Invite & { id: string };
   revocation?: RevocationClaims;
   /** An `anchored-revoke-key` whose evidence this node found on the context's chain. */
   chainRevocation?: { clientKey: string; by: Address; asAdmin: boolean };
@@ -44,6 +47,8 @@ export type IntrinsicRefusal =
   | 'malformed'
   /** A genesis binding a chain it may not (the owner is not the creator's Ethereum address). */
   | 'bad-anchor'
+  /** A `boxKey` that cannot be sealed to (a low-order X25519 point) or is not in canonical form. */
+  | 'bad-box-key'
   /** Chain evidence the chain contradicts, or in a context bound to no chain. */
   | 'bad-evidence'
   /** A proof this node cannot check now (no RPC set, the chain not answering or not there yet): other nodes may. */
@@ -129,8 +134,18 @@ export async function checkIntrinsic(
   if (body.kind === 'genesis' && body.epochBox && !body.boxKey) return refuse('malformed', "a genesis seals epoch 0's key to its own box key, which it does not name");
   // Without the commitment nobody could tell epoch 0's key from a wrong one claimed for it.
   if (body.kind === 'genesis' && !body.epochBox !== !body.keyCommit) return refuse('malformed', "a genesis carries epoch 0's box and the commitment to its key together, or neither");
-  if (body.kind === 'grant-epoch' && body.invite && body.boxes.length !== 1) {
-    return refuse('malformed', "a grant to an invite carries exactly one box, to the invite's box key");
+  if ((body.kind === 'genesis' || body.kind === 'join' || body.kind === 'add-device') && body.boxKey) {
+    const why = boxKeyProblem(body.boxKey);
+    if (why) return refuse('bad-box-key', `the ${body.kind} registers a box key epoch keys cannot be sealed to: ${why}`);
+  }
+  if (body.kind === 'rotate-epoch' || body.kind === 'grant-epoch') {
+    const { duplicate } = recipientKeys(body.boxes);
+    if (duplicate) return refuse('malformed', `a ${body.kind} seals its key to each box key once; ${duplicate.slice(0, 12)}… has several boxes`);
+  }
+  if (body.kind === 'grant-epoch') {
+    const why = await checkGrantShape(body, contextId, op.time);
+    if (why) return why;
+    if (body.invite) checked.grantInvite = { ...body.invite, id: idKey(inviteId(body.invite.claims)) };
   }
   if (body.kind === 'set-origins') {
     const added = new Set(body.add);
@@ -149,6 +164,25 @@ export async function checkIntrinsic(
     }
   }
   return { ok: true, checked };
+}
+
+/**
+ * A grant from the op alone: at least one box (an empty grant changes nothing), and a grant to
+ * an invite carries exactly one box, to the box key in the invite, which must verify (signed,
+ * unexpired at the op's time, for this context). Who may grant is the rules' to say.
+ */
+async function checkGrantShape(body: Extract<Op['body'], { kind: 'grant-epoch' }>, contextId: Uint8Array, time: number): Promise<Verdict<IntrinsicRefusal> | undefined> {
+  if (body.boxes.length === 0) return refuse('malformed', 'a grant seals its key to at least one box key');
+  const invite = body.invite;
+  if (!invite) return undefined;
+  if (body.boxes.length !== 1) return refuse('malformed', "a grant to an invite carries exactly one box, to the invite's box key");
+  const verdict = await checkInviteStandalone(invite, time);
+  if (!verdict.ok) return refuse('bad-invite', `the granted invite: ${verdict.message}`);
+  if (!bytesEqual(invite.claims.context, contextId)) return refuse('bad-invite', 'the granted invite is for another context');
+  if (!invite.claims.boxKey || !bytesEqual(invite.claims.boxKey, body.boxes[0]!.to)) {
+    return refuse('bad-invite', "a grant to an invite seals the key to the box key its inviter signed in the invite, and this one's box goes elsewhere");
+  }
+  return undefined;
 }
 
 /**

@@ -1,13 +1,16 @@
 import { DELEGATION_LIMITS, ORIGIN_LIMITS, originRefusal, type RootId } from '../identity/index.ts';
-import { atLeast, roleRank, type Role } from '../ops/roles.ts';
+import { atLeast, type Role } from '../ops/roles.ts';
 import { toHex } from '../crypto/index.ts';
 import { bytesEqual } from '../crypto/bytes.ts';
 import type { CheckedOp } from './checkedOp.ts';
+import type { Invite } from '../invitation/invite.ts';
 import { bindingOf, sameAddress } from '../anchor/binding.ts';
 import { parseRootId } from '../identity/rootId.ts';
 import { keyInfoFrom, ownerCount, type GovState } from './state.ts';
-import { isRelay } from '../epochs/entitled.ts';
+import { inviterRefusal } from './inviter.ts';
+import { entitledBoxKeys, isRelay, KEY_OP_ROLE } from '../epochs/entitled.ts';
 import { newerKey } from '../epochs/keyAt.ts';
+import { recipientKeys } from '../epochs/recipients.ts';
 
 export type RuleRefusal =
   | 'unknown-key'
@@ -35,7 +38,16 @@ export type RuleRefusal =
   /** A sealed delta not under the epoch key of its past, or a rotation to another epoch than the next. */
   | 'wrong-epoch'
   /** A grant of a key no key op in its past made. */
-  | 'unknown-epoch';
+  | 'unknown-epoch'
+  /**
+   * A rotation not sealed to exactly the box keys entitled at its parents, or a grant (without
+   * an invite) to a box key not entitled there.
+   */
+  | 'wrong-recipients'
+  /** A `join` or `add-device` registering, or an invite grant naming, a box key already another root's device's or another invite's. */
+  | 'box-key-in-use'
+  /** A second grant to an invite: its first grant recorded what the invite is entitled to. */
+  | 'invite-already-granted';
 
 export interface Refusal {
   reason: RuleRefusal;
@@ -63,6 +75,15 @@ export function requiredRole(op: CheckedOp): Role {
     case 'set-origins':
       // Allowing a site lets delegations phished there act for every member, owners too.
       return 'owner';
+    case 'rotate-epoch':
+      // Keeping readers out keeps the widest, least trusted role from posting keys nobody
+      // honest can open (a rotation of garbage boxes stops every write). A reader's own
+      // revocation or leave is answered by a writer: before that writer's next write, else
+      // after a short delay (docs/decisions/epoch-keys.md).
+      return KEY_OP_ROLE;
+    case 'grant-epoch':
+      // A grant to an invite extends who reads to whoever holds its link: an inviter's act.
+      return op.op.body.invite ? 'admin' : KEY_OP_ROLE;
     default:
       return 'reader';
   }
@@ -109,20 +130,12 @@ export function judge(c: CheckedOp, s: GovState): Refusal | undefined {
 
   if (body.kind === 'join') {
     const invite = c.invite!;
-    const inviter = s.keys.get(toHex(invite.claims.inviterKey));
-    const inviterRole = inviter && s.members.get(inviter.root)?.role;
-    if (!inviter || s.revokedKeys.has(toHex(invite.claims.inviterKey)) || !atLeast(inviterRole, 'admin')) {
-      return no('invite-not-authorized', 'the invite was not made by a current admin or owner');
-    }
-    if (roleRank(invite.claims.role) > roleRank(inviterRole!)) {
-      return no('invite-not-authorized', 'the invite grants more than its inviter holds');
-    }
-    const inviterForeign = originRefusal(inviter.origin, s.origins);
-    if (inviterForeign) return no('invite-not-authorized', `the inviter's key was ${inviterForeign}`);
+    const notAuthorized = inviterRefusal(s, toHex(invite.claims.inviterKey), invite.claims.role);
+    if (notAuthorized) return no('invite-not-authorized', notAuthorized);
     if (time >= invite.claims.expiresAt) return no('invite-expired', 'the invite had expired when it was used');
     if (s.revokedInvites.has(invite.id)) return no('invite-revoked', 'the invite was revoked');
     if ((s.inviteUses.get(invite.id) ?? 0) >= invite.claims.maxUses) return no('invite-exhausted', 'the invite was used up');
-    return undefined;
+    return boxKeyInUse(s, hexOf(body.boxKey), root);
   }
 
   if (!member) return no('not-a-member', `${root} is not a member`);
@@ -146,6 +159,8 @@ export function judge(c: CheckedOp, s: GovState): Refusal | undefined {
       if (demotesOwner && ownerCount(s) <= 1) return no('last-owner', 'a context keeps at least one owner');
       return undefined;
     }
+    case 'add-device':
+      return boxKeyInUse(s, hexOf(body.boxKey), root);
     case 'leave':
       if (member.role === 'owner' && ownerCount(s) <= 1) return no('last-owner', 'the last owner cannot leave');
       return undefined;
@@ -173,10 +188,18 @@ export function judge(c: CheckedOp, s: GovState): Refusal | undefined {
     case 'rotate-epoch': {
       if (!s.epochKey) return no('wrong-epoch', 'this context is not encrypted: it has no epochs to rotate');
       if (body.epoch !== s.epochKey.epoch + 1) return no('wrong-epoch', `a rotation makes epoch ${s.epochKey.epoch + 1} here, not ${body.epoch}`);
+      return rotationRecipientsRefusal(recipientKeys(body.boxes).keys, entitledBoxKeys(s, time));
+    }
+    case 'grant-epoch': {
+      if (!s.epochKeys.has(toHex(body.keyOp))) return no('unknown-epoch', 'no valid key op in its past made the key it grants');
+      if (c.grantInvite) return judgeInviteGrant(c.grantInvite, root, s);
+      const entitled = entitledBoxKeys(s, time);
+      // The first stray box key settles it: a junk grant is re-judged on every rebuild.
+      for (const to of recipientKeys(body.boxes).keys) {
+        if (!entitled.has(to)) return no('wrong-recipients', `a grant seals a key only to box keys entitled to it at its parents (members' devices, open granted invites); ${to.slice(0, 12)}… is not`);
+      }
       return undefined;
     }
-    case 'grant-epoch':
-      return s.epochKeys.has(toHex(body.keyOp)) ? undefined : no('unknown-epoch', 'no valid key op in its past made the key it grants');
     case 'set-origins': {
       const missing = body.remove.find((o) => !s.origins.has(o));
       if (missing) return no('bad-origins', `${missing} is not an allowed origin`);
@@ -207,18 +230,18 @@ export function apply(c: CheckedOp, s: GovState): void {
       s.origins = new Set(body.origins);
       if (body.anchor) s.anchor = bindingOf(body.anchor);
       s.members.set(c.delegation!.root, { role: 'owner' });
-      s.keys.set(c.author, keyInfoFrom(c.delegation!, c.origin, hexOf(body.boxKey)));
+      registerKey(c, s, hexOf(body.boxKey));
       if (body.epochBox && body.boxKey) {
         s.epochKey = { op: c.key, epoch: 0 };
-        s.epochKeys.set(c.key, { epoch: 0, holders: new Set([toHex(body.boxKey)]) });
+        s.epochKeys.set(c.key, { epoch: 0, reached: { to: new Set([toHex(body.boxKey)]) } });
       }
       return;
     case 'add-device':
-      s.keys.set(c.author, keyInfoFrom(c.delegation!, c.origin, hexOf(body.boxKey)));
+      registerKey(c, s, hexOf(body.boxKey));
       return;
     case 'join': {
       const invite = c.invite!;
-      s.keys.set(c.author, keyInfoFrom(c.delegation!, c.origin, hexOf(body.boxKey)));
+      registerKey(c, s, hexOf(body.boxKey));
       const root = c.delegation!.root;
       if (!s.members.has(root)) s.members.set(root, { role: invite.claims.role });
       s.inviteUses.set(invite.id, (s.inviteUses.get(invite.id) ?? 0) + 1);
@@ -258,16 +281,22 @@ export function apply(c: CheckedOp, s: GovState): void {
       for (const o of body.add) if (s.origins.size < ORIGIN_LIMITS.perContext) s.origins.add(o);
       return;
     case 'rotate-epoch':
-      s.epochKeys.set(c.key, { epoch: body.epoch, holders: new Set(body.boxes.map((b) => toHex(b.to))) });
+      // The op's own set (read once per op), shared by every state: nothing is copied per rebuild.
+      s.epochKeys.set(c.key, { epoch: body.epoch, reached: { to: recipientKeys(body.boxes).keys } });
       s.epochKey = newerKey(s.epochKey, { op: c.key, epoch: body.epoch });
       return;
     case 'grant-epoch': {
       const keyOp = toHex(body.keyOp);
       const info = s.epochKeys.get(keyOp)!;
-      // A new set: states of other causal pasts may share the old one.
-      s.epochKeys.set(keyOp, { epoch: info.epoch, holders: new Set([...info.holders, ...body.boxes.map((b) => toHex(b.to))]) });
-      if (body.invite && body.boxes[0]) {
-        s.grantedInvites.set(toHex(body.invite.id), { boxKey: toHex(body.boxes[0].to), expiresAt: body.invite.expiresAt, maxUses: body.invite.maxUses });
+      // A new link onto the shared list: states of other causal pasts may hold the old one.
+      s.epochKeys.set(keyOp, { epoch: info.epoch, reached: { to: recipientKeys(body.boxes).keys, earlier: info.reached } });
+      const invite = c.grantInvite;
+      // Concurrent grants of one invite carry the same signed claims (the id hashes them): the first stays.
+      if (invite?.claims.boxKey && !s.grantedInvites.has(invite.id)) {
+        const { claims } = invite;
+        const boxKey = toHex(claims.boxKey!);
+        s.grantedInvites.set(invite.id, { boxKey, expiresAt: claims.expiresAt, maxUses: claims.maxUses, inviterKey: toHex(claims.inviterKey), role: claims.role });
+        if (!s.boxKeyOwners.has(boxKey)) s.boxKeyOwners.set(boxKey, { invite: invite.id });
       }
       return;
     }
@@ -293,6 +322,53 @@ function relayRefusal(c: CheckedOp): Refusal | undefined {
 
 function hexOf(bytes: Uint8Array | undefined): string | undefined {
   return bytes && toHex(bytes);
+}
+
+/** A key registering op's client key, and its box key's owner (the first stays: concurrent registrations by two roots keep the earlier in canonical order). */
+function registerKey(c: CheckedOp, s: GovState, boxKey: string | undefined): void {
+  s.keys.set(c.author, keyInfoFrom(c.delegation!, c.origin, boxKey));
+  if (boxKey !== undefined && !s.boxKeyOwners.has(boxKey)) s.boxKeyOwners.set(boxKey, { root: c.delegation!.root });
+}
+
+/**
+ * A box key belongs to one root's devices (a device keeps it across client key rotations) or
+ * to one invite. Registering another's would keep it entitled after its owner is removed: no
+ * rotation would cut the removed owner off.
+ */
+function boxKeyInUse(s: GovState, boxKey: string | undefined, root: RootId | undefined): Refusal | undefined {
+  const owner = boxKey === undefined ? undefined : s.boxKeyOwners.get(boxKey);
+  if (!owner || (root !== undefined && owner.root === root)) return undefined;
+  return no('box-key-in-use', owner.root ? 'the box key is already registered to a device of another member' : 'the box key is already the box key of a granted invite');
+}
+
+/**
+ * A rotation seals its key to exactly who is entitled at its parents (`entitledBoxKeys` at the
+ * op's time): no one left out (a rotation nobody honest can open stops every write), no one
+ * extra. Whether each box really opens is for the recipient to find: no rule can see it.
+ */
+function rotationRecipientsRefusal(to: ReadonlySet<string>, entitled: ReadonlySet<string>): Refusal | undefined {
+  let missing = 0;
+  for (const k of entitled) if (!to.has(k)) missing++;
+  const extra = to.size - (entitled.size - missing);
+  if (!missing && !extra) return undefined;
+  return no('wrong-recipients', `a rotation seals the new key to exactly the ${entitled.size} box keys entitled at its parents; this one leaves out ${missing} and adds ${extra}`);
+}
+
+/**
+ * A grant to an invite: by the inviter's own root, which may still make that invite at the
+ * grant's parents (the rule a join with it meets), for an invite that is still open and was
+ * not granted before, whose box key is nobody else's. The invite's signature, expiry at the
+ * op's time, context and box were checked with the op (`checkIntrinsic`).
+ */
+function judgeInviteGrant(invite: Invite & { id: string }, root: RootId, s: GovState): Refusal | undefined {
+  const inviterKey = toHex(invite.claims.inviterKey);
+  if (s.keys.get(inviterKey)?.root !== root) return no('invite-not-authorized', "an invite is granted a key by its inviter's own root");
+  const notAuthorized = inviterRefusal(s, inviterKey, invite.claims.role);
+  if (notAuthorized) return no('invite-not-authorized', notAuthorized);
+  if (s.revokedInvites.has(invite.id)) return no('invite-revoked', 'the invite was revoked');
+  if ((s.inviteUses.get(invite.id) ?? 0) >= invite.claims.maxUses) return no('invite-exhausted', 'the invite was used up');
+  if (s.grantedInvites.has(invite.id)) return no('invite-already-granted', 'the invite was granted a key before: a missing key reaches it through an ordinary grant');
+  return boxKeyInUse(s, toHex(invite.claims.boxKey!), undefined);
 }
 
 /** State deltas (clear or sealed) are judged alone; everything else changes governance. */

@@ -1,6 +1,7 @@
 import type { AnchorBinding } from '../anchor/AnchorChain.ts';
 import type { DelegationClaims, RootId } from '../identity/index.ts';
 import type { Role } from '../ops/roles.ts';
+import type { Reached } from '../epochs/recipients.ts';
 
 export interface MemberInfo {
   role: Role;
@@ -27,16 +28,25 @@ export interface EpochKeyRef {
 /** A valid key op in the past, and every box key it reached (its own boxes and later grants). */
 export interface EpochKeyInfo {
   epoch: number;
-  /** Box keys (hex) the key was sealed to. Replaced, never changed in place (states share it). */
-  holders: ReadonlySet<string>;
+  /**
+   * Box keys (hex) the key was sealed to, as a list shared between states (`holdersOf`,
+   * `reachedBoxKey` read it). Replaced, never changed in place.
+   */
+  reached: Reached;
 }
 
-/** An invite a grant sealed keys to: what its grant says about it. */
+/** An invite a grant sealed keys to, from the signed invite the grant carried. */
 export interface GrantedInvite {
   boxKey: string;
   expiresAt: number;
   maxUses: number;
+  /** The inviter's client key (hex): the invite stops being entitled once it could no longer make it. */
+  inviterKey: string;
+  role: Role;
 }
+
+/** Who registered a box key: a member root's device, or a granted invite (its id, hex). */
+export type BoxKeyOwner = { root: RootId; invite?: undefined } | { invite: string; root?: undefined };
 
 /** The governance of a context at some point of its history. */
 export interface GovState {
@@ -65,6 +75,8 @@ export interface GovState {
   epochKeys: Map<string, EpochKeyInfo>;
   /** Invites (id hex) a valid grant sealed a key to. */
   grantedInvites: Map<string, GrantedInvite>;
+  /** Every box key (hex) registered by a device or granted to an invite, and by whom first: a box key belongs to one root or invite. */
+  boxKeyOwners: Map<string, BoxKeyOwner>;
 }
 
 export function emptyGovState(): GovState {
@@ -81,6 +93,7 @@ export function emptyGovState(): GovState {
     origins: new Set(),
     epochKeys: new Map(),
     grantedInvites: new Map(),
+    boxKeyOwners: new Map(),
   };
 }
 
@@ -100,6 +113,7 @@ export function cloneGovState(s: GovState): GovState {
     ...(s.epochKey && { epochKey: s.epochKey }),
     epochKeys: new Map(s.epochKeys),
     grantedInvites: new Map(s.grantedInvites),
+    boxKeyOwners: new Map(s.boxKeyOwners),
   };
 }
 

@@ -1,5 +1,5 @@
 import { encodeWith, envelope, fixedBytes, list, oneOf, optional, string, struct, varuint, type Codec, type Infer } from '../codec/index.ts';
-import { concatBytes, taggedHash, verifyEd25519, type Signer } from '../crypto/index.ts';
+import { boxKeyProblem, concatBytes, taggedHash, verifyEd25519, type Signer } from '../crypto/index.ts';
 import { accept, refuse, type Verdict } from '../identity/verdict.ts';
 import { ROLES } from '../ops/roles.ts';
 
@@ -63,6 +63,8 @@ export async function checkInviteStandalone(invite: Invite, now: number): Promis
   if (claims.role === 'owner') return refuse('malformed', 'an invite cannot make someone an owner');
   // A box key in the link would hand the relay the epoch keys granted to it: a relay never reads.
   if (claims.role === 'relay' && claims.boxKey) return refuse('malformed', 'a relay invite cannot carry a box key: a relay must never hold an epoch key');
+  const boxKeyWrong = claims.boxKey && boxKeyProblem(claims.boxKey);
+  if (boxKeyWrong) return refuse('malformed', `an invite's box key must be usable: ${boxKeyWrong}`);
   const signed = concatBytes(DOMAIN, encodeWith(claimsSchema, claims));
   if (!(await verifyEd25519(claims.inviterKey, signed, invite.signature))) {
     return refuse('bad-signature', 'the invite was altered or not signed by the key it names');

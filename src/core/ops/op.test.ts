@@ -51,7 +51,7 @@ describe('epoch ops (docs/decisions/epoch-keys.md)', () => {
   const box = { enc: new Uint8Array(32).fill(3), sealed: new Uint8Array(48).fill(4) };
   const bodies: OpBody[] = [
     { kind: 'rotate-epoch', epoch: 3, keyCommit: new Uint8Array(32).fill(4), boxes: [{ to: new Uint8Array(32).fill(1), box }], previous: { nonce: new Uint8Array(24).fill(8), sealed: new Uint8Array(80) } },
-    { kind: 'grant-epoch', keyOp: new Uint8Array(32).fill(6), boxes: [{ to: new Uint8Array(32).fill(2), box }], invite: { id: new Uint8Array(32).fill(5), expiresAt: 1_800_000_000_000, maxUses: 3 } },
+    { kind: 'grant-epoch', keyOp: new Uint8Array(32).fill(6), boxes: [{ to: new Uint8Array(32).fill(2), box }], invite: { claims: { context: new Uint8Array(32).fill(1), contextName: 'c', role: 'reader', expiresAt: 1_800_000_000_000, maxUses: 3, secret: new Uint8Array(32).fill(5), signaling: [], inviterKey: new Uint8Array(32).fill(4), nonce: new Uint8Array(16).fill(5), boxKey: new Uint8Array(32).fill(2) }, signature: new Uint8Array(64).fill(5) } },
     { kind: 'grant-epoch', keyOp: new Uint8Array(32).fill(6), boxes: [] },
     { kind: 'sealed-delta', keyOp: new Uint8Array(32).fill(6), nonce: new Uint8Array(24).fill(1), sealed: new Uint8Array(100).fill(9) },
     { kind: 'add-device', delegation: new Uint8Array(10), boxKey: new Uint8Array(32).fill(7) },

@@ -76,9 +76,6 @@ export type EpochRecipient = Infer<typeof recipientField>;
 /** Bytes encrypted under an epoch key (XChaCha20-Poly1305, a random 24-byte nonce). */
 const underKeyField = (max: number) => struct({ nonce: fixedBytes(24), sealed: bytes(max) });
 
-/** What an invite a grant is sealed to promises, so repairs know until when it may hold keys. */
-const grantedInviteField = struct({ id: id32, expiresAt: varuint, maxUses: varuint });
-
 /** A state delta's body: in clear as a `delta`, or the plaintext of a `sealed-delta`. */
 export const deltaBodyField = struct({
   writer: string(OP_LIMITS.writerBytes),
@@ -163,10 +160,11 @@ const bodySchema = taggedUnion({
   }),
   /**
    * An existing epoch key (named by the op that made it) sealed to recipients that lack it: a
-   * new device, or an invite's box key (then `invite` says which invite, so repairs know when
-   * it stops being entitled).
+   * new device, or an invite's box key. Then `invite` is the signed invite itself, so every
+   * peer checks that its inviter may make it, that the one box goes to the box key the
+   * inviter signed, and until when the invite is entitled (its expiry and uses, as signed).
    */
-  'grant-epoch': struct({ keyOp: id32, boxes: list(recipientField, OP_LIMITS.boxes), invite: optional(grantedInviteField) }),
+  'grant-epoch': struct({ keyOp: id32, boxes: list(recipientField, OP_LIMITS.boxes), invite: optional(inviteSchema) }),
   /**
    * A state delta encrypted under the epoch key `keyOp` made: the plaintext is the encoding
    * of a `delta` body (`deltaBodyField`), additional data "tabnode/delta/v1" ‖ context ‖ keyOp.

@@ -97,4 +97,24 @@ describe('epoch keys in the node', () => {
     expect(toHex(rotation.author)).not.toBe(toHex((await storedOps(storeB, id)).find((o) => o.body.kind === 'join')!.author));
     expect((await storedOps(storeA, id)).filter((o) => o.body.kind === 'rotate-epoch')).toHaveLength(1);
   }, 30_000);
+
+  test("a reader's node posts no key op (its role cannot sign one): a writer grants the reader's own device instead", async () => {
+    const [storeA, storeC] = [memoryStore(), memoryStore()];
+    const hub = memoryMeshHub(realTimeScheduler);
+    const a = await testNode(hub, 'Alice laptop', storeA);
+    const c = await testNode(hub, 'Carol laptop', storeC);
+    nodes.push(a, c);
+    const id = await a.contexts.create('Team');
+    await c.contexts.join(await a.contexts.open(id).invite({ role: 'reader' }));
+    await until('Carol settled', async () => !(await c.contexts.open(id).view()).joining && (await c.contexts.open(id).view()).myRole === 'reader');
+    const carolBox = (await storedOps(storeC, id)).flatMap((o) => (o.body.kind === 'join' && o.body.boxKey ? [toHex(o.body.boxKey)] : []))[0]!;
+    // Alice's fallback grant (5-10 s) boxes the key to Carol's device; Carol never tried to.
+    await until('Carol’s device granted', async () => (await storedOps(storeA, id)).some((o) => o.body.kind === 'grant-epoch' && !o.body.invite && o.body.boxes.some((x) => toHex(x.to) === carolBox)), 15_000);
+    const carolKey = (await storedOps(storeC, id)).find((o) => o.body.kind === 'join')!.author;
+    for (const store of [storeA, storeC]) {
+      const byCarol = (await storedOps(store, id)).filter((o) => toHex(o.author) === toHex(carolKey));
+      expect(byCarol.map((o) => o.body.kind)).toEqual(['join']);
+    }
+    expect((await a.contexts.open(id).view()).invalidOps).toEqual([]);
+  }, 30_000);
 });

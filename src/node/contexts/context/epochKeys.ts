@@ -1,17 +1,19 @@
 import type { ReceiveResult, Replica } from '../../../core/context/replica.ts';
 import { bytesEqual, fromHex, toHex, type BoxKeyPair } from '../../../core/crypto/index.ts';
 import { grantBody, keysToCarry, openBoxesFor, rotationBody, type OpenedKey } from '../../../core/epochs/boxes.ts';
-import { holdsThroughInvite, isRelay } from '../../../core/epochs/entitled.ts';
+import { holdsThroughInvite, KEY_OP_ROLE } from '../../../core/epochs/entitled.ts';
 import { planRepair, type Repair } from '../../../core/epochs/repair.ts';
 import { loadBodyCipher, sealDeltaBody } from '../../../core/epochs/seal.ts';
 import type { GovState } from '../../../core/governance/state.ts';
 import type { RootId } from '../../../core/identity/index.ts';
-import { inviteId, type Invite } from '../../../core/invitation/index.ts';
+import type { Invite } from '../../../core/invitation/index.ts';
 import type { Scheduler } from '../../../core/mesh/Scheduler.ts';
 import type { DeltaBody, OpBody } from '../../../core/ops/op.ts';
 import type { EpochKeyStore } from '../../../core/store/index.ts';
 import { singleFlight } from '../../../core/tasks/singleFlight.ts';
 import type { OpOutcome } from '../view.ts';
+import type { SignAt } from './publishing.ts';
+import { atLeast } from '../../../core/ops/roles.ts';
 
 /** When repairs run (docs/decisions/epoch-keys.md, "When to rotate"). */
 export const EPOCH_TIMINGS = {
@@ -59,7 +61,7 @@ export function createEpochKeys(p: {
   /** The box key of the invite this device joins with, while it joins. */
   inviteBox(): Promise<BoxKeyPair | undefined>;
   me: { root: RootId; key: string };
-  publish(body: OpBody): Promise<OpOutcome>;
+  publish(body: OpBody, at?: SignAt): Promise<OpOutcome>;
   scheduler: Scheduler;
   now(): number;
   randomBytes(length: number): Uint8Array;
@@ -128,28 +130,30 @@ export function createEpochKeys(p: {
     });
   }
 
+  /** Whether this node's role may post key ops (a reader's or relay's would be refused). */
   function member(): boolean {
-    const role = replica.governance().members.get(p.me.root)?.role;
-    return role !== undefined && !isRelay(role);
+    return atLeast(replica.governance().members.get(p.me.root)?.role, KEY_OP_ROLE);
   }
 
-  /** A new key for everyone entitled, carrying the replaced key and concurrent losers (`keysToCarry`); `s` is the state `plan` was made on. */
-  async function rotate(plan: Extract<Repair, { kind: 'rotate' }>, s: Readonly<GovState>): Promise<void> {
+  /** A new key for everyone entitled, carrying the replaced key and concurrent losers (`keysToCarry`); `s` is the state `plan` was made on, at `at`. */
+  async function rotate(plan: Extract<Repair, { kind: 'rotate' }>, s: Readonly<GovState>, at: SignAt): Promise<void> {
     const key = p.randomBytes(32);
     const carried = keysToCarry(ring, plan.keyOp, s.epochKeys);
-    const outcome = await p.publish(await rotationBody(contextId, plan.epoch + 1, key, p.randomBytes(24), plan.recipients, carried));
+    const outcome = await p.publish(await rotationBody(contextId, plan.epoch + 1, key, p.randomBytes(24), plan.recipients, carried), at);
     if (outcome.valid) await learn([{ keyOp: outcome.key, key }]);
   }
 
   /** One repair at a time: a rotation or a grant, whichever the plan says now (a member holding the current key only). */
   const repairNow = singleFlight(async () => {
     if (p.isClosed() || !member()) return;
+    // Signed on the heads and time planned at: the rules check the recipients there.
+    const at = { parents: replica.parents(), time: p.now() };
     const s = replica.governance();
-    const plan = planRepair(s, p.now());
+    const plan = planRepair(s, at.time);
     const key = plan.kind === 'none' ? undefined : ring.get(plan.keyOp);
     if (!key) return;
-    if (plan.kind === 'rotate') await rotate(plan, s);
-    else if (plan.kind === 'grant') await p.publish(await grantBody(contextId, plan.keyOp, key, plan.recipients));
+    if (plan.kind === 'rotate') await rotate(plan, s, at);
+    else if (plan.kind === 'grant') await p.publish(await grantBody(contextId, plan.keyOp, key, plan.recipients), at);
   });
 
   function between([low, high]: readonly [number, number]): number {
@@ -277,8 +281,7 @@ export function createEpochKeys(p: {
       const key = ref && ring.get(ref.op);
       const boxKey = invite.claims.boxKey;
       if (!ref || !key || !boxKey) return;
-      const { expiresAt, maxUses } = invite.claims;
-      await p.publish(await grantBody(contextId, ref.op, key, [toHex(boxKey)], { id: inviteId(invite.claims), expiresAt, maxUses }));
+      await p.publish(await grantBody(contextId, ref.op, key, [toHex(boxKey)], invite));
     },
   };
 }

@@ -23,18 +23,28 @@ export interface DeltaSealer {
 }
 
 /**
- * Sign an op on the current heads, publish it, and say whether the rules accepted it. A
- * state delta is given in clear and sealed here, under the epoch key of the parents it is
- * signed on.
+ * Where an op is signed: its parents and time. Epoch key ops are judged against who is entitled
+ * at exactly these (docs/decisions/epoch-keys.md), so they are signed where they were planned,
+ * not on heads that moved while their boxes were sealed.
+ */
+export interface SignAt {
+  parents: Uint8Array[];
+  time: number;
+}
+
+/**
+ * Sign an op on the current heads (or `at`), publish it, and say whether the rules accepted
+ * it. A state delta is given in clear and sealed here, under the epoch key of the parents it
+ * is signed on.
  */
 export function createPublisher(p: { signer: Signer; contextId: Uint8Array; replica: Replica; sync: ContextSync; now(): number; onChange(): void; sealer?: () => DeltaSealer }) {
   const { replica } = p;
-  return async function publish(body: OpBody): Promise<OpOutcome> {
+  return async function publish(body: OpBody, at?: SignAt): Promise<OpOutcome> {
     const sealer = body.kind === 'delta' ? p.sealer?.() : undefined;
     if (sealer) await sealer.beforeWrite();
-    const parents = replica.parents();
+    const parents = at?.parents ?? replica.parents();
     const sent = sealer && body.kind === 'delta' ? sealer.sealDelta(parents, body) : body;
-    const op = await signOp(p.signer, { context: p.contextId, parents, time: p.now(), body: sent });
+    const op = await signOp(p.signer, { context: p.contextId, parents, time: at?.time ?? p.now(), body: sent });
     const result = await p.sync.publish([op]);
     const key = idKey(op.id);
     if (result.rejected.length) return { key, valid: false, reason: result.rejected[0]!.reason, message: result.rejected[0]!.message };
