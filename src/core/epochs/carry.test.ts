@@ -71,8 +71,10 @@ describe('rotations past 64 keys (review C4/N1)', () => {
     const parents = w.A.replica.parents();
     await loadBodyCipher();
     const concurrent: Op[] = [];
+    // Each sealed to exactly who is entitled (the rules refuse any other set).
+    const entitled = [w.A.boxKey!, w.C.boxKey!].sort();
     for (let i = 0; i < OP_LIMITS.previousKeys + 6; i++) {
-      concurrent.push(await op(w.a.device, w.ctx, parents, await rotationBody(w.ctx, 1, testBytes(20_000 + i), testBytes(21_000 + i, 24), [], [])));
+      concurrent.push(await op(w.a.device, w.ctx, parents, await rotationBody(w.ctx, 1, testBytes(20_000 + i), testBytes(21_000 + i, 24), entitled, [])));
     }
     await w.A.receive(concurrent);
     w.A.replica.learnKeys(concurrent.map((o, i) => ({ keyOp: idKey(o.id), key: testBytes(20_000 + i) })));

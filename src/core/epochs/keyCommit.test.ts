@@ -8,7 +8,7 @@ import { GENESIS_CONTEXT, idKey, signOp, type Op } from '../ops/op.ts';
 import { grantBody, rotationBody } from './boxes.ts';
 import { boxedJoinBody, encryptedGenesis, epochPeer, testBoxKey, testBytes } from './testkit.ts';
 
-/** Owner A and reader C, both holding epoch 0 (the scratch world of the review). */
+/** Owner A and writer C (key ops need writer), both holding epoch 0 (the scratch world of the review). */
 async function world() {
   const [a, c] = await Promise.all([person('A', 1), person('C', 3)]);
   const [boxA, boxC] = [await testBoxKey(), await testBoxKey()];
@@ -16,7 +16,7 @@ async function world() {
   const ctx = g.id;
   const A = await epochPeer(a, ctx, boxA);
   await A.receive([g]);
-  const joinC = await op(c.device, ctx, [g], boxedJoinBody(c.device, await A.invite({ nonce: 2, role: 'reader' }), boxC));
+  const joinC = await op(c.device, ctx, [g], boxedJoinBody(c.device, await A.invite({ nonce: 2, role: 'writer' }), boxC));
   await A.receive([joinC]);
   const grant = (await A.repair())!;
   const C = await epochPeer(c, ctx, boxC);
