@@ -109,12 +109,20 @@ describe('epoch key intake in the node', () => {
     await mine.keys.observe(result);
     expect(D.opens()).toBe(opensBefore);
     expect(mine.replica.ring.has(current)).toBe(false);
-    // A member's grant repeating this device's box key: one open.
+    // A member's grant repeating this device's box key is malformed since the key op rules
+    // (one box per box key): refused, and none of its 50 boxes is opened.
     const grant = await grantBody(g.id, current, key, [toHex(boxD.publicKey)]);
     if (grant.kind !== 'grant-epoch') throw new Error('unreachable');
     const repeated = await A.publish({ ...grant, boxes: Array.from({ length: 50 }, () => grant.boxes[0]!) });
-    const taken = await mine.replica.receive([repeated]);
-    expect(mine.replica.verdict(idKey(repeated.id))).toEqual({ valid: true });
+    const takenRepeated = await mine.replica.receive([repeated]);
+    expect(takenRepeated.rejected.map((r) => r.reason)).toEqual(['malformed']);
+    expect(mine.replica.dag.has(idKey(repeated.id))).toBe(false);
+    await mine.keys.observe(takenRepeated);
+    expect(D.opens()).toBe(opensBefore);
+    // A valid grant observed twice: its box is opened once.
+    const once = await op(A.who.device, g.id, A.replica.parents(), grant);
+    const taken = await mine.replica.receive([once]);
+    expect(mine.replica.verdict(idKey(once.id))).toEqual({ valid: true });
     await mine.keys.observe(taken);
     await mine.keys.observe(taken);
     expect(D.opens()).toBe(opensBefore + 1);
