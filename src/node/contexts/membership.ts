@@ -10,6 +10,7 @@ import type { ReceiveResult } from '../../core/context/replica.ts';
 import { singleFlight } from '../../core/tasks/singleFlight.ts';
 import type { SigningIdentity } from '../identityService.ts';
 import type { Alert, OpOutcome } from './view.ts';
+import { ignoreClosed } from './context/closedGate.ts';
 
 export interface MembershipDeps {
   record: ContextRecord;
@@ -106,7 +107,7 @@ export function membershipTasks(d: MembershipDeps) {
     if (replica.verdict(idKey(op.id))?.valid) {
       await d.afterJoin?.().catch(() => undefined);
       await settled();
-      void catchUpRevocations();
+      void catchUpRevocations().catch(ignoreClosed);
       d.onChange();
     } else if (outcome.rejected.length) {
       problem = outcome.rejected[0]!.message;

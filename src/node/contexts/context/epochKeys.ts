@@ -12,6 +12,7 @@ import type { DeltaBody, OpBody } from '../../../core/ops/op.ts';
 import type { EpochKeyStore } from '../../../core/store/index.ts';
 import { singleFlight } from '../../../core/tasks/singleFlight.ts';
 import type { OpOutcome } from '../view.ts';
+import { ContextClosedError } from './closedGate.ts';
 
 /** When repairs run (docs/decisions/epoch-keys.md, "When to rotate"). */
 export const EPOCH_TIMINGS = {
@@ -45,14 +46,6 @@ export const EPOCH_TIMINGS = {
 
 /** How many box keys a seal failed for (low-order points) are remembered: a rotation has at most this many boxes. */
 const UNSEALABLE_KEPT = 2000;
-
-/** The context was closed (forgotten, or reopened) while a repair or a key's storing was under way: nothing more is written for it. */
-export class ContextClosedError extends Error {
-  override readonly name = 'ContextClosedError';
-  constructor(what: string) {
-    super(`${what}: the context was closed meanwhile (forgotten or reopened), so nothing more is written for it here`);
-  }
-}
 
 /** Writing needs the context's current epoch key, and this device does not hold it (yet). */
 export class EpochKeyMissingError extends Error {

@@ -1,5 +1,6 @@
 import { fromHex, importBoxKeyPair, toHex, type BoxKeyPair } from '../../../core/crypto/index.ts';
 import { createEpochKeys } from './epochKeys.ts';
+import { closedGate, ignoreClosed } from './closedGate.ts';
 import { isRelay as isRelayRole } from '../../../core/epochs/entitled.ts';
 import { unwrapEpochKey, wrapEpochKey } from '../../../adapters/webcrypto/epochKeyWrap.ts';
 import { createReplica, type StateSink } from '../../../core/context/replica.ts';
@@ -33,7 +34,12 @@ const RECHECK_ON_LOAD = 50;
 
 /** One context, running: verified replica, state, sync over the mesh, checkpoints, snapshots. */
 export async function openContext(d: ContextDeps) {
-  const { record, store, identity } = d;
+  const { record, identity } = d;
+  let closed = false;
+  // Every write of this context goes through the gate: none once it is closed, and a forget
+  // waits for those under way (close() resolves once they settled) before deleting.
+  const gate = closedGate(d.store, () => closed);
+  const store = gate.store;
   const contextId = fromHex(record.id);
   const state = createContextState();
   const alerts = createAlerts(() => d.now());
@@ -68,7 +74,6 @@ export async function openContext(d: ContextDeps) {
   const writeSession = createWriteSession(() => new DataView(d.randomBytes(4).buffer).getUint32(0));
   const persistence = createPersistence({ contextId: record.id, store, state, snapshotEveryDeltas: CONTEXT_TIMINGS.snapshotEveryDeltas, sealer: sealerFor(store), vault: d.vault });
   const derived = createDerived(replica, state);
-  let closed = false;
 
   const myKey = toHex(identity.signer.publicKey);
   const isMember = () => replica.governance().members.has(identity.root);
@@ -88,7 +93,7 @@ export async function openContext(d: ContextDeps) {
     onChange: (event) => {
       d.observeSync?.(event);
       // Keys in new ops are opened first, so joining and views see the state they unlock.
-      void (event.kind === 'ops' ? epochs.observe(event.result).catch(() => undefined) : Promise.resolve()).then(() => onSyncEvent(event));
+      void (event.kind === 'ops' ? epochs.observe(event.result).catch(() => undefined) : Promise.resolve()).then(() => onSyncEvent(event)).catch(ignoreClosed);
     },
     apps: { get: (hash) => store.app(hash), put: (hash, bytes) => store.putApp(hash, bytes) },
   });
@@ -174,7 +179,7 @@ export async function openContext(d: ContextDeps) {
     app,
     events: eventLog,
     publish,
-    writePrivate: (context, writes) => d.privateStorage.write(context, writes),
+    writePrivate: (context, writes) => gate.run('a private storage write', () => d.privateStorage.write(context, writes)),
     now: d.now,
   });
 
@@ -191,8 +196,8 @@ export async function openContext(d: ContextDeps) {
   void verifier.recheck(myKey, RECHECK_ON_LOAD, () => closed);
   const online = createOnline({ contextId, record, settings: d.settings, mesh: d.mesh, sync, onChange: d.onChange });
   checkpoints.start(1000);
-  void tryJoin();
-  void catchUpRevocations();
+  void tryJoin().catch(ignoreClosed);
+  void catchUpRevocations().catch(ignoreClosed);
 
   const projections = createProjections({
     record,
@@ -209,7 +214,11 @@ export async function openContext(d: ContextDeps) {
     isOnline: online.isOnline,
   });
 
-  return runningContext({ d, contextId, replica, state, sync, app, calls, publish, projections, eventLog, verifier, checkpoints, membership, overwrites, online, alert, epochs, close: () => (closed = true) });
+  return runningContext({ d, contextId, replica, state, sync, app, calls, publish, projections, eventLog, verifier, checkpoints, membership, overwrites, online, alert, epochs, close: () => {
+      closed = true;
+      return gate.drained();
+    },
+  });
 }
 
 export type RunningContext = Awaited<ReturnType<typeof openContext>>;
