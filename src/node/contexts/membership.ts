@@ -2,6 +2,7 @@ import type { Replica } from '../../core/context/replica.ts';
 import { toHex, type BoxKeyPair } from '../../core/crypto/index.ts';
 import { checkIntrinsic } from '../../core/governance/checkedOp.ts';
 import { judge } from '../../core/governance/rules.ts';
+import { isRelay } from '../../core/epochs/entitled.ts';
 import { delegationCodec, revocationCodec, type ProofOptions } from '../../core/identity/index.ts';
 import { inviteCodec } from '../../core/invitation/index.ts';
 import { idKey, signOp, type Op, type OpBody } from '../../core/ops/op.ts';
@@ -89,10 +90,14 @@ export function membershipTasks(d: MembershipDeps) {
     if (!g.members.has(identity.root) && !record.invite) {
       return fail(`${identity.root} is not a member of this context (any more): ask a member for an invite`);
     }
-    const boxKey = (await d.boxKey()).publicKey;
-    const body: OpBody = g.members.has(identity.root)
-      ? { kind: 'add-device', delegation: identity.delegation, boxKey }
-      : { kind: 'join', invite: inviteCodec.decode(record.invite!), delegation: identity.delegation, boxKey };
+    const invite = g.members.has(identity.root) ? undefined : inviteCodec.decode(record.invite!);
+    // A relay never holds an epoch key, so its device registers no box key (its role: the
+    // context's, or for a join the invite's).
+    const relay = isRelay(invite ? invite.claims.role : g.members.get(identity.root)?.role);
+    const boxKey = relay ? undefined : (await d.boxKey()).publicKey;
+    const body: OpBody = invite
+      ? { kind: 'join', invite, delegation: identity.delegation, ...(boxKey && { boxKey }) }
+      : { kind: 'add-device', delegation: identity.delegation, ...(boxKey && { boxKey }) };
     const op = await signOp(identity.signer, { context: contextId, parents: d.parents(), time: d.now(), body });
     const checked = await checkIntrinsic(op, contextId, d.proofs);
     if (!checked.ok) return fail(checked.message);
