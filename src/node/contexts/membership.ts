@@ -33,6 +33,8 @@ export interface MembershipDeps {
   boxKey(): Promise<BoxKeyPair>;
   /** Once the join op is valid, before the device counts as settled (epoch keys: its own grant). */
   afterJoin?(): Promise<void>;
+  /** The join settled: the invite and its box secret are gone from the record (drop any copy in memory). */
+  onSettled?(): void;
 }
 
 /**
@@ -67,6 +69,7 @@ export function membershipTasks(d: MembershipDeps) {
     delete record.invite;
     delete record.inviteBoxSecret;
     delete record.rejoin;
+    d.onSettled?.();
     await store.putContext(record);
   }
 

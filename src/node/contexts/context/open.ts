@@ -1,6 +1,7 @@
 import { fromHex, importBoxKeyPair, toHex, type BoxKeyPair } from '../../../core/crypto/index.ts';
 import { createEpochKeys } from './epochKeys.ts';
 import { closedGate, ignoreClosed } from './closedGate.ts';
+import { openInviteBoxSecret } from './inviteBoxSecret.ts';
 import { isRelay as isRelayRole } from '../../../core/epochs/entitled.ts';
 import { unwrapEpochKey, wrapEpochKey } from '../../../adapters/webcrypto/epochKeyWrap.ts';
 import { createReplica, type StateSink } from '../../../core/context/replica.ts';
@@ -115,7 +116,13 @@ export async function openContext(d: ContextDeps) {
   const verifier = createVerifier({ contextId, replica, alerts, app: app.ensure, onChange: d.onChange, isRelay });
 
   const publish = createPublisher({ signer: identity.signer, contextId, replica, sync, now: d.now, onChange: d.onChange, sealer: () => epochs });
-  let inviteBox: Promise<BoxKeyPair> | undefined;
+  let inviteBox: Promise<BoxKeyPair | undefined> | undefined;
+  // The invite's box key while joining with it (the link carried its private half; the record
+  // keeps it sealed by the vault), forgotten here too once the join settled.
+  const openInviteBox = async (sealed: Uint8Array) => {
+    const raw = await openInviteBoxSecret(d.vault, record.id, sealed);
+    return raw && importBoxKeyPair(raw);
+  };
   const epochs = createEpochKeys({
     contextId,
     contextKey: record.id,
@@ -124,8 +131,7 @@ export async function openContext(d: ContextDeps) {
     wrap: (context, keyOp, raw) => wrapEpochKey(d.vault, context, keyOp, raw),
     unwrap: (context, keyOp, wrapped) => unwrapEpochKey(d.vault, context, keyOp, wrapped),
     deviceBox: d.boxKey,
-    // The invite's box key while joining with it (the link carried its private half).
-    inviteBox: async () => (record.inviteBoxSecret ? await (inviteBox ??= importBoxKeyPair(record.inviteBoxSecret)) : undefined),
+    inviteBox: async () => (record.inviteBoxSecret ? await (inviteBox ??= openInviteBox(record.inviteBoxSecret)) : (inviteBox = undefined)),
     me: { root: identity.root, key: myKey },
     publish,
     scheduler: d.scheduler,
@@ -152,6 +158,7 @@ export async function openContext(d: ContextDeps) {
     onChange: d.onChange,
     boxKey: d.boxKey,
     afterJoin: () => epochs.grantOwnDevice(),
+    onSettled: () => void (inviteBox = undefined),
   });
   const { tryJoin, catchUpRevocations } = membership;
   const onSyncEvent = createSyncEventHandler({
