@@ -5,9 +5,23 @@ import { newerKey } from './keyAt.ts';
 import type { EpochKeyRing } from './ring.ts';
 import { boxInfo, EPOCH_KEY_BYTES, epochKeyCommit, genesisBoxInfo, loadBodyCipher, sealPrevious, type CarriedKey } from './seal.ts';
 
-/** Seal one key to each box key (hex), bound to the context's box `info`. */
+/**
+ * Seal one key to each box key (hex), bound to the context's box `info`. A box key nothing can
+ * be sealed to (a low-order point: `BoxError`) gets no box, so one bad recipient does not stop
+ * a rotation or grant reaching the rest; the caller sees it missing from the boxes.
+ */
 async function sealKeyTo(recipients: string[], key: Uint8Array, info: Uint8Array): Promise<EpochRecipient[]> {
-  return Promise.all(recipients.map(async (to) => ({ to: fromHex(to), box: await sealToBoxKey(fromHex(to), key, info) })));
+  const boxes = await Promise.all(
+    recipients.map(async (to) => {
+      try {
+        return { to: fromHex(to), box: await sealToBoxKey(fromHex(to), key, info) };
+      } catch (e) {
+        if (e instanceof BoxError) return undefined;
+        throw e;
+      }
+    }),
+  );
+  return boxes.filter((b): b is EpochRecipient => b !== undefined);
 }
 
 /** A genesis's epoch fields: epoch 0's `key` sealed to the creator device's own box key, and the commitment to it. */

@@ -52,8 +52,9 @@ export interface ContextRecord {
   /** The invite this profile joined with, until its join op is valid. */
   invite?: Uint8Array;
   /**
-   * The raw private half of that invite's box key (from the link), until the join is valid:
-   * it opens the epoch keys granted to the invite (docs/decisions/epoch-keys.md).
+   * The private half of that invite's box key (from the link), sealed by the profile's vault
+   * (src/node/contexts/context/inviteBoxSecret.ts), until the join is valid: it opens the
+   * epoch keys granted to the invite (docs/decisions/epoch-keys.md).
    */
   inviteBoxSecret?: Uint8Array;
   /**

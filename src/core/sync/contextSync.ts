@@ -60,6 +60,14 @@ export type SyncEvent =
  * re-exchange. Only admitted peers are sent ops and only their ops are taken in; every op
  * goes through the replica's gate; every buffer a peer fills is bounded (quota.ts).
  */
+/** Ops published through a sync that was stopped (its context closed or forgotten): they are neither verified nor stored. */
+export class SyncStoppedError extends Error {
+  override readonly name = 'SyncStoppedError';
+  constructor(count: number) {
+    super(`${count} op(s) not published: this context's sync was stopped (the context was closed or forgotten); open it again to write`);
+  }
+}
+
 export function createContextSync(o: ContextSyncOptions) {
   const sessions = new Map<string, Session>();
   /** App binaries asked for and not yet received: hash → resolvers. */
@@ -547,7 +555,9 @@ export function createContextSync(o: ContextSyncOptions) {
 
     /** Take in ops made here (already signed): verify, persist, then gossip; resolves once durable. */
     async publish(ops: Op[]): Promise<ReceiveResult> {
-      const { durable, ...result } = await serial(() => takeOps(ops.map(encodeOp)));
+      // Checked again when its turn comes: a stop while it queued refuses it too.
+      if (stopped) throw new SyncStoppedError(ops.length);
+      const { durable, ...result } = await serial(() => (stopped ? Promise.reject(new SyncStoppedError(ops.length)) : takeOps(ops.map(encodeOp))));
       await durable;
       return result;
     },

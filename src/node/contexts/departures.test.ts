@@ -44,4 +44,40 @@ describe('departures', () => {
     expect((await a.contexts.list()).map((c) => c.id)).toEqual([id]);
     await expect(b.contexts.open(id).view()).rejects.toThrow(/no context/);
   }, 30_000);
+
+  test('nothing is written for a forgotten context, not even by a write under way when it was forgotten (review N6)', async () => {
+    // B's store holds each write of ops open for a while once asked to.
+    const inner = memoryStore();
+    const slow = { on: false, started: 0 };
+    const storeB = new Proxy(inner, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop) as unknown;
+        if (prop === 'putOps' && typeof value === 'function') {
+          return async (...args: unknown[]) => {
+            if (slow.on) {
+              slow.started++;
+              await new Promise((r) => setTimeout(r, 300));
+            }
+            return (value as (...a: unknown[]) => Promise<void>).apply(target, args);
+          };
+        }
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const { a, b, id } = await twoMemberContext(memoryMeshHub(realTimeScheduler), storeB);
+    nodes.push(a, b);
+    // The membership directory would fetch the context back (B's root is still a member): not what this test is about.
+    await b.directory.stop();
+    slow.on = true;
+    const write = b.contexts.open(id).write({ method: 'set', args: { key: 'late', value: 1 } }).catch((e: unknown) => e);
+    await until('B is storing its write', async () => slow.started > 0);
+    await b.contexts.forget(id);
+    await a.contexts.open(id).write({ method: 'set', args: { key: 'after-forget', value: 2 } });
+    await write;
+    await new Promise((r) => setTimeout(r, 800));
+    expect(await storeB.contexts()).toEqual([]);
+    expect(await storeB.ops(id)).toEqual([]);
+    expect(await storeB.epochKeys(id)).toEqual([]);
+    expect(await storeB.snapshot(id)).toBeUndefined();
+  }, 30_000);
 });

@@ -7,6 +7,7 @@ import { realTimeScheduler } from '../scheduler.ts';
 import { testNode, until } from '../testing.ts';
 import { memoryMeshHub } from './memoryMesh.ts';
 import { containsBytes } from '../../core/epochs/testkit.ts';
+import { readInviteLink } from '../../core/invitation/index.ts';
 
 /** Epoch keys as the node runs them (docs/decisions/epoch-keys.md). */
 const nodes: TabnodeNode[] = [];
@@ -64,6 +65,39 @@ describe('epoch keys in the node', () => {
       // Wrapped by the profile's vault: not the raw 32 bytes.
       for (const k of keys) expect(k.wrapped.length).toBeGreaterThan(32);
     }
+  }, 30_000);
+
+  test('the invite box secret rests sealed by the vault in the context record while joining (review N7)', async () => {
+    const storeA = memoryStore();
+    const inner = memoryStore();
+    const kept: Uint8Array[] = [];
+    const storeB = new Proxy(inner, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop) as unknown;
+        if (prop === 'putContext') {
+          return async (record: Parameters<Store['putContext']>[0]) => {
+            if (record.inviteBoxSecret) kept.push(record.inviteBoxSecret);
+            return target.putContext(record);
+          };
+        }
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const hub = memoryMeshHub(realTimeScheduler);
+    const a = await testNode(hub, 'Alice laptop', storeA);
+    nodes.push(a);
+    const id = await a.contexts.create('Team');
+    await a.contexts.open(id).write({ method: 'set', args: { key: 'plan', value: 'read-through-the-invite' } });
+    const link = await a.contexts.open(id).invite({ role: 'writer' });
+    const secret = readInviteLink(link).boxSecret!;
+    const b = await testNode(hub, 'Bob laptop', storeB);
+    nodes.push(b);
+    await b.contexts.join(link);
+    await until('Bob reads the state', async () => (await b.contexts.open(id).view()).kv.some(([k]) => k === 'plan'));
+    await until('Bob settled', async () => (await b.contexts.open(id).view()).myRole === 'writer');
+    expect(kept.length).toBeGreaterThan(0);
+    for (const k of kept) expect(containsBytes(k, secret)).toBe(false);
+    await until('the secret is gone once settled', async () => (await storeB.contexts()).find((c) => c.id === id)?.inviteBoxSecret === undefined);
   }, 30_000);
 
   test('removing a member rotates at once; the new key is sealed to everyone but the removed device', async () => {

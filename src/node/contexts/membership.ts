@@ -2,6 +2,7 @@ import type { Replica } from '../../core/context/replica.ts';
 import { toHex, type BoxKeyPair } from '../../core/crypto/index.ts';
 import { checkIntrinsic } from '../../core/governance/checkedOp.ts';
 import { judge } from '../../core/governance/rules.ts';
+import { isRelay } from '../../core/epochs/entitled.ts';
 import { delegationCodec, revocationCodec, type ProofOptions } from '../../core/identity/index.ts';
 import { inviteCodec } from '../../core/invitation/index.ts';
 import { idKey, signOp, type Op, type OpBody } from '../../core/ops/op.ts';
@@ -10,6 +11,7 @@ import type { ReceiveResult } from '../../core/context/replica.ts';
 import { singleFlight } from '../../core/tasks/singleFlight.ts';
 import type { SigningIdentity } from '../identityService.ts';
 import type { Alert, OpOutcome } from './view.ts';
+import { ignoreClosed } from './context/closedGate.ts';
 
 export interface MembershipDeps {
   record: ContextRecord;
@@ -31,6 +33,8 @@ export interface MembershipDeps {
   boxKey(): Promise<BoxKeyPair>;
   /** Once the join op is valid, before the device counts as settled (epoch keys: its own grant). */
   afterJoin?(): Promise<void>;
+  /** The join settled: the invite and its box secret are gone from the record (drop any copy in memory). */
+  onSettled?(): void;
 }
 
 /**
@@ -65,6 +69,7 @@ export function membershipTasks(d: MembershipDeps) {
     delete record.invite;
     delete record.inviteBoxSecret;
     delete record.rejoin;
+    d.onSettled?.();
     await store.putContext(record);
   }
 
@@ -88,10 +93,14 @@ export function membershipTasks(d: MembershipDeps) {
     if (!g.members.has(identity.root) && !record.invite) {
       return fail(`${identity.root} is not a member of this context (any more): ask a member for an invite`);
     }
-    const boxKey = (await d.boxKey()).publicKey;
-    const body: OpBody = g.members.has(identity.root)
-      ? { kind: 'add-device', delegation: identity.delegation, boxKey }
-      : { kind: 'join', invite: inviteCodec.decode(record.invite!), delegation: identity.delegation, boxKey };
+    const invite = g.members.has(identity.root) ? undefined : inviteCodec.decode(record.invite!);
+    // A relay never holds an epoch key, so its device registers no box key (its role: the
+    // context's, or for a join the invite's).
+    const relay = isRelay(invite ? invite.claims.role : g.members.get(identity.root)?.role);
+    const boxKey = relay ? undefined : (await d.boxKey()).publicKey;
+    const body: OpBody = invite
+      ? { kind: 'join', invite, delegation: identity.delegation, ...(boxKey && { boxKey }) }
+      : { kind: 'add-device', delegation: identity.delegation, ...(boxKey && { boxKey }) };
     const op = await signOp(identity.signer, { context: contextId, parents: d.parents(), time: d.now(), body });
     const checked = await checkIntrinsic(op, contextId, d.proofs);
     if (!checked.ok) return fail(checked.message);
@@ -106,7 +115,7 @@ export function membershipTasks(d: MembershipDeps) {
     if (replica.verdict(idKey(op.id))?.valid) {
       await d.afterJoin?.().catch(() => undefined);
       await settled();
-      void catchUpRevocations();
+      void catchUpRevocations().catch(ignoreClosed);
       d.onChange();
     } else if (outcome.rejected.length) {
       problem = outcome.rejected[0]!.message;

@@ -2,10 +2,16 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { TabnodeNode } from '../createNode.ts';
 import { realTimeScheduler } from '../scheduler.ts';
 import { testNode, until } from '../testing.ts';
-import { memoryStore } from '../../core/store/index.ts';
+import { memoryStore, type Store } from '../../core/store/index.ts';
+import { decodeOp } from '../../core/ops/op.ts';
 import { memoryMeshHub } from './memoryMesh.ts';
 
 const nodes: TabnodeNode[] = [];
+
+/** The join and add-device ops a relay signed, from its own store: a relay registers no box key (it never holds an epoch key). */
+async function relayDeviceOps(store: Store, id: string) {
+  return (await store.ops(id)).map((b) => decodeOp(b)).filter((o) => o.body.kind === 'join' || o.body.kind === 'add-device');
+}
 afterEach(async () => {
   await Promise.all(nodes.splice(0).map((n) => n.close()));
 });
@@ -13,12 +19,16 @@ afterEach(async () => {
 describe('a relay node', () => {
   test('holds every op, runs no app and re-runs no calls; its own writes stop before signing', async () => {
     const hub = memoryMeshHub(realTimeScheduler);
-    const [a, r] = [await testNode(hub, 'A'), await testNode(hub, 'Relay box')];
+    const storeR = memoryStore();
+    const [a, r] = [await testNode(hub, 'A'), await testNode(hub, 'Relay box', storeR)];
     nodes.push(a, r);
     const id = await a.contexts.create('Audited', { verifiable: true });
     await r.contexts.join(await a.contexts.open(id).invite({ role: 'relay' }));
     await until('the relay settled', async () => (await r.contexts.open(id).view()).myRole === 'relay');
     await until('A has the relay’s join', async () => (await a.contexts.open(id).view()).members.length === 2);
+    const joins = await relayDeviceOps(storeR, id);
+    expect(joins.map((o) => o.body.kind)).toEqual(['join']);
+    for (const o of joins) expect(o.body.kind === 'join' && o.body.boxKey).toBeFalsy();
 
     const call = await a.contexts.open(id).call('set', { key: 'x', value: 1 });
     expect(call.op?.valid).toBe(true);
@@ -40,7 +50,8 @@ describe('a relay node', () => {
     const hub = memoryMeshHub(realTimeScheduler);
     let offset = 0;
     const now = () => Date.now() + offset;
-    const [a, r] = [await testNode(hub, 'A', memoryStore(), { now }), await testNode(hub, 'Relay box', memoryStore(), { now })];
+    const storeR = memoryStore();
+    const [a, r] = [await testNode(hub, 'A', memoryStore(), { now }), await testNode(hub, 'Relay box', storeR, { now })];
     nodes.push(a, r);
     const id = await a.contexts.create('Kept');
     await r.contexts.join(await a.contexts.open(id).invite({ role: 'relay' }));
@@ -61,5 +72,8 @@ describe('a relay node', () => {
     expect(view).toMatchObject({ myRole: 'relay', joining: false });
     expect(view.joinProblem).toBeUndefined();
     expect(view.invalidOps).toEqual([]);
+    const added = (await relayDeviceOps(storeR, id)).filter((o) => o.body.kind === 'add-device');
+    expect(added).toHaveLength(1);
+    for (const o of added) expect(o.body.kind === 'add-device' && o.body.boxKey).toBeFalsy();
   }, 30_000);
 });

@@ -1,7 +1,7 @@
 import type { ReceiveResult, Replica } from '../../../core/context/replica.ts';
 import { bytesEqual, fromHex, toHex, type BoxKeyPair } from '../../../core/crypto/index.ts';
 import { grantBody, keysToCarry, openBoxesFor, rotationBody, type OpenedKey } from '../../../core/epochs/boxes.ts';
-import { holdsThroughInvite, KEY_OP_ROLE } from '../../../core/epochs/entitled.ts';
+import { entitledBoxKeys, holdsThroughInvite, KEY_OP_ROLE } from '../../../core/epochs/entitled.ts';
 import { planRepair, type Repair } from '../../../core/epochs/repair.ts';
 import { loadBodyCipher, sealDeltaBody } from '../../../core/epochs/seal.ts';
 import type { GovState } from '../../../core/governance/state.ts';
@@ -14,6 +14,7 @@ import { singleFlight } from '../../../core/tasks/singleFlight.ts';
 import type { OpOutcome } from '../view.ts';
 import type { SignAt } from './publishing.ts';
 import { atLeast } from '../../../core/ops/roles.ts';
+import { ContextClosedError } from './closedGate.ts';
 
 /** When repairs run (docs/decisions/epoch-keys.md, "When to rotate"). */
 export const EPOCH_TIMINGS = {
@@ -32,7 +33,21 @@ export const EPOCH_TIMINGS = {
   grantFallbackMs: [5000, 10_000],
   /** A write waits this long for the current key to be granted to this device (a new device, a joiner) before failing. */
   waitForKeyMs: 10_000,
+  /**
+   * An entitled member device that has held no key for the current key op this long (a random
+   * time in this range, so members do not all do it at once), with no grant arriving, rotates
+   * anyway (`recover`): nobody honest may hold it (a rotation whose boxes are empty or garbage).
+   * Longer than a grant takes, fallbacks included.
+   */
+  recoverAfterMs: [15_000, 30_000],
+  /** Each recovery this node made doubles that wait, up to 2^this times: a member posting unreadable keys again and again gets a recovery ever more rarely. */
+  recoveryBackoffSteps: 6,
+  /** A repair that failed (a store error, say) is tried again after this, doubling per failure up to the second value, while one is still needed. */
+  retryAfterMs: [1000, 60_000],
 } as const;
+
+/** How many box keys a seal failed for (low-order points) are remembered: a rotation has at most this many boxes. */
+const UNSEALABLE_KEPT = 2000;
 
 /** Writing needs the context's current epoch key, and this device does not hold it (yet). */
 export class EpochKeyMissingError extends Error {
@@ -76,8 +91,17 @@ export function createEpochKeys(p: {
   /** `op key:box key` pairs whose box was tried: one HPKE open per op and box key. */
   const tried = new Set<string>();
   let repairDue: number | undefined;
-  /** Writes waiting for a key to be learnt. */
-  const waiting: (() => void)[] = [];
+  /** Writes waiting for a key to be learnt: each removes itself when woken or timed out. */
+  const waiting = new Set<() => void>();
+  /** Box keys a seal to them failed for: left out of plans, so a plan naming only them is done (bounded: UNSEALABLE_KEPT). */
+  const unsealable = new Set<string>();
+  /** Repairs that failed in a row (a retry waits longer each time). */
+  let failures = 0;
+  let retryScheduled = false;
+  /** Recoveries (rotations from a key this node lacks): key ops rotated away from, at most one each, and when this node started lacking the current key. */
+  const recoveredFrom = new Set<string>();
+  let lackingSince: number | undefined;
+  let recoveryDue = false;
   /** Box opening under way (observe calls run one after another). */
   let opening: Promise<unknown> = Promise.resolve();
 
@@ -96,9 +120,11 @@ export function createEpochKeys(p: {
       stored.delete(op);
     }
     const fresh = held.filter(([op]) => !persisted.has(op));
-    if (!fresh.length) return;
+    if (!fresh.length || p.isClosed()) return;
     for (const [op] of fresh) persisted.add(op);
     const records = await Promise.all(fresh.map(async ([keyOp, key]) => ({ keyOp, epoch: epochOf(keyOp), wrapped: await p.wrap(contextKey, keyOp, key) })));
+    // Closed while wrapping (a forget deletes the context's keys): write nothing for it.
+    if (p.isClosed()) return;
     await p.store.putEpochKeys(contextKey, records);
   }
 
@@ -106,25 +132,33 @@ export function createEpochKeys(p: {
     if (!keys.length) return;
     await loadBodyCipher();
     if (replica.learnKeys(keys) > 0) p.onChange();
-    for (const wake of waiting.splice(0)) wake();
+    if (headsKeyHeld()) lackingSince = undefined;
+    for (const wake of [...waiting]) wake();
     await persist();
   }
 
-  /** Wait until the ring holds `keyOp`, or `ms` passed. */
-  function keyArrives(keyOp: string, ms: number): Promise<boolean> {
+  /** Whether the key the next write seals under (that of the current heads) is held: a plaintext context needs none. */
+  function headsKeyHeld(): boolean {
+    const ref = replica.epochKeyAt(replica.parents());
+    return !ref || ring.has(ref.op);
+  }
+
+  /**
+   * Wait until the key of the current heads is held (a grant, or a rotation that replaced the
+   * key this device lacked), or `ms` passed. A wait that times out leaves nothing behind.
+   */
+  function keyArrives(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
-      let done = false;
-      const check = () => {
-        if (done) return;
-        if (ring.has(keyOp)) {
-          done = true;
-          resolve(true);
-        } else waiting.push(check);
+      const finish = (held: boolean) => {
+        waiting.delete(check);
+        resolve(held);
       };
+      const check = () => {
+        if (headsKeyHeld()) finish(true);
+      };
+      waiting.add(check);
       p.scheduler.schedule(ms, () => {
-        if (done) return;
-        done = true;
-        resolve(ring.has(keyOp));
+        if (waiting.has(check)) finish(headsKeyHeld());
       });
       check();
     });
@@ -135,26 +169,134 @@ export function createEpochKeys(p: {
     return atLeast(replica.governance().members.get(p.me.root)?.role, KEY_OP_ROLE);
   }
 
-  /** A new key for everyone entitled, carrying the replaced key and concurrent losers (`keysToCarry`); `s` is the state `plan` was made on, at `at`. */
-  async function rotate(plan: Extract<Repair, { kind: 'rotate' }>, s: Readonly<GovState>, at: SignAt): Promise<void> {
-    const key = p.randomBytes(32);
-    const carried = keysToCarry(ring, plan.keyOp, s.epochKeys);
-    const outcome = await p.publish(await rotationBody(contextId, plan.epoch + 1, key, p.randomBytes(24), plan.recipients, carried), at);
-    if (outcome.valid) await learn([{ keyOp: outcome.key, key }]);
+  /** The repair the state calls for at `time`, leaving out box keys a seal failed for (a grant naming only them is no repair). */
+  function plan(s: Readonly<GovState>, time = p.now()): Repair {
+    const raw = planRepair(s, time);
+    if (raw.kind === 'none' || !unsealable.size) return raw;
+    const recipients = raw.recipients.filter((r) => !unsealable.has(r));
+    return raw.kind === 'grant' && !recipients.length ? { kind: 'none' } : { ...raw, recipients };
   }
 
-  /** One repair at a time: a rotation or a grant, whichever the plan says now (a member holding the current key only). */
+  /**
+   * Publish a rotation or grant made for `recipients`, remembering those it has no box for (a
+   * seal to them failed), so the next plan does not name them again and again. A body with no
+   * box at all is not published. Refused once the context is closed (the sealing took a while).
+   */
+  async function publishRepair(body: OpBody, recipients: string[], at?: SignAt): Promise<OpOutcome | undefined> {
+    if (body.kind === 'rotate-epoch' || body.kind === 'grant-epoch') {
+      const boxed = new Set(body.boxes.map((b) => toHex(b.to)));
+      for (const r of recipients) if (!boxed.has(r) && unsealable.size < UNSEALABLE_KEPT) unsealable.add(r);
+      if (!body.boxes.length) return undefined;
+    }
+    if (p.isClosed()) throw new ContextClosedError(`a ${body.kind} op was not published`);
+    return p.publish(body, at);
+  }
+
+  /** A new key for everyone entitled, carrying the replaced key and concurrent losers (`keysToCarry`); `s` is the state `plan` was made on, signed at `at`. */
+  async function rotate(plan: Extract<Repair, { kind: 'rotate' }>, s: Readonly<GovState>, at: SignAt): Promise<boolean> {
+    const key = p.randomBytes(32);
+    const carried = keysToCarry(ring, plan.keyOp, s.epochKeys);
+    const outcome = await publishRepair(await rotationBody(contextId, plan.epoch + 1, key, p.randomBytes(24), plan.recipients, carried), plan.recipients, at);
+    if (outcome?.valid) await learn([{ keyOp: outcome.key, key }]);
+    return outcome?.valid === true;
+  }
+
+  /** This device may rotate from a key it lacks: a member's device that is entitled to the current key, lacks it, and has not recovered from it before. */
+  function mayRecover(s: Readonly<GovState>): boolean {
+    const current = s.epochKey;
+    const mine = s.keys.get(p.me.key)?.boxKey;
+    if (!current || ring.has(current.op) || recoveredFrom.has(current.op) || !mine || !member()) return false;
+    return entitledBoxKeys(s, p.now()).has(mine);
+  }
+
+  /**
+   * Rotate from the current key without holding it (docs/decisions/epoch-keys.md, recovery):
+   * the new key goes to everyone entitled, `previous` carries the keys this node holds, and it
+   * wins by the highest-epoch rule. Once per key op (marked only once published).
+   */
+  async function recover(s: Readonly<GovState>, at: SignAt): Promise<void> {
+    const current = s.epochKey!;
+    const recipients = [...entitledBoxKeys(s, at.time)].filter((r) => !unsealable.has(r)).sort();
+    if (await rotate({ kind: 'rotate', keyOp: current.op, epoch: current.epoch, stale: [], recipients }, s, at)) recoveredFrom.add(current.op);
+    recoveryDue = false;
+  }
+
+  /**
+   * One repair at a time: a recovery when its wait ran out and the current key is still
+   * lacking; else a rotation or a grant, whichever the plan says now (a member holding the
+   * current key only).
+   */
   const repairNow = singleFlight(async () => {
     if (p.isClosed() || !member()) return;
     // Signed on the heads and time planned at: the rules check the recipients there.
     const at = { parents: replica.parents(), time: p.now() };
     const s = replica.governance();
-    const plan = planRepair(s, at.time);
-    const key = plan.kind === 'none' ? undefined : ring.get(plan.keyOp);
+    if (recoveryDue) {
+      if (mayRecover(s)) return recover(s, at);
+      recoveryDue = false;
+    }
+    const next = plan(s, at.time);
+    const key = next.kind === 'none' ? undefined : ring.get(next.keyOp);
     if (!key) return;
-    if (plan.kind === 'rotate') await rotate(plan, s, at);
-    else if (plan.kind === 'grant') await p.publish(await grantBody(contextId, plan.keyOp, key, plan.recipients), at);
+    if (next.kind === 'rotate') await rotate(next, s, at);
+    else if (next.kind === 'grant') await publishRepair(await grantBody(contextId, next.keyOp, key, next.recipients), next.recipients, at);
   });
+
+  /** Whether a repair is still called for (and possible here): what a retry checks before running again. */
+  function repairPending(): boolean {
+    const s = replica.governance();
+    if (recoveryDue && mayRecover(s)) return true;
+    const next = plan(s);
+    return next.kind !== 'none' && ring.has(next.keyOp);
+  }
+
+  /**
+   * Run the repair; if it fails (a store error, say), try again later, with backoff, while one
+   * is still called for and the context is open. Rejects as the repair did.
+   */
+  function runRepair(): Promise<void> {
+    return repairNow().then(
+      () => void (failures = 0),
+      (e: unknown) => {
+        failures++;
+        retryLater();
+        throw e;
+      },
+    );
+  }
+
+  function retryLater(): void {
+    if (retryScheduled || p.isClosed()) return;
+    retryScheduled = true;
+    const [first, most] = EPOCH_TIMINGS.retryAfterMs;
+    p.scheduler.schedule(Math.min(first * 2 ** Math.min(failures - 1, 30), most), () => {
+      retryScheduled = false;
+      if (p.isClosed() || !repairPending()) {
+        failures = 0;
+        return;
+      }
+      void runRepair().catch(() => undefined);
+    });
+  }
+
+  /**
+   * Lacking the current key (and entitled to it): rotate anyway once a random wait has passed
+   * with no grant. The wait runs from when this node started lacking the key, so a member
+   * posting a new unreadable key every few seconds cannot keep putting it off; it doubles with
+   * each recovery this node made, so such a member cannot make honest nodes rotate often.
+   */
+  function watchForRecovery(): void {
+    if (p.isClosed() || lackingSince !== undefined || !mayRecover(replica.governance())) return;
+    const since = (lackingSince = p.scheduler.now());
+    const factor = 2 ** Math.min(recoveredFrom.size, EPOCH_TIMINGS.recoveryBackoffSteps);
+    p.scheduler.schedule(between(EPOCH_TIMINGS.recoverAfterMs) * factor, () => {
+      if (lackingSince !== since) return;
+      lackingSince = undefined;
+      if (p.isClosed() || !mayRecover(replica.governance())) return;
+      recoveryDue = true;
+      void runRepair().catch(() => undefined);
+    });
+  }
 
   function between([low, high]: readonly [number, number]): number {
     const r = new DataView(p.randomBytes(4).buffer).getUint32(0) / 2 ** 32;
@@ -164,22 +306,23 @@ export function createEpochKeys(p: {
   /** Plan after new ops: at once for what this node itself reduced or for its own device, else after a random wait. */
   function scheduleRepair(result: ReceiveResult): void {
     if (p.isClosed() || !member()) return;
+    watchForRecovery();
     const s = replica.governance();
-    const plan = planRepair(s, p.now());
-    if (plan.kind === 'none' || !ring.has(plan.keyOp)) return;
+    const next = plan(s);
+    if (next.kind === 'none' || !ring.has(next.keyOp)) return;
     const mine = result.added.some((c) => c.author === p.me.key && REDUCING.has(c.op.body.kind));
     // A new device of my own root (or this device itself, joined by invite): grant at once.
     const myDevices = new Set([...s.keys.values()].filter((k) => k.root === p.me.root && k.boxKey).map((k) => k.boxKey));
-    const forMine = plan.kind === 'grant' && plan.recipients.every((r) => myDevices.has(r));
-    const selfServed = plan.kind === 'grant' && plan.recipients.every((r) => holdsThroughInvite(s, plan.keyOp, r));
-    const range = plan.kind === 'rotate' ? EPOCH_TIMINGS.rotateAfterMs : selfServed ? EPOCH_TIMINGS.grantFallbackMs : EPOCH_TIMINGS.grantAfterMs;
+    const forMine = next.kind === 'grant' && next.recipients.every((r) => myDevices.has(r));
+    const selfServed = next.kind === 'grant' && next.recipients.every((r) => holdsThroughInvite(s, next.keyOp, r));
+    const range = next.kind === 'rotate' ? EPOCH_TIMINGS.rotateAfterMs : selfServed ? EPOCH_TIMINGS.grantFallbackMs : EPOCH_TIMINGS.grantAfterMs;
     const delay = mine || forMine ? 0 : between(range);
     const due = p.scheduler.now() + delay;
     if (repairDue !== undefined && repairDue <= due) return;
     repairDue = due;
     p.scheduler.schedule(delay, () => {
       repairDue = undefined;
-      void repairNow().catch(() => undefined);
+      void runRepair().catch(() => undefined);
     });
   }
 
@@ -204,6 +347,9 @@ export function createEpochKeys(p: {
   }
 
   return {
+    /** Writes waiting for a key now (each removes itself once it has it or its wait ran out). */
+    waiters: (): number => waiting.size,
+
     /**
      * Keys kept in the store, before the stored history loads (so its deltas open as they come):
      * each is held once its key op loads, valid, and only if it matches the op's commitment.
@@ -239,14 +385,15 @@ export function createEpochKeys(p: {
     async beforeWrite(): Promise<void> {
       await opening;
       const s = replica.governance();
-      const plan = planRepair(s, p.now());
+      const next = plan(s);
       const mine = s.keys.get(p.me.key)?.boxKey;
       // Rotate away from a removed device first; and box the key to this device before its
       // first write, so the device can always recover what it wrote from the history alone.
-      if (plan.kind === 'rotate' || (plan.kind === 'grant' && mine !== undefined && plan.recipients.includes(mine))) await repairNow();
-      // A device that just joined or was added waits for the grant a member posts.
-      const ref = replica.epochKeyAt(replica.parents());
-      if (ref && !ring.has(ref.op)) await keyArrives(ref.op, EPOCH_TIMINGS.waitForKeyMs);
+      if (next.kind === 'rotate' || (next.kind === 'grant' && mine !== undefined && next.recipients.includes(mine))) await runRepair();
+      // A device that just joined or was added waits for the grant a member posts (or, if
+      // nobody holds the key any more, for its own recovery rotation).
+      watchForRecovery();
+      if (!headsKeyHeld()) await keyArrives(EPOCH_TIMINGS.waitForKeyMs);
     },
 
     /** A delta body sealed under the epoch key of `parents`; clear in a plaintext context. */
@@ -269,9 +416,9 @@ export function createEpochKeys(p: {
       await opening;
       const s = replica.governance();
       const mine = s.keys.get(p.me.key)?.boxKey;
-      const plan = planRepair(s, p.now());
+      const next = plan(s);
       // Through the one repair queue: a repair scheduled by the same join re-plans after it.
-      if (plan.kind === 'grant' && mine && plan.recipients.includes(mine)) await repairNow();
+      if (next.kind === 'grant' && mine && next.recipients.includes(mine)) await runRepair();
     },
 
     /** An invite just signed here names `boxKey`: grant it the current key, so its holder reads on joining. */
@@ -281,7 +428,7 @@ export function createEpochKeys(p: {
       const key = ref && ring.get(ref.op);
       const boxKey = invite.claims.boxKey;
       if (!ref || !key || !boxKey) return;
-      await p.publish(await grantBody(contextId, ref.op, key, [toHex(boxKey)], invite));
+      await publishRepair(await grantBody(contextId, ref.op, key, [toHex(boxKey)], invite), [toHex(boxKey)]);
     },
   };
 }

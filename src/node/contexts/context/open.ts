@@ -1,5 +1,7 @@
 import { fromHex, importBoxKeyPair, toHex, type BoxKeyPair } from '../../../core/crypto/index.ts';
 import { createEpochKeys } from './epochKeys.ts';
+import { closedGate, ignoreClosed } from './closedGate.ts';
+import { openInviteBoxSecret } from './inviteBoxSecret.ts';
 import { isRelay as isRelayRole } from '../../../core/epochs/entitled.ts';
 import { unwrapEpochKey, wrapEpochKey } from '../../../adapters/webcrypto/epochKeyWrap.ts';
 import { createReplica, type StateSink } from '../../../core/context/replica.ts';
@@ -33,7 +35,12 @@ const RECHECK_ON_LOAD = 50;
 
 /** One context, running: verified replica, state, sync over the mesh, checkpoints, snapshots. */
 export async function openContext(d: ContextDeps) {
-  const { record, store, identity } = d;
+  const { record, identity } = d;
+  let closed = false;
+  // Every write of this context goes through the gate: none once it is closed, and a forget
+  // waits for those under way (close() resolves once they settled) before deleting.
+  const gate = closedGate(d.store, () => closed);
+  const store = gate.store;
   const contextId = fromHex(record.id);
   const state = createContextState();
   const alerts = createAlerts(() => d.now());
@@ -88,7 +95,6 @@ export async function openContext(d: ContextDeps) {
     },
   });
   const derived = createDerived(replica, state);
-  let closed = false;
 
   const myKey = toHex(identity.signer.publicKey);
   const isMember = () => replica.governance().members.has(identity.root);
@@ -108,7 +114,7 @@ export async function openContext(d: ContextDeps) {
     onChange: (event) => {
       d.observeSync?.(event);
       // Keys in new ops are opened first, so joining and views see the state they unlock.
-      void (event.kind === 'ops' ? epochs.observe(event.result).catch(() => undefined) : Promise.resolve()).then(() => onSyncEvent(event));
+      void (event.kind === 'ops' ? epochs.observe(event.result).catch(() => undefined) : Promise.resolve()).then(() => onSyncEvent(event)).catch(ignoreClosed);
     },
     apps: { get: (hash) => store.app(hash), put: (hash, bytes) => store.putApp(hash, bytes) },
   });
@@ -130,7 +136,13 @@ export async function openContext(d: ContextDeps) {
   const verifier = createVerifier({ contextId, replica, alerts, app: app.ensure, onChange: d.onChange, isRelay });
 
   const publish = createPublisher({ signer: identity.signer, contextId, replica, sync, now: d.now, onChange: d.onChange, sealer: () => epochs });
-  let inviteBox: Promise<BoxKeyPair> | undefined;
+  let inviteBox: Promise<BoxKeyPair | undefined> | undefined;
+  // The invite's box key while joining with it (the link carried its private half; the record
+  // keeps it sealed by the vault), forgotten here too once the join settled.
+  const openInviteBox = async (sealed: Uint8Array) => {
+    const raw = await openInviteBoxSecret(d.vault, record.id, sealed);
+    return raw && importBoxKeyPair(raw);
+  };
   const epochs = createEpochKeys({
     contextId,
     contextKey: record.id,
@@ -139,8 +151,7 @@ export async function openContext(d: ContextDeps) {
     wrap: (context, keyOp, raw) => wrapEpochKey(d.vault, context, keyOp, raw),
     unwrap: (context, keyOp, wrapped) => unwrapEpochKey(d.vault, context, keyOp, wrapped),
     deviceBox: d.boxKey,
-    // The invite's box key while joining with it (the link carried its private half).
-    inviteBox: async () => (record.inviteBoxSecret ? await (inviteBox ??= importBoxKeyPair(record.inviteBoxSecret)) : undefined),
+    inviteBox: async () => (record.inviteBoxSecret ? await (inviteBox ??= openInviteBox(record.inviteBoxSecret)) : (inviteBox = undefined)),
     me: { root: identity.root, key: myKey },
     publish,
     scheduler: d.scheduler,
@@ -167,6 +178,7 @@ export async function openContext(d: ContextDeps) {
     onChange: d.onChange,
     boxKey: d.boxKey,
     afterJoin: () => epochs.grantOwnDevice(),
+    onSettled: () => void (inviteBox = undefined),
   });
   const { tryJoin, catchUpRevocations } = membership;
   const onSyncEvent = createSyncEventHandler({
@@ -194,7 +206,7 @@ export async function openContext(d: ContextDeps) {
     app,
     events: eventLog,
     publish,
-    writePrivate: (context, writes) => d.privateStorage.write(context, writes),
+    writePrivate: (context, writes) => gate.run('a private storage write', () => d.privateStorage.write(context, writes)),
     now: d.now,
   });
 
@@ -211,8 +223,8 @@ export async function openContext(d: ContextDeps) {
   void verifier.recheck(myKey, RECHECK_ON_LOAD, () => closed);
   const online = createOnline({ contextId, record, settings: d.settings, mesh: d.mesh, sync, onChange: d.onChange });
   checkpoints.start(1000);
-  void tryJoin();
-  void catchUpRevocations();
+  void tryJoin().catch(ignoreClosed);
+  void catchUpRevocations().catch(ignoreClosed);
 
   const projections = createProjections({
     record,
@@ -229,7 +241,11 @@ export async function openContext(d: ContextDeps) {
     isOnline: online.isOnline,
   });
 
-  return runningContext({ d, contextId, replica, state, sync, app, calls, publish, projections, eventLog, verifier, checkpoints, membership, overwrites, online, alert, epochs, close: () => (closed = true) });
+  return runningContext({ d, contextId, replica, state, sync, app, calls, publish, projections, eventLog, verifier, checkpoints, membership, overwrites, online, alert, epochs, close: () => {
+      closed = true;
+      return gate.drained();
+    },
+  });
 }
 
 export type RunningContext = Awaited<ReturnType<typeof openContext>>;

@@ -39,8 +39,8 @@ export interface ContextParts {
   online: ReturnType<typeof createOnline>;
   alert: (kind: Alert['kind'], message: string) => void;
   epochs: EpochKeys;
-  /** Mark the context closed (its timers and tasks stop). */
-  close(): void;
+  /** Mark the context closed (its timers and tasks stop, its writes are refused); resolves once writes under way settled. */
+  close(): Promise<void>;
 }
 
 /** What a running context offers the node: its actions, reads and lifecycle, over its parts. */
@@ -130,11 +130,13 @@ export function runningContext(p: ContextParts) {
     setOnline: online.setOnline,
     isOnline: online.isOnline,
 
-    close(): void {
-      p.close();
+    /** Stop: timers, tasks and writes end; resolves once the writes under way have settled (a forget deletes after that). */
+    close(): Promise<void> {
+      const drained = p.close();
       app.close();
       sync.stop();
       online.leave();
+      return drained;
     },
   };
 }

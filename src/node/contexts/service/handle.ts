@@ -43,9 +43,10 @@ export function contextHandle(id: string, registry: ContextRegistry, d: Pick<Con
      * valid), or after `timeoutMs` — waiting longer will not help without peers.
      */
     async whenSettled(timeoutMs = 20_000): Promise<boolean> {
-      const running = await ctx();
       for (let waited = 0; ; waited += 100) {
-        if (!running.view().joining) return true;
+        // The running context of now: a re-announce may have replaced the one running before
+        // (a closed context publishes nothing, so it would never settle).
+        if (!(await ctx()).view().joining) return true;
         if (waited >= timeoutMs) return false;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }

@@ -1,6 +1,7 @@
 import { toHex } from '../../../core/crypto/index.ts';
 import { checkInviteStandalone, inviteCodec, parseInviteLink, readInviteLink, InviteLinkError } from '../../../core/invitation/index.ts';
 import type { ContextServiceDeps, InvitePreview } from './deps.ts';
+import { sealInviteBoxSecret } from '../context/inviteBoxSecret.ts';
 import type { ContextRegistry } from './registry.ts';
 
 /** Coming into a context held elsewhere: check an invite, join by it, or rejoin as a member's new device. */
@@ -38,7 +39,8 @@ export function joining(d: ContextServiceDeps, registry: ContextRegistry, change
           secret: invite.claims.secret,
           signaling: invite.claims.signaling,
           invite: inviteCodec.encode(invite),
-          ...(boxSecret && { inviteBoxSecret: boxSecret }),
+          // Sealed by the vault: the link's secret opens every key granted to the invite.
+          ...(boxSecret && { inviteBoxSecret: await sealInviteBoxSecret(d.vault, id, boxSecret) }),
           createdAt: d.now(),
         });
       }

@@ -97,7 +97,8 @@ export function contextRegistry(d: ContextServiceDeps, changed: () => void) {
     async stop(id: string): Promise<void> {
       const open = running.get(id);
       running.delete(id);
-      (await open?.catch(() => undefined))?.close();
+      // Waits for the context's writes under way: a forget deletes after the last of them.
+      await (await open?.catch(() => undefined))?.close();
       anchoring.close(id);
     },
     async closeAll(): Promise<void> {
