@@ -173,20 +173,27 @@ export function createEpochKeys(p: {
   function plan(s: Readonly<GovState>, time = p.now()): Repair {
     const raw = planRepair(s, time);
     if (raw.kind === 'none' || !unsealable.size) return raw;
+    // A rotation must box every entitled key (the rules refuse it otherwise): one that cannot
+    // be made is not attempted again. A grant goes to the others.
+    if (raw.kind === 'rotate') return raw.recipients.some((r) => unsealable.has(r)) ? { kind: 'none' } : raw;
     const recipients = raw.recipients.filter((r) => !unsealable.has(r));
-    return raw.kind === 'grant' && !recipients.length ? { kind: 'none' } : { ...raw, recipients };
+    return recipients.length ? { ...raw, recipients } : { kind: 'none' };
   }
 
   /**
    * Publish a rotation or grant made for `recipients`, remembering those it has no box for (a
    * seal to them failed), so the next plan does not name them again and again. A body with no
-   * box at all is not published. Refused once the context is closed (the sealing took a while).
+   * box at all, or a rotation missing one (the rules want every entitled key boxed), is not
+   * published. (The rules refuse unusable box keys at registration, so this takes a seal that
+   * fails for another reason.) Refused once the context is closed (the sealing took a while).
    */
   async function publishRepair(body: OpBody, recipients: string[], at?: SignAt): Promise<OpOutcome | undefined> {
     if (body.kind === 'rotate-epoch' || body.kind === 'grant-epoch') {
       const boxed = new Set(body.boxes.map((b) => toHex(b.to)));
-      for (const r of recipients) if (!boxed.has(r) && unsealable.size < UNSEALABLE_KEPT) unsealable.add(r);
-      if (!body.boxes.length) return undefined;
+      const missing = recipients.filter((r) => !boxed.has(r));
+      for (const r of missing) if (unsealable.size < UNSEALABLE_KEPT) unsealable.add(r);
+      // A rotation lacking a box for someone entitled would be refused: not published.
+      if (!body.boxes.length || (body.kind === 'rotate-epoch' && missing.length)) return undefined;
     }
     if (p.isClosed()) throw new ContextClosedError(`a ${body.kind} op was not published`);
     return p.publish(body, at);
