@@ -212,6 +212,22 @@ describe('every page and dialog passes axe at desktop width and at 375 px', () =
     await atEveryWidth(A, 'identity');
   });
 
+  test('delegation panel: the certificate shown, then checked (valid and not)', async () => {
+    await openPage(A, '/identity', 'Your identity');
+    const panel = A.locator('section[aria-labelledby=delegation-title]');
+    await panel.getByRole('button', { name: 'Show certificate' }).click();
+    const certificate = await panel.getByTestId('delegation-export').inputValue();
+    expect(certificate.length).toBeGreaterThan(100);
+    await panel.getByLabel('Check a certificate').fill(certificate);
+    await panel.getByRole('button', { name: 'Check' }).click();
+    await panel.getByTestId('delegation-check').filter({ hasText: /^Valid:/ }).waitFor();
+    await atEveryWidth(A, 'identity-delegation-valid');
+    await panel.getByLabel('Check a certificate').fill(certificate.slice(0, -8));
+    await panel.getByRole('button', { name: 'Check' }).click();
+    await panel.getByTestId('delegation-check').filter({ hasText: /^Not valid/ }).waitFor();
+    await atEveryWidth(A, 'identity-delegation-invalid');
+  });
+
   test('dashboard, with live plots, the open alerts and device keys', async () => {
     await openPage(A, '/dashboard', 'Dashboard');
     await A.getByTestId('alert-summary').waitFor();
