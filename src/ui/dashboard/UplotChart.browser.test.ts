@@ -25,12 +25,14 @@ test('the time axis labels ticks with the shared time format: minutes apart, the
 });
 
 test('the chart draws with those options', async () => {
+  await page.viewport(800, 400);
   document.body.replaceChildren();
   const host = document.createElement('main');
   host.style.width = '640px';
   document.body.append(host);
-  const t0 = Math.floor(Date.now() / 1000) - 600;
-  const plot = { data: [[t0, t0 + 300, t0 + 600], [1, 2, 0.5]] as [number[], number[]], names: ['Team'], latest: [0.5], points: 3, omitted: 0 };
+  // 40 s of samples: ticks seconds apart, the longest labels ("05:04:30 AM"), the last at the right edge.
+  const t0 = Math.floor(Date.now() / 1000) - 40;
+  const plot = { data: [[t0, t0 + 20, t0 + 40], [1, 2, 0.5]] as [number[], number[]], names: ['Team'], latest: [0.5], points: 3, omitted: 0 };
   createRoot(host).render(createElement(UplotChart, { plot, unit: 'ops/s' }));
   await expect.poll(() => host.querySelector('.uplot canvas')).not.toBeNull();
   await page.elementLocator(host).screenshot({ path: '../../../test-results/screenshots/uplot-chart-axis.png' });

@@ -28,6 +28,8 @@ export function chartOptions(names: string[], width: number, unit: string): uPlo
   return {
     width,
     height: HEIGHT,
+    // Room on the right for half the last time label (uPlot centres labels on their tick).
+    padding: [null, 40, null, null],
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
     scales: { y: { range: (_u, min, max) => [Math.min(0, min ?? 0), Math.max(1, max ?? 1)] } },
