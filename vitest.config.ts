@@ -18,7 +18,7 @@ export default defineConfig({
       {
         // Pre-bundle the wallet libraries once, up front: discovering them mid-run makes Vite
         // rebuild its dependency cache and fail imports of tests already running.
-        optimizeDeps: { include: ['@starknet-io/get-starknet-core', 'starknet', 'viem', 'viem/accounts', 'viem/siwe'] },
+        optimizeDeps: { include: ['@starknet-io/get-starknet-core', 'starknet', 'viem', 'viem/accounts', 'viem/siwe', 'uplot'] },
         test: {
           name: 'browser',
           // A local EVM for the wallet doubles' transactions (inject('hardhatRpcUrl')).

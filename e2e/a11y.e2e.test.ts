@@ -185,10 +185,15 @@ describe('every page and dialog passes axe at desktop width and at 375 px', () =
   });
 
   test('console, with a result and long event JSON', async () => {
+    // The built-in key/value app emits no events; its WASM twin emits "set" {key} for each write.
+    const notesId = await A.evaluate(async () => {
+      const n = window.tabnode!;
+      return n.contexts.create('Notes', { app: await n.apps.builtinId('kv-store') });
+    });
     await openPage(A, '/console', 'Node console');
     expect(await A.title()).toBe('Console · Tabnode');
     const input = A.getByTestId('console-input');
-    await eventually('the contexts', () => A.getByLabel('Context').locator('option').count(), (n) => n === 2);
+    await eventually('the contexts', () => A.getByLabel('Context').locator('option').count(), (n) => n === 3);
     await A.getByLabel('Context').selectOption({ label: 'Design team' });
     await eventually('the method list', () => A.getByLabel('Method').inputValue(), (m) => m === 'set');
     // No ready-to-send empty key: the example is only a placeholder.
@@ -203,6 +208,24 @@ describe('every page and dialog passes axe at desktop width and at 375 px', () =
     await A.getByRole('button', { name: 'Call' }).click();
     await A.getByTestId('console-result').waitFor();
     await atEveryWidth(A, 'console');
+
+    // A 200-character key: its "set" event's JSON, one unbroken word, is listed and wraps.
+    const longKey = `long-event-${'k'.repeat(189)}`;
+    await A.getByLabel('Context').selectOption({ label: 'Notes' });
+    // Notes' own list (the built-in app's has set too, and its late answer would clear the input).
+    await eventually('the kv-store methods', () => A.getByLabel('Method').locator('option').allTextContents(), (m) => m.join() === 'get (view),set (mutation),remove (mutation),entries (view)');
+    await A.getByLabel('Method').selectOption('set');
+    await input.fill(JSON.stringify({ key: longKey, value: 1 }));
+    await A.getByRole('button', { name: 'Call' }).click();
+    await A.getByTestId('console-result').filter({ hasText: 'op accepted' }).waitFor();
+    const event = A.getByTestId('events').locator('li[data-event=set]').filter({ hasText: longKey.slice(0, 60) });
+    await event.waitFor({ timeout: 15_000 });
+    expect((await contextView(A, notesId)).kv.map(([k]) => k)).toContain(longKey);
+    await atEveryWidth(A, 'console-long-event', async () => {
+      const box = (await event.boundingBox())!;
+      const viewport = A.viewportSize()!;
+      expect(box.x + box.width, 'the event row ends inside the screen').toBeLessThanOrEqual(viewport.width);
+    });
   });
 
   test('identity page', async () => {
@@ -210,6 +233,22 @@ describe('every page and dialog passes axe at desktop width and at 375 px', () =
     await A.getByTestId('devices').locator('[data-testid=device-row]').first().waitFor();
     expect(await A.title()).toBe('Identity · Tabnode');
     await atEveryWidth(A, 'identity');
+  });
+
+  test('delegation panel: the certificate shown, then checked (valid and not)', async () => {
+    await openPage(A, '/identity', 'Your identity');
+    const panel = A.locator('section[aria-labelledby=delegation-title]');
+    await panel.getByRole('button', { name: 'Show certificate' }).click();
+    const certificate = await panel.getByTestId('delegation-export').inputValue();
+    expect(certificate.length).toBeGreaterThan(100);
+    await panel.getByLabel('Check a certificate').fill(certificate);
+    await panel.getByRole('button', { name: 'Check' }).click();
+    await panel.getByTestId('delegation-check').filter({ hasText: /^Valid:/ }).waitFor();
+    await atEveryWidth(A, 'identity-delegation-valid');
+    await panel.getByLabel('Check a certificate').fill(certificate.slice(0, -8));
+    await panel.getByRole('button', { name: 'Check' }).click();
+    await panel.getByTestId('delegation-check').filter({ hasText: /^Not valid/ }).waitFor();
+    await atEveryWidth(A, 'identity-delegation-invalid');
   });
 
   test('dashboard, with live plots, the open alerts and device keys', async () => {

@@ -138,6 +138,16 @@ describe('anchoring on chain across real browsers', () => {
     await expectAccessible(A, 'anchors panel (owner)');
     await B.getByTestId('anchors-panel').scrollIntoViewIfNeeded();
     await screenshot(B, 'anchors-panel-member-in-sync');
+
+    // The dashboard's health card says the same: in sync with the chain, at that anchor's seq.
+    await B.goto(new URL('/dashboard', app.url).href);
+    const health = B.locator(`[data-testid=context-health][data-context="${contextId}"]`).getByTestId('health-anchor');
+    await health.locator('.badge.good', { hasText: 'in-sync' }).waitFor({ timeout: 30_000 });
+    expect(await health.textContent()).toContain(`seq ${anchored!.latest!.seq}`);
+    await health.scrollIntoViewIfNeeded();
+    await screenshot(B, 'dashboard-anchor-in-sync');
+    await B.goto(contextUrl(contextId));
+    await statusBadge(B, 'in-sync');
   });
 
   test('C, shown a history without its removal, alerts withheld history naming the anchor’s block and tx', async () => {

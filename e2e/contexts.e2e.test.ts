@@ -94,6 +94,11 @@ describe('contexts across real browsers', () => {
       expect(v.invalidOps.find((o) => o.key === cOp.key)?.reason).toBe('insufficient-role');
       expect(keys(v)).not.toContain('sneaky');
       await eventually('the sync panel lists it', () => page.locator(`[data-testid=invalid-ops] [data-key="${cOp.key}"]`).count(), (n) => n === 1);
+      // Why, in plain words; the rule's code stays as the badge's tooltip.
+      const row = page.locator(`[data-testid=invalid-ops] [data-key="${cOp.key}"]`);
+      expect(await row.locator('.badge').textContent()).toBe('Role does not allow it');
+      expect(await row.locator('.badge').getAttribute('title')).toBe('insufficient-role');
+      expect(await row.textContent()).not.toContain('insufficient-role');
     }
     await screenshot(A, 'rejected-write');
   });

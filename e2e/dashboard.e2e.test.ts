@@ -85,7 +85,11 @@ describe('admin dashboard', () => {
     expect(d.contexts.map((c) => c.name)).toEqual(['Design team', 'Operations']);
     // Latency: measured for B's ops in Design team; Operations had none from a peer that joined the history.
     expect(await A.getByTestId('plot-latencyMs').getByTestId('plot-latest').textContent()).toMatch(/Design team: [\d.,]+ ms/);
-    await eventually('the refusal by reason', () => A.locator(`[data-context="${ops}"] [data-testid=health-invalid]`).textContent(), (t) => Boolean(t?.includes('insufficient-role × 1')));
+    // By reason in plain words; the rule's code stays as the badge's tooltip.
+    const invalid = A.locator(`[data-context="${ops}"] [data-testid=health-invalid]`);
+    await eventually('the refusal by reason', () => invalid.textContent(), (t) => Boolean(t?.includes('Role does not allow it × 1')));
+    expect(await invalid.textContent()).not.toContain('insufficient-role');
+    expect(await invalid.locator('[data-reason=insufficient-role]').getAttribute('title')).toBe('insufficient-role');
     await eventually('the latest refusals in the caption', () => A.getByTestId('plot-refused').getByTestId('plot-latest').textContent(), (t) => Boolean(t?.includes('Operations')));
 
     await eventually('B agrees in both contexts', () => A.locator('[data-testid=agreement-matrix] tr[data-peer="Bob laptop"] td[data-cell=agree]').count(), (n) => n === 2, 45_000);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { generatePrivateKey } from 'viem/accounts';
 import type { ContextView } from '../src/node/index.ts';
+import { expectAccessible } from './axe.ts';
 import { eventually } from './eventually.ts';
 import { launchPeers, screenshot, startApp, type App, type Peers } from './harness.ts';
 import { contextView } from './tabnode.ts';
@@ -140,7 +141,11 @@ describe('wallet-rooted identities in real browsers', () => {
     await row.waitFor({ timeout: 30_000 });
     await screenshot(A2, 'devices-before-revoke');
     await row.getByRole('button', { name: 'Revoke…' }).click();
-    await A2.getByRole('dialog', { name: /^Revoke .*\?$/ }).getByRole('button', { name: 'Revoke device' }).click();
+    const confirm = A2.getByRole('dialog', { name: /^Revoke .*\?$/ });
+    await confirm.waitFor();
+    await expectAccessible(A2, 'the revoke-device confirmation');
+    await screenshot(A2, 'devices-revoke-confirm');
+    await confirm.getByRole('button', { name: 'Revoke device' }).click();
     await row.getByText('Revoked').waitFor({ timeout: 60_000 });
     await screenshot(A2, 'devices-after-revoke');
 

@@ -88,6 +88,11 @@ describe('contexts across three nodes', () => {
     const flagged = await until('A flags the lie', async () => (await a.contexts.open(id).verifications()).find((v) => v.opKey === lie.key));
     expect(flagged.result).toBe('mismatch');
     expect((await a.contexts.open(id).view()).alerts.some((al) => al.kind === 'verification')).toBe(true);
+    // The alert names the author as people know it (B's device label), not by its raw root id.
+    const bRoot = (await b.identity.status()).root!.id;
+    const verificationAlert = (await a.contexts.open(id).view()).alerts.find((al) => al.kind === 'verification')!;
+    expect(verificationAlert.message).toMatch(/^a set call by B does not match its recorded call/);
+    expect(verificationAlert.message).not.toContain(bRoot.slice(0, 16));
     const audit = await a.contexts.open(id).audit();
     // Contexts made by the node are encrypted: the delta travels sealed, and members read its call after opening it.
     expect(audit.find((e) => e.key === honest.op!.key)).toMatchObject({ kind: 'sealed-delta', call: 'set', verification: 'confirmed', device: 'B' });

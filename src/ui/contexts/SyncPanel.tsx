@@ -1,5 +1,6 @@
 import type { ContextView } from '../../node/index.ts';
 import { useNode } from '../shell/nodeContext.ts';
+import { plainReason } from '../shell/reasonWords.ts';
 import { countOf, formatDateTime } from '../shell/wording.ts';
 
 const COMPARISON_TEXT = { agree: 'agrees', 'different-heads': 'not comparable yet', diverged: 'DIVERGED' } as const;
@@ -135,12 +136,18 @@ export function SyncPanel({ view }: { view: ContextView }) {
       : <ul className="list" data-testid="invalid-ops">
           {view.invalidOps.map((o) => (
             <li key={o.key} data-key={o.key} data-reason={o.reason}>
-              <span className="badge bad">{o.reason}</span> {o.kind} by {namesFor(o.author, view)}: {namesFor(o.message, view)}
+              <span className="badge bad" title={o.reason}>
+                {plainReason(o.reason)}
+              </span>{' '}
+              {o.kind} by {namesFor(o.author, view)}: {namesFor(o.message, view)}
             </li>
           ))}
           {groupRejections(view.rejected).map((g, i) => (
             <li key={`r${i}`} data-reason={g.reason} data-count={g.count}>
-              <span className="badge bad">{g.reason}</span> {g.count > 1 ? `${g.count} ops refused, the last at` : 'refused at'} {time(g.at)}: {g.message}
+              <span className="badge bad" title={g.reason}>
+                {plainReason(g.reason)}
+              </span>{' '}
+              {g.count > 1 ? `${g.count} ops refused, the last at` : 'refused at'} {time(g.at)}: {g.message}
             </li>
           ))}
         </ul>

@@ -1,4 +1,5 @@
 import type { ContextHealth, ReasonCount } from '../../node/index.ts';
+import { plainReason } from '../shell/reasonWords.ts';
 import { countOf } from '../shell/wording.ts';
 import { navigate } from '../shell/router.ts';
 import { latestOf, valueText } from './plotSpecs.ts';
@@ -10,8 +11,8 @@ function Reasons({ items, empty }: { items: ReasonCount[]; empty: string }) {
   return (
     <span className="reasons">
       {items.map((r) => (
-        <span key={r.reason} className="badge bad" data-reason={r.reason}>
-          {r.reason} × {r.count}
+        <span key={r.reason} className="badge bad" data-reason={r.reason} title={r.reason}>
+          {plainReason(r.reason)} × {r.count}
         </span>
       ))}
     </span>

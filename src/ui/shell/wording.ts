@@ -12,10 +12,17 @@ export function formatDateTime(ms: number): string {
 
 /** The time of day in the same format ("14:05"), for moments of today; other days get the full format. */
 const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const TIME_SECONDS = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 export function formatTime(ms: number, now = Date.now()): string {
   if (!Number.isFinite(ms)) return 'unknown time';
   return new Date(ms).toDateString() === new Date(now).toDateString() ? TIME.format(ms) : DATE_TIME.format(ms);
+}
+
+/** Only the time of day, in the same format ("14:05", or "14:05:30" with seconds): for a time axis. */
+export function formatClock(ms: number, seconds = false): string {
+  if (!Number.isFinite(ms)) return 'unknown time';
+  return (seconds ? TIME_SECONDS : TIME).format(ms);
 }
 
 /** The same format without the time, for days (expiries, due dates): "7 Dec 2026". */

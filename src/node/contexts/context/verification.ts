@@ -23,6 +23,11 @@ export function createVerifier(p: {
   const { replica } = p;
   const verifications = new Map<string, VerificationView>();
 
+  /** Who made a call, as people know them: the label of the device that signed it (as the other alerts name peers). */
+  function authorName(authorKey: string, executor: string): string {
+    return replica.governance().keys.get(authorKey)?.label ?? `${executor.slice(0, 24)}…`;
+  }
+
   async function verify(opKey: string): Promise<VerificationView | undefined> {
     const c = replica.dag.get(opKey);
     if (!c || p.isRelay()) return undefined;
@@ -44,7 +49,7 @@ export function createVerifier(p: {
       view = { ...base, result: 'mismatch', message: `the re-run failed: ${(e as Error).message}` };
     }
     verifications.set(opKey, view);
-    if (view.result === 'mismatch') p.alerts.raise('verification', `a ${view.method} call by ${executor.slice(0, 24)}… does not match its recorded call: ${view.message}`);
+    if (view.result === 'mismatch') p.alerts.raise('verification', `a ${view.method} call by ${authorName(c.author, executor)} does not match its recorded call: ${view.message}`);
     p.onChange();
     return view;
   }
