@@ -3,27 +3,13 @@
 // however long the history (docs/decisions/epoch-keys.md).
 import { describe, expect, test } from 'vitest';
 import { toHex } from '../crypto/index.ts';
-import { op, person } from '../context/testkit.ts';
+import { op } from '../context/testkit.ts';
 import { idKey, OP_LIMITS, type Op } from '../ops/op.ts';
 import { keysToCarry, rotationBody } from './boxes.ts';
 import { loadBodyCipher } from './seal.ts';
-import { boxedJoinBody, encryptedGenesis, epochPeer, testBoxKey, testBytes } from './testkit.ts';
+import { epochPeer, ownerAndWriter, testBytes } from './testkit.ts';
 
-/** Owner A and writer C, both holding epoch 0. */
-async function world() {
-  const [a, c] = await Promise.all([person('A', 1), person('C', 3)]);
-  const [boxA, boxC] = [await testBoxKey(), await testBoxKey()];
-  const g = await encryptedGenesis(a, boxA, testBytes(1));
-  const ctx = g.id;
-  const A = await epochPeer(a, ctx, boxA);
-  await A.receive([g]);
-  const joinC = await op(c.device, ctx, [g], boxedJoinBody(c.device, await A.invite({ nonce: 2, role: 'writer' }), boxC));
-  await A.receive([joinC]);
-  const grant = (await A.repair())!;
-  const C = await epochPeer(c, ctx, boxC);
-  await C.receive([g, joinC, grant]);
-  return { a, c, g, ctx, A, C, log: [g, joinC, grant] as Op[] };
-}
+const world = ownerAndWriter;
 
 describe('rotations past 64 keys (review C4/N1)', () => {
   test('70 rotations in a row all encode; a device holding only the newest key recovers every older one', async () => {

@@ -6,35 +6,27 @@ import { op, person } from '../context/testkit.ts';
 import { checkIntrinsic } from '../governance/checkedOp.ts';
 import { GENESIS_CONTEXT, idKey, signOp, type Op } from '../ops/op.ts';
 import { grantBody, rotationBody } from './boxes.ts';
-import { boxedJoinBody, encryptedGenesis, epochPeer, testBoxKey, testBytes } from './testkit.ts';
+import { boxedJoinBody, encryptedGenesis, epochPeer, testBoxKey, testBytes, ownerAndWriter } from './testkit.ts';
 
-/** Owner A and writer C (key ops need writer), both holding epoch 0 (the scratch world of the review). */
-async function world() {
-  const [a, c] = await Promise.all([person('A', 1), person('C', 3)]);
-  const [boxA, boxC] = [await testBoxKey(), await testBoxKey()];
-  const g = await encryptedGenesis(a, boxA, testBytes(1));
-  const ctx = g.id;
-  const A = await epochPeer(a, ctx, boxA);
-  await A.receive([g]);
-  const joinC = await op(c.device, ctx, [g], boxedJoinBody(c.device, await A.invite({ nonce: 2, role: 'writer' }), boxC));
-  await A.receive([joinC]);
-  const grant = (await A.repair())!;
-  const C = await epochPeer(c, ctx, boxC);
-  await C.receive([g, joinC, grant]);
-  return { a, c, g, ctx, A, C, log: [g, joinC, grant] as Op[] };
+const world = ownerAndWriter;
+
+/** D joins; writer C grants D's device a wrong key for the current epoch, and A takes the grant. */
+async function poisonedJoiner(w: Awaited<ReturnType<typeof world>>) {
+  const d = await person('D', 4);
+  const boxD = await testBoxKey();
+  const joinD = await op(d.device, w.ctx, w.A.replica.parents(), boxedJoinBody(d.device, await w.A.invite({ nonce: 3 }), boxD));
+  await w.A.receive([joinD]);
+  await w.C.receive([joinD]);
+  const current = w.C.replica.governance().epochKey!.op;
+  const poison = await w.C.publish(await grantBody(w.ctx, current, testBytes(999), [toHex(boxD.publicKey)]));
+  await w.A.receive([poison]);
+  return { d, boxD, joinD, current, poison };
 }
 
 describe('key poisoning (review C3)', () => {
   test('a member’s grant of a wrong key to a new device does not stick: the device takes the right key from the real grant', async () => {
     const w = await world();
-    const d = await person('D', 4);
-    const boxD = await testBoxKey();
-    const joinD = await op(d.device, w.ctx, w.A.replica.parents(), boxedJoinBody(d.device, await w.A.invite({ nonce: 3 }), boxD));
-    await w.A.receive([joinD]);
-    await w.C.receive([joinD]);
-    const current = w.C.replica.governance().epochKey!.op;
-    const poison = await w.C.publish(await grantBody(w.ctx, current, testBytes(999), [toHex(boxD.publicKey)]));
-    await w.A.receive([poison]);
+    const { d, boxD, joinD, current, poison } = await poisonedJoiner(w);
     const D = await epochPeer(d, w.ctx, boxD);
     await D.receive([...w.log, joinD, poison]);
     expect(D.replica.verdict(idKey(poison.id))).toEqual({ valid: true });
@@ -105,14 +97,7 @@ describe('key poisoning (review C3)', () => {
 
   test('deltas sealed under a key first offered wrong become readable once the right key arrives (not stuck unreadable)', async () => {
     const w = await world();
-    const d = await person('D', 4);
-    const boxD = await testBoxKey();
-    const joinD = await op(d.device, w.ctx, w.A.replica.parents(), boxedJoinBody(d.device, await w.A.invite({ nonce: 3 }), boxD));
-    await w.A.receive([joinD]);
-    await w.C.receive([joinD]);
-    const current = w.C.replica.governance().epochKey!.op;
-    const poison = await w.C.publish(await grantBody(w.ctx, current, testBytes(999), [toHex(boxD.publicKey)]));
-    await w.A.receive([poison]);
+    const { d, boxD, joinD, current, poison } = await poisonedJoiner(w);
     const secret = await w.A.write('written-before-D-holds-the-key');
     const D = await epochPeer(d, w.ctx, boxD);
     await D.receive([...w.log, joinD, poison, secret]);

@@ -2,7 +2,7 @@
 // replica and key ring, writing sealed deltas and repairing recipients as a node would.
 import { fromHex, importBoxKeyPair, toHex, type BoxKeyPair } from '../crypto/index.ts';
 import { createReplica, type ReceiveResult } from '../context/replica.ts';
-import { deltaBody, invite, op, recordingSink, T0, type Device, type Person } from '../context/testkit.ts';
+import { deltaBody, invite, op, person, recordingSink, T0, type Device, type Person } from '../context/testkit.ts';
 import type { Invite } from '../invitation/invite.ts';
 import { seededRandom } from '../mesh/seededRandom.ts';
 import { GENESIS_CONTEXT, signOp, type DeltaBody, type Op, type OpBody } from '../ops/op.ts';
@@ -139,4 +139,20 @@ export async function epochPeer(who: Person, context: Uint8Array, box: BoxKeyPai
     texts: () => new Set(sink.applied.values()),
     invite: (options: { role?: Role; nonce?: number } = {}) => invite(device, context, options),
   };
+}
+
+/** Owner A and writer C (key ops need writer) of an encrypted context, both holding epoch 0 (key `testBytes(1)`). */
+export async function ownerAndWriter() {
+  const [a, c] = await Promise.all([person('A', 1), person('C', 3)]);
+  const [boxA, boxC] = [await testBoxKey(), await testBoxKey()];
+  const g = await encryptedGenesis(a, boxA, testBytes(1));
+  const ctx = g.id;
+  const A = await epochPeer(a, ctx, boxA);
+  await A.receive([g]);
+  const joinC = await op(c.device, ctx, [g], boxedJoinBody(c.device, await A.invite({ nonce: 2, role: 'writer' }), boxC));
+  await A.receive([joinC]);
+  const grant = (await A.repair())!;
+  const C = await epochPeer(c, ctx, boxC);
+  await C.receive([g, joinC, grant]);
+  return { a, c, g, ctx, A, C, log: [g, joinC, grant] as Op[] };
 }
