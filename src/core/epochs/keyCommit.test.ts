@@ -10,6 +10,18 @@ import { boxedJoinBody, encryptedGenesis, epochPeer, testBoxKey, testBytes, owne
 
 const world = ownerAndWriter;
 
+/** Relay R joins, then D (A takes both): R can sign ops but holds no key. */
+async function relayAndJoiner(w: Awaited<ReturnType<typeof world>>) {
+  const r = await person('R', 9);
+  const joinR = await op(r.device, w.ctx, w.A.replica.parents(), boxedJoinBody(r.device, await w.A.invite({ nonce: 5, role: 'relay' }), undefined));
+  await w.A.receive([joinR]);
+  const d = await person('D', 4);
+  const boxD = await testBoxKey();
+  const joinD = await op(d.device, w.ctx, [joinR], boxedJoinBody(d.device, await w.A.invite({ nonce: 6 }), boxD));
+  await w.A.receive([joinD]);
+  return { r, d, boxD, joinR, joinD, current: w.A.replica.governance().epochKey!.op };
+}
+
 /** D joins; writer C grants D's device a wrong key for the current epoch, and A takes the grant. */
 async function poisonedJoiner(w: Awaited<ReturnType<typeof world>>) {
   const d = await person('D', 4);
@@ -44,14 +56,7 @@ describe('key poisoning (review C3)', () => {
 
   test('a relay’s refused grant with a garbage box, arriving before the real grant, leaves the joiner the right key', async () => {
     const w = await world();
-    const r = await person('R', 9);
-    const joinR = await op(r.device, w.ctx, w.A.replica.parents(), boxedJoinBody(r.device, await w.A.invite({ nonce: 5, role: 'relay' }), undefined));
-    await w.A.receive([joinR]);
-    const d = await person('D', 4);
-    const boxD = await testBoxKey();
-    const joinD = await op(d.device, w.ctx, [joinR], boxedJoinBody(d.device, await w.A.invite({ nonce: 6 }), boxD));
-    await w.A.receive([joinD]);
-    const current = w.A.replica.governance().epochKey!.op;
+    const { r, d, boxD, joinR, joinD, current } = await relayAndJoiner(w);
     const poison = await op(r.device, w.ctx, [joinD], await grantBody(w.ctx, current, testBytes(999), [toHex(boxD.publicKey)]));
     const real = (await w.A.repair())!;
     const D = await epochPeer(d, w.ctx, boxD);
@@ -63,13 +68,7 @@ describe('key poisoning (review C3)', () => {
 
   test('a refused grant’s box is never opened, even when it holds the right key', async () => {
     const w = await world();
-    const r = await person('R', 9);
-    const joinR = await op(r.device, w.ctx, w.A.replica.parents(), boxedJoinBody(r.device, await w.A.invite({ nonce: 5, role: 'relay' }), undefined));
-    await w.A.receive([joinR]);
-    const d = await person('D', 4);
-    const boxD = await testBoxKey();
-    const joinD = await op(d.device, w.ctx, [joinR], boxedJoinBody(d.device, await w.A.invite({ nonce: 6 }), boxD));
-    const current = w.A.replica.governance().epochKey!.op;
+    const { r, d, boxD, joinR, joinD, current } = await relayAndJoiner(w);
     const refused = await op(r.device, w.ctx, [joinD], await grantBody(w.ctx, current, w.A.replica.ring.get(current)!, [toHex(boxD.publicKey)]));
     const D = await epochPeer(d, w.ctx, boxD);
     await D.receive([...w.log, joinR, joinD, refused]);
