@@ -25,6 +25,8 @@ export function trustedCheckedOp(op: Op, bytes: Uint8Array): CheckedOp {
     checked.chainRevocation = { clientKey: toHex(body.clientKey), by: toAddress(body.evidence.by), asAdmin: body.evidence.asAdmin };
   }
   if (body.kind === 'join') checked.invite = { ...body.invite, id: idKey(inviteId(body.invite.claims)) };
+  // Every field checkIntrinsic fills, or the rules judge a trusted op differently.
+  if (body.kind === 'grant-epoch' && body.invite) checked.grantInvite = { ...body.invite, id: idKey(inviteId(body.invite.claims)) };
   if (body.kind === 'revoke-key') checked.revocation = revocationCodec.decode(body.revocation).claims;
   return checked;
 }
