@@ -54,6 +54,10 @@ describe('clock skew', () => {
     expect(alert.alerts.find((a) => a.kind === 'clock')!.message).toMatch(/your clock is 1[12] minutes behind this peer's/);
     await A.goto(new URL(`/contexts/${id}`, app.url).href);
     await A.getByTestId('alerts').getByText(/minutes behind this peer's/).first().waitFor();
+    // Its badge in plain words, the kind only as the tooltip.
+    const badge = A.locator('[data-testid=alerts] li[data-kind=clock] .badge').first();
+    expect(await badge.innerText()).toBe('Clock off');
+    expect(await badge.getAttribute('title')).toBe('clock');
     await screenshot(A, 'clock-skew-sync-panel');
     await C.context().close();
   }, 90_000);

@@ -106,24 +106,37 @@ describe('local identity in the browser', () => {
     await a.getByRole('button', { name: 'Show certificate' }).click();
     const exported = await a.getByTestId('delegation-export').inputValue();
 
-    const check = async (text: string) => {
+    // What a person reads (a closed Details shows nothing), and the technical detail folded in it.
+    const check = async (text: string, reason?: string) => {
       await b.getByLabel('Check a certificate').fill(text);
       await b.getByRole('button', { name: 'Check', exact: true }).click();
-      return (await b.getByTestId('delegation-check').textContent())!;
+      const result = b.locator(reason ? `[data-testid=delegation-check][data-reason="${reason}"]` : '[data-testid=delegation-check]:not([data-reason])');
+      await result.waitFor();
+      const detail = (await result.locator('details code').count()) ? await result.locator('details code').textContent() : '';
+      return { shown: await result.innerText(), detail: detail! };
     };
 
-    expect(await check(exported)).toMatch(/^Valid: tabnode:local:/);
+    expect((await check(exported)).shown).toMatch(/^Valid: tabnode:local:/);
 
     const original = delegationCodec.decode(fromBase64url(exported));
     const tampered = { ...original, claims: { ...original.claims, label: 'Attacker laptop' } };
-    expect(await check(toBase64url(delegationCodec.encode(tampered)))).toMatch(/Not valid \(bad-signature\).*tampered/);
+    const changed = await check(toBase64url(delegationCodec.encode(tampered)), 'bad-signature');
+    expect(changed.shown).toMatch(/^Not valid\. This certificate was not signed by the identity it names: it was changed or forged\./);
+    expect(changed.shown).not.toMatch(/bad-signature|tabnode:|tampered/);
+    expect(changed.detail).toMatch(/^bad-signature: .*tampered/);
 
     const otherRoot = await seedSigner(crypto.getRandomValues(new Uint8Array(32)));
     const forged = await signLocalDelegation(otherRoot, { ...original.claims });
     const claimingA = { claims: original.claims, proof: forged.proof };
-    expect(await check(toBase64url(delegationCodec.encode(claimingA)))).toMatch(/Not valid \(bad-signature\): the signature was not made by tabnode:local:/);
+    const forgedCheck = await check(toBase64url(delegationCodec.encode(claimingA)), 'bad-signature');
+    expect(forgedCheck.shown).toMatch(/^Not valid\. This certificate was not signed by the identity it names/);
+    expect(forgedCheck.shown).not.toMatch(/bad-signature|tabnode:/);
+    expect(forgedCheck.detail).toMatch(/^bad-signature: the signature was not made by tabnode:local:/);
 
-    expect(await check(exported.slice(0, 40))).toMatch(/Not valid \(undecodable\)/);
+    const cut = await check(exported.slice(0, 40), 'undecodable');
+    expect(cut.shown).toMatch(/^Not valid\. This certificate is damaged or incomplete: it cannot be read\./);
+    expect(cut.shown).not.toMatch(/undecodable|byte/);
+    expect(cut.detail).toMatch(/^undecodable: not a delegation: /);
     await screenshot(b, 'delegation-check');
   });
 

@@ -5,19 +5,10 @@ import { useNode } from '../shell/nodeContext.ts';
 import { InviteDialog } from './InviteDialog.tsx';
 import { ConfirmDialog } from '../shell/ConfirmDialog.tsx';
 import { plainRefusal } from '../shell/plainWords.ts';
+import { memberName, shortRoot } from './memberNames.ts';
 import { ROLE_HINTS } from './roleWords.ts';
 
-function shortRoot(root: string): string {
-  const address = root.split(':').at(-1) ?? root;
-  return `${address.slice(0, 6)}…${address.slice(-4)}`;
-}
-
 /** Members with roles and online state; admins change roles, remove members and invite. */
-/** The name people know a member by: its first live device's label, else a short id. */
-function nameOf(m: ContextView['members'][number]): string {
-  return (m.devices.find((d) => !d.revoked) ?? m.devices[0])?.label ?? shortRoot(m.root);
-}
-
 export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome: (text: string, ok: boolean, detail?: string) => void }) {
   const node = useNode();
   const [inviting, setInviting] = useState(false);
@@ -50,7 +41,7 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
           <li key={m.root} data-testid="member" data-root={m.root} data-role={m.role}>
             <span className={m.online ? 'dot online' : 'dot'} role="img" aria-label={m.online ? 'Online' : 'Offline'} title={m.online ? 'Online' : 'Offline'} />
             <span className="who">
-              <strong>{nameOf(m)}</strong>
+              <strong>{memberName(m)}</strong>
               {m.me && <span className="badge">you</span>}
               {m.devices
                 .filter((d) => d.revoked)
@@ -71,14 +62,14 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
             {canManage(m.role) && !m.me ?
               <span className="member-actions">
                 <label className="visually-hidden" htmlFor={`role-${m.root}`}>
-                  Role of {nameOf(m)}
+                  Role of {memberName(m)}
                 </label>
                 <select
                   id={`role-${m.root}`}
                   value={m.role}
                   onChange={(e) => {
                     const role = e.target.value as Role;
-                    void act(`${nameOf(m)} is now ${role === 'admin' ? 'an' : 'a'} ${role}`, () => node.contexts.open(view.id).setRole(m.root, role));
+                    void act(`${memberName(m)} is now ${role === 'admin' ? 'an' : 'a'} ${role}`, () => node.contexts.open(view.id).setRole(m.root, role));
                   }}
                 >
                   {ROLES.filter((r) => view.myRole === 'owner' || roleRank(r) < roleRank('admin')).map((r) => (
@@ -87,7 +78,7 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
                     </option>
                   ))}
                 </select>
-                <button type="button" className="button small danger" onClick={() => setRemoving(m)} aria-label={`Remove ${nameOf(m)}`}>
+                <button type="button" className="button small danger" onClick={() => setRemoving(m)} aria-label={`Remove ${memberName(m)}`}>
                   Remove
                 </button>
               </span>
@@ -101,17 +92,17 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
       {inviting && view.myRole && <InviteDialog contextId={view.id} myRole={view.myRole} onClose={() => setInviting(false)} />}
       {removing && (
         <ConfirmDialog
-          title={`Remove ${nameOf(removing)}?`}
+          title={`Remove ${memberName(removing)}?`}
           confirmLabel="Remove member"
           onCancel={() => setRemoving(undefined)}
           onConfirm={async () => {
             const who = removing;
             setRemoving(undefined);
-            await act(`${nameOf(who)} was removed`, () => node.contexts.open(view.id).remove(who.root));
+            await act(`${memberName(who)} was removed`, () => node.contexts.open(view.id).remove(who.root));
           }}
         >
           <p>
-            {nameOf(removing)} will no longer be able to change this context, and every member will refuse what their devices sign from now on. They keep
+            {memberName(removing)} will no longer be able to change this context, and every member will refuse what their devices sign from now on. They keep
             the copy they already have. To bring them back, send them a new invite.
           </p>
         </ConfirmDialog>

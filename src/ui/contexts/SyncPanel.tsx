@@ -1,6 +1,6 @@
 import type { ContextView } from '../../node/index.ts';
 import { useNode } from '../shell/nodeContext.ts';
-import { plainReason } from '../shell/reasonWords.ts';
+import { plainAlertKind, plainReason } from '../shell/reasonWords.ts';
 import { countOf, formatDateTime } from '../shell/wording.ts';
 
 const COMPARISON_TEXT = { agree: 'agrees', 'different-heads': 'not comparable yet', diverged: 'DIVERGED' } as const;
@@ -158,8 +158,11 @@ export function SyncPanel({ view }: { view: ContextView }) {
           <h3>Alerts</h3>
           <ul className="list" data-testid="alerts">
             {view.alerts.map((a, i) => (
-              <li key={i} className={a.kind === 'divergence' ? 'error' : ''}>
-                <span className="badge warn">{a.kind}</span> {time(a.at)} — {a.message}
+              <li key={i} className={a.kind === 'divergence' ? 'error' : ''} data-kind={a.kind}>
+                <span className="badge warn" title={a.kind}>
+                  {plainAlertKind(a.kind)}
+                </span>{' '}
+                {time(a.at)} — {a.message}
               </li>
             ))}
           </ul>

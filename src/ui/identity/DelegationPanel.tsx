@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import type { DelegationCheck } from '../../node/index.ts';
 import { CopyButton } from '../shell/CopyButton.tsx';
+import type { Plain } from '../shell/plainWords.ts';
+import { ProblemText } from '../shell/Problem.tsx';
 import { formatDateTime } from '../shell/wording.ts';
 import { useNode } from '../shell/nodeContext.ts';
 
@@ -10,10 +12,14 @@ export function DelegationPanel() {
   const [exported, setExported] = useState<string>();
   const [candidate, setCandidate] = useState('');
   const [check, setCheck] = useState<DelegationCheck>();
+  const [problem, setProblem] = useState<Plain>();
 
   async function verify(event: FormEvent) {
     event.preventDefault();
-    setCheck(await node.identity.checkDelegation(candidate));
+    const result = await node.identity.checkDelegation(candidate);
+    const words = result.ok ? undefined : (await import('./delegationWords.ts')).plainDelegationProblem(result.reason, result.message);
+    setCheck(result);
+    setProblem(words);
   }
 
   return (
@@ -47,11 +53,14 @@ export function DelegationPanel() {
         </button>
       </form>
       {check && (
-        <p className={check.ok ? 'result good' : 'result bad'} role="status" data-testid="delegation-check">
+        <div className={check.ok ? 'result good' : 'result bad'} role="status" data-testid="delegation-check" data-reason={check.ok ? undefined : check.reason}>
           {check.ok ?
             `Valid: ${check.root} delegates key ${check.clientKey.slice(0, 10)}… (“${check.label}”) until ${formatDateTime(check.expiresAt)}.`
-          : `Not valid (${check.reason}): ${check.message}`}
-        </p>
+          : <>
+              Not valid. {problem && <ProblemText problem={problem} />}
+            </>
+          }
+        </div>
       )}
     </section>
   );

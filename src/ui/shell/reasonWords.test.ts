@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { plainReason } from './reasonWords.ts';
+import { plainAlertKind, plainReason } from './reasonWords.ts';
 
 test('refusal codes read as plain words; an unknown code still reads as words', () => {
   expect(plainReason('insufficient-role')).toBe('Role does not allow it');
@@ -7,5 +7,13 @@ test('refusal codes read as plain words; an unknown code still reads as words', 
   expect(plainReason('something-new')).toBe('Refused by the rules');
   for (const code of ['not-a-member', 'revoked-key', 'unknown-key', 'over-budget', 'bad-signature', 'removed-concurrently']) {
     expect(plainReason(code)).not.toMatch(/-/);
+  }
+});
+
+test('alert kinds read as plain words', () => {
+  expect(plainAlertKind('rejected-op')).toBe('Changes refused');
+  expect(plainAlertKind('something-new')).toBe('Alert');
+  for (const kind of ['divergence', 'refused-peer', 'join-failed', 'verification', 'quota', 'clock', 'anchor', 'app-integrity']) {
+    expect(plainAlertKind(kind)).not.toMatch(new RegExp(`${kind}|^Alert$`));
   }
 });

@@ -1,3 +1,5 @@
+import type { Alert } from '../../node/contexts/view.ts';
+
 /**
  * Why an op was refused, as a short label for lists and counts of others' ops (the sync
  * panel, the dashboard): plain words shown, the code kept as the tooltip. Covers the rules'
@@ -49,4 +51,22 @@ const REASONS: Record<string, string> = {
 /** A refusal's code in plain words ("insufficient-role" → "Role does not allow it"). */
 export function plainReason(code: string): string {
   return REASONS[code] ?? 'Refused by the rules';
+}
+
+/** A context's alert kinds (node/contexts/view.ts) as badge words; the kind kept as the tooltip. */
+const ALERT_KINDS: Record<Alert['kind'], string> = {
+  divergence: 'Copies disagree',
+  'refused-peer': 'Peer refused',
+  'rejected-op': 'Changes refused',
+  'join-failed': 'Joining failed',
+  verification: 'Re-run differs',
+  quota: 'Over a limit',
+  clock: 'Clock off',
+  anchor: 'Chain record differs',
+  'app-integrity': 'App not as recorded',
+};
+
+/** An alert's kind in plain words ("rejected-op" → "Changes refused"). */
+export function plainAlertKind(kind: string): string {
+  return ALERT_KINDS[kind as Alert['kind']] ?? 'Alert';
 }

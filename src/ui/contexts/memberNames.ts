@@ -1,0 +1,12 @@
+import type { MemberView } from '../../node/index.ts';
+
+/** A root (or a key) cut short for when no name is known: "4wipFs…x9Qe". */
+export function shortRoot(root: string): string {
+  const address = root.split(':').at(-1) ?? root;
+  return `${address.slice(0, 6)}…${address.slice(-4)}`;
+}
+
+/** The name people know a member by: its first live device's label, else a short id. */
+export function memberName(m: MemberView): string {
+  return (m.devices.find((d) => !d.revoked) ?? m.devices[0])?.label ?? shortRoot(m.root);
+}
