@@ -21,19 +21,22 @@ async function storedOps(store: Store, id: string): Promise<Op[]> {
   return (await store.ops(id)).map((bytes) => decodeOp(bytes));
 }
 
-/** Alice (owner) and Bob (writer, settled: his device holds the key) in a new context, with their stores. */
-async function aliceAndBob() {
+/** Alice (owner) and a joiner with `role` (settled: its device holds the key) in a new context, with their stores. */
+async function aliceAndJoiner(joiner = 'Bob laptop', role: 'writer' | 'reader' = 'writer') {
   const [storeA, storeB] = [memoryStore(), memoryStore()];
   const hub = memoryMeshHub(realTimeScheduler);
   const a = await testNode(hub, 'Alice laptop', storeA);
-  const b = await testNode(hub, 'Bob laptop', storeB);
+  const b = await testNode(hub, joiner, storeB);
   nodes.push(a, b);
   const id = await a.contexts.create('Team');
-  await b.contexts.join(await a.contexts.open(id).invite({ role: 'writer' }));
-  await until('Bob settled', async () => !(await b.contexts.open(id).view()).joining && (await b.contexts.open(id).view()).myRole === 'writer');
-  await until('Alice sees Bob', async () => (await a.contexts.open(id).view()).members.length === 2);
+  await b.contexts.join(await a.contexts.open(id).invite({ role }));
+  await until(`${joiner} settled`, async () => !(await b.contexts.open(id).view()).joining && (await b.contexts.open(id).view()).myRole === role);
+  await until(`Alice sees ${joiner}`, async () => (await a.contexts.open(id).view()).members.length === 2);
   return { a, b, id, storeA, storeB };
 }
+
+/** Alice (owner) and Bob (writer). */
+const aliceAndBob = () => aliceAndJoiner();
 
 describe('epoch keys in the node', () => {
   test('writes travel and rest sealed; the joiner reads through the key granted to its invite; keys rest wrapped', async () => {
@@ -133,14 +136,7 @@ describe('epoch keys in the node', () => {
   }, 30_000);
 
   test("a reader's node posts no key op (its role cannot sign one): a writer grants the reader's own device instead", async () => {
-    const [storeA, storeC] = [memoryStore(), memoryStore()];
-    const hub = memoryMeshHub(realTimeScheduler);
-    const a = await testNode(hub, 'Alice laptop', storeA);
-    const c = await testNode(hub, 'Carol laptop', storeC);
-    nodes.push(a, c);
-    const id = await a.contexts.create('Team');
-    await c.contexts.join(await a.contexts.open(id).invite({ role: 'reader' }));
-    await until('Carol settled', async () => !(await c.contexts.open(id).view()).joining && (await c.contexts.open(id).view()).myRole === 'reader');
+    const { a, id, storeA, storeB: storeC } = await aliceAndJoiner('Carol laptop', 'reader');
     const carolBox = (await storedOps(storeC, id)).flatMap((o) => (o.body.kind === 'join' && o.body.boxKey ? [toHex(o.body.boxKey)] : []))[0]!;
     // Alice's fallback grant (5-10 s) boxes the key to Carol's device; Carol never tried to.
     await until('Carol’s device granted', async () => (await storedOps(storeA, id)).some((o) => o.body.kind === 'grant-epoch' && !o.body.invite && o.body.boxes.some((x) => toHex(x.to) === carolBox)), 15_000);
