@@ -9,7 +9,7 @@ import {
   verifyRevocation,
   type DelegationClaims,
   type RevocationClaims, type ProofOptions } from '../identity/index.ts';
-import { checkInviteStandalone, inviteId, type Invite } from '../invitation/invite.ts';
+import { checkInviteStandalone, type Invite } from '../invitation/invite.ts';
 import { GENESIS_CONTEXT, encodeOp, idKey, verifyOpSignature, type Op } from '../ops/op.ts';
 import { bytesEqual } from '../crypto/index.ts';
 import { refuse, type Verdict } from '../identity/verdict.ts';
@@ -17,6 +17,7 @@ import { checkStateUpdate } from '../state/checkUpdate.ts';
 import { recipientKeys } from '../epochs/recipients.ts';
 import type { Address, AnchorBinding } from '../anchor/AnchorChain.ts';
 import { bindingOf, contextWord, evidenceMismatch, genesisAnchorRefusal, toAddress } from '../anchor/binding.ts';
+import { identifiedInvite } from './trustedOp.ts';
 
 /** An op whose signature and embedded certificates have been verified, with them decoded. */
 export interface CheckedOp {
@@ -129,7 +130,7 @@ export async function checkIntrinsic(
     const verdict = await checkInviteStandalone(body.invite, op.time);
     if (!verdict.ok) return refuse('bad-invite', `the invite: ${verdict.message}`);
     if (!bytesEqual(body.invite.claims.context, contextId)) return refuse('bad-invite', 'the invite is for another context');
-    checked.invite = { ...body.invite, id: idKey(inviteId(body.invite.claims)) };
+    checked.invite = identifiedInvite(body.invite);
   }
   if (body.kind === 'genesis' && body.epochBox && !body.boxKey) return refuse('malformed', "a genesis seals epoch 0's key to its own box key, which it does not name");
   // Without the commitment nobody could tell epoch 0's key from a wrong one claimed for it.
@@ -145,7 +146,7 @@ export async function checkIntrinsic(
   if (body.kind === 'grant-epoch') {
     const why = await checkGrantShape(body, contextId, op.time);
     if (why) return why;
-    if (body.invite) checked.grantInvite = { ...body.invite, id: idKey(inviteId(body.invite.claims)) };
+    if (body.invite) checked.grantInvite = identifiedInvite(body.invite);
   }
   if (body.kind === 'set-origins') {
     const added = new Set(body.add);

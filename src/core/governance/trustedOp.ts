@@ -3,7 +3,13 @@ import { delegationCodec, delegationOrigin, revocationCodec } from '../identity/
 import { inviteId } from '../invitation/invite.ts';
 import { idKey, type Op } from '../ops/op.ts';
 import { toAddress } from '../anchor/binding.ts';
+import type { Invite } from '../invitation/invite.ts';
 import type { CheckedOp } from './checkedOp.ts';
+
+/** An invite with its id (idKey of its claims' hash), as the rules look invites up. */
+export function identifiedInvite(invite: Invite): Invite & { id: string } {
+  return { ...invite, id: idKey(inviteId(invite.claims)) };
+}
 
 /**
  * The CheckedOp of an op this node verified before (checkIntrinsic passed) and sealed in its
@@ -24,9 +30,9 @@ export function trustedCheckedOp(op: Op, bytes: Uint8Array): CheckedOp {
   if (body.kind === 'anchored-revoke-key') {
     checked.chainRevocation = { clientKey: toHex(body.clientKey), by: toAddress(body.evidence.by), asAdmin: body.evidence.asAdmin };
   }
-  if (body.kind === 'join') checked.invite = { ...body.invite, id: idKey(inviteId(body.invite.claims)) };
+  if (body.kind === 'join') checked.invite = identifiedInvite(body.invite);
   // Every field checkIntrinsic fills, or the rules judge a trusted op differently.
-  if (body.kind === 'grant-epoch' && body.invite) checked.grantInvite = { ...body.invite, id: idKey(inviteId(body.invite.claims)) };
+  if (body.kind === 'grant-epoch' && body.invite) checked.grantInvite = identifiedInvite(body.invite);
   if (body.kind === 'revoke-key') checked.revocation = revocationCodec.decode(body.revocation).claims;
   return checked;
 }
