@@ -361,6 +361,17 @@ export function createEpochKeys(p: {
      * Keys kept in the store, before the stored history loads (so its deltas open as they come):
      * each is held once its key op loads, valid, and only if it matches the op's commitment.
      */
+    /**
+     * The key of `keyOp` as held, or as kept in the store (a snapshot loads before the stored
+     * history, so before stored keys are held): what opens a snapshot sealed under it.
+     */
+    async storedKey(keyOp: string): Promise<Uint8Array | undefined> {
+      const held = ring.get(keyOp);
+      if (held) return held;
+      const record = (await p.store.epochKeys(contextKey)).find((r) => r.keyOp === keyOp);
+      return record && p.unwrap(contextKey, keyOp, record.wrapped);
+    },
+
     async load(): Promise<void> {
       const opened: OpenedKey[] = [];
       for (const r of await p.store.epochKeys(contextKey)) {

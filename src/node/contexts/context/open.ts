@@ -86,11 +86,8 @@ export async function openContext(d: ContextDeps) {
         const key = ref && replica.ring.get(ref.op);
         return key ? { keyOp: fromHex(ref.op), key } : undefined;
       },
-      async get(keyOp) {
-        const op = toHex(keyOp);
-        const stored = (await store.epochKeys(record.id)).find((r) => r.keyOp === op);
-        return replica.ring.get(op) ?? (stored && (await unwrapEpochKey(d.vault, record.id, op, stored.wrapped)));
-      },
+      // Called once the context starts, after `epochs` below exists.
+      get: (keyOp) => epochs.storedKey(toHex(keyOp)),
       randomBytes: d.randomBytes,
     },
   });
