@@ -5,9 +5,7 @@ import { AlertsPage } from './alerts/AlertsPage.tsx';
 import { ContextPage } from './contexts/ContextPage.tsx';
 import { ContextsPage } from './contexts/ContextsPage.tsx';
 import { JoinPage } from './contexts/JoinPage.tsx';
-import { IdentityPage } from './identity/IdentityPage.tsx';
 import { Welcome } from './onboarding/Welcome.tsx';
-import { Settings } from './settings/Settings.tsx';
 import { UpdateBanner } from './shell/UpdateBanner.tsx';
 import { useIdentity } from './shell/useIdentity.ts';
 import { navigate, pathOf, useRoute, type Route } from './shell/router.ts';
@@ -16,6 +14,8 @@ import { navigate, pathOf, useRoute, type Route } from './shell/router.ts';
 // load (its budget: bench/bundleSize.ts). The service worker precaches them for offline use.
 const ConsolePage = lazy(() => import('./console/ConsolePage.tsx').then((m) => ({ default: m.ConsolePage })));
 const DashboardPage = lazy(() => import('./dashboard/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })));
+const IdentityPage = lazy(() => import('./identity/IdentityPage.tsx').then((m) => ({ default: m.IdentityPage })));
+const Settings = lazy(() => import('./settings/Settings.tsx').then((m) => ({ default: m.Settings })));
 
 function Loading() {
   return (
