@@ -45,6 +45,12 @@ export type RejectionReason =
   /** Sync only: an app binary that does not hash to the app asked for. */
   | 'bad-app';
 
+/**
+ * Every code a refusal shown to people can carry: an op's verdict (the rules, concurrent
+ * changes) or a rejection at receipt. The UI keeps plain words for each (ui/shell/reasonWords.ts).
+ */
+export type RefusalCode = Extract<OpVerdict, { valid: false }>['reason'] | RejectionReason;
+
 export interface Rejection {
   key?: string;
   reason: RejectionReason;

@@ -10,6 +10,14 @@ test('refusal codes read as plain words; an unknown code still reads as words', 
   }
 });
 
+test('every refusal code has words of its own, including the epoch-key ones; nothing inherited passes for a code', () => {
+  for (const code of ['wrong-recipients', 'box-key-in-use', 'invite-already-granted', 'bad-box-key']) {
+    expect(plainReason(code)).not.toBe('Refused by the rules');
+    expect(plainReason(code)).not.toMatch(/-/);
+  }
+  expect(plainReason('constructor')).toBe('Refused by the rules');
+});
+
 test('alert kinds read as plain words', () => {
   expect(plainAlertKind('rejected-op')).toBe('Changes refused');
   expect(plainAlertKind('something-new')).toBe('Alert');

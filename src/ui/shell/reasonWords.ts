@@ -1,12 +1,14 @@
+import type { RefusalCode } from '../../core/context/replica.ts';
 import type { Alert } from '../../node/contexts/view.ts';
 
 /**
  * Why an op was refused, as a short label for lists and counts of others' ops (the sync
  * panel, the dashboard): plain words shown, the code kept as the tooltip. Covers the rules'
  * refusals (core/governance/rules.ts), concurrent ones (evaluate.ts), intrinsic ones
- * (checkedOp.ts) and the sync-only rejections (context/replica.ts).
+ * (checkedOp.ts) and the sync-only rejections (context/replica.ts): typed against their union,
+ * so a new code without words fails the typecheck.
  */
-const REASONS: Record<string, string> = {
+const REASONS = {
   'not-a-member': 'Not a member',
   'insufficient-role': 'Role does not allow it',
   'last-owner': 'Would leave no owner',
@@ -46,11 +48,16 @@ const REASONS: Record<string, string> = {
   'over-budget': 'Over its storage allowance',
   'not-admitted': 'From a peer not admitted',
   'bad-app': 'App does not match',
-};
+  'wrong-recipients': 'Key not sealed to the right devices',
+  'box-key-in-use': 'Device key already in use',
+  'invite-already-granted': 'Invite already given its key',
+  'bad-box-key': 'Unusable device key',
+} satisfies Record<RefusalCode, string>;
 
 /** A refusal's code in plain words ("insufficient-role" → "Role does not allow it"). */
 export function plainReason(code: string): string {
-  return REASONS[code] ?? 'Refused by the rules';
+  // Codes come as strings from stored records and peers: an unknown one still reads as words.
+  return Object.hasOwn(REASONS, code) ? REASONS[code as RefusalCode] : 'Refused by the rules';
 }
 
 /** A context's alert kinds (node/contexts/view.ts) as badge words; the kind kept as the tooltip. */
