@@ -147,10 +147,15 @@ export interface VerificationView {
   message: string;
 }
 
+/** An audit entry's executor when this node does not know the op's key (so no root to name). */
+export const UNKNOWN_EXECUTOR = '(unknown key)';
+
 export interface AuditEntry {
   key: string;
   kind: string;
+  /** The author's root, or UNKNOWN_EXECUTOR. */
   executor: string;
+  /** The device's label, or (key unknown) the start of its key. */
   device: string;
   time: number;
   valid: boolean;

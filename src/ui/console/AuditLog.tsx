@@ -1,12 +1,33 @@
+import { UNKNOWN_EXECUTOR, type AuditEntry, type MemberView, type VerificationView } from '../../node/contexts/view.ts';
 import { useNode } from '../shell/nodeContext.ts';
+import { plainOpKind } from '../shell/opKindWords.ts';
+import { plainReason } from '../shell/reasonWords.ts';
 import { AuditExport } from './AuditExport.tsx';
+import { nameOfRoot } from './executorName.ts';
 import { useLive } from '../shell/useLive.ts';
 import { formatDateTime } from '../shell/wording.ts';
 
-/** Every op of the context: what, by whom (executor), from which device, and its verdict. */
+/** A re-run's result as a badge says it. */
+const RERUN_WORDS: Record<VerificationView['result'], string> = {
+  confirmed: 'Re-run agrees',
+  mismatch: 'Re-run differs',
+  failed: 'Re-run failed',
+};
+
+/** Who made an op, by name; a key nothing here introduced has no root to name. */
+function executorName(members: readonly MemberView[], e: AuditEntry): string {
+  return e.executor === UNKNOWN_EXECUTOR ? 'someone not known here' : nameOfRoot(members, e.executor);
+}
+
+/**
+ * Every op of the context: what, by whom (executor), from which device, and its verdict, in
+ * words (codes and ids as tooltips). The exports keep the codes: they are for machines.
+ */
 export function AuditLog({ contextId }: { contextId: string }) {
   const node = useNode();
   const { value: entries } = useLive(() => node.contexts.open(contextId).audit(), [contextId], 2000);
+  // Names change rarely: the members are read again on a change, else every 5 s.
+  const { value: members } = useLive(() => node.contexts.open(contextId).view().then((v) => v.members), [contextId], 5000);
   return (
     <section className="card" aria-labelledby="audit-title">
       <h2 id="audit-title">Audit log</h2>
@@ -25,21 +46,26 @@ export function AuditLog({ contextId }: { contextId: string }) {
           </thead>
           <tbody>
             {[...(entries ?? [])].reverse().slice(0, 200).map((e) => (
-              <tr key={e.key} data-key={e.key}>
+              <tr key={e.key} data-key={e.key} data-kind={e.kind}>
                 <td>{formatDateTime(e.time)}</td>
                 <td>
-                  {e.kind}
+                  <span title={e.kind}>{plainOpKind(e.kind)}</span>
                   {e.call && <code className="small"> {e.call}()</code>}
                 </td>
+                <td title={e.executor}>{executorName(members ?? [], e)}</td>
+                <td title={e.executor === UNKNOWN_EXECUTOR ? e.device : undefined}>{e.executor === UNKNOWN_EXECUTOR ? 'a device not known here' : e.device}</td>
                 <td>
-                  <code className="id small" title={e.executor}>
-                    {e.executor.split(':').at(-1)?.slice(0, 10)}…
-                  </code>
-                </td>
-                <td>{e.device}</td>
-                <td>
-                  <span className={`badge ${e.valid ? 'good' : 'bad'}`}>{e.valid ? 'valid' : e.reason}</span>
-                  {e.verification && <span className={`badge ${e.verification === 'confirmed' ? 'good' : 'bad'}`}>re-run {e.verification}</span>}
+                  {e.valid ?
+                    <span className="badge good">valid</span>
+                  : <span className="badge bad" title={e.reason}>
+                      {e.reason ? plainReason(e.reason) : 'refused'}
+                    </span>
+                  }
+                  {e.verification && (
+                    <span className={`badge ${e.verification === 'confirmed' ? 'good' : 'bad'}`} title={`re-run ${e.verification}`}>
+                      {RERUN_WORDS[e.verification]}
+                    </span>
+                  )}
                 </td>
               </tr>
             ))}

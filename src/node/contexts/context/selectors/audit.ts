@@ -1,5 +1,5 @@
 import type { GovState } from '../../../../core/governance/state.ts';
-import type { AuditEntry, VerificationView } from '../../view.ts';
+import { UNKNOWN_EXECUTOR, type AuditEntry, type VerificationView } from '../../view.ts';
 import { readableDelta, type History } from './types.ts';
 
 /** Every op with who made it, from which device, whether it counts, and its re-run's result. */
@@ -12,7 +12,7 @@ export function selectAudit(g: GovState, history: History, verifications: Readon
     return {
       key: c.key,
       kind: body.kind,
-      executor: key?.root ?? '(unknown key)',
+      executor: key?.root ?? UNKNOWN_EXECUTOR,
       device: key?.label ?? c.author.slice(0, 12),
       time: c.op.time,
       valid: Boolean(v?.valid),
