@@ -4,6 +4,7 @@ import type { MethodInfo } from '../../node/apps/contextApp.ts';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 import { useNode } from '../shell/nodeContext.ts';
 import { useLive } from '../shell/useLive.ts';
+import { plainReason } from '../shell/reasonWords.ts';
 import { usePageTitle } from '../shell/usePageTitle.ts';
 import { sentence } from '../shell/wording.ts';
 import { AuditLog } from './AuditLog.tsx';
@@ -139,7 +140,9 @@ export function ConsolePage() {
             <p>
               <strong>Result</strong> <span className="muted">in {outcome.ms} ms</span>
               {outcome.op && (
-                <span className={`badge ${outcome.op.valid ? 'good' : 'bad'}`}>{outcome.op.valid ? 'op accepted' : `op rejected: ${outcome.op.reason}`}</span>
+                <span className={`badge ${outcome.op.valid ? 'good' : 'bad'}`} title={outcome.op.reason}>
+                  {outcome.op.valid ? 'op accepted' : `op refused: ${plainReason(outcome.op.reason ?? '').toLowerCase()}`}
+                </span>
               )}
             </p>
             <pre>{JSON.stringify(outcome.output, null, 2)}</pre>
