@@ -51,3 +51,63 @@ test('alert badges read as plain words; the kind is the tooltip', async () => {
   for (const kind of ['rejected-op', 'divergence', 'refused-peer']) expect(shown).not.toContain(kind);
   await list.screenshot({ path: '../../../test-results/screenshots/sync-alerts-words.png' });
 });
+
+const bob = 'tabnode:local:9TkQbWvRn2sLpE6yXcM4uAfZd8GhJiKo';
+const outsider = 'tabnode:local:7HyUeWqPa3sDfGh5jKlZx9cVbNm2QwEr';
+const traffic = { received: { messages: 1, bytes: 2048, ops: 1 }, sent: { messages: 1, bytes: 1024, ops: 1 }, ignoredOps: 0 };
+
+/** Links in every state, closed links for each kind of reason, a refused op and a flood from an outsider. */
+const busy = {
+  ...view,
+  alerts: [],
+  members: [{ root: bob, role: 'writer', me: false, online: true, devices: [{ key: 'old', label: 'Bob old phone', revoked: true }, { key: 'b', label: 'Bob laptop', revoked: false }] }],
+  peers: [
+    { ...traffic, linkId: 'link-7f3a', state: 'handshaking' },
+    { ...traffic, linkId: 'link-1', state: 'verified', standing: 'invitee', label: 'Bob laptop', root: bob },
+    { ...traffic, linkId: 'link-2', state: 'refused', label: 'Mallory', refusal: `Mallory (${outsider}) is not a member` },
+  ],
+  closedPeers: [
+    { ...traffic, linkId: 'link-3', state: 'closed', label: 'Bob laptop', closeReason: `refused: Bob laptop (${bob}) is not a member` },
+    { ...traffic, linkId: 'link-4', state: 'closed', label: 'Carol', closeReason: 'peer left: node stopped' },
+    { ...traffic, linkId: 'link-5', state: 'closed', closeReason: 'protocol error: varuint overflow at byte 7' },
+    { ...traffic, linkId: 'link-6', state: 'closed', label: 'Dan', closeReason: 'quota: it sent over 1 MiB of ops whose parents never came' },
+  ],
+  invalidOps: [{ key: 'k1', kind: 'rotate-epoch', author: `Bob laptop (${bob})`, reason: 'insufficient-role', message: `Bob laptop (${bob}) may not rotate keys`, time: at }],
+  rejected: [
+    { context: 'c', reason: 'not-admitted', message: `ops from Mallory (${outsider}), which is not admitted here, were ignored`, at },
+    { context: 'c', reason: 'not-admitted', message: `ops from Mallory (${outsider}), which is not admitted here, were ignored`, at: at + 1 },
+  ],
+} as unknown as ContextView;
+
+test('links, closed links and refused ops read as words and names; states, codes and ids are tooltips', async () => {
+  document.body.replaceChildren();
+  const host = document.body.appendChild(document.createElement('main'));
+  createRoot(host).render(createElement(NodeContext.Provider, { value: {} as TabnodeNode }, createElement(SyncPanel, { view: busy })));
+
+  const links = page.getByTestId('links');
+  await expect.element(links.getByText('Connecting')).toBeVisible();
+  expect(links.getByText('Connecting').element().getAttribute('title')).toBe('handshaking');
+  expect(links.getByText('A peer not identified yet').element().getAttribute('title')).toBe('link-7f3a');
+  await expect.element(links.getByText('Verified')).toBeVisible();
+  await expect.element(links.getByText('(joining with an invite)')).toBeVisible();
+  await expect.element(links.getByText('Not admitted', { exact: true })).toBeVisible();
+  await expect.element(links.getByText('— we refused it: Mallory (7HyUeW…QwEr) is not a member')).toBeVisible();
+
+  await page.getByText('Closed links (4)').click();
+  const closed = page.getByTestId('closed-links');
+  await expect.element(closed.getByText('Not admitted here — Bob laptop is not a member')).toBeVisible();
+  await expect.element(closed.getByText('The peer closed the link: node stopped')).toBeVisible();
+  await expect.element(closed.getByText('It sent something this node cannot read')).toBeVisible();
+  expect(closed.getByText('It sent something this node cannot read').element().getAttribute('title')).toBe('protocol error: varuint overflow at byte 7');
+  await expect.element(closed.getByText('Cut off — it sent over 1 MiB of ops whose parents never came')).toBeVisible();
+
+  const refused = page.getByTestId('invalid-ops');
+  await expect.element(refused.getByText('Encryption key renewed')).toBeVisible();
+  expect(refused.getByText('Encryption key renewed').element().getAttribute('title')).toBe('rotate-epoch');
+  expect((refused.element().querySelector('[data-key="k1"]') as HTMLElement).innerText).toContain('by Bob laptop: Bob laptop may not rotate keys');
+  expect((refused.element().querySelector('[data-reason="not-admitted"]') as HTMLElement).innerText).toContain('ops from Mallory (7HyUeW…QwEr), which is not admitted here');
+
+  const shown = (page.getByTestId('sync-panel').element() as HTMLElement).innerText;
+  for (const raw of ['tabnode:', 'handshaking', 'link-', 'rotate-epoch', 'protocol error', 'refused:', 'peer left:', 'quota:', 'varuint', 'invitee']) expect(shown).not.toContain(raw);
+  await page.getByTestId('sync-panel').screenshot({ path: '../../../test-results/screenshots/sync-links-words.png' });
+});

@@ -1,13 +1,23 @@
+import type { PeerStanding } from '../../core/sync/handshake.ts';
 import type { ContextView } from '../../node/index.ts';
 import { useNode } from '../shell/nodeContext.ts';
+import { plainOpKind } from '../shell/opKindWords.ts';
 import { plainAlertKind, plainReason } from '../shell/reasonWords.ts';
 import { countOf, formatDateTime } from '../shell/wording.ts';
+import { plainCloseReason, plainLinkState, plainStanding, UNNAMED_PEER } from './linkWords.ts';
+import { shortRoot } from './memberNames.ts';
 
 const COMPARISON_TEXT = { agree: 'agrees', 'different-heads': 'not comparable yet', diverged: 'DIVERGED' } as const;
 
 const time = formatDateTime;
 
-/** A peer's reason with root ids replaced by the names people know (you, or a member's device label). */
+/** A root id inside a sentence (CAIP-10: tabnode:local:…, eip155:1:0x…, starknet:…:0x…). */
+const ROOT_IN_TEXT = /\b(?:tabnode:local|eip155:\d+|starknet:[-_a-zA-Z0-9]+):[-.%a-zA-Z0-9]+/g;
+
+/**
+ * A peer's reason with root ids replaced by the names people know (you, or a member's device
+ * label); a root nobody here names (an outsider) cut short.
+ */
 function namesFor(text: string, view: ContextView): string {
   let out = text.replaceAll(view.myRoot, 'you');
   for (const m of view.members) {
@@ -15,7 +25,7 @@ function namesFor(text: string, view: ContextView): string {
     // "Carol laptop (tabnode:local:…)" reads as "Carol laptop".
     if (label) out = out.replaceAll(`${label} (${m.root})`, label).replaceAll(m.root, label);
   }
-  return out.replace(/^you is /, 'you are ');
+  return out.replace(ROOT_IN_TEXT, (root) => shortRoot(root)).replace(/^you is /, 'you are ');
 }
 
 /** Rejections with the same reason and message, one row each (a flood reads as one line). */
@@ -90,8 +100,10 @@ export function SyncPanel({ view }: { view: ContextView }) {
       : <ul className="list" data-testid="links">
           {view.peers.map((p) => (
             <li key={p.linkId} data-state={p.state}>
-              <span className={`badge ${p.refusedBy ? 'bad' : p.state === 'verified' ? 'good' : p.state === 'refused' ? 'bad' : ''}`}>{p.refusedBy ? 'refuses us' : p.state}</span>{' '}
-              {p.label ?? p.linkId} {p.standing && <span className="muted">({standingOf(p, view)})</span>}
+              <span className={`badge ${p.refusedBy ? 'bad' : p.state === 'verified' ? 'good' : p.state === 'refused' ? 'bad' : ''}`} title={p.state}>
+                {p.refusedBy ? 'Refuses us' : plainLinkState(p.state)}
+              </span>{' '}
+              <span title={p.linkId}>{p.label ?? UNNAMED_PEER}</span> {p.standing && <span className="muted">({plainStanding(standingOf(p.standing, p.root, view))})</span>}
               {p.refusal && <span className="muted"> — we refused it: {namesFor(p.refusal, view)}</span>}
               {p.refusedBy && <span className="muted"> — it refused us: {namesFor(p.refusedBy, view)}</span>}
               {p.ignoredOps > 0 && <span className="muted"> — {p.ignoredOps} ops it sent were ignored (not admitted)</span>}
@@ -110,7 +122,10 @@ export function SyncPanel({ view }: { view: ContextView }) {
           <ul className="list" data-testid="closed-links">
             {view.closedPeers.map((p, i) => (
               <li key={`${p.linkId}-${i}`}>
-                {p.label ?? p.linkId}: <span className="muted">{p.closeReason ?? 'closed'}</span>
+                <span title={p.linkId}>{p.label ?? UNNAMED_PEER}:</span>{' '}
+                <span className="muted" title={p.closeReason}>
+                  {plainCloseReason(p.closeReason, (text) => namesFor(text, view))}
+                </span>
               </li>
             ))}
           </ul>
@@ -139,7 +154,7 @@ export function SyncPanel({ view }: { view: ContextView }) {
               <span className="badge bad" title={o.reason}>
                 {plainReason(o.reason)}
               </span>{' '}
-              {o.kind} by {namesFor(o.author, view)}: {namesFor(o.message, view)}
+              <span title={o.kind}>{plainOpKind(o.kind)}</span> by {namesFor(o.author, view)}: {namesFor(o.message, view)}
             </li>
           ))}
           {groupRejections(view.rejected).map((g, i) => (
@@ -147,7 +162,7 @@ export function SyncPanel({ view }: { view: ContextView }) {
               <span className="badge bad" title={g.reason}>
                 {plainReason(g.reason)}
               </span>{' '}
-              {g.count > 1 ? `${g.count} ops refused, the last at` : 'refused at'} {time(g.at)}: {g.message}
+              {g.count > 1 ? `${g.count} ops refused, the last at` : 'refused at'} {time(g.at)}: {namesFor(g.message, view)}
             </li>
           ))}
         </ul>
@@ -173,7 +188,7 @@ export function SyncPanel({ view }: { view: ContextView }) {
 }
 
 /** A link's standing as shown: a member that is a relay says so (members catch up from it). */
-function standingOf(p: ContextView['peers'][number], view: ContextView): string | undefined {
-  const relay = p.standing === 'member' && p.root !== undefined && view.members.some((m) => m.root === p.root && m.role === 'relay');
-  return relay ? 'relay' : p.standing;
+function standingOf(standing: PeerStanding, root: string | undefined, view: ContextView): PeerStanding | 'relay' {
+  const relay = standing === 'member' && root !== undefined && view.members.some((m) => m.root === root && m.role === 'relay');
+  return relay ? 'relay' : standing;
 }
