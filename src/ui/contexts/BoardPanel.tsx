@@ -4,6 +4,7 @@ import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 import { useNode } from '../shell/nodeContext.ts';
 import { plainError, plainRefusal } from '../shell/plainWords.ts';
 import { useLive } from '../shell/useLive.ts';
+import { nameAmong } from './memberNames.ts';
 import { whyReadOnly } from './writeWords.ts';
 
 interface Task {
@@ -37,7 +38,7 @@ export function BoardPanel({ view, onOutcome }: { view: ContextView; onOutcome: 
   const [assignee, setAssignee] = useState('');
   const [error, setError] = useState<string>();
   const readOnly = whyReadOnly(view);
-  const name = (root: string | null) => (root ? (view.members.find((m) => m.root === root)?.devices[0]?.label ?? `${root.slice(0, 18)}…`) : 'nobody');
+  const name = (root: string | null) => (root ? nameAmong(view.members, root) : 'nobody');
 
   const run: RunAction = async ({ what, done }, method, args) => {
     setError(undefined);
@@ -131,7 +132,7 @@ function TaskCard({
     <li className="task" data-task={task.id}>
       <strong className="task-title">{task.title}</strong>
       <span className="muted small">
-        by <span data-testid="task-creator">{name(task.creator)}</span> · for {name(task.assignee)}
+        by <span data-testid="task-creator" title={task.creator}>{name(task.creator)}</span> · for <span title={task.assignee ?? undefined}>{name(task.assignee)}</span>
       </span>
       <span className="task-actions">
         <label className="visually-hidden" htmlFor={`status-${task.id}`}>
