@@ -80,7 +80,11 @@ describe('node identity', () => {
     expect((await node.identity.status()).delegation).toMatchObject({ valid: true, expiringSoon: true, daysLeft: 10 });
     clock.now += 11 * DAY;
     expect(await node.identity.checkDelegation(exported)).toMatchObject({ ok: false, reason: 'expired' });
-    expect((await node.identity.status()).delegation).toMatchObject({ valid: false, expiringSoon: false, daysLeft: -1 });
+    const expired = (await node.identity.status()).delegation!;
+    expect(expired).toMatchObject({ valid: false, expiringSoon: false, daysLeft: -1 });
+    // Its owner is told what to do in a sentence; the checker's code and times are the detail.
+    expect(expired.problem).toBe("This device's delegation has expired. Renew it below, or sign in again.");
+    expect(expired.problemDetail).toMatch(/^expired: the delegation expired at \d{4}-/);
   });
 });
 

@@ -18,6 +18,7 @@ import type { Signer } from '../core/crypto/index.ts';
 import { challengeBook, checkAnswer, issueChallenge, parseRootId, type Challenge, type ChallengeRefusal, type ProofOptions } from '../core/identity/index.ts';
 import type { WalletAccount } from '../wallets/connector.ts';
 import { signWithWallet, walletChain } from './walletSigning.ts';
+import { ownDelegationProblem } from './delegationProblems.ts';
 import type { CertificateStore, DeviceKeyRecord, KeyHandle, KeyStore } from '../core/store/index.ts';
 
 /** What the node needs from its platform: time, randomness and key storage. */
@@ -38,7 +39,10 @@ export interface DelegationSummary {
   valid: boolean;
   /** Valid, but ending within `EXPIRY_WARNING_MS`: time to renew. */
   expiringSoon: boolean;
+  /** Why it is not valid, as a sentence for its owner saying what to do. */
   problem?: string;
+  /** The checker's own message (with the times it compared), for whoever debugs. */
+  problemDetail?: string;
 }
 
 export interface IdentityStatus {
@@ -72,7 +76,7 @@ export interface SigningIdentity {
 export class NotSignedInError extends Error {
   override readonly name = 'NotSignedInError';
   constructor() {
-    super('no identity on this browser yet: create one or restore it from its recovery phrase first');
+    super('No identity on this browser yet. Create one, or restore yours from its recovery phrase.');
   }
 }
 
@@ -140,7 +144,10 @@ export function identityService(store: KeyStore & CertificateStore, platform: Pl
       valid: verdict.ok,
     };
     summary.expiringSoon &&= verdict.ok;
-    if (!verdict.ok) summary.problem = verdict.message;
+    if (!verdict.ok) {
+      summary.problem = ownDelegationProblem(verdict.reason);
+      summary.problemDetail = `${verdict.reason}: ${verdict.message}`;
+    }
     return summary;
   }
 
@@ -195,7 +202,7 @@ export function identityService(store: KeyStore & CertificateStore, platform: Pl
       if (!root) throw new NotSignedInError();
       if (wallet) await this.loginWithWallet(wallet, label, { clientKey });
       else if (root.kind === 'local') await delegateLocally(await platform.signerFor(localRootPublicKey(root.id), root.handle!), clientKey, label);
-      else throw new Error(`${root.id} is a wallet: its wallet signs new delegations`);
+      else throw new Error('This identity is a wallet account, so only its wallet can sign a new delegation. Connect the wallet and confirm there.');
     },
 
     /**
@@ -227,8 +234,8 @@ export function identityService(store: KeyStore & CertificateStore, platform: Pl
       const challenge = challenges.take(nonce);
       if (!challenge) {
         throw challenges.wasUsed(nonce)
-          ? new WalletLoginError('reused-nonce', 'this challenge was already answered: a signed login can be used once')
-          : new WalletLoginError('unknown-nonce', 'this node issued no such challenge (or it was dropped): start the login again');
+          ? new WalletLoginError('reused-nonce', 'This sign-in was already used: each signed sign-in counts once. Start the sign-in again.')
+          : new WalletLoginError('unknown-nonce', 'This node did not ask for this sign-in, or it has forgotten it (after a reload). Start the sign-in again.');
       }
       const verdict = await checkAnswer(challenge, delegation, platform.now(), options.proofs);
       if (!verdict.ok) throw new WalletLoginError(verdict.reason, verdict.message);

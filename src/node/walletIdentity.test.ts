@@ -32,13 +32,30 @@ describe('wallet login', () => {
     expect((await node.identity.signing()).root).toBe(`eip155:1:${wallet.address}`);
   });
 
+  test('without its wallet, a wallet root is told in words (no root id) that the wallet signs new delegations', async () => {
+    const node = await bareNode(memoryMeshHub(realTimeScheduler), 'A');
+    await expect(node.identity.signing()).rejects.toThrow('No identity on this browser yet. Create one, or restore yours from its recovery phrase.');
+    await node.identity.loginWithWallet(ethereumWallet(), 'Laptop');
+    const refusal = (await node.identity.delegate(new Uint8Array(32).fill(7), 'Next key').catch((e: unknown) => e)) as Error;
+    expect(refusal.message).toBe('This identity is a wallet account, so only its wallet can sign a new delegation. Connect the wallet and confirm there.');
+    expect(refusal.message).not.toContain('eip155');
+  });
+
   test('an answer is taken once, and only for the challenge this node issued', async () => {
     const wallet = ethereumWallet();
     const node = await bareNode(memoryMeshHub(realTimeScheduler), 'A');
     const challenge = await node.identity.walletChallenge({ chain: 'eip155:1', label: 'Laptop' });
     const answer = await signWithWallet(wallet, challenge);
     await node.identity.completeWalletLogin(answer);
-    await expect(node.identity.completeWalletLogin(answer)).rejects.toMatchObject({ name: 'WalletLoginError', reason: 'reused-nonce' });
+    await expect(node.identity.completeWalletLogin(answer)).rejects.toMatchObject({
+      name: 'WalletLoginError',
+      reason: 'reused-nonce',
+      message: 'This sign-in was already used: each signed sign-in counts once. Start the sign-in again.',
+    });
+    await expect(node.identity.completeWalletLogin({ ...answer, proof: { ...answer.proof, nonce: 'neverIssued123' } } as typeof answer)).rejects.toMatchObject({
+      reason: 'unknown-nonce',
+      message: expect.stringMatching(/^This node did not ask for this sign-in/),
+    });
 
     // Signed for another site: a phishing page's challenge relayed to this node.
     const elsewhere = await bareNode(memoryMeshHub(realTimeScheduler), 'evil', 'https://evil.example');

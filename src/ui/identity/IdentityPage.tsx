@@ -60,7 +60,7 @@ export function IdentityPage({ status }: { status: IdentityStatus }) {
                   {formatDateTime(delegation.expiresAt)} ({countOf(delegation.daysLeft, 'day')} left)
                 </>
               : <>
-                  <span className="badge bad">Not valid</span> {delegation.problem}
+                  <span className="badge bad">Not valid</span> <span title={delegation.problemDetail}>{delegation.problem}</span>
                 </>
             : <span className="badge bad">Missing</span>}
           </dd>
