@@ -1,4 +1,5 @@
 import { memoryLinkPair, type MemoryLinkPair } from '../../core/mesh/memoryLink.ts';
+import { seededRandom } from '../../core/mesh/seededRandom.ts';
 import type { Scheduler } from '../../core/mesh/Scheduler.ts';
 import type { Link } from '../../core/mesh/Link.ts';
 import type { MeshPort } from './meshPort.ts';
@@ -19,7 +20,9 @@ export function memoryMeshHub(scheduler: Scheduler) {
           if (!members) rooms.set(room, (members = new Set()));
           const me = { name, onLink, links: new Set<MemoryLinkPair>() };
           for (const other of members) {
-            const pair = memoryLinkPair({ scheduler, names: [other.name, name] });
+            // Each link its own (reproducible) random stream: with one shared seed every link
+            // would drop the same messages in the same places, and losses would be correlated.
+            const pair = memoryLinkPair({ scheduler, names: [other.name, name], random: seededRandom(pairs.length + 1) });
             pairs.push(pair);
             other.links.add(pair);
             me.links.add(pair);
