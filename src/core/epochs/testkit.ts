@@ -80,8 +80,7 @@ export async function epochPeer(who: Person, context: Uint8Array, box: BoxKeyPai
   }
 
   /** A state delta at the heads: sealed under their epoch key (clear in a plaintext context). */
-  async function write(text: string, time = now()): Promise<Op> {
-    const parents = replica.parents();
+  async function write(text: string, time = now(), parents = replica.parents()): Promise<Op> {
     const ref = replica.epochKeyAt(parents);
     const clear = deltaBody(text) as Extract<OpBody, { kind: 'delta' }>;
     let body: OpBody = clear;
@@ -93,11 +92,11 @@ export async function epochPeer(who: Person, context: Uint8Array, box: BoxKeyPai
       const plain: DeltaBody = { writer: clear.writer, update: clear.update, events: clear.events };
       body = { kind: 'sealed-delta', keyOp, nonce, sealed: sealDeltaBody(key, nonce, context, keyOp, plain) };
     }
-    return publish(body, time);
+    return publish(body, time, parents);
   }
 
-  async function publish(body: OpBody, time = now()): Promise<Op> {
-    const o = await op(device, context, replica.parents(), body, time);
+  async function publish(body: OpBody, time = now(), parents = replica.parents()): Promise<Op> {
+    const o = await op(device, context, parents, body, time);
     await receive([o]);
     return o;
   }

@@ -7,9 +7,10 @@ import { invite, op, person, recordingSink, T0, type Person } from '../../../cor
 import { rotationBody } from '../../../core/epochs/boxes.ts';
 import { boxedJoinBody, encryptedGenesis, epochPeer, testBoxKey, testBytes } from '../../../core/epochs/testkit.ts';
 import { simScheduler, type SimScheduler } from '../../../core/mesh/simScheduler.ts';
-import { idKey, type Op, type OpBody } from '../../../core/ops/op.ts';
+import { idKey, OP_LIMITS, type Op, type OpBody } from '../../../core/ops/op.ts';
 import type { EpochKeyRecord } from '../../../core/store/index.ts';
 import { createEpochKeys, EPOCH_TIMINGS, EpochKeyMissingError } from './epochKeys.ts';
+import type { SignAt } from './publishing.ts';
 
 // Box keys a test says cannot be sealed to (as a low-order point could not): the rules may
 // refuse such keys at registration, so the test picks ordinary keys and makes sealing fail.
@@ -72,12 +73,13 @@ async function node(net: Network, who: Person, ctx: Uint8Array, box: BoxKeyPair)
     deviceBox: async () => box,
     inviteBox: async () => undefined,
     me: { root: who.rootId, key: toHex(who.device.signer.publicKey) },
-    async publish(body: OpBody) {
+    async publish(body: OpBody, at?: SignAt) {
       if (state.failPublishes > 0) {
         state.failPublishes--;
         throw new Error('injected store error: the op was not stored');
       }
-      const o = await op(who.device, ctx, replica.parents(), body, now());
+      // As the node's publisher: signed on the parents and at the time the repair was planned at.
+      const o = await op(who.device, ctx, at?.parents ?? replica.parents(), body, at?.time ?? now());
       const result = await replica.receive([o]);
       published.push(o);
       net.log.push(o);
@@ -298,4 +300,43 @@ describe('repairs (review N2, N5, N6, N9)', () => {
     for (const attempt of writes) await expect(attempt).rejects.toThrow(EpochKeyMissingError);
     expect(w.A.keys.waiters()).toBe(0);
   }, 30_000);
+});
+
+describe('more heads than an op may name as parents', () => {
+  test('a repair is planned on the state at the parents it is signed on: no refused rotation while the removal is outside them, one valid rotation once heads merge', async () => {
+    const w = await world();
+    // B's writes (a removal invalidates the removed member's concurrent ops, so not C's).
+    const writer = await epochPeer(w.B.who, w.ctx, w.B.box);
+    await writer.receive(w.net.log);
+    const start = writer.replica.parents();
+    // A removes C; its key decides the order of heads, and parents() names the first 32 of them.
+    let removal: Op;
+    for (let t = 0; ; t++) {
+      removal = await op(w.A.who.device, w.ctx, start, { kind: 'remove', member: w.c.rootId }, T0 + 5000 + t);
+      if (idKey(removal.id) >= 'c') break;
+    }
+    // Concurrent writes on the same parents, until 32 heads sort before the removal.
+    const writes: Op[] = [];
+    while (writes.filter((o) => idKey(o.id) < idKey(removal.id)).length < OP_LIMITS.parents) {
+      writes.push(await writer.write(`w${writes.length}`, T0 + 5000, start));
+    }
+    w.net.log.push(...writes, removal);
+    await w.net.sync();
+    expect(w.A.replica.parents().map(idKey)).not.toContain(idKey(removal.id));
+    expect(w.A.replica.governance().members.has(w.c.rootId)).toBe(false);
+
+    await w.net.run(EPOCH_TIMINGS.rotateAfterMs[1] + 2000);
+    const all = () => [...rotations(w.A), ...rotations(w.B)];
+    for (const r of all()) expect(w.A.replica.verdict(idKey(r.id))).toEqual({ valid: true });
+
+    // B writes: its op names 32 heads, so the heads shrink and now include the removal.
+    await writer.receive(w.net.log);
+    w.net.log.push(await writer.write('merge'));
+    await w.net.sync();
+    expect(w.A.replica.parents().map(idKey)).toContain(idKey(removal.id));
+    await w.net.run(EPOCH_TIMINGS.rotateAfterMs[1] + 2000);
+    expect(all().length).toBeGreaterThanOrEqual(1);
+    for (const r of all()) expect(w.A.replica.verdict(idKey(r.id))).toEqual({ valid: true });
+    expect(w.A.holdsCurrent() && w.B.holdsCurrent()).toBe(true);
+  }, 60_000);
 });

@@ -154,7 +154,9 @@ export function createEpochRepairs(p: {
     if (p.isClosed() || !member()) return;
     // Signed on the heads and time planned at: the rules check the recipients there.
     const at = { parents: replica.parents(), time: p.now() };
-    const s = replica.governance();
+    // With more heads than an op may name, the parents are some of them: plan on the state
+    // there, or a rotation planned on all heads goes to the wrong recipients and is refused.
+    const s = at.parents.length < replica.heads().length ? replica.evaluator.stateAtParents(at.parents) : replica.governance();
     if (recoveryDue) {
       if (mayRecover(s)) return recover(s, at);
       recoveryDue = false;
