@@ -6,6 +6,7 @@ import { memoryMeshHub } from './contexts/memoryMesh.ts';
 import type { TabnodeNode } from './createNode.ts';
 import { realTimeScheduler } from './scheduler.ts';
 import { bareTestNode, testNode, until } from './testing.ts';
+import { memoryStore } from '../core/store/index.ts';
 
 /**
  * The membership directory across nodes in one process: a person's new device (same root,
@@ -127,6 +128,30 @@ describe('membership directory across nodes', () => {
     const a2 = await deviceOf(hub, 'A2', phrase);
     for (const id of [team, notes]) await until(`A2 settled in ${id.slice(0, 8)} over lossy links`, () => settledIn(a2, id, 'A2'), 45_000);
   }, 90_000);
+
+  test('a context forgotten on one device stays forgotten there while the root’s other device names it; an invite brings it back', async () => {
+    const hub = memoryMeshHub(realTimeScheduler);
+    const { phrase, a, team, notes } = await setUp(hub);
+    const store = memoryStore();
+    const first = track(await bareTestNode(hub, 'A2', { store }));
+    await first.identity.useLocalRoot(phrase, 'A2');
+    for (const id of [team, notes]) await until(`A2 settled in ${id.slice(0, 8)}`, () => settledIn(first, id, 'A2'), 20_000);
+    await first.contexts.forget(notes);
+    await first.close();
+    nodes.splice(nodes.indexOf(first), 1);
+
+    // A2 again (a reload): A, same root and still holding Notes, answers its directory naming
+    // Notes and a new context. A2 takes the new one and keeps Notes forgotten.
+    const a2 = track(await bareTestNode(hub, 'A2', { store }));
+    const later = await a.contexts.create('Later');
+    await until('A2 settled in Later', () => settledIn(a2, later, 'A2'), 20_000);
+    expect((await a2.contexts.list()).map((c) => c.id).sort()).toEqual([team, later].sort());
+    expect(await a2.contexts.forgotten()).toEqual([notes]);
+
+    await a2.contexts.join(await a.contexts.open(notes).invite({ role: 'writer' }));
+    expect(await a2.contexts.forgotten()).toEqual([]);
+    await until('A2 holds Notes again', async () => (await a2.contexts.list()).some((c) => c.id === notes && !c.joining), 20_000);
+  }, 60_000);
 
   test('a context created later on one device reaches the other device while both are online', async () => {
     const hub = memoryMeshHub(realTimeScheduler);

@@ -19,6 +19,8 @@ import { SETTINGS_LIMITS, type NodeSettings } from './settings.ts';
 /** What the directory needs of the context service. */
 export interface DirectoryContexts {
   holdings(): Promise<Holding[]>;
+  /** Contexts forgotten on this profile: not rejoined when an answer names them. */
+  forgotten(): Promise<string[]>;
   rejoin(entry: { id: string; name: string; secret: Uint8Array; signaling?: string[] }): Promise<void>;
   onChange(listener: () => void): () => void;
 }
@@ -73,7 +75,7 @@ interface JoinedRoom {
  * wallet login in a fresh browser) finds every context the root is a member of by meeting,
  * in the root's directory room, anyone who holds one. This node joins its own root's room
  * and those of the roots it shares contexts with, answers proven devices of those roots, and
- * asks in its own room, rejoining each context it is told of and does not hold yet.
+ * asks in its own room, rejoining each context it is told of and does not hold yet (nor forgot here).
  */
 export function directoryService(d: DirectoryDeps) {
   const rooms = new Map<RootId, JoinedRoom>();
@@ -159,7 +161,7 @@ export function directoryService(d: DirectoryDeps) {
    * its choosing (which would learn this browser's address).
    */
   async function take(entries: DirectoryEntry[], from: string): Promise<void> {
-    const held = new Set(holdings.map((h) => h.id));
+    const held = new Set([...holdings.map((h) => h.id), ...(await d.contexts.forgotten())]);
     const allowed = new Set((await d.settings()).signalingUrls);
     for (const entry of entries) {
       const id = toHex(entry.context);

@@ -1,5 +1,6 @@
 import { readBackup, type RestoreOutcome } from '../backup.ts';
 import { createContext, type CreateOptions } from './create.ts';
+import { forgottenContexts } from './forgotten.ts';
 import type { ContextServiceDeps } from './deps.ts';
 import { contextHandle, type ContextHandle } from './handle.ts';
 import { joining } from './joining.ts';
@@ -23,6 +24,7 @@ export function contextService(d: ContextServiceDeps) {
   const join = joining(d, registry, changed);
   const reads = contextReads(d, registry);
   const keys = contextKeys(d, registry);
+  const forgotten = forgottenContexts(d.store);
 
   return {
     /** The handle of context `id` (hex): its actions and reads. Opening happens on first use. */
@@ -40,8 +42,17 @@ export function contextService(d: ContextServiceDeps) {
     },
 
     previewInvite: join.previewInvite,
-    join: join.join,
+
+    /** Join through an invite link (one forgotten here comes back: the person asked for it). */
+    async join(link: string): Promise<string> {
+      const id = await join.join(link);
+      await forgotten.remove(id);
+      return id;
+    },
+
     rejoin: join.rejoin,
+    /** Contexts forgotten here, which the directory leaves alone. */
+    forgotten: forgotten.list,
 
     /**
      * Take a context back from a backup file (docs/backup.md): every op goes through the gate
@@ -50,6 +61,7 @@ export function contextService(d: ContextServiceDeps) {
      */
     async restore(text: string): Promise<RestoreOutcome> {
       const { backup, ops, undecodable } = readBackup(text);
+      await forgotten.remove(backup.context);
       await join.rejoin({ id: backup.context, name: backup.name, secret: backup.secret, signaling: backup.signaling });
       const result = await (await registry.start(backup.context)).sync.publish(ops);
       changed();
@@ -75,9 +87,12 @@ export function contextService(d: ContextServiceDeps) {
 
     /**
      * Forget a context on this device: stop syncing it and delete its history, snapshot,
-     * refusals and private storage here. Other members keep theirs; an invite brings it back.
+     * refusals and private storage here. Other members keep theirs; an invite or a backup
+     * brings it back, the directory does not (it would at once: other devices of the root
+     * still name it).
      */
     async forget(id: string): Promise<void> {
+      await forgotten.add(id);
       await registry.stop(id);
       await d.store.deleteContext(id);
       changed();
