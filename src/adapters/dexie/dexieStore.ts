@@ -130,13 +130,14 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
       return (await db.apps.get(hash))?.bytes;
     },
     deleteContext: (context) =>
-      db.transaction('rw', [db.contexts, db.ops, db.snapshots, db.rejections, db.privates, db.epochKeys], async () => {
+      db.transaction('rw', [db.contexts, db.ops, db.snapshots, db.rejections, db.privates, db.epochKeys, db.seals], async () => {
         await db.contexts.delete(context);
         await db.ops.where('context').equals(context).delete();
         await db.snapshots.delete(context);
         await db.rejections.where('context').equals(context).delete();
         await db.privates.where('context').equals(context).delete();
         await db.epochKeys.where('context').equals(context).delete();
+        await db.seals.where('context').equals(context).delete();
       }),
     async setting(key) {
       return (await db.settings.get(key))?.value;

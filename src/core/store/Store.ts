@@ -125,7 +125,7 @@ export interface ContextStore {
   rejections(context: string): Promise<RejectionRecord[]>;
   /**
    * Forget a context on this profile: its record, ops, snapshot, rejections, private
-   * entries and epoch keys, in one go (the app binaries stay: other contexts may run them).
+   * entries, epoch keys and seals, in one go (the app binaries stay: other contexts may run them).
    */
   deleteContext(context: string): Promise<void>;
 }

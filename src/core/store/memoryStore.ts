@@ -129,6 +129,7 @@ export function memoryStore(): Store {
       rejections.delete(context);
       privates.delete(context);
       epochKeys.delete(context);
+      seals.delete(context);
       changed();
     },
     setting: async (key) => structuredClone(settings.get(key)),

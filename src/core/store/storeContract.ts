@@ -170,7 +170,7 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
         await store.close();
       });
 
-      test('deleting a context forgets its record, ops, snapshot, rejections, private entries and epoch keys, and no other', async () => {
+      test('deleting a context forgets its record, ops, snapshot, rejections, private entries, epoch keys and seals, and no other', async () => {
         const store = await open();
         for (const id of ['c1', 'c2']) {
           await store.putContext({ id, name: id, secret: new Uint8Array(32), signaling: [], createdAt: 1 });
@@ -179,6 +179,7 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
           await store.putRejections([{ context: id, reason: 'bad-signature', message: 'm', at: 1 }]);
           await store.putPrivate(id, [['p', new Uint8Array([2])]]);
           await store.putEpochKeys(id, [{ keyOp: 'aa', epoch: 0, wrapped: new Uint8Array([3]) }]);
+          await store.replaceSeals(id, { entries: new Uint8Array([4]), mac: new Uint8Array([5]) }, []);
         }
         await store.deleteContext('c1');
         expect((await store.contexts()).map((c) => c.id)).toEqual(['c2']);
@@ -190,6 +191,8 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
         expect(await store.privateEntries('c2')).toHaveLength(1);
         expect(await store.epochKeys('c1')).toEqual([]);
         expect(await store.epochKeys('c2')).toHaveLength(1);
+        expect(await store.seals('c1')).toEqual([]);
+        expect(await store.seals('c2')).toHaveLength(1);
         await store.deleteContext('absent');
         await store.close();
       });
