@@ -19,3 +19,8 @@ export function deviceBoxKey(store: Pick<KeyStore, 'ensureBoxKey'>): Promise<Box
   }
   return key;
 }
+
+/** Sign-out cleared the stored box key (`KeyStore.clearRoot`): the next use makes a new one. */
+export function forgetDeviceBoxKey(store: Pick<KeyStore, 'ensureBoxKey'>): void {
+  kept.delete(store);
+}

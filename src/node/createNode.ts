@@ -26,6 +26,7 @@ import type { AnchorWatchTimings } from './anchors/watch.ts';
 import { walletAnchorWriter } from './anchors/walletWriter.ts';
 import { metricsService, type MetricsApi, type MetricsJournal, type MetricsTimings } from './metrics/metricsService.ts';
 import { defaultSettings, outsideConnectPolicy, settingsToStored, validateSettings, withDefaults, type ChainPreset, type NodeSettings, type PolicyBlock } from './settings.ts';
+import { forgetDeviceBoxKey } from './boxKey.ts';
 
 /**
  * The one facade the UI and end-to-end tests use. Later issues add contexts, calls,
@@ -166,6 +167,8 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
         again = false;
         const now = await signerOf(store);
         if (!now) {
+          // Signed out (maybe in another tab): the stored box key went with the root.
+          forgetDeviceBoxKey(store);
           startedFor = undefined;
           await contexts.closeAll();
           continue;

@@ -19,6 +19,7 @@ import { challengeBook, checkAnswer, issueChallenge, parseRootId, type Challenge
 import type { WalletAccount } from '../wallets/connector.ts';
 import { signWithWallet, walletChain } from './walletSigning.ts';
 import { ownDelegationProblem } from './delegationProblems.ts';
+import { forgetDeviceBoxKey } from './boxKey.ts';
 import type { CertificateStore, DeviceKeyRecord, KeyHandle, KeyStore } from '../core/store/index.ts';
 
 /** What the node needs from its platform: time, randomness and key storage. */
@@ -251,9 +252,14 @@ export function identityService(store: KeyStore & CertificateStore, platform: Pl
       return this.completeWalletLogin(await signWithWallet(account, challenge, options.proofs));
     },
 
-    /** Forget the root on this profile. The device key stays; the phrase restores the root. */
+    /**
+     * Forget the root on this profile, with this device's keys (`KeyStore.clearRoot`): the
+     * next person here signs and opens boxes with keys of their own. The phrase or the wallet
+     * restores the root, on new device keys (contexts take them by an add-device op).
+     */
     async signOut(): Promise<void> {
       await store.clearRoot();
+      forgetDeviceBoxKey(store);
     },
 
     /** This device's delegation as base64url of its canonical bytes (to show or hand to a peer). */

@@ -55,9 +55,12 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
         await db.root.put({ ...next, slot: 'this' });
         return next;
       }),
-    async clearRoot() {
-      await db.root.delete('this');
-    },
+    clearRoot: () =>
+      db.transaction('rw', [db.root, db.device, db.boxKey], async () => {
+        await db.root.delete('this');
+        await db.device.delete('this');
+        await db.boxKey.clear();
+      }),
     async putDelegation(record) {
       await db.delegations.put(record);
     },

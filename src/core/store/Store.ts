@@ -90,7 +90,13 @@ export interface KeyStore {
   root(): Promise<RootRecord | undefined>;
   /** Set the root if none is set, or if it is the same root (restoring); refuse to replace another. */
   setRoot(root: RootRecord): Promise<RootRecord>;
-  /** Forget the root (sign out). Delegations and revocations stay: they are public statements. */
+  /**
+   * Sign out: forget the root, and the device key and device box key with it, in one step
+   * (the next sign-in makes new ones). Whoever uses this profile next can then neither sign
+   * with a key that root delegated nor open what was sealed to its box key, and a different
+   * root signing in here registers keys of its own. Delegations and revocations stay: they
+   * are public statements.
+   */
   clearRoot(): Promise<void>;
   /** The profile's key for private storage at rest; first writer wins, like the device key. */
   ensureVaultKey(candidate: CryptoKey): Promise<CryptoKey>;

@@ -56,6 +56,8 @@ export function memoryStore(): Store {
     },
     async clearRoot() {
       root = undefined;
+      device = undefined;
+      boxKey = undefined;
       changed();
     },
     async putDelegation(record) {

@@ -77,6 +77,29 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
         await store.close();
       });
 
+      test('signing out forgets the root with the device key and the box key; the vault key, delegations and contexts stay', async () => {
+        const store = await open();
+        await store.setRoot(rootRecord(ROOT_A));
+        await store.ensureDeviceKey(deviceKey(1));
+        const box = await store.ensureBoxKey(await boxKeyPair());
+        const vault = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+        await store.ensureVaultKey(vault);
+        await store.putContext({ id: 'c1', name: 'c1', secret: new Uint8Array(32), signaling: [], createdAt: 1 });
+        await store.clearRoot();
+        expect(await store.root()).toBeUndefined();
+        expect(await store.deviceKey()).toBeUndefined();
+        // The next sign-in makes new keys.
+        expect((await store.ensureDeviceKey(deviceKey(2))).publicKey).toEqual(deviceKey(2).publicKey);
+        const next = await boxKeyPair();
+        expect((await store.ensureBoxKey(next)).publicKey).toEqual(next.publicKey);
+        expect(next.publicKey).not.toEqual(box.publicKey);
+        const iv = new Uint8Array(12);
+        const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, vault, new Uint8Array([1]));
+        await expect(crypto.subtle.decrypt({ name: 'AES-GCM', iv }, await store.ensureVaultKey(await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt'])), sealed)).resolves.toBeDefined();
+        expect((await store.contexts()).map((c) => c.id)).toEqual(['c1']);
+        await store.close();
+      });
+
       test('the vault key is first-writer-wins', async () => {
         const store = await open();
         const k1 = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);

@@ -39,6 +39,19 @@ async function aliceAndJoiner(joiner = 'Bob laptop', role: 'writer' | 'reader' =
 const aliceAndBob = () => aliceAndJoiner();
 
 describe('epoch keys in the node', () => {
+  test('someone else signing in on a profile after a sign-out joins a context the first person is in: new device and box keys, no key in use', async () => {
+    const { a, b, id } = await aliceAndBob();
+    const bobKey = toHex((await b.identity.signing()).signer.publicKey);
+    await b.identity.signOut();
+    await b.identity.useLocalRoot(b.identity.newPhrase(), 'Carol laptop');
+    expect(toHex((await b.identity.signing()).signer.publicKey)).not.toBe(bobKey);
+    await b.contexts.join(await a.contexts.open(id).invite({ role: 'writer' }));
+    await until('Carol settled', async () => (await b.contexts.open(id).view()).myRole === 'writer' && !(await b.contexts.open(id).view()).joining, 20_000);
+    expect(await b.contexts.open(id).write({ method: 'set', args: { key: 'from-carol', value: 1 } })).toMatchObject({ valid: true });
+    await until('Alice reads Carol', async () => (await a.contexts.open(id).view()).kv.some(([k]) => k === 'from-carol'));
+    expect((await a.contexts.open(id).view()).members.length).toBe(3);
+  }, 40_000);
+
   test('writes travel and rest sealed; the joiner reads through the key granted to its invite; keys rest wrapped', async () => {
     const [storeA, storeB] = [memoryStore(), memoryStore()];
     const hub = memoryMeshHub(realTimeScheduler);

@@ -32,17 +32,20 @@ export function joining(d: ContextServiceDeps, registry: ContextRegistry, change
       if (!preview.ok) throw new Error(preview.problem);
       const { invite, boxSecret } = readInviteLink(link);
       const id = preview.contextId;
-      if (!preview.alreadyHere) {
-        await d.store.putContext({
-          id,
-          name: invite.claims.contextName,
-          secret: invite.claims.secret,
-          signaling: invite.claims.signaling,
-          invite: inviteCodec.encode(invite),
-          // Sealed by the vault: the link's secret opens every key granted to the invite.
-          ...(boxSecret && { inviteBoxSecret: await sealInviteBoxSecret(d.vault, id, boxSecret) }),
-          createdAt: d.now(),
-        });
+      const byInvite = {
+        invite: inviteCodec.encode(invite),
+        // Sealed by the vault: the link's secret opens every key granted to the invite.
+        ...(boxSecret && { inviteBoxSecret: await sealInviteBoxSecret(d.vault, id, boxSecret) }),
+      };
+      const held = preview.alreadyHere ? (await d.store.contexts()).find((c) => c.id === id) : undefined;
+      if (!held) {
+        await d.store.putContext({ id, name: invite.claims.contextName, secret: invite.claims.secret, signaling: invite.claims.signaling, ...byInvite, createdAt: d.now() });
+      } else if (!held.invite) {
+        // Held here already, maybe by someone who signed out: the history stays, and the
+        // context opens again with the invite, which it uses if this root is no member yet
+        // (a member's device drops it once settled).
+        await registry.stop(id);
+        await d.store.putContext({ ...held, ...byInvite });
       }
       await registry.start(id);
       changed();
