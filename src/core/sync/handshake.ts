@@ -2,7 +2,7 @@ import { concatBytes, taggedHash, verifyEd25519, toHex, type Signer } from '../c
 import { DELEGATION_LIMITS, delegationCodec, delegationOrigin, originRefusal, OriginError, verifyDelegation, type DelegationClaims, type ProofOptions } from '../identity/index.ts';
 import { checkInviteStandalone, inviteId } from '../invitation/invite.ts';
 import type { GovState } from '../governance/state.ts';
-import { atLeast, roleRank } from '../ops/roles.ts';
+import { inviterRefusal } from '../governance/inviter.ts';
 import { idKey } from '../ops/op.ts';
 import { refuse, accept, type Verdict } from '../identity/verdict.ts';
 import type { Credential, RefusalCode } from './messages.ts';
@@ -114,16 +114,12 @@ export async function admitPeer(
   const standalone = await checkInviteStandalone(invite, now);
   if (!standalone.ok) return refuse('bad-invite', standalone.message);
   if (idKey(invite.claims.context) !== idKey(context)) return refuse('bad-invite', 'the invite is for another context');
-  const inviter = g.keys.get(toHex(invite.claims.inviterKey));
-  const inviterRole = inviter && g.members.get(inviter.root)?.role;
-  if (!inviter || g.revokedKeys.has(toHex(invite.claims.inviterKey)) || !atLeast(inviterRole, 'admin')) {
-    return refuse('bad-invite', 'the invite was not made by a current admin or owner');
-  }
-  if (roleRank(invite.claims.role) > roleRank(inviterRole!)) return refuse('bad-invite', 'the invite grants more than its inviter holds');
+  // The rules' own check of the inviter (governance/inviter.ts), so a link the rules would
+  // refuse at the join is refused at the handshake too, for the same reason.
+  const notAuthorized = inviterRefusal(g, toHex(invite.claims.inviterKey), invite.claims.role);
+  if (notAuthorized) return refuse('bad-invite', notAuthorized);
   const id = idKey(inviteId(invite.claims));
   if (g.revokedInvites.has(id)) return refuse('bad-invite', 'the invite was revoked');
   if ((g.inviteUses.get(id) ?? 0) >= invite.claims.maxUses) return refuse('bad-invite', 'the invite was used up');
-  const inviterForeign = originRefusal(inviter.origin, g.origins);
-  if (inviterForeign) return refuse('bad-invite', `the inviter's key was ${inviterForeign}`);
   return { ...accept, standing: 'invitee' };
 }
