@@ -10,14 +10,14 @@ import {
   type DelegationClaims,
   type RevocationClaims, type ProofOptions } from '../identity/index.ts';
 import { checkInviteStandalone, type Invite } from '../invitation/invite.ts';
-import { GENESIS_CONTEXT, encodeOp, idKey, verifyOpSignature, type Op } from '../ops/op.ts';
+import { GENESIS_CONTEXT, encodeOp, verifyOpSignature, type Op } from '../ops/op.ts';
 import { bytesEqual } from '../crypto/index.ts';
 import { refuse, type Verdict } from '../identity/verdict.ts';
 import { checkStateUpdate } from '../state/checkUpdate.ts';
 import { recipientKeys } from '../epochs/recipients.ts';
 import type { Address, AnchorBinding } from '../anchor/AnchorChain.ts';
-import { bindingOf, contextWord, evidenceMismatch, genesisAnchorRefusal, toAddress } from '../anchor/binding.ts';
-import { identifiedInvite } from './trustedOp.ts';
+import { bindingOf, contextWord, evidenceMismatch, genesisAnchorRefusal } from '../anchor/binding.ts';
+import { trustedCheckedOp } from './trustedOp.ts';
 
 /** An op whose signature and embedded certificates have been verified, with them decoded. */
 export interface CheckedOp {
@@ -87,8 +87,8 @@ export async function checkIntrinsic(
   }
   if (!(signatureValid ?? (await verifyOpSignature(op)))) return refuse('bad-signature', 'the op was altered or not signed by its author key');
 
-  const checked: CheckedOp = { op, key: idKey(op.id), author: toHex(op.author), bytes: bytes ?? encodeOp(op) };
   const body = op.body;
+  let claims: DelegationClaims | undefined;
   if (body.kind === 'delta') {
     // Every writer (built-in or WASM) writes plain values under keys of the state map. A
     // sealed delta's layout is checked by key holders after opening it (the replica): a
@@ -100,37 +100,31 @@ export async function checkIntrinsic(
     }
   }
   if (body.kind === 'genesis' || body.kind === 'add-device' || body.kind === 'join') {
-    let claims: DelegationClaims;
-    let origin: string | undefined;
     try {
       const d = delegationCodec.decode(body.delegation);
       const verdict = await verifyDelegation(d, op.time, proofs);
       if (!verdict.ok) return refuse(verdict.reason === 'unverifiable' ? 'unverifiable' : 'bad-delegation', `the author's delegation: ${verdict.message}`);
       claims = d.claims;
-      origin = delegationOrigin(d.proof);
+      delegationOrigin(d.proof); // throws OriginError for a malformed site
     } catch (e) {
       if (e instanceof OriginError) return refuse('bad-delegation', `the author's delegation: ${e.message}`);
       return refuse('bad-delegation', `the author's delegation does not decode: ${(e as DecodeError).message}`);
     }
     if (!bytesEqual(claims.clientKey, op.author)) return refuse('bad-delegation', 'the delegation is for another key than the author');
-    checked.delegation = claims;
-    if (origin !== undefined) checked.origin = origin;
   }
   if (body.kind === 'genesis' && body.anchor) {
     // From the op alone: the registry keys the context by the owner, so only that owner creates it.
-    const why = genesisAnchorRefusal(bindingOf(body.anchor), checked.delegation!.root);
+    const why = genesisAnchorRefusal(bindingOf(body.anchor), claims!.root);
     if (why) return refuse('bad-anchor', why);
   }
   if (body.kind === 'anchored-revoke-key') {
     const why = await checkChainEvidence(body, contextId, proofs, binding);
     if (why) return why;
-    checked.chainRevocation = { clientKey: toHex(body.clientKey), by: toAddress(body.evidence.by), asAdmin: body.evidence.asAdmin };
   }
   if (body.kind === 'join') {
     const verdict = await checkInviteStandalone(body.invite, op.time);
     if (!verdict.ok) return refuse('bad-invite', `the invite: ${verdict.message}`);
     if (!bytesEqual(body.invite.claims.context, contextId)) return refuse('bad-invite', 'the invite is for another context');
-    checked.invite = identifiedInvite(body.invite);
   }
   if (body.kind === 'genesis' && body.epochBox && !body.boxKey) return refuse('malformed', "a genesis seals epoch 0's key to its own box key, which it does not name");
   // Without the commitment nobody could tell epoch 0's key from a wrong one claimed for it.
@@ -146,7 +140,6 @@ export async function checkIntrinsic(
   if (body.kind === 'grant-epoch') {
     const why = await checkGrantShape(body, contextId, op.time);
     if (why) return why;
-    if (body.invite) checked.grantInvite = identifiedInvite(body.invite);
   }
   if (body.kind === 'set-origins') {
     const added = new Set(body.add);
@@ -159,12 +152,13 @@ export async function checkIntrinsic(
       const r = revocationCodec.decode(body.revocation);
       const verdict = await verifyRevocation(r, proofs);
       if (!verdict.ok) return refuse(verdict.reason === 'unverifiable' ? 'unverifiable' : 'bad-revocation', verdict.message);
-      checked.revocation = r.claims;
     } catch (e) {
       return refuse('bad-revocation', `the revocation does not decode: ${(e as Error).message}`);
     }
   }
-  return { ok: true, checked };
+  // Every check passed: the fields the rules read come from the op the same way as for an op
+  // trusted by its seal, so the two paths cannot judge an op differently.
+  return { ok: true, checked: trustedCheckedOp(op, bytes ?? encodeOp(op)) };
 }
 
 /**

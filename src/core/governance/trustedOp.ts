@@ -7,16 +7,16 @@ import type { Invite } from '../invitation/invite.ts';
 import type { CheckedOp } from './checkedOp.ts';
 
 /** An invite with its id (idKey of its claims' hash), as the rules look invites up. */
-export function identifiedInvite(invite: Invite): Invite & { id: string } {
+function identifiedInvite(invite: Invite): Invite & { id: string } {
   return { ...invite, id: idKey(inviteId(invite.claims)) };
 }
 
 /**
- * The CheckedOp of an op this node verified before (checkIntrinsic passed) and sealed in its
- * store: the certificates inside are decoded, not verified again, and no chain is asked
- * about an anchored revocation's evidence. Only for ops whose seal checked out
- * (docs/decisions/stored-verdicts.md); anything else goes through checkIntrinsic.
- * Throws if the op does not decode as a verified one would (then it is verified in full).
+ * The CheckedOp of an op whose checks passed: the fields the rules read, decoded from the op.
+ * checkIntrinsic ends with it once everything is verified; an op this node verified before
+ * and sealed in its store (docs/decisions/stored-verdicts.md) gets it directly — its
+ * certificates decoded, not verified again, no chain asked about an anchored revocation's
+ * evidence. Throws if the op does not decode as a verified one would (then it is verified in full).
  */
 export function trustedCheckedOp(op: Op, bytes: Uint8Array): CheckedOp {
   const checked: CheckedOp = { op, key: idKey(op.id), author: toHex(op.author), bytes };
@@ -31,7 +31,6 @@ export function trustedCheckedOp(op: Op, bytes: Uint8Array): CheckedOp {
     checked.chainRevocation = { clientKey: toHex(body.clientKey), by: toAddress(body.evidence.by), asAdmin: body.evidence.asAdmin };
   }
   if (body.kind === 'join') checked.invite = identifiedInvite(body.invite);
-  // Every field checkIntrinsic fills, or the rules judge a trusted op differently.
   if (body.kind === 'grant-epoch' && body.invite) checked.grantInvite = identifiedInvite(body.invite);
   if (body.kind === 'revoke-key') checked.revocation = revocationCodec.decode(body.revocation).claims;
   return checked;
