@@ -22,7 +22,7 @@ export type AlertKind =
   | 'app-integrity'
   /** This device's delegation runs out soon (or has run out). */
   | 'delegation-expiring'
-  /** A peer was cut off for exceeding a limit. */
+  /** A peer was cut off for exceeding a limit, or sent more refused ops than this node keeps of them. */
   | 'quota'
   /** A peer's clock is far from this one. */
   | 'clock';

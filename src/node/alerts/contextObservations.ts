@@ -83,6 +83,8 @@ export function contextObservations(view: ContextView, now: number): AlertObserv
 }
 
 function kindOfRefusal(reason: string): AlertKind {
+  // Past what this node keeps of an author's refused ops: a limit reached, like a cut-off.
+  if (reason === 'over-budget') return 'quota';
   return UNAUTHORIZED_REASONS.has(reason) ? 'unauthorized' : 'refused-op';
 }
 

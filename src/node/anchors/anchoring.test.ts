@@ -91,6 +91,10 @@ describe('anchoring a context on chain', () => {
     expect(alert?.message).toMatch(/Withheld history/);
     expect(alert?.message).toContain(anchored.latest!.txHash);
     expect(alert?.message).toContain(`block ${anchored.latest!.blockNumber}`);
+    // It reaches C's one alert list (the alert centre, notifications) as a critical anchor mismatch.
+    const stored = await until('C stores the anchor alert', async () => (await c.alerts.list()).find((al) => al.kind === 'anchor-mismatch'));
+    expect(stored).toMatchObject({ severity: 'critical', context: id, contextName: 'Anchored' });
+    expect(stored.message).toContain(anchored.latest!.txHash);
   }, 90_000);
 
   test('a key revoked on chain while the revoker is cut off is imported by a peer, which refuses the key’s later writes', async () => {
@@ -205,6 +209,8 @@ describe('anchoring a context on chain', () => {
       for (const [n, name] of [[a, 'A'], [b, 'B']] as const) {
         const alert = await until(`${name} alerts different anchors`, async () => (await n.contexts.open(id).view()).alerts.find((al) => al.message.startsWith('Different anchors')), 20_000);
         expect(alert.message).toContain(`anchor #${aSeq}`);
+        const stored = await until(`${name} stores the anchor alert`, async () => (await n.alerts.list()).find((al) => al.kind === 'anchor-mismatch' && al.message.includes('Different anchors')));
+        expect(stored).toMatchObject({ severity: 'critical', context: id });
       }
     } finally {
       await other.stop();
