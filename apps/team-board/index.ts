@@ -1,8 +1,9 @@
 // team-board: tasks shared by the context's members, with private per-member notes.
 //
 // Shared state: "task/<id>" → {id, title, status, creator, assignee}; "seq/<member>" → the
-// member's task counter. Ids are a hash of the creator's full id, counter and title
-// (taskId.ts), so members creating tasks at the same time never collide.
+// member's task counter. Ids are a SHA-256 hash of the creator's full id, counter and title
+// (taskId.ts), so members creating tasks at the same time never collide, nor can a member
+// pick a title that hits another's task.
 // Private storage: "note/<task id>" → the note's UTF-8 text (this member, this device).
 import {
   JsonObject, Methods, Private, State, emit, executor, input, jarr, jnull, jnum, jobj, jstr, panic, returnJson,

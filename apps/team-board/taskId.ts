@@ -1,27 +1,24 @@
-// Task ids that do not collide between members.
+// Task ids that do not collide between members, even when one of them picks titles to hit
+// another's id.
 //
-// An id is 16 hex digits of a 64-bit FNV-1a hash over the creator's full executor id, the
-// creator's task counter and the title. The full id (not a prefix: every local identity
-// starts with "tabnode:loca") keeps members apart; the counter keeps one member's tasks
-// apart; the title keeps apart two devices of one member creating at the same moment (both
-// read the same counter). create_task also skips any id already taken in its causal past.
-// Boards made before this change keep their "<prefix>-<n>" ids, which hex never equals.
+// An id is 32 hex digits: the first 128 bits of SHA-256 over the UTF-8 of the creator's full
+// executor id, "\n", the creator's task counter, "\n", the title. The creator id is the host's
+// (a member cannot claim another's) and holds no newline, and the counter is digits, so
+// different (creator, counter, title) give different hash inputs; hitting a given id takes a
+// SHA-256 second preimage on 128 bits. The full id (not a prefix: every local identity starts
+// with "tabnode:loca") keeps members apart; the counter keeps one member's tasks apart; the
+// title keeps apart two devices of one member creating at the same moment (both read the same
+// counter). create_task also skips any id already taken in its causal past.
+// Boards made before keep their ids: "<prefix>-<n>", or 16 hex digits (64-bit FNV-1a, which a
+// hostile member could collide), neither of which a new id ever equals.
+import { sha256 } from "../sdk/sha256";
 
-const FNV_OFFSET: u64 = 0xcbf29ce484222325;
-const FNV_PRIME: u64 = 0x100000001b3;
 const HEX = "0123456789abcdef";
 
 /** The id of a task made by `creator` as its `n`th, titled `title`. */
 export function taskId(creator: string, n: i64, title: string): string {
-  const text = creator + "\n" + n.toString() + "\n" + title;
-  let hash = FNV_OFFSET;
-  for (let i = 0; i < text.length; i++) {
-    const unit = <u64>text.charCodeAt(i);
-    // Both bytes of the UTF-16 code unit, so non-Latin titles spread as well as Latin ones.
-    hash = (hash ^ (unit & 0xff)) * FNV_PRIME;
-    hash = (hash ^ (unit >> 8)) * FNV_PRIME;
-  }
+  const digest = sha256(Uint8Array.wrap(String.UTF8.encode(creator + "\n" + n.toString() + "\n" + title)));
   let out = "";
-  for (let shift: i32 = 60; shift >= 0; shift -= 4) out += HEX.charAt(<i32>((hash >> <u64>shift) & 0xf));
+  for (let i = 0; i < 16; i++) out += HEX.charAt(<i32>(digest[i] >> 4)) + HEX.charAt(<i32>(digest[i] & 0xf));
   return out;
 }

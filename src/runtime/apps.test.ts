@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { sha256 } from '../core/crypto/sha256.ts';
@@ -86,7 +87,7 @@ describe('team-board', () => {
     const created = await h.call('create_task', { title: '  Write the report ', assignee: 'bob' });
     const task = parseOutput(created.output);
     const id = idOf(created);
-    expect(id).toMatch(/^[0-9a-f]{16}$/);
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
     expect(task).toEqual({ id, title: 'Write the report', status: 'todo', creator: 'alice-root-id-0123456789', assignee: 'bob' });
     expect(h.state()[`task/${id}`]).toEqual(task);
     expect(created.events.map((e) => [e.name, e.hashOnly])).toEqual([
@@ -99,6 +100,37 @@ describe('team-board', () => {
     expect(created.events[1]!.payload).toEqual(titlePayload);
     expect(titleEvent).toEqual({ name: 'task_title', hashed: true, payload: sha256(titlePayload) });
     expect(new TextDecoder().decode(titleEvent!.payload)).not.toContain('report');
+  });
+
+  test('a task id is the first 128 bits of SHA-256 over creator, counter and title: titles a member picks cannot hit another id', async () => {
+    /** What the id must be: Node's SHA-256 of the same input. */
+    const expected = (creator: string, n: number, title: string) => createHash('sha256').update(`${creator}\n${n}\n${title}`, 'utf8').digest('hex').slice(0, 32);
+    const creator = 'tabnode:local:alice-0123456789';
+    // Inputs around SHA-256's block edges (55, 56, 63, 64, 119, 120 bytes and more, with the
+    // 33-byte prefix), non-Latin text, and titles one character apart anywhere.
+    const titles = [
+      ...[22, 23, 30, 31, 86, 87, 150, 200].map((n) => 'x'.repeat(n)),
+      'é',
+      'Réunion 😀 会议 \u2028',
+      'Fix the login page',
+      'Gix the login page',
+      'Fix the lOgin page',
+      'Fix the login pagf',
+      'Fix the login page ',
+    ];
+    const h = await board(creator);
+    const ids: string[] = [];
+    for (const [i, title] of titles.entries()) {
+      const id = idOf(await h.call('create_task', { title }));
+      // Trailing spaces are trimmed before hashing, as the stored title is.
+      expect(id, title).toBe(expected(creator, i + 1, title.trim()));
+      ids.push(id);
+    }
+    expect(new Set(ids).size).toBe(titles.length);
+    // The same title at the same counter by another member: another id.
+    const bob = await board('tabnode:local:bob-0123456789');
+    expect(idOf(await bob.call('create_task', { title: titles[0]! }))).toBe(expected('tabnode:local:bob-0123456789', 1, titles[0]!));
+    expect(expected('tabnode:local:bob-0123456789', 1, titles[0]!)).not.toBe(ids[0]);
   });
 
   test('members whose ids share a long prefix create first tasks concurrently: both survive the merge', async () => {
