@@ -29,8 +29,12 @@ export interface ContextHealth {
   opCount: number;
   /** What the best-informed peer says it has (at its last heads message). */
   remoteOpCount: number;
-  /** Ops behind the best-informed peer, plus ops waiting for their parents. */
-  lag: number;
+  /**
+   * Ops behind the best-informed peer, plus ops waiting for their parents; null while no
+   * admitted peer has said what it has (offline, or nobody connected): "in step" then would
+   * be a guess, and a wrong one when others wrote meanwhile.
+   */
+  lag: number | null;
   pending: number;
   stuck: number;
   /** Ops in the DAG the rules refuse, by reason. */
@@ -68,6 +72,11 @@ function anchorOf(a: AnchorsView | undefined): ContextHealth['anchor'] {
   };
 }
 
+/** Whether this node can tell how far behind it is: online, with an admitted peer that told its history's size. */
+export function lagKnown(view: Pick<ContextView, 'online' | 'peers'>): boolean {
+  return view.online && view.peers.some((p) => p.state === 'verified' && !p.refusedBy && p.remoteCount !== undefined);
+}
+
 /** One context's health from its view and its series. */
 export function contextHealth(view: ContextView, series: readonly HealthPoint[], now: number): ContextHealth {
   const open = view.peers.filter((p) => p.state !== 'closed');
@@ -87,7 +96,7 @@ export function contextHealth(view: ContextView, series: readonly HealthPoint[],
     moreLinks: Math.max(0, open.length - MAX_LINKS_LISTED),
     opCount: view.opCount,
     remoteOpCount: view.remoteOpCount,
-    lag: syncLag(view),
+    lag: lagKnown(view) ? syncLag(view) : null,
     pending: view.pending,
     stuck: view.stuck,
     invalid: countByReason(view.invalidOps),

@@ -59,6 +59,39 @@ describe('metrics service', () => {
     expect(agreed.rows[0]).toMatchObject({ label: 'B', cells: ['absent', 'agree'] });
   });
 
+  test('sync lag: not known while offline; back online over slow links, the ops written meanwhile are shown behind, then in step', async () => {
+    const hub = memoryMeshHub(realTimeScheduler);
+    const a = await node(hub, 'A');
+    const b = await node(hub, 'B');
+    const id = await a.contexts.create('Team');
+    await b.contexts.join(await a.contexts.open(id).invite({ role: 'writer' }));
+    await until('B settled', async () => !(await b.contexts.open(id).view()).joining);
+    await until('A in step with B', async () => health(await a.metrics.dashboard(), id).lag === 0);
+
+    await a.contexts.open(id).setOnline(false);
+    expect(health(await a.metrics.dashboard(), id)).toMatchObject({ online: false, lag: null });
+    for (let i = 0; i < 20; i++) await b.contexts.open(id).write({ method: 'set', args: { key: `away-${i}`, value: i } });
+    const ahead = (await b.contexts.open(id).view()).opCount;
+    // A cannot know: it says so rather than "in step".
+    expect(health(await a.metrics.dashboard(), id).lag).toBeNull();
+
+    // Back online over links with a second's delay each way: B's heads (and its count) come
+    // a round trip before its ops.
+    const known = hub.pairs.length;
+    await a.contexts.open(id).setOnline(true);
+    for (const pair of hub.pairs.slice(known)) pair.setFaults({ delayMs: 1000 });
+    const behind = await until('A shows itself behind', async () => {
+      const h = health(await a.metrics.dashboard(), id);
+      return h.lag !== null && h.lag > 0 ? h : undefined;
+    }, 15_000, 10);
+    expect(behind).toMatchObject({ lag: 20, remoteOpCount: ahead, opCount: ahead - 20 });
+    const caught = await until('A in step again', async () => {
+      const h = health(await a.metrics.dashboard(), id);
+      return h.lag === 0 ? h : undefined;
+    });
+    expect(caught.opCount).toBe(ahead);
+  }, 30_000);
+
   test('series are saved and come back after a restart', async () => {
     const hub = memoryMeshHub(realTimeScheduler);
     const store = memoryStore();

@@ -42,3 +42,16 @@ describe('one context’s health', () => {
     expect(contextHealth(view({}), [], 1000).anchor).toBeUndefined();
   });
 });
+
+describe('sync lag on the dashboard', () => {
+  test('known only online with an admitted peer that said what it has: ops behind it, plus ops waiting for parents', () => {
+    const told = peer('a', 'verified', 0, { remoteCount: 14 });
+    expect(contextHealth(view({ peers: [told], remoteOpCount: 14, opCount: 10, pending: 2 }), [], 1000).lag).toBe(6);
+    expect(contextHealth(view({ peers: [told], remoteOpCount: 10, opCount: 10 }), [], 1000).lag).toBe(0);
+    // Offline, or no admitted peer that told: not known (it was "in step", whatever others wrote meanwhile).
+    expect(contextHealth(view({ online: false, peers: [], remoteOpCount: 0, opCount: 10 }), [], 1000).lag).toBeNull();
+    expect(contextHealth(view({ peers: [], remoteOpCount: 0 }), [], 1000).lag).toBeNull();
+    expect(contextHealth(view({ peers: [peer('b', 'verified', 0)], remoteOpCount: 0 }), [], 1000).lag).toBeNull();
+    expect(contextHealth(view({ peers: [peer('c', 'refused', 0, { remoteCount: 20 }), peer('d', 'verified', 0, { refusedBy: 'revoked', remoteCount: 20 })] }), [], 1000).lag).toBeNull();
+  });
+});

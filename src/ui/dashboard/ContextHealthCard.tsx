@@ -49,7 +49,11 @@ export function ContextHealthCard({ health }: { health: ContextHealth }) {
         </dd>
         <dt>Sync lag</dt>
         <dd data-testid="health-lag">
-          {health.lag === 0 ? 'in step' : `${countOf(health.lag, 'op')} behind`}
+          {health.lag === null ?
+            <span className="muted">{health.online ? 'not known: no peer connected' : 'not known while offline'}</span>
+          : health.lag === 0 ?
+            'in step'
+          : `${countOf(health.lag, 'op')} behind`}
           <span className="muted small">
             {' '}
             ({health.opCount} here, best peer {Math.max(health.remoteOpCount, health.opCount)}; {health.pending} waiting for parents
