@@ -1,7 +1,7 @@
 import type { ProofOptions } from '../identity/index.ts';
 import { DecodeError } from '../codec/index.ts';
 import { createDag, DAG_LIMITS } from '../dag/dag.ts';
-import { checkIntrinsic, type CheckedOp, type IntrinsicRefusal, type KnownBinding } from '../governance/checkedOp.ts';
+import { checkIntrinsic, parentKeys, type CheckedOp, type IntrinsicRefusal, type KnownBinding } from '../governance/checkedOp.ts';
 import { trustedCheckedOp } from '../governance/trustedOp.ts';
 import { cloneGovState, type GovState } from '../governance/state.ts';
 import { bytesEqual } from '../crypto/index.ts';
@@ -299,7 +299,12 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
       op.author = author.bytes;
       c.author = author.key;
     } else authors.set(c.author, { bytes: op.author, key: c.author });
-    op.parents = op.parents.map((p) => dag.get(idKey(p))?.op.id ?? p);
+    // Parents already held lend their id bytes and key strings (computed once here for the
+    // DAG, evaluator and history: parentKeys).
+    const keys = op.parents.map(idKey);
+    const held = keys.map((k) => dag.get(k));
+    op.parents = op.parents.map((p, i) => held[i]?.op.id ?? p);
+    c.parentKeys = keys.map((k, i) => held[i]?.key ?? k);
     return c;
   }
 
@@ -338,7 +343,7 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
         // An op its causal past can never make valid (a key nobody introduced, a device of
         // a root that never joined, a join on an invite by a key nobody introduced) is not
         // kept at all, nor what was built on it.
-        const builtOnDropped = c.op.parents.some((p) => dropped.has(idKey(p)));
+        const builtOnDropped = parentKeys(c).some((p) => dropped.has(p));
         if (builtOnDropped || !evaluator.canEverCount(c)) {
           dropped.add(c.key);
           result.rejected.push({ key: c.key, reason: 'unknown-key', message: builtOnDropped ? 'it builds on an op by a key this context never introduced' : neverCounts(c), bytes: c.bytes.length });
