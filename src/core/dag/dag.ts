@@ -115,7 +115,15 @@ export function createDag(limits: { maxPendingBytes: number; maxPending: number 
     },
 
     /** Sort complete ops' keys so parents come before children. */
-    parentsFirst: (keys: string[]): string[] => (keys.length <= 1 ? keys : [...keys].sort((a, b) => (seq.get(a) ?? 0) - (seq.get(b) ?? 0))),
+    parentsFirst(keys: string[]): string[] {
+      if (keys.length <= 1) return keys;
+      const order = keys.map((k) => seq.get(k) ?? 0);
+      // Keys from a load or a receive mostly come in order already: no sort then.
+      let sorted = true;
+      for (let i = 1; i < order.length && sorted; i++) sorted = order[i - 1]! <= order[i]!;
+      if (sorted) return [...keys];
+      return keys.map((k, i) => [k, order[i]!] as const).sort((a, b) => a[1] - b[1]).map(([k]) => k);
+    },
 
     /**
      * Take a complete leaf (an op no complete op names as a parent) out again: refused ops
