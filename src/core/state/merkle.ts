@@ -8,6 +8,9 @@ export interface MerkleTags {
   empty: string;
 }
 
+/** Interior nodes hashed so far (remembered ones not counted): what tests hold the reuse to. */
+export const merkleCounters = { nodesHashed: 0 };
+
 /** Per node tag: its hasher, and the last parent computed for each left child (by identity). */
 const trees = new Map<string, { node: (...parts: Uint8Array[]) => Uint8Array; parents: WeakMap<Uint8Array, { right: Uint8Array; hash: Uint8Array }> }>();
 
@@ -37,6 +40,7 @@ export function merkleRoot(leaves: readonly Uint8Array[], tags: MerkleTags): Uin
       if (known && known.right === right) next.push(known.hash);
       else {
         const hash = node(left, right);
+        merkleCounters.nodesHashed++;
         parents.set(left, { right, hash });
         next.push(hash);
       }
