@@ -140,7 +140,11 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
 
   function learnBinding(ops: Iterable<Op>): void {
     if (binding !== undefined) return;
-    for (const op of ops) if (idKey(op.id) === contextKey && op.body.kind === 'genesis') binding = genesisBinding(op) ?? null;
+    for (const op of ops) {
+      if (op.body.kind !== 'genesis' || idKey(op.id) !== contextKey) continue;
+      binding = genesisBinding(op) ?? null;
+      return;
+    }
   }
 
   /** Valid deltas this node can read (sealed ones opened under keys held), in DAG order. */
@@ -293,18 +297,25 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
    */
   function share(c: CheckedOp): CheckedOp {
     const op = c.op;
-    if (op.body.kind !== 'genesis' && bytesEqual(op.context, contextId)) op.context = contextId;
-    const author = authors.get(c.author);
-    if (author) {
-      op.author = author.bytes;
-      c.author = author.key;
-    } else authors.set(c.author, { bytes: op.author, key: c.author });
+    const context = op.body.kind !== 'genesis' && bytesEqual(op.context, contextId) ? contextId : op.context;
+    let author = authors.get(c.author);
+    if (author) c.author = author.key;
+    else authors.set(c.author, (author = { bytes: op.author, key: c.author }));
     // Parents already held lend their id bytes and key strings (computed once here for the
     // DAG, evaluator and history: parentKeys).
-    const keys = op.parents.map(idKey);
-    const held = keys.map((k) => dag.get(k));
-    op.parents = op.parents.map((p, i) => held[i]?.op.id ?? p);
-    c.parentKeys = keys.map((k, i) => held[i]?.key ?? k);
+    const parents: Uint8Array[] = new Array(op.parents.length);
+    const keys: string[] = new Array(op.parents.length);
+    for (let i = 0; i < op.parents.length; i++) {
+      const key = idKey(op.parents[i]!);
+      const held = dag.get(key);
+      parents[i] = held ? held.op.id : op.parents[i]!;
+      keys[i] = held ? held.key : key;
+    }
+    c.parentKeys = keys;
+    // A new object rather than the decoded one changed field by field: a load decodes a whole
+    // batch before sharing any, and changing each decoded object's fields costs V8 a
+    // migration of each (several µs an op, measured on 100k ops).
+    c.op = { context, parents, author: author.bytes, time: op.time, body: op.body, id: op.id, signature: op.signature };
     return c;
   }
 
