@@ -112,7 +112,9 @@ export async function growthFixture(total: number, { cache = true } = {}): Promi
   const file = `${CACHE_DIR}growth-v${VERSION}-${total}.bin`;
   const start = performance.now();
   if (cache && existsSync(file)) {
-    const f = decodeFixture(readFileSync(file));
+    // A plain Uint8Array (as IndexedDB and a fresh build give), not a Node Buffer: ops sliced
+    // from a Buffer are Buffers, whose fields the replica then mixes with Uint8Arrays.
+    const f = decodeFixture(new Uint8Array(readFileSync(file)));
     return { ...f, cached: true, buildMs: performance.now() - start };
   }
   const f = await buildGrowthFixture(total);

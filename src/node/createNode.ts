@@ -192,7 +192,7 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
 
   const devices = devicesService({ store, platform, identity, contexts, proofs });
   metrics.start();
-  const alerts = alertsService({ store, openViews: () => contexts.openViews(), onContextsChange: contexts.onChange, signer: () => signerOf(store), now: platform.now, scheduler });
+  const alerts = alertsService({ store, openViews: () => contexts.openAlertsViews(), onContextsChange: contexts.onChange, signer: () => signerOf(store), now: platform.now, scheduler });
   const rotation = keyRotationService({ store, platform, identity, devices, scheduler: deps.rotationScheduler ?? scheduler });
   rotation.start();
 

@@ -1,4 +1,4 @@
-import { idKey } from '../ops/op.ts';
+import { parentKeys } from '../governance/checkedOp.ts';
 import type { Dag } from '../dag/dag.ts';
 
 /**
@@ -24,8 +24,7 @@ export function createHistory(dag: Dag, isValid: (key: string) => boolean) {
     while (stack.length) {
       const c = dag.get(stack.pop()!);
       if (!c) continue;
-      for (const p of c.op.parents) {
-        const k = idKey(p);
+      for (const k of parentKeys(c)) {
         heads.delete(k);
         if (accepted.has(k)) continue;
         accepted.add(k);
@@ -72,7 +71,7 @@ export function createHistory(dag: Dag, isValid: (key: string) => boolean) {
       if (!isValid(c.key) && !needed.has(c.key)) continue;
       accepted.add(c.key);
       if (!needed.has(c.key)) heads.add(c.key);
-      for (const p of c.op.parents) needed.add(idKey(p));
+      for (const p of parentKeys(c)) needed.add(p);
     }
     return all.filter((c) => accepted.has(c.key) && !before.has(c.key)).map((c) => c.key);
   }

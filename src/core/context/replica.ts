@@ -1,7 +1,7 @@
 import type { ProofOptions } from '../identity/index.ts';
 import { DecodeError } from '../codec/index.ts';
 import { createDag, DAG_LIMITS } from '../dag/dag.ts';
-import { checkIntrinsic, type CheckedOp, type IntrinsicRefusal, type KnownBinding } from '../governance/checkedOp.ts';
+import { checkIntrinsic, parentKeys, type CheckedOp, type IntrinsicRefusal, type KnownBinding } from '../governance/checkedOp.ts';
 import { trustedCheckedOp } from '../governance/trustedOp.ts';
 import { cloneGovState, type GovState } from '../governance/state.ts';
 import { bytesEqual } from '../crypto/index.ts';
@@ -146,7 +146,11 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
 
   function learnBinding(ops: Iterable<Op>): void {
     if (binding !== undefined) return;
-    for (const op of ops) if (idKey(op.id) === contextKey && op.body.kind === 'genesis') binding = genesisBinding(op) ?? null;
+    for (const op of ops) {
+      if (op.body.kind !== 'genesis' || idKey(op.id) !== contextKey) continue;
+      binding = genesisBinding(op) ?? null;
+      return;
+    }
   }
 
   /** Valid deltas this node can read (sealed ones opened under keys held), in DAG order. */
@@ -299,13 +303,25 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
    */
   function share(c: CheckedOp): CheckedOp {
     const op = c.op;
-    if (op.body.kind !== 'genesis' && bytesEqual(op.context, contextId)) op.context = contextId;
-    const author = authors.get(c.author);
-    if (author) {
-      op.author = author.bytes;
-      c.author = author.key;
-    } else authors.set(c.author, { bytes: op.author, key: c.author });
-    op.parents = op.parents.map((p) => dag.get(idKey(p))?.op.id ?? p);
+    const context = op.body.kind !== 'genesis' && bytesEqual(op.context, contextId) ? contextId : op.context;
+    let author = authors.get(c.author);
+    if (author) c.author = author.key;
+    else authors.set(c.author, (author = { bytes: op.author, key: c.author }));
+    // Parents already held lend their id bytes and key strings (computed once here for the
+    // DAG, evaluator and history: parentKeys).
+    const parents: Uint8Array[] = new Array(op.parents.length);
+    const keys: string[] = new Array(op.parents.length);
+    for (let i = 0; i < op.parents.length; i++) {
+      const key = idKey(op.parents[i]!);
+      const held = dag.get(key);
+      parents[i] = held ? held.op.id : op.parents[i]!;
+      keys[i] = held ? held.key : key;
+    }
+    c.parentKeys = keys;
+    // A new object rather than the decoded one changed field by field: a load decodes a whole
+    // batch before sharing any, and changing each decoded object's fields costs V8 a
+    // migration of each (several µs an op, measured on 100k ops).
+    c.op = { context, parents, author: author.bytes, time: op.time, body: op.body, id: op.id, signature: op.signature };
     return c;
   }
 
@@ -344,7 +360,7 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
         // An op its causal past can never make valid (a key nobody introduced, a device of
         // a root that never joined, a join on an invite by a key nobody introduced) is not
         // kept at all, nor what was built on it.
-        const builtOnDropped = c.op.parents.some((p) => dropped.has(idKey(p)));
+        const builtOnDropped = parentKeys(c).some((p) => dropped.has(p));
         if (builtOnDropped || !evaluator.canEverCount(c)) {
           dropped.add(c.key);
           result.rejected.push({ key: c.key, reason: 'unknown-key', message: builtOnDropped ? 'it builds on an op by a key this context never introduced' : neverCounts(c), bytes: c.bytes.length });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { entryCount, isSealed, SEAL_ENTRY_BYTES, sealedIndex, sealEntries, sealsToMerge } from './seals.ts';
+import { entryCount, isSealed, SEAL_ENTRY_BYTES, sealedIndex, sealedLookup, sealEntries, sealsToMerge } from './seals.ts';
 import type { Op } from '../ops/op.ts';
 
 const fakeOp = (n: number): Op => ({ id: new Uint8Array(32).fill(n), signature: new Uint8Array(64).fill(n + 100) }) as Op;
@@ -14,6 +14,22 @@ describe('seals', () => {
     expect(isSealed(index, fakeOp(3))).toBe(true);
     expect(isSealed(index, fakeOp(4))).toBe(false);
     expect(isSealed(index, { ...fakeOp(2), signature: new Uint8Array(64) })).toBe(false);
+  });
+
+  test('sealedLookup answers as isSealed, in the seals\' order or not, asked once or again', () => {
+    const lists = [sealEntries([fakeOp(1), fakeOp(2)]), sealEntries([]), sealEntries([fakeOp(3), fakeOp(4)])];
+    const index = sealedIndex(lists);
+    const asked = [fakeOp(1), fakeOp(2), { ...fakeOp(5) }, fakeOp(3), { ...fakeOp(4), signature: new Uint8Array(64) }, fakeOp(4), fakeOp(2), fakeOp(6), fakeOp(1)];
+    for (const order of [asked, [...asked].reverse()]) {
+      const lookup = sealedLookup(lists);
+      for (const op of [...order, ...order]) expect(lookup(op)).toBe(isSealed(index, op));
+    }
+    // Remembered per signature: the same id with other signature bytes is looked up again.
+    const lookup = sealedLookup(lists);
+    const op = fakeOp(1);
+    expect(lookup(op)).toBe(true);
+    expect(lookup({ ...op, signature: new Uint8Array(64) })).toBe(false);
+    expect(sealedLookup([])(op)).toBe(false);
   });
 
   test('seals merge like a binary counter: few seals, whatever the number of adds', () => {

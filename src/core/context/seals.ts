@@ -47,6 +47,42 @@ export function isSealed(index: ReadonlyMap<string, Uint8Array>, op: Op, key = i
   return signature !== undefined && bytesEqual(signature, op.signature);
 }
 
+/** Whether `entries` hold, at `at`, exactly this id and this signature. */
+function entryIs(entries: Uint8Array, at: number, op: Op): boolean {
+  for (let i = 0; i < 32; i++) if (entries[at + i] !== op.id[i]) return false;
+  for (let i = 0; i < 64; i++) if (entries[at + 32 + i] !== op.signature[i]) return false;
+  return true;
+}
+
+/**
+ * `isSealed` over these seals' entries, for ops asked about mostly in the order the seals list
+ * them (a store's ops are read in the order they were stored, and sealed in that order): each
+ * op is first compared with the entry after the last one matched, and only an op out of that
+ * order builds the index by key (sealedIndex) and looks there. Same answers as isSealed: an
+ * op is vouched for when an entry holds its id and its very signature. Asked again about an
+ * op it said yes to (the same signature bytes), it answers from memory.
+ */
+export function sealedLookup(entryLists: readonly Uint8Array[]): (op: Op, key?: string) => boolean {
+  let list = 0;
+  let at = 0;
+  let index: Map<string, Uint8Array> | undefined;
+  const vouched = new Map<string, Uint8Array>();
+  return (op, key = idKey(op.id)) => {
+    if (vouched.get(key) === op.signature) return true;
+    while (list < entryLists.length && at + SEAL_ENTRY_BYTES > entryLists[list]!.length) {
+      list++;
+      at = 0;
+    }
+    let sealed: boolean;
+    if (list < entryLists.length && entryIs(entryLists[list]!, at, op)) {
+      at += SEAL_ENTRY_BYTES;
+      sealed = true;
+    } else sealed = isSealed((index ??= sealedIndex(entryLists)), op, key);
+    if (sealed) vouched.set(key, op.signature);
+    return sealed;
+  };
+}
+
 /**
  * How many of the newest seals to merge after one was added (0: none), given each seal's
  * entry count, oldest first. Seals merge while the one before the last is at most twice the

@@ -16,12 +16,29 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_DIGITS = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+/** Per input length up to 64 bytes: an array for the char codes, reused. */
+const scratch: number[][] = [];
 
+/**
+ * Lowercase hex. Built from char codes in one call, so the string is flat: keys of maps and
+ * sets are hashed at once, not after a rope of 32 concatenations is flattened (op ids are
+ * turned into keys many times per op while a context loads).
+ */
 export function toHex(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]!];
-  return s;
+  const n = bytes.length;
+  if (n > 64) {
+    let s = '';
+    for (let at = 0; at < n; at += 64) s += toHex(bytes.subarray(at, Math.min(n, at + 64)));
+    return s;
+  }
+  const codes = (scratch[n] ??= new Array<number>(2 * n).fill(0));
+  for (let i = 0; i < n; i++) {
+    const v = bytes[i]!;
+    codes[2 * i] = HEX_DIGITS[v >> 4]!;
+    codes[2 * i + 1] = HEX_DIGITS[v & 15]!;
+  }
+  return String.fromCharCode.apply(null, codes);
 }
 
 export function fromHex(hex: string): Uint8Array {

@@ -1,5 +1,4 @@
-import type { CheckedOp } from '../governance/checkedOp.ts';
-import { idKey } from '../ops/op.ts';
+import { parentKeys, type CheckedOp } from '../governance/checkedOp.ts';
 import { ancestors } from './ancestors.ts';
 
 export const DAG_LIMITS = {
@@ -35,16 +34,13 @@ export function createDag(limits: { maxPendingBytes: number; maxPending: number 
   const pendingBySource = new Map<string, number>();
 
   function missingParents(c: CheckedOp): string[] {
-    return c.op.parents.map(idKey).filter((p) => !complete.has(p));
+    return parentKeys(c).filter((p) => !complete.has(p));
   }
 
   function complete1(c: CheckedOp): void {
     complete.set(c.key, c);
     seq.set(c.key, completed++);
-    for (const p of c.op.parents) {
-      const k = idKey(p);
-      children.set(k, (children.get(k) ?? 0) + 1);
-    }
+    for (const k of parentKeys(c)) children.set(k, (children.get(k) ?? 0) + 1);
   }
 
   function unpend(key: string): Pending | undefined {
@@ -57,10 +53,10 @@ export function createDag(limits: { maxPendingBytes: number; maxPending: number 
       if (left > 0) pendingBySource.set(entry.source, left);
       else pendingBySource.delete(entry.source);
     }
-    for (const p of entry.c.op.parents) {
-      const set = waiting.get(idKey(p));
+    for (const p of parentKeys(entry.c)) {
+      const set = waiting.get(p);
       set?.delete(key);
-      if (set?.size === 0) waiting.delete(idKey(p));
+      if (set?.size === 0) waiting.delete(p);
     }
     return entry;
   }
@@ -119,7 +115,15 @@ export function createDag(limits: { maxPendingBytes: number; maxPending: number 
     },
 
     /** Sort complete ops' keys so parents come before children. */
-    parentsFirst: (keys: string[]): string[] => (keys.length <= 1 ? keys : [...keys].sort((a, b) => (seq.get(a) ?? 0) - (seq.get(b) ?? 0))),
+    parentsFirst(keys: string[]): string[] {
+      if (keys.length <= 1) return keys;
+      const order = keys.map((k) => seq.get(k) ?? 0);
+      // Keys from a load or a receive mostly come in order already: no sort then.
+      let sorted = true;
+      for (let i = 1; i < order.length && sorted; i++) sorted = order[i - 1]! <= order[i]!;
+      if (sorted) return [...keys];
+      return keys.map((k, i) => [k, order[i]!] as const).sort((a, b) => a[1] - b[1]).map(([k]) => k);
+    },
 
     /**
      * Take a complete leaf (an op no complete op names as a parent) out again: refused ops
@@ -131,8 +135,7 @@ export function createDag(limits: { maxPendingBytes: number; maxPending: number 
       complete.delete(key);
       children.delete(key);
       seq.delete(key);
-      for (const p of c.op.parents) {
-        const k = idKey(p);
+      for (const k of parentKeys(c)) {
         const n = (children.get(k) ?? 1) - 1;
         if (n > 0) children.set(k, n);
         else children.delete(k);
@@ -156,17 +159,17 @@ export function createDag(limits: { maxPendingBytes: number; maxPending: number 
       const out = new Set<string>();
       for (const entry of pending.values()) {
         if (entry.source !== source) continue;
-        for (const p of entry.c.op.parents) {
-          const k = idKey(p);
-          if (!complete.has(k) && !pending.has(k)) out.add(k);
-        }
+        for (const k of parentKeys(entry.c)) if (!complete.has(k) && !pending.has(k)) out.add(k);
       }
       return [...out];
     },
     /** Complete ops in insertion order (parents always before children). */
     all: () => complete.values(),
     /** The causal past of an op with these parent keys, through the complete ops (`ancestors.ts`). */
-    ancestors: (parents: Iterable<string>): Set<string> => ancestors(parents, (k) => complete.get(k)?.op.parents.map(idKey)),
+    ancestors: (parents: Iterable<string>): Set<string> => ancestors(parents, (k) => {
+      const c = complete.get(k);
+      return c && parentKeys(c);
+    }),
   };
 }
 

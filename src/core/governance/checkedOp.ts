@@ -10,7 +10,7 @@ import {
   type DelegationClaims,
   type RevocationClaims, type ProofOptions } from '../identity/index.ts';
 import { checkInviteStandalone, type Invite } from '../invitation/invite.ts';
-import { GENESIS_CONTEXT, encodeOp, verifyOpSignature, type Op } from '../ops/op.ts';
+import { GENESIS_CONTEXT, encodeOp, idKey, verifyOpSignature, type Op } from '../ops/op.ts';
 import { bytesEqual } from '../crypto/index.ts';
 import { refuse, type Verdict } from '../identity/verdict.ts';
 import { checkStateUpdate } from '../state/checkUpdate.ts';
@@ -37,6 +37,16 @@ export interface CheckedOp {
   revocation?: RevocationClaims;
   /** An `anchored-revoke-key` whose evidence this node found on the context's chain. */
   chainRevocation?: { clientKey: string; by: Address; asAdmin: boolean };
+  /** The parents' idKeys, once computed (`parentKeys`): the DAG, evaluator and history all walk them. */
+  parentKeys?: readonly string[];
+}
+
+/**
+ * The idKeys of an op's parents, computed once per checked op (an op does not change once
+ * checked): loading a context walks every op's parents several times.
+ */
+export function parentKeys(c: CheckedOp): readonly string[] {
+  return (c.parentKeys ??= c.op.parents.map(idKey));
 }
 
 export type IntrinsicRefusal =

@@ -3,7 +3,7 @@ import { compareIds, idKey } from '../ops/op.ts';
 import { ancestors as walkAncestors } from '../dag/ancestors.ts';
 import { roleRank, type Role } from '../ops/roles.ts';
 import { toHex } from '../crypto/index.ts';
-import type { CheckedOp } from './checkedOp.ts';
+import { parentKeys, type CheckedOp } from './checkedOp.ts';
 import { apply, authorOrigin, authorRoot, isEpochKeyOp, isGovernance, judge, requiredRole, type Refusal } from './rules.ts';
 import { cloneGovState, emptyGovState, type EpochKeyRef, type GovState } from './state.ts';
 
@@ -94,7 +94,7 @@ export function createEvaluator() {
   function ancestors(e: Entry): Set<string> {
     let set = ancestorCache.get(e.c.key);
     if (set) return set;
-    set = walkAncestors(e.c.op.parents.map(idKey), (k) => entries.get(k)!.c.op.parents.map(idKey));
+    set = walkAncestors(parentKeys(e.c), (k) => parentKeys(entries.get(k)!.c));
     ancestorCache.set(e.c.key, set);
     return set;
   }
@@ -228,10 +228,14 @@ export function createEvaluator() {
     return [...entries.values()].filter((x) => x !== except && before.get(x.c.key) !== x.verdict.valid).map((x) => x.c.key);
   }
 
-  function pastOf(parents: Uint8Array[]): bigint {
+  function pastOf(parents: readonly Uint8Array[]): bigint {
+    return pastOfKeys(parents.map(idKey));
+  }
+
+  function pastOfKeys(parents: readonly string[]): bigint {
     let mask = 0n;
     for (const p of parents) {
-      const e = entries.get(idKey(p));
+      const e = entries.get(p);
       if (e) mask |= e.govPast | e.bit;
     }
     return mask;
@@ -250,7 +254,7 @@ export function createEvaluator() {
     canEverCount(c: CheckedOp): boolean {
       const body = c.op.body;
       if (body.kind === 'genesis') return true;
-      const past = pastOf(c.op.parents);
+      const past = pastOfKeys(parentKeys(c));
       if (body.kind === 'add-device') return (past & (memberships.get(c.delegation!.root) ?? 0n)) !== 0n;
       if (body.kind === 'join') return (past & (introductions.get(toHex(body.invite.claims.inviterKey)) ?? 0n)) !== 0n;
       return (past & (introductions.get(c.author) ?? 0n)) !== 0n;
@@ -267,9 +271,9 @@ export function createEvaluator() {
       if (entries.has(c.key)) return { verdict: entries.get(c.key)!.verdict, flipped: [] };
       let depth = 0;
       let govPast = 0n;
-      for (const p of c.op.parents) {
-        const parent = entries.get(idKey(p));
-        if (!parent) throw new Error(`parent ${idKey(p)} of ${c.key} was not added first`);
+      for (const p of parentKeys(c)) {
+        const parent = entries.get(p);
+        if (!parent) throw new Error(`parent ${p} of ${c.key} was not added first`);
         depth = Math.max(depth, parent.depth + 1);
         govPast |= parent.govPast | parent.bit;
       }

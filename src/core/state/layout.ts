@@ -83,3 +83,37 @@ function rank(unit: number): number {
   if (unit >= 0xe000) return unit - 0x800;
   return unit;
 }
+
+/** Per state map (its key index): the last order of its shown keys, and each key's place in it. */
+const orders = new WeakMap<Map<string, Y.Item>, { index: Map<string, number> }>();
+
+/**
+ * The state map's shown entries (items not deleted) sorted by UTF-8 key. The order is kept
+ * between calls while the set of shown keys stays the same, so a view after each write (the
+ * state root, the entries) places keys instead of sorting them again.
+ */
+export function shownItemsSorted(doc: Y.Doc): [string, Y.Item][] {
+  const map = stateMap(doc)._map;
+  const shown: [string, Y.Item][] = [];
+  map.forEach((item, key) => {
+    if (!item.deleted) shown.push([key, item]);
+  });
+  const order = orders.get(map);
+  // A map's keys are distinct: as many as before, each with a place, is the same set.
+  if (order && order.index.size === shown.length) {
+    const out: [string, Y.Item][] = new Array(shown.length);
+    let same = true;
+    for (const entry of shown) {
+      const at = order.index.get(entry[0]);
+      if (at === undefined) {
+        same = false;
+        break;
+      }
+      out[at] = entry;
+    }
+    if (same) return out;
+  }
+  shown.sort((a, b) => compareUtf8(a[0], b[0]));
+  orders.set(map, { index: new Map(shown.map(([key], i) => [key, i])) });
+  return shown;
+}

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { decodeValue, encodeValue } from './canonicalValue.ts';
-import { StateLayoutError, checkKey, compareUtf8, stateMap, type JsonValue, type StateEntry } from './layout.ts';
+import { StateLayoutError, checkKey, shownItemsSorted, type JsonValue, type StateEntry } from './layout.ts';
 
 // An integrated item's key and value never change while it is shown (Yjs replaces content
 // only once deleted, and a split hands the map a new item), so its value is normalised once.
@@ -13,17 +13,14 @@ const normalised = new WeakMap<Y.Item, { length: number; value: JsonValue }>();
  * between calls: read them, never change them.
  */
 export function readKvShared(doc: Y.Doc): StateEntry[] {
-  const out: StateEntry[] = [];
-  stateMap(doc)._map.forEach((item, key) => {
-    if (item.deleted) return;
+  return shownItemsSorted(doc).map(([key, item]): StateEntry => {
     let cached = normalised.get(item);
     if (!cached || cached.length !== item.length) {
       cached = { length: item.length, value: normalise(key, item.content.getContent()[item.length - 1]) };
       normalised.set(item, cached);
     }
-    out.push([key, cached.value]);
+    return [key, cached.value];
   });
-  return out.sort((a, b) => compareUtf8(a[0], b[0]));
 }
 
 function normalise(key: string, value: unknown): JsonValue {

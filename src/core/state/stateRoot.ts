@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { encodeWith, string } from '../codec/index.ts';
 import { encodeValue } from './canonicalValue.ts';
-import { STATE_LIMITS, StateLayoutError, checkKey, compareUtf8, stateMap } from './layout.ts';
+import { STATE_LIMITS, StateLayoutError, checkKey, compareUtf8, shownItemsSorted } from './layout.ts';
 import { merkleRoot, taggedHasher } from './merkle.ts';
 
 const leafHash = taggedHasher('tabnode/state-leaf/v1');
@@ -21,12 +21,12 @@ interface Leaf {
  * Throws StateLayoutError, naming the key, if the map holds anything the layout forbids.
  */
 export function stateRoot(doc: Y.Doc): Uint8Array {
-  const leaves: Leaf[] = [];
-  // The map's own index (what Y.Map.forEach reads): key → its last item, shown unless deleted.
-  stateMap(doc)._map.forEach((item, key) => {
-    if (!item.deleted) leaves.push({ key, hash: itemLeaf(key, item) });
-  });
-  return rootOf(leaves);
+  // The map's own index (what Y.Map.forEach reads): key → its last item, shown unless
+  // deleted; its keys are distinct, already sorted here.
+  return merkleRoot(
+    shownItemsSorted(doc).map(([key, item]) => itemLeaf(key, item)),
+    TREE_TAGS,
+  );
 }
 
 /** The same root over plain entries (an expected state in tests, or a runtime's view). */

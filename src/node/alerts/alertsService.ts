@@ -1,7 +1,7 @@
 import { acknowledgeAlerts, markNotified, recordObservations, type AlertObservation, type AlertRecord } from '../../core/alerts/index.ts';
 import type { Scheduler } from '../../core/mesh/Scheduler.ts';
 import type { AlertStore } from '../../core/store/index.ts';
-import type { ContextView } from '../contexts/view.ts';
+import type { AlertsView } from '../contexts/view.ts';
 import { contextObservations } from './contextObservations.ts';
 import { delegationObservation } from './delegationObservation.ts';
 
@@ -23,8 +23,8 @@ export interface AlertsApi {
 
 export interface AlertsDeps {
   store: AlertStore;
-  /** Views of the contexts running now (never opens one). */
-  openViews(): Promise<ContextView[]>;
+  /** What alerts are read from, of the contexts running now (never opens one). */
+  openViews(): Promise<AlertsView[]>;
   onContextsChange(listener: () => void): () => void;
   /** This device's key and its delegation's expiry (none before a login). */
   signer(): Promise<{ key: string; expiry: number } | undefined>;

@@ -1,5 +1,5 @@
 import type { AlertKind, AlertObservation } from '../../core/alerts/index.ts';
-import type { Alert, ContextView } from '../contexts/view.ts';
+import type { Alert, AlertsView } from '../contexts/view.ts';
 
 /** What each of a context's own alert kinds is in the node's model ('rejected-op' comes from the stored refusals instead). */
 const KIND_OF: Readonly<Record<Alert['kind'], AlertKind | undefined>> = {
@@ -42,7 +42,7 @@ const ATTEMPT: Readonly<Record<string, string>> = {
  * context view in (and the time, for what carries none), observations out, each with a
  * source that stays the same while the occurrence does.
  */
-export function contextObservations(view: ContextView, now: number): AlertObservation[] {
+export function contextObservations(view: AlertsView, now: number): AlertObservation[] {
   const where = { context: view.id, contextName: view.name };
   const quoted = `“${view.name}”`;
   const out: AlertObservation[] = [];

@@ -57,6 +57,12 @@ export interface OverwriteView {
   at: number;
 }
 
+/**
+ * What the alerts service reads of a context after each change (alerts/contextObservations.ts):
+ * a part of its view that costs no walk of the state (no entries, no state root).
+ */
+export type AlertsView = Pick<ContextView, 'id' | 'name' | 'myRoot' | 'alerts' | 'invalidOps' | 'rejected' | 'peers' | 'closedPeers'>;
+
 /** Everything the UI shows about one context, as plain data. */
 export interface ContextView {
   id: string;

@@ -1,6 +1,6 @@
 import { isDeltaKind } from '../../../core/governance/rules.ts';
 import type { ReceiveResult } from '../../../core/context/replica.ts';
-import { isSealed, sealedIndex, type Sealer } from '../../../core/context/seals.ts';
+import { sealedLookup, type Sealer } from '../../../core/context/seals.ts';
 import type { CheckedOp } from '../../../core/governance/checkedOp.ts';
 import type { Op } from '../../../core/ops/op.ts';
 import { snapshotCodec, type ContextState } from '../../../core/state/index.ts';
@@ -121,8 +121,7 @@ export function createPersistence(p: {
     /** The stored ops and which of them seals vouch for (seals whose MAC fails vouch for none). */
     async storedHistory(): Promise<StoredHistory> {
       const [ops, valid] = await Promise.all([store.ops(contextId), seals.load()]);
-      const index = sealedIndex(valid);
-      return { ops, trusted: (op, key) => isSealed(index, op, key) };
+      return { ops, trusted: sealedLookup(valid) };
     },
 
     /**

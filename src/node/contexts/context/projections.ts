@@ -4,7 +4,7 @@ import type { RootId } from '../../../core/identity/index.ts';
 import type { ContextState } from '../../../core/state/index.ts';
 import type { ContextRecord } from '../../../core/store/index.ts';
 import type { ContextSync } from '../../../core/sync/contextSync.ts';
-import type { AuditEntry, CheckpointAgreement, ContextView, EventView, VerificationView } from '../view.ts';
+import type { AlertsView, AuditEntry, CheckpointAgreement, ContextView, EventView, VerificationView } from '../view.ts';
 import type { Alerts } from './alerts.ts';
 import type { Derived } from './derived.ts';
 import type { EventLog } from './events.ts';
@@ -49,6 +49,20 @@ export function createProjections(p: {
 
     /** Every op with who made it, from which device, and whether it counts. */
     audit: (): AuditEntry[] => selectAudit(replica.governance(), history(), p.verifications()),
+
+    /** view()'s fields the alerts service reads (after every change): none that walks the state. */
+    alertsView(): Omit<AlertsView, 'rejected'> {
+      const g = replica.governance();
+      return {
+        id: record.id,
+        name: g.name || record.name,
+        myRoot: p.me.root,
+        alerts: [...p.alerts.list()],
+        invalidOps: derived.fromHistory().invalidOps,
+        peers: sync.peers(),
+        closedPeers: sync.closedPeers(),
+      };
+    },
 
     view(): ContextView {
       const peers = sync.peers();

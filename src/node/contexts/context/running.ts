@@ -123,6 +123,7 @@ export function runningContext(p: ContextParts) {
       const lost = overwrites.list();
       return lost.length ? { ...view, overwrites: lost } : view;
     },
+    alertsView: () => projections.alertsView(),
     dismissOverwrites: () => overwrites.dismiss(),
 
     rejections: () => d.store.rejections(d.record.id),

@@ -73,6 +73,7 @@ export function contextService(d: ContextServiceDeps) {
 
     list: reads.list,
     openViews: reads.openViews,
+    openAlertsViews: reads.openAlertsViews,
     devicesOf: reads.devicesOf,
     holdings: reads.holdings,
 

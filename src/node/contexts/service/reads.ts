@@ -1,9 +1,9 @@
 import type { RootId } from '../../../core/identity/index.ts';
 import { selectLastSeen } from '../context/selectors/lastSeen.ts';
-import type { ContextView } from '../view.ts';
+import type { AlertsView, ContextView } from '../view.ts';
 import { ContextNotFoundError, type ContextServiceDeps, type ContextSummary } from './deps.ts';
 import type { ContextRegistry } from './registry.ts';
-import { fullView } from './views.ts';
+import { alertsView, fullView } from './views.ts';
 
 /** A device key as the contexts held here know it (`devicesOf`). */
 export interface DeviceInContext {
@@ -52,6 +52,12 @@ export function contextReads(d: ContextServiceDeps, registry: ContextRegistry) {
     /** Views of the contexts open now, opening none (the dashboard and alerts must not reopen a closed one). */
     async openViews(): Promise<ContextView[]> {
       const opened = await Promise.allSettled(registry.all().map(async ([id, ctx]) => fullView(registry.anchoring, id, await ctx)));
+      return opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    },
+
+    /** The same, only what alerts are read from (after every change: no walk of any state). */
+    async openAlertsViews(): Promise<AlertsView[]> {
+      const opened = await Promise.allSettled(registry.all().map(async ([, ctx]) => alertsView(await ctx)));
       return opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     },
 
