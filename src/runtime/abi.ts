@@ -101,9 +101,10 @@ export function hostFunctions(binding: HostBinding): Record<AbiFunction, (...arg
     if (!memory) throw new RuntimeError('abi', `${fn}: the module has no memory to pass bytes in`);
     const start = ptr >>> 0;
     if (len < 0) throw new RuntimeError('abi', `${fn}: negative length ${len}`);
-    const size = memory.buffer.byteLength;
+    const buffer = memory.buffer;
+    const size = buffer.byteLength;
     if (start + len > size) throw new RuntimeError('abi', `${fn}: bytes ${start}..${start + len} are outside the module's memory (${size} bytes)`);
-    return new Uint8Array(memory.buffer, start, len);
+    return new Uint8Array(buffer, start, len);
   }
 
   function register(fn: string, id: number): void {

@@ -15,17 +15,17 @@ function executorBytes(executor: string): Uint8Array {
   return lastExecutor[1];
 }
 
-/** A fresh scope for one call. */
+/** A fresh scope for one call, which started at `now` (performance.now()). */
 export function createScope(kind: MethodKind, limits: RuntimeLimits, timeoutMs: number, fields: {
   input: Uint8Array;
   executor: string;
   contextId: Uint8Array;
   privateBase: ReadonlyMap<string, Uint8Array>;
-}): CallScope {
+}, now: number = performance.now()): CallScope {
   return {
     kind,
     limits,
-    deadline: performance.now() + timeoutMs,
+    deadline: now + timeoutMs,
     input: fields.input,
     executor: executorBytes(fields.executor),
     contextId: fields.contextId,

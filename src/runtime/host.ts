@@ -95,7 +95,7 @@ export function runCall(
     executor: request.executor,
     contextId: request.contextId,
     privateBase,
-  });
+  }, started);
   const { update } = app.runner.invoke(scope, method.name, base, request.clientID, reuse);
   if (update && update.length > limits.updateBytes) {
     throw new RuntimeError('limit', `the call's writes make a ${update.length}-byte update, over the limit of ${limits.updateBytes}; write less per call`);
@@ -105,7 +105,7 @@ export function runCall(
     kind: method.kind,
     output: scope.output,
     update,
-    privateWrites: [...scope.privateWrites].sort((a, b) => compareUtf8(a[0], b[0])),
+    privateWrites: scope.privateWrites.size === 0 ? [] : [...scope.privateWrites].sort((a, b) => compareUtf8(a[0], b[0])),
     events: scope.events,
     logs: scope.logs,
     usage: {
