@@ -26,6 +26,7 @@ export function createScope(kind: MethodKind, limits: RuntimeLimits, timeoutMs: 
     kind,
     limits,
     deadline: now + timeoutMs,
+    finishedAt: 0,
     input: fields.input,
     executor: executorBytes(fields.executor),
     contextId: fields.contextId,
@@ -190,7 +191,8 @@ export function createRunner(module: WebAssembly.Module, plan: MemoryPlan): Runn
           if (typeof fn !== 'function') throw new RuntimeError('unknown-method', `the module exports no function "${entry}"`);
           (fn as () => unknown)();
         });
-        if (performance.now() > scope.deadline) throw new RuntimeError('timeout', 'the call ran past its time limit; make the method do less work per call');
+        scope.finishedAt = performance.now();
+        if (scope.finishedAt > scope.deadline) throw new RuntimeError('timeout', 'the call ran past its time limit; make the method do less work per call');
         ok = true;
         return { update, exports };
       } catch (error) {

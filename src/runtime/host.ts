@@ -109,7 +109,7 @@ export function runCall(
     events: scope.events,
     logs: scope.logs,
     usage: {
-      ms: performance.now() - started,
+      ms: scope.finishedAt - started,
       memoryBytes: scope.memory?.buffer.byteLength ?? 0,
       hostCalls: scope.hostCalls,
       reads: scope.reads,
