@@ -97,9 +97,10 @@ export function hostFunctions(binding: HostBinding): Record<AbiFunction, (...arg
     scope = bound;
     limits = bound.limits;
     // The only clock the runtime reads, and the module never sees it: it bounds the call.
-    // Read at the first host call and every CLOCK_EVERY after (a clock read costs more than
-    // most host functions): a loop that calls the host still stops soon after its limit.
-    if (scope.hostCalls++ % CLOCK_EVERY === 0 && performance.now() > scope.deadline) {
+    // Read at every CLOCK_EVERY-th host call (a clock read costs more than most host
+    // functions): a loop that calls the host still stops soon after its limit, and the
+    // runner reads it again when the method returns.
+    if (++scope.hostCalls % CLOCK_EVERY === 0 && performance.now() > scope.deadline) {
       throw new RuntimeError('timeout', `the call ran past its time limit; make the method do less work per call`);
     }
   }
@@ -127,6 +128,8 @@ export function hostFunctions(binding: HostBinding): Record<AbiFunction, (...arg
   function keyAt(fn: string, ptr: number, len: number): string {
     const bytes = bytesAt(fn, ptr, len);
     if (len > limits.keyBytes) throw new RuntimeError('limit', `${fn}: a key of ${len} bytes is over the limit of ${limits.keyBytes}`);
+    const ascii = asciiText(bytes);
+    if (ascii !== null) return ascii;
     try {
       return strictUtf8.decode(bytes);
     } catch {
@@ -359,6 +362,13 @@ export function hostFunctions(binding: HostBinding): Record<AbiFunction, (...arg
     const take = Math.min(length, limits.panicBytes * 2, buffer.byteLength - start) & ~1;
     return utf16.decode(new Uint8Array(buffer, start, take));
   }
+}
+
+/** Short ASCII text without a call into TextDecoder (which costs more for a few bytes); null: not that. */
+function asciiText(bytes: Uint8Array): string | null {
+  if (bytes.length > 64) return null;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return null;
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
 }
 
 function parseJsonValue(fn: string, bytes: Uint8Array): unknown {
