@@ -152,7 +152,16 @@ describe('ABI v1, function by function (apps/test/probe.ts)', () => {
     expect((await h.failure('write', { key: 'k', text: '{"__proto__":1}' })).code).toBe('bad-value');
     expect((await h.failure('write_bytes', { key: 'k', bytes: [0x22, 0xff, 0x22] })).message).toMatch(/not valid UTF-8/);
     expect((await h.failure('write_key_bytes', { key: [0xc3], text: '1' })).message).toMatch(/key is not valid UTF-8/);
+    expect((await h.failure('write_key_bytes', { key: [0x61, 0xc3], text: '1' })).message).toMatch(/key is not valid UTF-8/);
+    expect((await h.failure('write_key_bytes', { key: [...new Array(70).fill(0x61), 0xff], text: '1' })).message).toMatch(/key is not valid UTF-8/);
     expect(h.state()).toEqual({});
+  });
+
+  test('keys read from the module decode the same, short ASCII or not', async () => {
+    const h = await harness(readTestModule('probe'));
+    const keys = ['a', 'k\u0000k', 'x'.repeat(64), 'y'.repeat(65), 'é', '€/😀'];
+    for (const key of keys) await h.call('write_key_bytes', { key: [...new TextEncoder().encode(key)], text: '1' });
+    expect(Object.keys(h.state()).sort()).toEqual([...keys].sort());
   });
 
   test('the host checks input against the declared argument types', async () => {

@@ -39,6 +39,8 @@ export interface CallScope {
   limits: RuntimeLimits;
   /** performance.now() past which any host call fails with 'timeout'. */
   deadline: number;
+  /** performance.now() when the method had run and its update was encoded (0 until then). */
+  finishedAt: number;
   input: Uint8Array;
   executor: Uint8Array;
   contextId: Uint8Array;
@@ -61,6 +63,9 @@ export interface CallScope {
   reads: number;
   writes: number;
 }
+
+/** Host calls per read of the clock (see enter()). */
+export const CLOCK_EVERY = 8;
 
 const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -91,9 +96,13 @@ export function hostFunctions(binding: HostBinding): Record<AbiFunction, (...arg
     if (!bound) throw new UnboundHostCall('a host function was called outside a call');
     scope = bound;
     limits = bound.limits;
-    scope.hostCalls++;
     // The only clock the runtime reads, and the module never sees it: it bounds the call.
-    if (performance.now() > scope.deadline) throw new RuntimeError('timeout', `the call ran past its time limit; make the method do less work per call`);
+    // Read at every CLOCK_EVERY-th host call (a clock read costs more than most host
+    // functions): a loop that calls the host still stops soon after its limit, and the
+    // runner reads it again when the method returns.
+    if (++scope.hostCalls % CLOCK_EVERY === 0 && performance.now() > scope.deadline) {
+      throw new RuntimeError('timeout', `the call ran past its time limit; make the method do less work per call`);
+    }
   }
 
   function bytesAt(fn: string, ptr: number, len: number): Uint8Array {
@@ -101,9 +110,10 @@ export function hostFunctions(binding: HostBinding): Record<AbiFunction, (...arg
     if (!memory) throw new RuntimeError('abi', `${fn}: the module has no memory to pass bytes in`);
     const start = ptr >>> 0;
     if (len < 0) throw new RuntimeError('abi', `${fn}: negative length ${len}`);
-    const size = memory.buffer.byteLength;
+    const buffer = memory.buffer;
+    const size = buffer.byteLength;
     if (start + len > size) throw new RuntimeError('abi', `${fn}: bytes ${start}..${start + len} are outside the module's memory (${size} bytes)`);
-    return new Uint8Array(memory.buffer, start, len);
+    return new Uint8Array(buffer, start, len);
   }
 
   function register(fn: string, id: number): void {
@@ -118,6 +128,8 @@ export function hostFunctions(binding: HostBinding): Record<AbiFunction, (...arg
   function keyAt(fn: string, ptr: number, len: number): string {
     const bytes = bytesAt(fn, ptr, len);
     if (len > limits.keyBytes) throw new RuntimeError('limit', `${fn}: a key of ${len} bytes is over the limit of ${limits.keyBytes}`);
+    const ascii = asciiText(bytes);
+    if (ascii !== null) return ascii;
     try {
       return strictUtf8.decode(bytes);
     } catch {
@@ -350,6 +362,13 @@ export function hostFunctions(binding: HostBinding): Record<AbiFunction, (...arg
     const take = Math.min(length, limits.panicBytes * 2, buffer.byteLength - start) & ~1;
     return utf16.decode(new Uint8Array(buffer, start, take));
   }
+}
+
+/** Short ASCII text without a call into TextDecoder (which costs more for a few bytes); null: not that. */
+function asciiText(bytes: Uint8Array): string | null {
+  if (bytes.length > 64) return null;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return null;
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
 }
 
 function parseJsonValue(fn: string, bytes: Uint8Array): unknown {

@@ -15,17 +15,18 @@ function executorBytes(executor: string): Uint8Array {
   return lastExecutor[1];
 }
 
-/** A fresh scope for one call. */
+/** A fresh scope for one call, which started at `now` (performance.now()). */
 export function createScope(kind: MethodKind, limits: RuntimeLimits, timeoutMs: number, fields: {
   input: Uint8Array;
   executor: string;
   contextId: Uint8Array;
   privateBase: ReadonlyMap<string, Uint8Array>;
-}): CallScope {
+}, now: number = performance.now()): CallScope {
   return {
     kind,
     limits,
-    deadline: performance.now() + timeoutMs,
+    deadline: now + timeoutMs,
+    finishedAt: 0,
     input: fields.input,
     executor: executorBytes(fields.executor),
     contextId: fields.contextId,
@@ -190,7 +191,8 @@ export function createRunner(module: WebAssembly.Module, plan: MemoryPlan): Runn
           if (typeof fn !== 'function') throw new RuntimeError('unknown-method', `the module exports no function "${entry}"`);
           (fn as () => unknown)();
         });
-        if (performance.now() > scope.deadline) throw new RuntimeError('timeout', 'the call ran past its time limit; make the method do less work per call');
+        scope.finishedAt = performance.now();
+        if (scope.finishedAt > scope.deadline) throw new RuntimeError('timeout', 'the call ran past its time limit; make the method do less work per call');
         ok = true;
         return { update, exports };
       } catch (error) {

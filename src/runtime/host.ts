@@ -3,7 +3,7 @@ import { compareUtf8 } from '../core/state/layout.ts';
 import { createRunner, createScope, type Runner } from './call.ts';
 import { RuntimeError } from './errors.ts';
 import type { RuntimeLimits } from './limits.ts';
-import { MANIFEST_EXPORT, checkInput, parseManifest } from './manifest.ts';
+import { MANIFEST_EXPORT, inputChecker, parseManifest } from './manifest.ts';
 import { checkModule, type MemoryPlan } from './moduleCheck.ts';
 import type { AppManifest, CallRequest, CallResult, MethodSpec } from './types.ts';
 
@@ -15,6 +15,8 @@ export interface LoadedApp {
   readonly runner: Runner;
   readonly manifest: AppManifest;
   readonly methods: ReadonlyMap<string, MethodSpec>;
+  /** Each method's input check (manifest.ts inputChecker), its argument list read once. */
+  readonly inputChecks: ReadonlyMap<string, ReturnType<typeof inputChecker>>;
 }
 
 /**
@@ -54,7 +56,14 @@ export async function loadApp(wasm: Uint8Array, limits: RuntimeLimits): Promise<
   const params = new Map<string, number>();
   for (const [name, value] of Object.entries(exports)) if (typeof value === 'function') params.set(name, value.length);
   const manifest = parseManifest(scope.output, params, limits);
-  return { module, memory, runner, manifest, methods: new Map(manifest.methods.map((m) => [m.name, m])) };
+  return {
+    module,
+    memory,
+    runner,
+    manifest,
+    methods: new Map(manifest.methods.map((m) => [m.name, m])),
+    inputChecks: new Map(manifest.methods.map((m) => [m.name, inputChecker(m)])),
+  };
 }
 
 /**
@@ -80,13 +89,13 @@ export function runCall(
     throw new RuntimeError('unknown-method', `the app has no method ${JSON.stringify(request.method)}; it has: ${names}`);
   }
   checkRequest(request);
-  const input = checkInput(method, request.input, limits);
+  const input = app.inputChecks.get(method.name)!(request.input, limits);
   const scope = createScope(method.kind, limits, Math.min(Math.max(0, timeoutMs), limits.maxCallMs), {
     input,
     executor: request.executor,
     contextId: request.contextId,
     privateBase,
-  });
+  }, started);
   const { update } = app.runner.invoke(scope, method.name, base, request.clientID, reuse);
   if (update && update.length > limits.updateBytes) {
     throw new RuntimeError('limit', `the call's writes make a ${update.length}-byte update, over the limit of ${limits.updateBytes}; write less per call`);
@@ -96,11 +105,11 @@ export function runCall(
     kind: method.kind,
     output: scope.output,
     update,
-    privateWrites: [...scope.privateWrites].sort((a, b) => compareUtf8(a[0], b[0])),
+    privateWrites: scope.privateWrites.size === 0 ? [] : [...scope.privateWrites].sort((a, b) => compareUtf8(a[0], b[0])),
     events: scope.events,
     logs: scope.logs,
     usage: {
-      ms: performance.now() - started,
+      ms: scope.finishedAt - started,
       memoryBytes: scope.memory?.buffer.byteLength ?? 0,
       hostCalls: scope.hostCalls,
       reads: scope.reads,

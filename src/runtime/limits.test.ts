@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test, vi } from 'vitest';
 import { OP_LIMITS } from '../core/ops/op.ts';
 import { STATE_LIMITS } from '../core/state/layout.ts';
 import { DEFAULT_LIMITS, withLimits } from './limits.ts';
@@ -109,6 +109,20 @@ describe('each per-call limit fails the call with "limit", nothing written', () 
     const request = { method: 'writes', input: json({ n: 1, size: 1 }), executor: 'a', contextId: CONTEXT_ID, clientID: 5 };
     await expect(h.runtime.call(request, { timeoutMs: 0 })).rejects.toMatchObject({ code: 'timeout' });
     expect((await h.runtime.call(request)).update).not.toBeNull();
+  });
+
+  test('the clock is read at the start and end of a call and at every 8th host call, not at each', async () => {
+    const h = await harness(probe());
+    const request = { method: 'writes', input: json({ n: 40, size: 1 }), executor: 'a', contextId: CONTEXT_ID, clientID: 5 };
+    await h.runtime.call(request); // the first call also instantiates; count a later one
+    const now = vi.spyOn(performance, 'now');
+    try {
+      const result = await h.runtime.call(request);
+      expect(result.usage.hostCalls).toBeGreaterThan(40);
+      expect(now.mock.calls.length).toBeLessThanOrEqual(2 + Math.ceil(result.usage.hostCalls / 8));
+    } finally {
+      now.mockRestore();
+    }
   });
 
   test('the method list size', async () => {

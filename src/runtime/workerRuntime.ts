@@ -207,16 +207,17 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions = {}): AppRunt
       await enqueue<void>({ type: 'setPrivate', entries: copy });
       privateEntries = new Map(copy);
     },
-    async call(request, callOptions = {}) {
+    call(request, callOptions = {}) {
       const timeoutMs = Math.min(callOptions.timeoutMs ?? limits.callMs, limits.maxCallMs);
-      const result = await enqueue<CallResult>({ type: 'call', request, options: { ...callOptions, timeoutMs } }, timeoutMs);
-      if (!callOptions.base) {
-        for (const [key, value] of result.privateWrites) {
+      const result = enqueue<CallResult>({ type: 'call', request, options: { ...callOptions, timeoutMs } }, timeoutMs);
+      if (callOptions.base) return result;
+      return result.then((done) => {
+        for (const [key, value] of done.privateWrites) {
           if (value === null) privateEntries.delete(key);
           else privateEntries.set(key, value);
         }
-      }
-      return result;
+        return done;
+      });
     },
     close() {
       if (failure?.code === 'closed') return;

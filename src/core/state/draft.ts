@@ -61,6 +61,7 @@ export function draftUpdate(base: Y.Doc, clientID: number, run: (draft: StateDra
     },
   };
   run(draft);
+  if (changes.size === 0) return null;
   return encodeChanges(map, changes, clientID, Y.getState(base.store, clientID));
 }
 

@@ -51,6 +51,8 @@ const utf8 = new TextEncoder();
 export function checkKey(key: unknown): string {
   if (typeof key !== 'string') throw new StateLayoutError('bad-key', `a state key is a string, got ${typeof key}`);
   if (!key.isWellFormed()) throw new StateLayoutError('bad-key', 'a state key must not contain lone surrogates');
+  // A UTF-16 unit is at most 3 UTF-8 bytes: most keys fit without being encoded.
+  if (key.length * 3 <= STATE_LIMITS.keyBytes) return key;
   const length = utf8.encode(key).length;
   if (length > STATE_LIMITS.keyBytes) {
     throw new StateLayoutError('key-too-long', `key of ${length} UTF-8 bytes is over the limit of ${STATE_LIMITS.keyBytes}`);
