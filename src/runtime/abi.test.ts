@@ -157,9 +157,9 @@ describe('ABI v1, function by function (apps/test/probe.ts)', () => {
     expect(h.state()).toEqual({});
   });
 
-  test('keys read from the module decode the same, short ASCII or not', async () => {
+  test('keys read from the module decode the same, short ASCII or not, a leading byte-order mark kept', async () => {
     const h = await harness(readTestModule('probe'));
-    const keys = ['a', 'k\u0000k', 'x'.repeat(64), 'y'.repeat(65), 'é', '€/😀'];
+    const keys = ['a', 'k\u0000k', 'x'.repeat(64), 'y'.repeat(65), 'é', '€/😀', '\uFEFFa', '\uFEFFé'];
     for (const key of keys) await h.call('write_key_bytes', { key: [...new TextEncoder().encode(key)], text: '1' });
     expect(Object.keys(h.state()).sort()).toEqual([...keys].sort());
   });

@@ -68,7 +68,9 @@ export interface CallScope {
 export const CLOCK_EVERY = 8;
 
 const utf8 = new TextEncoder();
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading U+FEFF is part of the text. By default TextDecoder drops it, so the key
+// "\uFEFFa" would silently be stored as "a", another key.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenientUtf8 = new TextDecoder('utf-8');
 const utf16 = new TextDecoder('utf-16le');
 
