@@ -74,7 +74,8 @@ describe('alerts across real browsers', () => {
     const [shown, ...more] = await eventually('one notification on A', () => shownOn(A), (n) => n.length > 0);
     expect(more).toEqual([]);
     expect(shown!.title).toBe('Tabnode: alert in Design team');
-    expect(shown!.body).toMatch(/^Bob laptop tried to change the shared data in “Design team” and was refused: a reader cannot do this \(needs writer\)\.$/);
+    // Plain words only: no refusal code, no rule message.
+    expect(shown!.body).toBe('Bob laptop tried to change the shared data in “Design team” and was refused: role does not allow it.');
     expect(await A.evaluate(() => Notification.permission)).toBe('granted');
 
     // The admin's dashboard shows it among the open alerts.
@@ -88,8 +89,14 @@ describe('alerts across real browsers', () => {
     const entry = A.locator('[data-testid=alert][data-kind=unauthorized]');
     await entry.waitFor();
     expect(await entry.count()).toBe(1);
-    expect(await entry.textContent()).toMatch(/Unauthorized action.*in Design team.*Bob laptop tried to change the shared data.*a reader cannot do this/);
+    expect(await entry.textContent()).toMatch(/Unauthorized action.*in Design team.*Bob laptop tried to change the shared data.*role does not allow it/);
     expect(await entry.textContent()).not.toMatch(/tabnode:local/);
+    // What is shown reads as words; the code and the rule's message are folded under Details.
+    const words = entry.locator('.alert-message');
+    expect(await words.innerText()).not.toMatch(/insufficient-role|protocol error|expected type|needs writer/);
+    await entry.getByText('Details').click();
+    expect(await entry.locator('details.detail code').innerText()).toBe('insufficient-role: a reader cannot do this (needs writer)');
+    await entry.getByText('Details').click();
     expect(await A.getByTestId('notifications').textContent()).toMatch(/notifications are on/);
     await screenshot(A, 'alerts-centre');
     await A.setViewportSize({ width: 375, height: 800 });
