@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
+import { expectAccessible } from './axe.ts';
 import { eventually } from './eventually.ts';
 import { contextView, signIn } from './tabnode.ts';
 import { launchPeers, screenshot, startApp, type App, type Peers } from './harness.ts';
@@ -82,7 +83,20 @@ describe('alerts across real browsers', () => {
     await A.getByRole('link', { name: 'Dashboard' }).click();
     const summary = A.getByTestId('alert-summary');
     await eventually('the dashboard lists the alert', () => summary.textContent(), (t) => Boolean(t?.includes('Bob laptop tried to change the shared data')));
+    // The plots drawn (not "Loading the plot…") before the picture and the checks.
+    await A.locator('.uplot canvas').first().waitFor();
+    await eventually('no plot still loading', () => A.getByText('Loading the plot…').count(), (n) => n === 0);
     await screenshot(A, 'dashboard-with-alert');
+    // axe over the dashboard with an open alert, on a desktop, at 375 px and in the dark scheme.
+    await expectAccessible(A, 'the dashboard with an open alert');
+    await A.setViewportSize({ width: 375, height: 800 });
+    await expectAccessible(A, 'the dashboard with an open alert at 375 px');
+    expect(await A.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await A.setViewportSize({ width: 1280, height: 720 });
+    await A.emulateMedia({ colorScheme: 'dark' });
+    expect(await A.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(true);
+    await expectAccessible(A, 'the dashboard with an open alert, dark');
+    await screenshot(A, 'dashboard-with-alert-dark');
 
     await A.getByRole('link', { name: 'Alerts (1 open)' }).click();
     await A.getByRole('heading', { name: 'Alerts', level: 1 }).waitFor();
@@ -98,8 +112,13 @@ describe('alerts across real browsers', () => {
     expect(await entry.locator('details.detail code').innerText()).toBe('insufficient-role: a reader cannot do this (needs writer)');
     await entry.getByText('Details').click();
     expect(await A.getByTestId('notifications').textContent()).toMatch(/notifications are on/);
+    await expectAccessible(A, 'the alert centre with an open alert, dark');
+    await screenshot(A, 'alerts-centre-dark');
+    await A.emulateMedia({ colorScheme: 'light' });
+    await expectAccessible(A, 'the alert centre with an open alert');
     await screenshot(A, 'alerts-centre');
     await A.setViewportSize({ width: 375, height: 800 });
+    await expectAccessible(A, 'the alert centre with an open alert at 375 px');
     await screenshot(A, 'alerts-centre-375');
     expect(await A.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await A.setViewportSize({ width: 1280, height: 720 });
