@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatClock } from '../shell/wording.ts';
@@ -78,8 +78,9 @@ export default function UplotChart({ plot, unit }: { plot: PlotData; unit: strin
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
   const shape = plot.names.join('\n');
+  const scheme = useColourScheme();
 
-  // A new set of contexts makes a new chart; new samples only new data.
+  // A new set of contexts (or colour scheme: the canvas's colours are read once) makes a new chart; new samples only new data.
   useEffect(() => {
     const el = box.current!;
     const made = new uPlot(chartOptions(plot.names, Math.max(200, el.clientWidth), unit), plot.data, el);
@@ -92,11 +93,24 @@ export default function UplotChart({ plot, unit }: { plot: PlotData; unit: strin
       chart.current = null;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shape, unit]);
+  }, [shape, unit, scheme]);
 
   useEffect(() => {
     chart.current?.setData(plot.data);
   }, [plot]);
 
   return <div ref={box} className="plot-canvas" />;
+}
+
+/** The page's colour scheme, followed as it changes (the system's light or dark setting). */
+function useColourScheme(): 'dark' | 'light' {
+  const query = '(prefers-color-scheme: dark)';
+  const [dark, setDark] = useState(() => matchMedia(query).matches);
+  useEffect(() => {
+    const media = matchMedia(query);
+    const follow = () => setDark(media.matches);
+    media.addEventListener('change', follow);
+    return () => media.removeEventListener('change', follow);
+  }, []);
+  return dark ? 'dark' : 'light';
 }
