@@ -147,6 +147,7 @@ describe('wallet-rooted identities in real browsers', () => {
     const desktop = A2.viewportSize();
     await A2.setViewportSize({ width: 375, height: 800 });
     await expectAccessible(A2, 'the revoke-device confirmation at 375 px');
+    await screenshot(A2, 'devices-revoke-confirm-375');
     expect(await A2.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     if (desktop) await A2.setViewportSize(desktop);
     await screenshot(A2, 'devices-revoke-confirm');
