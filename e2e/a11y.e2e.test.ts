@@ -149,8 +149,12 @@ describe('every page and dialog passes axe at desktop width and at 375 px', () =
       await A.keyboard.press('Tab');
       expect(await A.evaluate(() => document.activeElement === document.body || document.activeElement?.closest('dialog') !== null)).toBe(true);
     }
+    // Before a link is made: the role and limits form.
+    await atEveryWidth(A, 'invite-dialog-form');
     await dialog.getByRole('button', { name: 'Make invite link' }).click();
     await dialog.getByTestId('invite-link').waitFor();
+    // Sentences keep their space where a JSX line broke.
+    expect(await dialog.locator('.invite-link p').innerText()).toMatch(/is used up\. The part after # never reaches a server\.$/);
     await atEveryWidth(A, 'invite-dialog', async () => {
       // Its buttons are on screen, not cut off.
       for (const name of ['Close', 'Make another link']) {

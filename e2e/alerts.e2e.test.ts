@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
+import { expectAccessible } from './axe.ts';
 import { eventually } from './eventually.ts';
 import { contextView, signIn } from './tabnode.ts';
 import { launchPeers, screenshot, startApp, type App, type Peers } from './harness.ts';
@@ -74,25 +75,50 @@ describe('alerts across real browsers', () => {
     const [shown, ...more] = await eventually('one notification on A', () => shownOn(A), (n) => n.length > 0);
     expect(more).toEqual([]);
     expect(shown!.title).toBe('Tabnode: alert in Design team');
-    expect(shown!.body).toMatch(/^Bob laptop tried to change the shared data in “Design team” and was refused: a reader cannot do this \(needs writer\)\.$/);
+    // Plain words only: no refusal code, no rule message.
+    expect(shown!.body).toBe('Bob laptop tried to change the shared data in “Design team” and was refused: role does not allow it.');
     expect(await A.evaluate(() => Notification.permission)).toBe('granted');
 
     // The admin's dashboard shows it among the open alerts.
     await A.getByRole('link', { name: 'Dashboard' }).click();
     const summary = A.getByTestId('alert-summary');
     await eventually('the dashboard lists the alert', () => summary.textContent(), (t) => Boolean(t?.includes('Bob laptop tried to change the shared data')));
+    // The plots drawn (not "Loading the plot…") before the picture and the checks.
+    await A.locator('.uplot canvas').first().waitFor();
+    await eventually('no plot still loading', () => A.getByText('Loading the plot…').count(), (n) => n === 0);
     await screenshot(A, 'dashboard-with-alert');
+    // axe over the dashboard with an open alert, on a desktop, at 375 px and in the dark scheme.
+    await expectAccessible(A, 'the dashboard with an open alert');
+    await A.setViewportSize({ width: 375, height: 800 });
+    await expectAccessible(A, 'the dashboard with an open alert at 375 px');
+    expect(await A.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await A.setViewportSize({ width: 1280, height: 720 });
+    await A.emulateMedia({ colorScheme: 'dark' });
+    expect(await A.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(true);
+    await expectAccessible(A, 'the dashboard with an open alert, dark');
+    await screenshot(A, 'dashboard-with-alert-dark');
 
     await A.getByRole('link', { name: 'Alerts (1 open)' }).click();
     await A.getByRole('heading', { name: 'Alerts', level: 1 }).waitFor();
     const entry = A.locator('[data-testid=alert][data-kind=unauthorized]');
     await entry.waitFor();
     expect(await entry.count()).toBe(1);
-    expect(await entry.textContent()).toMatch(/Unauthorized action.*in Design team.*Bob laptop tried to change the shared data.*a reader cannot do this/);
+    expect(await entry.textContent()).toMatch(/Unauthorized action.*in Design team.*Bob laptop tried to change the shared data.*role does not allow it/);
     expect(await entry.textContent()).not.toMatch(/tabnode:local/);
+    // What is shown reads as words; the code and the rule's message are folded under Details.
+    const words = entry.locator('.alert-message');
+    expect(await words.innerText()).not.toMatch(/insufficient-role|protocol error|expected type|needs writer/);
+    await entry.getByText('Details').click();
+    expect(await entry.locator('details.detail code').innerText()).toBe('insufficient-role: a reader cannot do this (needs writer)');
+    await entry.getByText('Details').click();
     expect(await A.getByTestId('notifications').textContent()).toMatch(/notifications are on/);
+    await expectAccessible(A, 'the alert centre with an open alert, dark');
+    await screenshot(A, 'alerts-centre-dark');
+    await A.emulateMedia({ colorScheme: 'light' });
+    await expectAccessible(A, 'the alert centre with an open alert');
     await screenshot(A, 'alerts-centre');
     await A.setViewportSize({ width: 375, height: 800 });
+    await expectAccessible(A, 'the alert centre with an open alert at 375 px');
     await screenshot(A, 'alerts-centre-375');
     expect(await A.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await A.setViewportSize({ width: 1280, height: 720 });

@@ -142,7 +142,8 @@ describe('anchoring on chain across real browsers', () => {
     // The dashboard's health card says the same: in sync with the chain, at that anchor's seq.
     await B.goto(new URL('/dashboard', app.url).href);
     const health = B.locator(`[data-testid=context-health][data-context="${contextId}"]`).getByTestId('health-anchor');
-    await health.locator('.badge.good', { hasText: 'in-sync' }).waitFor({ timeout: 30_000 });
+    // In words; the status code is the tooltip.
+    await health.locator('.badge.good[title="in-sync"]', { hasText: 'in sync' }).waitFor({ timeout: 30_000 });
     expect(await health.textContent()).toContain(`seq ${anchored!.latest!.seq}`);
     await health.scrollIntoViewIfNeeded();
     await screenshot(B, 'dashboard-anchor-in-sync');

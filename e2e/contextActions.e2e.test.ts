@@ -17,12 +17,27 @@ let peers: Peers;
 let A: Page, B: Page;
 let id: string;
 
-/** Confirms in the dialog named `title` (axe-checked as it is shown) with `button`. */
+/** Confirms in the dialog named `title` (axe-checked as it is shown, on a desktop and at 375 px) with `button`. */
 async function confirmIn(page: Page, title: string, button: string): Promise<void> {
   const dialog = page.getByRole('dialog', { name: title });
   await dialog.waitFor();
   await expectAccessible(page, `the “${title}” dialog`);
+  const desktop = page.viewportSize();
+  await page.setViewportSize({ width: 375, height: 800 });
+  await expectAccessible(page, `the “${title}” dialog at 375 px`);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  if (desktop) await page.setViewportSize(desktop);
   await dialog.getByRole('button', { name: button }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
+/** Opens the dialog named `title` with `open`, cancels it (Cancel has the focus), and waits for it to go. */
+async function cancelIn(page: Page, title: string, open: () => Promise<void>): Promise<void> {
+  await open();
+  const dialog = page.getByRole('dialog', { name: title });
+  await dialog.waitFor();
+  expect(await dialog.getByRole('button', { name: 'Cancel' }).evaluate((b) => b === document.activeElement)).toBe(true);
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
   await dialog.waitFor({ state: 'detached' });
 }
 
@@ -69,6 +84,34 @@ describe('acting on a context as a whole', () => {
     await notice.getByRole('button', { name: 'Dismiss' }).click();
     await notice.waitFor({ state: 'detached' });
     expect(vb.overwrites === undefined || va.overwrites === undefined).toBe(true);
+  });
+
+  test('removing a key and lowering a role each ask first: Cancel changes nothing, confirming does it', async () => {
+    const row = A.locator('[data-testid=kv] tr[data-key=colour]');
+    const removeKey = () => row.getByRole('button', { name: 'Remove colour' }).click();
+    await cancelIn(A, 'Remove “colour”?', removeKey);
+    expect((await contextView(A, id)).kv.some(([k]) => k === 'colour')).toBe(true);
+    await removeKey();
+    await confirmIn(A, 'Remove “colour”?', 'Remove key');
+    await eventually('the key gone on A', () => contextView(A, id), (v) => !v.kv.some(([k]) => k === 'colour'));
+    await eventually('and on B', () => contextView(B, id), (v) => !v.kv.some(([k]) => k === 'colour'));
+
+    const bRoot = (await contextView(B, id)).myRoot;
+    const role = A.locator(`[data-testid=member][data-root="${bRoot}"]`).getByLabel('Role of Bob laptop');
+    await cancelIn(A, 'Make Bob laptop a reader?', () => role.selectOption('reader').then(() => undefined));
+    // Nothing was signed: B is still a writer, and the menu says so.
+    expect(await role.inputValue()).toBe('writer');
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await contextView(A, id)).members.find((m) => m.root === bRoot)?.role).toBe('writer');
+    await role.selectOption('reader');
+    await screenshot(A, 'confirm-lower-role');
+    await confirmIn(A, 'Make Bob laptop a reader?', 'Make reader');
+    await eventually('A told', () => A.getByTestId('outcome').textContent(), (t) => t === 'Bob laptop is now a reader.');
+    await eventually('B is a reader', () => contextView(B, id), (v) => v.myRole === 'reader');
+    // Giving more rights back does not ask.
+    await role.selectOption('writer');
+    expect(await A.getByRole('dialog').count()).toBe(0);
+    await eventually('B is a writer again', () => contextView(B, id), (v) => v.myRole === 'writer');
   });
 
   test('an admin changes the app, after confirming; the member runs the new one', async () => {

@@ -50,7 +50,17 @@ describe('allowed origins in real browsers', () => {
     // It says what it did, not "Allow site: done.".
     await eventually('told it is allowed', () => O.getByTestId('outcome').textContent(), (t) => t === 'https://tabnode.example is allowed now.');
     await screenshot(O, 'origins-panel');
-    await panel.locator('[data-origin="https://tabnode.example"]').getByRole('button', { name: 'Remove' }).click();
+    // Removing a site asks first (it can lock devices out): Cancel keeps it.
+    const remove = () => panel.locator('[data-origin="https://tabnode.example"]').getByRole('button', { name: 'Remove' }).click();
+    const confirm = O.getByRole('dialog', { name: 'Stop allowing https://tabnode.example?' });
+    await remove();
+    await confirm.waitFor();
+    expect(await confirm.getByRole('button', { name: 'Cancel' }).evaluate((b) => b === document.activeElement)).toBe(true);
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    expect((await contextView(O, contextId)).origins).toContain('https://tabnode.example');
+    await remove();
+    await confirm.getByRole('button', { name: 'Stop allowing' }).click();
     await eventually('the site removed', () => contextView(O, contextId), (v) => v.origins.join() === appOrigin);
     await eventually('told it is no longer allowed', () => O.getByTestId('outcome').textContent(), (t) => t === 'https://tabnode.example is no longer allowed.');
   });

@@ -144,6 +144,12 @@ describe('wallet-rooted identities in real browsers', () => {
     const confirm = A2.getByRole('dialog', { name: /^Revoke .*\?$/ });
     await confirm.waitFor();
     await expectAccessible(A2, 'the revoke-device confirmation');
+    const desktop = A2.viewportSize();
+    await A2.setViewportSize({ width: 375, height: 800 });
+    await expectAccessible(A2, 'the revoke-device confirmation at 375 px');
+    await screenshot(A2, 'devices-revoke-confirm-375');
+    expect(await A2.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    if (desktop) await A2.setViewportSize(desktop);
     await screenshot(A2, 'devices-revoke-confirm');
     await confirm.getByRole('button', { name: 'Revoke device' }).click();
     await row.getByText('Revoked').waitFor({ timeout: 60_000 });

@@ -70,6 +70,8 @@ export interface AlertRecord {
   contextName?: string;
   /** Plain words, naming people and contexts by name. */
   message: string;
+  /** The technical text behind it (a rule's message, a close reason), for whoever debugs: not the words shown. */
+  detail?: string;
   firstSeen: number;
   lastSeen: number;
   /** Occurrences seen (distinct sources). */
@@ -88,6 +90,8 @@ export interface AlertObservation {
   context?: string;
   contextName?: string;
   message: string;
+  /** The technical text behind the message (kept folded away, not shown as the words). */
+  detail?: string;
   /** What this occurrence is, stable across reloads where the detector allows it. */
   source: string;
   at: number;

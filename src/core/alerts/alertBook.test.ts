@@ -59,6 +59,11 @@ describe('the alert model', () => {
     expect(one.sources).toHaveLength(MAX_SOURCES_PER_ALERT);
     const long = recordObservations([], [{ ...refused('x', 1), message: 'y'.repeat(5000) }])!;
     expect(long[0]!.message).toHaveLength(MAX_ALERT_MESSAGE);
+    // The technical detail is kept beside the words, bounded the same, and follows the latest occurrence.
+    const detailed = recordObservations([], [{ ...refused('x', 1), detail: 'z'.repeat(5000) }])!;
+    expect(detailed[0]!.detail).toHaveLength(MAX_ALERT_MESSAGE);
+    expect(recordObservations(detailed, [{ ...refused('x2', 2), detail: 'newer' }])![0]!.detail).toBe('newer');
+    expect(recordObservations(detailed, [refused('x3', 3)])![0]!.detail).toBeUndefined();
     expect(keepNewest(kept, 3).map((a) => a.lastSeen)).toEqual([MAX_ALERTS_KEPT + 4, MAX_ALERTS_KEPT + 3, MAX_ALERTS_KEPT + 2]);
   });
 

@@ -22,15 +22,18 @@ export function recordObservations(current: readonly AlertRecord[], observations
     const message = o.message.slice(0, MAX_ALERT_MESSAGE);
     const severity = o.severity ?? SEVERITY_OF[o.kind];
     const where = { ...(o.context ? { context: o.context } : {}), ...(o.contextName ? { contextName: o.contextName } : {}) };
+    const detail = o.detail?.slice(0, MAX_ALERT_MESSAGE);
     if (!existing) {
-      byId.set(o.id, { id: o.id, kind: o.kind, severity, ...where, message, firstSeen: o.at, lastSeen: o.at, count: 1, acknowledged: false, notified: false, sources: [o.source] });
+      byId.set(o.id, { id: o.id, kind: o.kind, severity, ...where, message, ...(detail ? { detail } : {}), firstSeen: o.at, lastSeen: o.at, count: 1, acknowledged: false, notified: false, sources: [o.source] });
       continue;
     }
+    const { detail: _earlier, ...kept } = existing;
     byId.set(o.id, {
-      ...existing,
+      ...kept,
       ...where,
       severity,
       message,
+      ...(detail ? { detail } : {}),
       lastSeen: Math.max(existing.lastSeen, o.at),
       count: existing.count + 1,
       acknowledged: false,

@@ -325,6 +325,7 @@ export function createContextSync(o: ContextSyncOptions) {
       // Only a peer that proved its key may tell us (and the person joining) why it refuses.
       if (!s.auth) return;
       s.info.refusedBy = m.reason;
+      s.info.refusedByCode = m.code;
       o.onChange?.({ kind: 'peers' });
       // Its history may not have my join yet: show it the invite I joined with instead.
       const fallback = m.code === 'not-a-member' && !s.triedJoinInvite ? myJoinInvite() : undefined;

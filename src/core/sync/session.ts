@@ -1,7 +1,7 @@
 import type { DelegationClaims, RootId } from '../identity/index.ts';
 import type { Link } from '../mesh/Link.ts';
 import type { PeerStanding } from './handshake.ts';
-import type { Credential, SyncMessage } from './messages.ts';
+import type { Credential, RefusalCode, SyncMessage } from './messages.ts';
 import { tokenBucket, type TokenBucket } from '../mesh/tokenBucket.ts';
 import { SYNC_QUOTAS } from './quota.ts';
 
@@ -20,8 +20,9 @@ export interface PeerInfo {
   label?: string;
   /** How many ops the peer said it had at its last heads message. */
   remoteCount?: number;
-  /** Why the peer refused to give us ops, if it did. */
+  /** Why the peer refused to give us ops, if it did (its own sentence), and its code. */
   refusedBy?: string;
+  refusedByCode?: RefusalCode;
   /** The peer's clock minus ours, from its hello (ms). */
   clockOffsetMs?: number;
   /** What arrived on this link: messages, bytes, and ops (checked on the wire). */

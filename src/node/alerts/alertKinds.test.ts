@@ -36,7 +36,8 @@ describe('every alert kind reaches the alert list from a real cause', () => {
     await c.contexts.join(link);
     const [alert] = await alertsOf(c, 'sync-failed', 'C has a failed-sync alert');
     expect(alert).toMatchObject({ kind: 'sync-failed', severity: 'warning', context: id, count: 1, acknowledged: false });
-    expect(alert!.message).toMatch(/used up/);
+    expect(alert!.message).toMatch(/does not take the invite .*ask for a new link/);
+    expect(alert!.detail).toMatch(/used up/);
     expect((await c.contexts.open(id).view()).joining).toBe(true);
     // Nobody else is told of C's attempt as a failed sync of theirs.
     for (const n of [a, b]) {
@@ -104,7 +105,8 @@ describe('every alert kind reaches the alert list from a real cause', () => {
     await until('A dropped some as over-budget', async () => (await w.a.contexts.open(w.id).view()).rejected.some((r) => r.reason === 'over-budget'));
     const [alert] = await alertsOf(w.a, 'quota', 'A has a quota alert');
     expect(alert).toMatchObject({ kind: 'quota', severity: 'warning', context: w.id });
-    expect(alert!.message).toMatch(/already keeps as many/);
+    expect(alert!.message).toMatch(/over its storage allowance/);
+    expect(alert!.detail).toMatch(/already keeps as many/);
     // The writes A kept are unauthorized attempts, with an alert of their own; nothing is a generic refused op.
     expect((await w.a.alerts.list()).some((a) => a.kind === 'unauthorized')).toBe(true);
     expect((await w.a.alerts.list()).filter((a) => a.kind === 'refused-op')).toEqual([]);

@@ -29,7 +29,8 @@ describe('a context view as alert observations', () => {
         kind: 'unauthorized',
         context: 'c1',
         contextName: 'Design team',
-        message: 'Bob laptop tried to change the shared data in “Design team” and was refused: a reader cannot do this (needs writer).',
+        message: 'Bob laptop tried to change the shared data in “Design team” and was refused: role does not allow it.',
+        detail: 'insufficient-role: a reader cannot do this (needs writer)',
         source: 'op:k1',
         at: 5,
       },
@@ -45,6 +46,7 @@ describe('a context view as alert observations', () => {
           { at: 3, kind: 'join-failed', message: 'the invite is used up' },
           { at: 4, kind: 'rejected-op', message: '2 op(s) refused' },
           { at: 5, kind: 'quota', message: 'Mallory laptop sent too many rejected bytes: link closed' },
+          { at: 6, kind: 'join-failed', message: 'the rules refuse this join: invite expired', detail: 'the invite had expired when it was used' },
         ],
       }),
       100,
@@ -54,7 +56,9 @@ describe('a context view as alert observations', () => {
       ['anchor-mismatch', '“Design team”: Different anchors: x.', 'anchor@2'],
       ['sync-failed', '“Design team”: The invite is used up.', 'join-failed@3'],
       ['quota', '“Design team”: Mallory laptop sent too many rejected bytes: link closed.', 'quota@5'],
+      ['sync-failed', '“Design team”: The rules refuse this join: invite expired.', 'join-failed@6'],
     ]);
+    expect(out.at(-1)!.detail).toBe('the invite had expired when it was used');
   });
 
   test('stored refusals name the peer they came from; a link dropped for a protocol error, or a peer refusing to sync, is a failed sync', () => {
@@ -70,11 +74,14 @@ describe('a context view as alert observations', () => {
       100,
     );
     expect(out.map((o) => [o.kind, o.message])).toEqual([
-      ['unauthorized', 'Changes Eve phone sent to “Design team” were refused: not a member.'],
-      ['refused-op', 'Changes a peer sent to “Design team” were refused: forged.'],
-      ['sync-failed', 'Syncing “Design team” with Dan tablet failed: protocol error: expected type 48, got 100.'],
-      ['sync-failed', 'Bob laptop refuses to sync “Design team” with this node: not a member.'],
+      ['unauthorized', 'Changes Eve phone sent to “Design team” were refused: from a peer not admitted.'],
+      ['refused-op', 'Changes a peer sent to “Design team” were refused: bad signature.'],
+      ['sync-failed', 'Syncing “Design team” with Dan tablet failed: it sent something this node cannot read.'],
+      ['sync-failed', 'Bob laptop refuses to sync “Design team” with this node: it does not admit this device.'],
     ]);
+    // The technical text stays, as the detail: what people read has none of it.
+    expect(out.map((o) => o.detail)).toEqual(['not-admitted: not a member', 'bad-signature: forged', 'protocol error: expected type 48, got 100', 'not a member']);
+    for (const o of out) expect(o.message).not.toMatch(/protocol error|expected type|not-admitted|bad-signature|[a-z]+-[a-z]+:/);
     expect(out.slice(2).map((o) => o.at)).toEqual([100, 100]);
   });
 });

@@ -1,5 +1,7 @@
 import type { AlertKind, AlertObservation } from '../../core/alerts/index.ts';
 import type { Alert, AlertsView } from '../contexts/view.ts';
+import { plainCloseReason, plainRefusedBy } from '../words/closeWords.ts';
+import { reasonClause } from '../words/reasonWords.ts';
 
 /** What each of a context's own alert kinds is in the node's model ('rejected-op' comes from the stored refusals instead). */
 const KIND_OF: Readonly<Record<Alert['kind'], AlertKind | undefined>> = {
@@ -38,7 +40,8 @@ const ATTEMPT: Readonly<Record<string, string>> = {
  * A context's problems, as alert observations: its own alerts (divergence, verification,
  * quota, clock, anchor, app integrity, failed joins), its invalid ops by others (refused by
  * the rules), its stored refusals, links dropped for protocol errors and the peers that
- * refuse to sync with it. Pure: the
+ * refuse to sync with it. Messages are plain words (refusal codes, rules' and decoders'
+ * messages worded by words/); the technical text behind one is its `detail`. Pure: the
  * context view in (and the time, for what carries none), observations out, each with a
  * source that stays the same while the occurrence does.
  */
@@ -48,7 +51,7 @@ export function contextObservations(view: AlertsView, now: number): AlertObserva
   const out: AlertObservation[] = [];
   for (const a of view.alerts) {
     const kind = KIND_OF[a.kind];
-    if (kind) out.push({ ...where, id: `${kind}|${view.id}|${a.message}`, kind, message: `${quoted}: ${sentence(a.message)}`, source: `${a.kind}@${a.at}`, at: a.at });
+    if (kind) out.push({ ...where, id: `${kind}|${view.id}|${a.message}`, kind, message: `${quoted}: ${sentence(a.message)}`, ...(a.detail ? { detail: a.detail } : {}), source: `${a.kind}@${a.at}`, at: a.at });
   }
   for (const op of view.invalidOps) {
     if (op.authorRoot === view.myRoot) continue; // this node's own refused write: its caller was told
@@ -57,7 +60,8 @@ export function contextObservations(view: AlertsView, now: number): AlertObserva
       ...where,
       id: `${kindOfRefusal(op.reason)}|${view.id}|${op.authorRoot ?? op.author}|${op.reason}`,
       kind: kindOfRefusal(op.reason),
-      message: `${who} tried to ${ATTEMPT[op.kind] ?? `make a ${op.kind} op`} in ${quoted} and was refused: ${clause(op.message)}.`,
+      message: `${who} tried to ${ATTEMPT[op.kind] ?? 'make a change'} in ${quoted} and was refused: ${reasonClause(op.reason)}.`,
+      detail: `${op.reason}: ${op.message}`,
       source: `op:${op.key}`,
       at: Math.min(op.time, now), // the author's clock: never later than ours
     });
@@ -66,18 +70,20 @@ export function contextObservations(view: AlertsView, now: number): AlertObserva
   for (const r of view.rejected) {
     const from = (r.from && peerName.get(r.from)) ?? 'a peer';
     const kind = kindOfRefusal(r.reason);
-    out.push({ ...where, id: `${kind}|${view.id}|${from}|${r.reason}`, kind, message: `Changes ${from} sent to ${quoted} were refused: ${clause(r.message)}.`, source: `refused:${r.at}:${r.key ?? r.message}`, at: r.at });
+    out.push({ ...where, id: `${kind}|${view.id}|${from}|${r.reason}`, kind, message: `Changes ${from} sent to ${quoted} were refused: ${reasonClause(r.reason)}.`, detail: `${r.reason}: ${r.message}`, source: `refused:${r.at}:${r.key ?? r.message}`, at: r.at });
   }
   for (const p of view.closedPeers) {
     // A link this node dropped for breaking the protocol: quota cut-offs have alerts of their own.
     if (!p.closeReason?.startsWith('protocol error')) continue;
     const who = p.label ?? 'A peer';
-    out.push({ ...where, id: `sync-failed|${view.id}|${who}|protocol`, kind: 'sync-failed', message: `Syncing ${quoted} with ${who} failed: ${clause(p.closeReason)}.`, source: `closed:${p.linkId}`, at: now });
+    const why = clause(plainCloseReason(p.closeReason, (text) => text));
+    out.push({ ...where, id: `sync-failed|${view.id}|${who}|protocol`, kind: 'sync-failed', message: `Syncing ${quoted} with ${who} failed: ${why.charAt(0).toLowerCase()}${why.slice(1)}.`, detail: p.closeReason, source: `closed:${p.linkId}`, at: now });
   }
   for (const p of view.peers) {
     if (!p.refusedBy) continue;
     const who = p.label ?? 'A peer';
-    out.push({ ...where, id: `sync-failed|${view.id}|${who}`, kind: 'sync-failed', message: `${who} refuses to sync ${quoted} with this node: ${clause(p.refusedBy)}.`, source: `refused-by:${p.linkId}:${p.refusedBy}`, at: now });
+    // The peer's own reason names roots and quotes its rules: the detail (the Sync panel words it).
+    out.push({ ...where, id: `sync-failed|${view.id}|${who}`, kind: 'sync-failed', message: `${who} refuses to sync ${quoted} with this node: ${plainRefusedBy(p.refusedByCode)}.`, detail: p.refusedBy, source: `refused-by:${p.linkId}:${p.refusedBy}`, at: now });
   }
   return out;
 }

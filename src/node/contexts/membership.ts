@@ -12,6 +12,7 @@ import { singleFlight } from '../../core/tasks/singleFlight.ts';
 import type { SigningIdentity } from '../identityService.ts';
 import type { Alert, OpOutcome } from './view.ts';
 import { ignoreClosed } from './context/closedGate.ts';
+import { reasonClause } from '../words/reasonWords.ts';
 
 export interface MembershipDeps {
   record: ContextRecord;
@@ -27,7 +28,7 @@ export interface MembershipDeps {
   publish(body: OpBody): Promise<OpOutcome>;
   /** Publish an op already signed. */
   publishSigned(op: Op): Promise<ReceiveResult>;
-  alert(kind: Alert['kind'], message: string): void;
+  alert(kind: Alert['kind'], message: string, detail?: string): void;
   onChange(): void;
   /** This device's box key, certified by its join or add-device op. */
   boxKey(): Promise<BoxKeyPair>;
@@ -73,9 +74,10 @@ export function membershipTasks(d: MembershipDeps) {
     await store.putContext(record);
   }
 
-  function fail(message: string): void {
+  /** Joining cannot go on: `message` is the technical why (the join problem), `plain` the alert's words. */
+  function fail(message: string, plain: string): void {
     problem = message;
-    d.alert('join-failed', message);
+    d.alert('join-failed', plain, message);
   }
 
   /** While joining or rejoining: once the history allows it, make the join or add-device op. */
@@ -91,7 +93,7 @@ export function membershipTasks(d: MembershipDeps) {
       return;
     }
     if (!g.members.has(identity.root) && !record.invite) {
-      return fail(`${identity.root} is not a member of this context (any more): ask a member for an invite`);
+      return fail(`${identity.root} is not a member of this context (any more): ask a member for an invite`, 'this account is not a member of this context (any more): ask a member for an invite');
     }
     const invite = g.members.has(identity.root) ? undefined : inviteCodec.decode(record.invite!);
     // A relay never holds an epoch key, so its device registers no box key (its role: the
@@ -103,11 +105,11 @@ export function membershipTasks(d: MembershipDeps) {
       : { kind: 'add-device', delegation: identity.delegation, ...(boxKey && { boxKey }) };
     const op = await signOp(identity.signer, { context: contextId, parents: d.parents(), time: d.now(), body });
     const checked = await checkIntrinsic(op, contextId, d.proofs);
-    if (!checked.ok) return fail(checked.message);
+    if (!checked.ok) return fail(checked.message, `joining failed: ${reasonClause(checked.reason)}`);
     const refusal = judge(checked.checked!, replica.evaluator.stateAtParents(op.parents));
     if (refusal) {
       // The inviter may simply not be in the history received so far: wait for more.
-      if (refusal.reason !== 'invite-not-authorized') fail(refusal.message);
+      if (refusal.reason !== 'invite-not-authorized') fail(refusal.message, `the context's rules refuse this join: ${reasonClause(refusal.reason)}`);
       return;
     }
     problem = undefined;

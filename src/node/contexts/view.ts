@@ -39,6 +39,8 @@ export interface Alert {
   at: number;
   kind: 'divergence' | 'refused-peer' | 'rejected-op' | 'join-failed' | 'verification' | 'quota' | 'clock' | 'anchor' | 'app-integrity';
   message: string;
+  /** The technical text behind the message (a rule's own message), when the message words it plainly. */
+  detail?: string;
 }
 
 /** How this member's membership ended: removed by someone (a device label and its root), or left. */

@@ -3,6 +3,7 @@ import type { AuditExportFormat } from '../../node/contexts/auditExport.ts';
 import { downloadFile } from '../shell/downloadFile.ts';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 import { useNode } from '../shell/nodeContext.ts';
+import { plainError } from '../shell/plainWords.ts';
 
 const BUTTONS: { format: AuditExportFormat; label: string }[] = [
   { format: 'json', label: 'Download JSON' },
@@ -26,7 +27,7 @@ export function AuditExport({ contextId }: { contextId: string }) {
       downloadFile(file);
       setSaved(`Saved ${file.filename}.`);
     } catch (e) {
-      setError(`Could not export the audit log: ${(e as Error).message}.`);
+      setError(`Could not export the audit log. ${plainError(e).text}`);
     } finally {
       setBusy(undefined);
     }

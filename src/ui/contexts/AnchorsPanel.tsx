@@ -1,23 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import type { ContextView } from '../../node/index.ts';
 import type { AnchorsView, AnchorStatus, AnchorTxView } from '../../node/anchors/view.ts';
+import { plainAnchorStatus } from './anchorWords.ts';
 import type { WalletAccount } from '../../wallets/connector.ts';
 import { parseRootId } from '../../core/identity/rootId.ts';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 import { formatDateTime } from '../shell/wording.ts';
 import { useNode } from '../shell/nodeContext.ts';
 import { walletFor } from '../wallet/walletSession.ts';
-
-const STATUS_TEXT: Record<AnchorStatus, string> = {
-  unregistered: 'not registered on chain yet',
-  unanchored: 'registered, no anchor yet',
-  'in-sync': 'in sync',
-  behind: 'behind: changes here are not anchored yet',
-  'awaiting-history': 'waiting for the anchored history to arrive',
-  withheld: 'WITHHELD HISTORY',
-  mismatch: 'MEMBERSHIP MISMATCH',
-  fork: 'FORK',
-};
+import { plainError } from '../shell/plainWords.ts';
 
 const BAD: AnchorStatus[] = ['withheld', 'mismatch', 'fork'];
 
@@ -54,7 +45,7 @@ export function AnchorsPanel({ view }: { view: ContextView }) {
       const tx = await run(wallet);
       if (tx && tx.state === 'failed') setError(`${what} failed: ${tx.error}`);
     } catch (e) {
-      setError((e as Error).message);
+      setError(plainError(e).text);
     } finally {
       setBusy(undefined);
     }
@@ -74,7 +65,7 @@ export function AnchorsPanel({ view }: { view: ContextView }) {
       <div className="heading-row">
         <h2 id="anchors-title">Anchors</h2>
         <span className={BAD.includes(anchors.status) ? 'badge bad' : anchors.status === 'in-sync' ? 'badge good' : 'badge'} data-testid="anchor-status" data-status={anchors.status}>
-          {STATUS_TEXT[anchors.status]}
+          {plainAnchorStatus(anchors.status)}
         </span>
       </div>
       <dl className="facts">
@@ -271,7 +262,7 @@ function PolicyForm({ view, anchors, editable }: { view: ContextView; anchors: A
       await node.anchors.setPolicy(view.id, { governance, everyOps: Number(everyOps), everyMs: Math.round(Number(everyMinutes) * 60_000) });
       setMessage({ ok: true, text: 'Saved.' });
     } catch (err) {
-      setMessage({ ok: false, text: (err as Error).message });
+      setMessage({ ok: false, text: plainError(err).text });
     }
   }
   return (

@@ -12,6 +12,7 @@ import { OverwriteNotices } from './OverwriteNotices.tsx';
 import { ProblemText } from '../shell/Problem.tsx';
 import { usePageTitle } from '../shell/usePageTitle.ts';
 import { countOf } from '../shell/wording.ts';
+import { plainError } from '../shell/plainWords.ts';
 
 // Only anchored contexts show it: its code loads with the first one.
 const AnchorsPanel = lazy(() => import('./AnchorsPanel.tsx').then((m) => ({ default: m.AnchorsPanel })));
@@ -28,9 +29,9 @@ export function ContextPage({ id }: { id: string }) {
 
   if (error) {
     return (
-      <p className="card error" role="alert">
-        {error.message}
-      </p>
+      <div className="card error" role="alert">
+        <ProblemText problem={plainError(error)} />
+      </div>
     );
   }
   if (!view) return <p className="loading">Opening the context…</p>;

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { ContextView } from '../../node/index.ts';
+import { ConfirmDialog } from '../shell/ConfirmDialog.tsx';
 import { useNode } from '../shell/nodeContext.ts';
 import { plainError, plainRefusal, type Plain } from '../shell/plainWords.ts';
 import { sharedWhere, whyReadOnly } from './writeWords.ts';
@@ -20,6 +21,7 @@ export function DataPanel({ view, onOutcome }: { view: ContextView; onOutcome: (
   const [key, setKey] = useState('');
   const [value, setValue] = useState('');
   const [busy, setBusy] = useState(false);
+  const [removing, setRemoving] = useState<string>();
 
   async function run(call: { method: string; args: unknown }, what: string) {
     setBusy(true);
@@ -78,7 +80,7 @@ export function DataPanel({ view, onOutcome }: { view: ContextView; onOutcome: (
                   <code>{preview(v)}</code>
                 </td>
                 <td>
-                  <button type="button" className="button small secondary" disabled={busy || Boolean(readOnly)} onClick={() => void run({ method: 'remove', args: { key: k } }, `Remove “${k}”`)}>
+                  <button type="button" className="button small secondary" disabled={busy || Boolean(readOnly)} onClick={() => setRemoving(k)} aria-label={`Remove ${k}`}>
                     Remove
                   </button>
                 </td>
@@ -105,6 +107,20 @@ export function DataPanel({ view, onOutcome }: { view: ContextView; onOutcome: (
           Set
         </button>
       </form>
+      {removing !== undefined && (
+        <ConfirmDialog
+          title={`Remove “${removing}”?`}
+          confirmLabel="Remove key"
+          onCancel={() => setRemoving(undefined)}
+          onConfirm={async () => {
+            const k = removing;
+            setRemoving(undefined);
+            await run({ method: 'remove', args: { key: k } }, `Remove “${k}”`);
+          }}
+        >
+          <p>“{removing}” and its value go from every member’s copy. Nothing keeps the old value: to have it back, someone sets it again.</p>
+        </ConfirmDialog>
+      )}
       {view.myRole === 'reader' && <p className="muted small">You are a reader: writes you try are signed and sent, and every peer rejects them.</p>}
     </section>
   );

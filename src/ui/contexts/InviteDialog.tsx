@@ -69,8 +69,7 @@ export function InviteDialog({ contextId, myRole, onClose }: { contextId: string
           <div className="invite-link">
             <p>
               Send this link privately. Anyone with it can join as <strong>{role}</strong> until it expires or is used up.
-              {role === 'relay' && <> Give it to <code>npm run peer -- &lt;link&gt;</code> on a machine that stays on.</>}
-              The part after <code>#</code> never reaches a server.
+              {role === 'relay' && <> Give it to <code>npm run peer -- &lt;link&gt;</code> on a machine that stays on.</>} The part after <code>#</code> never reaches a server.
             </p>
             <textarea readOnly rows={3} value={link} aria-label="Invite link" data-testid="invite-link" />
             <div className="actions start">

@@ -13,6 +13,7 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
   const node = useNode();
   const [inviting, setInviting] = useState(false);
   const [removing, setRemoving] = useState<ContextView['members'][number]>();
+  const [lowering, setLowering] = useState<{ member: ContextView['members'][number]; role: Role }>();
   const myRank = view.myRole ? roleRank(view.myRole) : -1;
   const canManage = (role: Role) => myRank >= roleRank('admin') && (view.myRole === 'owner' || roleRank(role) < roleRank('admin'));
 
@@ -24,6 +25,10 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
     if (outcome.valid) return onOutcome(`${what}.`, true);
     const told = plainRefusal(outcome.reason, outcome.message);
     onOutcome(`${what}: not done. ${told.text}`, false, told.detail);
+  }
+
+  function setRole(m: ContextView['members'][number], role: Role) {
+    return act(`${memberName(m)} is now ${article(role)} ${role}`, () => node.contexts.open(view.id).setRole(m.root, role));
   }
 
   return (
@@ -69,7 +74,9 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
                   value={m.role}
                   onChange={(e) => {
                     const role = e.target.value as Role;
-                    void act(`${memberName(m)} is now ${role === 'admin' ? 'an' : 'a'} ${role}`, () => node.contexts.open(view.id).setRole(m.root, role));
+                    // Taking rights away asks first; giving more does not.
+                    if (roleRank(role) < roleRank(m.role)) setLowering({ member: m, role });
+                    else void setRole(m, role);
                   }}
                 >
                   {ROLES.filter((r) => view.myRole === 'owner' || roleRank(r) < roleRank('admin')).map((r) => (
@@ -90,6 +97,24 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
         ))}
       </ul>
       {inviting && view.myRole && <InviteDialog contextId={view.id} myRole={view.myRole} onClose={() => setInviting(false)} />}
+      {lowering && (
+        <ConfirmDialog
+          title={`Make ${memberName(lowering.member)} ${article(lowering.role)} ${lowering.role}?`}
+          confirmLabel={`Make ${lowering.role}`}
+          onCancel={() => setLowering(undefined)}
+          onConfirm={async () => {
+            const { member, role } = lowering;
+            setLowering(undefined);
+            await setRole(member, role);
+          }}
+        >
+          <p>
+            {memberName(lowering.member)} is {article(lowering.member.role)} {lowering.member.role} now. As {article(lowering.role)} {lowering.role}, they
+            can only do this: {ROLE_HINTS[lowering.role].charAt(0).toLowerCase() + ROLE_HINTS[lowering.role].slice(1)}. Every member refuses anything more they
+            sign from then on.
+          </p>
+        </ConfirmDialog>
+      )}
       {removing && (
         <ConfirmDialog
           title={`Remove ${memberName(removing)}?`}
@@ -109,4 +134,9 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
       )}
     </section>
   );
+}
+
+/** "a writer", "an admin", "an owner". */
+function article(role: Role): string {
+  return role === 'admin' || role === 'owner' ? 'an' : 'a';
 }

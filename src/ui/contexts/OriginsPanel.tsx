@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import type { ContextHandle, ContextView } from '../../node/index.ts';
+import { ConfirmDialog } from '../shell/ConfirmDialog.tsx';
 import { useNode } from '../shell/nodeContext.ts';
+import { countOf } from '../shell/wording.ts';
 import { plainError, plainRefusal } from '../shell/plainWords.ts';
 
 /** A site as the context records it (scheme://host[:port]), or as typed when it is not one. */
@@ -12,6 +14,11 @@ function shownSite(text: string): string {
   }
 }
 
+/** How many members' live devices signed in with a wallet on `site`. */
+function signedInOn(view: ContextView, site: string): number {
+  return view.members.reduce((n, m) => n + m.devices.filter((d) => !d.revoked && d.origin === site).length, 0);
+}
+
 /**
  * The sites members may sign in from with a wallet. Every peer refuses a wallet delegation
  * signed for any other site (a phishing page's); owners add and remove sites.
@@ -20,6 +27,7 @@ export function OriginsPanel({ view, onOutcome }: { view: ContextView; onOutcome
   const node = useNode();
   const [site, setSite] = useState('');
   const [busy, setBusy] = useState(false);
+  const [removing, setRemoving] = useState<string>();
   const isOwner = view.myRole === 'owner';
 
   /** `what` names the change in a refusal or error; `done` says what it did ("… is allowed now."). */
@@ -69,7 +77,8 @@ export function OriginsPanel({ view, onOutcome }: { view: ContextView; onOutcome
                   type="button"
                   className="button small danger"
                   disabled={busy}
-                  onClick={() => void change(`Stop allowing ${o}`, `${o} is no longer allowed.`, () => node.contexts.open(view.id).changeOrigins({ remove: [o] }))}
+                  onClick={() => setRemoving(o)}
+                  aria-label={`Remove ${o}`}
                 >
                   Remove
                 </button>
@@ -88,6 +97,24 @@ export function OriginsPanel({ view, onOutcome }: { view: ContextView; onOutcome
             Allow
           </button>
         </form>
+      )}
+      {removing !== undefined && (
+        <ConfirmDialog
+          title={`Stop allowing ${removing}?`}
+          confirmLabel="Stop allowing"
+          onCancel={() => setRemoving(undefined)}
+          onConfirm={async () => {
+            const o = removing;
+            setRemoving(undefined);
+            await change(`Stop allowing ${o}`, `${o} is no longer allowed.`, () => node.contexts.open(view.id).changeOrigins({ remove: [o] }));
+          }}
+        >
+          <p>
+            Every member will refuse what devices signed in with a wallet on {removing} sign from now on
+            {signedInOn(view, removing) > 0 ? ` (${countOf(signedInOn(view, removing), 'device')} here did)` : ''}: they can act again only after signing in on an
+            allowed site.
+          </p>
+        </ConfirmDialog>
       )}
       {!isOwner && <p className="muted small">Only owners change the allowed sites: allowing one lets delegations signed there act for every member.</p>}
     </section>

@@ -14,6 +14,7 @@ const alerts: Alert[] = [
   { at, kind: 'rejected-op', message: '2 op(s) refused: the author is not a member' },
   { at, kind: 'divergence', message: 'a peer signed a different state at the same heads' },
   { at, kind: 'refused-peer', message: 'a peer was refused' },
+  { at, kind: 'join-failed', message: "the context's rules refuse this join: invite expired", detail: 'the invite had expired when it was used' },
 ];
 
 /** A quiet context with three alerts: only what the panel reads. */
@@ -48,7 +49,12 @@ test('alert badges read as plain words; the kind is the tooltip', async () => {
   expect(list.getByText('Changes refused').element().getAttribute('title')).toBe('rejected-op');
   expect(list.element().querySelector('li[data-kind="divergence"]')).not.toBeNull();
   const shown = (list.element() as HTMLElement).innerText;
-  for (const kind of ['rejected-op', 'divergence', 'refused-peer']) expect(shown).not.toContain(kind);
+  for (const kind of ['rejected-op', 'divergence', 'refused-peer', 'join-failed']) expect(shown).not.toContain(kind);
+  // An alert's technical detail is folded away, there when opened.
+  const joinFailed = list.element().querySelector('li[data-kind="join-failed"]') as HTMLElement;
+  expect(joinFailed.innerText).toContain("the context's rules refuse this join: invite expired");
+  expect(joinFailed.innerText).not.toContain('had expired when it was used');
+  expect(joinFailed.querySelector('details code')?.textContent).toBe('the invite had expired when it was used');
   await list.screenshot({ path: '../../../test-results/screenshots/sync-alerts-words.png' });
 });
 

@@ -1,6 +1,7 @@
 import type { PeerStanding } from '../../core/sync/handshake.ts';
 import type { ContextView } from '../../node/index.ts';
 import { useNode } from '../shell/nodeContext.ts';
+import { ProblemText } from '../shell/Problem.tsx';
 import { plainOpKind } from '../shell/opKindWords.ts';
 import { plainAlertKind, plainReason } from '../shell/reasonWords.ts';
 import { countOf, formatDateTime } from '../shell/wording.ts';
@@ -177,7 +178,7 @@ export function SyncPanel({ view }: { view: ContextView }) {
                 <span className="badge warn" title={a.kind}>
                   {plainAlertKind(a.kind)}
                 </span>{' '}
-                {time(a.at)} — {a.message}
+                {time(a.at)} — <ProblemText problem={{ text: namesFor(a.message, view), ...(a.detail ? { detail: namesFor(a.detail, view) } : {}) }} />
               </li>
             ))}
           </ul>

@@ -1,4 +1,6 @@
 import type { ContextHealth, ReasonCount } from '../../node/index.ts';
+import { plainAnchorStatus, plainChainState } from '../contexts/anchorWords.ts';
+import { plainLinkState } from '../contexts/linkWords.ts';
 import { plainReason } from '../shell/reasonWords.ts';
 import { countOf } from '../shell/wording.ts';
 import { navigate } from '../shell/router.ts';
@@ -83,9 +85,16 @@ export function ContextHealthCard({ health }: { health: ContextHealth }) {
           {!health.anchor ?
             <span className="muted">no chain bound</span>
           : <>
-              <span className={`badge ${BAD_ANCHOR.has(health.anchor.status) ? 'bad' : health.anchor.status === 'in-sync' ? 'good' : ''}`}>{health.anchor.status}</span>
+              <span className={`badge ${BAD_ANCHOR.has(health.anchor.status) ? 'bad' : health.anchor.status === 'in-sync' ? 'good' : ''}`} title={health.anchor.status} data-status={health.anchor.status}>
+                {plainAnchorStatus(health.anchor.status)}
+              </span>
               {health.anchor.seq && <span className="muted small"> seq {health.anchor.seq}</span>}
-              {health.anchor.chain !== 'reading' && <span className="muted small"> · chain {health.anchor.chain}</span>}
+              {health.anchor.chain !== 'reading' && (
+                <span className="muted small" title={health.anchor.chain}>
+                  {' '}
+                  · {plainChainState(health.anchor.chain)}
+                </span>
+              )}
               {health.anchor.message && <span className="muted small"> — {health.anchor.message}</span>}
             </>
           }
@@ -97,9 +106,23 @@ export function ContextHealthCard({ health }: { health: ContextHealth }) {
           <ul className="list" data-testid="health-links">
             {health.links.map((l, i) => (
               <li key={`${i}-${l.label}`}>
-                <span className={`badge ${l.refusedBy || l.state === 'refused' ? 'bad' : l.state === 'verified' ? 'good' : ''}`}>{l.refusedBy ? 'refuses us' : l.state}</span> {l.label}
-                {l.refusal && <span className="muted small"> — we refused it: {l.refusal}</span>}
-                {l.refusedBy && <span className="muted small"> — it refused us: {l.refusedBy}</span>}
+                <span className={`badge ${l.refusedBy || l.state === 'refused' ? 'bad' : l.state === 'verified' ? 'good' : ''}`} title={l.state}>
+                  {l.refusedBy ? 'Refuses this device' : plainLinkState(l.state)}
+                </span>{' '}
+                {l.label}
+                {/* Why, as the peer's or the rules' own text: the tooltip (the context's Sync panel words it with names). */}
+                {l.refusal && (
+                  <span className="muted small" title={l.refusal}>
+                    {' '}
+                    — not admitted here
+                  </span>
+                )}
+                {l.refusedBy && (
+                  <span className="muted small" title={l.refusedBy}>
+                    {' '}
+                    — it does not admit this device
+                  </span>
+                )}
               </li>
             ))}
             {health.moreLinks > 0 && <li className="muted">and {health.moreLinks} more</li>}

@@ -5,6 +5,7 @@ import { formatDate } from '../shell/wording.ts';
 import { useNode } from '../shell/nodeContext.ts';
 import { PageLink } from '../shell/PageLink.tsx';
 import { useLive } from '../shell/useLive.ts';
+import { plainError } from '../shell/plainWords.ts';
 
 /** Why one device needs attention, in words. */
 function describe(reason: HygieneReason, entry: HygieneEntry, cadenceDays: number | null, now: number): string {
@@ -72,7 +73,7 @@ export function DeviceHygiene() {
   return (
     <section className="card" aria-labelledby="hygiene-title" data-testid="device-hygiene">
       <h2 id="hygiene-title">Device keys</h2>
-      {error && <p className="muted">{error.message}</p>}
+      {error && <p className="muted">{plainError(error).text}</p>}
       {rotation && <RotationDue status={rotation} />}
       {report && report.expiring.length === 0 && report.stale.length === 0 && (
         <p className="muted" data-testid="hygiene-clear">

@@ -6,8 +6,9 @@ import { expect, test } from 'vitest';
 import { page } from 'vitest/browser';
 import type uPlot from 'uplot';
 import { formatClock } from '../shell/wording.ts';
+import { PALETTE, type PlotData } from './plotSpecs.ts';
 import '../styles.css';
-import UplotChart, { chartOptions } from './UplotChart.tsx';
+import UplotChart, { chartOptions, EDGE_CLEARANCE_PX, lonelyPoints, ticksOffTheEdge, timeAxisLabels } from './UplotChart.tsx';
 
 type AxisValues = (u: uPlot, splits: number[], axisIdx: number, foundSpace: number, foundIncr: number) => string[];
 
@@ -37,3 +38,41 @@ test('the chart draws with those options', async () => {
   await expect.poll(() => host.querySelector('.uplot canvas')).not.toBeNull();
   await page.elementLocator(host).screenshot({ path: '../../../test-results/screenshots/uplot-chart-axis.png' });
 });
+
+test('a sample with none beside it is drawn as a point (a line needs two); ticks on the right edge are left out', () => {
+  expect(lonelyPoints([3])).toEqual([0]);
+  expect(lonelyPoints([null, 2, null, 4, 5, null, 1])).toEqual([1, 6]);
+  expect(lonelyPoints([1, 2, 3])).toBeNull();
+  expect(lonelyPoints([null, null])).toBeNull();
+  // At 600 px wide: a tick at 595 px is on the edge, one at 600 - EDGE_CLEARANCE_PX is not.
+  expect(ticksOffTheEdge([10, 20, 30], [0, 600 - EDGE_CLEARANCE_PX, 595], 600)).toEqual([10, 20, null]);
+  // A tick left out has no label either (not the epoch's time).
+  expect(timeAxisLabels([null, 1_800_000_000], 300)).toEqual([null, formatClock(1_800_000_000_000)]);
+});
+
+test('a series of one sample shows on the chart', async () => {
+  document.body.replaceChildren();
+  const host = document.createElement('main');
+  host.style.width = '640px';
+  document.body.append(host);
+  const t0 = Math.floor(Date.now() / 1000) - 40;
+  // Two contexts, the second sampled once so far.
+  const plot: PlotData = { data: [[t0, t0 + 20, t0 + 40], [1, 2, 0.5], [null, null, 0.7]], names: ['Team', 'New'], latest: [0.5, 0.7], points: 3, omitted: 0 };
+  createRoot(host).render(createElement(UplotChart, { plot, unit: 'ops/s' }));
+  await expect.poll(() => host.querySelector('.uplot canvas')).not.toBeNull();
+  const canvas = host.querySelector<HTMLCanvasElement>('.uplot canvas')!;
+  // The second series' colour is on the canvas (its point), not only the first's line.
+  const second = PALETTE[1]!;
+  await expect.poll(() => colourDrawn(canvas, second)).toBe(true);
+  await page.elementLocator(host).screenshot({ path: '../../../test-results/screenshots/uplot-chart-one-sample.png' });
+});
+
+/** Whether any pixel of the canvas has the colour `hex` (#rrggbb), give or take antialiasing. */
+function colourDrawn(canvas: HTMLCanvasElement, hex: string): boolean {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
+  const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+  for (let i = 0; i < pixels.length; i += 4) {
+    if (Math.abs(pixels[i]! - r) < 8 && Math.abs(pixels[i + 1]! - g) < 8 && Math.abs(pixels[i + 2]! - b) < 8 && pixels[i + 3]! > 200) return true;
+  }
+  return false;
+}

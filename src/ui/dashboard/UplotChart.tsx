@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatClock } from '../shell/wording.ts';
@@ -15,8 +15,26 @@ function cssVar(name: string, fallback: string): string {
  * The time axis's labels (x values are seconds) in the app's one time format, not uPlot's
  * own ("12/7/26 5:04am"): the time of day, with seconds when ticks are under a minute apart.
  */
-export function timeAxisLabels(splits: number[], incrSeconds: number): string[] {
-  return splits.map((s) => formatClock(s * 1000, incrSeconds < 60));
+export function timeAxisLabels(splits: readonly (number | null)[], incrSeconds: number): (string | null)[] {
+  return splits.map((s) => (s === null ? null : formatClock(s * 1000, incrSeconds < 60)));
+}
+
+/** How close (CSS px) to the plot's right edge a time tick may be: nearer, it reads as the plot's border. */
+export const EDGE_CLEARANCE_PX = 12;
+
+/** The time ticks kept: none on (or just before) the plot's right edge. `positions` are CSS px from the plot's left. */
+export function ticksOffTheEdge(splits: readonly number[], positions: readonly number[], plotWidth: number): (number | null)[] {
+  return splits.map((s, i) => (plotWidth - positions[i]! < EDGE_CLEARANCE_PX ? null : s));
+}
+
+/**
+ * Samples with no sample beside them (a series' only one, or one between gaps): a line
+ * needs two, so these are drawn as points, or nothing would show.
+ */
+export function lonelyPoints(values: readonly (number | null | undefined)[]): number[] | null {
+  const has = (i: number) => values[i] !== null && values[i] !== undefined;
+  const lonely = values.flatMap((_, i) => (has(i) && !has(i - 1) && !has(i + 1) ? [i] : []));
+  return lonely.length ? lonely : null;
 }
 
 export function chartOptions(names: string[], width: number, unit: string): uPlot.Options {
@@ -24,7 +42,20 @@ export function chartOptions(names: string[], width: number, unit: string): uPlo
   const grid = cssVar('--border', '#dde1e8');
   const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
   // Room for a label like "05:04:30 PM" between ticks.
-  const timeAxis = { ...axis, space: 80, values: (_u: uPlot, splits: number[], _axis: number, _space: number, incr: number) => timeAxisLabels(splits, incr) };
+  const offTheEdge = (u: uPlot, splits: number[]) =>
+    ticksOffTheEdge(
+      splits,
+      splits.map((s) => u.valToPos(s, 'x')),
+      u.bbox.width / uPlot.pxRatio,
+    );
+  const timeAxis = {
+    ...axis,
+    space: 80,
+    filter: offTheEdge,
+    ticks: { ...axis.ticks, filter: offTheEdge },
+    grid: { ...axis.grid, filter: offTheEdge },
+    values: (_u: uPlot, splits: (number | null)[], _axis: number, _space: number, incr: number) => timeAxisLabels(splits, incr),
+  };
   return {
     width,
     height: HEIGHT,
@@ -33,7 +64,7 @@ export function chartOptions(names: string[], width: number, unit: string): uPlo
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
     scales: { y: { range: (_u, min, max) => [Math.min(0, min ?? 0), Math.max(1, max ?? 1)] } },
-    series: [{}, ...names.map((label, i) => ({ label, stroke: PALETTE[i % PALETTE.length], width: 2, points: { show: false }, value: (_u: uPlot, v: number | null) => (v === null ? '—' : `${v} ${unit}`) }))],
+    series: [{}, ...names.map((label, i) => ({ label, stroke: PALETTE[i % PALETTE.length], width: 2, points: { show: false, size: 7, fill: PALETTE[i % PALETTE.length], filter: (u: uPlot, seriesIdx: number) => lonelyPoints(Array.from(u.data[seriesIdx]!)) }, value: (_u: uPlot, v: number | null) => (v === null ? '—' : `${v} ${unit}`) }))],
     axes: [timeAxis, { ...axis, size: 44 }],
   };
 }
@@ -47,8 +78,9 @@ export default function UplotChart({ plot, unit }: { plot: PlotData; unit: strin
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
   const shape = plot.names.join('\n');
+  const scheme = useColourScheme();
 
-  // A new set of contexts makes a new chart; new samples only new data.
+  // A new set of contexts (or colour scheme: the canvas's colours are read once) makes a new chart; new samples only new data.
   useEffect(() => {
     const el = box.current!;
     const made = new uPlot(chartOptions(plot.names, Math.max(200, el.clientWidth), unit), plot.data, el);
@@ -61,11 +93,24 @@ export default function UplotChart({ plot, unit }: { plot: PlotData; unit: strin
       chart.current = null;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shape, unit]);
+  }, [shape, unit, scheme]);
 
   useEffect(() => {
     chart.current?.setData(plot.data);
   }, [plot]);
 
   return <div ref={box} className="plot-canvas" />;
+}
+
+/** The page's colour scheme, followed as it changes (the system's light or dark setting). */
+function useColourScheme(): 'dark' | 'light' {
+  const query = '(prefers-color-scheme: dark)';
+  const [dark, setDark] = useState(() => matchMedia(query).matches);
+  useEffect(() => {
+    const media = matchMedia(query);
+    const follow = () => setDark(media.matches);
+    media.addEventListener('change', follow);
+    return () => media.removeEventListener('change', follow);
+  }, []);
+  return dark ? 'dark' : 'light';
 }

@@ -5,6 +5,7 @@ import { RotationDue } from '../identity/RotationDue.tsx';
 import { formatDate } from '../shell/wording.ts';
 import { useNode } from '../shell/nodeContext.ts';
 import { useLive } from '../shell/useLive.ts';
+import { plainError } from '../shell/plainWords.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -46,7 +47,7 @@ export function RotationCadence() {
         text: next.cadenceDays === null ? 'Rotation off: this device keeps its key until you rotate it.' : `Rotation set: a new key every ${next.cadenceDays === 1 ? 'day' : `${next.cadenceDays} days`}.${rotated ? ' The key was older than that, so it was rotated now.' : ''}`,
       });
     } catch (e) {
-      setMessage({ ok: false, text: (e as Error).message });
+      setMessage({ ok: false, text: plainError(e).text });
     }
   }
 

@@ -3,6 +3,7 @@ import { SETTINGS_LIMITS, type IceServer, type NodeSettings, type PolicyBlock } 
 import { useNode } from '../shell/nodeContext.ts';
 import { RotationCadence } from './RotationCadence.tsx';
 import { usePageTitle } from '../shell/usePageTitle.ts';
+import { plainError } from '../shell/plainWords.ts';
 
 function iceToText(servers: IceServer[]): string {
   return servers.map((s) => [s.urls.join(','), s.username, s.credential].filter(Boolean).join(' ')).join('\n');
@@ -90,7 +91,7 @@ export function Settings() {
       // Contexts join their rooms when they open: the open ones keep their connections.
       setMessage({ ok: true, text: 'Saved. Contexts opened from now on use these settings; reload the page to apply them to the open ones.' });
     } catch (e) {
-      setMessage({ ok: false, text: (e as Error).message });
+      setMessage({ ok: false, text: plainError(e).text });
     }
   }
 

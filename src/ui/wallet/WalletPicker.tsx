@@ -24,7 +24,7 @@ export function WalletPicker({ onAccount, busyText }: { onAccount(account: Walle
     void node.settings
       .get()
       .then(listWallets)
-      .then((found) => live && setWallets(found), (e: Error) => live && setError(`Could not list wallets: ${e.message}`));
+      .then((found) => live && setWallets(found), (e: unknown) => live && setError(`Could not list wallets. ${plainError(e).text}`));
     return () => {
       live = false;
     };

@@ -7,8 +7,8 @@ export const MAX_ALERTS = 50;
 export function createAlerts(now: () => number) {
   const alerts: Alert[] = [];
   return {
-    raise(kind: Alert['kind'], message: string): void {
-      alerts.push({ at: now(), kind, message });
+    raise(kind: Alert['kind'], message: string, detail?: string): void {
+      alerts.push({ at: now(), kind, message, ...(detail ? { detail } : {}) });
       if (alerts.length > MAX_ALERTS) alerts.shift();
     },
     /** The alerts now, oldest first (the live list: copy it to keep it). */

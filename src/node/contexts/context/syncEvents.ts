@@ -44,7 +44,12 @@ export function createSyncEventHandler(p: {
       );
       alerts.raise('rejected-op', `${event.rejections.length} op(s) refused: ${event.rejections[0]!.message}`);
     }
-    if (event.kind === 'breach') alerts.raise('quota', event.message);
+    if (event.kind === 'breach') {
+      // "… (last: <the rule's message>)": the last refusal is technical, kept as the detail.
+      const last = / \(last: ([\s\S]*)\)$/.exec(event.message);
+      if (last) alerts.raise('quota', event.message.slice(0, last.index), last[1]);
+      else alerts.raise('quota', event.message);
+    }
     if (event.kind === 'clock' && !alerts.list().some((a) => a.kind === 'clock' && a.message === event.message)) alerts.raise('clock', event.message);
     if (event.kind === 'checkpoint') await p.receiveCheckpoint(event.bytes);
     if (event.kind === 'ops') {
