@@ -1,6 +1,7 @@
 import type { AlertKind, AlertObservation } from '../../core/alerts/index.ts';
 import type { Alert, AlertsView } from '../contexts/view.ts';
 import { plainCloseReason, plainRefusedBy } from '../words/closeWords.ts';
+import { attemptedOpKind } from '../words/opKindWords.ts';
 import { reasonClause } from '../words/reasonWords.ts';
 
 /** What each of a context's own alert kinds is in the node's model ('rejected-op' comes from the stored refusals instead). */
@@ -19,22 +20,6 @@ const KIND_OF: Readonly<Record<Alert['kind'], AlertKind | undefined>> = {
 /** Refusals that mean "not allowed" (who or what role), rather than a broken or foreign op. */
 const UNAUTHORIZED_REASONS = new Set(['not-admitted', 'unknown-key', 'revoked-key', 'key-expired', 'not-a-member', 'insufficient-role', 'origin-not-allowed', 'not-your-key', 'invite-not-authorized']);
 
-/** Op kinds in plain words ("tried to …"). */
-const ATTEMPT: Readonly<Record<string, string>> = {
-  delta: 'change the shared data',
-  'sealed-delta': 'change the shared data',
-  'rotate-epoch': 'rotate the context’s key',
-  'grant-epoch': 'share the context’s key',
-  'set-role': 'change a member’s role',
-  remove: 'remove a member',
-  'revoke-invite': 'revoke an invite',
-  'set-app': 'change the app',
-  join: 'join',
-  'add-device': 'add a device',
-  'key-revoke': 'revoke a key',
-  'anchor-record': 'record an anchor',
-  checkpoint: 'sign a checkpoint',
-};
 
 /**
  * A context's problems, as alert observations: its own alerts (divergence, verification,
@@ -60,7 +45,7 @@ export function contextObservations(view: AlertsView, now: number): AlertObserva
       ...where,
       id: `${kindOfRefusal(op.reason)}|${view.id}|${op.authorRoot ?? op.author}|${op.reason}`,
       kind: kindOfRefusal(op.reason),
-      message: `${who} tried to ${ATTEMPT[op.kind] ?? 'make a change'} in ${quoted} and was refused: ${reasonClause(op.reason)}.`,
+      message: `${who} tried to ${attemptedOpKind(op.kind)} in ${quoted} and was refused: ${reasonClause(op.reason)}.`,
       detail: `${op.reason}: ${op.message}`,
       source: `op:${op.key}`,
       at: Math.min(op.time, now), // the author's clock: never later than ours

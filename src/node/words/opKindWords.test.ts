@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { plainOpKind } from './opKindWords.ts';
+import { attemptedOpKind, plainOpKind } from './opKindWords.ts';
 
 test('op kinds read as plain words, never as the kind itself; an unknown kind still reads as words', () => {
   expect(plainOpKind('rotate-epoch')).toBe('Encryption key renewed');
@@ -9,4 +9,11 @@ test('op kinds read as plain words, never as the kind itself; an unknown kind st
   }
   expect(plainOpKind('something-new')).toBe('Other change');
   expect(plainOpKind('toString')).toBe('Other change');
+});
+
+test('a refused attempt names what was tried for every op kind, the security-relevant ones included', () => {
+  expect(attemptedOpKind('set-origins')).toBe('change the sites the context allows');
+  expect(attemptedOpKind('revoke-key')).toBe('revoke a device');
+  expect(attemptedOpKind('leave')).toBe('leave');
+  expect(attemptedOpKind('constructor')).toBe('make a change');
 });
