@@ -17,6 +17,24 @@ const CLOSE_CAUSES: Record<CloseCause, { words: string; detail: boolean }> = {
   'internal error': { words: 'an error on this node', detail: false },
 };
 
+/** A cause as the peer said it, about this node: "protocol error" there means it could not read us. */
+const PEER_SIDE: Record<CloseCause, string | undefined> = {
+  'peer left': undefined,
+  refused: 'it does not admit this device',
+  'not allowed': 'it does not let this device in',
+  quota: 'this node sent it more than it accepts',
+  'protocol error': 'it could not read what this node sent',
+  'internal error': 'an error on its side',
+};
+
+/** The reasons without a prefix an honest peer gives (core/sync/contextSync.ts), worded from its side. */
+const PEER_PLAIN: readonly (readonly [RegExp, string])[] = [
+  [/^node stopped$/, 'it stopped syncing (its tab closed or signed out)'],
+  [/^the peer speaks protocol /, 'it runs another version of Tabnode: update the older one'],
+  [/^this link is for another context$/, 'the link was for another context'],
+  [/^the handshake did not finish/, 'this node took too long to prove its key'],
+];
+
 const CAUSE = /^(peer left|refused|not allowed|quota|protocol error|internal error): ([\s\S]*)$/;
 
 /**
@@ -33,7 +51,13 @@ function describe(reason: string, names: (text: string) => string): string {
   if (!match) return names(reason);
   const cause = CLOSE_CAUSES[match[1] as CloseCause];
   const rest = match[2]!;
-  if (match[1] === 'peer left') return `${cause.words}: ${describe(rest, names)}`;
+  // The peer's own reason uses the same prefixes, but from its side: worded as its, and text
+  // it chose (up to 200 characters) is never shown as this app's words — it stays the tooltip.
+  if (match[1] === 'peer left') {
+    const theirs = CAUSE.exec(rest);
+    const side = theirs ? PEER_SIDE[theirs[1] as CloseCause] : PEER_PLAIN.find(([pattern]) => pattern.test(rest))?.[1];
+    return side ? `${cause.words}: ${side}` : cause.words;
+  }
   return cause.detail && rest ? `${cause.words} — ${names(rest)}` : cause.words;
 }
 

@@ -102,7 +102,7 @@ test('links, closed links and refused ops read as words and names; states, codes
   await page.getByText('Closed links (4)').click();
   const closed = page.getByTestId('closed-links');
   await expect.element(closed.getByText('Not admitted here — Bob laptop is not a member')).toBeVisible();
-  await expect.element(closed.getByText('The peer closed the link: node stopped')).toBeVisible();
+  await expect.element(closed.getByText('The peer closed the link: it stopped syncing (its tab closed or signed out)')).toBeVisible();
   await expect.element(closed.getByText('It sent something this node cannot read')).toBeVisible();
   expect(closed.getByText('It sent something this node cannot read').element().getAttribute('title')).toBe('protocol error: varuint overflow at byte 7');
   await expect.element(closed.getByText('Cut off — it sent over 1 MiB of ops whose parents never came')).toBeVisible();
