@@ -168,6 +168,8 @@ export function devicesService(d: { store: KeyStore & CertificateStore & Pick<Co
       const candidate = await d.platform.generateDeviceKey(d.platform.now());
       await delegateKey(candidate.publicKey, label, options.wallet);
       const next = await d.store.replaceDeviceKey(old.publicKey, candidate);
+      // Signed out meanwhile: the keys went with the root, and the new one is not kept.
+      if (!next) throw new NotSignedInError();
       // The tab that won announces its key and revokes the old one; this one is done.
       if (!bytesEqual(next.publicKey, candidate.publicKey)) throw new KeyAlreadyRotatedError(toBase58(next.publicKey));
       await d.contexts.reannounce();

@@ -40,7 +40,7 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
     replaceDeviceKey: (current, next) =>
       db.transaction('rw', db.device, async () => {
         const existing = await db.device.get('this');
-        if (existing && !bytesEqual(existing.publicKey, current)) return withoutSlot(existing);
+        if (!existing || !bytesEqual(existing.publicKey, current)) return existing && withoutSlot(existing);
         await db.device.put({ ...next, slot: 'this' });
         return next;
       }),

@@ -84,9 +84,11 @@ export interface KeyStore {
   ensureDeviceKey(candidate: DeviceKeyRecord): Promise<DeviceKeyRecord>;
   /**
    * Key rotation: replace the device key if it still is `current` (compare-and-set, so two
-   * tabs rotating at once make one new key); return the stored one.
+   * tabs rotating at once make one new key); return the stored one. With no key stored (a
+   * sign-out landed mid-rotation) nothing is written: the next person here must not inherit
+   * a key the previous root delegated.
    */
-  replaceDeviceKey(current: Uint8Array, next: DeviceKeyRecord): Promise<DeviceKeyRecord>;
+  replaceDeviceKey(current: Uint8Array, next: DeviceKeyRecord): Promise<DeviceKeyRecord | undefined>;
   root(): Promise<RootRecord | undefined>;
   /** Set the root if none is set, or if it is the same root (restoring); refuse to replace another. */
   setRoot(root: RootRecord): Promise<RootRecord>;
