@@ -95,9 +95,10 @@ export interface KeyStore {
   /**
    * Sign out: forget the root, and the device key and device box key with it, in one step
    * (the next sign-in makes new ones). Whoever uses this profile next can then neither sign
-   * with a key that root delegated nor open what was sealed to its box key, and a different
-   * root signing in here registers keys of its own. Delegations and revocations stay: they
-   * are public statements.
+   * with a key that root delegated nor open new boxes sealed to its box key, and a different
+   * root signing in here registers keys of its own. Not a wipe: contexts, their epoch keys
+   * (wrapped by the profile's vault) and private storage stay. Delegations and revocations
+   * stay: they are public statements.
    */
   clearRoot(): Promise<void>;
   /** The profile's key for private storage at rest; first writer wins, like the device key. */

@@ -44,7 +44,10 @@ describe('every alert kind reaches the alert list from a real cause', () => {
       await n.alerts.refresh();
       expect((await n.alerts.list()).filter((x) => x.kind === 'sync-failed')).toEqual([]);
     }
-  }, 30_000);
+    // As the alert says: a new link, and C joins.
+    await c.contexts.join(await a.contexts.open(id).invite({ role: 'writer', maxUses: 1 }));
+    await until('C joined with the new link', async () => (await c.contexts.open(id).view()).myRole === 'writer', 20_000);
+  }, 40_000);
 
   test('a failed sync: a member removed while it was away finds the others refusing it, and says so', async () => {
     const hub = memoryMeshHub(realTimeScheduler);

@@ -40,8 +40,9 @@ const aliceAndBob = () => aliceAndJoiner();
 
 describe('epoch keys in the node', () => {
   test('someone else signing in on a profile after a sign-out joins a context the first person is in: new device and box keys, no key in use', async () => {
-    const { a, b, id } = await aliceAndBob();
+    const { a, b, id, storeB } = await aliceAndBob();
     const bobKey = toHex((await b.identity.signing()).signer.publicKey);
+    await storeB.putPrivate(id, [['bobs-note', new Uint8Array([1, 2, 3])]]);
     await b.identity.signOut();
     await b.identity.useLocalRoot(b.identity.newPhrase(), 'Carol laptop');
     expect(toHex((await b.identity.signing()).signer.publicKey)).not.toBe(bobKey);
@@ -50,6 +51,8 @@ describe('epoch keys in the node', () => {
     expect(await b.contexts.open(id).write({ method: 'set', args: { key: 'from-carol', value: 1 } })).toMatchObject({ valid: true });
     await until('Alice reads Carol', async () => (await a.contexts.open(id).view()).kv.some(([k]) => k === 'from-carol'));
     expect((await a.contexts.open(id).view()).members.length).toBe(3);
+    // Bob's private storage for the context was his, not Carol's.
+    expect(await storeB.privateEntries(id)).toEqual([]);
   }, 40_000);
 
   test('writes travel and rest sealed; the joiner reads through the key granted to its invite; keys rest wrapped', async () => {

@@ -1,4 +1,4 @@
-import { toHex } from '../../../core/crypto/index.ts';
+import { bytesEqual, toHex } from '../../../core/crypto/index.ts';
 import { checkInviteStandalone, inviteCodec, parseInviteLink, readInviteLink, InviteLinkError } from '../../../core/invitation/index.ts';
 import type { ContextServiceDeps, InvitePreview } from './deps.ts';
 import { sealInviteBoxSecret } from '../context/inviteBoxSecret.ts';
@@ -32,20 +32,25 @@ export function joining(d: ContextServiceDeps, registry: ContextRegistry, change
       if (!preview.ok) throw new Error(preview.problem);
       const { invite, boxSecret } = readInviteLink(link);
       const id = preview.contextId;
-      const byInvite = {
+      // Sealed by the vault: the link's secret opens every key granted to the invite.
+      const byInvite = async () => ({
         invite: inviteCodec.encode(invite),
-        // Sealed by the vault: the link's secret opens every key granted to the invite.
         ...(boxSecret && { inviteBoxSecret: await sealInviteBoxSecret(d.vault, id, boxSecret) }),
-      };
+      });
       const held = preview.alreadyHere ? (await d.store.contexts()).find((c) => c.id === id) : undefined;
       if (!held) {
-        await d.store.putContext({ id, name: invite.claims.contextName, secret: invite.claims.secret, signaling: invite.claims.signaling, ...byInvite, createdAt: d.now() });
-      } else if (!held.invite) {
-        // Held here already, maybe by someone who signed out: the history stays, and the
-        // context opens again with the invite, which it uses if this root is no member yet
-        // (a member's device drops it once settled).
-        await registry.stop(id);
-        await d.store.putContext({ ...held, ...byInvite });
+        await d.store.putContext({ id, name: invite.claims.contextName, secret: invite.claims.secret, signaling: invite.claims.signaling, ...(await byInvite()), createdAt: d.now() });
+      } else if (!held.invite || !bytesEqual(held.invite, inviteCodec.encode(invite))) {
+        // Held here already: by someone who signed out, or stuck on an invite that expired or
+        // was used up. Unless this root is a member, the context opens again with this invite.
+        const { root } = await d.identity.signing();
+        if (!(await registry.start(id)).replica.governance().members.has(root)) {
+          await registry.stop(id);
+          // Private storage here is not this root's (the person who signed out kept theirs in it).
+          const privates = await d.store.privateEntries(id);
+          if (privates.length) await d.store.putPrivate(id, privates.map(([key]) => [key, null]));
+          await d.store.putContext({ ...held, ...(await byInvite()) });
+        }
       }
       await registry.start(id);
       changed();
