@@ -177,6 +177,8 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
         if (stale === 'root') await contexts.closeAll();
         if (stale === 'key') await contexts.reannounce();
         if (stale === 'root' || startedFor !== now.root) {
+          // Another root means a sign-out came between (maybe unseen here, in another tab).
+          forgetDeviceBoxKey(store);
           startedFor = now.root;
           await contexts.startAll();
         }
