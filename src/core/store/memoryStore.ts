@@ -41,7 +41,7 @@ export function memoryStore(): Store {
       return device;
     },
     async replaceDeviceKey(current, next) {
-      if (!device || bytesEqual(device.publicKey, current)) {
+      if (device && bytesEqual(device.publicKey, current)) {
         device = next;
         changed();
       }
