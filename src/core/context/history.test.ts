@@ -66,6 +66,27 @@ describe('the history honest writers build on', () => {
     expect(w.replica.heads()).toEqual([key(second)]);
   });
 
+  test('with more heads than an op may name, the longest-standing heads are named: ops with lower ids arriving later cannot keep a head out', async () => {
+    const w = await world();
+    // An early head with a high id (a removal, say), then a stream of concurrent ops whose ids
+    // sort below it, as a writer grinding ids would make.
+    let early!: Op;
+    for (let t = 0; ; t++) {
+      early = await op(w.a.device, w.g.id, [w.joinC], { kind: 'set-role', member: w.c.rootId, role: 'writer' }, T0 + 3000 + t);
+      if (key(early) >= 'e') break;
+    }
+    await w.replica.receive([early]);
+    const lower: Op[] = [];
+    for (let i = 0; lower.length < OP_LIMITS.parents + 8; i++) {
+      const o = await op(w.b.device, w.g.id, [w.joinC], deltaBody(`grind${i}`), T0 + 4000 + i);
+      if (key(o) < key(early)) lower.push(o);
+    }
+    await w.replica.receive(lower);
+    expect(w.replica.heads()).toHaveLength(OP_LIMITS.parents + 9);
+    expect(w.replica.parents().map(toHex)).toContain(key(early));
+    expect(w.replica.parents().map(toHex)).toHaveLength(OP_LIMITS.parents);
+  });
+
   test('an op that loses its validity leaves the heads; one already built on stays history', async () => {
     const w = await world();
     // B writes x; A removes B concurrently (both on joinC). B's write becomes invalid.

@@ -56,6 +56,12 @@ export function createHistory(dag: Dag, isValid: (key: string) => boolean) {
 
     has: (key: string) => accepted.has(key),
     heads: (): string[] => [...heads].sort(),
+    /**
+     * Heads in the order they became heads, the longest-standing first: what a new op names
+     * when there are more than it may. By key order instead, a writer grinding low op ids
+     * could keep others' heads (a removal, say) out of every honest op's parents for good.
+     */
+    headsOldestFirst: (): string[] => [...heads],
     size: () => accepted.size,
   };
 
@@ -66,13 +72,16 @@ export function createHistory(dag: Dag, isValid: (key: string) => boolean) {
     // Children before parents: an op is history if it is valid or a child of it is.
     const all = [...dag.all()];
     const needed = new Set<string>();
+    const found: string[] = [];
     for (let i = all.length - 1; i >= 0; i--) {
       const c = all[i]!;
       if (!isValid(c.key) && !needed.has(c.key)) continue;
       accepted.add(c.key);
-      if (!needed.has(c.key)) heads.add(c.key);
+      if (!needed.has(c.key)) found.push(c.key);
       for (const p of parentKeys(c)) needed.add(p);
     }
+    // Oldest first, as they became heads (headsOldestFirst).
+    for (let i = found.length - 1; i >= 0; i--) heads.add(found[i]!);
     return all.filter((c) => accepted.has(c.key) && !before.has(c.key)).map((c) => c.key);
   }
 }

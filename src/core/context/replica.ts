@@ -470,7 +470,7 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
      * Parents for an op made here: the heads, at most as many as an op may name. Heads left
      * out stay heads and are merged by the next op.
      */
-    parents: (): Uint8Array[] => history.heads().slice(0, OP_LIMITS.parents).map((k) => dag.get(k)!.op.id),
+    parents: (): Uint8Array[] => history.headsOldestFirst().slice(0, OP_LIMITS.parents).map((k) => dag.get(k)!.op.id),
     /** Whether an op is part of the history (stored, relayed, built on). */
     inHistory: (key: string) => history.has(key),
     historySize: () => history.size(),

@@ -152,11 +152,7 @@ export function createEpochRepairs(p: {
    */
   const repairNow = singleFlight(async () => {
     if (p.isClosed() || !member()) return;
-    // Signed on the heads and time planned at: the rules check the recipients there.
-    const at = { parents: replica.parents(), time: p.now() };
-    // With more heads than an op may name, the parents are some of them: plan on the state
-    // there, or a rotation planned on all heads goes to the wrong recipients and is refused.
-    const s = at.parents.length < replica.heads().length ? replica.evaluator.stateAtParents(at.parents) : replica.governance();
+    const { at, s } = planningPoint();
     if (recoveryDue) {
       if (mayRecover(s)) return recover(s, at);
       recoveryDue = false;
@@ -168,9 +164,21 @@ export function createEpochRepairs(p: {
     else if (next.kind === 'grant') await publishRepair(await grantBody(contextId, next.keyOp, key, next.recipients), next.recipients, at);
   });
 
+  /**
+   * Where a repair is planned and signed: on the parents a new op names and the state there
+   * (the rules check the recipients at the parents). With more heads than an op may name,
+   * the parents are some of them: a rotation planned on all heads would go to the wrong
+   * recipients and be refused.
+   */
+  function planningPoint(): { at: SignAt; s: Readonly<GovState> } {
+    const at = { parents: replica.parents(), time: p.now() };
+    const s = at.parents.length < replica.heads().length ? replica.evaluator.stateAtParents(at.parents) : replica.governance();
+    return { at, s };
+  }
+
   /** Whether a repair is still called for (and possible here): what a retry checks before running again. */
   function repairPending(): boolean {
-    const s = replica.governance();
+    const { s } = planningPoint();
     if (recoveryDue && mayRecover(s)) return true;
     const next = plan(s);
     return next.kind !== 'none' && ring.has(next.keyOp);
