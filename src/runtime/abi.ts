@@ -68,9 +68,10 @@ export interface CallScope {
 export const CLOCK_EVERY = 8;
 
 const utf8 = new TextEncoder();
-// ignoreBOM: a leading U+FEFF is part of the text. By default TextDecoder drops it, so the key
-// "\uFEFFa" would silently be stored as "a", another key.
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// Keys keep a leading U+FEFF (ignoreBOM): by default TextDecoder drops it, so the key
+// "\uFEFFa" would silently be stored as "a", another key. Values are JSON text, read as before.
+const keyUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenientUtf8 = new TextDecoder('utf-8');
 const utf16 = new TextDecoder('utf-16le');
 
@@ -133,7 +134,7 @@ export function hostFunctions(binding: HostBinding): Record<AbiFunction, (...arg
     const ascii = asciiText(bytes);
     if (ascii !== null) return ascii;
     try {
-      return strictUtf8.decode(bytes);
+      return keyUtf8.decode(bytes);
     } catch {
       throw new RuntimeError('bad-value', `${fn}: the key is not valid UTF-8`);
     }

@@ -47,7 +47,7 @@ export type RejectionReason =
 
 /**
  * Every code a refusal shown to people can carry: an op's verdict (the rules, concurrent
- * changes) or a rejection at receipt. The UI keeps plain words for each (ui/shell/reasonWords.ts).
+ * changes) or a rejection at receipt. The UI keeps plain words for each (node/words/reasonWords.ts).
  */
 export type RefusalCode = Extract<OpVerdict, { valid: false }>['reason'] | RejectionReason;
 
