@@ -7,8 +7,8 @@ import type { RootId } from '../identity/index.ts';
 import { governanceRoot } from './governanceRoot.ts';
 import { readKv } from './kvWriter.ts';
 import { StateLayoutError, stateMap, type JsonValue } from './layout.ts';
-import { merkleRoot, taggedHasher } from './merkle.ts';
-import { entriesRoot, stateRoot } from './stateRoot.ts';
+import { merkleCounters, merkleRoot, taggedHasher } from './merkle.ts';
+import { entriesRoot, stateRoot, stateRootCacheSize } from './stateRoot.ts';
 
 function docAs(clientID: number): Y.Doc {
   const doc = new Y.Doc();
@@ -171,6 +171,71 @@ describe('stateRoot', () => {
         expect(new Set(roots).size).toBe(1);
         // The root is the root of what readers see.
         expect(roots[0]).toBe(hex(entriesRoot(readKv(docFrom(updates)))));
+      }),
+      { numRuns: 100 },
+    );
+  }, 60_000); // property runs: generous under a loaded machine
+});
+
+describe('stateRoot, kept between calls', () => {
+  /** Three peers writing; every update reaches the others and `live`, which views after each. */
+  function peers(live: Y.Doc): Y.Doc[] {
+    const docs = [docAs(41), docAs(42), docAs(43)];
+    for (const d of docs) {
+      d.on('update', (u: Uint8Array) => {
+        Y.applyUpdate(live, u);
+        for (const other of docs) if (other !== d) Y.applyUpdate(other, u);
+      });
+    }
+    return docs;
+  }
+
+  test("peers' overwrites do not grow what a doc's root keeps: 10,000 overwrites of 64 keys keep 64 leaves and 127 nodes", () => {
+    const live = docAs(40);
+    const docs = peers(live);
+    const name = (k: number) => `k${String(k).padStart(2, '0')}`;
+    for (let k = 0; k < 64; k++) stateMap(docs[0]!).set(name(k), 0);
+    stateRoot(live);
+    expect(stateRootCacheSize(live)).toEqual({ leaves: 64, nodes: 127 });
+    let seed = 1;
+    let hashed = 0;
+    for (let i = 1; i <= 10_000; i++) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      stateMap(docs[i % 3]!).set(name(seed % 64), i);
+      const before = merkleCounters.nodesHashed;
+      stateRoot(live);
+      hashed = Math.max(hashed, merkleCounters.nodesHashed - before);
+    }
+    // One path per overwrite (log2 64 = 6), and what is kept is the current tree only, while
+    // the doc itself holds thousands of tombstoned items (interleaved peers: few merge).
+    expect(hashed).toBeLessThanOrEqual(6);
+    expect(stateRootCacheSize(live)).toEqual({ leaves: 64, nodes: 127 });
+    let tombstones = 0;
+    live.store.clients.forEach((structs) => structs.forEach((s) => s instanceof Y.Item && s.deleted && tombstones++));
+    expect(tombstones).toBeGreaterThan(5_000);
+    expect(hex(stateRoot(live))).toBe(hex(entriesRoot(readKv(live))));
+    // Deleted keys let their leaves go.
+    for (let k = 0; k < 60; k++) stateMap(docs[k % 3]!).delete(name(k));
+    stateRoot(live);
+    expect(stateRootCacheSize(live)).toEqual({ leaves: 4, nodes: 7 });
+  }, 60_000); // 10,000 Yjs updates, each applied on three docs: slow under a loaded machine
+
+  test('property: a live doc viewed after each random write by 3 peers has the root made afresh, and keeps one leaf per shown key', () => {
+    const step = fc.record({ doc: fc.nat(2), key, value: fc.option(json, { freq: 4 }), view: fc.nat(3) });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+        const live = docAs(40);
+        const docs = peers(live);
+        for (const { doc, key: k, value, view } of steps) {
+          const m = stateMap(docs[doc]!);
+          if (value === null) m.delete(k);
+          else m.set(k, value);
+          if (view === 0) continue; // views skipped now and then: several changes between two roots
+          const fresh = readKv(live);
+          expect(hex(stateRoot(live))).toBe(hex(entriesRoot(fresh)));
+          expect(stateRootCacheSize(live).leaves).toBe(fresh.length);
+        }
+        expect(hex(stateRoot(live))).toBe(hex(stateRoot(docFrom([Y.encodeStateAsUpdate(live)]))));
       }),
       { numRuns: 100 },
     );
