@@ -4,7 +4,7 @@ import { ROLES, roleRank, type Role } from '../../core/ops/roles.ts';
 import { useNode } from '../shell/nodeContext.ts';
 import { InviteDialog } from './InviteDialog.tsx';
 import { ConfirmDialog } from '../shell/ConfirmDialog.tsx';
-import { plainRefusal } from '../shell/plainWords.ts';
+import { plainError, plainRefusal } from '../shell/plainWords.ts';
 import { memberName, shortRoot } from './memberNames.ts';
 import { ROLE_HINTS } from './roleWords.ts';
 
@@ -20,11 +20,17 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
   // Devices delegated on a site removed since: they can no longer act until signed in again.
   const stranded = (m: ContextView['members'][number]) => m.devices.filter((d) => !d.revoked && d.origin !== undefined && !view.origins.includes(d.origin));
 
+  /** Runs a change and reports it, refused or failed too: the dialog that asked is closed by then. */
   async function act(what: string, run: () => Promise<{ valid: boolean; reason?: string; message?: string }>) {
-    const outcome = await run();
-    if (outcome.valid) return onOutcome(`${what}.`, true);
-    const told = plainRefusal(outcome.reason, outcome.message);
-    onOutcome(`${what}: not done. ${told.text}`, false, told.detail);
+    try {
+      const outcome = await run();
+      if (outcome.valid) return onOutcome(`${what}.`, true);
+      const told = plainRefusal(outcome.reason, outcome.message);
+      onOutcome(`${what}: not done. ${told.text}`, false, told.detail);
+    } catch (e) {
+      const told = plainError(e);
+      onOutcome(`${what}: not done. ${told.text}`, false, told.detail);
+    }
   }
 
   function setRole(m: ContextView['members'][number], role: Role) {
