@@ -53,3 +53,15 @@ test('a role change that throws is reported as not done, raising or lowering (af
   expect(outcomes[1]).toEqual({ text: 'Bob laptop is now a reader: not done. The node is stopped: reload the page.', ok: false });
   expect(document.querySelector('[data-testid="confirm-dialog"]')).toBeNull();
 });
+
+test('lowering a role says what the new role can do in its own words', async () => {
+  render(() => {});
+  await page.getByLabelText('Role of Bob laptop').selectOptions('reader');
+  await expect.element(page.getByTestId('confirm-dialog')).toHaveTextContent('As a reader, they can only sync and read. Every member refuses');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
+  await page.getByLabelText('Role of Bob laptop').selectOptions('relay');
+  const dialog = page.getByTestId('confirm-dialog');
+  await expect.element(dialog).toHaveTextContent('As a relay, they can only keep an always-on copy and forward every op; they cannot write, and cannot read once bodies are encrypted.');
+  expect((dialog.element() as HTMLElement).innerText).not.toContain('do this:');
+});

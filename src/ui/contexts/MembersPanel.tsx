@@ -6,7 +6,7 @@ import { InviteDialog } from './InviteDialog.tsx';
 import { ConfirmDialog } from '../shell/ConfirmDialog.tsx';
 import { plainError, plainRefusal } from '../shell/plainWords.ts';
 import { memberName, shortRoot } from './memberNames.ts';
-import { ROLE_HINTS } from './roleWords.ts';
+import { ROLE_HINTS, ROLE_LIMITS } from './roleWords.ts';
 
 /** Members with roles and online state; admins change roles, remove members and invite. */
 export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome: (text: string, ok: boolean, detail?: string) => void }) {
@@ -116,8 +116,7 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
         >
           <p>
             {memberName(lowering.member)} is {article(lowering.member.role)} {lowering.member.role} now. As {article(lowering.role)} {lowering.role}, they
-            can only do this: {ROLE_HINTS[lowering.role].charAt(0).toLowerCase() + ROLE_HINTS[lowering.role].slice(1)}. Every member refuses anything more they
-            sign from then on.
+            can only {ROLE_LIMITS[lowering.role]}. Every member refuses anything more they sign from then on.
           </p>
         </ConfirmDialog>
       )}
