@@ -1,4 +1,5 @@
 import type { ContextHealth, ReasonCount } from '../../node/index.ts';
+import type { AnchorStatus } from '../../node/anchors/view.ts';
 import { plainAnchorStatus, plainChainState } from '../contexts/anchorWords.ts';
 import { plainLinkState } from '../contexts/linkWords.ts';
 import { plainReason } from '../shell/reasonWords.ts';
@@ -6,7 +7,7 @@ import { countOf } from '../shell/wording.ts';
 import { navigate } from '../shell/router.ts';
 import { latestOf, valueText } from './plotSpecs.ts';
 
-const BAD_ANCHOR = new Set(['withheld', 'mismatch', 'fork']);
+const BAD_ANCHOR: ReadonlySet<AnchorStatus> = new Set<AnchorStatus>(['withheld', 'mismatch', 'fork']);
 
 function Reasons({ items, empty }: { items: ReasonCount[]; empty: string }) {
   if (!items.length) return <span className="muted">{empty}</span>;
