@@ -62,6 +62,6 @@ test('lowering a role says what the new role can do in its own words', async () 
 
   await page.getByLabelText('Role of Bob laptop').selectOptions('relay');
   const dialog = page.getByTestId('confirm-dialog');
-  await expect.element(dialog).toHaveTextContent('As a relay, they can only keep an always-on copy and forward every op; they cannot write, and cannot read once bodies are encrypted.');
+  await expect.element(dialog).toHaveTextContent('As a relay, they can only keep an always-on copy and forward every op, but not write, nor read once bodies are encrypted.');
   expect((dialog.element() as HTMLElement).innerText).not.toContain('do this:');
 });

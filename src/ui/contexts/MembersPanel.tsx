@@ -4,9 +4,9 @@ import { ROLES, roleRank, type Role } from '../../core/ops/roles.ts';
 import { useNode } from '../shell/nodeContext.ts';
 import { InviteDialog } from './InviteDialog.tsx';
 import { ConfirmDialog } from '../shell/ConfirmDialog.tsx';
-import { plainError, plainRefusal } from '../shell/plainWords.ts';
+import { plainError, plainRefusal, type Plain } from '../shell/plainWords.ts';
 import { memberName, shortRoot } from './memberNames.ts';
-import { ROLE_HINTS, ROLE_LIMITS } from './roleWords.ts';
+import { ROLE_LIMITS, roleHint } from './roleWords.ts';
 
 /** Members with roles and online state; admins change roles, remove members and invite. */
 export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome: (text: string, ok: boolean, detail?: string) => void }) {
@@ -22,15 +22,15 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
 
   /** Runs a change and reports it, refused or failed too: the dialog that asked is closed by then. */
   async function act(what: string, run: () => Promise<{ valid: boolean; reason?: string; message?: string }>) {
+    let told: Plain;
     try {
       const outcome = await run();
       if (outcome.valid) return onOutcome(`${what}.`, true);
-      const told = plainRefusal(outcome.reason, outcome.message);
-      onOutcome(`${what}: not done. ${told.text}`, false, told.detail);
+      told = plainRefusal(outcome.reason, outcome.message);
     } catch (e) {
-      const told = plainError(e);
-      onOutcome(`${what}: not done. ${told.text}`, false, told.detail);
+      told = plainError(e);
     }
+    onOutcome(`${what}: not done. ${told.text}`, false, told.detail);
   }
 
   function setRole(m: ContextView['members'][number], role: Role) {
@@ -86,7 +86,7 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
                   }}
                 >
                   {ROLES.filter((r) => view.myRole === 'owner' || roleRank(r) < roleRank('admin')).map((r) => (
-                    <option key={r} value={r} title={ROLE_HINTS[r]}>
+                    <option key={r} value={r} title={roleHint(r)}>
                       {r}
                     </option>
                   ))}
@@ -95,7 +95,7 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
                   Remove
                 </button>
               </span>
-            : <span className="badge" data-testid="member-role" title={ROLE_HINTS[m.role]}>
+            : <span className="badge" data-testid="member-role" title={roleHint(m.role)}>
                 {m.role}
               </span>
             }
