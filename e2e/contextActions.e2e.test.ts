@@ -98,11 +98,19 @@ describe('acting on a context as a whole', () => {
 
     const bRoot = (await contextView(B, id)).myRoot;
     const role = A.locator(`[data-testid=member][data-root="${bRoot}"]`).getByLabel('Role of Bob laptop');
+    const opsBefore = (await contextView(A, id)).opCount;
+    const toldBefore = await A.getByTestId('outcome').textContent();
     await cancelIn(A, 'Make Bob laptop a reader?', () => role.selectOption('reader').then(() => undefined));
     // Nothing was signed: B is still a writer, and the menu says so.
     expect(await role.inputValue()).toBe('writer');
-    await new Promise((r) => setTimeout(r, 500));
-    expect((await contextView(A, id)).members.find((m) => m.root === bRoot)?.role).toBe('writer');
+    // A round trip after the cancel: once B's write reaches A, A holds exactly that one op
+    // more (it signed none), B is still a writer on both sides, and A told nothing new.
+    await B.evaluate((c) => window.tabnode!.contexts.open(c).write({ method: 'set', args: { key: 'after-cancel', value: 1 } }), id);
+    const after = await eventually('B’s write reaches A', () => contextView(A, id), (v) => v.kv.some(([k]) => k === 'after-cancel'));
+    expect(after.opCount).toBe(opsBefore + 1);
+    expect(after.members.find((m) => m.root === bRoot)?.role).toBe('writer');
+    expect((await contextView(B, id)).myRole).toBe('writer');
+    expect(await A.getByTestId('outcome').textContent()).toBe(toldBefore);
     await role.selectOption('reader');
     await screenshot(A, 'confirm-lower-role');
     await confirmIn(A, 'Make Bob laptop a reader?', 'Make reader');

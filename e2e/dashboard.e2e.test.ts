@@ -122,7 +122,9 @@ describe('admin dashboard', () => {
         if (w.__lags.at(-1) !== text) w.__lags.push(text);
       };
       seen();
-      new MutationObserver(seen).observe(document, { subtree: true, childList: true, characterData: true });
+      const observer = new MutationObserver(seen);
+      observer.observe(document, { subtree: true, childList: true, characterData: true });
+      (window as unknown as { __lagObserver: MutationObserver }).__lagObserver = observer;
     }, team);
 
     const before = (await contextView(A, team)).opCount;
@@ -144,7 +146,12 @@ describe('admin dashboard', () => {
     // Whether "N ops behind" is rendered in between depends on the catch-up outlasting the
     // card's 2 s refresh (300 ops over WebRTC usually do not): src/node/metrics/metrics.test.ts
     // shows the lag during a slow catch-up.
-    const shown = await A.evaluate(() => (window as unknown as { __lags: string[] }).__lags);
+    // Done watching: the observer is disconnected, not left running for the tests after.
+    const shown = await A.evaluate(() => {
+      const w = window as unknown as { __lags: string[]; __lagObserver: MutationObserver };
+      w.__lagObserver.disconnect();
+      return w.__lags;
+    });
     expect(shown[0]).toMatch(/^not known while offline/);
     for (const text of shown.slice(0, -1)) expect(text).toMatch(/^(not known|\d+ ops? behind)/);
     expect(shown.at(-1)).toMatch(new RegExp(`^in step \\(${ahead} here`));

@@ -1,6 +1,7 @@
 import { agreementMatrix, recentPoints, type AgreementMatrix, type HealthPoint } from '../../core/metrics/index.ts';
 import type { Role } from '../../core/ops/roles.ts';
 import type { PeerInfo } from '../../core/sync/contextSync.ts';
+import type { RefusalCode } from '../../core/sync/messages.ts';
 import type { AnchorStatus, AnchorsView } from '../anchors/view.ts';
 import type { ContextView } from '../contexts/view.ts';
 import { syncLag } from './samplePoint.ts';
@@ -24,7 +25,8 @@ export interface ContextHealth {
   online: boolean;
   joining: boolean;
   /** Open links, bounded to MAX_LINKS_LISTED; `moreLinks` counts the rest. */
-  links: { label: string; state: PeerInfo['state']; refusal?: string; refusedBy?: string }[];
+  /** `refusedBy` is the peer's own sentence (a tooltip), `refusedByCode` what is worded. */
+  links: { label: string; state: PeerInfo['state']; refusal?: string; refusedBy?: string; refusedByCode?: RefusalCode }[];
   moreLinks: number;
   opCount: number;
   /** What the best-informed peer says it has (at its last heads message). */
@@ -92,6 +94,7 @@ export function contextHealth(view: ContextView, series: readonly HealthPoint[],
       state: p.state,
       ...(p.refusal ? { refusal: p.refusal } : {}),
       ...(p.refusedBy ? { refusedBy: p.refusedBy } : {}),
+      ...(p.refusedByCode ? { refusedByCode: p.refusedByCode } : {}),
     })),
     moreLinks: Math.max(0, open.length - MAX_LINKS_LISTED),
     opCount: view.opCount,

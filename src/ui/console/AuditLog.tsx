@@ -26,8 +26,8 @@ function executorName(members: readonly MemberView[], e: AuditEntry): string {
 export function AuditLog({ contextId }: { contextId: string }) {
   const node = useNode();
   const { value: entries } = useLive(() => node.contexts.open(contextId).audit(), [contextId], 2000);
-  // Names change rarely: the members are read again on a change, else every 5 s.
-  const { value: members } = useLive(() => node.contexts.open(contextId).view().then((v) => v.members), [contextId], 5000);
+  // Names change rarely: the members alone (not the whole view) are read again on a change, else every 5 s.
+  const { value: members } = useLive(() => node.contexts.open(contextId).members(), [contextId], 5000);
   return (
     <section className="card" aria-labelledby="audit-title">
       <h2 id="audit-title">Audit log</h2>

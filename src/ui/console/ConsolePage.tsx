@@ -4,7 +4,7 @@ import type { MethodInfo } from '../../node/apps/contextApp.ts';
 import { ErrorAlert } from '../shell/ErrorAlert.tsx';
 import { useNode } from '../shell/nodeContext.ts';
 import { useLive } from '../shell/useLive.ts';
-import { plainReason } from '../shell/reasonWords.ts';
+import { reasonClause } from '../shell/reasonWords.ts';
 import { usePageTitle } from '../shell/usePageTitle.ts';
 import { sentence } from '../shell/wording.ts';
 import { AuditLog } from './AuditLog.tsx';
@@ -141,7 +141,7 @@ export function ConsolePage() {
               <strong>Result</strong> <span className="muted">in {outcome.ms} ms</span>
               {outcome.op && (
                 <span className={`badge ${outcome.op.valid ? 'good' : 'bad'}`} title={outcome.op.reason}>
-                  {outcome.op.valid ? 'op accepted' : `op refused: ${plainReason(outcome.op.reason ?? '').toLowerCase()}`}
+                  {outcome.op.valid ? 'op accepted' : `op refused: ${reasonClause(outcome.op.reason ?? '')}`}
                 </span>
               )}
             </p>

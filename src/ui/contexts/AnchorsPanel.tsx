@@ -43,7 +43,7 @@ export function AnchorsPanel({ view }: { view: ContextView }) {
       const wallet = await walletFor(node.devices.isRootWallet, await node.settings.get());
       if (!wallet) throw new Error('connect the wallet of this identity (an Ethereum account) to sign on chain');
       const tx = await run(wallet);
-      if (tx && tx.state === 'failed') setError(`${what} failed: ${tx.error}`);
+      if (tx && tx.state === 'failed') setError(`${what} failed: ${plainError(new Error(tx.error ?? 'the chain gave no reason')).text}`);
     } catch (e) {
       setError(plainError(e).text);
     } finally {

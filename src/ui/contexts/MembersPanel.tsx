@@ -4,9 +4,9 @@ import { ROLES, roleRank, type Role } from '../../core/ops/roles.ts';
 import { useNode } from '../shell/nodeContext.ts';
 import { InviteDialog } from './InviteDialog.tsx';
 import { ConfirmDialog } from '../shell/ConfirmDialog.tsx';
-import { plainRefusal } from '../shell/plainWords.ts';
+import { plainError, plainRefusal, type Plain } from '../shell/plainWords.ts';
 import { memberName, shortRoot } from './memberNames.ts';
-import { ROLE_HINTS } from './roleWords.ts';
+import { ROLE_LIMITS, roleHint } from './roleWords.ts';
 
 /** Members with roles and online state; admins change roles, remove members and invite. */
 export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome: (text: string, ok: boolean, detail?: string) => void }) {
@@ -20,10 +20,16 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
   // Devices delegated on a site removed since: they can no longer act until signed in again.
   const stranded = (m: ContextView['members'][number]) => m.devices.filter((d) => !d.revoked && d.origin !== undefined && !view.origins.includes(d.origin));
 
+  /** Runs a change and reports it, refused or failed too: the dialog that asked is closed by then. */
   async function act(what: string, run: () => Promise<{ valid: boolean; reason?: string; message?: string }>) {
-    const outcome = await run();
-    if (outcome.valid) return onOutcome(`${what}.`, true);
-    const told = plainRefusal(outcome.reason, outcome.message);
+    let told: Plain;
+    try {
+      const outcome = await run();
+      if (outcome.valid) return onOutcome(`${what}.`, true);
+      told = plainRefusal(outcome.reason, outcome.message);
+    } catch (e) {
+      told = plainError(e);
+    }
     onOutcome(`${what}: not done. ${told.text}`, false, told.detail);
   }
 
@@ -80,7 +86,7 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
                   }}
                 >
                   {ROLES.filter((r) => view.myRole === 'owner' || roleRank(r) < roleRank('admin')).map((r) => (
-                    <option key={r} value={r} title={ROLE_HINTS[r]}>
+                    <option key={r} value={r} title={roleHint(r)}>
                       {r}
                     </option>
                   ))}
@@ -89,7 +95,7 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
                   Remove
                 </button>
               </span>
-            : <span className="badge" data-testid="member-role" title={ROLE_HINTS[m.role]}>
+            : <span className="badge" data-testid="member-role" title={roleHint(m.role)}>
                 {m.role}
               </span>
             }
@@ -110,8 +116,7 @@ export function MembersPanel({ view, onOutcome }: { view: ContextView; onOutcome
         >
           <p>
             {memberName(lowering.member)} is {article(lowering.member.role)} {lowering.member.role} now. As {article(lowering.role)} {lowering.role}, they
-            can only do this: {ROLE_HINTS[lowering.role].charAt(0).toLowerCase() + ROLE_HINTS[lowering.role].slice(1)}. Every member refuses anything more they
-            sign from then on.
+            can only {ROLE_LIMITS[lowering.role]}. Every member refuses anything more they sign from then on.
           </p>
         </ConfirmDialog>
       )}

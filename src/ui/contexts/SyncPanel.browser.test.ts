@@ -117,3 +117,14 @@ test('links, closed links and refused ops read as words and names; states, codes
   for (const raw of ['tabnode:', 'handshaking', 'link-', 'rotate-epoch', 'protocol error', 'refused:', 'peer left:', 'quota:', 'varuint', 'invitee']) expect(shown).not.toContain(raw);
   await page.getByTestId('sync-panel').screenshot({ path: '../../../test-results/screenshots/sync-links-words.png' });
 });
+
+test("a root at a sentence's end is cut short without the full stop", async () => {
+  document.body.replaceChildren();
+  const host = document.body.appendChild(document.createElement('main'));
+  const ending = { ...view, alerts: [], peers: [{ ...traffic, linkId: 'link-2', state: 'refused', label: 'Mallory', refusal: `no member signed for ${outsider}.` }] } as unknown as ContextView;
+  createRoot(host).render(createElement(NodeContext.Provider, { value: {} as TabnodeNode }, createElement(SyncPanel, { view: ending })));
+
+  const links = page.getByTestId('links');
+  await expect.element(links.getByText('— we refused it: no member signed for 7HyUeW…QwEr.')).toBeVisible();
+  expect((links.element() as HTMLElement).innerText).not.toContain('…wEr.');
+});

@@ -12,8 +12,11 @@ const COMPARISON_TEXT = { agree: 'agrees', 'different-heads': 'not comparable ye
 
 const time = formatDateTime;
 
-/** A root id inside a sentence (CAIP-10: tabnode:local:…, eip155:1:0x…, starknet:…:0x…). */
-const ROOT_IN_TEXT = /\b(?:tabnode:local|eip155:\d+|starknet:[-_a-zA-Z0-9]+):[-.%a-zA-Z0-9]+/g;
+/**
+ * A root id inside a sentence (CAIP-10: tabnode:local:…, eip155:1:0x…, starknet:…:0x…). It
+ * never ends in '.': a full stop after it ends the sentence, not the id.
+ */
+const ROOT_IN_TEXT = /\b(?:tabnode:local|eip155:\d+|starknet:[-_a-zA-Z0-9]+):[-.%a-zA-Z0-9]*[-%a-zA-Z0-9]/g;
 
 /**
  * A peer's reason with root ids replaced by the names people know (you, or a member's device

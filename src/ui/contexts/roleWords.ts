@@ -5,11 +5,17 @@ export function roleOption(role: Role): string {
   return role === 'relay' ? 'Relay (always-on copy, cannot read)' : role;
 }
 
-/** What a role lets a member do, as a tooltip beside its name. */
-export const ROLE_HINTS: Record<Role, string> = {
-  owner: 'Does everything, including changing owners and the allowed sites',
-  admin: 'Invites, changes roles of writers and readers, removes them, changes the app',
-  writer: 'Writes shared state',
-  reader: 'Syncs and reads',
-  relay: 'An always-on copy: stores and forwards every op so members catch up while nobody else is online; cannot write, and cannot read once bodies are encrypted',
+/**
+ * What a role lets a member do, one phrase each: it ends "As a reader, they can only …" when
+ * a role is lowered, and is the tooltip ("Can …") beside a role's name.
+ */
+export const ROLE_LIMITS: Record<Role, string> = {
+  owner: 'do everything, including changing owners and the allowed sites',
+  admin: 'invite, change the roles of writers and readers, remove them and change the app',
+  writer: 'write shared state',
+  reader: 'sync and read',
+  relay: 'keep an always-on copy and forward every op, but not write, nor read once bodies are encrypted',
 };
+
+/** A role's tooltip: "Can sync and read". */
+export const roleHint = (role: Role): string => `Can ${ROLE_LIMITS[role]}`;

@@ -1,12 +1,14 @@
 import type { ContextHealth, ReasonCount } from '../../node/index.ts';
+import type { AnchorStatus } from '../../node/anchors/view.ts';
 import { plainAnchorStatus, plainChainState } from '../contexts/anchorWords.ts';
 import { plainLinkState } from '../contexts/linkWords.ts';
+import { plainRefusedBy } from '../../node/words/closeWords.ts';
 import { plainReason } from '../shell/reasonWords.ts';
 import { countOf } from '../shell/wording.ts';
 import { navigate } from '../shell/router.ts';
 import { latestOf, valueText } from './plotSpecs.ts';
 
-const BAD_ANCHOR = new Set(['withheld', 'mismatch', 'fork']);
+const BAD_ANCHOR: ReadonlySet<AnchorStatus> = new Set<AnchorStatus>(['withheld', 'mismatch', 'fork']);
 
 function Reasons({ items, empty }: { items: ReasonCount[]; empty: string }) {
   if (!items.length) return <span className="muted">{empty}</span>;
@@ -52,13 +54,14 @@ export function ContextHealthCard({ health }: { health: ContextHealth }) {
         <dt>Sync lag</dt>
         <dd data-testid="health-lag">
           {health.lag === null ?
-            <span className="muted">{health.online ? 'not known: no peer connected' : 'not known while offline'}</span>
+            <span className="muted">{health.online ? 'not known yet: no peer has said how far it is' : 'not known while offline'}</span>
           : health.lag === 0 ?
             'in step'
           : `${countOf(health.lag, 'op')} behind`}
           <span className="muted small">
             {' '}
-            ({health.opCount} here, best peer {Math.max(health.remoteOpCount, health.opCount)}; {health.pending} waiting for parents
+            {/* The best peer's count only beside a known lag: else it is an old reading, or none. */}
+            ({health.opCount} here{health.lag === null ? '' : `, best peer ${Math.max(health.remoteOpCount, health.opCount)}`}; {health.pending} waiting for parents
             {health.stuck > 0 ? `, ${health.stuck} stuck` : ''})
           </span>
         </dd>
@@ -109,18 +112,13 @@ export function ContextHealthCard({ health }: { health: ContextHealth }) {
                 <span className={`badge ${l.refusedBy || l.state === 'refused' ? 'bad' : l.state === 'verified' ? 'good' : ''}`} title={l.state}>
                   {l.refusedBy ? 'Refuses this device' : plainLinkState(l.state)}
                 </span>{' '}
-                {l.label}
-                {/* Why, as the peer's or the rules' own text: the tooltip (the context's Sync panel words it with names). */}
-                {l.refusal && (
-                  <span className="muted small" title={l.refusal}>
-                    {' '}
-                    — not admitted here
-                  </span>
-                )}
+                {/* Why this node refuses it, the rules' own text: the tooltip (the context's Sync panel words it with names). */}
+                <span title={l.refusal}>{l.label}</span>
+                {/* Why it refuses this device, worded by its code; its own sentence is the tooltip. */}
                 {l.refusedBy && (
                   <span className="muted small" title={l.refusedBy}>
                     {' '}
-                    — it does not admit this device
+                    — {plainRefusedBy(l.refusedByCode)}
                   </span>
                 )}
               </li>

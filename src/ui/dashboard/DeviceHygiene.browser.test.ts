@@ -36,6 +36,15 @@ test('lists the expiring delegations and the absent phone as stale, with why', a
   await expect.element(card.getByTestId('hygiene-expiring').getByText('Laptop')).toBeVisible();
   expect(card.getByTestId('hygiene-stale').element().querySelector(`[data-key="${phoneKey}"]`)).not.toBeNull();
   await card.screenshot({ path: '../../../test-results/screenshots/device-hygiene.png' });
+
+  // At 375 px the header is out of sight: each cell that is not self-explaining names its column.
+  await page.viewport(375, 740);
+  const row = card.getByTestId('hygiene-stale').element().querySelector(`[data-key="${phoneKey}"]`)!;
+  const before = (cell: Element) => getComputedStyle(cell, '::before').content;
+  await expect.poll(() => before(row.children[3]!)).toBe('"Valid until: "');
+  expect([...row.children].map(before)).toEqual(['none', '"Key: "', '"Why: "', '"Valid until: "']);
+  await page.viewport(800, 700);
+  expect(before(row.children[3]!)).toBe('none');
   await laptop.close();
 }, 60_000);
 

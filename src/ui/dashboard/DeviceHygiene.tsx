@@ -43,16 +43,16 @@ function HygieneTable(p: { title: string; entries: HygieneEntry[]; shows: (r: Hy
                 {e.label}
                 {e.thisDevice && <span className="badge">This device</span>}
               </td>
-              <td>
+              <td data-label="Key">
                 <code>{e.key.slice(0, 10)}…</code>
               </td>
-              <td>
+              <td data-label="Why">
                 {e.reasons
                   .filter(p.shows)
                   .map((r) => describe(r, e, cadenceDays, now))
                   .join('; ')}
               </td>
-              <td>{formatDate(e.expiresAt)}</td>
+              <td data-label="Valid until">{formatDate(e.expiresAt)}</td>
             </tr>
           ))}
         </tbody>

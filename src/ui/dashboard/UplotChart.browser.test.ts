@@ -76,3 +76,51 @@ function colourDrawn(canvas: HTMLCanvasElement, hex: string): boolean {
   }
   return false;
 }
+
+test('a change of colour scheme draws the chart again with the new colours', async () => {
+  // The system's scheme, switched by the test: a stand-in for the '(prefers-color-scheme: dark)' query.
+  const query = '(prefers-color-scheme: dark)';
+  const listeners = new Set<() => void>();
+  let dark = false;
+  const realMatchMedia = window.matchMedia;
+  window.matchMedia = (q: string) =>
+    q === query ?
+      ({ media: q, get matches() { return dark; }, addEventListener: (_: string, f: () => void) => listeners.add(f), removeEventListener: (_: string, f: () => void) => listeners.delete(f) } as unknown as MediaQueryList)
+    : realMatchMedia.call(window, q);
+  const root = document.documentElement;
+  try {
+    await page.viewport(800, 400);
+    document.body.replaceChildren();
+    const host = document.createElement('main');
+    host.style.width = '640px';
+    document.body.append(host);
+    const t0 = Math.floor(Date.now() / 1000) - 40;
+    const plot = { data: [[t0, t0 + 20, t0 + 40], [1, 2, 0.5]] as [number[], number[]], names: ['Team'], latest: [0.5], points: 3, omitted: 0 };
+    createRoot(host).render(createElement(UplotChart, { plot, unit: 'ops/s' }));
+    await expect.poll(() => host.querySelector('.uplot canvas')).not.toBeNull();
+
+    /** Whether the chart's canvas has a pixel of the grid colour the "dark" scheme gives below (magenta). */
+    const hasMagenta = () => {
+      const canvas = host.querySelector('.uplot canvas') as HTMLCanvasElement;
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      for (let i = 0; i < data.length; i += 4) if (data[i]! > 200 && data[i + 1]! < 60 && data[i + 2]! > 200 && data[i + 3]! > 200) return true;
+      return false;
+    };
+    expect(hasMagenta()).toBe(false);
+
+    // The page's colours change (as styles.css does in dark); the canvas read them once, so
+    // until the scheme's change arrives the chart keeps the old ones.
+    root.style.setProperty('--border', '#ff00ff');
+    root.style.setProperty('--muted', '#ff00ff');
+    expect(hasMagenta()).toBe(false);
+
+    dark = true;
+    for (const f of listeners) f();
+    await expect.poll(hasMagenta).toBe(true);
+    expect(host.querySelectorAll('.uplot')).toHaveLength(1);
+  } finally {
+    window.matchMedia = realMatchMedia;
+    root.style.removeProperty('--border');
+    root.style.removeProperty('--muted');
+  }
+});

@@ -92,10 +92,10 @@ export function DevicesPanel({ status }: { status: IdentityStatus }) {
           {(devices ?? []).map((d) => (
             <tr key={d.key} data-testid="device-row" data-key={d.key}>
               <td>{d.label}</td>
-              <td>
+              <td data-label="Key">
                 <code>{d.key.slice(0, 10)}…</code>
               </td>
-              <td>
+              <td data-label="Valid until">
                 {formatDateTime(d.expiresAt)}
                 {!d.revoked && d.expiringSoon && <span className="badge warn">{countOf(d.daysLeft, 'day')} left</span>}
               </td>

@@ -14,6 +14,8 @@ describe('words people read', () => {
     expect(p.text).not.toMatch(/tabnode:|not-a-member/);
     expect(p.detail).toBe('not-a-member: tabnode:local:5Hx… is not a member');
     expect(plainRefusal('something-new', undefined).text).toBe('Members refused this change.');
+    // A code that names an Object.prototype member is not a refusal the table words.
+    for (const inherited of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) expect(plainRefusal(inherited, undefined).text).toBe('Members refused this change.');
   });
 
   test('codec errors become plain words, with the byte offset only in the detail', () => {

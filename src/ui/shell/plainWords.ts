@@ -1,3 +1,4 @@
+import type { RefusalCode } from '../../core/context/replica.ts';
 import { sentence } from './wording.ts';
 
 /** What a person is told, and the technical detail kept for whoever debugs (shown folded). */
@@ -6,8 +7,11 @@ export interface Plain {
   detail?: string;
 }
 
-/** Every rule refusal (src/core/governance/rules.ts and the gate's reasons) in plain words. */
-const REFUSALS: Record<string, string> = {
+/**
+ * The rule refusals an op this node made can meet (src/core/governance/rules.ts and the gate's
+ * reasons) in plain words, keyed by their codes (a misspelt code fails the typecheck).
+ */
+const REFUSALS = {
   'not-a-member': 'You are not a member of this context any more, so members refuse your changes.',
   'insufficient-role': 'Your role in this context does not allow this.',
   'last-owner': 'A context needs at least one owner: make someone else an owner first.',
@@ -25,11 +29,12 @@ const REFUSALS: Record<string, string> = {
   'same-app': 'The context already runs this app.',
   'relay-cannot-write': 'A relay keeps and forwards a copy of the context; it cannot write.',
   'relay-cannot-govern': 'A relay keeps and forwards a copy of the context; the only change it may make is to leave.',
-};
+} satisfies Partial<Record<RefusalCode, string>>;
 
 /** A refusal by the rules (an op outcome's reason and message) as a person reads it. */
 export function plainRefusal(reason: string | undefined, message: string | undefined): Plain {
-  const text = (reason && REFUSALS[reason]) ?? 'Members refused this change.';
+  // Codes arrive as strings: only the table's own keys count ('constructor' is not a refusal).
+  const text = reason && Object.hasOwn(REFUSALS, reason) ? REFUSALS[reason as keyof typeof REFUSALS] : 'Members refused this change.';
   const detail = [reason, message].filter(Boolean).join(': ');
   return detail ? { text, detail } : { text };
 }

@@ -1,7 +1,7 @@
 import type { Alert } from '../../node/contexts/view.ts';
 
 // The refusal words live with the node, which words its alerts with them too.
-export { plainReason } from '../../node/words/reasonWords.ts';
+export { plainReason, reasonClause } from '../../node/words/reasonWords.ts';
 
 /** A context's alert kinds (node/contexts/view.ts) as badge words; the kind kept as the tooltip. */
 const ALERT_KINDS: Record<Alert['kind'], string> = {

@@ -4,13 +4,13 @@ import type { RootId } from '../../../core/identity/index.ts';
 import type { ContextState } from '../../../core/state/index.ts';
 import type { ContextRecord } from '../../../core/store/index.ts';
 import type { ContextSync } from '../../../core/sync/contextSync.ts';
-import type { AlertsView, AuditEntry, CheckpointAgreement, ContextView, EventView, VerificationView } from '../view.ts';
+import type { AlertsView, AuditEntry, CheckpointAgreement, ContextView, EventView, MemberView, VerificationView } from '../view.ts';
 import type { Alerts } from './alerts.ts';
 import type { Derived } from './derived.ts';
 import type { EventLog } from './events.ts';
 import { selectAudit } from './selectors/audit.ts';
 import { selectEvents } from './selectors/events.ts';
-import { selectJoinProblem, selectView } from './selectors/view.ts';
+import { selectJoinProblem, selectMembers, selectView } from './selectors/view.ts';
 import { selectDeparture } from './selectors/departure.ts';
 
 /** The running context read out as plain data, through the pure selectors. */
@@ -63,6 +63,9 @@ export function createProjections(p: {
         closedPeers: sync.closedPeers(),
       };
     },
+
+    /** view()'s members alone: who is who, for names, without walking the state. */
+    members: (): MemberView[] => selectMembers(replica.governance(), sync.peers(), p.me.root),
 
     view(): ContextView {
       const peers = sync.peers();

@@ -124,6 +124,7 @@ export function runningContext(p: ContextParts) {
       return lost.length ? { ...view, overwrites: lost } : view;
     },
     alertsView: () => projections.alertsView(),
+    members: () => projections.members(),
     dismissOverwrites: () => overwrites.dismiss(),
 
     rejections: () => d.store.rejections(d.record.id),

@@ -7,7 +7,7 @@ import type { ContextAnchors } from '../../anchors/contextAnchors.ts';
 import type { MethodInfo } from '../../apps/contextApp.ts';
 import type { AuditExportFormat, AuditFile } from '../auditExport.ts';
 import { siteOrigin } from '../origins.ts';
-import type { AuditEntry, CallOutcome, ContextView, EventView, OpOutcome, VerificationView } from '../view.ts';
+import type { AuditEntry, CallOutcome, ContextView, EventView, MemberView, OpOutcome, VerificationView } from '../view.ts';
 import type { ContextServiceDeps } from './deps.ts';
 import { contextBackupFile } from '../backup.ts';
 import { exportContextAudit } from './exports.ts';
@@ -65,6 +65,10 @@ export function contextHandle(id: string, registry: ContextRegistry, d: Pick<Con
     },
     async audit(): Promise<AuditEntry[]> {
       return (await ctx()).audit();
+    },
+    /** The members with their roles and devices (view()'s, without the rest of the view). */
+    async members(): Promise<MemberView[]> {
+      return (await ctx()).members();
     },
     /** The audit log as a file to save: JSON, CSV, or a bundle signed by this device (docs/audit-bundle.md). */
     async exportAudit(format: AuditExportFormat): Promise<AuditFile> {
