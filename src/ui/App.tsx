@@ -1,7 +1,6 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { AlertBadge } from './alerts/AlertBadge.tsx';
 import { AlertNotifier } from './alerts/AlertNotifier.tsx';
-import { AlertsPage } from './alerts/AlertsPage.tsx';
 import { ContextPage } from './contexts/ContextPage.tsx';
 import { ContextsPage } from './contexts/ContextsPage.tsx';
 import { JoinPage } from './contexts/JoinPage.tsx';
@@ -16,6 +15,7 @@ const ConsolePage = lazy(() => import('./console/ConsolePage.tsx').then((m) => (
 const DashboardPage = lazy(() => import('./dashboard/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })));
 const IdentityPage = lazy(() => import('./identity/IdentityPage.tsx').then((m) => ({ default: m.IdentityPage })));
 const Settings = lazy(() => import('./settings/Settings.tsx').then((m) => ({ default: m.Settings })));
+const AlertsPage = lazy(() => import('./alerts/AlertsPage.tsx').then((m) => ({ default: m.AlertsPage })));
 
 function Loading() {
   return (
