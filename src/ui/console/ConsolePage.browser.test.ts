@@ -18,6 +18,7 @@ function nodeWith(outcome: CallOutcome): TabnodeNode {
     call: async () => outcome,
     events: async () => [],
     audit: async () => [],
+    members: async () => [],
     view: async () => ({ members: [] }),
   };
   return { onChange: () => () => {}, contexts: { list: async () => [{ id: 'c', name: 'Team' }], open: () => context } } as unknown as TabnodeNode;
