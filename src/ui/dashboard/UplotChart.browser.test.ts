@@ -8,7 +8,7 @@ import type uPlot from 'uplot';
 import { formatClock } from '../shell/wording.ts';
 import { PALETTE, type PlotData } from './plotSpecs.ts';
 import '../styles.css';
-import UplotChart, { chartOptions, EDGE_CLEARANCE_PX, lonelyPoints, ticksOffTheEdge, timeAxisLabels } from './UplotChart.tsx';
+import UplotChart, { chartOptions, EDGE_CLEARANCE_PX, lonelyPoints, ticksOffTheEdge, timeAxisLabels, timeRange } from './UplotChart.tsx';
 
 type AxisValues = (u: uPlot, splits: number[], axisIdx: number, foundSpace: number, foundIncr: number) => string[];
 
@@ -123,4 +123,11 @@ test('a change of colour scheme draws the chart again with the new colours', asy
     root.style.removeProperty('--border');
     root.style.removeProperty('--muted');
   }
+});
+
+test('one sample alone spans a minute either side (uPlot would span days, every tick reading 12:00 AM)', () => {
+  expect(timeRange(1_796_648_400, 1_796_648_400)).toEqual([1_796_648_340, 1_796_648_460]);
+  expect(timeRange(100, 400)).toEqual([100, 400]);
+  const range = chartOptions(['Team'], 600, 'ops/s').scales?.x?.range as (u: unknown, min: number, max: number) => [number, number];
+  expect(range(undefined, 1_796_648_400, 1_796_648_400)).toEqual([1_796_648_340, 1_796_648_460]);
 });

@@ -37,6 +37,16 @@ export function lonelyPoints(values: readonly (number | null | undefined)[]): nu
   return lonely.length ? lonely : null;
 }
 
+/**
+ * The time scale's range (seconds): one sample alone would get uPlot's default span of days,
+ * whose ticks all read "12:00 AM"; it gets a minute either side instead.
+ */
+export function timeRange(min: number | null, max: number | null): [number, number] {
+  const lo = min ?? 0;
+  const hi = max ?? lo;
+  return hi > lo ? [lo, hi] : [lo - 60, hi + 60];
+}
+
 export function chartOptions(names: string[], width: number, unit: string): uPlot.Options {
   const text = cssVar('--muted', '#5b6475');
   const grid = cssVar('--border', '#dde1e8');
@@ -63,7 +73,7 @@ export function chartOptions(names: string[], width: number, unit: string): uPlo
     padding: [null, 40, null, null],
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
-    scales: { y: { range: (_u, min, max) => [Math.min(0, min ?? 0), Math.max(1, max ?? 1)] } },
+    scales: { x: { range: (_u, min, max) => timeRange(min, max) }, y: { range: (_u, min, max) => [Math.min(0, min ?? 0), Math.max(1, max ?? 1)] } },
     series: [{}, ...names.map((label, i) => ({ label, stroke: PALETTE[i % PALETTE.length], width: 2, points: { show: false, size: 7, fill: PALETTE[i % PALETTE.length], filter: (u: uPlot, seriesIdx: number) => lonelyPoints(Array.from(u.data[seriesIdx]!)) }, value: (_u: uPlot, v: number | null) => (v === null ? '—' : `${v} ${unit}`) }))],
     axes: [timeAxis, { ...axis, size: 44 }],
   };
