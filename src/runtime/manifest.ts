@@ -1,3 +1,4 @@
+import { bytesEqual } from '../core/crypto/bytes.ts';
 import { ABI_VERSION } from './abi.ts';
 import { RuntimeError } from './errors.ts';
 import type { RuntimeLimits } from './limits.ts';
@@ -76,7 +77,7 @@ export function inputChecker(method: MethodSpec): (input: Uint8Array, limits: Ru
   return (input, limits) => {
     if (input.length > limits.inputBytes) throw new RuntimeError('bad-input', `the input is ${input.length} bytes, over the limit of ${limits.inputBytes}`);
     const bytes = input.length === 0 ? EMPTY_OBJECT : input;
-    if (passed !== null && sameBytes(passed, bytes)) return bytes;
+    if (passed !== null && bytesEqual(passed, bytes)) return bytes;
     let args: unknown;
     try {
       args = JSON.parse(strictUtf8.decode(bytes));
@@ -97,12 +98,6 @@ export function inputChecker(method: MethodSpec): (input: Uint8Array, limits: Ru
     passed = bytes.slice(); // the caller may change its buffer later
     return bytes;
   };
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function fits(value: unknown, type: string): boolean {
