@@ -25,17 +25,25 @@ test('the time axis labels ticks with the shared time format: minutes apart, the
   for (const label of [...minutes, ...seconds]) expect(label).not.toMatch(/\d[ap]m|\/\d/);
 });
 
-test('the chart draws with those options', async () => {
+/**
+ * A 640 px chart of 40 s of samples, drawn on a fresh page: ticks seconds apart, the longest
+ * labels ("05:04:30 AM"), the last sample at the right edge.
+ */
+async function drawnChart(): Promise<HTMLElement> {
   await page.viewport(800, 400);
   document.body.replaceChildren();
   const host = document.createElement('main');
   host.style.width = '640px';
   document.body.append(host);
-  // 40 s of samples: ticks seconds apart, the longest labels ("05:04:30 AM"), the last at the right edge.
   const t0 = Math.floor(Date.now() / 1000) - 40;
   const plot = { data: [[t0, t0 + 20, t0 + 40], [1, 2, 0.5]] as [number[], number[]], names: ['Team'], latest: [0.5], points: 3, omitted: 0 };
   createRoot(host).render(createElement(UplotChart, { plot, unit: 'ops/s' }));
   await expect.poll(() => host.querySelector('.uplot canvas')).not.toBeNull();
+  return host;
+}
+
+test('the chart draws with those options', async () => {
+  const host = await drawnChart();
   await page.elementLocator(host).screenshot({ path: '../../../test-results/screenshots/uplot-chart-axis.png' });
 });
 
@@ -89,15 +97,7 @@ test('a change of colour scheme draws the chart again with the new colours', asy
     : realMatchMedia.call(window, q);
   const root = document.documentElement;
   try {
-    await page.viewport(800, 400);
-    document.body.replaceChildren();
-    const host = document.createElement('main');
-    host.style.width = '640px';
-    document.body.append(host);
-    const t0 = Math.floor(Date.now() / 1000) - 40;
-    const plot = { data: [[t0, t0 + 20, t0 + 40], [1, 2, 0.5]] as [number[], number[]], names: ['Team'], latest: [0.5], points: 3, omitted: 0 };
-    createRoot(host).render(createElement(UplotChart, { plot, unit: 'ops/s' }));
-    await expect.poll(() => host.querySelector('.uplot canvas')).not.toBeNull();
+    const host = await drawnChart();
 
     /** Whether the chart's canvas has a pixel of the grid colour the "dark" scheme gives below (magenta). */
     const hasMagenta = () => {
