@@ -4,10 +4,16 @@ import { DecodeError } from './errors.ts';
 export interface Reader {
   readonly bytes: Uint8Array;
   pos: number;
+  /**
+   * Byte fields are views into `bytes`, not copies. Only for input its caller keeps whole and
+   * never changes (an op's own encoded bytes, held beside the decoded op): one buffer per op
+   * instead of one per field.
+   */
+  readonly alias?: boolean;
 }
 
-export function createReader(bytes: Uint8Array): Reader {
-  return { bytes, pos: 0 };
+export function createReader(bytes: Uint8Array, alias = false): Reader {
+  return { bytes, pos: 0, alias };
 }
 
 export function remaining(r: Reader): number {
@@ -37,12 +43,12 @@ export function readVarUint(r: Reader): number {
   throw new DecodeError('invalid-value', 'integer is longer than 8 bytes', start);
 }
 
-/** Exactly `length` bytes, copied out so the result never aliases the input. */
+/** Exactly `length` bytes, copied out so the result never aliases the input (unless the reader is an aliasing one). */
 export function readRaw(r: Reader, length: number): Uint8Array {
   if (length > remaining(r)) {
     throw new DecodeError('truncated', `expected ${length} bytes, only ${remaining(r)} left`, r.pos);
   }
-  const out = r.bytes.slice(r.pos, r.pos + length);
+  const out = r.alias ? r.bytes.subarray(r.pos, r.pos + length) : r.bytes.slice(r.pos, r.pos + length);
   r.pos += length;
   return out;
 }

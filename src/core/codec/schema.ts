@@ -178,7 +178,8 @@ export interface Envelope<T> {
   readonly version: number;
   readonly maxBytes: number;
   encode(value: T): Uint8Array;
-  decode(input: Uint8Array): T;
+  /** `alias`: byte fields are views into `input` (see Reader.alias); the caller must keep it unchanged. */
+  decode(input: Uint8Array, options?: { alias?: boolean }): T;
 }
 
 export function envelope<T>(tag: number, version: number, maxBytes: number, body: Codec<T>): Envelope<T> {
@@ -195,11 +196,11 @@ export function envelope<T>(tag: number, version: number, maxBytes: number, body
       if (out.length > maxBytes) throw new EncodeError(`encoded value of ${out.length} bytes is over ${maxBytes}`);
       return out;
     },
-    decode(input) {
+    decode(input, options) {
       if (input.length > maxBytes) {
         throw new DecodeError('too-long', `input of ${input.length} bytes is over the limit of ${maxBytes}`, 0);
       }
-      const r = createReader(input);
+      const r = createReader(input, options?.alias === true);
       const gotTag = readU8(r);
       if (gotTag !== tag) throw new DecodeError('bad-tag', `expected type ${tag}, got ${gotTag}`, 0);
       const gotVersion = readU8(r);

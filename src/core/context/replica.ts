@@ -10,7 +10,7 @@ import type { Hash32 } from '../anchor/AnchorChain.ts';
 import { memberSetRoot } from '../anchor/memberSetRoot.ts';
 import { createEvaluator, type OpVerdict } from '../governance/evaluate.ts';
 import { inlineBatchVerifier } from '../crypto/index.ts';
-import { decodeOp, encodeOp, idKey, OP_LIMITS, opSignatureCheck, type Op } from '../ops/op.ts';
+import { decodeOp, encodeOp, idKey, OP_LIMITS, opSignatureCheck, ownBytes, type Op } from '../ops/op.ts';
 import { createEpochKeyRing } from '../epochs/ring.ts';
 import { isDeltaKind } from '../governance/rules.ts';
 import { createHistory } from './history.ts';
@@ -393,8 +393,10 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
       const seen = new Set<string>();
       for (const input of inputs) {
         let op: Op;
+        // What the replica keeps of an op is its bytes and the op decoded as views into them.
+        const bytes = input instanceof Uint8Array ? ownBytes(input) : undefined;
         try {
-          op = input instanceof Uint8Array ? decodeOp(input) : input;
+          op = bytes ? decodeOp(bytes) : (input as Op);
         } catch (e) {
           const message = e instanceof DecodeError ? e.message : String(e);
           result.rejected.push({ reason: 'malformed', message: `undecodable op: ${message}`, bytes: (input as Uint8Array).length });
@@ -403,7 +405,7 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
         const key = idKey(op.id);
         if (dag.has(key) || seen.has(key)) continue;
         seen.add(key);
-        fresh.push({ op, key, bytes: input instanceof Uint8Array ? input : encodeOp(op) });
+        fresh.push({ op, key, bytes: bytes ?? encodeOp(op) });
       }
       learnBinding(fresh.map((f) => f.op));
       // Chunks: the next chunk's signatures are checked (off this thread, with a pool) while

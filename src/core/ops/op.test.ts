@@ -25,6 +25,22 @@ describe('ops', () => {
     expect(await verifyOpSignature(decoded)).toBe(true);
   });
 
+  test("a decoded op's byte fields are views into its own bytes; a view into a larger buffer is copied first", async () => {
+    const bytes = encodeOp(await sample());
+    const op = decodeOp(bytes);
+    // One buffer per op held (heap of a long history), not one per field.
+    for (const field of [op.signature, op.author, op.context, ...op.parents]) expect(field.buffer).toBe(bytes.buffer);
+    if (op.body.kind !== 'delta') throw new Error('a delta');
+    expect(op.body.update.buffer).toBe(bytes.buffer);
+    // An op inside a message must not keep the whole message alive.
+    const message = new Uint8Array(1 << 16);
+    message.set(bytes, 100);
+    const inside = decodeOp(message.subarray(100, 100 + bytes.length));
+    expect(inside).toEqual(op);
+    expect(inside.signature.buffer).not.toBe(message.buffer);
+    expect(inside.signature.buffer.byteLength).toBe(bytes.length);
+  });
+
   test('a changed byte changes the id, and the signature no longer covers it', async () => {
     const bytes = encodeOp(await sample());
     const tampered = bytes.slice();

@@ -236,8 +236,20 @@ export function encodeOp(op: Op): Uint8Array {
  * they are exactly what re-encoding would give, without the cost of re-encoding.
  */
 export function decodeOp(input: Uint8Array): Op {
-  const { op, signature } = opEnvelope.decode(input);
-  return { ...op, id: hashOp(input.subarray(2, input.length - 64)), signature };
+  // Byte fields are views into the op's own bytes, which whoever holds the op keeps anyway:
+  // one buffer per op rather than one per field (heap of a large history). Input that is a
+  // view into a larger buffer (a message) is copied first, so an op never keeps that alive.
+  const own = ownBytes(input);
+  const { op, signature } = opEnvelope.decode(own, { alias: true });
+  return { ...op, id: hashOp(own.subarray(2, own.length - 64)), signature };
+}
+
+/**
+ * `bytes` if it is all of its buffer, else a copy that is. Ops hold views into their bytes
+ * (decodeOp), so what is kept beside an op is this, not a view into a larger buffer.
+ */
+export function ownBytes(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
 }
 
 export function compareIds(a: Uint8Array, b: Uint8Array): number {
