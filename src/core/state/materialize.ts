@@ -86,9 +86,13 @@ interface Waiting {
 
 /** A kept snapshot with what this state knew about its deltas when it was taken. */
 interface Kept {
-  snapshot: Snapshot;
-  /** Deltas in its doc (for a loaded snapshot: all its deltas, refused ones unknown). */
-  inDoc: ReadonlySet<string>;
+  /** Its doc's content: what a rebuild starts from. */
+  update: Uint8Array;
+  /**
+   * Deltas in its doc (for a loaded snapshot: all its deltas, refused ones unknown). An array,
+   * not a set: kept snapshots of a long history hold one entry per delta, and are only walked.
+   */
+  inDoc: readonly string[];
   refusals: ReadonlyMap<string, string>;
 }
 
@@ -122,9 +126,9 @@ export function createContextState(options: ContextStateOptions = {}): ContextSt
     old.destroy();
   }
 
-  function docOf(snapshot: Snapshot): Y.Doc {
+  function docOf(update: Uint8Array): Y.Doc {
     const next = new Y.Doc();
-    Y.applyUpdate(next, snapshot.update, MATERIALIZE_ORIGIN);
+    Y.applyUpdate(next, update, MATERIALIZE_ORIGIN);
     return next;
   }
 
@@ -210,9 +214,9 @@ export function createContextState(options: ContextStateOptions = {}): ContextSt
       if (![...inDoc].every(stillValid)) {
         let best: Kept | undefined;
         for (const k of kept) {
-          if (k.inDoc.size >= (best?.inDoc.size ?? 0) && [...k.inDoc].every(stillValid)) best = k;
+          if (k.inDoc.length >= (best?.inDoc.length ?? 0) && k.inDoc.every(stillValid)) best = k;
         }
-        reset(best ? docOf(best.snapshot) : new Y.Doc(), best);
+        reset(best ? docOf(best.update) : new Y.Doc(), best);
       }
       // Waiting and refused deltas changed nothing in the doc: just forget those now invalid.
       for (const key of [...waiting.keys()]) if (!wanted.has(key)) waiting.delete(key);
@@ -222,7 +226,7 @@ export function createContextState(options: ContextStateOptions = {}): ContextSt
 
     takeSnapshot() {
       const snapshot: Snapshot = { deltas: [...inDoc, ...refusals.keys()].sort(), update: Y.encodeStateAsUpdate(doc) };
-      keepSnapshot({ snapshot, inDoc: new Set(inDoc), refusals: new Map(refusals) });
+      keepSnapshot({ update: snapshot.update, inDoc: [...inDoc], refusals: new Map(refusals) });
       return snapshot;
     },
 
@@ -230,7 +234,7 @@ export function createContextState(options: ContextStateOptions = {}): ContextSt
       let next: Y.Doc;
       try {
         checkStateUpdate(snapshot.update);
-        next = docOf(snapshot);
+        next = docOf(snapshot.update);
       } catch (e) {
         throw new SnapshotError(`the snapshot cannot be loaded: ${(e as Error).message}; rebuild from the deltas instead`);
       }
@@ -239,7 +243,7 @@ export function createContextState(options: ContextStateOptions = {}): ContextSt
         next.destroy();
         throw new SnapshotError('the snapshot holds structs or deletions waiting for missing content; rebuild from the deltas instead');
       }
-      const k: Kept = { snapshot, inDoc: new Set(snapshot.deltas), refusals: new Map() };
+      const k: Kept = { update: snapshot.update, inDoc: snapshot.deltas, refusals: new Map() };
       reset(next, k);
       keepSnapshot(k);
     },
