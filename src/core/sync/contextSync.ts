@@ -92,7 +92,11 @@ export function createContextSync(o: ContextSyncOptions) {
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
     const next = queue.then(fn, fn);
-    queue = next.catch(() => undefined);
+    // The queue holds no result: the last one (a whole load's) would live until the next receive.
+    queue = next.then(
+      () => undefined,
+      () => undefined,
+    );
     return next;
   };
 
