@@ -3,15 +3,24 @@ import { entryCount, sealEntries, sealsToMerge, type Sealer } from '../../../cor
 import type { Op } from '../../../core/ops/op.ts';
 import type { Store } from '../../../core/store/index.ts';
 
+/**
+ * Seals whose entries stay in memory for merging. Larger ones are read back from the store
+ * when a merge takes them in, which the binary counter makes rare (once per doubling): a
+ * year-old context does not hold 96 bytes per op of seals (issue 12's heap goal).
+ */
+export const SEAL_BOOK_LIMITS = { heldEntries: 4096 } as const;
+
 interface Held {
   seq: number;
-  entries: Uint8Array;
+  count: number;
+  /** Undefined for a seal over `heldEntries`: read back (and its MAC checked again) when merged. */
+  entries: Uint8Array | undefined;
 }
 
 /**
  * One context's seals in the store: added per persisted batch, merged as they pile up
- * (seals.ts, sealsToMerge) so a context keeps O(log n) of them. The entries of the seals
- * this tab knows are held in memory (96 bytes per op) to merge them without reading them back.
+ * (seals.ts, sealsToMerge) so a context keeps O(log n) of them. The entries of this tab's
+ * small seals are held in memory (96 bytes per op) to merge them without reading them back.
  */
 export function createSealBook(p: { context: string; store: Store; sealer: Promise<Sealer> }) {
   const held: Held[] = [];
@@ -20,22 +29,54 @@ export function createSealBook(p: { context: string; store: Store; sealer: Promi
   // Adds and merges run one after another: a merge must see the seal added before it.
   let queue: Promise<unknown> = Promise.resolve();
 
+  const hold = (seq: number, entries: Uint8Array): Held => {
+    const count = entryCount(entries);
+    return { seq, count, entries: count > SEAL_BOOK_LIMITS.heldEntries ? undefined : entries };
+  };
+
   async function write(entries: Uint8Array, replacing: Held[]): Promise<void> {
     const sealer = await p.sealer;
     const remove = [...replacing.map((h) => h.seq), ...stale];
     const seq = await p.store.replaceSeals(p.context, { entries, mac: await sealer.mac(p.context, entries) }, remove);
     stale = [];
-    held.splice(held.length - replacing.length, replacing.length, { seq, entries });
+    held.splice(held.length - replacing.length, replacing.length, hold(seq, entries));
+  }
+
+  /**
+   * The entries of these seals: held ones from memory, the others from the store with their
+   * MAC checked again (a seal edited in the store since it was loaded must not be laundered
+   * into a merged seal under a fresh MAC). One that fails is missing from the answer and
+   * marked stale (its ops are verified in full at the next open).
+   */
+  async function entriesOf(seals: Held[]): Promise<Map<number, Uint8Array>> {
+    const out = new Map<number, Uint8Array>();
+    const missing = seals.filter((h) => !h.entries);
+    const stored = missing.length ? await p.store.seals(p.context) : [];
+    const sealer = await p.sealer;
+    for (const h of seals) {
+      const record = h.entries ? undefined : stored.find((r) => r.seq === h.seq);
+      if (h.entries) out.set(h.seq, h.entries);
+      else if (record && (await sealer.check(p.context, record.entries, record.mac))) out.set(h.seq, record.entries);
+      else stale.push(h.seq);
+    }
+    return out;
   }
 
   async function addNow(ops: Op[]): Promise<void> {
     if (!ops.length) return;
     await write(sealEntries(ops), []);
-    const merge = sealsToMerge(held.map((h) => entryCount(h.entries)));
-    if (merge) {
-      const newest = held.slice(-merge);
-      await write(concatBytes(...newest.map((h) => h.entries)), newest);
+    const merge = sealsToMerge(held.map((h) => h.count));
+    if (!merge) return;
+    const entries = await entriesOf(held.slice(-merge));
+    // Seals that failed their check leave the book (and the store, with the write); the rest,
+    // still the newest, merge into one.
+    for (let i = held.length - merge; i < held.length; ) {
+      if (entries.has(held[i]!.seq)) i++;
+      else held.splice(i, 1);
     }
+    if (entries.size < 2) return;
+    const merging = held.slice(held.length - entries.size);
+    await write(concatBytes(...merging.map((h) => entries.get(h.seq)!)), merging);
   }
 
   return {
@@ -46,6 +87,9 @@ export function createSealBook(p: { context: string; store: Store; sealer: Promi
       return next;
     },
 
+    /** Bytes of seal entries held in memory (bounded per seal by `heldEntries`, so not by history). */
+    heldBytes: () => held.reduce((n, h) => n + (h.entries?.length ?? 0), 0),
+
     /** The entries of the stored seals whose MAC checks out; those become this book's to merge. */
     async load(): Promise<Uint8Array[]> {
       const sealer = await p.sealer;
@@ -53,7 +97,7 @@ export function createSealBook(p: { context: string; store: Store; sealer: Promi
       const checked = await Promise.all(records.map((r) => sealer.check(p.context, r.entries, r.mac)));
       const valid = records.filter((_, i) => checked[i]);
       stale = records.filter((_, i) => !checked[i]).map((r) => r.seq);
-      held.push(...valid.map((r) => ({ seq: r.seq, entries: r.entries })));
+      held.push(...valid.map((r) => hold(r.seq, r.entries)));
       return valid.map((r) => r.entries);
     },
   };
