@@ -4,7 +4,7 @@ import { createElement } from 'react';
 import { createRoot } from 'react-dom/client';
 import { expect, test } from 'vitest';
 import { page } from 'vitest/browser';
-import type uPlot from 'uplot';
+import uPlot from 'uplot';
 import { formatClock } from '../shell/wording.ts';
 import { PALETTE, type PlotData } from './plotSpecs.ts';
 import '../styles.css';
@@ -125,9 +125,18 @@ test('a change of colour scheme draws the chart again with the new colours', asy
   }
 });
 
-test('one sample alone spans a minute either side (uPlot would span days, every tick reading 12:00 AM)', () => {
-  expect(timeRange(1_796_648_400, 1_796_648_400)).toEqual([1_796_648_340, 1_796_648_460]);
-  expect(timeRange(100, 400)).toEqual([100, 400]);
-  const range = chartOptions(['Team'], 600, 'ops/s').scales?.x?.range as (u: unknown, min: number, max: number) => [number, number];
-  expect(range(undefined, 1_796_648_400, 1_796_648_400)).toEqual([1_796_648_340, 1_796_648_460]);
+test('one sample alone spans a minute either side on a real chart (uPlot would span a day, every tick reading 12:00 AM)', async () => {
+  expect(timeRange([1_796_648_400], 1_796_648_400, 1_796_648_400 + 86_400)).toEqual([1_796_648_340, 1_796_648_460]);
+  expect(timeRange([100, 400], 100, 400)).toEqual([100, 400]);
+  const host = document.createElement('div');
+  document.body.append(host);
+  const t = 1_796_648_400;
+  const chart = new uPlot(chartOptions(['Team'], 600, 'ops/s'), [[t], [3]], host);
+  try {
+    // uPlot sets its scales on its first (batched) draw.
+    await expect.poll(() => [chart.scales.x!.min, chart.scales.x!.max]).toEqual([t - 60, t + 60]);
+  } finally {
+    chart.destroy();
+    host.remove();
+  }
 });

@@ -38,10 +38,13 @@ export function lonelyPoints(values: readonly (number | null | undefined)[]): nu
 }
 
 /**
- * The time scale's range (seconds): one sample alone would get uPlot's default span of days,
- * whose ticks all read "12:00 AM"; it gets a minute either side instead.
+ * The time scale's range (seconds) over the samples' times `xs`: one sample alone gets a
+ * minute either side. uPlot would span a day from it, whose ticks all read "12:00 AM" (it
+ * hands the range function that day, not the one time, so this looks at the samples).
  */
-export function timeRange(min: number | null, max: number | null): [number, number] {
+export function timeRange(xs: ArrayLike<number | null>, min: number | null, max: number | null): [number, number] {
+  const only = xs.length === 1 ? xs[0] : undefined;
+  if (only !== undefined && only !== null) return [only - 60, only + 60];
   const lo = min ?? 0;
   const hi = max ?? lo;
   return hi > lo ? [lo, hi] : [lo - 60, hi + 60];
@@ -73,7 +76,7 @@ export function chartOptions(names: string[], width: number, unit: string): uPlo
     padding: [null, 40, null, null],
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
-    scales: { x: { range: (_u, min, max) => timeRange(min, max) }, y: { range: (_u, min, max) => [Math.min(0, min ?? 0), Math.max(1, max ?? 1)] } },
+    scales: { x: { range: (u, min, max) => timeRange(u.data[0] ?? [], min, max) }, y: { range: (_u, min, max) => [Math.min(0, min ?? 0), Math.max(1, max ?? 1)] } },
     series: [{}, ...names.map((label, i) => ({ label, stroke: PALETTE[i % PALETTE.length], width: 2, points: { show: false, size: 7, fill: PALETTE[i % PALETTE.length], filter: (u: uPlot, seriesIdx: number) => lonelyPoints(Array.from(u.data[seriesIdx]!)) }, value: (_u: uPlot, v: number | null) => (v === null ? '—' : `${v} ${unit}`) }))],
     axes: [timeAxis, { ...axis, size: 44 }],
   };
