@@ -19,6 +19,8 @@ import { createDeltaReader } from './deltaReader.ts';
 /** Where valid state deltas go. The state module implements it over a Y.Doc. */
 export interface StateSink {
   apply(opKey: string, update: Uint8Array): void;
+  /** An equal key string the sink holds already (a loaded snapshot's), for the replica to name the op with: one copy per key. */
+  sharedKey?(opKey: string): string | undefined;
   /** Start over from exactly these deltas (after a late op invalidated applied ones). */
   rebuild(valid: Iterable<[string, Uint8Array]>): void;
 }
@@ -303,6 +305,7 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
    */
   function share(c: CheckedOp): CheckedOp {
     const op = c.op;
+    c.key = sink.sharedKey?.(c.key) ?? c.key;
     const context = op.body.kind !== 'genesis' && bytesEqual(op.context, contextId) ? contextId : op.context;
     let author = authors.get(c.author);
     if (author) c.author = author.key;

@@ -188,6 +188,18 @@ describe('context state', () => {
     expect(readKv(s.doc)).toEqual([['x', 1], ['y', 2]]);
   });
 
+  test("a loaded snapshot lends its key strings to whoever loads its deltas, until released", () => {
+    const s = stateOf([[opKey(1), writer(1).write(set('x', 1))]]);
+    const snap = snapshotCodec.decode(snapshotCodec.encode(s.takeSnapshot()));
+    const r = createContextState();
+    expect(r.loadedKey(opKey(1))).toBeUndefined();
+    r.loadSnapshot(snap);
+    expect(r.loadedKey(opKey(1))).toBe(snap.deltas[0]);
+    expect(r.loadedKey(opKey(2))).toBeUndefined();
+    r.releaseLoadedKeys();
+    expect(r.loadedKey(opKey(1))).toBeUndefined();
+  });
+
   test('loadSnapshot refuses a snapshot holding pending Yjs structs (made by an older version)', () => {
     const a = writer(1);
     a.write(set('x', 1));

@@ -51,6 +51,14 @@ export interface ContextState {
   takeSnapshot(): Snapshot;
   /** Start from a stored snapshot (e.g. after a reload); also kept as a starting point. */
   loadSnapshot(s: Snapshot): void;
+  /**
+   * The string this state holds for `opKey` when it came with the loaded snapshot (until
+   * `releaseLoadedKeys`). A replica loading the deltas names them with it, so a long history
+   * holds one string per delta key, not an equal second one.
+   */
+  loadedKey(opKey: string): string | undefined;
+  /** The load is done: drop the lookup `loadedKey` answers from. */
+  releaseLoadedKeys(): void;
   /** The state root of what is applied (cached until the state changes). */
   root(): Uint8Array;
   /** Deltas waiting, outside the doc, for content they depend on (sorted). */
@@ -107,6 +115,7 @@ export function createContextState(options: ContextStateOptions = {}): ContextSt
   let waiters = new Map<number, WaitQueue>();
   let cachedRoot: Uint8Array | undefined;
   const kept: Kept[] = [];
+  let loadedKeys: Map<string, string> | undefined;
 
   function keepSnapshot(k: Kept): void {
     if (keep === 0) return;
@@ -246,6 +255,12 @@ export function createContextState(options: ContextStateOptions = {}): ContextSt
       const k: Kept = { update: snapshot.update, inDoc: snapshot.deltas, refusals: new Map() };
       reset(next, k);
       keepSnapshot(k);
+      loadedKeys = new Map(snapshot.deltas.map((key) => [key, key]));
+    },
+
+    loadedKey: (opKey) => loadedKeys?.get(opKey),
+    releaseLoadedKeys() {
+      loadedKeys = undefined;
     },
 
     root() {

@@ -68,6 +68,7 @@ export async function openContext(d: ContextDeps) {
       state.rebuild(valid);
       app.stateChanged(null);
     },
+    sharedKey: (key) => state.loadedKey(key),
   };
   const replica = createReplica(contextId, sink, d.proofs);
   overwrites = createOverwriteNotices({ state, replica, myRoot: identity.root, onChange: d.onChange });
@@ -212,6 +213,7 @@ export async function openContext(d: ContextDeps) {
   const stored = await persistence.storedHistory();
   await epochs.load();
   const loaded = await sync.load(stored.ops, stored.trusted);
+  state.releaseLoadedKeys();
   await persistence.afterLoad(loaded, stored, snapshotCovers);
   // Boxes in the stored history whose keys were not kept (a crash between op and key).
   await epochs.observe(loaded).catch(() => undefined);
