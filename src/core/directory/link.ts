@@ -113,6 +113,8 @@ export function directoryLink(d: DirectoryLinkDeps): DirectorySession {
   let asksSeen = 0;
   let answersSeen = 0;
   let lastSent: string | undefined;
+  // A retransmitted ask gets the answer again; the same entries are handed on only once.
+  let lastReceived: string | undefined;
   // Answers are sealed one after another, so they leave in the order their holdings were read.
   let answering: Promise<void> = Promise.resolve();
   let retries = 0;
@@ -225,12 +227,17 @@ export function directoryLink(d: DirectoryLinkDeps): DirectorySession {
     if (!box || !myAsk) return;
     if (++answersSeen > DIRECTORY_LIMITS.answersPerLink) return close(`protocol error: more than ${DIRECTORY_LIMITS.answersPerLink} answers on one link`);
     let entries: DirectoryEntry[];
+    let fingerprint: string;
     try {
-      entries = entriesCodec.decode(await openSealedBox(await box, m.box, answerInfo(room.id)));
+      const plaintext = await openSealedBox(await box, m.box, answerInfo(room.id));
+      entries = entriesCodec.decode(plaintext);
+      fingerprint = toHex(sha256(plaintext));
     } catch (e) {
       return close(`protocol error: the answer is unusable: ${(e as Error).message}`);
     }
     info.answered = true;
+    if (fingerprint === lastReceived) return changed();
+    lastReceived = fingerprint;
     info.entriesReceived += entries.length;
     changed();
     try {
