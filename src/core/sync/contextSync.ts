@@ -571,8 +571,18 @@ export function createContextSync(o: ContextSyncOptions) {
      * Take in ops from storage at start-up: verify (but not the `trusted` ones, sealed as
      * verified by this node), neither persist nor gossip.
      */
-    load(raw: Uint8Array[], trusted?: (op: Op, key: string) => boolean): Promise<ReceiveResult> {
-      return serial(() => o.replica.receive(raw, undefined, undefined, trusted));
+    load(raw: Uint8Array[], trusted?: (op: Op, key: string) => boolean, pace?: LoadPace): Promise<ReceiveResult> {
+      if (!pace) return serial(() => o.replica.receive(raw, undefined, undefined, trusted));
+      // In slices, with `pace.between` after each (the page breathes; a closed context stops
+      // there): cut anywhere, receives give the verdicts, heads and state of one.
+      return serial(async () => {
+        const results: ReceiveResult[] = [];
+        for (let i = 0; i < raw.length; i += pace.sliceOps) {
+          results.push(await o.replica.receive(raw.slice(i, i + pace.sliceOps), undefined, undefined, trusted));
+          await pace.between();
+        }
+        return mergeResults(results);
+      });
     },
 
     /** Ask admitted peers for an app binary; resolves once one arrives that hashes right. */
@@ -612,3 +622,20 @@ export function createContextSync(o: ContextSyncOptions) {
 }
 
 export type ContextSync = ReturnType<typeof createContextSync>;
+
+/** How a long load is paced: ops per receive, and what runs between two (a yield to the page). */
+export interface LoadPace {
+  sliceOps: number;
+  between(): Promise<void>;
+}
+
+/** Receives one after another, as one: their lists in order (each parents first, and later slices build on earlier ones). */
+function mergeResults(results: ReceiveResult[]): ReceiveResult {
+  return {
+    added: results.flatMap((r) => r.added),
+    accepted: results.flatMap((r) => r.accepted),
+    rejected: results.flatMap((r) => r.rejected),
+    flipped: results.flatMap((r) => r.flipped),
+    rebuilt: results.some((r) => r.rebuilt),
+  };
+}

@@ -110,6 +110,11 @@ export interface ContextView {
   alerts: Alert[];
   stateRoot: string;
   governanceRoot: string;
+  /**
+   * While a long history loads from this device's store: ops loaded so far, and how many are
+   * stored (once read). Until then the state shown is the sealed snapshot's, and actions wait.
+   */
+  opening?: { have: number; expected?: number };
   /** How many ops the best-informed peer says it has (for a catch-up progress bar). */
   remoteOpCount: number;
   /** While a peer's heads name ops this node lacks: ops here and the total it advertised (advisory, bounded). */

@@ -8,6 +8,7 @@ import type { ContextApp } from '../../apps/contextApp.ts';
 import type { SigningIdentity } from '../../identityService.ts';
 import type { NodeSettings } from '../../settings.ts';
 import type { MeshPort } from '../meshPort.ts';
+import type { ContextView } from '../view.ts';
 
 export const CONTEXT_TIMINGS = { checkpointMs: 4000, antiEntropyMs: 3000, snapshotEveryDeltas: 200 } as const;
 
@@ -22,6 +23,13 @@ export interface ContextDeps {
   now(): number;
   randomBytes(length: number): Uint8Array;
   onChange(): void;
+  /**
+   * A long history is opening: its view (the sealed snapshot's state, the ops loaded so far)
+   * can be read before the open resolves. Called at most once.
+   */
+  onOpening?(view: () => ContextView): void;
+  /** How many deltas a snapshot must cover for `onOpening` (default `OPEN_LIMITS.previewFromDeltas`; tests lower it). */
+  previewFromDeltas?: number;
   /** Hears every sync event as it happens (the metrics service counts ops here); keep it cheap. */
   observeSync?(event: SyncEvent): void;
   /** How contract-account proofs are checked (an RPC from Settings). */

@@ -25,6 +25,7 @@ import { createVerifier } from './verification.ts';
 import { CONTEXT_TIMINGS, type ContextDeps } from './deps.ts';
 import { createProjections } from './projections.ts';
 import { runningContext } from './running.ts';
+import { yieldToHost } from '../../yieldToHost.ts';
 
 export type { AnchorClaim, AnchorHooks } from './checkpoints.ts';
 
@@ -32,6 +33,12 @@ export { CONTEXT_TIMINGS, type ContextDeps } from './deps.ts';
 
 /** Recorded calls re-run when a context opens (the newest ones). */
 const RECHECK_ON_LOAD = 50;
+
+/**
+ * Opening a long history: ops taken in per slice, a yield to the page after each; a snapshot
+ * covering this many deltas is shown (`onOpening`) while the ops load.
+ */
+export const OPEN_LIMITS = { sliceOps: 256, previewFromDeltas: 2000 } as const;
 
 /** One context, running: verified replica, state, sync over the mesh, checkpoints, snapshots. */
 export async function openContext(d: ContextDeps) {
@@ -208,23 +215,7 @@ export async function openContext(d: ContextDeps) {
     now: d.now,
   });
 
-  // Start: snapshot, stored ops (those sealed as verified are not verified again), then the mesh.
-  const snapshotCovers = await persistence.loadSnapshot();
-  const stored = await persistence.storedHistory();
-  await epochs.load();
-  const loaded = await sync.load(stored.ops, stored.trusted);
-  state.releaseLoadedKeys();
-  await persistence.afterLoad(loaded, stored, snapshotCovers);
-  // Boxes in the stored history whose keys were not kept (a crash between op and key).
-  await epochs.observe(loaded).catch(() => undefined);
-  overwrites.start();
-  // Re-check the newest recorded calls of others after a reload (results are not stored).
-  void verifier.recheck(myKey, RECHECK_ON_LOAD, () => closed);
-  const online = createOnline({ contextId, record, settings: d.settings, mesh: d.mesh, sync, onChange: d.onChange });
-  checkpoints.start(1000);
-  void tryJoin().catch(ignoreClosed);
-  void catchUpRevocations().catch(ignoreClosed);
-
+  let online: ReturnType<typeof createOnline> | undefined;
   const projections = createProjections({
     record,
     me: { root: identity.root, key: myKey },
@@ -237,10 +228,35 @@ export async function openContext(d: ContextDeps) {
     verifications: verifier.all,
     agreements: checkpoints.agreements,
     membershipProblem: membership.problem,
-    isOnline: online.isOnline,
+    isOnline: () => online?.isOnline() ?? false,
   });
 
-  return runningContext({ d, contextId, replica, state, sync, app, calls, publish, projections, eventLog, verifier, checkpoints, membership, overwrites, online, alert, epochs, close: () => {
+  // Start: snapshot, stored ops (those sealed as verified are not verified again), then the mesh.
+  const snapshotCovers = await persistence.loadSnapshot();
+  await epochs.load();
+  // A long history: its sealed snapshot is shown while the ops load (docs/decisions/opening-long-histories.md).
+  let expected: number | undefined;
+  const previewing = (snapshotCovers ?? 0) >= (d.previewFromDeltas ?? OPEN_LIMITS.previewFromDeltas);
+  if (previewing) d.onOpening?.(() => ({ ...projections.view(), opening: { have: replica.historySize(), ...(expected === undefined ? {} : { expected }) } }));
+  const stored = await persistence.storedHistory();
+  expected = stored.ops.length;
+  // No change is reported per slice: every listener would run again (the directory's refresh
+  // loops while changes come); views poll the opening's progress.
+  const loaded = await sync.load(stored.ops, stored.trusted, { sliceOps: OPEN_LIMITS.sliceOps, between: yieldToHost });
+  state.releaseLoadedKeys();
+  await persistence.afterLoad(loaded, stored, snapshotCovers);
+  // Boxes in the stored history whose keys were not kept (a crash between op and key).
+  await epochs.observe(loaded).catch(() => undefined);
+  overwrites.start();
+  // Re-check the newest recorded calls of others after a reload (results are not stored).
+  void verifier.recheck(myKey, RECHECK_ON_LOAD, () => closed);
+  const onlineNow = createOnline({ contextId, record, settings: d.settings, mesh: d.mesh, sync, onChange: d.onChange });
+  online = onlineNow;
+  checkpoints.start(1000);
+  void tryJoin().catch(ignoreClosed);
+  void catchUpRevocations().catch(ignoreClosed);
+
+  return runningContext({ d, contextId, replica, state, sync, app, calls, publish, projections, eventLog, verifier, checkpoints, membership, overwrites, online: onlineNow, alert, epochs, close: () => {
       closed = true;
       return gate.drained();
     },

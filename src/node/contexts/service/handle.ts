@@ -12,7 +12,6 @@ import type { ContextServiceDeps } from './deps.ts';
 import { contextBackupFile } from '../backup.ts';
 import { exportContextAudit } from './exports.ts';
 import type { ContextRegistry } from './registry.ts';
-import { fullView } from './views.ts';
 
 const DAY = 86_400_000;
 
@@ -27,8 +26,9 @@ export function contextHandle(id: string, registry: ContextRegistry, d: Pick<Con
   const ctx = () => registry.start(id);
   return {
     id,
-    async view(): Promise<ContextView> {
-      return fullView(registry.anchoring, id, await ctx());
+    /** The view; while a long history is still loading, its opening view at once (`opening` set). */
+    view(): Promise<ContextView> {
+      return registry.viewNow(id);
     },
     /** The chain anchoring of this context (register, anchor, revoke on chain, policy). */
     async anchors(): Promise<ContextAnchors> {

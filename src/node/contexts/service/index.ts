@@ -32,9 +32,9 @@ export function contextService(d: ContextServiceDeps) {
       return contextHandle(id, registry, d);
     },
 
-    /** Open every stored context (at start-up, once signed in). */
+    /** Start every context held here; resolves once each is open or shows its opening view (a long history loads on). At start-up, once signed in. */
     async startAll(): Promise<void> {
-      await Promise.all((await d.store.contexts()).map((c) => registry.start(c.id)));
+      await Promise.all((await d.store.contexts()).map((c) => registry.started(c.id)));
     },
 
     create(name: string, options: CreateOptions = {}): Promise<string> {

@@ -36,7 +36,7 @@ export function contextReads(d: ContextServiceDeps, registry: ContextRegistry) {
       const records = await d.store.contexts();
       return Promise.all(
         records.map(async (r) => {
-          const v = (await registry.start(r.id)).view();
+          const v = await registry.viewNow(r.id);
           return {
             id: r.id,
             name: v.name,
@@ -88,7 +88,9 @@ export function contextReads(d: ContextServiceDeps, registry: ContextRegistry) {
     async holdings(): Promise<Holding[]> {
       const settings = await d.settings();
       const records = await d.store.contexts();
-      const opened = await Promise.allSettled(records.map((r) => registry.running(r.id) ?? Promise.reject(new ContextNotFoundError(r.id))));
+      // A context still loading a long history is left out until its open resolves (the
+      // registry reports that as a change): answers must not wait for it.
+      const opened = await Promise.allSettled(records.map((r) => (registry.previewing(r.id) ? Promise.reject(new Error('opening')) : (registry.running(r.id) ?? Promise.reject(new ContextNotFoundError(r.id))))));
       return records.flatMap((r, i) => {
         const result = opened[i]!;
         if (result.status === 'rejected') return [];

@@ -4,6 +4,8 @@ import { openContext, type RunningContext } from '../openContext.ts';
 import { anchorRegistry } from './anchoring.ts';
 import { ContextNotFoundError, type ContextServiceDeps } from './deps.ts';
 import { sealedPrivateStorage } from './privateStorage.ts';
+import type { ContextView } from '../view.ts';
+import { fullView } from './views.ts';
 
 /**
  * The running contexts of this profile: each opened once, on first use, and closed on
@@ -11,6 +13,10 @@ import { sealedPrivateStorage } from './privateStorage.ts';
  */
 export function contextRegistry(d: ContextServiceDeps, changed: () => void) {
   const running = new Map<string, Promise<RunningContext>>();
+  // Contexts still opening a long history: their view before the open resolves (`viewNow`).
+  const previews = new Map<string, Promise<(() => ContextView) | undefined>>();
+  // Those of them showing their opening view now.
+  const showing = new Set<string>();
   const anchoring = anchorRegistry(d, changed);
 
   async function start(id: string): Promise<RunningContext> {
@@ -18,6 +24,9 @@ export function contextRegistry(d: ContextServiceDeps, changed: () => void) {
     if (ctx) return ctx;
     // Registered before any await, so one context is opened once, and `reannounce` (which
     // writes records, then clears this map) never races a start that read an older record.
+    let showPreview!: (view: (() => ContextView) | undefined) => void;
+    const preview = new Promise<(() => ContextView) | undefined>((resolve) => (showPreview = resolve));
+    previews.set(id, preview);
     ctx = (async () => {
       const record = (await d.store.contexts()).find((c) => c.id === id);
       if (!record) throw new ContextNotFoundError(id);
@@ -41,6 +50,11 @@ export function contextRegistry(d: ContextServiceDeps, changed: () => void) {
         privateStorage: sealedPrivateStorage(d.store, d.vault),
         boxKey: () => deviceBoxKey(d.store),
         vault: d.vault,
+        onOpening: (view) => {
+          showing.add(id);
+          showPreview(view);
+          changed();
+        },
       });
       anchoring.close(id);
       void anchoring.attach(id, opened);
@@ -48,6 +62,14 @@ export function contextRegistry(d: ContextServiceDeps, changed: () => void) {
     })();
     running.set(id, ctx);
     ctx.catch(() => running.delete(id));
+    const opened = () => {
+      if (previews.get(id) !== preview) return;
+      previews.delete(id);
+      showPreview(undefined);
+      // Readers that left it out while it opened (the directory's holdings) read it again.
+      if (showing.delete(id)) changed();
+    };
+    ctx.then(opened, opened);
     return ctx;
   }
 
@@ -75,6 +97,27 @@ export function contextRegistry(d: ContextServiceDeps, changed: () => void) {
     /** The running context `id`, opened now if it is not running yet. */
     start,
     anchoring,
+    /**
+     * The view of `id`, opened now if it is not running yet; while a long history is still
+     * loading, its opening view (the sealed snapshot's state, `opening` progress) at once.
+     */
+    async viewNow(id: string): Promise<ContextView> {
+      const ctx = start(id);
+      const early = await Promise.race([previews.get(id) ?? Promise.resolve(undefined), ctx.then(() => undefined)]);
+      if (early) return { ...early(), rejected: await d.store.rejections(id) };
+      return fullView(anchoring, id, await ctx);
+    },
+    /** Whether `id` is still loading a long history, showing its opening view meanwhile. */
+    previewing: (id: string): boolean => showing.has(id),
+    /**
+     * Start `id`; resolves once it is open, or shows its opening view (a long history loads
+     * on in the background). Rejects as `start` does.
+     */
+    async started(id: string): Promise<void> {
+      const ctx = start(id);
+      const preview = previews.get(id);
+      await (preview ? Promise.race([ctx, preview.then((view) => (view ? undefined : ctx))]) : ctx);
+    },
     /** The context `id` if it is running (or opening), without opening it. */
     running(id: string): Promise<RunningContext> | undefined {
       return running.get(id);
