@@ -24,7 +24,22 @@ const RECORD_BAR = `(() => {
   new MutationObserver(seen).observe(document, { subtree: true, childList: true, characterData: true });
 })();`;
 
+// Runs before the app's scripts: records the opening line each time it changes, with how
+// many rows of data the page showed at that moment.
+const RECORD_OPENING = `(() => {
+  window.__openings = [];
+  const seen = () => {
+    const el = document.querySelector('[data-testid="opening"]');
+    const text = el ? el.textContent : null;
+    const rows = document.querySelectorAll('[data-testid="kv"] tbody tr').length;
+    const last = window.__openings[window.__openings.length - 1];
+    if (text && (!last || last.text !== text)) window.__openings.push({ text, rows });
+  };
+  new MutationObserver(seen).observe(document, { subtree: true, childList: true, characterData: true });
+})();`;
+
 let app: App;
+let longHistory: { id: string; ops: number } | undefined;
 let peers: Peers;
 let A: Page, B: Page;
 
@@ -92,6 +107,54 @@ describe('catch-up of a long history', () => {
       if (i > 0) expect(r.have).toBeGreaterThanOrEqual(readings[i - 1]!.have);
     }
     expect((await contextView(B, id)).stateRoot).toBe((await contextView(A, id)).stateRoot);
+    expect(unexpectedErrors(peers.peers)).toEqual([]);
+    longHistory = { id, ops: (await contextView(A, id)).opCount };
+  }, 240_000);
+
+  test('reopening that history: the node serves its data before the ops are loaded, then all of it; the page shows an opening bar that only grows', async () => {
+    if (!longHistory) throw new Error('needs the history of the test before');
+    const { id, ops } = longHistory;
+    const before = await contextView(A, id);
+    await peers.peers[0]!.context.addInitScript({ content: RECORD_OPENING });
+    // A slower device (CPU throttled 4x): the load of a few thousand ops lasts long enough to look at.
+    const cdp = await A.context().newCDPSession(A);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    let first: Awaited<ReturnType<typeof contextView>> | undefined;
+    try {
+      await A.goto(new URL(`/contexts/${id}`, app.url).href);
+      await A.waitForFunction(() => window.tabnode !== undefined);
+      // The node is up while the history still loads: its first view is the opening view.
+      first = await A.evaluate((id) => window.tabnode!.contexts.open(id).view(), id);
+      const seen = await A.getByTestId('opening').waitFor({ timeout: 10_000 }).then(
+        () => true,
+        () => false,
+      );
+      // The viewport: the header with the bar, and the data under it.
+      if (seen) await screenshot(A, 'opening-long-history', { fullPage: false });
+      await eventually('A loaded the whole history', () => contextView(A, id), (v) => v.opening === undefined && v.opCount === ops, 120_000);
+    } finally {
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    }
+    // Served before the open resolved (how many ops were in by then depends on the machine).
+    expect(first!.opening).toBeDefined();
+    expect(first!.opening!.have).toBeLessThanOrEqual(ops);
+    // The sealed snapshot's state: every key (it covers all but the last few writes).
+    expect(first!.kv.map(([k]) => k).sort()).toEqual(before.kv.map(([k]) => k).sort());
+    expect((await contextView(A, id)).stateRoot).toBe(before.stateRoot);
+    await A.getByTestId('opening').waitFor({ state: 'detached', timeout: 30_000 });
+    // Whatever the page showed of the opening (it may have been quick): the data was there, the count grew to the history.
+    const openings = await A.evaluate(() => (window as unknown as { __openings: { text: string; rows: number }[] }).__openings);
+    const counts = openings.flatMap((o) => {
+      const m = /Opening: ([\d,]+) of ([\d,]+) stored ops loaded/.exec(o.text);
+      return m ? [{ have: Number(m[1]!.replace(/,/g, '')), expected: Number(m[2]!.replace(/,/g, '')), rows: o.rows }] : [];
+    });
+    for (const [i, c] of counts.entries()) {
+      expect(c.expected).toBe(ops);
+      expect(c.have).toBeLessThanOrEqual(c.expected);
+      expect(c.rows).toBeGreaterThan(0);
+      if (i > 0) expect(c.have).toBeGreaterThanOrEqual(counts[i - 1]!.have);
+    }
+    console.log(`opening lines seen on the page: ${openings.length}`);
     expect(unexpectedErrors(peers.peers)).toEqual([]);
   }, 240_000);
 });

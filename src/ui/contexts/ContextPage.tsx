@@ -3,6 +3,7 @@ import { useNode } from '../shell/nodeContext.ts';
 import { useLive } from '../shell/useLive.ts';
 import { BoardPanel } from './BoardPanel.tsx';
 import { CatchUpBar } from './CatchUpBar.tsx';
+import { OpeningBar } from './OpeningBar.tsx';
 import { DataPanel } from './DataPanel.tsx';
 import { MembersPanel } from './MembersPanel.tsx';
 import { OriginsPanel } from './OriginsPanel.tsx';
@@ -41,7 +42,9 @@ export function ContextPage({ id }: { id: string }) {
       <header className="card context-header">
         <h1 data-testid="context-name">{view.name}</h1>
         <p className="muted">
-          {view.joining ?
+          {view.opening ?
+            <span>Loading the history stored on this device…</span>
+          : view.joining ?
             <span data-testid="joining">Joining: fetching the history from members…</span>
           : <>
               You are <strong data-testid="my-role">{view.myRole ?? 'not a member'}</strong>
@@ -49,6 +52,7 @@ export function ContextPage({ id }: { id: string }) {
           }{' '}
           · {countOf(view.members.length, 'member')} · {countOf(online, 'peer')} connected
         </p>
+        {view.opening && <OpeningBar opening={view.opening} />}
         {view.catchUp && <CatchUpBar catchUp={view.catchUp} />}
         {view.joinProblem && (
           <p className="error" role="alert">
@@ -73,14 +77,14 @@ export function ContextPage({ id }: { id: string }) {
         <BoardPanel view={view} onOutcome={onOutcome} />
       : <DataPanel view={view} onOutcome={onOutcome} />}
       <MembersPanel view={view} onOutcome={onOutcome} />
-      {view.joining ? null : <OriginsPanel view={view} onOutcome={onOutcome} />}
-      {view.joining || !view.anchors ? null : (
+      {view.joining || view.opening ? null : <OriginsPanel view={view} onOutcome={onOutcome} />}
+      {view.joining || view.opening || !view.anchors ? null : (
         <Suspense fallback={null}>
           <AnchorsPanel view={view} />
         </Suspense>
       )}
       <SyncPanel view={view} />
-      {view.joining ? null : <ContextActions view={view} onOutcome={onOutcome} />}
+      {view.joining || view.opening ? null : <ContextActions view={view} onOutcome={onOutcome} />}
     </>
   );
 }
