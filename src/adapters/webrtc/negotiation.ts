@@ -14,6 +14,7 @@
 // Each RTCPeerConnection carries one negotiated data channel, created on both sides with
 // the same id: it needs no in-band announcement, and creating it triggers the first offer.
 import type { Signal } from './roomMessages.ts';
+import { serialQueue } from '../../core/tasks/serialQueue.ts';
 
 /** The negotiated channel's id and label, the same on both sides. */
 export const TABNODE_CHANNEL_ID = 100;
@@ -58,7 +59,7 @@ export function negotiate(options: NegotiationOptions): Negotiation {
   let ignoreOffer = false;
   let pending: RTCIceCandidateInit[] = [];
   // Signals are handled one after the other: a candidate must not overtake its description.
-  let queue: Promise<void> = Promise.resolve();
+  const inOrder = serialQueue();
 
   const describe = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
   const fail = (reason: string): void => {
@@ -156,7 +157,7 @@ export function negotiate(options: NegotiationOptions): Negotiation {
 
   return {
     receive(signal) {
-      queue = queue.then(() => handle(signal)).catch((error: unknown) => fail(describe(error)));
+      void inOrder(() => handle(signal)).catch((error: unknown) => fail(describe(error)));
     },
     peerConnection: () => current.pc,
     close() {

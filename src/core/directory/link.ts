@@ -7,6 +7,7 @@ import { clampUtf8 } from '../codec/index.ts';
 import { contextsFor, type Holding } from './answer.ts';
 import { DIRECTORY_LIMITS, DIRECTORY_PROTOCOL_VERSION, directoryCodec, entriesCodec, type DirectoryEntry, type DirectoryMessage } from './messages.ts';
 import type { DirectoryRoom } from './room.ts';
+import { serialQueue } from '../tasks/serialQueue.ts';
 
 const ANSWER_LABEL = new TextEncoder().encode('tabnode/directory/answer/v1');
 
@@ -116,7 +117,7 @@ export function directoryLink(d: DirectoryLinkDeps): DirectorySession {
   // A retransmitted ask gets the answer again; the same entries are handed on only once.
   let lastReceived: string | undefined;
   // Answers are sealed one after another, so they leave in the order their holdings were read.
-  let answering: Promise<void> = Promise.resolve();
+  const answering = serialQueue();
   let retries = 0;
 
   const changed = () => d.onChange?.();
@@ -161,8 +162,7 @@ export function directoryLink(d: DirectoryLinkDeps): DirectorySession {
 
   /** Seal the peer's entries to it, unless they are what it already has (`force`: it asked again). */
   function sendEntries(force: boolean): Promise<void> {
-    answering = answering.then(() => sealEntries(force)).catch((e: unknown) => close(`internal error: could not answer: ${(e as Error).message}`));
-    return answering;
+    return answering(() => sealEntries(force)).catch((e: unknown) => close(`internal error: could not answer: ${(e as Error).message}`));
   }
 
   async function sealEntries(force: boolean): Promise<void> {
@@ -298,9 +298,9 @@ export function directoryLink(d: DirectoryLinkDeps): DirectorySession {
   }
 
   // Messages of one link are handled one after another, in order.
-  let chain: Promise<void> = Promise.resolve();
+  const inOrder = serialQueue();
   link.onMessage((bytes) => {
-    chain = chain.then(() => onMessage(bytes)).catch((e: unknown) => close(`internal error: ${String(e)}`));
+    void inOrder(() => onMessage(bytes)).catch((e: unknown) => close(`internal error: ${String(e)}`));
   });
   link.onClose((reason) => {
     if (info.state !== 'closed') {

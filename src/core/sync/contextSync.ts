@@ -12,6 +12,7 @@ import { admitPeer, authenticatePeer, checkClocks, refusalCode, signHandshake } 
 import { PROTOCOL_VERSION, SYNC_LIMITS, syncCodec, type Credential, type SyncMessage } from './messages.ts';
 import { QuotaBreach, SYNC_QUOTAS } from './quota.ts';
 import { newSession, resendCredit, type PeerInfo, type Session } from './session.ts';
+import { serialQueue } from '../tasks/serialQueue.ts';
 
 export type { PeerInfo } from './session.ts';
 
@@ -89,16 +90,7 @@ export function createContextSync(o: ContextSyncOptions) {
   const catchUp = createCatchUpTracker();
   // Receives are serialised so verdicts and persistence happen in arrival order. Each link
   // has at most one receive waiting here, so a flooding peer gets its turn, not the floor.
-  let queue: Promise<unknown> = Promise.resolve();
-  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-    const next = queue.then(fn, fn);
-    // The queue holds no result: the last one (a whole load's) would live until the next receive.
-    queue = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    return next;
-  };
+  const serial = serialQueue();
 
   function send(s: Session, m: SyncMessage): void {
     if (s.link.closed) return;

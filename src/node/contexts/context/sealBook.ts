@@ -2,6 +2,7 @@ import { concatBytes } from '../../../core/crypto/index.ts';
 import { entryCount, sealEntries, sealsToMerge, type Sealer } from '../../../core/context/seals.ts';
 import type { Op } from '../../../core/ops/op.ts';
 import type { Store } from '../../../core/store/index.ts';
+import { serialQueue } from '../../../core/tasks/serialQueue.ts';
 
 /**
  * Seals whose entries stay in memory for merging. Larger ones are read back from the store
@@ -27,7 +28,7 @@ export function createSealBook(p: { context: string; store: Store; sealer: Promi
   /** Seals whose MAC failed: deleted with the next write (they vouch for nothing). */
   let stale: number[] = [];
   // Adds and merges run one after another: a merge must see the seal added before it.
-  let queue: Promise<unknown> = Promise.resolve();
+  const inTurn = serialQueue();
 
   const hold = (seq: number, entries: Uint8Array): Held => {
     const count = entryCount(entries);
@@ -82,9 +83,7 @@ export function createSealBook(p: { context: string; store: Store; sealer: Promi
   return {
     /** Seal ops this node verified (stored already). */
     add(ops: Op[]): Promise<void> {
-      const next = queue.then(() => addNow(ops));
-      queue = next.catch(() => undefined);
-      return next;
+      return inTurn(() => addNow(ops));
     },
 
     /** Bytes of seal entries held in memory (bounded per seal by `heldEntries`, so not by history). */
