@@ -15,8 +15,8 @@ export function contextRegistry(d: ContextServiceDeps, changed: () => void) {
   const running = new Map<string, Promise<RunningContext>>();
   // Contexts still opening a long history: their view before the open resolves (`viewNow`).
   const previews = new Map<string, Promise<(() => ContextView) | undefined>>();
-  // Those of them showing their opening view now.
-  const showing = new Set<string>();
+  // Those of them showing their opening view now (by the start that shows it).
+  const showing = new Map<string, Promise<unknown>>();
   const anchoring = anchorRegistry(d, changed);
 
   async function start(id: string): Promise<RunningContext> {
@@ -51,7 +51,7 @@ export function contextRegistry(d: ContextServiceDeps, changed: () => void) {
         boxKey: () => deviceBoxKey(d.store),
         vault: d.vault,
         onOpening: (view) => {
-          showing.add(id);
+          showing.set(id, preview);
           showPreview(view);
           changed();
         },
@@ -63,11 +63,14 @@ export function contextRegistry(d: ContextServiceDeps, changed: () => void) {
     running.set(id, ctx);
     ctx.catch(() => running.delete(id));
     const opened = () => {
-      if (previews.get(id) !== preview) return;
-      previews.delete(id);
       showPreview(undefined);
-      // Readers that left it out while it opened (the directory's holdings) read it again.
-      if (showing.delete(id)) changed();
+      // Only this start's entries: a later start of the same id (a re-announce) keeps its own.
+      if (previews.get(id) === preview) previews.delete(id);
+      if (showing.get(id) === preview) {
+        showing.delete(id);
+        // Readers that left it out while it opened (the directory's holdings) read it again.
+        changed();
+      }
     };
     ctx.then(opened, opened);
     return ctx;
