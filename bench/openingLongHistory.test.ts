@@ -53,6 +53,8 @@ describe('opening a long history', () => {
     expect(opening.opening).toBeDefined();
     expect(opening.opCount).toBeLessThan(total);
     expect(opening.kv).toEqual(full.kv);
+    // The directory does not wait for it: left out of the holdings until loaded.
+    expect((await node.contexts.holdings()).map((h) => h.id)).not.toContain(id);
 
     // A write now waits for the load, then lands on top of the whole history.
     const write = handle.write({ method: 'set', args: { key: 'during the open', value: 1 } });
@@ -67,6 +69,7 @@ describe('opening a long history', () => {
     expect(last.opCount).toBe(total + 1);
     expect(last.kv).toContainEqual(['during the open', 1]);
     expect(after.opening).toBeUndefined();
+    expect((await node.contexts.holdings()).map((h) => h.id)).toContain(id);
     // Progress only grows.
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
   }, 120_000);
