@@ -565,8 +565,8 @@ export function createContextSync(o: ContextSyncOptions) {
      */
     load(raw: Uint8Array[], trusted?: (op: Op, key: string) => boolean, pace?: LoadPace): Promise<ReceiveResult> {
       if (!pace) return serial(() => o.replica.receive(raw, undefined, undefined, trusted));
-      // In slices, with `pace.between` after each (the page breathes; a closed context stops
-      // there): cut anywhere, receives give the verdicts, heads and state of one.
+      // In slices, with `pace.between` after each (the page breathes): cut anywhere, receives
+      // give the verdicts, heads and state of one.
       return serial(async () => {
         const results: ReceiveResult[] = [];
         for (let i = 0; i < raw.length; i += pace.sliceOps) {

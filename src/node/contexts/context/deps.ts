@@ -28,8 +28,6 @@ export interface ContextDeps {
    * can be read before the open resolves. Called at most once.
    */
   onOpening?(view: () => ContextView): void;
-  /** How many deltas a snapshot must cover for `onOpening` (default `OPEN_LIMITS.previewFromDeltas`; tests lower it). */
-  previewFromDeltas?: number;
   /** Hears every sync event as it happens (the metrics service counts ops here); keep it cheap. */
   observeSync?(event: SyncEvent): void;
   /** How contract-account proofs are checked (an RPC from Settings). */

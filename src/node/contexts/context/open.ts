@@ -236,8 +236,7 @@ export async function openContext(d: ContextDeps) {
   await epochs.load();
   // A long history: its sealed snapshot is shown while the ops load (docs/decisions/opening-long-histories.md).
   let expected: number | undefined;
-  const previewing = (snapshotCovers ?? 0) >= (d.previewFromDeltas ?? OPEN_LIMITS.previewFromDeltas);
-  if (previewing) d.onOpening?.(() => ({ ...projections.view(), opening: { have: replica.historySize(), ...(expected === undefined ? {} : { expected }) } }));
+  if ((snapshotCovers ?? 0) >= OPEN_LIMITS.previewFromDeltas) d.onOpening?.(() => ({ ...projections.view(), opening: { have: replica.historySize(), ...(expected === undefined ? {} : { expected }) } }));
   const stored = await persistence.storedHistory();
   expected = stored.ops.length;
   // No change is reported per slice: every listener would run again (the directory's refresh
