@@ -49,8 +49,12 @@ export interface ContextState {
    * taken in again (and wait again) when the deltas are replayed after loading it.
    */
   takeSnapshot(): Snapshot;
-  /** Start from a stored snapshot (e.g. after a reload); also kept as a starting point. */
-  loadSnapshot(s: Snapshot): void;
+  /**
+   * Start from a stored snapshot (e.g. after a reload); also kept as a starting point.
+   * `madeHere`: this node took it and its MAC checked out, so its layout is not checked
+   * again (as ops sealed here are not verified again).
+   */
+  loadSnapshot(s: Snapshot, options?: { madeHere?: boolean }): void;
   /**
    * The string this state holds for `opKey` when it came with the loaded snapshot (until
    * `releaseLoadedKeys`). A replica loading the deltas names them with it, so a long history
@@ -107,8 +111,16 @@ interface Kept {
 export function createContextState(options: ContextStateOptions = {}): ContextState {
   const keep = Math.max(0, options.keepSnapshots ?? 4);
   let doc = new Y.Doc();
-  /** Deltas whose updates are in the doc. */
+  /** Deltas whose updates are in the doc: a set made from `inDocFrom` when first asked (an open shows the state before it needs one). */
   let inDoc = new Set<string>();
+  let inDocFrom: readonly string[] | undefined;
+  const deltasInDoc = (): Set<string> => {
+    if (inDocFrom) {
+      inDoc = new Set(inDocFrom);
+      inDocFrom = undefined;
+    }
+    return inDoc;
+  };
   let refusals = new Map<string, string>();
   let waiting = new Map<string, Waiting>();
   /** Waiting deltas by the client of their first unmet need, ordered by the clock needed. */
@@ -116,6 +128,7 @@ export function createContextState(options: ContextStateOptions = {}): ContextSt
   let cachedRoot: Uint8Array | undefined;
   const kept: Kept[] = [];
   let loadedKeys: Map<string, string> | undefined;
+  let loadedFrom: readonly string[] | undefined;
 
   function keepSnapshot(k: Kept): void {
     if (keep === 0) return;
@@ -127,7 +140,8 @@ export function createContextState(options: ContextStateOptions = {}): ContextSt
   function reset(next: Y.Doc, from: Kept | undefined): void {
     const old = doc;
     doc = next;
-    inDoc = new Set(from?.inDoc);
+    inDoc = new Set();
+    inDocFrom = from?.inDoc;
     refusals = new Map(from?.refusals);
     waiting = new Map();
     waiters = new Map();
@@ -173,7 +187,7 @@ export function createContextState(options: ContextStateOptions = {}): ContextSt
             continue;
           }
           Y.applyUpdate(doc, next.update, MATERIALIZE_ORIGIN);
-          inDoc.add(key);
+          deltasInDoc().add(key);
           if (next.client !== undefined) wake(next.client, ready);
         }
       },
@@ -198,7 +212,7 @@ export function createContextState(options: ContextStateOptions = {}): ContextSt
   }
 
   function apply(opKey: string, update: Uint8Array): void {
-    if (inDoc.has(opKey) || waiting.has(opKey) || refusals.has(opKey)) return;
+    if (deltasInDoc().has(opKey) || waiting.has(opKey) || refusals.has(opKey)) return;
     const w = readDelta(update);
     if (typeof w === 'string') {
       refusals.set(opKey, w);
@@ -215,12 +229,12 @@ export function createContextState(options: ContextStateOptions = {}): ContextSt
       return doc;
     },
     apply,
-    has: (opKey) => inDoc.has(opKey) || waiting.has(opKey) || refusals.has(opKey),
+    has: (opKey) => deltasInDoc().has(opKey) || waiting.has(opKey) || refusals.has(opKey),
 
     rebuild(valid) {
       const wanted = new Map(valid);
       const stillValid = (key: string) => wanted.has(key);
-      if (![...inDoc].every(stillValid)) {
+      if (![...deltasInDoc()].every(stillValid)) {
         let best: Kept | undefined;
         for (const k of kept) {
           if (k.inDoc.length >= (best?.inDoc.length ?? 0) && k.inDoc.every(stillValid)) best = k;
@@ -234,15 +248,15 @@ export function createContextState(options: ContextStateOptions = {}): ContextSt
     },
 
     takeSnapshot() {
-      const snapshot: Snapshot = { deltas: [...inDoc, ...refusals.keys()].sort(), update: Y.encodeStateAsUpdate(doc) };
-      keepSnapshot({ update: snapshot.update, inDoc: [...inDoc], refusals: new Map(refusals) });
+      const snapshot: Snapshot = { deltas: [...deltasInDoc(), ...refusals.keys()].sort(), update: Y.encodeStateAsUpdate(doc) };
+      keepSnapshot({ update: snapshot.update, inDoc: [...deltasInDoc()], refusals: new Map(refusals) });
       return snapshot;
     },
 
-    loadSnapshot(snapshot) {
+    loadSnapshot(snapshot, { madeHere = false } = {}) {
       let next: Y.Doc;
       try {
-        checkStateUpdate(snapshot.update);
+        if (!madeHere) checkStateUpdate(snapshot.update);
         next = docOf(snapshot.update);
       } catch (e) {
         throw new SnapshotError(`the snapshot cannot be loaded: ${(e as Error).message}; rebuild from the deltas instead`);
@@ -255,12 +269,21 @@ export function createContextState(options: ContextStateOptions = {}): ContextSt
       const k: Kept = { update: snapshot.update, inDoc: snapshot.deltas, refusals: new Map() };
       reset(next, k);
       keepSnapshot(k);
-      loadedKeys = new Map(snapshot.deltas.map((key) => [key, key]));
+      // Made when first asked: the state shows before the deltas load.
+      loadedKeys = undefined;
+      loadedFrom = snapshot.deltas;
     },
 
-    loadedKey: (opKey) => loadedKeys?.get(opKey),
+    loadedKey(opKey) {
+      if (loadedFrom) {
+        loadedKeys = new Map(loadedFrom.map((key) => [key, key]));
+        loadedFrom = undefined;
+      }
+      return loadedKeys?.get(opKey);
+    },
     releaseLoadedKeys() {
       loadedKeys = undefined;
+      loadedFrom = undefined;
     },
 
     root() {

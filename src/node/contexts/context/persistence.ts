@@ -110,7 +110,8 @@ export function createPersistence(p: {
       try {
         const bytes = await unkeep(kept);
         const snapshot = snapshotCodec.decode(bytes);
-        state.loadSnapshot(snapshot);
+        // Its MAC is this profile's: taken by this node's own state.
+        state.loadSnapshot(snapshot, { madeHere: true });
         return snapshot.deltas.length;
       } catch {
         // A damaged snapshot, or one under a key not held (any more), only costs a longer rebuild.
