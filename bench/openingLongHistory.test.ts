@@ -55,6 +55,9 @@ describe('opening a long history', () => {
     expect(opening.kv).toEqual(full.kv);
     // The directory does not wait for it: left out of the holdings until loaded.
     expect((await node.contexts.holdings()).map((h) => h.id)).not.toContain(id);
+    // Nor the dashboard (its opening view) nor the alerts (none yet).
+    expect((await node.contexts.openViews()).find((v) => v.id === id)?.opening).toBeDefined();
+    expect((await node.contexts.openAlertsViews()).map((v) => v.id)).not.toContain(id);
 
     // A write now waits for the load, then lands on top of the whole history.
     const write = handle.write({ method: 'set', args: { key: 'during the open', value: 1 } });

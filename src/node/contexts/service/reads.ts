@@ -3,7 +3,7 @@ import { selectLastSeen } from '../context/selectors/lastSeen.ts';
 import type { AlertsView, ContextView } from '../view.ts';
 import { ContextNotFoundError, type ContextServiceDeps, type ContextSummary } from './deps.ts';
 import type { ContextRegistry } from './registry.ts';
-import { alertsView, fullView } from './views.ts';
+import { alertsView } from './views.ts';
 
 /** A device key as the contexts held here know it (`devicesOf`). */
 export interface DeviceInContext {
@@ -49,15 +49,18 @@ export function contextReads(d: ContextServiceDeps, registry: ContextRegistry) {
       );
     },
 
-    /** Views of the contexts open now, opening none (the dashboard and alerts must not reopen a closed one). */
+    /**
+     * Views of the contexts open now, opening none (the dashboard and alerts must not reopen a
+     * closed one); a long history still loading gives its opening view, so none waits for it.
+     */
     async openViews(): Promise<ContextView[]> {
-      const opened = await Promise.allSettled(registry.all().map(async ([id, ctx]) => fullView(registry.anchoring, id, await ctx)));
+      const opened = await Promise.allSettled(registry.all().map(([id, ctx]) => registry.viewOf(id, ctx)));
       return opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     },
 
-    /** The same, only what alerts are read from (after every change: no walk of any state). */
+    /** The same, only what alerts are read from (after every change: no walk of any state); a context still loading has none yet. */
     async openAlertsViews(): Promise<AlertsView[]> {
-      const opened = await Promise.allSettled(registry.all().map(async ([, ctx]) => alertsView(await ctx)));
+      const opened = await Promise.allSettled(registry.all().filter(([id]) => !registry.previewing(id)).map(async ([, ctx]) => alertsView(await ctx)));
       return opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     },
 

@@ -76,6 +76,13 @@ export function contextRegistry(d: ContextServiceDeps, changed: () => void) {
     return ctx;
   }
 
+  /** The view of a running (or opening) context: its opening view while a long history loads. */
+  async function viewOf(id: string, ctx: Promise<RunningContext>): Promise<ContextView> {
+    const early = await Promise.race([previews.get(id) ?? Promise.resolve(undefined), ctx.then(() => undefined)]);
+    if (early) return { ...early(), rejected: await d.store.rejections(id) };
+    return fullView(anchoring, id, await ctx);
+  }
+
   /**
    * This device's key or delegation changed (rotation, renewal): reopen every context so
    * it signs with the new one, announcing it with an `add-device` op where the root is a member.
@@ -104,12 +111,10 @@ export function contextRegistry(d: ContextServiceDeps, changed: () => void) {
      * The view of `id`, opened now if it is not running yet; while a long history is still
      * loading, its opening view (the sealed snapshot's state, `opening` progress) at once.
      */
-    async viewNow(id: string): Promise<ContextView> {
-      const ctx = start(id);
-      const early = await Promise.race([previews.get(id) ?? Promise.resolve(undefined), ctx.then(() => undefined)]);
-      if (early) return { ...early(), rejected: await d.store.rejections(id) };
-      return fullView(anchoring, id, await ctx);
+    viewNow(id: string): Promise<ContextView> {
+      return viewOf(id, start(id));
     },
+    viewOf,
     /** Whether `id` is still loading a long history, showing its opening view meanwhile. */
     previewing: (id: string): boolean => showing.has(id),
     /**
