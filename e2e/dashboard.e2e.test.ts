@@ -47,13 +47,13 @@ afterAll(async () => {
 });
 
 describe('admin dashboard', () => {
-  test('uPlot, the dashboard, the console, the identity page, settings and the alert centre are not part of the first load, which stays within its budget', () => {
+  test('uPlot, the dashboard, the console, a context’s page, the identity page, settings and the alert centre are not part of the first load, which stays within its budget', () => {
     const first = firstLoadJs(fileURLToPath(new URL('../dist', import.meta.url)));
     expect(first.gzipKb).toBeLessThanOrEqual(FIRST_LOAD_BUDGET_KB);
     expect(first.files.filter((f) => /uplot|DashboardPage|ConsolePage/i.test(f))).toEqual([]);
     // Each lazily loaded page is a chunk of its own (bundled into main, it would not be), outside the first load.
     const chunks = readdirSync(fileURLToPath(new URL('../dist/assets', import.meta.url)));
-    for (const name of ['IdentityPage', 'Settings', 'AlertsPage']) {
+    for (const name of ['ContextPage', 'IdentityPage', 'Settings', 'AlertsPage']) {
       const chunk = chunks.find((f) => f.startsWith(`${name}-`) && f.endsWith('.js'));
       expect(chunk, `a ${name} chunk`).toBeDefined();
       expect(first.files).not.toContain(`assets/${chunk}`);
