@@ -1,6 +1,5 @@
 import type { ContextView } from '../../node/index.ts';
-
-const count = (n: number) => n.toLocaleString('en-US');
+import { formatCount as count } from '../shell/wording.ts';
 
 /** While a peer is ahead: how much of the history it advertised is here (its count is advisory). */
 export function CatchUpBar({ catchUp }: { catchUp: NonNullable<ContextView['catchUp']> }) {

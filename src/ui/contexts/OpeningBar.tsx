@@ -1,6 +1,5 @@
 import type { ContextView } from '../../node/index.ts';
-
-const count = (n: number) => n.toLocaleString('en-US');
+import { formatCount as count } from '../shell/wording.ts';
 
 /** While a long history loads from this device: the data shown is its last snapshot, and actions wait. */
 export function OpeningBar({ opening }: { opening: NonNullable<ContextView['opening']> }) {

@@ -3,6 +3,11 @@ export function countOf(n: number, singular: string, plural = `${singular}s`): s
   return `${n} ${n === 1 ? singular : plural}`;
 }
 
+/** A count with thousands separators, as progress lines show it: "34,816". */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
 /** One date format across the app: "7 Dec 2026, 14:05" in the reader's locale and time zone. */
 const DATE_TIME = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 

@@ -93,7 +93,7 @@ export function contextReads(d: ContextServiceDeps, registry: ContextRegistry) {
       const records = await d.store.contexts();
       // A context still loading a long history is left out until its open resolves (the
       // registry reports that as a change): answers must not wait for it.
-      const opened = await Promise.allSettled(records.map((r) => (registry.previewing(r.id) ? Promise.reject(new Error('opening')) : (registry.running(r.id) ?? Promise.reject(new ContextNotFoundError(r.id))))));
+      const opened = await Promise.allSettled(records.map((r) => (registry.previewing(r.id) ? undefined : registry.running(r.id)) ?? Promise.reject(new ContextNotFoundError(r.id))));
       return records.flatMap((r, i) => {
         const result = opened[i]!;
         if (result.status === 'rejected') return [];
