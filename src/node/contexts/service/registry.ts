@@ -14,9 +14,8 @@ import { fullView } from './views.ts';
 export function contextRegistry(d: ContextServiceDeps, changed: () => void) {
   const running = new Map<string, Promise<RunningContext>>();
   // Contexts still opening a long history: their view before the open resolves (`viewNow`).
-  const previews = new Map<string, Promise<(() => ContextView) | undefined>>();
-  // Those of them showing their opening view now (by the start that shows it).
-  const showing = new Map<string, Promise<unknown>>();
+  // `shown`: the opening view is up (the start's load goes on).
+  const previews = new Map<string, { view: Promise<(() => ContextView) | undefined>; shown: boolean }>();
   const anchoring = anchorRegistry(d, changed);
 
   async function start(id: string): Promise<RunningContext> {
@@ -26,7 +25,8 @@ export function contextRegistry(d: ContextServiceDeps, changed: () => void) {
     // writes records, then clears this map) never races a start that read an older record.
     let showPreview!: (view: (() => ContextView) | undefined) => void;
     const preview = new Promise<(() => ContextView) | undefined>((resolve) => (showPreview = resolve));
-    previews.set(id, preview);
+    const entry = { view: preview, shown: false };
+    previews.set(id, entry);
     ctx = (async () => {
       const record = (await d.store.contexts()).find((c) => c.id === id);
       if (!record) throw new ContextNotFoundError(id);
@@ -51,7 +51,7 @@ export function contextRegistry(d: ContextServiceDeps, changed: () => void) {
         boxKey: () => deviceBoxKey(d.store),
         vault: d.vault,
         onOpening: (view) => {
-          showing.set(id, preview);
+          entry.shown = true;
           showPreview(view);
           changed();
         },
@@ -65,9 +65,9 @@ export function contextRegistry(d: ContextServiceDeps, changed: () => void) {
     const opened = () => {
       showPreview(undefined);
       // Only this start's entries: a later start of the same id (a re-announce) keeps its own.
-      if (previews.get(id) === preview) previews.delete(id);
-      if (showing.get(id) === preview) {
-        showing.delete(id);
+      if (previews.get(id) !== entry) return;
+      previews.delete(id);
+      if (entry.shown) {
         // Readers that left it out while it opened (the directory's holdings) read it again.
         changed();
       }
@@ -78,7 +78,7 @@ export function contextRegistry(d: ContextServiceDeps, changed: () => void) {
 
   /** The view of a running (or opening) context: its opening view while a long history loads. */
   async function viewOf(id: string, ctx: Promise<RunningContext>): Promise<ContextView> {
-    const early = await Promise.race([previews.get(id) ?? Promise.resolve(undefined), ctx.then(() => undefined)]);
+    const early = await Promise.race([previews.get(id)?.view ?? Promise.resolve(undefined), ctx.then(() => undefined)]);
     if (early) return { ...early(), rejected: await d.store.rejections(id) };
     return fullView(anchoring, id, await ctx);
   }
@@ -116,14 +116,14 @@ export function contextRegistry(d: ContextServiceDeps, changed: () => void) {
     },
     viewOf,
     /** Whether `id` is still loading a long history, showing its opening view meanwhile. */
-    previewing: (id: string): boolean => showing.has(id),
+    previewing: (id: string): boolean => previews.get(id)?.shown ?? false,
     /**
      * Start `id`; resolves once it is open, or shows its opening view (a long history loads
      * on in the background). Rejects as `start` does.
      */
     async started(id: string): Promise<void> {
       const ctx = start(id);
-      const preview = previews.get(id);
+      const preview = previews.get(id)?.view;
       await (preview ? Promise.race([ctx, preview.then((view) => (view ? undefined : ctx))]) : ctx);
     },
     /** The context `id` if it is running (or opening), without opening it. */
