@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { seedSigner, type SignatureCheck } from '../../core/crypto/index.ts';
 import { batchVerifierContract } from '../../core/crypto/batchVerifierContract.ts';
-import { createWorkerVerifyPool, poolSize } from './workerPool.ts';
+import { createWorkerVerifyPool, poolSize, VERIFY_POOL_LIMITS } from './workerPool.ts';
 
 batchVerifierContract('worker pool (2 workers)', () => createWorkerVerifyPool({ size: 2, limits: { chunkChecks: 64 } }));
 
@@ -46,6 +46,16 @@ describe('worker verification pool under failure', () => {
     const answer = pool.verify(checks);
     setTimeout(() => pool.close(), 200);
     expect(await answer).toEqual(checks.map(() => true));
+  });
+
+  test('a few checks are verified on the calling thread, without waiting for a worker', async () => {
+    // The worker never answers (and is not counted as crashed for a minute): only checks kept
+    // off it can be answered.
+    const pool = createWorkerVerifyPool({ size: 1, createWorker: scriptWorker('onmessage = () => {};'), limits: { chunkTimeoutMs: 60_000 } });
+    const checks = await honestChecks(VERIFY_POOL_LIMITS.inlineBelow - 1);
+    checks[0] = { ...checks[0]!, message: new Uint8Array([7]) };
+    expect(await pool.verify(checks)).toEqual(checks.map((_, i) => i !== 0));
+    pool.close();
   });
 
   test('the pool is sized by the cores, bounded', () => {

@@ -1,12 +1,17 @@
 import { inlineBatchVerifier, type BatchVerifier, type SignatureCheck } from '../../core/crypto/index.ts';
 import { packChecks, type VerifyReply, type VerifyRequest } from './packing.ts';
 
-/** Bounds of the pool (docs/decisions/verification-pool.md). */
+/** Bounds of the pool (docs/decisions/catch-up-and-signatures.md). */
 export const VERIFY_POOL_LIMITS = {
   /** Workers at most, whatever `navigator.hardwareConcurrency` says. */
   maxWorkers: 4,
   /** Checks per message to a worker. */
   chunkChecks: 256,
+  /**
+   * Fewer checks than this run on the calling thread: a worker's round trip (about a
+   * millisecond) costs more than they do, and one op gossiped or written here is the common case.
+   */
+  inlineBelow: 8,
   /** Checks posted to workers and not answered yet; past it, checks run on the calling thread. */
   maxQueuedChecks: 16_384,
   /** A chunk not answered by then counts as a crash of its worker. */
@@ -141,6 +146,7 @@ export function createWorkerVerifyPool(options: VerifyPoolOptions = {}): VerifyP
     name: 'worker-pool',
     size: () => slots.length,
     async verify(checks) {
+      if (checks.length < limits.inlineBelow) return inlineBatchVerifier.verify(checks);
       const parts: Promise<boolean[]>[] = [];
       for (let i = 0; i < checks.length; i += limits.chunkChecks) parts.push(post(checks.slice(i, i + limits.chunkChecks)));
       return (await Promise.all(parts)).flat();
