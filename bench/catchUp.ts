@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { launchPeers, type App } from '../e2e/harness.ts';
 import type { CatchUpProgress } from '../src/core/sync/catchUp.ts';
 import { growthFixture } from './growthFixture.ts';
-import { NAME_SHIM, openBaselinePage, profiled, rawPullBest, signIn, waitForOps } from './p2p.ts';
+import { NAME_SHIM, WIRE_TRACE, openBaselinePage, profiled, rawPullBest, signIn, waitForOps } from './p2p.ts';
 import type { Timed } from './table.ts';
 
 export const CATCH_UP = {
@@ -108,7 +108,7 @@ async function oneSize(app: App, size: number, notes: string[]): Promise<Timed[]
   const { peers, close } = await launchPeers(2, { app, path: null, name: `catchup${k(size)}-` });
   const [A, B] = peers.map((p) => p.page) as [Page, Page];
   try {
-    for (const p of peers) await p.context.addInitScript({ content: NAME_SHIM });
+    for (const p of peers) await p.context.addInitScript({ content: NAME_SHIM + (process.env.BENCH_P2P_TRACE ? WIRE_TRACE : '') });
     const body = framed(ops);
     await A.route('**/__fixture.bin', (route) => route.fulfill({ body, contentType: 'application/octet-stream' }));
     await openBaselinePage(A, app);
@@ -124,6 +124,11 @@ async function oneSize(app: App, size: number, notes: string[]): Promise<Timed[]
     // B's own join op makes the history one longer.
     // BENCH_P2P_PROFILE=dir saves both pages' CPU profiles of the catch-up (bench/p2p.ts).
     const run = await profiled({ A, B }, `catch-up-${k(size)}`, () => B.evaluate(catchUpInPage, [link, ops.length + 1, CATCH_UP.pollMs, CATCH_UP.timeoutMs] as const));
+    // BENCH_P2P_TRACE=1: both pages' sync messages, stamped (bench/p2p.ts), as one JSON line.
+    if (process.env.BENCH_P2P_TRACE) {
+      const wire = async (p: Page) => p.evaluate(() => (globalThis as unknown as { __wire: unknown[] }).__wire.splice(0));
+      console.log(JSON.stringify({ A: await wire(A), B: await wire(B) }));
+    }
     await Promise.all([openBaselinePage(A, app), openBaselinePage(B, app)]);
     const raw = await rawPullBest(A, B, app, run.bytes);
     const bar =

@@ -46,7 +46,7 @@ export const NAME_SHIM = 'globalThis.__name = globalThis.__name || ((f) => f);';
  * BENCH_P2P_TRACE=1: stamp every sync message leaving or entering a data channel in both pages,
  * and split each latency sample into A's side, the wire, and B's side (printed in the notes).
  */
-const WIRE_TRACE = `(() => {
+export const WIRE_TRACE = `(() => {
 globalThis.__wire = [];
 const kinds = ['hello','auth','heads','want','ops','checkpoint','app-want','app','refused','bye'];
 const t = () => performance.timeOrigin + performance.now();
