@@ -220,8 +220,11 @@ export function createContextSync(o: ContextSyncOptions) {
       return { ...result, durable: Promise.resolve() };
     }
     // Another node's ops show at once (the state took them in during receive); only relaying
-    // waits for durability. This node's own stay unannounced until its write resolves.
+    // waits for durability. This node's own go out at once (a crash before they are stored
+    // loses nothing: the peers hand them back), while the call that made them resolves, and
+    // the UI says done, only once they are stored.
     if (from) o.onChange?.({ kind: 'shown', from: from.info.linkId });
+    else if (result.accepted.length <= SYNC_LIMITS.gossipPushOps) for (const s of verified()) sendOps(s, result.accepted);
     for (const c of result.accepted) notDurable.add(c.key);
     const durable = (persisting = persisting.then(() => o.persist(result.accepted))).then(() => {
       for (const c of result.accepted) notDurable.delete(c.key);
@@ -232,7 +235,7 @@ export function createContextSync(o: ContextSyncOptions) {
           for (const c of result.accepted) s.sentOps.set(c.key, o.scheduler.now());
           continue;
         }
-        if (result.accepted.length <= SYNC_LIMITS.gossipPushOps) sendOps(s, result.accepted);
+        if (result.accepted.length <= SYNC_LIMITS.gossipPushOps) sendOps(s, from ? result.accepted : result.accepted.filter((c) => !s.sentOps.has(c.key)));
         else sendHeads(s);
       }
       o.onChange?.({ kind: 'ops', result, from: from?.info.linkId });
