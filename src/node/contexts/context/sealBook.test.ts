@@ -45,6 +45,20 @@ describe('seal book', () => {
     expect(await vouchedFor(store, [...first, ...small, ...more])).toBe(2 * big + 10);
   });
 
+  test('an add that merges seals writes the store once', async () => {
+    const store = memoryStore();
+    let writes = 0;
+    const counted: Store = { ...store, replaceSeals: (...a) => (writes++, store.replaceSeals(...a)) };
+    const seals = book(counted);
+    await seals.add(ops(10, 0));
+    writes = 0;
+    // Two seals of 10: the binary counter merges them.
+    await seals.add(ops(10, 10));
+    expect(writes).toBe(1);
+    expect(await store.seals(CONTEXT)).toHaveLength(1);
+    expect(await vouchedFor(store, ops(20, 0))).toBe(20);
+  });
+
   test('a large seal edited in the store after it was loaded is not laundered into a merge under a fresh MAC', async () => {
     const base = memoryStore();
     const first = ops(big, 0);

@@ -63,21 +63,24 @@ export function createSealBook(p: { context: string; store: Store; sealer: Promi
     return out;
   }
 
+  /**
+   * One store write per add: when the binary counter would merge the new seal with the
+   * newest ones, they are merged before writing (a write on the path of every op written here).
+   */
   async function addNow(ops: Op[]): Promise<void> {
     if (!ops.length) return;
-    await write(sealEntries(ops), []);
-    const merge = sealsToMerge(held.map((h) => h.count));
-    if (!merge) return;
-    const entries = await entriesOf(held.slice(-merge));
+    const added = sealEntries(ops);
+    const merge = sealsToMerge([...held.map((h) => h.count), entryCount(added)]);
+    const older = held.slice(held.length - Math.max(0, merge - 1));
+    const entries = await entriesOf(older);
     // Seals that failed their check leave the book (and the store, with the write); the rest,
-    // still the newest, merge into one.
-    for (let i = held.length - merge; i < held.length; ) {
+    // still the newest, merge with the new one.
+    for (let i = held.length - older.length; i < held.length; ) {
       if (entries.has(held[i]!.seq)) i++;
       else held.splice(i, 1);
     }
-    if (entries.size < 2) return;
     const merging = held.slice(held.length - entries.size);
-    await write(concatBytes(...merging.map((h) => entries.get(h.seq)!)), merging);
+    await write(concatBytes(...merging.map((h) => entries.get(h.seq)!), added), merging);
   }
 
   return {
