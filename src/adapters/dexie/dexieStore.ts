@@ -1,6 +1,6 @@
 import { bytesEqual } from '../../core/crypto/bytes.ts';
 import { Dexie, type EntityTable } from 'dexie';
-import { byEpochThenKeyOp, MAX_REJECTIONS_KEPT, RootConflictError, type SealRecord, type Store } from '../../core/store/index.ts';
+import { byEpochThenKeyOp, MAX_REJECTIONS_KEPT, RootConflictError, type RejectionRecord, type SealRecord, type Store } from '../../core/store/index.ts';
 import { MAX_POINTS_PER_CONTEXT } from '../../core/metrics/point.ts';
 import { keepNewest } from '../../core/alerts/index.ts';
 import { openDb } from './schema.ts';
@@ -19,9 +19,20 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
   const prefix = `idb://${name}/`;
   // Saved metrics notify nobody (see Store): their table is left out.
   const quiet = `${prefix}metrics/`;
+  // A context's refused ops are read after every change (alerts, views), and written rarely:
+  // they are kept here per context until the table is written, in this tab or another.
+  const rejectionsPart = `${prefix}rejections/`;
+  const rejectionsRead = new Map<string, RejectionRecord[]>();
+  let rejectionsWrites = 0;
+  const rejectionsChanged = () => {
+    rejectionsWrites++;
+    rejectionsRead.clear();
+  };
   // Dexie fires this for writes in this tab and, over BroadcastChannel, in other tabs.
   const onMutated = (parts: Record<string, unknown>) => {
-    if (Object.keys(parts).some((key) => key.startsWith(prefix) && !key.startsWith(quiet))) listeners.forEach((l) => l());
+    const keys = Object.keys(parts);
+    if (keys.some((key) => key.startsWith(rejectionsPart))) rejectionsChanged();
+    if (keys.some((key) => key.startsWith(prefix) && !key.startsWith(quiet))) listeners.forEach((l) => l());
   };
   Dexie.on('storagemutated', onMutated);
 
@@ -95,16 +106,24 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
       return (await db.snapshots.get(context))?.bytes;
     },
     putRejections: (records) =>
-      db.transaction('rw', db.rejections, async () => {
-        await db.rejections.bulkAdd(records.map((r) => ({ ...r })));
-        for (const context of new Set(records.map((r) => r.context))) {
-          const keys = await db.rejections.where('context').equals(context).primaryKeys();
-          if (keys.length > MAX_REJECTIONS_KEPT) await db.rejections.bulkDelete((keys as number[]).sort((a, b) => a - b).slice(0, keys.length - MAX_REJECTIONS_KEPT));
-        }
-      }),
+      db
+        .transaction('rw', db.rejections, async () => {
+          await db.rejections.bulkAdd(records.map((r) => ({ ...r })));
+          for (const context of new Set(records.map((r) => r.context))) {
+            const keys = await db.rejections.where('context').equals(context).primaryKeys();
+            if (keys.length > MAX_REJECTIONS_KEPT) await db.rejections.bulkDelete((keys as number[]).sort((a, b) => a - b).slice(0, keys.length - MAX_REJECTIONS_KEPT));
+          }
+        })
+        .finally(rejectionsChanged),
     async rejections(context) {
-      const rows = await db.rejections.where('context').equals(context).sortBy('seq');
-      return rows.map(({ seq: _seq, ...r }) => r);
+      let kept = rejectionsRead.get(context);
+      if (!kept) {
+        const writes = rejectionsWrites;
+        kept = (await db.rejections.where('context').equals(context).sortBy('seq')).map(({ seq: _seq, ...r }) => r);
+        // A write that landed while this read ran may be missing from it: not kept then.
+        if (writes === rejectionsWrites) rejectionsRead.set(context, kept);
+      }
+      return kept.map((r) => ({ ...r }));
     },
     ensureVaultKey: (candidate) => firstKeyWins(db.vault, candidate),
     ensureBoxKey: (candidate) => firstKeyWins(db.boxKey, candidate),
@@ -141,7 +160,7 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
         await db.privates.where('context').equals(context).delete();
         await db.epochKeys.where('context').equals(context).delete();
         await db.seals.where('context').equals(context).delete();
-      }),
+      }).finally(rejectionsChanged),
     async setting(key) {
       return (await db.settings.get(key))?.value;
     },

@@ -193,6 +193,21 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
         await store.close();
       });
 
+      if (openSecond) {
+        test('rejections written in another tab are read here, also after this tab read them', async () => {
+          const first = await open();
+          const second = await openSecond(first);
+          await first.putRejections([{ context: 'c1', reason: 'bad-signature', message: 'here', at: 1 }]);
+          expect((await first.rejections('c1')).map((r) => r.message)).toEqual(['here']);
+          await second.putRejections([{ context: 'c1', reason: 'bad-signature', message: 'there', at: 2 }]);
+          // Another tab's write reaches this one shortly after it lands, not necessarily at once.
+          await expect.poll(async () => (await first.rejections('c1')).map((r) => r.message), { timeout: 5_000 }).toEqual(['here', 'there']);
+          await second.deleteContext('c1');
+          await expect.poll(async () => first.rejections('c1'), { timeout: 5_000 }).toEqual([]);
+          await Promise.all([first.close(), second.close()]);
+        });
+      }
+
       test('deleting a context forgets its record, ops, snapshot, rejections, private entries, epoch keys and seals, and no other', async () => {
         const store = await open();
         for (const id of ['c1', 'c2']) {
