@@ -151,8 +151,7 @@ export function createContextSync(o: ContextSyncOptions) {
     return total;
   }
 
-  function sendHeads(s: Session): void {
-    const heads = durableHeads();
+  function sendHeads(s: Session, heads = durableHeads()): void {
     s.headsSent = heads.join();
     send(s, headsMessage(o.replica, heads));
   }
@@ -199,6 +198,7 @@ export function createContextSync(o: ContextSyncOptions) {
    * persistence. Batches are persisted in order, so the next is verified while this one is written.
    */
   async function takeOps(raw: Uint8Array[], from?: Session): Promise<ReceiveResult & { durable: Promise<void> }> {
+    const asked = from !== undefined && askForTheNextPart(from);
     const result = await o.replica.receive(raw, from?.link.id, from?.info.root);
     if (result.rejected.length) o.onChange?.({ kind: 'rejected', rejections: result.rejected, from: from?.info.linkId });
     if (from) chargeReceipt(from, result);
@@ -211,7 +211,7 @@ export function createContextSync(o: ContextSyncOptions) {
     // would only be sent again: a slow receiver got whole answers twice), show it what I
     // have now, and it answers with the next part.
     const drained = from !== undefined && from.inboundMessages <= 1;
-    if (from && drained && from.info.state === 'verified' && from.theirHeads.some((h) => !o.replica.dag.has(idKey(h))) && from.headsSent !== durableHeads().join()) {
+    if (from && drained && !asked && from.info.state === 'verified' && from.theirHeads.some((h) => !o.replica.dag.has(idKey(h))) && from.headsSent !== durableHeads().join()) {
       sendHeads(from);
     }
     if (!from) showRefusedAttempts(result);
@@ -243,6 +243,19 @@ export function createContextSync(o: ContextSyncOptions) {
     });
     persisting = durable.catch(() => undefined);
     return { ...result, durable };
+  }
+
+  /**
+   * Catching up from `s` (it named heads I lack) and about to check the last of its messages
+   * queued here: show it my heads now, so the next part of its answer arrives while this one
+   * is checked (it leaves out what it sent me lately, this message included). These heads may
+   * name ops not stored yet: only to the peer they came from, which can only answer with what
+   * follows them; a crash before they are stored makes the next heads ask for them again.
+   */
+  function askForTheNextPart(s: Session): boolean {
+    if (s.info.state !== 'verified' || s.inboundMessages > 1 || !s.theirHeads.some((h) => !o.replica.dag.has(idKey(h)))) return false;
+    sendHeads(s, o.replica.heads());
+    return true;
   }
 
   /**

@@ -12,8 +12,12 @@ export const SYNC_QUOTAS = {
   rejectedBytes: 256 * 1024,
   /** Bytes of ops from a peer still waiting for their parents. */
   pendingBytes: 8 * 1024 * 1024,
-  /** Ops sent in answer to one `heads` message; the peer asks again for the rest. */
-  answerBytes: 4 * 1024 * 1024,
+  /**
+   * Ops sent in answer to one `heads` message; the peer asks again for the rest (as it starts
+   * checking the last part, so the next is on the wire meanwhile). 4 MiB answers stalled the
+   * data channel for seconds on a busy receiver (docs/decisions/catch-up-and-signatures.md).
+   */
+  answerBytes: 1024 * 1024,
   /** Re-sending ops a peer was already sent (it asks by id) is allowed up to this many times the bytes it sent us… */
   resendFactor: 4,
   /** …plus this much, so a quiet peer on a lossy link still recovers a dropped op. */

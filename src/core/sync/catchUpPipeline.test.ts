@@ -1,0 +1,76 @@
+import { expect, test } from 'vitest';
+import * as Y from 'yjs';
+import { genesis, invite, joinBody, op, person, T0 } from '../context/testkit.ts';
+import { memoryLinkPair } from '../mesh/memoryLink.ts';
+import { simScheduler } from '../mesh/simScheduler.ts';
+import { encodeOp, idKey, type Op, type OpBody } from '../ops/op.ts';
+import { SYNC_QUOTAS } from './quota.ts';
+import { inlineBatchVerifier, type BatchVerifier } from '../crypto/batchVerifier.ts';
+import { syncNode } from './testkit.ts';
+
+/** A delta setting `key` to a string of `size` characters. */
+function bigDelta(key: string, size: number): OpBody {
+  const doc = new Y.Doc();
+  let update: Uint8Array = new Uint8Array();
+  doc.on('update', (u: Uint8Array) => (update = u));
+  doc.getMap('state').set(key, 'x'.repeat(size));
+  return { kind: 'delta', writer: 'kv', update, call: undefined, events: [] };
+}
+
+const flush = async (rounds = 4) => {
+  for (let i = 0; i < rounds; i++) await new Promise((r) => setTimeout(r, 0));
+};
+
+test('a node catching up asks for the next part of the history as it starts checking the last part it holds', async () => {
+  const [a, b] = await Promise.all([person('A', 911), person('B', 912)]);
+  const g = await genesis(a);
+  const joinB = await op(b.device, g.id, [g], joinBody(b.device, await invite(a.device, g.id, { nonce: 1 })), T0 + 100);
+  // Ops of ~60 KB, two and a half answers' worth.
+  const history: Op[] = [g, joinB];
+  for (let bytes = 0; bytes < 2.5 * SYNC_QUOTAS.answerBytes; bytes += 60_000) {
+    history.push(await op(a.device, g.id, [history.at(-1)!], bigDelta(`k${history.length}`, 60_000), T0 + 200 + history.length));
+  }
+  const scheduler = simScheduler(T0 + 60_000);
+  const A = syncNode(a, g.id, scheduler);
+  // B's signature checks can be held: B is then stuck checking what it got.
+  let held: (() => void)[] | undefined;
+  const signatures: BatchVerifier = {
+    name: 'held',
+    verify: async (checks) => {
+      if (held) await new Promise<void>((r) => held!.push(r));
+      return inlineBatchVerifier.verify(checks);
+    },
+  };
+  const B = syncNode(b, g.id, scheduler, { proofs: { signatures } });
+  await A.sync.publish(history);
+  await B.sync.publish([g, joinB]);
+  held = [];
+  const ab = memoryLinkPair({ scheduler, names: ['A', 'B'] });
+  A.sync.addLink(ab.a);
+  B.sync.addLink(ab.b);
+  const run = async (ms: number) => {
+    for (let t = 0; t < ms; t += 10) {
+      scheduler.advance(10);
+      await flush();
+    }
+  };
+  // Well within one anti-entropy period (500 ms in the testkit): no periodic heads help.
+  await run(200);
+  const opsSentToB = () => A.sync.peers()[0]!.sent.ops;
+  // B is stuck checking the first part, and has asked for the second: A sent it.
+  expect(B.replica.historySize()).toBe(2);
+  expect(held.length).toBeGreaterThan(0);
+  let firstPart = 0;
+  for (let bytes = 0, i = 2; i < history.length && bytes + encodeOp(history[i]!).length <= SYNC_QUOTAS.answerBytes; i++) {
+    bytes += encodeOp(history[i]!).length;
+    firstPart++;
+  }
+  expect(opsSentToB()).toBeGreaterThan(firstPart);
+  const released = held;
+  held = undefined;
+  released.forEach((r) => r());
+  await run(200);
+  expect(history.every((o) => B.replica.inHistory(idKey(o.id)))).toBe(true);
+  A.sync.stop();
+  B.sync.stop();
+}, 60_000);
