@@ -1,5 +1,5 @@
 import type { Scheduler } from '../core/mesh/Scheduler.ts';
-import type { CertificateStore, KeyStore, Store } from '../core/store/index.ts';
+import { beyondHistory, type CertificateStore, type KeyStore, type Store } from '../core/store/index.ts';
 import { openVault } from '../adapters/webcrypto/vault.ts';
 import { toBase58 } from '../core/codec/index.ts';
 import { toHex, type BatchVerifier } from '../core/crypto/index.ts';
@@ -187,7 +187,7 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
       checking = false;
     }
   };
-  const stopFollowing = store.onChange(() => void follow());
+  const stopFollowing = store.onChange((areas) => areas.has('identity') && void follow());
   // Started signed in or not: it follows the store, so a later login starts it too.
   const directory = directoryService({ identity, contexts, store, mesh, settings: getSettings, scheduler, now: platform.now, randomBytes: platform.randomBytes, proofs });
   await directory.start();
@@ -230,7 +230,8 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
       },
     },
     onChange(listener) {
-      const a = store.onChange(listener);
+      // A context's ops, seals and snapshots are written on every op: its own change event says so.
+      const a = store.onChange((areas) => beyondHistory(areas) && listener());
       const b = contexts.onChange(listener);
       return () => {
         a();

@@ -11,7 +11,7 @@ import {
 } from '../core/directory/index.ts';
 import type { ProofOptions, RootId } from '../core/identity/index.ts';
 import type { Scheduler } from '../core/mesh/Scheduler.ts';
-import type { StoreEvents } from '../core/store/index.ts';
+import { beyondHistory, type StoreEvents } from '../core/store/index.ts';
 import type { MeshPort } from './contexts/meshPort.ts';
 import { NotSignedInError, type IdentityService, type SigningIdentity } from './identityService.ts';
 import { SETTINGS_LIMITS, type NodeSettings } from './settings.ts';
@@ -262,7 +262,7 @@ export function directoryService(d: DirectoryDeps) {
     async start(): Promise<void> {
       if (!started) {
         started = true;
-        unsubscribe = [d.store.onChange(refreshSoon), d.contexts.onChange(refreshSoon)];
+        unsubscribe = [d.store.onChange((areas) => beyondHistory(areas) && refreshSoon()), d.contexts.onChange(refreshSoon)];
       }
       await refresh();
     },

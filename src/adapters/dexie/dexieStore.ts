@@ -1,11 +1,26 @@
 import { bytesEqual } from '../../core/crypto/bytes.ts';
 import { Dexie, type EntityTable } from 'dexie';
-import { byEpochThenKeyOp, MAX_REJECTIONS_KEPT, RootConflictError, type RejectionRecord, type SealRecord, type Store } from '../../core/store/index.ts';
+import { byEpochThenKeyOp, MAX_REJECTIONS_KEPT, RootConflictError, type RejectionRecord, type SealRecord, type Store, type StoreArea } from '../../core/store/index.ts';
 import { MAX_POINTS_PER_CONTEXT } from '../../core/metrics/point.ts';
 import { keepNewest } from '../../core/alerts/index.ts';
 import { openDb } from './schema.ts';
 
 export const DEFAULT_DB_NAME = 'tabnode';
+
+/** The Store's area of each table (its `onChange` tells listeners which were written). */
+const AREAS: Record<string, StoreArea> = {
+  device: 'identity',
+  root: 'identity',
+  delegations: 'identity',
+  revocations: 'identity',
+  boxKey: 'identity',
+  vault: 'identity',
+  sealKey: 'identity',
+  ops: 'history',
+  seals: 'history',
+  snapshots: 'history',
+};
+const areaOf = (table: string): StoreArea => AREAS[table] ?? 'other';
 
 /**
  * The browser Store: one IndexedDB database per profile, shared by its tabs. Writes that
@@ -15,7 +30,7 @@ export const DEFAULT_DB_NAME = 'tabnode';
 export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
   const db = openDb(name);
   await db.open();
-  const listeners = new Set<() => void>();
+  const listeners = new Set<(areas: ReadonlySet<StoreArea>) => void>();
   const prefix = `idb://${name}/`;
   // Saved metrics notify nobody (see Store): their table is left out.
   const quiet = `${prefix}metrics/`;
@@ -32,7 +47,9 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
   const onMutated = (parts: Record<string, unknown>) => {
     const keys = Object.keys(parts);
     if (keys.some((key) => key.startsWith(rejectionsPart))) rejectionsChanged();
-    if (keys.some((key) => key.startsWith(prefix) && !key.startsWith(quiet))) listeners.forEach((l) => l());
+    const areas = new Set<StoreArea>();
+    for (const key of keys) if (key.startsWith(prefix) && !key.startsWith(quiet)) areas.add(areaOf(key.slice(prefix.length).split('/')[0]!));
+    if (areas.size) listeners.forEach((l) => l(areas));
   };
   Dexie.on('storagemutated', onMutated);
 

@@ -228,10 +228,23 @@ export interface SealRecord {
   mac: Uint8Array;
 }
 
+/**
+ * What a change touched: `identity` is who signs here (root, device key, delegations,
+ * revocations, box and vault keys); `history` a context's ops, seals and snapshot, written
+ * on every op (the running context reports those changes itself); `other` the rest.
+ */
+export type StoreArea = 'identity' | 'history' | 'other';
+
+/** Whether a change touched more than contexts' histories (which their contexts report themselves). */
+export const beyondHistory = (areas: ReadonlySet<StoreArea>): boolean => [...areas].some((a) => a !== 'history');
+
 /** Hearing changes (this tab's or another's), and closing the store. */
 export interface StoreEvents {
-  /** Called after any change, made by this store or by another tab on the same profile. */
-  onChange(listener: () => void): () => void;
+  /**
+   * Called after any change, made by this store or by another tab on the same profile, with
+   * the areas it touched (listeners that only act on some skip the rest: ops are written often).
+   */
+  onChange(listener: (areas: ReadonlySet<StoreArea>) => void): () => void;
   close(): Promise<void>;
 }
 

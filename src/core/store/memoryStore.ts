@@ -2,7 +2,7 @@ import { keepNewest } from '../alerts/alertBook.ts';
 import type { AlertRecord } from '../alerts/alert.ts';
 import type { BoxKeyPair } from '../crypto/hpke.ts';
 import { bytesEqual } from '../crypto/bytes.ts';
-import type { ContextRecord, DelegationRecord, DeviceKeyRecord, EpochKeyRecord, MetricsRecord, RejectionRecord, RevocationRecord, RootRecord, SealRecord, SettingValue, Store } from './Store.ts';
+import type { ContextRecord, DelegationRecord, DeviceKeyRecord, EpochKeyRecord, MetricsRecord, RejectionRecord, RevocationRecord, RootRecord, SealRecord, SettingValue, Store, StoreArea } from './Store.ts';
 import { MAX_POINTS_PER_CONTEXT } from '../metrics/point.ts';
 import { byEpochThenKeyOp, MAX_REJECTIONS_KEPT, RootConflictError } from './Store.ts';
 
@@ -28,22 +28,22 @@ export function memoryStore(): Store {
   let sealKey: CryptoKey | undefined;
   const seals = new Map<string, SealRecord[]>();
   let sealSeq = 0;
-  const listeners = new Set<() => void>();
-  const changed = () => queueMicrotask(() => listeners.forEach((l) => l()));
+  const listeners = new Set<(areas: ReadonlySet<StoreArea>) => void>();
+  const changed = (area: StoreArea) => queueMicrotask(() => listeners.forEach((l) => l(new Set([area]))));
 
   return {
     deviceKey: async () => device,
     async ensureDeviceKey(candidate) {
       if (!device) {
         device = candidate;
-        changed();
+        changed('identity');
       }
       return device;
     },
     async replaceDeviceKey(current, next) {
       if (device && bytesEqual(device.publicKey, current)) {
         device = next;
-        changed();
+        changed('identity');
       }
       return device;
     },
@@ -51,35 +51,35 @@ export function memoryStore(): Store {
     async setRoot(next) {
       if (root && root.id !== next.id) throw new RootConflictError(root.id, next.id);
       root = next;
-      changed();
+      changed('identity');
       return root;
     },
     async clearRoot() {
       root = undefined;
       device = undefined;
       boxKey = undefined;
-      changed();
+      changed('identity');
     },
     async putDelegation(record) {
       delegations.set(record.clientKey, record);
-      changed();
+      changed('identity');
     },
     delegations: async () => [...delegations.values()],
     async putRevocation(record) {
       revocations.set(record.clientKey, record);
-      changed();
+      changed('identity');
     },
     revocations: async () => [...revocations.values()],
     async putContext(record) {
       contexts.set(record.id, structuredClone(record));
-      changed();
+      changed('other');
     },
     contexts: async () => [...contexts.values()].map((c) => structuredClone(c)),
     async putOps(context, list) {
       let stored = ops.get(context);
       if (!stored) ops.set(context, (stored = new Map()));
       for (const { key, bytes } of list) if (!stored.has(key)) stored.set(key, bytes.slice());
-      changed();
+      changed('history');
     },
     ops: async (context) => [...(ops.get(context)?.values() ?? [])],
     async putSnapshot(context, bytes) {
@@ -92,7 +92,7 @@ export function memoryStore(): Store {
         list.push({ ...r });
         rejections.set(r.context, list.slice(-MAX_REJECTIONS_KEPT));
       }
-      changed();
+      changed('other');
     },
     rejections: async (context) => [...(rejections.get(context) ?? [])],
     async ensureVaultKey(candidate) {
@@ -116,7 +116,7 @@ export function memoryStore(): Store {
       let kept = epochKeys.get(context);
       if (!kept) epochKeys.set(context, (kept = new Map()));
       for (const r of records) kept.set(r.keyOp, { keyOp: r.keyOp, epoch: r.epoch, wrapped: r.wrapped.slice() });
-      changed();
+      changed('other');
     },
     epochKeys: async (context) =>
       [...(epochKeys.get(context)?.values() ?? [])].map((r) => ({ ...r, wrapped: r.wrapped.slice() })).sort(byEpochThenKeyOp),
@@ -132,19 +132,19 @@ export function memoryStore(): Store {
       privates.delete(context);
       epochKeys.delete(context);
       seals.delete(context);
-      changed();
+      changed('other');
     },
     setting: async (key) => structuredClone(settings.get(key)),
     async putSetting(key, value) {
       settings.set(key, structuredClone(value));
-      changed();
+      changed('other');
     },
     alerts: async () => structuredClone(alerts),
     async updateAlerts(change) {
       const next = change(structuredClone(alerts));
       if (next) {
         alerts = keepNewest(structuredClone(next));
-        changed();
+        changed('other');
       }
       return structuredClone(alerts);
     },

@@ -3,7 +3,7 @@ import { acknowledgeAlerts, MAX_ALERTS_KEPT, recordObservations } from '../alert
 import type { AlertObservation } from '../alerts/alert.ts';
 import { openSealedBox, sealToBoxKey, type BoxKeyPair } from '../crypto/hpke.ts';
 import type { RootId } from '../identity/index.ts';
-import type { DeviceKeyRecord, RootRecord, Store } from './Store.ts';
+import type { DeviceKeyRecord, RootRecord, Store, StoreArea } from './Store.ts';
 import { RootConflictError } from './Store.ts';
 import { MAX_POINTS_PER_CONTEXT, type HealthPoint } from '../metrics/point.ts';
 
@@ -415,11 +415,27 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
         await store.close();
       });
 
+      test('listeners hear which areas a change touched: a context history, the identity, or other', async () => {
+        const store = await open();
+        const heard: StoreArea[] = [];
+        store.onChange((areas) => heard.push(...areas));
+        const after = async (write: () => Promise<unknown>) => {
+          heard.length = 0;
+          await write();
+          await expect.poll(() => heard.length).toBeGreaterThan(0);
+          return [...new Set(heard)];
+        };
+        expect(await after(() => store.putOps('c1', [{ key: 'a', bytes: new Uint8Array([1]) }]))).toEqual(['history']);
+        expect(await after(() => store.setRoot(rootRecord(ROOT_A)))).toEqual(['identity']);
+        expect(await after(() => store.putSetting('x', 1))).toEqual(['other']);
+        await store.close();
+      });
+
       if (openSecond) {
         test('a change made in one tab is heard in the other', async () => {
           const first = await open();
           const second = await openSecond(first);
-          const heard = new Promise<void>((resolve) => second.onChange(resolve));
+          const heard = new Promise<void>((resolve) => second.onChange(() => resolve()));
           await first.putSetting('theme', 'dark');
           await heard;
           expect(await second.setting('theme')).toBe('dark');
