@@ -1,18 +1,19 @@
 import { isDeltaKind } from '../governance/rules.ts';
-import { fromHex, sha256, toHex, type Signer } from '../crypto/index.ts';
+import { fromHex, toHex, type Signer } from '../crypto/index.ts';
 import type { Rejection, Replica, ReceiveResult } from '../context/replica.ts';
 import type { CheckedOp } from '../governance/checkedOp.ts';
-import { delegationCodec } from '../identity/index.ts';
 import type { Link } from '../mesh/Link.ts';
 import type { Scheduler } from '../mesh/Scheduler.ts';
 import { encodeOp, idKey, type Op } from '../ops/op.ts';
 import { headsMessage, missingFor } from './answers.ts';
 import { createCatchUpTracker, type CatchUpProgress } from './catchUp.ts';
-import { admitPeer, authenticatePeer, checkClocks, refusalCode, signHandshake } from './handshake.ts';
-import { PROTOCOL_VERSION, SYNC_LIMITS, syncCodec, type Credential, type SyncMessage } from './messages.ts';
+import { createAdmission } from './admission.ts';
+import { createAppTransfer } from './appTransfer.ts';
+import { SYNC_LIMITS, syncCodec, type Credential, type SyncMessage } from './messages.ts';
 import { QuotaBreach, SYNC_QUOTAS } from './quota.ts';
 import { newSession, resendCredit, type PeerInfo, type Session } from './session.ts';
 import { serialQueue } from '../tasks/serialQueue.ts';
+import { createSyncWire } from './wire.ts';
 
 export type { PeerInfo } from './session.ts';
 
@@ -55,12 +56,6 @@ export type SyncEvent =
   /** A peer was let go because our clocks disagree past the tolerance. */
   | { kind: 'clock'; from: string; message: string };
 
-/**
- * Replicates one context over any number of Links: an authenticated handshake first, then
- * push-based sync from each side's heads, gossip of new ops, and periodic heads
- * re-exchange. Only admitted peers are sent ops and only their ops are taken in; every op
- * goes through the replica's gate; every buffer a peer fills is bounded (quota.ts).
- */
 /** Ops published through a sync that was stopped (its context closed or forgotten): they are neither verified nor stored. */
 export class SyncStoppedError extends Error {
   override readonly name = 'SyncStoppedError';
@@ -69,10 +64,19 @@ export class SyncStoppedError extends Error {
   }
 }
 
+/**
+ * Replicates one context over any number of Links: an authenticated handshake first, then
+ * push-based sync from each side's heads, gossip of new ops, and periodic heads
+ * re-exchange. Only admitted peers are sent ops and only their ops are taken in; every op
+ * goes through the replica's gate; every buffer a peer fills is bounded (quota.ts).
+ * Who a peer is and whether it is admitted: admission.ts; app binaries: appTransfer.ts.
+ */
 export function createContextSync(o: ContextSyncOptions) {
-  const sessions = new Map<string, Session>();
-  /** App binaries asked for and not yet received: hash → resolvers. */
-  const wantedApps = new Map<string, ((bytes: Uint8Array) => void)[]>();
+  let stopped = false;
+  const wire = createSyncWire(o, () => stopped);
+  const { sessions, send, close, breach, verified } = wire;
+  const apps = createAppTransfer(wire);
+  const admission = createAdmission(wire, (s) => sendHeads(s));
   /** Persistence queue: ops are written in the order they were verified. */
   let persisting: Promise<unknown> = Promise.resolve();
   /**
@@ -85,41 +89,10 @@ export function createContextSync(o: ContextSyncOptions) {
   const antiEntropyMs = o.antiEntropyMs ?? 3000;
   /** An op sent to a peer is not sent again unprompted before this; the peer's heads then show whether it arrived. */
   const resendAfterMs = 2 * antiEntropyMs;
-  const myRoot = delegationCodec.decode(o.identity.delegation).claims.root;
-  let stopped = false;
   const catchUp = createCatchUpTracker();
   // Receives are serialised so verdicts and persistence happen in arrival order. Each link
   // has at most one receive waiting here, so a flooding peer gets its turn, not the floor.
   const serial = serialQueue();
-
-  function send(s: Session, m: SyncMessage): void {
-    if (s.link.closed) return;
-    const bytes = syncCodec.encode(m);
-    s.info.sent.messages++;
-    s.info.sent.bytes += bytes.length;
-    if (m.kind === 'ops') s.info.sent.ops += m.ops.length;
-    s.outboundBytes += bytes.length;
-    s.link.send(bytes).then(
-      () => void (s.outboundBytes -= bytes.length),
-      () => void (s.outboundBytes -= bytes.length),
-    );
-  }
-
-  function close(s: Session, reason: string): void {
-    if (s.info.state === 'closed') return;
-    send(s, { kind: 'bye', reason: reason.slice(0, 200) });
-    s.info.state = 'closed';
-    s.info.closeReason = reason;
-    s.link.close(reason);
-    o.onChange?.({ kind: 'peers' });
-  }
-
-  function breach(s: Session, e: QuotaBreach): void {
-    if (s.info.state === 'closed') return;
-    o.replica.dag.dropPendingFrom(s.link.id);
-    close(s, `quota: ${e.message}`);
-    o.onChange?.({ kind: 'breach', from: s.link.id, message: `${s.info.label ?? s.link.id} was disconnected: ${e.message}` });
-  }
 
   /**
    * Send ops (parents first) in messages of bounded size; at most `budget` bytes. Ops the
@@ -174,10 +147,6 @@ export function createContextSync(o: ContextSyncOptions) {
       else for (const p of o.replica.dag.get(k)?.op.parents ?? []) stack.push(idKey(p));
     }
     return [...out].sort();
-  }
-
-  function verified(): Session[] {
-    return [...sessions.values()].filter((s) => s.info.state === 'verified');
   }
 
   /** Ask `s` for ids I lack, leaving out those asked for recently. */
@@ -239,7 +208,7 @@ export function createContextSync(o: ContextSyncOptions) {
         else sendHeads(s);
       }
       o.onChange?.({ kind: 'ops', result, from: from?.info.linkId });
-      if (result.accepted.some((c) => !isDeltaKind(c.op.body.kind))) recheckPeers();
+      if (result.accepted.some((c) => !isDeltaKind(c.op.body.kind))) admission.recheckPeers();
     });
     persisting = durable.catch(() => undefined);
     return { ...result, durable };
@@ -282,46 +251,6 @@ export function createContextSync(o: ContextSyncOptions) {
     }
   }
 
-  /** Judge (again) whether an authenticated peer may have ops; start syncing when it may. */
-  async function admit(s: Session): Promise<void> {
-    if (!s.auth || s.info.state === 'closed') return;
-    const judgement = ++s.admissions;
-    const verdict = await admitPeer(s.auth.claims, s.auth.credential, o.replica.contextId, o.replica.governance(), o.now(), s.auth.origin);
-    if ((s.info.state as PeerInfo['state']) === 'closed' || judgement !== s.admissions) return;
-    const was = s.info.state;
-    if (verdict.ok) {
-      s.info.state = 'verified';
-      s.info.standing = verdict.standing;
-      delete s.info.refusal;
-      if (was !== 'verified') sendHeads(s);
-    } else {
-      if (was !== 'refused') send(s, { kind: 'refused', code: refusalCode(verdict.reason), reason: verdict.message.slice(0, 200) });
-      s.info.state = 'refused';
-      s.info.refusal = verdict.message;
-      // A refused link holds a connection slot: it gets a while for governance to catch up, then goes.
-      if (was !== 'refused') {
-        o.scheduler.schedule(SYNC_QUOTAS.refusedLingerMs, () => {
-          // Still refused by this very judgement (not admitted and refused again since).
-          if (s.info.state === 'refused' && s.admissions === judgement) close(s, `refused: ${s.info.refusal}`);
-        });
-      }
-    }
-    if (was !== s.info.state) o.onChange?.({ kind: 'peers' });
-  }
-
-  /** After governance changed: every peer's admission may have changed with it. */
-  function recheckPeers(): void {
-    for (const s of sessions.values()) void admit(s);
-  }
-
-  /** The invite my root joined with, from its join op: shown to a peer whose history does not know me yet. */
-  function myJoinInvite(): Credential | undefined {
-    for (const c of o.replica.dag.all()) {
-      if (c.op.body.kind === 'join' && c.delegation?.root === myRoot && o.replica.inHistory(c.key)) return { kind: 'invite', invite: c.op.body.invite };
-    }
-    return undefined;
-  }
-
   async function onMessage(s: Session, bytes: Uint8Array): Promise<void> {
     let m: SyncMessage;
     s.info.received.messages++;
@@ -333,20 +262,7 @@ export function createContextSync(o: ContextSyncOptions) {
       return;
     }
     if (m.kind === 'ops') s.info.received.ops += m.ops.length;
-    if (m.kind === 'refused') {
-      // Only a peer that proved its key may tell us (and the person joining) why it refuses.
-      if (!s.auth) return;
-      s.info.refusedBy = m.reason;
-      s.info.refusedByCode = m.code;
-      o.onChange?.({ kind: 'peers' });
-      // Its history may not have my join yet: show it the invite I joined with instead.
-      const fallback = m.code === 'not-a-member' && !s.triedJoinInvite ? myJoinInvite() : undefined;
-      if (fallback && s.theirNonce) {
-        s.triedJoinInvite = true;
-        await sendAuth(s, fallback);
-      }
-      return;
-    }
+    if (m.kind === 'refused') return admission.onRefused(s, m);
     if (m.kind === 'bye') {
       s.info.state = 'closed';
       s.info.closeReason = `peer left: ${m.reason}`;
@@ -356,7 +272,7 @@ export function createContextSync(o: ContextSyncOptions) {
     }
     // Before the peer proved its key nothing but the handshake counts. Ignored rather than
     // fatal: on a lossy, reordering link heads can overtake auth (and are sent again).
-    if (m.kind === 'hello' || m.kind === 'auth') return onHandshake(s, m);
+    if (m.kind === 'hello' || m.kind === 'auth') return admission.onHandshake(s, m);
     // Nothing from a peer that is not admitted is taken in: no heads, no asks, no ops.
     if (s.info.state !== 'verified') {
       if (m.kind === 'ops' && s.auth) noteIgnoredOps(s, m.ops);
@@ -388,38 +304,11 @@ export function createContextSync(o: ContextSyncOptions) {
       case 'checkpoint':
         if (s.checkpoints.take(1, o.scheduler.now())) o.onChange?.({ kind: 'checkpoint', from: s.info.linkId, bytes: m.checkpoint });
         return;
-      case 'app-want': {
-        const hash = idKey(m.hash);
-        const times = s.appSends.get(hash) ?? 0;
-        if (times >= SYNC_QUOTAS.appSendsPerHash) return;
-        const bytes = await o.apps?.get(hash);
-        if (!bytes) return;
-        s.appSends.set(hash, times + 1);
-        send(s, { kind: 'app', bytes });
-        return;
-      }
-      case 'app': {
-        const hash = idKey(sha256(m.bytes));
-        const waiting = wantedApps.get(hash);
-        if (!waiting) {
-          // Not asked for: while this node waits for an app, a binary that hashes to none of
-          // the ones asked for is a wrong or tampered one, and its sender is told on.
-          if (wantedApps.size) rejectApp(s, hash, m.bytes.length);
-          return;
-        }
-        wantedApps.delete(hash);
-        await o.apps?.put(hash, m.bytes);
-        for (const resolve of waiting) resolve(m.bytes);
-        return;
-      }
+      case 'app-want':
+        return apps.onAppWant(s, m);
+      case 'app':
+        return apps.onApp(s, m);
     }
-  }
-
-  function rejectApp(s: Session, hash: string, bytes: number): void {
-    const rejection: Rejection = { reason: 'bad-app', message: `${s.info.label ?? 'a peer'} sent an app binary whose SHA-256 (${hash.slice(0, 12)}…) is not the app asked for: tampered or wrong, not kept`, bytes };
-    o.onChange?.({ kind: 'rejected', rejections: [rejection], from: s.info.linkId });
-    s.rejectedBytes += bytes;
-    if (s.rejectedBytes > SYNC_QUOTAS.rejectedBytes) breach(s, new QuotaBreach('rejectedBytes', 'it keeps sending app binaries that are not what was asked for'));
   }
 
   /**
@@ -465,62 +354,10 @@ export function createContextSync(o: ContextSyncOptions) {
     o.onChange?.({ kind: 'peers' });
   }
 
-  async function onHandshake(s: Session, m: Extract<SyncMessage, { kind: 'hello' | 'auth' }>): Promise<void> {
-    if (m.kind === 'hello') {
-      // A repeated hello (a retransmission) gets my auth again; a different nonce is an attack or a bug.
-      if (s.theirNonce && idKey(s.theirNonce) !== idKey(m.nonce)) return close(s, 'protocol error: a second hello');
-      if (m.protocol !== PROTOCOL_VERSION) return close(s, `the peer speaks protocol ${m.protocol}, this node ${PROTOCOL_VERSION}: update the older Tabnode`);
-      if (idKey(m.context) !== o.replica.contextKey) return close(s, 'this link is for another context');
-      s.info.clockOffsetMs = m.time - o.now();
-      const clocks = checkClocks(s.info.clockOffsetMs);
-      if (!clocks.ok) {
-        o.onChange?.({ kind: 'clock', from: s.link.id, message: clocks.message });
-        return close(s, clocks.message);
-      }
-      s.theirNonce = m.nonce;
-      await sendAuth(s);
-      return;
-    }
-    if (!s.theirNonce) return; // it overtook the hello; the peer sends it again
-    if (s.auth) {
-      // A retransmission, or the same key presenting another credential after a refusal.
-      if (toHex(m.key) !== toHex(s.auth.claims.clientKey) || m.credential.kind === s.auth.credential.kind) return;
-      if (++s.reauths > SYNC_QUOTAS.reauths) return;
-    }
-    const verdict = await authenticatePeer({
-      context: o.replica.contextId,
-      key: m.key,
-      delegation: m.delegation,
-      signature: m.signature,
-      theirNonce: s.theirNonce,
-      myNonce: s.myNonce,
-      now: o.now(),
-      proofs: o.replica.proofs,
-    });
-    if (!verdict.ok) return close(s, `not allowed: ${verdict.message}`);
-    s.auth = { claims: verdict.claims!, credential: m.credential, ...(verdict.origin === undefined ? {} : { origin: verdict.origin }) };
-    Object.assign(s.info, { root: verdict.claims!.root, key: toHex(m.key), label: verdict.claims!.label });
-    await admit(s);
-  }
-
-  async function sendAuth(s: Session, credential: Credential = o.identity.credential()): Promise<void> {
-    const signature = await signHandshake(o.identity.signer, o.replica.contextId, s.myNonce, s.theirNonce!);
-    send(s, { kind: 'auth', key: o.identity.signer.publicKey, delegation: o.identity.delegation, credential, signature });
-  }
-
-  function sendHello(s: Session): void {
-    send(s, { kind: 'hello', protocol: PROTOCOL_VERSION, context: o.replica.contextId, nonce: s.myNonce, time: Math.max(0, Math.floor(o.now())) });
-  }
-
   function antiEntropy(): void {
     if (stopped) return;
     for (const s of verified()) sendHeads(s);
-    // Links are reliable in browsers; retransmitting an unfinished handshake covers lossy ones.
-    for (const s of sessions.values()) {
-      if (s.auth) continue;
-      sendHello(s);
-      if (s.theirNonce) void sendAuth(s);
-    }
+    for (const s of sessions.values()) admission.retry(s);
     o.scheduler.schedule(antiEntropyMs, antiEntropy);
   }
   o.scheduler.schedule(antiEntropyMs, antiEntropy);
@@ -562,7 +399,7 @@ export function createContextSync(o: ContextSyncOptions) {
       o.scheduler.schedule(SYNC_QUOTAS.handshakeMs, () => {
         if (s.info.state === 'handshaking') close(s, `the handshake did not finish within ${SYNC_QUOTAS.handshakeMs / 1000} s`);
       });
-      sendHello(s);
+      admission.sendHello(s);
       o.onChange?.({ kind: 'peers' });
     },
 
@@ -594,19 +431,7 @@ export function createContextSync(o: ContextSyncOptions) {
     },
 
     /** Ask admitted peers for an app binary; resolves once one arrives that hashes right. */
-    fetchApp(hash: string): Promise<Uint8Array> {
-      return new Promise((resolve) => {
-        const waiting = wantedApps.get(hash) ?? [];
-        waiting.push(resolve);
-        wantedApps.set(hash, waiting);
-        const askApp = () => {
-          if (!wantedApps.has(hash) || stopped) return;
-          for (const s of verified()) send(s, { kind: 'app-want', hash: fromHex(hash) });
-          o.scheduler.schedule(antiEntropyMs, askApp);
-        };
-        askApp();
-      });
-    },
+    fetchApp: (hash: string): Promise<Uint8Array> => apps.fetchApp(hash, antiEntropyMs),
 
     broadcastCheckpoint(bytes: Uint8Array): void {
       for (const s of verified()) send(s, { kind: 'checkpoint', checkpoint: bytes });
