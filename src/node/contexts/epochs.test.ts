@@ -119,6 +119,31 @@ describe('epoch keys in the node', () => {
     await until('the secret is gone once settled', async () => (await storeB.contexts()).find((c) => c.id === id)?.inviteBoxSecret === undefined);
   }, 30_000);
 
+  test('a joiner whose join is valid before the grant to its invite arrives (a long history) grants its own device as soon as it has it', async () => {
+    const [storeA, storeB] = [memoryStore(), memoryStore()];
+    const hub = memoryMeshHub(realTimeScheduler);
+    const a = await testNode(hub, 'Alice laptop', storeA);
+    nodes.push(a);
+    const id = await a.contexts.create('Team');
+    // Several answers (1 MiB each) of history before the invite: the grant to the invite,
+    // its newest op, comes in a later part than the ops Bob's join can be judged on.
+    for (let i = 0; i < 80; i++) await a.contexts.open(id).write({ method: 'set', args: { key: `page${i}`, value: 'x'.repeat(60_000) } });
+    const link = await a.contexts.open(id).invite({ role: 'writer' });
+    const b = await testNode(hub, 'Bob laptop', storeB);
+    nodes.push(b);
+    await b.contexts.join(link);
+    await until('Bob settled', async () => !(await b.contexts.open(id).view()).joining);
+    const ops = async () => storedOps(storeB, id);
+    const bobKey = toHex((await ops()).find((o) => o.body.kind === 'join')!.author);
+    const bobBox = (await ops()).flatMap((o) => (o.body.kind === 'join' && o.body.boxKey ? [toHex(o.body.boxKey)] : []))[0]!;
+    const grantsToBob = async () => (await ops()).filter((o) => o.body.kind === 'grant-epoch' && !o.body.invite && o.body.boxes.some((x) => toHex(x.to) === bobBox));
+    // Bob's own grant, not Alice's fallback for him (which waits 5-10 s).
+    await until('Bob’s device granted', async () => (await grantsToBob()).length > 0, 4_000);
+    expect((await grantsToBob()).map((o) => toHex(o.author))).toEqual([bobKey]);
+    await until('Bob reads the state', async () => (await b.contexts.open(id).view()).kv.length === 80);
+    await until('the invite box secret is gone', async () => (await storeB.contexts()).find((c) => c.id === id)?.inviteBoxSecret === undefined);
+  }, 30_000);
+
   test('removing a member rotates at once; the new key is sealed to everyone but the removed device', async () => {
     const { a, b, id, storeA, storeB } = await aliceAndBob();
     const bRoot = (await b.identity.status()).root!.id;

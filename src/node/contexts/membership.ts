@@ -34,8 +34,14 @@ export interface MembershipDeps {
   boxKey(): Promise<BoxKeyPair>;
   /** Once the join op is valid, before the device counts as settled (epoch keys: its own grant). */
   afterJoin?(): Promise<void>;
-  /** The join settled: the invite and its box secret are gone from the record (drop any copy in memory). */
+  /** The invite's box secret is gone from the record (drop any copy in memory). */
   onSettled?(): void;
+  /**
+   * Whether this device holds the epoch key of the heads (true in a clear context). The
+   * invite's box secret is kept until it does: a join can be valid before the grant to the
+   * invite arrives (it is the newest op of a long history), and only that secret opens it.
+   */
+  keyHeld?(): boolean;
 }
 
 /**
@@ -68,8 +74,18 @@ export function membershipTasks(d: MembershipDeps) {
 
   async function settled(): Promise<void> {
     delete record.invite;
-    delete record.inviteBoxSecret;
     delete record.rejoin;
+    if (d.keyHeld?.() ?? true) {
+      delete record.inviteBoxSecret;
+      d.onSettled?.();
+    }
+    await store.putContext(record);
+  }
+
+  /** Settled, and the key the invite's box opened is held now: its secret goes. */
+  async function releaseInviteBox(): Promise<void> {
+    if (!record.inviteBoxSecret || record.invite || record.rejoin || !(d.keyHeld?.() ?? true)) return;
+    delete record.inviteBoxSecret;
     d.onSettled?.();
     await store.putContext(record);
   }
@@ -82,7 +98,8 @@ export function membershipTasks(d: MembershipDeps) {
 
   /** While joining or rejoining: once the history allows it, make the join or add-device op. */
   async function attemptJoin(): Promise<void> {
-    if ((!record.invite && !record.rejoin) || d.isClosed()) return;
+    if (d.isClosed()) return;
+    if (!record.invite && !record.rejoin) return releaseInviteBox();
     const g = replica.governance();
     if (g.members.size === 0) return; // the history has not arrived yet
     // Done once the context knows this key under the current delegation (a renewal or a

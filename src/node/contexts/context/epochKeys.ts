@@ -138,6 +138,9 @@ export function createEpochKeys(p: {
   }
 
   return {
+    /** Whether the key of the current heads is held here (true in a clear context). */
+    headsKeyHeld,
+
     /** Writes waiting for a key now (each removes itself once it has it or its wait ran out). */
     waiters: (): number => waiting.size,
 

@@ -5,7 +5,7 @@ const SLOT = 'tabnode:invite-box-secret';
 
 /**
  * The private half of an invite's box key, as kept in the context record until the join is
- * valid: sealed by the profile's vault (like snapshots and epoch keys), so a disk image
+ * valid and the key granted to the invite is held (membership.ts): sealed by the profile's vault (like snapshots and epoch keys), so a disk image
  * without the live profile does not give the keys granted to the invite.
  */
 export function sealInviteBoxSecret(vault: Pick<PrivateVault, 'seal'>, context: string, secret: Uint8Array): Promise<Uint8Array> {

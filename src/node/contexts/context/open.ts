@@ -184,6 +184,7 @@ export async function openContext(d: ContextDeps) {
     boxKey: d.boxKey,
     afterJoin: () => epochs.grantOwnDevice(),
     onSettled: () => void (inviteBox = undefined),
+    keyHeld: () => epochs.headsKeyHeld(),
   });
   const { tryJoin, catchUpRevocations } = membership;
   const onSyncEvent = createSyncEventHandler({
