@@ -41,9 +41,36 @@ export function toHex(bytes: Uint8Array): string {
   return String.fromCharCode.apply(null, codes);
 }
 
+/** Digit values by char code, -1 for anything else: either case, or lowercase only. */
+const ANY_CASE = hexValues('0123456789abcdefABCDEF');
+const LOWERCASE = hexValues('0123456789abcdef');
+
+function hexValues(digits: string): Int8Array {
+  const values = new Int8Array(128).fill(-1);
+  for (const c of digits) values[c.charCodeAt(0)] = parseInt(c, 16);
+  return values;
+}
+
+/** Bytes of a hex string (either case); a TypeError for anything else. Op ids are turned back into bytes in bulk (snapshots). */
 export function fromHex(hex: string): Uint8Array {
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new TypeError('not a hex string');
+  const out = parseHex(hex, ANY_CASE);
+  if (!out) throw new TypeError('not a hex string');
+  return out;
+}
+
+/** The bytes of lowercase hex (what toHex makes), or undefined for anything else. */
+export function fromLowercaseHex(hex: string): Uint8Array | undefined {
+  return parseHex(hex, LOWERCASE);
+}
+
+function parseHex(hex: string, values: Int8Array): Uint8Array | undefined {
+  if (hex.length % 2 !== 0) return undefined;
   const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  for (let i = 0; i < out.length; i++) {
+    const high = values[hex.charCodeAt(2 * i)] ?? -1;
+    const low = values[hex.charCodeAt(2 * i + 1)] ?? -1;
+    if (high < 0 || low < 0) return undefined;
+    out[i] = (high << 4) | low;
+  }
   return out;
 }

@@ -1,5 +1,5 @@
 import { DecodeError, EncodeError, bytes, envelope, fixedBytes, list, struct, type Codec } from '../codec/index.ts';
-import { fromHex, toHex } from '../crypto/index.ts';
+import { fromLowercaseHex, toHex } from '../crypto/index.ts';
 import { compareIds } from '../ops/op.ts';
 
 /**
@@ -26,10 +26,13 @@ const id32 = fixedBytes(32);
 const deltasField: Codec<string[]> = {
   encode(w, keys) {
     const ids = keys.map((key) => {
-      if (!/^[0-9a-f]{64}$/.test(key)) throw new EncodeError(`snapshot delta key "${key.slice(0, 80)}" is not an op id in lowercase hex`);
-      return fromHex(key);
+      const id = key.length === 64 ? fromLowercaseHex(key) : undefined;
+      if (!id) throw new EncodeError(`snapshot delta key "${key.slice(0, 80)}" is not an op id in lowercase hex`);
+      return id;
     });
-    list(id32, SNAPSHOT_LIMITS.deltas).encode(w, ids.sort(compareIds).filter((id, i) => i === 0 || compareIds(ids[i - 1]!, id) !== 0));
+    // Keys usually come sorted (a long history's snapshot has one per delta): sorted only if not.
+    const canonical = ids.every((id, i) => i === 0 || compareIds(ids[i - 1]!, id) < 0);
+    list(id32, SNAPSHOT_LIMITS.deltas).encode(w, canonical ? ids : ids.sort(compareIds).filter((id, i) => i === 0 || compareIds(ids[i - 1]!, id) !== 0));
   },
   decode(r) {
     const at = r.pos;

@@ -1,4 +1,4 @@
-import type { CheckedOp } from '../governance/checkedOp.ts';
+import { parentKeys, type CheckedOp } from '../governance/checkedOp.ts';
 import type { Replica } from '../context/replica.ts';
 import { idKey } from '../ops/op.ts';
 import { SYNC_LIMITS, type SyncMessage } from './messages.ts';
@@ -38,7 +38,8 @@ export function missingFor(replica: Replica, known: Uint8Array[]): CheckedOp[] {
     const k = stack.pop()!;
     if (have.has(k)) continue;
     have.add(k);
-    for (const p of dag.get(k)!.op.parents) stack.push(idKey(p));
+    // The parents' keys as the DAG keeps them: a heads answer walks most of the history.
+    for (const p of parentKeys(dag.get(k)!)) stack.push(p);
   }
   return historyOps(replica).filter((c) => !have.has(c.key));
 }
