@@ -10,7 +10,7 @@ import type { NodeSettings } from '../../settings.ts';
 import type { MeshPort } from '../meshPort.ts';
 import type { ContextView } from '../view.ts';
 
-export const CONTEXT_TIMINGS = { checkpointMs: 4000, antiEntropyMs: 3000, snapshotEveryDeltas: 200 } as const;
+export const CONTEXT_TIMINGS = { checkpointMs: 4000, antiEntropyMs: 3000, snapshotEveryDeltas: 200, snapshotGapMs: 2000 } as const;
 
 /** What a running context is given by its node. */
 export interface ContextDeps {

@@ -86,6 +86,7 @@ export async function openContext(d: ContextDeps) {
     store,
     state,
     snapshotEveryDeltas: CONTEXT_TIMINGS.snapshotEveryDeltas,
+    snapshotGap: { ms: CONTEXT_TIMINGS.snapshotGapMs, now: d.now },
     sealer: sealerFor(store),
     vault: d.vault,
     epochKeys: {

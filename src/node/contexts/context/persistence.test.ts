@@ -64,4 +64,24 @@ describe('persistence: stored verdicts', () => {
     const history = await p.storedHistory();
     expect(ops.every((o) => history.trusted(o))).toBe(true);
   });
+
+  test('while ops keep coming a snapshot is taken at most once per gap; the next batch after it takes one', async () => {
+    const person1 = await person('P', 6);
+    const g = await genesis(person1, 'burst', T0);
+    const ops: Op[] = [g];
+    for (let i = 0; i < 30; i++) ops.push(await op(person1.device, g.id, [ops.at(-1)!], deltaBody(`n${i}`), T0 + i + 1));
+    const store = memoryStore();
+    const context = toHex(g.id);
+    const taken = (await createReplica(g.id, recordingSink()).receive(ops)).accepted;
+    let now = 0;
+    let saved = 0;
+    const counted = { ...store, putSnapshot: (...a: Parameters<typeof store.putSnapshot>) => (saved++, store.putSnapshot(...a)) };
+    const p = createPersistence({ contextId: context, store: counted, state: createContextState(), snapshotEveryDeltas: 5, snapshotGap: { ms: 1000, now: () => now }, sealer: sealerFor(store) });
+    // A burst: 30 deltas in batches of 5 within one gap: one snapshot, not six.
+    for (let i = 1; i < taken.length; i += 5) await p.persist(taken.slice(i, i + 5));
+    expect(saved).toBe(1);
+    now += 1000;
+    await p.persist([taken[0]!]);
+    expect(saved).toBe(2);
+  });
 });

@@ -43,6 +43,12 @@ export function createPersistence(p: {
   store: Store;
   state: ContextState;
   snapshotEveryDeltas: number;
+  /**
+   * While ops keep coming (a catch-up), a snapshot at most every `ms`: each costs O(history)
+   * (the state and every delta it covers), so one per batch made a long catch-up quadratic.
+   * What a skipped snapshot leaves is caught by the next batch, or by the next open.
+   */
+  snapshotGap?: { ms: number; now(): number };
   sealer: Promise<Sealer>;
   /**
    * An encrypted context's snapshot is kept under the epoch key its heads are under
@@ -56,9 +62,12 @@ export function createPersistence(p: {
   const { contextId, store, state } = p;
   const seals = createSealBook({ context: contextId, store, sealer: p.sealer });
   let deltasSinceSnapshot = 0;
+  let lastSnapshotAt = -Infinity;
+  const snapshotDue = () => deltasSinceSnapshot >= p.snapshotEveryDeltas && (!p.snapshotGap || p.snapshotGap.now() - lastSnapshotAt >= p.snapshotGap.ms);
 
   async function saveSnapshot(): Promise<void> {
     deltasSinceSnapshot = 0;
+    lastSnapshotAt = p.snapshotGap?.now() ?? 0;
     const plain = snapshotCodec.encode(state.takeSnapshot());
     await store.putSnapshot(contextId, await sealSnapshot(await p.sealer, contextId, await keep(plain)));
   }
@@ -96,7 +105,7 @@ export function createPersistence(p: {
       await store.putOps(contextId, ops.map((c) => ({ key: c.key, bytes: c.bytes })));
       await seals.add(ops.map((c) => c.op));
       deltasSinceSnapshot += ops.filter((c) => isDeltaKind(c.op.body.kind)).length;
-      if (deltasSinceSnapshot >= p.snapshotEveryDeltas) await saveSnapshot();
+      if (snapshotDue()) await saveSnapshot();
     },
 
     /**
