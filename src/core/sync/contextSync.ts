@@ -167,7 +167,7 @@ export function createContextSync(o: ContextSyncOptions) {
    * persistence. Batches are persisted in order, so the next is verified while this one is written.
    */
   async function takeOps(raw: Uint8Array[], from?: Session): Promise<ReceiveResult & { durable: Promise<void> }> {
-    const asked = from !== undefined && askForTheNextPart(from);
+    const asked = from !== undefined && askForTheNextPart(from, raw);
     const result = await o.replica.receive(raw, from?.link.id, from?.info.root);
     if (result.rejected.length) o.onChange?.({ kind: 'rejected', rejections: result.rejected, from: from?.info.linkId });
     if (from) chargeReceipt(from, result);
@@ -221,7 +221,10 @@ export function createContextSync(o: ContextSyncOptions) {
    * name ops not stored yet: only to the peer they came from, which can only answer with what
    * follows them; a crash before they are stored makes the next heads ask for them again.
    */
-  function askForTheNextPart(s: Session): boolean {
+  function askForTheNextPart(s: Session, part: Uint8Array[]): boolean {
+    // Only for a part of an answer: heads walk the history, and a peer sending op after
+    // known op must not get that walk for each.
+    if (part.length < SYNC_LIMITS.partOps && part.reduce((n, b) => n + b.length, 0) < SYNC_LIMITS.partBytes) return false;
     if (s.info.state !== 'verified' || s.inboundMessages > 1 || !s.theirHeads.some((h) => !o.replica.dag.has(idKey(h)))) return false;
     sendHeads(s, o.replica.heads());
     return true;

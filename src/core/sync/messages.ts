@@ -17,6 +17,9 @@ export const SYNC_LIMITS = {
   appBytes: 2 * 1024 * 1024,
   /** Bytes of ops packed into one `ops` message before a new one starts. */
   opsBatchBytes: 1024 * 1024,
+  /** An `ops` message this large (ops or bytes) is part of an answer: its receiver asks for the next part as it checks it. */
+  partOps: 256,
+  partBytes: 64 * 1024,
 } as const;
 
 const id32 = fixedBytes(32);
