@@ -4,6 +4,8 @@ import { genesis, invite, joinBody, op, person, T0 } from '../context/testkit.ts
 import { memoryLinkPair } from '../mesh/memoryLink.ts';
 import { simScheduler } from '../mesh/simScheduler.ts';
 import { encodeOp, idKey, type Op, type OpBody } from '../ops/op.ts';
+import { signHandshake } from './handshake.ts';
+import { PROTOCOL_VERSION, syncCodec, type SyncMessage } from './messages.ts';
 import { SYNC_QUOTAS } from './quota.ts';
 import { inlineBatchVerifier, type BatchVerifier } from '../crypto/batchVerifier.ts';
 import { syncNode } from './testkit.ts';
@@ -74,3 +76,44 @@ test('a node catching up asks for the next part of the history as it starts chec
   A.sync.stop();
   B.sync.stop();
 }, 60_000);
+
+test('a peer sending known ops one small message at a time gets no heads (a walk of the history) for each', async () => {
+  const [a, b] = await Promise.all([person('A', 921), person('B', 922)]);
+  const g = await genesis(a);
+  const joinB = await op(b.device, g.id, [g], joinBody(b.device, await invite(a.device, g.id, { nonce: 1 })), T0 + 100);
+  const scheduler = simScheduler(T0 + 60_000);
+  const A = syncNode(a, g.id, scheduler);
+  await A.sync.publish([g, joinB]);
+  // B is played by hand: it proves its key, then claims heads A lacks, then sends a known op
+  // over and over, one small message at a time.
+  const ab = memoryLinkPair({ scheduler, names: ['A', 'B'] });
+  let theirNonce: Uint8Array | undefined;
+  let headsHeard = 0;
+  ab.b.onMessage((bytes) => {
+    const m = syncCodec.decode(bytes);
+    if (m.kind === 'hello') theirNonce = m.nonce;
+    if (m.kind === 'heads') headsHeard++;
+  });
+  A.sync.addLink(ab.a);
+  const send = (m: SyncMessage) => ab.b.send(syncCodec.encode(m));
+  const step = async () => {
+    scheduler.advance(10);
+    await flush();
+  };
+  const myNonce = new Uint8Array(32).fill(7);
+  await send({ kind: 'hello', protocol: PROTOCOL_VERSION, context: g.id, nonce: myNonce, time: scheduler.now() });
+  for (let i = 0; i < 5 && !theirNonce; i++) await step();
+  await send({ kind: 'auth', key: b.device.signer.publicKey, delegation: b.device.delegation, credential: { kind: 'member' }, signature: await signHandshake(b.device.signer, g.id, myNonce, theirNonce!) });
+  for (let i = 0; i < 5; i++) await step();
+  expect(A.sync.peers()[0]!.state).toBe('verified');
+  await send({ kind: 'heads', heads: [new Uint8Array(32).fill(1)], sample: [], count: 1000 });
+  await step();
+  const before = headsHeard;
+  // 20 messages in 200 ms: under one anti-entropy period (500 ms in the testkit).
+  for (let i = 0; i < 20; i++) {
+    await send({ kind: 'ops', ops: [encodeOp(g)] });
+    await step();
+  }
+  expect(headsHeard - before).toBeLessThanOrEqual(1);
+  A.sync.stop();
+}, 30_000);
