@@ -36,19 +36,19 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
   const quiet = `${prefix}metrics/`;
   // A context's refused ops are read after every change (alerts, views), and written rarely:
   // they are kept here per context until the table is written, in this tab or another.
-  const rejectionsPart = `${prefix}rejections/`;
   const rejectionsRead = new Map<string, RejectionRecord[]>();
   let rejectionsWrites = 0;
+  // Cleared on Dexie's event (any tab) and, here, as soon as this tab's own write settles.
   const rejectionsChanged = () => {
     rejectionsWrites++;
     rejectionsRead.clear();
   };
   // Dexie fires this for writes in this tab and, over BroadcastChannel, in other tabs.
   const onMutated = (parts: Record<string, unknown>) => {
-    const keys = Object.keys(parts);
-    if (keys.some((key) => key.startsWith(rejectionsPart))) rejectionsChanged();
-    const areas = new Set<StoreArea>();
-    for (const key of keys) if (key.startsWith(prefix) && !key.startsWith(quiet)) areas.add(areaOf(key.slice(prefix.length).split('/')[0]!));
+    // Parts are named idb://<database>/<table>/<index>.
+    const tables = new Set(Object.keys(parts).flatMap((key) => (key.startsWith(prefix) && !key.startsWith(quiet) ? [key.slice(prefix.length).split('/')[0]!] : [])));
+    if (tables.has('rejections')) rejectionsChanged();
+    const areas = new Set([...tables].map(areaOf));
     if (areas.size) listeners.forEach((l) => l(areas));
   };
   Dexie.on('storagemutated', onMutated);

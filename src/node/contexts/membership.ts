@@ -35,7 +35,7 @@ export interface MembershipDeps {
   /** Once the join op is valid, before the device counts as settled (epoch keys: its own grant). */
   afterJoin?(): Promise<void>;
   /** The invite's box secret is gone from the record (drop any copy in memory). */
-  onSettled?(): void;
+  onInviteBoxGone?(): void;
   /**
    * Whether this device holds the epoch key of the heads (true in a clear context). The
    * invite's box secret is kept until it does: a join can be valid before the grant to the
@@ -72,22 +72,24 @@ export function membershipTasks(d: MembershipDeps) {
     }
   }
 
+  /** Settled, and the key the invite's box opened is held: its secret leaves the record (not yet stored). */
+  function dropInviteBox(): boolean {
+    if (!record.inviteBoxSecret || record.invite || record.rejoin || !(d.keyHeld?.() ?? true)) return false;
+    delete record.inviteBoxSecret;
+    d.onInviteBoxGone?.();
+    return true;
+  }
+
   async function settled(): Promise<void> {
     delete record.invite;
     delete record.rejoin;
-    if (d.keyHeld?.() ?? true) {
-      delete record.inviteBoxSecret;
-      d.onSettled?.();
-    }
+    dropInviteBox();
     await store.putContext(record);
   }
 
-  /** Settled, and the key the invite's box opened is held now: its secret goes. */
+  /** A settled join whose invite's key arrived after it: the secret goes now. */
   async function releaseInviteBox(): Promise<void> {
-    if (!record.inviteBoxSecret || record.invite || record.rejoin || !(d.keyHeld?.() ?? true)) return;
-    delete record.inviteBoxSecret;
-    d.onSettled?.();
-    await store.putContext(record);
+    if (dropInviteBox()) await store.putContext(record);
   }
 
   /** Joining cannot go on: `message` is the technical why (the join problem), `plain` the alert's words. */

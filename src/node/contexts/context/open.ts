@@ -184,7 +184,7 @@ export async function openContext(d: ContextDeps) {
     onChange: d.onChange,
     boxKey: d.boxKey,
     afterJoin: () => epochs.grantOwnDevice(),
-    onSettled: () => void (inviteBox = undefined),
+    onInviteBoxGone: () => void (inviteBox = undefined),
     keyHeld: () => epochs.headsKeyHeld(),
   });
   const { tryJoin, catchUpRevocations } = membership;
