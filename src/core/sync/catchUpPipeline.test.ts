@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { genesis, invite, joinBody, op, person, T0 } from '../context/testkit.ts';
+import { deltaBody, genesis, invite, joinBody, op, person, T0 } from '../context/testkit.ts';
 import { memoryLinkPair } from '../mesh/memoryLink.ts';
 import { simScheduler } from '../mesh/simScheduler.ts';
 import { encodeOp, idKey, type Op, type OpBody } from '../ops/op.ts';
@@ -115,5 +115,16 @@ test('a peer sending known ops one small message at a time gets no heads (a walk
     await step();
   }
   expect(headsHeard - before).toBeLessThanOrEqual(1);
+  // Nothing was refused (the op is known), so there is no reason to show; and A writes on:
+  // its next op is accepted and reaches the peer.
+  let opsHeard = 0;
+  ab.b.onMessage((bytes) => {
+    if (syncCodec.decode(bytes).kind === 'ops') opsHeard++;
+  });
+  const write = await op(a.device, g.id, A.replica.parents(), deltaBody('after the trickle'), T0 + 5000);
+  expect((await A.sync.publish([write])).accepted).toHaveLength(1);
+  await step();
+  expect(opsHeard).toBe(1);
+  expect(A.sync.peers()[0]!.state).toBe('verified');
   A.sync.stop();
 }, 30_000);
