@@ -1,31 +1,24 @@
-import { fromHex, importBoxKeyPair, toHex, type BoxKeyPair } from '../../../core/crypto/index.ts';
-import { createEpochKeys } from './epochKeys.ts';
-import { closedGate, ignoreClosed } from './closedGate.ts';
-import { openInviteBoxSecret } from './inviteBoxSecret.ts';
-import { isRelay as isRelayRole } from '../../../core/epochs/entitled.ts';
-import { unwrapEpochKey, wrapEpochKey } from '../../../adapters/webcrypto/epochKeyWrap.ts';
-import { createReplica, type StateSink } from '../../../core/context/replica.ts';
+import { fromHex, toHex } from '../../../core/crypto/index.ts';
 import { inviteCodec } from '../../../core/invitation/index.ts';
-import { createContextState, createWriteSession } from '../../../core/state/index.ts';
+import { createWriteSession } from '../../../core/state/index.ts';
 import { createContextSync } from '../../../core/sync/contextSync.ts';
 import { membershipTasks } from '../membership.ts';
 import { createAlerts } from './alerts.ts';
-import { createAppHost } from './app.ts';
 import { createAppCalls } from './appCalls.ts';
 import { createCheckpoints } from './checkpoints.ts';
+import { closedGate, ignoreClosed } from './closedGate.ts';
+import { CONTEXT_TIMINGS, type ContextDeps } from './deps.ts';
 import { createDerived } from './derived.ts';
+import { deviceEpochKeys } from './deviceEpochKeys.ts';
 import { createEventLog } from './events.ts';
-import { createPersistence } from './persistence.ts';
-import { createOverwriteNotices } from './overwrites.ts';
-import { sealerFor } from '../../../adapters/webcrypto/sealer.ts';
+import { historyIn, loadHistory } from './history.ts';
 import { createOnline } from './online.ts';
+import { createProjections } from './projections.ts';
 import { createPublisher } from './publishing.ts';
+import { createReplicaHost } from './replicaHost.ts';
+import { runningContext } from './running.ts';
 import { createSyncEventHandler } from './syncEvents.ts';
 import { createVerifier } from './verification.ts';
-import { CONTEXT_TIMINGS, type ContextDeps } from './deps.ts';
-import { createProjections } from './projections.ts';
-import { runningContext } from './running.ts';
-import { yieldToHost } from '../../yieldToHost.ts';
 
 export type { AnchorClaim, AnchorHooks } from './checkpoints.ts';
 
@@ -33,12 +26,6 @@ export { CONTEXT_TIMINGS, type ContextDeps } from './deps.ts';
 
 /** Recorded calls re-run when a context opens (the newest ones). */
 const RECHECK_ON_LOAD = 50;
-
-/**
- * Opening a long history: ops taken in per slice, a yield to the page after each; a snapshot
- * covering this many deltas is shown (`onOpening`) while the ops load.
- */
-export const OPEN_LIMITS = { sliceOps: 256, previewFromDeltas: 2000 } as const;
 
 /** One context, running: verified replica, state, sync over the mesh, checkpoints, snapshots. */
 export async function openContext(d: ContextDeps) {
@@ -49,57 +36,13 @@ export async function openContext(d: ContextDeps) {
   const gate = closedGate(d.store, () => closed);
   const store = gate.store;
   const contextId = fromHex(record.id);
-  const state = createContextState();
   const alerts = createAlerts(() => d.now());
   const alert = alerts.raise;
-  let overwrites: ReturnType<typeof createOverwriteNotices> | undefined;
-  // Read when asked, not at open: the role arrives with the history (and may change).
-  const isRelay = () => isRelayRole(replica.governance().members.get(identity.root)?.role);
-  const app = createAppHost({
-    contextKey: record.id,
-    state,
-    alerts,
-    appFor: (appId, sync) => d.appFor(appId, sync),
-    loadPrivate: (context) => d.privateStorage.load(context),
-    onChange: d.onChange,
-    isRelay,
-  });
-  // Valid state reaches the app's own replica (a worker's Y.Doc) through the same gate.
-  const sink: StateSink = {
-    apply(key, update) {
-      if (overwrites) overwrites.applying(key, () => state.apply(key, update));
-      else state.apply(key, update);
-      app.stateChanged(update);
-    },
-    rebuild(valid) {
-      state.rebuild(valid);
-      app.stateChanged(null);
-    },
-    sharedKey: (key) => state.loadedKey(key),
-  };
-  const replica = createReplica(contextId, sink, d.proofs);
-  overwrites = createOverwriteNotices({ state, replica, myRoot: identity.root, onChange: d.onChange });
+  const { state, app, replica, overwrites, isRelay } = createReplicaHost(d, contextId, alerts);
   const eventLog = createEventLog(identity.root);
   const writeSession = createWriteSession(() => new DataView(d.randomBytes(4).buffer).getUint32(0));
-  const persistence = createPersistence({
-    contextId: record.id,
-    store,
-    state,
-    snapshotEveryDeltas: CONTEXT_TIMINGS.snapshotEveryDeltas,
-    snapshotGap: { ms: CONTEXT_TIMINGS.snapshotGapMs, now: d.now },
-    sealer: sealerFor(store),
-    vault: d.vault,
-    epochKeys: {
-      current() {
-        const ref = replica.epochKeyAt(replica.parents());
-        const key = ref && replica.ring.get(ref.op);
-        return key ? { keyOp: fromHex(ref.op), key } : undefined;
-      },
-      // Called once the context starts, after `epochs` below exists.
-      get: (keyOp) => epochs.storedKey(toHex(keyOp)),
-      randomBytes: d.randomBytes,
-    },
-  });
+  // Epoch keys are asked for once the context starts, after `epochs` below exists.
+  const persistence = historyIn(d, { store, state, replica, storedKey: (keyOp) => epochs.storedKey(keyOp) });
   const derived = createDerived(replica, state);
 
   const myKey = toHex(identity.signer.publicKey);
@@ -142,30 +85,7 @@ export async function openContext(d: ContextDeps) {
   const verifier = createVerifier({ contextId, replica, alerts, app: app.ensure, onChange: d.onChange, isRelay });
 
   const publish = createPublisher({ signer: identity.signer, contextId, replica, sync, now: d.now, onChange: d.onChange, sealer: () => epochs });
-  let inviteBox: Promise<BoxKeyPair | undefined> | undefined;
-  // The invite's box key while joining with it (the link carried its private half; the record
-  // keeps it sealed by the vault), forgotten here too once the join settled.
-  const openInviteBox = async (sealed: Uint8Array) => {
-    const raw = await openInviteBoxSecret(d.vault, record.id, sealed);
-    return raw && importBoxKeyPair(raw);
-  };
-  const epochs = createEpochKeys({
-    contextId,
-    contextKey: record.id,
-    replica,
-    store,
-    wrap: (context, keyOp, raw) => wrapEpochKey(d.vault, context, keyOp, raw),
-    unwrap: (context, keyOp, wrapped) => unwrapEpochKey(d.vault, context, keyOp, wrapped),
-    deviceBox: d.boxKey,
-    inviteBox: async () => (record.inviteBoxSecret ? await (inviteBox ??= openInviteBox(record.inviteBoxSecret)) : (inviteBox = undefined)),
-    me: { root: identity.root, key: myKey },
-    publish,
-    scheduler: d.scheduler,
-    now: d.now,
-    randomBytes: d.randomBytes,
-    isClosed: () => closed,
-    onChange: d.onChange,
-  });
+  const { epochs, inviteBoxGone } = deviceEpochKeys(d, { contextId, replica, store, publish, isClosed: () => closed });
   const parents = () => replica.parents();
 
   const membership = membershipTasks({
@@ -184,7 +104,7 @@ export async function openContext(d: ContextDeps) {
     onChange: d.onChange,
     boxKey: d.boxKey,
     afterJoin: () => epochs.grantOwnDevice(),
-    onInviteBoxGone: () => void (inviteBox = undefined),
+    onInviteBoxGone: inviteBoxGone,
     keyHeld: () => epochs.headsKeyHeld(),
   });
   const { tryJoin, catchUpRevocations } = membership;
@@ -233,21 +153,8 @@ export async function openContext(d: ContextDeps) {
     isOnline: () => online?.isOnline() ?? false,
   });
 
-  // Start: snapshot, stored ops (those sealed as verified are not verified again), then the mesh.
-  const snapshotCovers = await persistence.loadSnapshot();
-  await epochs.load();
-  // A long history: its sealed snapshot is shown while the ops load (docs/decisions/opening-long-histories.md).
-  let expected: number | undefined;
-  if ((snapshotCovers ?? 0) >= OPEN_LIMITS.previewFromDeltas) d.onOpening?.(() => ({ ...projections.view(), opening: { have: replica.historySize(), ...(expected === undefined ? {} : { expected }) } }));
-  const stored = await persistence.storedHistory();
-  expected = stored.ops.length;
-  // No change is reported per slice: every listener would run again (the directory's refresh
-  // loops while changes come); views poll the opening's progress.
-  const loaded = await sync.load(stored.ops, stored.trusted, { sliceOps: OPEN_LIMITS.sliceOps, between: yieldToHost });
-  state.releaseLoadedKeys();
-  await persistence.afterLoad(loaded, stored, snapshotCovers);
-  // Boxes in the stored history whose keys were not kept (a crash between op and key).
-  await epochs.observe(loaded).catch(() => undefined);
+  // Start: what is stored (sealed ops are not verified again), then the mesh.
+  await loadHistory(d, { persistence, epochs, sync, state, replica, view: () => projections.view() });
   overwrites.start();
   // Re-check the newest recorded calls of others after a reload (results are not stored).
   void verifier.recheck(myKey, RECHECK_ON_LOAD, () => closed);
