@@ -15,6 +15,7 @@ import { createEpochKeyRing } from '../epochs/ring.ts';
 import { isDeltaKind } from '../governance/rules.ts';
 import { createHistory } from './history.ts';
 import { createDeltaReader } from './deltaReader.ts';
+import { holdId } from '../ops/heldIds.ts';
 
 /** Where valid state deltas go. The state module implements it over a Y.Doc. */
 export interface StateSink {
@@ -324,7 +325,7 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
     // A new object rather than the decoded one changed field by field: a load decodes a whole
     // batch before sharing any, and changing each decoded object's fields costs V8 a
     // migration of each (several µs an op, measured on 100k ops).
-    c.op = { context, parents, author: author.bytes, time: op.time, body: op.body, id: op.id, signature: op.signature };
+    c.op = { context, parents, author: author.bytes, time: op.time, body: op.body, id: holdId(op.id), signature: op.signature };
     return c;
   }
 
