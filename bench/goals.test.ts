@@ -1,5 +1,6 @@
 import { afterEach, expect, test } from 'vitest';
 import { clearGoals, GOALS, recordGoal, renderGoals, verdict } from './goals.ts';
+import { chromiumVerifyApply, VERIFY_APPLY } from './verifyApply.ts';
 
 afterEach(clearGoals);
 
@@ -32,4 +33,15 @@ test('a section shows only its own goals; the later of two records wins', () => 
   const table = renderGoals(['runtime']);
   expect(table.split('\n')).toHaveLength(3);
   expect(table).toMatch(/1\.20x \(fastest of 5\)\s+\| met/);
+});
+
+test("verify + apply's goal reads the Chromium page's figures, whose group names the pool", () => {
+  const figures = [
+    { group: 'Node v20', name: VERIFY_APPLY.full, opsPerSec: 30_000 },
+    { group: 'Chromium (pool of 1)', name: VERIFY_APPLY.full, opsPerSec: 11_000 },
+    { group: 'Chromium (pool of 1)', name: VERIFY_APPLY.pooled, opsPerSec: 9_000 },
+  ];
+  expect(chromiumVerifyApply(figures)).toEqual({ pooled: 9_000, inline: 11_000 });
+  expect(chromiumVerifyApply(figures.slice(0, 2))).toEqual({ inline: 11_000 });
+  expect(chromiumVerifyApply(figures.slice(0, 1))).toEqual({});
 });

@@ -31,6 +31,18 @@ export const VERIFY_APPLY = {
 } as const;
 
 /**
+ * The goal's figure: verify + apply in the Chromium page with signatures in the worker pool,
+ * as the node checks them (else the same inline), and the inline figure beside it. The
+ * page's group names its pool ("Chromium (pool of 1)").
+ */
+export function chromiumVerifyApply(figures: Figure[]): { pooled?: number; inline?: number } {
+  const inPage = (name: string) => figures.find((f) => f.group.startsWith('Chromium') && f.name === name)?.opsPerSec;
+  const pooled = inPage(VERIFY_APPLY.pooled);
+  const inline = inPage(VERIFY_APPLY.full);
+  return { ...(pooled === undefined ? {} : { pooled }), ...(inline === undefined ? {} : { inline }) };
+}
+
+/**
  * Throughput of the verification gate on signed state deltas (decode, signature, DAG,
  * governance verdicts, state) against raw Yjs applying the same updates, and what each
  * stage costs on its own. The headline pair gets `ms` each, the stages a third of it.
