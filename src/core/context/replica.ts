@@ -485,6 +485,8 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
     changes: () => changes,
     refusedBytes: () => refusedBytes,
     governance: () => evaluator.current(),
+    /** The same object while `governance()` is unchanged (cache what is derived from it on this). */
+    governanceVersion: () => evaluator.currentVersion(),
 
     /** The ops whose verdict is invalid, in DAG order (parents first). O(invalid ops), not O(DAG). */
     invalidOps: (): CheckedOp[] => dag.parentsFirst([...invalid]).map((k) => dag.get(k)!),

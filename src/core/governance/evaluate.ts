@@ -319,6 +319,16 @@ export function createEvaluator() {
       return cloneGovState(stateAt(all));
     },
 
+    /**
+     * An opaque token, the same object while governance after every valid op is unchanged (a
+     * delta leaves it so): what is derived from `current()` can be cached on it.
+     */
+    currentVersion(): object {
+      let all = 0n;
+      for (const e of govOrder) all |= e.bit;
+      return stateAt(all);
+    },
+
     /** Governance in the causal past of an op with these parents (e.g. one about to be created). */
     stateAtParents(parents: Uint8Array[]): GovState {
       return cloneGovState(stateAt(pastOf(parents)));

@@ -15,10 +15,20 @@ export function createDerived(replica: Replica, state: ContextState) {
   let kvFor: Uint8Array | undefined;
   let kv: ContextView['kv'] = [];
 
+  // The governance root hashes every member and key: recomputed only when governance changed,
+  // not on each delta (a view is read after every op).
+  let rootFor: object | undefined;
+  let root: Uint8Array = new Uint8Array(32);
+
   function fromHistory() {
     if (derivedAt === replica.changes()) return derived;
     const g = replica.governance();
-    derived = { governanceRoot: governanceRoot(g), invalidOps: selectInvalidOps(g, { ops: replica.invalidOps(), verdict: replica.verdict }) };
+    const version = replica.governanceVersion();
+    if (version !== rootFor) {
+      root = governanceRoot(g);
+      rootFor = version;
+    }
+    derived = { governanceRoot: root, invalidOps: selectInvalidOps(g, { ops: replica.invalidOps(), verdict: replica.verdict }) };
     derivedAt = replica.changes();
     return derived;
   }
