@@ -143,3 +143,35 @@ describe('node settings', () => {
     expect((await node.settings.reset()).signalingUrls).toEqual(['ws://127.0.0.1:8080/signal']);
   });
 });
+
+describe('node alerts', () => {
+  test('alert passes read who signs once per identity change, and see the delegation a new login made', async () => {
+    const base = memoryStore();
+    let deviceReads = 0;
+    const store = { ...base, deviceKey: () => (deviceReads++, base.deviceKey()) };
+    const clock = { now: Date.UTC(2026, 10, 24) };
+    const node = await createNode({
+      store,
+      origin: 'http://127.0.0.1:8080',
+      mesh: memoryMeshHub(realTimeScheduler).port('test'),
+      scheduler: realTimeScheduler,
+      runtime: () => createInlineRuntime(),
+      platform: { now: () => clock.now, randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)), generateDeviceKey, importRootSeed, signerFor },
+    });
+    await node.identity.useLocalRoot(node.identity.newPhrase(), 'Laptop');
+    await node.alerts.refresh();
+    const settled = deviceReads;
+    for (let i = 0; i < 5; i++) await node.alerts.refresh();
+    expect(deviceReads).toBe(settled);
+    // 85 days on, another login delegates the device anew (90 days from now); 85 more days
+    // on, that delegation has 5 days left, where the first one would have ended.
+    clock.now += 85 * DAY;
+    await node.identity.signOut();
+    await node.identity.useLocalRoot(node.identity.newPhrase(), 'Laptop');
+    clock.now += 85 * DAY;
+    await node.alerts.refresh();
+    const alerts = await node.alerts.list();
+    expect(alerts.map((a) => a.message)).toEqual([expect.stringMatching(/ends in 5 days/)]);
+    await node.close();
+  });
+});

@@ -187,14 +187,27 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
       checking = false;
     }
   };
-  const stopFollowing = store.onChange((areas) => areas.has('identity') && void follow());
+  // Who signs changes only with the identity (in any tab): the alerts read it on every pass,
+  // after every context change, so it is read once per identity change, not three reads each.
+  let signer: ReturnType<typeof signerOf> | undefined;
+  const currentSigner = (): ReturnType<typeof signerOf> => {
+    if (signer) return signer;
+    const read = signerOf(store);
+    read.catch(() => signer === read && (signer = undefined));
+    return (signer = read);
+  };
+  const stopFollowing = store.onChange((areas) => {
+    if (!areas.has('identity')) return;
+    signer = undefined;
+    void follow();
+  });
   // Started signed in or not: it follows the store, so a later login starts it too.
   const directory = directoryService({ identity, contexts, store, mesh, settings: getSettings, scheduler, now: platform.now, randomBytes: platform.randomBytes, proofs });
   await directory.start();
 
   const devices = devicesService({ store, platform, identity, contexts, proofs });
   metrics.start();
-  const alerts = alertsService({ store, openViews: () => contexts.openAlertsViews(), onContextsChange: contexts.onChange, signer: () => signerOf(store), now: platform.now, scheduler });
+  const alerts = alertsService({ store, openViews: () => contexts.openAlertsViews(), onContextsChange: contexts.onChange, signer: currentSigner, now: platform.now, scheduler });
   const rotation = keyRotationService({ store, platform, identity, devices, scheduler: deps.rotationScheduler ?? scheduler });
   rotation.start();
 
