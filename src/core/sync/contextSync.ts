@@ -98,7 +98,7 @@ export function createContextSync(o: ContextSyncOptions) {
    * Send ops (parents first) in messages of bounded size; at most `budget` bytes. Ops the
    * peer was sent before are resent only within its resend credit. Returns bytes sent.
    */
-  function sendOps(s: Session, ops: CheckedOp[], budget = Infinity): number {
+  function sendOps(s: Session, ops: readonly Pick<CheckedOp, 'key' | 'bytes'>[], budget = Infinity): number {
     let batch: Uint8Array[] = [];
     let size = 0;
     let total = 0;
@@ -189,11 +189,8 @@ export function createContextSync(o: ContextSyncOptions) {
       return { ...result, durable: Promise.resolve() };
     }
     // Another node's ops show at once (the state took them in during receive); only relaying
-    // waits for durability. This node's own go out at once (a crash before they are stored
-    // loses nothing: the peers hand them back), while the call that made them resolves, and
-    // the UI says done, only once they are stored.
+    // waits for durability. This node's own went out as they were signed (`publish`).
     if (from) o.onChange?.({ kind: 'shown', from: from.info.linkId });
-    else if (result.accepted.length <= SYNC_LIMITS.gossipPushOps) for (const s of verified()) sendOps(s, result.accepted);
     for (const c of result.accepted) notDurable.add(c.key);
     const durable = (persisting = persisting.then(() => o.persist(result.accepted))).then(() => {
       for (const c of result.accepted) notDurable.delete(c.key);
@@ -406,11 +403,20 @@ export function createContextSync(o: ContextSyncOptions) {
       o.onChange?.({ kind: 'peers' });
     },
 
-    /** Take in ops made here (already signed): verify, persist, then gossip; resolves once durable. */
+    /** Take in ops made here (already signed): sent on at once, then verified and stored; resolves once durable. */
     async publish(ops: Op[]): Promise<ReceiveResult> {
       // Checked again when its turn comes: a stop while it queued refuses it too.
       if (stopped) throw new SyncStoppedError(ops.length);
-      const { durable, ...result } = await serial(() => (stopped ? Promise.reject(new SyncStoppedError(ops.length)) : takeOps(ops.map(encodeOp))));
+      const raw = ops.map(encodeOp);
+      // A few new ops of this node go to its peers as they are signed, before its own checks
+      // and its store: the peers check them as any op (what a node signs it sends, valid or
+      // not, as ever), and a crash before they are stored loses nothing (the peers hand them
+      // back). The call resolves, and the UI says done, only once they are stored.
+      if (ops.length <= SYNC_LIMITS.gossipPushOps) {
+        const signed = ops.map((op, i) => ({ key: idKey(op.id), bytes: raw[i]! })).filter((c) => !o.replica.hasOp(c.key));
+        if (signed.length) for (const s of verified()) sendOps(s, signed);
+      }
+      const { durable, ...result } = await serial(() => (stopped ? Promise.reject(new SyncStoppedError(ops.length)) : takeOps(raw)));
       await durable;
       return result;
     },

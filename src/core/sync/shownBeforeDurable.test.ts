@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
 import { deltaBody, genesis, invite, joinBody, op, person, T0 } from '../context/testkit.ts';
+import { inlineBatchVerifier, type BatchVerifier } from '../crypto/batchVerifier.ts';
 import type { CheckedOp } from '../governance/checkedOp.ts';
 import { memoryLinkPair } from '../mesh/memoryLink.ts';
 import { simScheduler } from '../mesh/simScheduler.ts';
@@ -33,7 +34,7 @@ function heldStore() {
 }
 
 /** A owns the context; B and C joined. B sits between A and C: C hears of A's ops only through B. */
-async function chain() {
+async function chain(bOptions: { signatures?: BatchVerifier } = {}) {
   const [a, b, c] = await Promise.all([person('A', 901), person('B', 902), person('C', 903)]);
   const g = await genesis(a);
   const joinB = await op(b.device, g.id, [g], joinBody(b.device, await invite(a.device, g.id, { nonce: 1 })), T0 + 100);
@@ -42,7 +43,7 @@ async function chain() {
   const store = heldStore();
   const bEvents: SyncEvent[] = [];
   const A = syncNode(a, g.id, scheduler);
-  const B = syncNode(b, g.id, scheduler, { persist: (ops) => store.persist(ops), onChange: (e) => void bEvents.push(e) });
+  const B = syncNode(b, g.id, scheduler, { persist: (ops) => store.persist(ops), onChange: (e) => void bEvents.push(e), ...(bOptions.signatures ? { proofs: { signatures: bOptions.signatures } } : {}) });
   const C = syncNode(c, g.id, scheduler);
   for (const n of [A, B, C]) await n.sync.publish([g, joinB, joinC]);
   const ab = memoryLinkPair({ scheduler, names: ['A', 'B'] });
@@ -104,5 +105,33 @@ test("the writer's op goes to its peers at once, while its call resolves only on
   await settle();
   // Sent once: being stored does not push it to its peers again.
   expect(opsSent()).toBe(sentBefore);
+  stop();
+}, 30_000);
+
+test("the writer's op leaves as it is signed, before the writer's own checks of it", async () => {
+  // B's signature checks can be held: while they are, B has not verified its own op.
+  let hold: Promise<void> | undefined;
+  let release = () => {};
+  const signatures: BatchVerifier = {
+    name: 'held',
+    async verify(checks) {
+      if (hold) await hold;
+      return inlineBatchVerifier.verify(checks);
+    },
+  };
+  const { b, g, A, B, settle, stop } = await chain({ signatures });
+  hold = new Promise((r) => (release = r));
+  const write = await op(b.device, g.id, B.replica.parents(), deltaBody('from B'), T0 + 1000);
+  let resolved = false;
+  const publishing = B.sync.publish([write]).then(() => (resolved = true));
+  await settle();
+  const key = idKey(write.id);
+  expect(B.replica.hasOp(key)).toBe(false);
+  expect(A.sink.applied.get(key)).toBe('from B');
+  expect(resolved).toBe(false);
+  release();
+  hold = undefined;
+  await publishing;
+  expect(B.sink.applied.get(key)).toBe('from B');
   stop();
 }, 30_000);
