@@ -34,6 +34,12 @@ export interface ContextSyncOptions {
   now(): number;
   /** Make ops that joined the history durable before they are relayed or announced. */
   persist(ops: CheckedOp[]): Promise<void>;
+  /**
+   * Runs after a peer's ops were shown ('shown') and before they are stored: the browser node
+   * gives the page a turn here, so views read the change before the store's write takes the
+   * thread. Without it, the write starts at once.
+   */
+  beforeStoring?(): Promise<void>;
   /** Heads re-exchange period: repairs anything lost on the way. */
   antiEntropyMs?: number;
   onChange?(event: SyncEvent): void;
@@ -192,7 +198,8 @@ export function createContextSync(o: ContextSyncOptions) {
     // waits for durability. This node's own went out as they were signed (`publish`).
     if (from) o.onChange?.({ kind: 'shown', from: from.info.linkId });
     for (const c of result.accepted) notDurable.add(c.key);
-    const durable = (persisting = persisting.then(() => o.persist(result.accepted))).then(() => {
+    const stored = persisting.then(() => (from && o.beforeStoring ? o.beforeStoring() : undefined)).then(() => o.persist(result.accepted));
+    const durable = (persisting = stored).then(() => {
       for (const c of result.accepted) notDurable.delete(c.key);
       // A few new ops are pushed as they are; a bulk (a catch-up passing through) is only
       // announced by heads: peers that lack it answer with theirs and get exactly the rest.

@@ -34,7 +34,7 @@ function heldStore() {
 }
 
 /** A owns the context; B and C joined. B sits between A and C: C hears of A's ops only through B. */
-async function chain(bOptions: { signatures?: BatchVerifier } = {}) {
+async function chain(bOptions: { signatures?: BatchVerifier; beforeStoring?(): Promise<void> } = {}) {
   const [a, b, c] = await Promise.all([person('A', 901), person('B', 902), person('C', 903)]);
   const g = await genesis(a);
   const joinB = await op(b.device, g.id, [g], joinBody(b.device, await invite(a.device, g.id, { nonce: 1 })), T0 + 100);
@@ -43,7 +43,7 @@ async function chain(bOptions: { signatures?: BatchVerifier } = {}) {
   const store = heldStore();
   const bEvents: SyncEvent[] = [];
   const A = syncNode(a, g.id, scheduler);
-  const B = syncNode(b, g.id, scheduler, { persist: (ops) => store.persist(ops), onChange: (e) => void bEvents.push(e), ...(bOptions.signatures ? { proofs: { signatures: bOptions.signatures } } : {}) });
+  const B = syncNode(b, g.id, scheduler, { persist: (ops) => store.persist(ops), onChange: (e) => void bEvents.push(e), ...(bOptions.signatures ? { proofs: { signatures: bOptions.signatures } } : {}), ...(bOptions.beforeStoring ? { beforeStoring: bOptions.beforeStoring } : {}) });
   const C = syncNode(c, g.id, scheduler);
   for (const n of [A, B, C]) await n.sync.publish([g, joinB, joinC]);
   const ab = memoryLinkPair({ scheduler, names: ['A', 'B'] });
@@ -133,5 +133,24 @@ test("the writer's op leaves as it is signed, before the writer's own checks of 
   hold = undefined;
   await publishing;
   expect(B.sink.applied.get(key)).toBe('from B');
+  stop();
+}, 30_000);
+
+test("a peer's op is stored only after the receiver's turn between showing and storing (views read it first)", async () => {
+  let turn: Promise<void> | undefined;
+  let endTurn = () => {};
+  const { a, g, A, B, store, bEvents, settle, stop } = await chain({ beforeStoring: () => turn ?? Promise.resolve() });
+  turn = new Promise((r) => (endTurn = r));
+  const write = await op(a.device, g.id, A.replica.parents(), deltaBody('from A'), T0 + 1000);
+  await A.sync.publish([write]);
+  await settle();
+  const key = idKey(write.id);
+  expect(B.sink.applied.get(key)).toBe('from A');
+  expect(bEvents.some((e) => e.kind === 'shown')).toBe(true);
+  expect(store.stored.has(key)).toBe(false);
+  endTurn();
+  turn = undefined;
+  await settle();
+  expect(store.stored.has(key)).toBe(true);
   stop();
 }, 30_000);

@@ -19,6 +19,7 @@ import { createReplicaHost } from './replicaHost.ts';
 import { runningContext } from './running.ts';
 import { createSyncEventHandler } from './syncEvents.ts';
 import { createVerifier } from './verification.ts';
+import { yieldToHost } from '../../yieldToHost.ts';
 
 export type { AnchorClaim, AnchorHooks } from './checkpoints.ts';
 
@@ -60,6 +61,7 @@ export async function openContext(d: ContextDeps) {
     now: d.now,
     antiEntropyMs: CONTEXT_TIMINGS.antiEntropyMs,
     persist: persistence.persist,
+    beforeStoring: yieldToHost,
     onChange: (event) => {
       d.observeSync?.(event);
       // Keys in new ops are opened first, so joining and views see the state they unlock.
