@@ -98,3 +98,15 @@ describe('epoch ops (docs/decisions/epoch-keys.md)', () => {
     await expect(signOp(author, { context: new Uint8Array(32).fill(1), parents: [new Uint8Array(32).fill(2)], time: 1, body: { kind: 'grant-epoch', keyOp: new Uint8Array(32), boxes: tooMany } })).rejects.toThrow(/over the limit of 2000/);
   });
 });
+
+describe('the bytes of an op signed here', () => {
+  test('are what encoding the op anew gives, and decode to the same op', async () => {
+    const op = await signOp(await seedSigner(new Uint8Array(32).fill(9)), { context: new Uint8Array(32).fill(7), parents: [new Uint8Array(32).fill(2), new Uint8Array(32).fill(1)], time: 1_800_000_000_000, body: { kind: 'leave' } });
+    const bytes = encodeOp(op);
+    // A copy is not in the cache: it is encoded field by field.
+    expect(bytes).toEqual(encodeOp({ ...op }));
+    const back = decodeOp(bytes);
+    expect(back.id).toEqual(op.id);
+    expect(back.signature).toEqual(op.signature);
+  });
+});
