@@ -7,6 +7,7 @@ import { createNode } from './createNode.ts';
 import { memoryMeshHub } from './contexts/memoryMesh.ts';
 import { createInlineRuntime } from '../runtime/index.ts';
 import { realTimeScheduler } from './scheduler.ts';
+import { simScheduler } from '../core/mesh/simScheduler.ts';
 import { SettingsError, type ChainPreset } from './settings.ts';
 
 const DAY = 86_400_000;
@@ -173,5 +174,25 @@ describe('node alerts', () => {
     const alerts = await node.alerts.list();
     expect(alerts.map((a) => a.message)).toEqual([expect.stringMatching(/ends in 5 days/)]);
     await node.close();
+  });
+});
+
+describe('closing a node', () => {
+  test('a closed node leaves nothing scheduled (a Node script that closes its node exits)', async () => {
+    const scheduler = simScheduler(Date.UTC(2026, 10, 24));
+    const node = await createNode({
+      store: memoryStore(),
+      origin: 'http://127.0.0.1:8080',
+      mesh: memoryMeshHub(realTimeScheduler).port('test'),
+      scheduler,
+      runtime: () => createInlineRuntime(),
+      platform: { now: scheduler.now, randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)), generateDeviceKey, importRootSeed, signerFor },
+    });
+    await node.identity.useLocalRoot(node.identity.newPhrase(), 'Laptop');
+    const id = await node.contexts.create('notes');
+    await node.contexts.open(id).write({ method: 'set', args: { key: 'a', value: 1 } });
+    expect(scheduler.pending()).toBeGreaterThan(0);
+    await node.close();
+    expect(scheduler.pending()).toBe(0);
   });
 });

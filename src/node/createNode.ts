@@ -11,6 +11,7 @@ import { contextService, type ContextService } from './contexts/service/index.ts
 import type { MeshPort } from './contexts/meshPort.ts';
 import { settingsAccountVerifier } from './accountChecks.ts';
 import { alertsService, type AlertsApi } from './alerts/alertsService.ts';
+import { closableScheduler } from './closableScheduler.ts';
 import { devicesService, type DevicesService } from './devices.ts';
 import { keyRotationService, type KeyRotationService } from './keyRotation.ts';
 import { directoryService, type DirectoryService } from './directory.ts';
@@ -95,7 +96,10 @@ export interface NodeDeps {
 }
 
 export async function createNode({ store, platform, origin, connectPolicy, chainPreset, ...deps }: NodeDeps): Promise<TabnodeNode> {
-  const { scheduler, runtime } = deps;
+  const { runtime } = deps;
+  // Closing the node cancels what its parts left scheduled.
+  const scheduler = closableScheduler(deps.scheduler);
+  const rotationScheduler = deps.rotationScheduler ? closableScheduler(deps.rotationScheduler) : scheduler;
   const [servedPolicy, preset] = await Promise.all([connectPolicy?.() ?? Promise.resolve(UNRESTRICTED), chainPreset?.() ?? Promise.resolve(undefined)]);
   const defaults = defaultSettings(origin, preset);
   const mesh = meshWithin(deps.mesh, (url) => allowsConnection(servedPolicy, url, origin));
@@ -208,7 +212,7 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
   const devices = devicesService({ store, platform, identity, contexts, proofs });
   metrics.start();
   const alerts = alertsService({ store, openViews: () => contexts.openAlertsViews(), onContextsChange: contexts.onChange, signer: currentSigner, now: platform.now, scheduler });
-  const rotation = keyRotationService({ store, platform, identity, devices, scheduler: deps.rotationScheduler ?? scheduler });
+  const rotation = keyRotationService({ store, platform, identity, devices, scheduler: rotationScheduler });
   rotation.start();
 
   return {
@@ -259,6 +263,8 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
       await metrics.close();
       await contexts.closeAll();
       await store.close();
+      scheduler.close();
+      rotationScheduler.close();
     },
   };
 }

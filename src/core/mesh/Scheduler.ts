@@ -5,6 +5,11 @@
 export interface Scheduler {
   /** Milliseconds on this scheduler's clock. */
   now(): number;
-  /** Run `fn` once, `delayMs` from now. Tasks due at the same time run in the order scheduled. */
-  schedule(delayMs: number, fn: () => void): void;
+  /**
+   * Run `fn` once, `delayMs` from now. Tasks due at the same time run in the order scheduled.
+   * Returns what cancels it (nothing once it ran).
+   */
+  schedule(delayMs: number, fn: () => void): CancelTask;
 }
+
+export type CancelTask = () => void;

@@ -11,7 +11,14 @@ import { simScheduler } from './simScheduler.ts';
 // Real time for the contract: zero delays become microtasks, like a fast transport.
 const realTime: Scheduler = {
   now: () => Date.now(),
-  schedule: (delayMs, fn) => (delayMs <= 0 ? queueMicrotask(fn) : void setTimeout(fn, delayMs)),
+  schedule(delayMs, fn) {
+    if (delayMs <= 0) {
+      queueMicrotask(fn);
+      return () => undefined;
+    }
+    const timer = setTimeout(fn, delayMs);
+    return () => clearTimeout(timer);
+  },
 };
 
 linkContract('memory', async () => {

@@ -33,7 +33,37 @@ test('negative or NaN delays run as soon as possible', () => {
 
 test('runUntilIdle stops a task that reschedules itself forever', () => {
   const s = simScheduler();
-  const again = (): void => s.schedule(1, again);
+  const again = (): void => void s.schedule(1, again);
   again();
   expect(() => s.runUntilIdle(1000)).toThrow(SchedulerRunawayError);
+});
+
+test('a cancelled task does not run, is not pending, and leaves the order of the others', () => {
+  const s = simScheduler();
+  const log: number[] = [];
+  s.schedule(5, () => log.push(1));
+  const cancel = s.schedule(5, () => log.push(2));
+  const cancelLater = s.schedule(10, () => log.push(3));
+  s.schedule(5, () => log.push(4));
+  cancel();
+  cancel();
+  expect(s.pending()).toBe(3);
+  s.advance(5);
+  expect(log).toEqual([1, 4]);
+  cancelLater();
+  expect(s.pending()).toBe(0);
+  expect(s.runUntilIdle()).toBe(0);
+  expect(log).toEqual([1, 4]);
+});
+
+test('cancelling a task that already ran changes nothing', () => {
+  const s = simScheduler();
+  const log: number[] = [];
+  const cancel = s.schedule(1, () => log.push(1));
+  s.advance(1);
+  cancel();
+  s.schedule(1, () => log.push(2));
+  expect(s.pending()).toBe(1);
+  s.runUntilIdle();
+  expect(log).toEqual([1, 2]);
 });

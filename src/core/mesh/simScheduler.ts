@@ -27,15 +27,19 @@ interface Task {
   at: number;
   seq: number;
   fn: () => void;
+  state: 'waiting' | 'ran' | 'cancelled';
 }
 
 export function simScheduler(start = 0): SimScheduler {
   let clock = start;
   let seq = 0;
   const heap: Task[] = [];
+  let cancelled = 0;
 
   const runNext = (): void => {
     const task = pop(heap);
+    if (task.state === 'cancelled') return void cancelled--;
+    task.state = 'ran';
     clock = Math.max(clock, task.at);
     task.fn();
   };
@@ -44,7 +48,13 @@ export function simScheduler(start = 0): SimScheduler {
     now: () => clock,
     schedule(delayMs, fn) {
       const delay = Number.isFinite(delayMs) && delayMs > 0 ? delayMs : 0;
-      push(heap, { at: clock + delay, seq: seq++, fn });
+      const task: Task = { at: clock + delay, seq: seq++, fn, state: 'waiting' };
+      push(heap, task);
+      return () => {
+        if (task.state !== 'waiting') return;
+        task.state = 'cancelled';
+        cancelled++;
+      };
     },
     advance(ms) {
       const until = clock + Math.max(0, ms);
@@ -55,12 +65,13 @@ export function simScheduler(start = 0): SimScheduler {
       let ran = 0;
       while (heap.length > 0) {
         if (ran >= maxTasks) throw new SchedulerRunawayError(maxTasks);
+        const live = heap[0]!.state !== 'cancelled';
         runNext();
-        ran++;
+        if (live) ran++;
       }
       return ran;
     },
-    pending: () => heap.length,
+    pending: () => heap.length - cancelled,
   };
 }
 

@@ -6,7 +6,7 @@ import { memoryLinkPair } from '../mesh/memoryLink.ts';
 import type { Scheduler } from '../mesh/Scheduler.ts';
 import { createContextSync } from './contextSync.ts';
 
-const realTime: Scheduler = { now: () => Date.now(), schedule: (ms, fn) => void setTimeout(fn, ms) };
+const realTime: Scheduler = { now: () => Date.now(), schedule: (ms, fn) => clearTimeout.bind(null, setTimeout(fn, ms)) };
 
 async function pair(serve: (hash: string) => Uint8Array | undefined) {
   const [a, b] = await Promise.all([person('A', 301), person('B', 302)]);

@@ -39,7 +39,7 @@ function node(contextId: Uint8Array, box: BoxKeyPair, store = memoryStore()) {
     inviteBox: async () => undefined,
     me: { root: 'not-a-member' as never, key: 'not-a-member' },
     publish: () => Promise.reject(new Error('this node publishes nothing here')),
-    scheduler: { now: () => 0, schedule: () => undefined },
+    scheduler: { now: () => 0, schedule: () => () => undefined },
     now: () => T0 + 5000,
     randomBytes: (n) => testBytes(77, n),
     isClosed: () => false,
