@@ -32,14 +32,12 @@ export interface ContextSyncOptions {
   randomBytes(length: number): Uint8Array;
   /** Wall-clock ms for delegation and invite expiry in handshakes, and for clock comparison. */
   now(): number;
-  /** Make ops that joined the history durable before they are relayed or announced. */
-  persist(ops: CheckedOp[]): Promise<void>;
   /**
-   * Runs after a peer's ops were shown ('shown') and before they are stored: the browser node
-   * gives the page a turn here, so views read the change before the store's write takes the
-   * thread. Without it, the write starts at once.
+   * Make ops that joined the history durable before they are relayed or announced.
+   * `received`: a peer's ops, shown already (the browser node lets its views read them
+   * before the store's write takes the page's thread); else this node's own.
    */
-  beforeStoring?(): Promise<void>;
+  persist(ops: CheckedOp[], how: { received: boolean }): Promise<void>;
   /** Heads re-exchange period: repairs anything lost on the way. */
   antiEntropyMs?: number;
   onChange?(event: SyncEvent): void;
@@ -198,8 +196,7 @@ export function createContextSync(o: ContextSyncOptions) {
     // waits for durability. This node's own went out as they were signed (`publish`).
     if (from) o.onChange?.({ kind: 'shown', from: from.info.linkId });
     for (const c of result.accepted) notDurable.add(c.key);
-    const stored = persisting.then(() => (from && o.beforeStoring ? o.beforeStoring() : undefined)).then(() => o.persist(result.accepted));
-    const durable = (persisting = stored).then(() => {
+    const durable = (persisting = persisting.then(() => o.persist(result.accepted, { received: from !== undefined }))).then(() => {
       for (const c of result.accepted) notDurable.delete(c.key);
       // A few new ops are pushed as they are; a bulk (a catch-up passing through) is only
       // announced by heads: peers that lack it answer with theirs and get exactly the rest.

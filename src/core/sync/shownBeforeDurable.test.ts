@@ -34,7 +34,7 @@ function heldStore() {
 }
 
 /** A owns the context; B and C joined. B sits between A and C: C hears of A's ops only through B. */
-async function chain(bOptions: { signatures?: BatchVerifier; beforeStoring?(): Promise<void> } = {}) {
+async function chain(bOptions: { signatures?: BatchVerifier; persist?(ops: CheckedOp[], how: { received: boolean }): Promise<void> } = {}) {
   const [a, b, c] = await Promise.all([person('A', 901), person('B', 902), person('C', 903)]);
   const g = await genesis(a);
   const joinB = await op(b.device, g.id, [g], joinBody(b.device, await invite(a.device, g.id, { nonce: 1 })), T0 + 100);
@@ -43,7 +43,7 @@ async function chain(bOptions: { signatures?: BatchVerifier; beforeStoring?(): P
   const store = heldStore();
   const bEvents: SyncEvent[] = [];
   const A = syncNode(a, g.id, scheduler);
-  const B = syncNode(b, g.id, scheduler, { persist: (ops) => store.persist(ops), onChange: (e) => void bEvents.push(e), ...(bOptions.signatures ? { proofs: { signatures: bOptions.signatures } } : {}), ...(bOptions.beforeStoring ? { beforeStoring: bOptions.beforeStoring } : {}) });
+  const B = syncNode(b, g.id, scheduler, { persist: bOptions.persist ?? ((ops) => store.persist(ops)), onChange: (e) => void bEvents.push(e), ...(bOptions.signatures ? { proofs: { signatures: bOptions.signatures } } : {}) });
   const C = syncNode(c, g.id, scheduler);
   for (const n of [A, B, C]) await n.sync.publish([g, joinB, joinC]);
   const ab = memoryLinkPair({ scheduler, names: ['A', 'B'] });
@@ -136,21 +136,18 @@ test("the writer's op leaves as it is signed, before the writer's own checks of 
   stop();
 }, 30_000);
 
-test("a peer's op is stored only after the receiver's turn between showing and storing (views read it first)", async () => {
-  let turn: Promise<void> | undefined;
-  let endTurn = () => {};
-  const { a, g, A, B, store, bEvents, settle, stop } = await chain({ beforeStoring: () => turn ?? Promise.resolve() });
-  turn = new Promise((r) => (endTurn = r));
-  const write = await op(a.device, g.id, A.replica.parents(), deltaBody('from A'), T0 + 1000);
-  await A.sync.publish([write]);
+test('the store hears which ops came from a peer (shown already) and which are its own', async () => {
+  const heard: { key: string; received: boolean }[] = [];
+  const { a, b, g, A, B, settle, stop } = await chain({ persist: async (ops, how) => void heard.push(...ops.map((c) => ({ key: c.key, received: how.received }))) });
+  const fromA = await op(a.device, g.id, A.replica.parents(), deltaBody('from A'), T0 + 1000);
+  await A.sync.publish([fromA]);
   await settle();
-  const key = idKey(write.id);
-  expect(B.sink.applied.get(key)).toBe('from A');
-  expect(bEvents.some((e) => e.kind === 'shown')).toBe(true);
-  expect(store.stored.has(key)).toBe(false);
-  endTurn();
-  turn = undefined;
-  await settle();
-  expect(store.stored.has(key)).toBe(true);
+  const fromB = await op(b.device, g.id, B.replica.parents(), deltaBody('from B'), T0 + 2000);
+  await B.sync.publish([fromB]);
+  const keys = [idKey(fromA.id), idKey(fromB.id)];
+  expect(heard.filter((h) => keys.includes(h.key))).toEqual([
+    { key: idKey(fromA.id), received: true },
+    { key: idKey(fromB.id), received: false },
+  ]);
   stop();
 }, 30_000);

@@ -16,7 +16,7 @@ export function syncNode(
   who: Pick<Person, 'device'>,
   context: Uint8Array,
   scheduler: Scheduler,
-  options: { onChange?(e: SyncEvent): void; now?(): number; proofs?: ProofOptions; persist?(ops: CheckedOp[]): Promise<void>; beforeStoring?(): Promise<void> } = {},
+  options: { onChange?(e: SyncEvent): void; now?(): number; proofs?: ProofOptions; persist?(ops: CheckedOp[], how: { received: boolean }): Promise<void> } = {},
 ) {
   const sink = recordingSink();
   const replica = createReplica(context, sink, options.proofs);
@@ -30,7 +30,6 @@ export function syncNode(
     persist: options.persist ?? (async () => {}),
     antiEntropyMs: 500,
     ...(options.onChange ? { onChange: options.onChange } : {}),
-    ...(options.beforeStoring ? { beforeStoring: options.beforeStoring } : {}),
   });
   return { replica, sink, sync };
 }

@@ -53,6 +53,11 @@ describe('contexts across three nodes', () => {
     const bRoot = (await b.identity.status()).root!.id;
     expect(await a.contexts.open(id).remove(bRoot)).toMatchObject({ valid: true });
     await until('B learns it was removed', async () => !(await b.contexts.open(id).view()).members.some((m) => m.root === bRoot));
+    // A peer still admitting B (the removal not stored there yet) would take a late op of B's
+    // into its history as invalid; this is about peers that already let B go.
+    for (const n of [a, c]) {
+      await until('B no longer admitted', async () => !(await n.contexts.open(id).view()).peers.some((p) => p.root === bRoot && p.state === 'verified'));
+    }
     const late = await b.contexts.open(id).write({ method: 'set', args: { key: 'late', value: 3 } });
     expect(late.valid).toBe(false);
     // B's node shows its refused write to its peers, who no longer admit B: ignored unread, and said so.

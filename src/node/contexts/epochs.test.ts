@@ -73,8 +73,11 @@ describe('epoch keys in the node', () => {
     await until('Alice reads the reply', async () => (await a.contexts.open(id).view()).kv.some(([k]) => k === 'reply'));
 
     for (const store of [storeA, storeB]) {
-      const ops = await storedOps(store, id);
-      expect(ops.filter((o) => o.body.kind === 'sealed-delta').length).toBeGreaterThanOrEqual(2);
+      // Shown is not stored yet: a node stores a peer's ops right after showing them.
+      const ops = await until('both writes stored', async () => {
+        const stored = await storedOps(store, id);
+        return stored.filter((o) => o.body.kind === 'sealed-delta').length >= 2 && stored;
+      });
       expect(ops.some((o) => o.body.kind === 'delta')).toBe(false);
       for (const bytes of await store.ops(id)) {
         for (const secret of ['open-the-vault-at-dawn', 'bring-the-lantern']) expect(containsBytes(bytes, text.encode(secret))).toBe(false);

@@ -22,7 +22,7 @@ export function closedGate(store: Store, isClosed: () => boolean) {
   let idle: (() => void)[] = [];
 
   async function run<T>(what: string, write: () => Promise<T>): Promise<T> {
-    if (isClosed()) throw new ContextClosedError(`${what} refused`);
+    if (isClosed() && held === 0) throw new ContextClosedError(`${what} refused`);
     inFlight++;
     try {
       return await write();
@@ -30,6 +30,25 @@ export function closedGate(store: Store, isClosed: () => boolean) {
       if (--inFlight === 0) for (const wake of idle.splice(0)) wake();
     }
   }
+
+  /**
+   * A unit of several writes, refused as a whole if the context is closed when it begins;
+   * begun before, it runs to its end, writes included, and `drained()` waits for it. Writes
+   * of other tasks in that window pass too: they also settle before `drained()` resolves,
+   * which is what a forget waits for.
+   */
+  async function hold<T>(what: string, unit: () => Promise<T>): Promise<T> {
+    if (isClosed()) throw new ContextClosedError(`${what} refused`);
+    held++;
+    try {
+      return await run(what, unit);
+    } finally {
+      held--;
+    }
+  }
+
+  /** Units begun before the close, still running: their writes are let through (`hold`). */
+  let held = 0;
 
   const gated = new Proxy(store, {
     get(target, prop, receiver) {
@@ -45,6 +64,7 @@ export function closedGate(store: Store, isClosed: () => boolean) {
     store: gated,
     /** Run another write of this context (private storage) through the gate. */
     run,
+    hold,
     /** Resolves once no write of this context is under way. */
     drained(): Promise<void> {
       return inFlight === 0 ? Promise.resolve() : new Promise((resolve) => idle.push(resolve));

@@ -60,8 +60,13 @@ export async function openContext(d: ContextDeps) {
     randomBytes: d.randomBytes,
     now: d.now,
     antiEntropyMs: CONTEXT_TIMINGS.antiEntropyMs,
-    persist: persistence.persist,
-    beforeStoring: yieldToHost,
+    // A peer's ops were shown already: views read them before the store's write takes the
+    // page's thread. Held by the gate from here, so a close meanwhile still stores them.
+    persist: (ops, { received }) =>
+      gate.hold('storing ops', async () => {
+        if (received) await yieldToHost();
+        await persistence.persist(ops);
+      }),
     onChange: (event) => {
       d.observeSync?.(event);
       // Keys in new ops are opened first, so joining and views see the state they unlock.
