@@ -231,7 +231,7 @@ async function tabnodeLatency(A: Page, B: Page, id: string, { samples = P2P.samp
 }
 
 /** A invites B to `id` (as a writer); B joins by the link. Resolves when both see each other verified. */
-async function joinAndConnect(A: Page, B: Page, id: string): Promise<void> {
+export async function joinAndConnect(A: Page, B: Page, id: string): Promise<void> {
   const link = await A.evaluate((id) => window.tabnode!.contexts.open(id).invite({ role: 'writer' }), id);
   await B.evaluate((link) => window.tabnode!.contexts.join(link), link);
   // Polled in the page with an awaited loop: waitForFunction would take the async predicate's promise as true at once.
