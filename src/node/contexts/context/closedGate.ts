@@ -20,6 +20,8 @@ const CONTEXT_WRITES = new Set<string>(['putContext', 'putOps', 'putSnapshot', '
 export function closedGate(store: Store, isClosed: () => boolean) {
   let inFlight = 0;
   let idle: (() => void)[] = [];
+  /** Units begun before the close, still running: their writes are let through (`hold`). */
+  let held = 0;
 
   async function run<T>(what: string, write: () => Promise<T>): Promise<T> {
     if (isClosed() && held === 0) throw new ContextClosedError(`${what} refused`);
@@ -46,9 +48,6 @@ export function closedGate(store: Store, isClosed: () => boolean) {
       held--;
     }
   }
-
-  /** Units begun before the close, still running: their writes are let through (`hold`). */
-  let held = 0;
 
   const gated = new Proxy(store, {
     get(target, prop, receiver) {
