@@ -325,7 +325,7 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
     // A new object rather than the decoded one changed field by field: a load decodes a whole
     // batch before sharing any, and changing each decoded object's fields costs V8 a
     // migration of each (several µs an op, measured on 100k ops).
-    c.op = { context, parents, author: author.bytes, time: op.time, body: op.body, id: holdId(op.id), signature: op.signature };
+    c.op = { context, parents, author: author.bytes, time: op.time, body: op.body, id: op.id, signature: op.signature };
     return c;
   }
 
@@ -370,6 +370,9 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
           result.rejected.push({ key: c.key, reason: 'unknown-key', message: builtOnDropped ? 'it builds on an op by a key this context never introduced' : neverCounts(c), bytes: c.bytes.length });
           continue;
         }
+        // Kept for as long as the context is open: its id moves into a shared slab. Not before
+        // (ops waiting for parents may be dropped, and would keep their slab alive).
+        c.op.id = holdId(c.op.id);
         take(c, result);
       }
     }
