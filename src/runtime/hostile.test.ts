@@ -99,3 +99,9 @@ describe('modules refused at load', () => {
     await expect(runtime.load(readTestModule('tiny'))).rejects.toMatchObject({ code: 'closed' });
   });
 });
+
+test('a loop of host calls is ended by the time limit however long it is, not by memory (the loop allocates nothing)', async () => {
+  const h = await harness(readTestModule('hostile'), { limits: { callMs: 2_000 } });
+  const error = await h.failure('spin_calls');
+  expect(error.code).toBe('timeout');
+}, 20_000);
