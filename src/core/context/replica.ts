@@ -315,17 +315,23 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
     // DAG, evaluator and history: parentKeys).
     const parents: Uint8Array[] = new Array(op.parents.length);
     const keys: string[] = new Array(op.parents.length);
+    let joins = true;
     for (let i = 0; i < op.parents.length; i++) {
       const key = idKey(op.parents[i]!);
       const held = dag.get(key);
       parents[i] = held ? held.op.id : op.parents[i]!;
       keys[i] = held ? held.key : key;
+      if (!held) joins = false;
     }
     c.parentKeys = keys;
+    // An op whose parents are all held joins the history now, for as long as the context is
+    // open: its id goes into a shared slab. One that waits for parents (and may be dropped
+    // while it waits) keeps its own buffer, so it never keeps a slab alive.
+    const id = joins ? holdId(op.id) : op.id;
     // A new object rather than the decoded one changed field by field: a load decodes a whole
     // batch before sharing any, and changing each decoded object's fields costs V8 a
     // migration of each (several µs an op, measured on 100k ops).
-    c.op = { context, parents, author: author.bytes, time: op.time, body: op.body, id: op.id, signature: op.signature };
+    c.op = { context, parents, author: author.bytes, time: op.time, body: op.body, id, signature: op.signature };
     return c;
   }
 
@@ -370,9 +376,6 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
           result.rejected.push({ key: c.key, reason: 'unknown-key', message: builtOnDropped ? 'it builds on an op by a key this context never introduced' : neverCounts(c), bytes: c.bytes.length });
           continue;
         }
-        // Kept for as long as the context is open: its id moves into a shared slab. Not before
-        // (ops waiting for parents may be dropped, and would keep their slab alive).
-        c.op.id = holdId(c.op.id);
         take(c, result);
       }
     }

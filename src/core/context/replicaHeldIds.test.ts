@@ -1,12 +1,12 @@
 import { expect, test, vi } from 'vitest';
 import * as heldIds from '../ops/heldIds.ts';
-import { encodeOp } from '../ops/op.ts';
+import { encodeOp, idKey } from '../ops/op.ts';
 import { createReplica } from './replica.ts';
 import { deltaBody, genesis, op, person, recordingSink, T0 } from './testkit.ts';
 
 vi.mock('../ops/heldIds.ts', { spy: true });
 
-test("an op's id moves into a shared slab when the op joins the history, not while it waits for its parents", async () => {
+test("an op's id goes into a shared slab when the op joins the history at once; one that waits for parents keeps its own", async () => {
   const a = await person('A', 41);
   const g = await genesis(a);
   const first = await op(a.device, g.id, [g], deltaBody('first'), T0 + 100);
@@ -21,6 +21,8 @@ test("an op's id moves into a shared slab when the op joins the history, not whi
   await replica.receive([encodeOp(second)]);
   expect(held).toHaveBeenCalledTimes(1);
   await replica.receive([encodeOp(first)]);
-  expect(held).toHaveBeenCalledTimes(3);
-  expect(replica.dag.get(replica.heads()[0]!)!.op.id.buffer.byteLength).toBe(heldIds.HELD_ID_SLAB_BYTES);
+  expect(held).toHaveBeenCalledTimes(2);
+  expect(replica.dag.get(idKey(first.id))!.op.id.buffer.byteLength).toBe(heldIds.HELD_ID_SLAB_BYTES);
+  expect(replica.dag.get(idKey(second.id))!.op.id.buffer.byteLength).not.toBe(heldIds.HELD_ID_SLAB_BYTES);
+  expect(replica.heads()).toEqual([idKey(second.id)]);
 });
