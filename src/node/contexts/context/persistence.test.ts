@@ -10,6 +10,15 @@ import { memoryStore } from '../../../core/store/index.ts';
 import { toHex } from '../../../core/crypto/index.ts';
 import { createPersistence } from './persistence.ts';
 
+/** A genesis and `deltas` deltas by one author, each on the one before. */
+async function chainOf(seed: number, name: string, deltas: number): Promise<{ g: Op; ops: Op[] }> {
+  const author = await person('P', seed);
+  const g = await genesis(author, name, T0);
+  const ops: Op[] = [g];
+  for (let i = 0; i < deltas; i++) ops.push(await op(author.device, g.id, [ops.at(-1)!], deltaBody(`n${i}`), T0 + i + 1));
+  return { g, ops };
+}
+
 describe('persistence: stored verdicts', () => {
   test("an anchored revocation verified on chain once is trusted on reopen: no RPC asked, none needed", async () => {
     const A = await ethPerson('A', 1);
@@ -49,10 +58,7 @@ describe('persistence: stored verdicts', () => {
   });
 
   test('seals merge as they pile up: O(log n) of them, vouching for every op', async () => {
-    const person1 = await person('P', 5);
-    const g = await genesis(person1, 'many', T0);
-    const ops: Op[] = [g];
-    for (let i = 0; i < 40; i++) ops.push(await op(person1.device, g.id, [ops.at(-1)!], deltaBody(`n${i}`), T0 + i + 1));
+    const { g, ops } = await chainOf(5, 'many', 40);
     const store = memoryStore();
     const context = toHex(g.id);
     const replica = createReplica(g.id, recordingSink());
@@ -66,10 +72,7 @@ describe('persistence: stored verdicts', () => {
   });
 
   test('while ops keep coming a snapshot is taken at most once per gap; the next batch after it takes one', async () => {
-    const person1 = await person('P', 6);
-    const g = await genesis(person1, 'burst', T0);
-    const ops: Op[] = [g];
-    for (let i = 0; i < 30; i++) ops.push(await op(person1.device, g.id, [ops.at(-1)!], deltaBody(`n${i}`), T0 + i + 1));
+    const { g, ops } = await chainOf(6, 'burst', 30);
     const store = memoryStore();
     const context = toHex(g.id);
     const taken = (await createReplica(g.id, recordingSink()).receive(ops)).accepted;
