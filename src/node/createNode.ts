@@ -159,7 +159,16 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
   // key or delegation changes — in whichever tab it changed (rotation, renewal).
   // Only contexts opened as someone else are touched: a context opened (or created) by
   // this tab after a login already signs as the current identity.
-  let startedFor = (await signerOf(store))?.root;
+  // Who signs changes only with the identity (in any tab): the alerts read it on every pass,
+  // after every context change, and the follower below after an identity change, so it is read once per identity change, not three reads each.
+  let signer: ReturnType<typeof signerOf> | undefined;
+  const currentSigner = (): ReturnType<typeof signerOf> => {
+    if (signer) return signer;
+    const read = signerOf(store);
+    read.catch(() => signer === read && (signer = undefined));
+    return (signer = read);
+  };
+  let startedFor = (await currentSigner())?.root;
   if (startedFor) await contexts.startAll();
   let checking = false;
   let again = false;
@@ -169,7 +178,7 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
     try {
       do {
         again = false;
-        const now = await signerOf(store);
+        const now = await currentSigner();
         if (!now) {
           // Signed out (maybe in another tab): the stored box key went with the root.
           forgetDeviceBoxKey(store);
@@ -190,15 +199,6 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
     } finally {
       checking = false;
     }
-  };
-  // Who signs changes only with the identity (in any tab): the alerts read it on every pass,
-  // after every context change, so it is read once per identity change, not three reads each.
-  let signer: ReturnType<typeof signerOf> | undefined;
-  const currentSigner = (): ReturnType<typeof signerOf> => {
-    if (signer) return signer;
-    const read = signerOf(store);
-    read.catch(() => signer === read && (signer = undefined));
-    return (signer = read);
   };
   const stopFollowing = store.onChange((areas) => {
     if (!areas.has('identity')) return;
