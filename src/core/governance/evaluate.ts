@@ -82,6 +82,13 @@ export function createEvaluator() {
     if (c.op.body.kind === 'genesis' || c.op.body.kind === 'join') mark(memberships, c.delegation!.root);
   }
 
+  /** Every governance op, as a mask (the state after all of them). */
+  function allGovernance(): bigint {
+    let all = 0n;
+    for (const e of govOrder) all |= e.bit;
+    return all;
+  }
+
   function stateAt(mask: bigint): GovState {
     let s = stateCache.get(mask);
     if (s) return s;
@@ -314,9 +321,7 @@ export function createEvaluator() {
 
     /** Governance after every valid op: what the UI shows as members and roles. */
     current(): GovState {
-      let all = 0n;
-      for (const e of govOrder) all |= e.bit;
-      return cloneGovState(stateAt(all));
+      return cloneGovState(stateAt(allGovernance()));
     },
 
     /**
@@ -324,9 +329,7 @@ export function createEvaluator() {
      * delta leaves it so): what is derived from `current()` can be cached on it.
      */
     currentVersion(): object {
-      let all = 0n;
-      for (const e of govOrder) all |= e.bit;
-      return stateAt(all);
+      return stateAt(allGovernance());
     },
 
     /** Governance in the causal past of an op with these parents (e.g. one about to be created). */
