@@ -9,7 +9,7 @@ import { memoryStore, type Store } from '../src/core/store/index.ts';
 import { memoryMeshHub } from '../src/node/contexts/memoryMesh.ts';
 import { realTimeScheduler } from '../src/node/scheduler.ts';
 import { bareTestNode } from '../src/node/testing.ts';
-import { OPEN_LIMITS } from '../src/node/contexts/context/history.ts';
+import { OPEN_LIMITS } from '../src/node/contexts/context/storedHistory.ts';
 import type { TabnodeNode } from '../src/node/createNode.ts';
 import { growthFixture, type GrowthFixture } from './growthFixture.ts';
 import { putFixture } from './fixtureStore.ts';

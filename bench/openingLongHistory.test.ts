@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryStore } from '../src/core/store/index.ts';
 import type { TabnodeNode } from '../src/node/createNode.ts';
-import { OPEN_LIMITS } from '../src/node/contexts/context/history.ts';
+import { OPEN_LIMITS } from '../src/node/contexts/context/storedHistory.ts';
 import { memoryMeshHub } from '../src/node/contexts/memoryMesh.ts';
 import { realTimeScheduler } from '../src/node/scheduler.ts';
 import { bareTestNode, until } from '../src/node/testing.ts';

@@ -11,7 +11,7 @@ import { CONTEXT_TIMINGS, type ContextDeps } from './deps.ts';
 import { createDerived } from './derived.ts';
 import { deviceEpochKeys } from './deviceEpochKeys.ts';
 import { createEventLog } from './events.ts';
-import { historyIn, loadHistory } from './history.ts';
+import { historyIn, loadHistory } from './storedHistory.ts';
 import { createOnline } from './online.ts';
 import { createProjections } from './projections.ts';
 import { createPublisher } from './publishing.ts';
