@@ -80,10 +80,21 @@ describe('catch-up of a long history', () => {
     await B.goto(link);
     await B.getByRole('button', { name: 'Join' }).click();
     const bar = B.getByTestId('catch-up');
-    // One wait for the bar with its progress bar in it: read apart, a quick catch-up could end
-    // between the two reads (CI saw the bar, then no progress bar in it).
-    await bar.getByRole('progressbar', { name: 'Catch-up progress' }).waitFor({ timeout: 60_000 });
-    await screenshot(B, 'catch-up-started');
+    // Wait on the page's own record of the line, not on the line being there when polled: a
+    // quick catch-up can show and remove it between two polls (CI saw that under load).
+    const shown = await B.waitForFunction(() => (window as unknown as { __bars: string[] }).__bars.length > 0, null, { timeout: 60_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (!shown) {
+      // Tell "it never caught up" from "it caught up without ever showing the line".
+      const state = await contextView(B, id).then(
+        (v) => `B holds ${v.opCount} of ${history} ops${v.joining ? ', still joining' : ''}`,
+        (e: unknown) => `B has no view of the context (${String(e)})`,
+      );
+      throw new Error(`B showed no catch-up line within 60 s; ${state}`);
+    }
+    if (await bar.getByRole('progressbar', { name: 'Catch-up progress' }).isVisible()) await screenshot(B, 'catch-up-started');
     // Part-way, when the page shows it before the end (not asserted: it may be quick).
     const partWay = await B.waitForFunction(() => /^Catching up: [1-9]/.test(document.querySelector('[data-testid="catch-up"]')?.textContent ?? ''), null, { timeout: 20_000, polling: 'raf' }).then(
       () => true,

@@ -3,6 +3,7 @@ import { AlertBadge } from './alerts/AlertBadge.tsx';
 import { AlertNotifier } from './alerts/AlertNotifier.tsx';
 import { ContextsPage } from './contexts/ContextsPage.tsx';
 import { JoinPage } from './contexts/JoinPage.tsx';
+import { loadContextPage } from './contexts/contextPageChunk.ts';
 import { Welcome } from './onboarding/Welcome.tsx';
 import { UpdateBanner } from './shell/UpdateBanner.tsx';
 import { useIdentity } from './shell/useIdentity.ts';
@@ -11,7 +12,7 @@ import { navigate, pathOf, useRoute, type Route } from './shell/router.ts';
 // Pages an admin opens now and then load when first opened, keeping them out of the first
 // load (its budget: bench/bundleSize.ts). The service worker precaches them for offline use.
 // A context's page loads when one is opened: the list of contexts is the first page.
-const ContextPage = lazy(() => import('./contexts/ContextPage.tsx').then((m) => ({ default: m.ContextPage })));
+const ContextPage = lazy(() => loadContextPage().then((m) => ({ default: m.ContextPage })));
 const ConsolePage = lazy(() => import('./console/ConsolePage.tsx').then((m) => ({ default: m.ConsolePage })));
 const DashboardPage = lazy(() => import('./dashboard/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })));
 const IdentityPage = lazy(() => import('./identity/IdentityPage.tsx').then((m) => ({ default: m.IdentityPage })));

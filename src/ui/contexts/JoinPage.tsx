@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useNode } from '../shell/nodeContext.ts';
 import { navigate } from '../shell/router.ts';
 import { useLive } from '../shell/useLive.ts';
@@ -7,6 +7,7 @@ import { formatDateTime, sentence } from '../shell/wording.ts';
 import { usePageTitle } from '../shell/usePageTitle.ts';
 import { useHeldInvite } from './heldInvite.ts';
 import { ProblemText } from '../shell/Problem.tsx';
+import { loadContextPage } from './contextPageChunk.ts';
 
 /** Where an invite link lands: check the invite, then join. The invite was in the link's fragment (heldInvite.ts). */
 export function JoinPage({ signedIn }: { signedIn: boolean }) {
@@ -16,6 +17,8 @@ export function JoinPage({ signedIn }: { signedIn: boolean }) {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   usePageTitle('Join a context');
+  // The context page comes next: its code loads while the invite is read, not after the click.
+  useEffect(() => void loadContextPage().catch(() => undefined), []);
 
   async function join() {
     setBusy(true);
