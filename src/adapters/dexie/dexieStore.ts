@@ -53,6 +53,23 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
   };
   Dexie.on('storagemutated', onMutated);
 
+  // Inside a transaction that holds `ops`. Ops already stored fail their unique [context+key]
+  // index one by one and the rest go in: cheaper than looking them up first, and the replica
+  // rarely repeats one.
+  async function addOps(context: string, list: { key: string; bytes: Uint8Array }[]): Promise<void> {
+    try {
+      await db.ops.bulkAdd(list.map((o) => ({ context, key: o.key, bytes: o.bytes })));
+    } catch (e) {
+      if (!(e instanceof Dexie.BulkError) || !e.failures.every((f) => f.name === 'ConstraintError')) throw e;
+    }
+  }
+
+  // Inside a transaction that holds `seals`.
+  async function replaceSeals(context: string, add: { entries: Uint8Array; mac: Uint8Array }, remove: number[]): Promise<number> {
+    if (remove.length) await db.seals.bulkDelete(remove);
+    return (await db.seals.add({ context, entries: add.entries, mac: add.mac })) as number;
+  }
+
   return {
     async deviceKey() {
       const record = await db.device.get('this');
@@ -101,16 +118,7 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
       await db.contexts.put(record);
     },
     contexts: () => db.contexts.toArray(),
-    putOps: (context, list) =>
-      db.transaction('rw', db.ops, async () => {
-        // Ops already stored fail their unique [context+key] index one by one and the rest
-        // go in: cheaper than looking them up first, and the replica rarely repeats one.
-        try {
-          await db.ops.bulkAdd(list.map((o) => ({ context, key: o.key, bytes: o.bytes })));
-        } catch (e) {
-          if (!(e instanceof Dexie.BulkError) || !e.failures.every((f) => f.name === 'ConstraintError')) throw e;
-        }
-      }),
+    putOps: (context, list) => db.transaction('rw', db.ops, () => addOps(context, list)),
     async ops(context) {
       // Primary-key (seq) order within the context: the order they were stored in.
       const rows = await db.ops.where('context').equals(context).sortBy('seq');
@@ -222,10 +230,11 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
       const rows = await db.seals.where('context').equals(context).sortBy('seq');
       return rows as SealRecord[];
     },
-    replaceSeals: (context, add, remove) =>
-      db.transaction('rw', db.seals, async () => {
-        if (remove.length) await db.seals.bulkDelete(remove);
-        return (await db.seals.add({ context, entries: add.entries, mac: add.mac })) as number;
+    replaceSeals: (context, add, remove) => db.transaction('rw', db.seals, () => replaceSeals(context, add, remove)),
+    putSealedOps: (context, list, add, remove) =>
+      db.transaction('rw', db.ops, db.seals, async () => {
+        await addOps(context, list);
+        return replaceSeals(context, add, remove);
       }),
   };
 }

@@ -218,6 +218,12 @@ export interface SealStore {
   seals(context: string): Promise<SealRecord[]>;
   /** Add one seal and delete the listed ones (by seq) in one step; returns the new seal's seq. */
   replaceSeals(context: string, add: { entries: Uint8Array; mac: Uint8Array }, remove: number[]): Promise<number>;
+  /**
+   * `replaceSeals` and `putOps` of the ops the seal vouches for, in one step: a write path
+   * stores each op with its seal in one transaction, not two, and never an op's seal without
+   * the op. Ops already stored are skipped. Returns the new seal's seq.
+   */
+  putSealedOps(context: string, ops: { key: string; bytes: Uint8Array }[], add: { entries: Uint8Array; mac: Uint8Array }, remove: number[]): Promise<number>;
 }
 
 /** A seal of verified ops: their entries (id ‖ signature, 96 bytes each) and a MAC over them. */

@@ -31,6 +31,21 @@ export function memoryStore(): Store {
   const listeners = new Set<(areas: ReadonlySet<StoreArea>) => void>();
   const changed = (area: StoreArea) => queueMicrotask(() => listeners.forEach((l) => l(new Set([area]))));
 
+  function addOps(context: string, list: { key: string; bytes: Uint8Array }[]): void {
+    let stored = ops.get(context);
+    if (!stored) ops.set(context, (stored = new Map()));
+    for (const { key, bytes } of list) if (!stored.has(key)) stored.set(key, bytes.slice());
+  }
+
+  function replaceSeals(context: string, add: { entries: Uint8Array; mac: Uint8Array }, remove: number[]): number {
+    const gone = new Set(remove);
+    const seq = ++sealSeq;
+    const kept = (seals.get(context) ?? []).filter((r) => !gone.has(r.seq));
+    kept.push({ context, seq, entries: add.entries.slice(), mac: add.mac.slice() });
+    seals.set(context, kept);
+    return seq;
+  }
+
   return {
     deviceKey: async () => device,
     async ensureDeviceKey(candidate) {
@@ -76,9 +91,7 @@ export function memoryStore(): Store {
     },
     contexts: async () => [...contexts.values()].map((c) => structuredClone(c)),
     async putOps(context, list) {
-      let stored = ops.get(context);
-      if (!stored) ops.set(context, (stored = new Map()));
-      for (const { key, bytes } of list) if (!stored.has(key)) stored.set(key, bytes.slice());
+      addOps(context, list);
       changed('history');
     },
     ops: async (context) => [...(ops.get(context)?.values() ?? [])],
@@ -168,12 +181,11 @@ export function memoryStore(): Store {
       return sealKey;
     },
     seals: async (context) => (seals.get(context) ?? []).map((r) => ({ ...r, entries: r.entries.slice(), mac: r.mac.slice() })),
-    async replaceSeals(context, add, remove) {
-      const gone = new Set(remove);
-      const seq = ++sealSeq;
-      const kept = (seals.get(context) ?? []).filter((r) => !gone.has(r.seq));
-      kept.push({ context, seq, entries: add.entries.slice(), mac: add.mac.slice() });
-      seals.set(context, kept);
+    replaceSeals: async (context, add, remove) => replaceSeals(context, add, remove),
+    async putSealedOps(context, list, add, remove) {
+      addOps(context, list);
+      const seq = replaceSeals(context, add, remove);
+      changed('history');
       return seq;
     },
   };

@@ -383,6 +383,31 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
         await store.close();
       });
 
+      test('ops and the seal vouching for them are stored in one step; ops stored already are skipped, listed seals deleted', async () => {
+        const store = await open();
+        const entries = (n: number) => new Uint8Array(96).fill(n);
+        await store.putOps('c1', [{ key: 'a', bytes: new Uint8Array([1]) }]);
+        const first = await store.replaceSeals('c1', { entries: entries(1), mac: new Uint8Array([1]) }, []);
+        const seq = await store.putSealedOps(
+          'c1',
+          [
+            { key: 'a', bytes: new Uint8Array([1]) },
+            { key: 'b', bytes: new Uint8Array([2]) },
+          ],
+          { entries: new Uint8Array([...entries(1), ...entries(2)]), mac: new Uint8Array([2]) },
+          [first],
+        );
+        expect(await store.ops('c1')).toEqual([new Uint8Array([1]), new Uint8Array([2])]);
+        expect((await store.seals('c1')).map((r) => [r.seq, r.entries.length, r.mac[0]])).toEqual([[seq, 192, 2]]);
+        expect(seq).toBeGreaterThan(first);
+        // Another context's ops and seals are its own.
+        await store.putSealedOps('c2', [{ key: 'a', bytes: new Uint8Array([9]) }], { entries: entries(9), mac: new Uint8Array([9]) }, []);
+        expect(await store.ops('c2')).toEqual([new Uint8Array([9])]);
+        expect(await store.ops('c1')).toHaveLength(2);
+        expect(await store.seals('c1')).toHaveLength(1);
+        await store.close();
+      });
+
       test('the seal key is first-writer-wins and stays usable', async () => {
         const store = await open();
         const params: HmacKeyGenParams = { name: 'HMAC', hash: 'SHA-256' };

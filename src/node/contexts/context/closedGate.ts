@@ -10,7 +10,7 @@ export class ContextClosedError extends Error {
 }
 
 /** The store methods that write a context's rows (its record, ops, seals, snapshot, refusals, private entries, epoch keys). */
-const CONTEXT_WRITES = new Set<string>(['putContext', 'putOps', 'putSnapshot', 'putRejections', 'putPrivate', 'putEpochKeys', 'replaceSeals']);
+const CONTEXT_WRITES = new Set<string>(['putContext', 'putOps', 'putSnapshot', 'putRejections', 'putPrivate', 'putEpochKeys', 'replaceSeals', 'putSealedOps']);
 
 /**
  * The store as one running context writes to it: once the context is closed its writes are

@@ -71,6 +71,26 @@ describe('persistence: stored verdicts', () => {
     expect(ops.every((o) => history.trusted(o))).toBe(true);
   });
 
+  test('each persisted batch is one store write, ops and seal together: never an op sealed but not stored', async () => {
+    const { g, ops } = await chainOf(7, 'one write', 6);
+    const store = memoryStore();
+    const context = toHex(g.id);
+    const taken = (await createReplica(g.id, recordingSink()).receive(ops)).accepted;
+    const writes: string[] = [];
+    const counted = {
+      ...store,
+      putOps: (...a: Parameters<typeof store.putOps>) => (writes.push('putOps'), store.putOps(...a)),
+      replaceSeals: (...a: Parameters<typeof store.replaceSeals>) => (writes.push('replaceSeals'), store.replaceSeals(...a)),
+      putSealedOps: (...a: Parameters<typeof store.putSealedOps>) => (writes.push('putSealedOps'), store.putSealedOps(...a)),
+    };
+    const p = createPersistence({ contextId: context, store: counted, state: createContextState(), snapshotEveryDeltas: 200, sealer: sealerFor(store) });
+    for (const c of taken) await p.persist([c]);
+    expect(writes).toEqual(taken.map(() => 'putSealedOps'));
+    expect(await store.ops(context)).toHaveLength(ops.length);
+    const history = await p.storedHistory();
+    expect(ops.every((o) => history.trusted(o))).toBe(true);
+  });
+
   test('while ops keep coming a snapshot is taken at most once per gap; the next batch after it takes one', async () => {
     const { g, ops } = await chainOf(6, 'burst', 30);
     const store = memoryStore();

@@ -100,10 +100,12 @@ export function createPersistence(p: {
   }
 
   return {
-    /** Store verified ops and seal them (the sync layer relays them only once this resolves). */
+    /** Store verified ops with their seal, in one transaction (the sync layer relays them only once this resolves). */
     async persist(ops: CheckedOp[]): Promise<void> {
-      await store.putOps(contextId, ops.map((c) => ({ key: c.key, bytes: c.bytes })));
-      await seals.add(ops.map((c) => c.op));
+      await seals.add(
+        ops.map((c) => c.op),
+        ops.map((c) => ({ key: c.key, bytes: c.bytes })),
+      );
       deltasSinceSnapshot += ops.filter((c) => isDeltaKind(c.op.body.kind)).length;
       if (snapshotDue()) await saveSnapshot();
     },

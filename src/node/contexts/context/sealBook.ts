@@ -4,6 +4,9 @@ import type { Op } from '../../../core/ops/op.ts';
 import type { Store } from '../../../core/store/index.ts';
 import { serialQueue } from '../../../core/tasks/serialQueue.ts';
 
+/** An op as the store keeps it. */
+type StoredOp = { key: string; bytes: Uint8Array };
+
 /**
  * Seals whose entries stay in memory for merging. Larger ones are read back from the store
  * when a merge takes them in, which the binary counter makes rare (once per doubling): a
@@ -35,10 +38,11 @@ export function createSealBook(p: { context: string; store: Store; sealer: Promi
     return { seq, count, entries: count > SEAL_BOOK_LIMITS.heldEntries ? undefined : entries };
   };
 
-  async function write(entries: Uint8Array, replacing: Held[]): Promise<void> {
+  async function write(entries: Uint8Array, replacing: Held[], rows: StoredOp[]): Promise<void> {
     const sealer = await p.sealer;
     const remove = [...replacing.map((h) => h.seq), ...stale];
-    const seq = await p.store.replaceSeals(p.context, { entries, mac: await sealer.mac(p.context, entries) }, remove);
+    const seal = { entries, mac: await sealer.mac(p.context, entries) };
+    const seq = rows.length ? await p.store.putSealedOps(p.context, rows, seal, remove) : await p.store.replaceSeals(p.context, seal, remove);
     stale = [];
     held.splice(held.length - replacing.length, replacing.length, hold(seq, entries));
   }
@@ -67,7 +71,7 @@ export function createSealBook(p: { context: string; store: Store; sealer: Promi
    * One store write per add: when the binary counter would merge the new seal with the
    * newest ones, they are merged before writing (a write on the path of every op written here).
    */
-  async function addNow(ops: Op[]): Promise<void> {
+  async function addNow(ops: Op[], rows: StoredOp[]): Promise<void> {
     if (!ops.length) return;
     const added = sealEntries(ops);
     const merge = sealsToMerge([...held.map((h) => h.count), entryCount(added)]);
@@ -80,13 +84,16 @@ export function createSealBook(p: { context: string; store: Store; sealer: Promi
       else held.splice(i, 1);
     }
     const merging = held.slice(held.length - entries.size);
-    await write(concatBytes(...merging.map((h) => entries.get(h.seq)!), added), merging);
+    await write(concatBytes(...merging.map((h) => entries.get(h.seq)!), added), merging, rows);
   }
 
   return {
-    /** Seal ops this node verified (stored already). */
-    add(ops: Op[]): Promise<void> {
-      return inTurn(() => addNow(ops));
+    /**
+     * Seal ops this node verified: stored already, or `rows` (their stored form), stored with
+     * the seal in one transaction.
+     */
+    add(ops: Op[], rows: StoredOp[] = []): Promise<void> {
+      return inTurn(() => addNow(ops, rows));
     },
 
     /** Bytes of seal entries held in memory (bounded per seal by `heldEntries`, so not by history). */
