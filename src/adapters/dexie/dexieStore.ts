@@ -189,6 +189,14 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
     async setting(key) {
       return (await db.settings.get(key))?.value;
     },
+    updateSetting: (key, change) =>
+      db.transaction('rw', db.settings, async () => {
+        const current = (await db.settings.get(key))?.value;
+        const next = change(structuredClone(current));
+        if (next === undefined) return current;
+        await db.settings.put({ key, value: next });
+        return structuredClone(next);
+      }),
     async putSetting(key, value) {
       await db.settings.put({ key, value });
     },

@@ -180,6 +180,12 @@ export interface AppStore {
 export interface SettingsStore {
   setting(key: string): Promise<SettingValue | undefined>;
   putSetting(key: string, value: SettingValue): Promise<void>;
+  /**
+   * Change a setting in one step, atomic across tabs (a read then a put in two would lose a
+   * change made between them): `change` gets the current value (a copy) and returns the next
+   * one, or undefined to leave it. Returns the value kept.
+   */
+  updateSetting(key: string, change: (current: SettingValue | undefined) => SettingValue | undefined): Promise<SettingValue | undefined>;
 }
 
 /** Alerts: one node-wide list (src/core/alerts). */

@@ -148,6 +148,13 @@ export function memoryStore(): Store {
       changed('other');
     },
     setting: async (key) => structuredClone(settings.get(key)),
+    async updateSetting(key, change) {
+      const next = change(structuredClone(settings.get(key)));
+      if (next === undefined) return structuredClone(settings.get(key));
+      settings.set(key, structuredClone(next));
+      changed('other');
+      return structuredClone(next);
+    },
     async putSetting(key, value) {
       settings.set(key, structuredClone(value));
       changed('other');

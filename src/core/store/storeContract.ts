@@ -300,6 +300,28 @@ export function storeContract(name: string, open: () => Promise<Store>, openSeco
         expect(await store.setting('mesh')).toEqual({ urls: ['ws://a/signal'], n: 1, on: true });
         await store.close();
       });
+
+      test('an update reads and writes in one step: concurrent updates all land, and one that returns nothing leaves the value', async () => {
+        const store = await open();
+        const add = (n: number) => store.updateSetting('list', (current) => [...(Array.isArray(current) ? current : []), n]);
+        await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map(add));
+        expect(((await store.setting('list')) as number[]).sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+        expect(await store.updateSetting('list', () => undefined)).toHaveLength(8);
+        expect(await store.updateSetting('absent', () => undefined)).toBeUndefined();
+        expect(await store.setting('absent')).toBeUndefined();
+        await store.close();
+      });
+
+      if (openSecond) {
+        test('two tabs updating one setting at once lose neither change', async () => {
+          const first = await open();
+          const second = await openSecond(first);
+          const add = (s: Store, n: number) => s.updateSetting('forgotten', (current) => [...(Array.isArray(current) ? current : []), n]);
+          await Promise.all([1, 2, 3, 4, 5, 6].map((n) => add(n % 2 ? first : second, n)));
+          expect(((await second.setting('forgotten')) as number[]).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+          await Promise.all([first.close(), second.close()]);
+        });
+      }
     });
 
     describe('alerts', () => {

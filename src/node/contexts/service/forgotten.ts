@@ -1,4 +1,4 @@
-import type { SettingsStore } from '../../../core/store/index.ts';
+import type { SettingValue, SettingsStore } from '../../../core/store/index.ts';
 
 /** Contexts forgotten on this profile: the directory does not bring them back on its own. */
 const SETTING = 'forgottenContexts';
@@ -11,19 +11,15 @@ export const FORGOTTEN_KEPT = 1_000;
  * link, a backup restored) takes one off the list.
  */
 export function forgottenContexts(store: SettingsStore) {
-  async function list(): Promise<string[]> {
-    const value = await store.setting(SETTING);
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  }
+  const ids = (value: SettingValue | undefined): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
   return {
-    list,
+    list: async (): Promise<string[]> => ids(await store.setting(SETTING)),
+    // Each change reads and writes in one step: two tabs forgetting at once keep both.
     async add(id: string): Promise<void> {
-      const ids = (await list()).filter((v) => v !== id);
-      await store.putSetting(SETTING, [...ids, id].slice(-FORGOTTEN_KEPT));
+      await store.updateSetting(SETTING, (current) => [...ids(current).filter((v) => v !== id), id].slice(-FORGOTTEN_KEPT));
     },
     async remove(id: string): Promise<void> {
-      const ids = await list();
-      if (ids.includes(id)) await store.putSetting(SETTING, ids.filter((v) => v !== id));
+      await store.updateSetting(SETTING, (current) => (ids(current).includes(id) ? ids(current).filter((v) => v !== id) : undefined));
     },
   };
 }
