@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import * as Y from 'yjs';
 import fc from 'fast-check';
 import { encodeOp, type Op } from '../ops/op.ts';
 import { createReplica, RECEIVE_LIMITS } from './replica.ts';
@@ -57,4 +58,23 @@ describe('chunked catch-up', () => {
       { numRuns: 15 },
     );
   }, 120_000);
+
+  test('a delta whose update breaks the state layout is refused with that reason in whichever chunk it sits; the rest is taken in', async () => {
+    const a = await person('A', 804);
+    const g = await genesis(a);
+    const ops: Op[] = [g];
+    for (let i = 0; i < RECEIVE_LIMITS.chunkOps + 20; i++) ops.push(await op(a.device, g.id, [ops.at(-1)!], deltaBody(`k${i}`), T0 + 1 + i));
+    // A Yjs update to a root other than the state map: a valid Yjs update, not a state one.
+    const doc = new Y.Doc();
+    let update = new Uint8Array();
+    doc.on('update', (u: Uint8Array) => (update = u));
+    doc.getMap('elsewhere').set('x', 1);
+    const bad = await op(a.device, g.id, [ops[RECEIVE_LIMITS.chunkOps]!], { kind: 'delta', writer: 'kv', update, call: undefined, events: [] }, T0 + 5000);
+    const stream = [...ops.slice(0, RECEIVE_LIMITS.chunkOps + 5), bad, ...ops.slice(RECEIVE_LIMITS.chunkOps + 5)].map(encodeOp);
+    const replica = createReplica(g.id, recordingSink());
+    const result = await replica.receive(stream);
+    expect(result.rejected.map((r) => r.reason)).toEqual(['malformed']);
+    expect(result.rejected[0]!.message).toMatch(/state layout/);
+    expect(replica.historySize()).toBe(ops.length);
+  });
 });

@@ -16,6 +16,7 @@ import { isDeltaKind } from '../governance/rules.ts';
 import { createHistory } from './history.ts';
 import { createDeltaReader } from './deltaReader.ts';
 import { holdId } from '../ops/heldIds.ts';
+import { checkStateUpdate } from '../state/checkUpdate.ts';
 
 /** Where valid state deltas go. The state module implements it over a Y.Doc. */
 export interface StateSink {
@@ -353,7 +354,12 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
     const sealed = chunk.map(({ op, key }) => trusted?.(op, key) === true);
     const checks = chunk.filter((_, i) => !sealed[i]).map(({ op }) => opSignatureCheck(op));
     // A verifier that fails as a whole (a broken pool) costs speed, never verdicts.
-    const signatures = checks.length ? await verifier.verify(checks).catch(() => inlineBatchVerifier.verify(checks)) : [];
+    const verifying = checks.length ? verifier.verify(checks).catch(() => inlineBatchVerifier.verify(checks)) : Promise.resolve([]);
+    // While the signatures are checked off this thread, this thread checks the deltas'
+    // layouts: checkIntrinsic then finds them passed (remembered by identity), so the two
+    // overlap instead of following each other. A failure is found again there, and refused.
+    for (const [i, { op }] of chunk.entries()) if (!sealed[i]) precheckLayout(op);
+    const signatures = await verifying;
     let next = 0;
     return Promise.all(chunk.map(({ op, bytes }, i) => (sealed[i] ? trustedCheck(op, bytes) : checkIntrinsic(op, contextId, proofs, bytes, binding, signatures[next++] === true))));
   }
@@ -525,3 +531,13 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
 }
 
 export type Replica = ReturnType<typeof createReplica>;
+
+/** A plain delta's layout check, ahead of its turn (checkStateUpdate remembers a pass); a failure is left to checkIntrinsic. */
+function precheckLayout(op: Op): void {
+  if (op.body.kind !== 'delta') return;
+  try {
+    checkStateUpdate(op.body.update);
+  } catch {
+    // Refused with its reason by checkIntrinsic.
+  }
+}
