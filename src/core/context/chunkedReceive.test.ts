@@ -66,7 +66,7 @@ describe('chunked catch-up', () => {
     for (let i = 0; i < RECEIVE_LIMITS.chunkOps + 20; i++) ops.push(await op(a.device, g.id, [ops.at(-1)!], deltaBody(`k${i}`), T0 + 1 + i));
     // A Yjs update to a root other than the state map: a valid Yjs update, not a state one.
     const doc = new Y.Doc();
-    let update = new Uint8Array();
+    let update: Uint8Array = new Uint8Array();
     doc.on('update', (u: Uint8Array) => (update = u));
     doc.getMap('elsewhere').set('x', 1);
     const bad = await op(a.device, g.id, [ops[RECEIVE_LIMITS.chunkOps]!], { kind: 'delta', writer: 'kv', update, call: undefined, events: [] }, T0 + 5000);
