@@ -85,6 +85,9 @@ export interface ReplicaLimits {
   dag: { [K in keyof typeof DAG_LIMITS]: number };
 }
 
+/** An op of a receive, decoded, with its id key and bytes. */
+type Fresh = { op: Op; key: string; bytes: Uint8Array };
+
 /** How a receive is cut up: ops verified and taken in per chunk (bounds work between yields). */
 export const RECEIVE_LIMITS = { chunkOps: 256 } as const;
 
@@ -405,37 +408,50 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
       const result: ReceiveResult = { added: [], accepted: [], rejected: [], flipped: [], rebuilt: false };
       // Decode, then check signatures chunk by chunk through the batch verifier (in parallel
       // where it can), taking ops in one by one: DAG, verdicts and state stay strictly sequential.
-      const fresh: { op: Op; key: string; bytes: Uint8Array }[] = [];
       const seen = new Set<string>();
-      for (const input of inputs) {
-        let op: Op;
-        // What the replica keeps of an op is its bytes and the op decoded as views into them.
-        const bytes = input instanceof Uint8Array ? ownBytes(input) : undefined;
-        try {
-          op = bytes ? decodeOp(bytes) : (input as Op);
-        } catch (e) {
-          const message = e instanceof DecodeError ? e.message : String(e);
-          result.rejected.push({ reason: 'malformed', message: `undecodable op: ${message}`, bytes: (input as Uint8Array).length });
-          continue;
+      let read = 0;
+      /** Up to `limit` more ops of `inputs` not held yet, decoded (one that does not decode is refused). */
+      const decodeNext = (limit: number): Fresh[] => {
+        const out: Fresh[] = [];
+        while (read < inputs.length && out.length < limit) {
+          const input = inputs[read++]!;
+          let op: Op;
+          // What the replica keeps of an op is its bytes and the op decoded as views into them.
+          const bytes = input instanceof Uint8Array ? ownBytes(input) : undefined;
+          try {
+            op = bytes ? decodeOp(bytes) : (input as Op);
+          } catch (e) {
+            const message = e instanceof DecodeError ? e.message : String(e);
+            result.rejected.push({ reason: 'malformed', message: `undecodable op: ${message}`, bytes: (input as Uint8Array).length });
+            continue;
+          }
+          const key = idKey(op.id);
+          if (dag.has(key) || seen.has(key)) continue;
+          seen.add(key);
+          out.push({ op, key, bytes: bytes ?? encodeOp(op) });
         }
-        const key = idKey(op.id);
-        if (dag.has(key) || seen.has(key)) continue;
-        seen.add(key);
-        fresh.push({ op, key, bytes: bytes ?? encodeOp(op) });
-      }
-      learnBinding(fresh.map((f) => f.op));
+        return out;
+      };
+      // Until the genesis is known, the batch is decoded whole first: the genesis, wherever it
+      // sits, names the chain binding some checks use. After, each chunk is decoded while the
+      // one before is checked off this thread.
+      const ahead = binding === undefined ? decodeNext(Infinity) : [];
+      learnBinding(ahead.map((f) => f.op));
+      let taken = 0;
+      const nextChunk = (): Fresh[] => (taken < ahead.length ? ahead.slice(taken, (taken += RECEIVE_LIMITS.chunkOps)) : decodeNext(RECEIVE_LIMITS.chunkOps));
       // Chunks: the next chunk's signatures are checked (off this thread, with a pool) while
       // this one enters the DAG, and each wait lets the page breathe during a long catch-up.
       const dropped = new Set<string>();
       receiving = 0;
-      const chunks: (typeof fresh)[] = [];
-      for (let i = 0; i < fresh.length; i += RECEIVE_LIMITS.chunkOps) chunks.push(fresh.slice(i, i + RECEIVE_LIMITS.chunkOps));
-      let checking = chunks.length ? checkChunk(chunks[0]!, trusted) : undefined;
-      for (const [n, chunk] of chunks.entries()) {
+      let chunk = nextChunk();
+      let checking = chunk.length ? checkChunk(chunk, trusted) : undefined;
+      while (chunk.length) {
+        const following = nextChunk();
         const verdicts = await checking!;
-        checking = n + 1 < chunks.length ? checkChunk(chunks[n + 1]!, trusted) : undefined;
+        checking = following.length ? checkChunk(following, trusted) : undefined;
         takeChunk(chunk, verdicts, dropped, result, source);
         receiving += chunk.length;
+        chunk = following;
       }
       receiving = 0;
       for (const key of [...dropped].reverse()) dag.removeLeaf(key);
