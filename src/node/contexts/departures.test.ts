@@ -52,13 +52,14 @@ describe('departures', () => {
     const storeB = new Proxy(inner, {
       get(target, prop) {
         const value = Reflect.get(target, prop) as unknown;
-        if (prop === 'putOps' && typeof value === 'function') {
+        // The write path of ops: each with its seal, in one step.
+        if (prop === 'putSealedOps' && typeof value === 'function') {
           return async (...args: unknown[]) => {
             if (slow.on) {
               slow.started++;
               await new Promise((r) => setTimeout(r, 300));
             }
-            return (value as (...a: unknown[]) => Promise<void>).apply(target, args);
+            return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
           };
         }
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;

@@ -17,9 +17,10 @@ function heldOpsStore() {
   let open = () => {};
   const store: Store = {
     ...base,
-    async putOps(...args: Parameters<Store['putOps']>) {
+    // The write path of ops: each with its seal, in one step.
+    async putSealedOps(...args: Parameters<Store['putSealedOps']>) {
       if (gate) await gate;
-      return base.putOps(...args);
+      return base.putSealedOps(...args);
     },
   };
   return {
