@@ -7,6 +7,7 @@ import { launchPeers, type App } from '../e2e/harness.ts';
 import type { CatchUpProgress } from '../src/core/sync/catchUp.ts';
 import { growthFixture } from './growthFixture.ts';
 import { NAME_SHIM, WIRE_TRACE, openBaselinePage, profiled, rawPullBest, signIn, waitForOps } from './p2p.ts';
+import { recordedGoal, recordGoal } from './goals.ts';
 import type { Timed } from './table.ts';
 
 export const CATCH_UP = {
@@ -26,6 +27,9 @@ interface CatchUpRun {
   /** Reads of B's view before all ops were in, and how many of them showed the catch-up bar. */
   readsBefore: number;
   readsWithBar: number;
+  /** Reads from the bar's first showing until all ops were in, and how many of them lacked it ("throughout"). */
+  readsSinceBar: number;
+  readsSinceBarWithout: number;
   /** ms after the join call that the bar first showed, and its first and last readings. */
   firstBarMs?: number;
   firstBar?: CatchUpProgress;
@@ -51,7 +55,7 @@ const framed = (ops: Uint8Array[]): Buffer => {
 function catchUpInPage([link, target, pollMs, timeoutMs]: readonly [string, number, number, number]): Promise<CatchUpRun> {
   const n = window.tabnode!;
   return new Promise((resolve, reject) => {
-    const run: CatchUpRun = { ms: 0, bytes: 0, readsBefore: 0, readsWithBar: 0 };
+    const run: CatchUpRun = { ms: 0, bytes: 0, readsBefore: 0, readsWithBar: 0, readsSinceBar: 0, readsSinceBarWithout: 0 };
     let id: string | undefined;
     let busy = false;
     let done = false;
@@ -75,6 +79,10 @@ function catchUpInPage([link, target, pollMs, timeoutMs]: readonly [string, numb
         if (v.opCount > 0) run.firstOpsMs ??= at;
         if (v.opCount < target) {
           run.readsBefore++;
+          if (run.firstBarMs !== undefined) {
+            run.readsSinceBar++;
+            if (!v.catchUp) run.readsSinceBarWithout++;
+          }
           if (v.catchUp) {
             run.readsWithBar++;
             run.firstBarMs ??= at;
@@ -150,10 +158,31 @@ async function oneSize(app: App, size: number, notes: string[]): Promise<Timed[]
         goal: goal ? { ms: goal.ms } : {},
       },
     ];
+    recordCatchUpGoals(size, run, raw.totalMs);
     if (goal?.ratio) rows.push({ measure: `catch-up of ${k(size)} ops, against the plain data channel`, ms: run.ms, baseline: 'same bytes over a plain RTCDataChannel, set-up included', baselineMs: raw.totalMs, goal: { ratio: goal.ratio } });
     return rows;
   } finally {
     await close();
+  }
+}
+
+/**
+ * The issue's catch-up goals from the fixture runs: 100k (its bar "throughout": in every read
+ * from its first showing until all ops were in), and 10k where the p2p section's own 10k-op
+ * context did not give one (`npm run bench -- catchup`, or a smaller BENCH_P2P_OPS).
+ */
+function recordCatchUpGoals(size: number, run: CatchUpRun, rawMs: number): void {
+  if (size === 100_000) {
+    const failed =
+      run.readsWithBar === 0 ? 'the bar never showed'
+      : run.readsSinceBarWithout > 0 ? `the bar was missing in ${run.readsSinceBarWithout} of ${run.readsSinceBar} reads after it first showed`
+      : undefined;
+    const detail = `fixture context${failed ? '' : `; the bar in all ${run.readsSinceBar} reads from its first until the end`}`;
+    recordGoal({ goal: 'catch-up-100k', figure: run.ms, detail, ...(failed ? { failed } : {}) });
+  }
+  if (size === 10_000 && typeof recordedGoal('catch-up-10k')?.figure !== 'number') {
+    recordGoal({ goal: 'catch-up-10k', figure: run.ms, detail: 'fixture context' });
+    recordGoal({ goal: 'catch-up-10k-ratio', figure: run.ms / rawMs, detail: 'fixture context' });
   }
 }
 

@@ -45,3 +45,10 @@ test("verify + apply's goal reads the Chromium page's figures, whose group names
   expect(chromiumVerifyApply(figures.slice(0, 2))).toEqual({ inline: 11_000 });
   expect(chromiumVerifyApply(figures.slice(0, 1))).toEqual({});
 });
+
+test('a goal whose condition beside the figure failed is not met, whatever the figure', () => {
+  recordGoal({ goal: 'catch-up-100k', figure: 9_000, detail: 'fixture context', failed: 'the bar never showed' });
+  expect(rowOf(renderGoals(['p2p']), GOALS['catch-up-100k'].text)).toMatch(/9\.00 s \(fixture context\)\s+\| not met: the bar never showed/);
+  recordGoal({ goal: 'catch-up-100k', figure: 9_000, detail: 'fixture context' });
+  expect(rowOf(renderGoals(['p2p']), GOALS['catch-up-100k'].text)).toMatch(/\| met/);
+});

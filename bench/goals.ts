@@ -39,6 +39,8 @@ export interface GoalRecord {
   figure: number | string;
   /** How it was measured, briefly (e.g. "Node heap, not Chromium's"). */
   detail?: string;
+  /** A condition of the goal beside its figure that failed (e.g. the bar was not shown throughout): not met, whatever the figure. */
+  failed?: string;
 }
 
 /** Recorded figures by goal; a goal recorded twice keeps the later figure. */
@@ -46,6 +48,11 @@ const recorded = new Map<GoalId, GoalRecord>();
 
 export function recordGoal(record: GoalRecord): void {
   recorded.set(record.goal, record);
+}
+
+/** What was recorded for a goal so far, if anything. */
+export function recordedGoal(goal: GoalId): GoalRecord | undefined {
+  return recorded.get(goal);
 }
 
 /** 'met' / 'not met', or undefined when the figure is missing or not a number. */
@@ -84,7 +91,8 @@ export function renderGoals(sections?: readonly string[], ran: readonly string[]
         return [g.text, limit, '-', `not measured (${why})`];
       }
       if (typeof r.figure !== 'number') return [g.text, limit, '-', `not measured: ${r.figure.replace(/^not measured:\s*/, '')}`];
-      return [g.text, limit, show(r.figure, g.unit) + (r.detail ? ` (${r.detail})` : ''), verdict(id, r.figure) ?? 'not measured'];
+      const status = r.failed ? `not met: ${r.failed}` : (verdict(id, r.figure) ?? 'not measured');
+      return [g.text, limit, show(r.figure, g.unit) + (r.detail ? ` (${r.detail})` : ''), status];
     });
   return grid(['goal', 'limit', 'figure', 'status'], rows);
 }
