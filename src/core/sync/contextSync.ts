@@ -457,6 +457,9 @@ export function createContextSync(o: ContextSyncOptions) {
         verified().map((s) => ({ count: s.info.remoteCount, ahead: s.theirHeads.some((h) => !o.replica.dag.has(idKey(h))) })),
       ),
 
+    /** Resolves once every op taken in so far is stored, or its store failed: what a close lets finish. */
+    stored: (): Promise<void> => persisting.then(() => undefined),
+
     peers: (): PeerInfo[] => [...sessions.values()].map((s) => structuredClone(s.info)),
     closedPeers: (): PeerInfo[] => [...closed],
 

@@ -57,3 +57,29 @@ test("the receiver's view shows a peer's write while its store's write is still 
   await until("B's store has A's write", async () => (await storedKeys()) > before);
   stop();
 }, 30_000);
+
+test('a node closed while its store writes are held stores every op it showed, those queued behind the held write too', async () => {
+  const hub = memoryMeshHub(realTimeScheduler);
+  const held = heldOpsStore();
+  const a = await testNode(hub, 'A');
+  const b = await testNode(hub, 'B', held.store);
+  nodes.push(a);
+  const id = await a.contexts.create('Team');
+  await b.contexts.join(await a.contexts.open(id).invite({ role: 'writer' }));
+  await until('B is a member', async () => !(await b.contexts.open(id).view()).joining && (await a.contexts.open(id).view()).members.length === 2);
+  await until('B stored what it showed', async () => (await held.store.ops(id)).length === (await b.contexts.open(id).view()).opCount);
+
+  held.hold();
+  const shows = async (key: string) => (await b.contexts.open(id).view()).kv.some(([k]) => k === key);
+  // The first write's store is held open; the second's waits behind it.
+  await a.contexts.open(id).write({ method: 'set', args: { key: 'first', value: 1 } });
+  await until('B shows the first write', () => shows('first'));
+  await a.contexts.open(id).write({ method: 'set', args: { key: 'second', value: 2 } });
+  await until('B shows the second write', () => shows('second'));
+  const shown = (await b.contexts.open(id).view()).opCount;
+
+  const closing = b.close();
+  held.release();
+  await closing;
+  expect((await held.store.ops(id)).length).toBe(shown);
+}, 30_000);

@@ -36,11 +36,11 @@ export function closedGate(store: Store, isClosed: () => boolean) {
   /**
    * A unit of several writes, refused as a whole if the context is closed when it begins;
    * begun before, it runs to its end, writes included, and `drained()` waits for it. Writes
-   * of other tasks in that window pass too: they also settle before `drained()` resolves,
-   * which is what a forget waits for.
+   * and units of other tasks in that window pass too: they also settle before `drained()`
+   * resolves, which is what a forget waits for.
    */
   async function hold<T>(what: string, unit: () => Promise<T>): Promise<T> {
-    if (isClosed()) throw new ContextClosedError(`${what} refused`);
+    if (isClosed() && held === 0) throw new ContextClosedError(`${what} refused`);
     held++;
     try {
       return await run(what, unit);

@@ -172,8 +172,11 @@ export async function openContext(d: ContextDeps) {
   void catchUpRevocations().catch(ignoreClosed);
 
   return runningContext({ d, contextId, replica, state, sync, app, calls, publish, projections, eventLog, verifier, checkpoints, membership, overwrites, online: onlineNow, alert, epochs, close: () => {
+      // Ops taken in before the close are still stored, also those whose write is queued behind
+      // the one under way (the node showed them): the gate lets writes through until then.
+      const taken = gate.hold('storing the ops taken in', () => sync.stored());
       closed = true;
-      return gate.drained();
+      return taken.then(gate.drained, gate.drained);
     },
   });
 }

@@ -152,10 +152,13 @@ export function contextRegistry(d: ContextServiceDeps, changed: () => void) {
       await (await open?.catch(() => undefined))?.close();
       anchoring.close(id);
     },
+    /** Close every running context; resolves once their writes under way settled (the store closes after). */
     async closeAll(): Promise<void> {
-      for (const ctx of running.values()) (await ctx).close();
+      const closing: Promise<void>[] = [];
+      for (const ctx of running.values()) closing.push((await ctx).close());
       running.clear();
       anchoring.closeAll();
+      await Promise.all(closing);
     },
   };
 }
