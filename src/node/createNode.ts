@@ -160,7 +160,8 @@ export async function createNode({ store, platform, origin, connectPolicy, chain
   // Only contexts opened as someone else are touched: a context opened (or created) by
   // this tab after a login already signs as the current identity.
   // Who signs changes only with the identity (in any tab): the alerts read it on every pass,
-  // after every context change, and the follower below after an identity change, so it is read once per identity change, not three reads each.
+  // after every context change, and the follower below after an identity change; it is read
+  // once per identity change, not three reads each time.
   let signer: ReturnType<typeof signerOf> | undefined;
   const currentSigner = (): ReturnType<typeof signerOf> => {
     if (signer) return signer;

@@ -1,6 +1,6 @@
 import { bytesEqual } from '../../core/crypto/bytes.ts';
 import { Dexie, type EntityTable } from 'dexie';
-import { byEpochThenKeyOp, MAX_REJECTIONS_KEPT, RootConflictError, type RejectionRecord, type SealRecord, type Store, type StoreArea } from '../../core/store/index.ts';
+import { byEpochThenKeyOp, MAX_REJECTIONS_KEPT, RootConflictError, type RejectionRecord, type NewSeal, type SealRecord, type Store, type StoreArea, type StoredOp } from '../../core/store/index.ts';
 import { MAX_POINTS_PER_CONTEXT } from '../../core/metrics/point.ts';
 import { keepNewest } from '../../core/alerts/index.ts';
 import { openDb } from './schema.ts';
@@ -56,7 +56,7 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
   // Inside a transaction that holds `ops`. Ops already stored fail their unique [context+key]
   // index one by one and the rest go in: cheaper than looking them up first, and the replica
   // rarely repeats one.
-  async function addOps(context: string, list: { key: string; bytes: Uint8Array }[]): Promise<void> {
+  async function addOps(context: string, list: StoredOp[]): Promise<void> {
     try {
       await db.ops.bulkAdd(list.map((o) => ({ context, key: o.key, bytes: o.bytes })));
     } catch (e) {
@@ -65,7 +65,7 @@ export async function dexieStore(name = DEFAULT_DB_NAME): Promise<Store> {
   }
 
   // Inside a transaction that holds `seals`.
-  async function replaceSeals(context: string, add: { entries: Uint8Array; mac: Uint8Array }, remove: number[]): Promise<number> {
+  async function replaceSeals(context: string, add: NewSeal, remove: number[]): Promise<number> {
     if (remove.length) await db.seals.bulkDelete(remove);
     return (await db.seals.add({ context, entries: add.entries, mac: add.mac })) as number;
   }

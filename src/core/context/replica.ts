@@ -352,7 +352,7 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
   }
 
   /** Intrinsic checks of a chunk of decoded ops, signatures through the batch verifier. */
-  async function checkChunk(chunk: { op: Op; key: string; bytes: Uint8Array }[], trusted: ((op: Op, key: string) => boolean) | undefined) {
+  async function checkChunk(chunk: Fresh[], trusted: ((op: Op, key: string) => boolean) | undefined) {
     // Ops this node sealed as verified skip the checks (docs/decisions/stored-verdicts.md).
     const sealed = chunk.map(({ op, key }) => trusted?.(op, key) === true);
     const checks = chunk.filter((_, i) => !sealed[i]).map(({ op }) => opSignatureCheck(op));
@@ -368,7 +368,7 @@ export function createReplica(contextId: Uint8Array, sink: StateSink, proofs: Pr
   }
 
   /** Checked ops of one chunk into the DAG, verdicts and state, strictly in order. */
-  function takeChunk(chunk: { op: Op; key: string; bytes: Uint8Array }[], verdicts: Awaited<ReturnType<typeof checkChunk>>, dropped: Set<string>, result: ReceiveResult, source: string | undefined): void {
+  function takeChunk(chunk: Fresh[], verdicts: Awaited<ReturnType<typeof checkChunk>>, dropped: Set<string>, result: ReceiveResult, source: string | undefined): void {
     for (const [i, verdict] of verdicts.entries()) {
       const { op, bytes } = chunk[i]!;
       if (!verdict.ok) {

@@ -124,7 +124,7 @@ export interface ContextStore {
   putContext(record: ContextRecord): Promise<void>;
   contexts(): Promise<ContextRecord[]>;
   /** Durably append ops (canonical bytes) of a context; ops already stored are skipped. */
-  putOps(context: string, ops: { key: string; bytes: Uint8Array }[]): Promise<void>;
+  putOps(context: string, ops: StoredOp[]): Promise<void>;
   /** A context's ops in the order they were stored (parents before children). */
   ops(context: string): Promise<Uint8Array[]>;
   putSnapshot(context: string, bytes: Uint8Array): Promise<void>;
@@ -223,14 +223,23 @@ export interface SealStore {
   /** A context's seals, oldest first. */
   seals(context: string): Promise<SealRecord[]>;
   /** Add one seal and delete the listed ones (by seq) in one step; returns the new seal's seq. */
-  replaceSeals(context: string, add: { entries: Uint8Array; mac: Uint8Array }, remove: number[]): Promise<number>;
+  replaceSeals(context: string, add: NewSeal, remove: number[]): Promise<number>;
   /**
    * `replaceSeals` and `putOps` of the ops the seal vouches for, in one step: a write path
    * stores each op with its seal in one transaction, not two, and never an op's seal without
    * the op. Ops already stored are skipped. Returns the new seal's seq.
    */
-  putSealedOps(context: string, ops: { key: string; bytes: Uint8Array }[], add: { entries: Uint8Array; mac: Uint8Array }, remove: number[]): Promise<number>;
+  putSealedOps(context: string, ops: StoredOp[], add: NewSeal, remove: number[]): Promise<number>;
 }
+
+/** An op as a context's history keeps it: its id (hex) and canonical bytes. */
+export interface StoredOp {
+  key: string;
+  bytes: Uint8Array;
+}
+
+/** A seal to add: its entries and MAC (the store gives it its seq). */
+export type NewSeal = Pick<SealRecord, 'entries' | 'mac'>;
 
 /** A seal of verified ops: their entries (id ‖ signature, 96 bytes each) and a MAC over them. */
 export interface SealRecord {

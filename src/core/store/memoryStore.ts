@@ -2,7 +2,7 @@ import { keepNewest } from '../alerts/alertBook.ts';
 import type { AlertRecord } from '../alerts/alert.ts';
 import type { BoxKeyPair } from '../crypto/hpke.ts';
 import { bytesEqual } from '../crypto/bytes.ts';
-import type { ContextRecord, DelegationRecord, DeviceKeyRecord, EpochKeyRecord, MetricsRecord, RejectionRecord, RevocationRecord, RootRecord, SealRecord, SettingValue, Store, StoreArea } from './Store.ts';
+import type { ContextRecord, DelegationRecord, DeviceKeyRecord, EpochKeyRecord, MetricsRecord, RejectionRecord, RevocationRecord, RootRecord, NewSeal, SealRecord, SettingValue, Store, StoreArea, StoredOp } from './Store.ts';
 import { MAX_POINTS_PER_CONTEXT } from '../metrics/point.ts';
 import { byEpochThenKeyOp, MAX_REJECTIONS_KEPT, RootConflictError } from './Store.ts';
 
@@ -31,13 +31,13 @@ export function memoryStore(): Store {
   const listeners = new Set<(areas: ReadonlySet<StoreArea>) => void>();
   const changed = (area: StoreArea) => queueMicrotask(() => listeners.forEach((l) => l(new Set([area]))));
 
-  function addOps(context: string, list: { key: string; bytes: Uint8Array }[]): void {
+  function addOps(context: string, list: StoredOp[]): void {
     let stored = ops.get(context);
     if (!stored) ops.set(context, (stored = new Map()));
     for (const { key, bytes } of list) if (!stored.has(key)) stored.set(key, bytes.slice());
   }
 
-  function replaceSeals(context: string, add: { entries: Uint8Array; mac: Uint8Array }, remove: number[]): number {
+  function replaceSeals(context: string, add: NewSeal, remove: number[]): number {
     const gone = new Set(remove);
     const seq = ++sealSeq;
     const kept = (seals.get(context) ?? []).filter((r) => !gone.has(r.seq));

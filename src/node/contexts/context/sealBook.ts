@@ -1,11 +1,8 @@
 import { concatBytes } from '../../../core/crypto/index.ts';
 import { entryCount, sealEntries, sealsToMerge, type Sealer } from '../../../core/context/seals.ts';
 import type { Op } from '../../../core/ops/op.ts';
-import type { Store } from '../../../core/store/index.ts';
+import type { Store, StoredOp } from '../../../core/store/index.ts';
 import { serialQueue } from '../../../core/tasks/serialQueue.ts';
-
-/** An op as the store keeps it. */
-type StoredOp = { key: string; bytes: Uint8Array };
 
 /**
  * Seals whose entries stay in memory for merging. Larger ones are read back from the store

@@ -19,7 +19,10 @@ export function forgottenContexts(store: SettingsStore) {
       await store.updateSetting(SETTING, (current) => [...ids(current).filter((v) => v !== id), id].slice(-FORGOTTEN_KEPT));
     },
     async remove(id: string): Promise<void> {
-      await store.updateSetting(SETTING, (current) => (ids(current).includes(id) ? ids(current).filter((v) => v !== id) : undefined));
+      await store.updateSetting(SETTING, (current) => {
+        const kept = ids(current);
+        return kept.includes(id) ? kept.filter((v) => v !== id) : undefined;
+      });
     },
   };
 }
